@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// command is one subcommand of sheaf.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, e *env, args []string) error
+}
+
+// env is what every command gets: its output streams and the parsed
+// --config flag. Commands load what they need through it.
+type env struct {
+	stdout, stderr io.Writer
+	configPath     string
+	cfg            *config.Config
+}
+
+// exitError carries a specific exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+
+var commands = []command{
+	{"sync", "read every department's files now, reconcile, and report", cmdSync},
+	{"figures", "list the figures, one per indicator and period [--json]", cmdFigures},
+	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]", cmdFlags},
+	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
+	{"config", "config check: validate the configuration file", cmdConfig},
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: sheaf COMMAND [--config FILE] [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+	}
+	fmt.Fprintln(w, "\nThe configuration is --config FILE, else $SHEAF_CONFIG, else sheaf.yaml.")
+}
+
+// run runs one command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	name := args[0]
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		e := &env{stdout: stdout, stderr: stderr}
+		err := c.run(ctx, e, args[1:])
+		if err == nil {
+			return 0
+		}
+		var ee exitError
+		if errors.As(err, &ee) {
+			if ee.err != nil {
+				fmt.Fprintln(stderr, "sheaf "+name+":", ee.err)
+			}
+			return ee.code
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "sheaf "+name+":", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "sheaf: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+// flags returns a flag set with the common --config flag.
+func (e *env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("sheaf "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	def := os.Getenv("SHEAF_CONFIG")
+	if def == "" {
+		def = "sheaf.yaml"
+	}
+	fs.StringVar(&e.configPath, "config", def, "configuration `file`")
+	return fs
+}
+
+// parse parses flags, allowing them before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, exitError{2, nil}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// load reads and validates the configuration.
+func (e *env) load() error {
+	cfg, err := config.Load(e.configPath)
+	if err != nil {
+		return exitError{1, err}
+	}
+	e.cfg = cfg
+	return nil
+}
+
+// open loads the configuration and opens the database.
+func (e *env) open(ctx context.Context) (*storage.DB, error) {
+	if err := e.load(); err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, e.cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+func (e *env) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+func cmdConfig(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("config")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "check" {
+		return exitError{2, fmt.Errorf("usage: sheaf config check [--config FILE]")}
+	}
+	if err := e.load(); err != nil {
+		return err
+	}
+	c := e.cfg
+	fmt.Fprintf(e.stdout, "%s: ok — %s, %d departments, %d indicators, %d rules, %d deadlines\n",
+		c.File, c.Cycle.Name, len(c.Departments), len(c.Indicators), len(c.Rules), len(c.Deadlines))
+	return nil
+}
+
+// indent prefixes every line of s.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+func cmdSync(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("sync")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := &jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		s.Progress = progressPrinter(e.stderr)
+	}
+	rep, err := s.Sync(ctx, "cli")
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e, rep)
+	}
+	printSyncReport(e, rep)
+	return nil
+}
+
+// progressPrinter redraws one status line on a terminal at most ten times a
+// second, and clears it at the end.
+func progressPrinter(w interface{ Write([]byte) (int, error) }) func(jobs.Progress) {
+	var last time.Time
+	return func(p jobs.Progress) {
+		done := p.FilesDone == p.FilesTotal
+		if !done && time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "\r\033[Kreading files %d/%d · %d values · %.1fs", p.FilesDone, p.FilesTotal, p.Rows, p.Elapsed.Seconds())
+		if done {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
+}
+
+func printSyncReport(e *env, r *jobs.SyncReport) {
+	w := e.stdout
+	fmt.Fprintf(w, "sync run %d: %d files: %d read, %d unchanged, %d deferred, %d failed, %d duplicates, %d gone; %d values read in %.1fs\n",
+		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Rows, float64(r.DurationMS)/1000)
+	if r.SourcesFailed > 0 {
+		fmt.Fprintf(w, "%d sources could not be listed (their files keep their last data)\n", r.SourcesFailed)
+	}
+	if len(r.Problems) > 0 {
+		t := &table{}
+		for _, p := range r.Problems {
+			t.add(p.Outcome, p.Department, p.File, p.Reason)
+		}
+		t.write(w, "  ")
+	}
+	kinds := make([]string, 0, len(r.FlagsOpen))
+	for k := range r.FlagsOpen {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%s %d", k, r.FlagsOpen[k]))
+	}
+	if len(parts) == 0 {
+		parts = []string{"none"}
+	}
+	fmt.Fprintf(w, "open flags: %s (opened %d, reopened %d, resolved %d)\n", strings.Join(parts, ", "),
+		r.FlagChanges.Opened, r.FlagChanges.Reopened, r.FlagChanges.Resolved)
+}
+
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// figureJSON is the stable JSON form of a figure, for scripts.
+type figureJSON struct {
+	Indicator  string   `json:"indicator"`
+	Name       string   `json:"name"`
+	Period     string   `json:"period"`
+	Value      *float64 `json:"value"`
+	Decimals   int      `json:"decimals"`
+	Unit       string   `json:"unit"`
+	Status     string   `json:"status"`
+	Statuses   []string `json:"statuses"`
+	Department string   `json:"department"`
+	File       string   `json:"file"`
+	Sheet      string   `json:"sheet"`
+	Cell       string   `json:"cell"`
+	Raw        string   `json:"raw"`
+	Note       string   `json:"note"`
+}
+
+func cmdFigures(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("figures")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	figs, err := db.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, ind := range e.cfg.Indicators {
+		names[ind.ID] = ind.Name
+	}
+	if *asJSON {
+		out := make([]figureJSON, 0, len(figs))
+		for _, f := range figs {
+			j := figureJSON{Indicator: f.Indicator, Name: names[f.Indicator], Period: f.Period, Decimals: f.Decimals,
+				Unit: f.Unit, Status: f.Status, Statuses: f.Statuses, Department: f.Department, File: f.File,
+				Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note}
+			if j.Statuses == nil {
+				j.Statuses = []string{}
+			}
+			if f.HasValue {
+				v := f.Value
+				j.Value = &v
+			}
+			out = append(out, j)
+		}
+		return writeJSON(e, out)
+	}
+	if len(figs) == 0 {
+		fmt.Fprintln(e.stdout, "no figures yet: run `sheaf sync` first")
+		return nil
+	}
+	t := &table{}
+	t.add("INDICATOR", "NAME", "PERIOD", "VALUE", "UNIT", "STATUS", "FROM")
+	for _, f := range figs {
+		val := "—"
+		if f.HasValue {
+			val = formatFigure(f)
+		}
+		from := ""
+		if f.File != "" {
+			from = fmt.Sprintf("%s %s!%s", f.File, f.Sheet, f.Cell)
+		}
+		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(nonEmpty(f.Statuses, "ok"), ","), from)
+	}
+	t.write(e.stdout, "")
+	return nil
+}
+
+func formatFigure(f reconcile.Figure) string {
+	if f.Unit == "ratio" {
+		return "1:" + sheets.FormatValue(f.Value, f.Decimals)
+	}
+	return sheets.FormatValue(f.Value, f.Decimals)
+}
+
+func nonEmpty(s []string, def string) []string {
+	if len(s) == 0 {
+		return []string{def}
+	}
+	return s
+}
+
+// flagJSON is the stable JSON form of a flag, for scripts.
+type flagJSON struct {
+	ID         int64                `json:"id"`
+	Kind       string               `json:"kind"`
+	Severity   string               `json:"severity"`
+	Indicator  string               `json:"indicator"`
+	Period     string               `json:"period"`
+	Department string               `json:"department"`
+	Rule       string               `json:"rule"`
+	Message    string               `json:"message"`
+	State      string               `json:"state"`
+	Evidence   []reconcile.Evidence `json:"evidence"`
+	OpenedAt   time.Time            `json:"opened_at"`
+	LastSeenAt time.Time            `json:"last_seen_at"`
+}
+
+func cmdFlags(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("flags")
+	asJSON := fs.Bool("json", false, "print JSON")
+	state := fs.String("state", "open", "which flags: open | accepted | resolved | obsolete | all")
+	kind := fs.String("kind", "", "only flags of this kind")
+	dept := fs.String("department", "", "only flags of this department")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	all, err := db.Flags(ctx)
+	if err != nil {
+		return err
+	}
+	var flags []storage.StoredFlag
+	for _, f := range all {
+		if (*state == "all" || f.State == *state) && (*kind == "" || f.Kind == *kind) && (*dept == "" || f.Department == *dept) {
+			flags = append(flags, f)
+		}
+	}
+	if *asJSON {
+		out := make([]flagJSON, 0, len(flags))
+		for _, f := range flags {
+			ev := f.Evidence
+			if ev == nil {
+				ev = []reconcile.Evidence{}
+			}
+			out = append(out, flagJSON{ID: f.ID, Kind: f.Kind, Severity: f.Severity, Indicator: f.Indicator,
+				Period: f.Period, Department: f.Department, Rule: f.Rule, Message: f.Message, State: f.State,
+				Evidence: ev, OpenedAt: f.OpenedAt, LastSeenAt: f.LastSeenAt})
+		}
+		return writeJSON(e, out)
+	}
+	if len(flags) == 0 {
+		fmt.Fprintf(e.stdout, "no %s flags\n", *state)
+		return nil
+	}
+	deptNames := map[string]string{}
+	for _, d := range e.cfg.Departments {
+		deptNames[d.ID] = d.Name
+	}
+	cur := ""
+	for _, f := range flags {
+		if f.Department != cur {
+			cur = f.Department
+			fmt.Fprintf(e.stdout, "\n%s %s\n", cur, deptNames[cur])
+		}
+		fmt.Fprintf(e.stdout, "  #%d %s/%s: %s\n", f.ID, f.Kind, f.Severity, f.Message)
+		for _, ev := range f.Evidence {
+			if ev.File == "" {
+				continue
+			}
+			loc := ev.File
+			if ev.Cell != "" {
+				loc += " " + ev.Sheet + "!" + ev.Cell
+			}
+			line := "      " + loc
+			if ev.Raw != "" && ev.Cell != "" {
+				line += fmt.Sprintf(" = %q", ev.Raw)
+			}
+			if ev.Note != "" {
+				line += " 说明：" + ev.Note
+			}
+			fmt.Fprintln(e.stdout, line)
+		}
+	}
+	return nil
+}
+
+func cmdStatus(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("status")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	files, err := db.Files(ctx)
+	if err != nil {
+		return err
+	}
+	figs, err := db.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	flags, err := db.Flags(ctx)
+	if err != nil {
+		return err
+	}
+	runs, err := db.Runs(ctx, 1)
+	if err != nil {
+		return err
+	}
+	loc := e.cfg.Cycle.Location
+	show := func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(loc).Format("2006-01-02 15:04")
+	}
+	fmt.Fprintf(e.stdout, "%s (period %s, %s)\n", e.cfg.Cycle.Name, e.cfg.Cycle.Period, e.cfg.Cycle.Timezone)
+	if len(runs) == 0 {
+		fmt.Fprintln(e.stdout, "never synced: run `sheaf sync`")
+	} else {
+		r := runs[0]
+		fmt.Fprintf(e.stdout, "last sync: %s, %s", show(r.StartedAt), r.Outcome)
+		if r.Error != "" {
+			fmt.Fprintf(e.stdout, " (%s)", r.Error)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	given := map[string][2]int{}
+	for _, f := range figs {
+		ind, ok := e.cfg.Indicator(f.Indicator)
+		if !ok || !ind.Required {
+			continue
+		}
+		g := given[ind.Owner]
+		g[1]++
+		if f.HasValue && f.Department == ind.Owner {
+			g[0]++
+		}
+		given[ind.Owner] = g
+	}
+	open := map[string]int{}
+	for _, f := range flags {
+		if f.State == "open" {
+			open[f.Department]++
+		}
+	}
+	t := &table{}
+	t.add("DEPARTMENT", "", "FILES", "FAILED", "FIRST SUBMISSION", "LAST SUBMISSION", "REQUIRED GIVEN", "OPEN FLAGS")
+	for _, d := range e.cfg.Departments {
+		n, failed := 0, 0
+		var first, last time.Time
+		for _, f := range files {
+			if f.Department != d.ID || !f.Present {
+				continue
+			}
+			n++
+			if f.State == storage.FileFailed {
+				failed++
+			}
+			if first.IsZero() || f.FirstSeen.Before(first) {
+				first = f.FirstSeen
+			}
+			if f.FirstSeen.After(last) {
+				last = f.FirstSeen
+			}
+		}
+		g := given[d.ID]
+		t.add(d.ID, d.Name, fmt.Sprint(n), fmt.Sprint(failed), show(first), show(last), fmt.Sprintf("%d/%d", g[0], g[1]), fmt.Sprint(open[d.ID]))
+	}
+	t.write(e.stdout, "")
+	return nil
+}

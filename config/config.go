@@ -1,0 +1,197 @@
+// Package config reads sheaf's single YAML configuration file and validates it.
+//
+// The configuration is a value: Load returns a *Config that the rest of the
+// program receives through constructors. Nothing here is global.
+package config
+
+import (
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration of one reporting cycle.
+type Config struct {
+	// File is the path the configuration was read from; Dir is its folder.
+	// Relative paths inside the configuration are resolved against Dir.
+	File string `yaml:"-"`
+	Dir  string `yaml:"-"`
+
+	Cycle       Cycle        `yaml:"cycle"`
+	Storage     Storage      `yaml:"storage"`
+	Sync        Sync         `yaml:"sync"`
+	Extraction  Extraction   `yaml:"extraction"`
+	Departments []Department `yaml:"departments"`
+	Indicators  []Indicator  `yaml:"indicators"`
+	Rules       []Rule       `yaml:"rules"`
+	Deadlines   []Deadline   `yaml:"deadlines"`
+	Schedules   Schedules    `yaml:"schedules"`
+	Mail        Mail         `yaml:"mail"`
+
+	// node is the parsed file, kept so that Validate can name the line of
+	// a key. It is nil for a Config built in code.
+	node *yaml.Node
+}
+
+// Cycle is the reporting cycle: what is being collected, for which default
+// period, and in which time zone deadlines and times are shown.
+type Cycle struct {
+	// Name is the title of the report being collected, shown in mail and
+	// reports.
+	Name     string `yaml:"name"`
+	Period   string `yaml:"period"`   // default period, "2024" or "2024Q2"
+	Timezone string `yaml:"timezone"` // IANA name, e.g. Asia/Shanghai
+
+	// Location is Timezone loaded by Load.
+	Location *time.Location `yaml:"-"`
+}
+
+// Storage says where the SQLite database lives.
+type Storage struct {
+	Path string `yaml:"path"` // relative to the config's folder
+}
+
+// Sync holds the settings of the sync job that are not per department.
+type Sync struct {
+	// Settle is how old a file's modification time must be before it is
+	// read, so that a file still being copied is left for the next sync.
+	// Default 1m. Written as a Go duration ("90s", "2m").
+	Settle Duration `yaml:"settle"`
+	// Workers is how many files are parsed at once. Default: the number of CPUs.
+	Workers int `yaml:"workers"`
+}
+
+// Extraction tunes how rows are found in a sheet. It is set globally and may
+// be extended per department; the department's lists add to the global ones.
+type Extraction struct {
+	// Headers adds synonyms to the built-in column names. Keys are the
+	// column roles: code, name, period, value, unit, note.
+	Headers map[string][]string `yaml:"headers"`
+	// Ignore lists row labels (names or codes) that are known extras: they
+	// are neither matched nor reported as unknown.
+	Ignore []string `yaml:"ignore"`
+	// Sheets, when set, limits extraction to sheets whose names match one of
+	// these globs.
+	Sheets []string `yaml:"sheets"`
+}
+
+// Department is a unit that owes figures and sends spreadsheets.
+type Department struct {
+	// ID is the short name used everywhere else in the configuration
+	// (indicators' owner, deadlines' departments): "edu", "finance".
+	ID string `yaml:"id"`
+	// Name is the department's full name, shown to people: 市教育局.
+	Name string `yaml:"name"`
+	// Contacts are the e-mail addresses reminders go to.
+	Contacts []string `yaml:"contacts"`
+	// Sources are where the department's spreadsheets are found.
+	Sources []Source `yaml:"sources"`
+	// Extraction adds to the global extraction settings for this
+	// department's files.
+	Extraction Extraction `yaml:"extraction"`
+}
+
+// Source is one place a department's spreadsheets live. Exactly one kind is
+// set; today that is Dir (a local or mounted network folder).
+type Source struct {
+	// Dir is a folder, relative to the config's folder or absolute.
+	Dir string `yaml:"dir"`
+	// Glob selects files under Dir, with ** for any depth. Default "**/*".
+	Glob string `yaml:"glob"`
+	// Exclude lists globs of files to leave out.
+	Exclude []string `yaml:"exclude"`
+}
+
+// Indicator is a named figure in the catalogue.
+type Indicator struct {
+	// ID is the stable name of the indicator, used in rules and deadlines:
+	// "schools.total".
+	ID string `yaml:"id"`
+	// Name is the label the indicator has in the spreadsheets; rows are
+	// matched by it (and by Aliases), compared after NormalizeName.
+	Name string `yaml:"name"`
+	// Aliases are other labels the same row is known by.
+	Aliases []string `yaml:"aliases"`
+	// Unit is the unit the figure is kept in; see LookupUnit.
+	Unit string `yaml:"unit"`
+	// Owner is the id of the department that reports the figure and whose
+	// value is authoritative when departments disagree.
+	Owner string `yaml:"owner"`
+	// Periods the figure is collected for; empty means the cycle's period.
+	Periods []string `yaml:"periods"`
+	// Required marks a figure that must be reported; a missing one is a
+	// finding.
+	Required bool `yaml:"required"`
+	// Decimals is how many decimals the figure is shown with; nil means the
+	// unit's default.
+	Decimals *int `yaml:"decimals"`
+	// Tolerance, when set, is the largest difference (in the indicator's
+	// unit) between two values that still agree.
+	Tolerance *float64 `yaml:"tolerance"`
+	// Note is free text on how the indicator is counted (its definition).
+	Note string `yaml:"note"`
+}
+
+// Rule is a check or a standard over figures, written in expr.
+type Rule struct {
+	// ID names the rule in findings.
+	ID string `yaml:"id"`
+	// Expr is the condition, over indicator ids, that should hold.
+	Expr string `yaml:"expr"`
+	// Message is shown when the rule does not hold.
+	Message  string `yaml:"message"`
+	Severity string `yaml:"severity"` // error | warning | info
+	Class    string `yaml:"class"`    // check | standard
+}
+
+// Deadline is when figures are due, and when to remind before it.
+type Deadline struct {
+	// Name is shown in reminders: 年报初稿.
+	Name string `yaml:"name"`
+	// Due is "2025-03-31" (the end of that day) or "2025-03-31 17:00", in
+	// the cycle's time zone; see DueTime.
+	Due string `yaml:"due"`
+	// Departments and Indicators narrow the deadline by id; empty means all.
+	Departments []string `yaml:"departments"`
+	Indicators  []string `yaml:"indicators"`
+	// Remind lists lead times before Due: "7d", "3d", "1d", "4h"; see
+	// ParseLead.
+	Remind []string `yaml:"remind"`
+}
+
+// Schedules are cron specs (five fields, or @daily and friends), evaluated in
+// the cycle's time zone. An empty spec means the job does not run on a
+// schedule.
+type Schedules struct {
+	Sync   string `yaml:"sync"`   // read new and changed spreadsheets
+	Remind string `yaml:"remind"` // send reminders that have come due
+	Digest string `yaml:"digest"` // mail coordinators a summary
+	Draft  string `yaml:"draft"`  // write the draft report
+}
+
+// Mail configures outgoing e-mail.
+type Mail struct {
+	// From is the sender address of every message.
+	From string `yaml:"from"`
+	// Coordinators are the people who run the collection (牵头单位); they
+	// receive digests and drafts.
+	Coordinators []string `yaml:"coordinators"`
+	// Outbox, when set, writes messages as .eml files into this folder
+	// instead of sending them.
+	Outbox string `yaml:"outbox"`
+	SMTP   SMTP   `yaml:"smtp"`
+}
+
+// SMTP is the submission server. The password comes from the environment:
+// PasswordEnv names a variable holding it, or a variable whose name ends in
+// _FILE holding a path to it.
+//
+// When Host is set, Load defaults TLS to "starttls" and Port to the usual
+// port of the TLS mode (587 starttls, 465 tls, 25 none).
+type SMTP struct {
+	Host        string `yaml:"host"`
+	Port        int    `yaml:"port"`
+	Username    string `yaml:"username"`
+	PasswordEnv string `yaml:"password_env"`
+	TLS         string `yaml:"tls"` // starttls | tls | none
+}

@@ -1,0 +1,335 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadFullExample(t *testing.T) {
+	c, err := Load("testdata/sheaf.yaml")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	dir, _ := filepath.Abs("testdata")
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"file", c.File, filepath.Join(dir, "sheaf.yaml")},
+		{"dir", c.Dir, dir},
+		{"cycle name", c.Cycle.Name, "2024年度教育事业统计"},
+		{"period", c.Cycle.Period, "2024"},
+		{"location", c.Cycle.Location.String(), "Asia/Shanghai"},
+		{"db path", c.DBPath(), filepath.Join(dir, "data", "edu2024.db")},
+		{"settle", c.Sync.Settle, Duration(90 * time.Second)},
+		{"workers", c.Sync.Workers, 4},
+		{"global headers", strings.Join(c.Extraction.Headers["name"], ","), "指标名称,项目"},
+		{"departments", len(c.Departments), 2},
+		{"contact", c.Departments[0].Contacts[0], "张老师 <zhang@edu.example.cn>"},
+		{"written glob", c.Departments[0].Sources[0].Glob, "**/*.xlsx"},
+		{"default glob", c.Departments[1].Sources[0].Glob, "**/*"},
+		{"absolute source", c.Path(c.Departments[1].Sources[0].Dir), "/srv/share/finance"},
+		{"relative source", c.Path(c.Departments[0].Sources[0].Dir), filepath.Join(dir, "inbox", "edu")},
+		{"department headers", c.Departments[1].Extraction.Headers["value"][0], "决算数"},
+		{"indicators", len(c.Indicators), 3},
+		{"aliases", strings.Join(c.Indicators[0].Aliases, ","), "学校数,学校总数"},
+		{"required", c.Indicators[0].Required, true},
+		{"periods", strings.Join(c.Indicators[1].Periods, ","), "2023,2024"},
+		{"decimals", *c.Indicators[2].Decimals, 1},
+		{"no decimals", c.Indicators[0].Decimals == nil, true},
+		{"tolerance", *c.Indicators[2].Tolerance, 0.5},
+		{"default severity", c.Rules[0].Severity, "warning"},
+		{"written severity", c.Rules[1].Severity, "error"},
+		{"unquoted date", c.Deadlines[0].Due, "2025-03-31"},
+		{"remind", strings.Join(c.Deadlines[0].Remind, ","), "7d,3d,1d"},
+		{"schedule", c.Schedules.Remind, "0 9 * * MON-FRI"},
+		{"from", c.Mail.From, "县教育统计 <stats@edu.example.cn>"},
+		{"outbox", c.Path(c.Mail.Outbox), filepath.Join(dir, "outbox")},
+		{"smtp", c.Mail.SMTP, SMTP{Host: "smtp.example.cn", Port: 587, Username: "stats@edu.example.cn", PasswordEnv: "SHEAF_SMTP_PASSWORD", TLS: "starttls"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %v, want %v", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	tests := []struct {
+		name  string
+		yaml  string
+		check func(t *testing.T, c *Config)
+	}{
+		{
+			name: "nothing written",
+			check: func(t *testing.T, c *Config) {
+				if c.Sync.Settle != Duration(time.Minute) {
+					t.Errorf("settle %v, want 1m", c.Sync.Settle)
+				}
+				if c.Sync.Workers != runtime.NumCPU() {
+					t.Errorf("workers %d, want %d", c.Sync.Workers, runtime.NumCPU())
+				}
+				if c.Storage.Path != "data/sheaf.db" {
+					t.Errorf("storage.path %q, want data/sheaf.db", c.Storage.Path)
+				}
+				if want := filepath.Join(c.Dir, "data", "sheaf.db"); c.DBPath() != want {
+					t.Errorf("DBPath %q, want %q", c.DBPath(), want)
+				}
+				if g := c.Departments[0].Sources[0].Glob; g != "**/*" {
+					t.Errorf("glob %q, want **/*", g)
+				}
+				if c.Mail.SMTP != (SMTP{}) {
+					t.Errorf("smtp %+v, want nothing without a host", c.Mail.SMTP)
+				}
+			},
+		},
+		{
+			name: "settle written as zero stays zero",
+			yaml: "sync:\n  settle: 0s\n  workers: 0\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Sync.Settle != 0 {
+					t.Errorf("settle %v, want 0", c.Sync.Settle)
+				}
+				if c.Sync.Workers != runtime.NumCPU() {
+					t.Errorf("workers %d, want %d", c.Sync.Workers, runtime.NumCPU())
+				}
+			},
+		},
+		{
+			name: "empty storage path",
+			yaml: "storage:\n  path:\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Storage.Path != "data/sheaf.db" {
+					t.Errorf("storage.path %q, want data/sheaf.db", c.Storage.Path)
+				}
+			},
+		},
+		{
+			name: "rule severity",
+			yaml: "rules:\n  - id: a\n    expr: x > 0\n    class: check\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Rules[0].Severity != "warning" {
+					t.Errorf("severity %q, want warning", c.Rules[0].Severity)
+				}
+			},
+		},
+		{
+			name: "smtp port follows tls",
+			yaml: "mail:\n  smtp:\n    host: smtp.example.cn\n    tls: tls\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Mail.SMTP.Port != 465 {
+					t.Errorf("port %d, want 465", c.Mail.SMTP.Port)
+				}
+			},
+		},
+		{
+			name: "smtp host alone",
+			yaml: "mail:\n  smtp:\n    host: smtp.example.cn\n",
+			check: func(t *testing.T, c *Config) {
+				if s := c.Mail.SMTP; s.TLS != "starttls" || s.Port != 587 {
+					t.Errorf("tls %q port %d, want starttls 587", s.TLS, s.Port)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(writeConfig(t, withBase(tt.yaml)))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+// TestLoadErrorText checks the whole text a user sees for a bad owner.
+func TestLoadErrorText(t *testing.T) {
+	src := `cycle:
+  name: 2024年度教育事业统计
+  period: "2024"
+  timezone: Asia/Shanghai
+departments:
+  - id: edu
+    name: 市教育局
+  - id: finance
+    name: 市财政局
+indicators:
+  - {id: schools.total, name: 各级各类学校总数, unit: 所, owner: edu}
+  - {id: teachers.fulltime, name: 专任教师数, unit: 人, owner: edu}
+  - {id: funding.total, name: 教育经费总投入, unit: 万元, owner: finance}
+  - id: funding.per_student
+    name: 生均教育经费
+    unit: 元
+    owner: finanse
+`
+	path := writeConfig(t, src)
+	_, err := Load(path)
+	want := path + `:17: indicators[3].owner: "finanse" is not a department id (known: edu, finance)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+// TestLoadReportsAllProblems checks that problems in different sections
+// come back together, in the order of the file, one per line.
+func TestLoadReportsAllProblems(t *testing.T) {
+	src := `cycle:
+  name: 年报
+  period: 2024Q0
+  timezone: Asia/Shanghai
+sync:
+  settle: soon
+departments:
+  - id: edu
+    name: 市教育局
+    contacts: [zhang]
+indicators:
+  - id: schools.total
+    name: 各级各类学校总数
+    unit: 所
+    owner: edu
+    decimals: 9
+deadlines:
+  - name: 初稿
+    due: 31/03/2025
+schedules:
+  sync: every hour
+mail:
+  smtp:
+    tls: ssl
+`
+	path := writeConfig(t, src)
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load succeeded, want errors")
+	}
+	want := []string{
+		`:3: cycle.period: "2024Q0" is not a period (write a year, 2024, or a quarter, 2024Q2)`,
+		`:6: sync.settle: "soon" is not a duration (write e.g. 90s, 2m, 1h30m or 7d)`,
+		`:10: departments[0].contacts[0]: "zhang" is not an e-mail address`,
+		`:16: indicators[0].decimals: 9 is out of range (0 to 6)`,
+		`:19: deadlines[0].due: "31/03/2025" is not a date (write 2025-03-31 or 2025-03-31 17:00)`,
+		`:21: schedules.sync: "every hour" has 2 fields; a schedule has 5`,
+		`:24: mail.smtp.tls: "ssl" is not one of starttls, tls, none`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], path+w) {
+			t.Errorf("line %d:\ngot  %s\nwant %s%s…", i+1, lines[i], path, w)
+		}
+	}
+	var fe FieldError
+	if !errors.As(err, &fe) || fe.Key != "cycle.period" {
+		t.Errorf("errors.As gave %+v, want the first problem", fe)
+	}
+}
+
+func TestLoadBadFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string // the start of the first error, after the file name
+	}{
+		{
+			name: "syntax error",
+			src:  "cycle:\n  name: 年报\n  period: \"2024\n  timezone: Asia/Shanghai\n",
+			// yaml names the line where the unclosed quote starts.
+			want: ":3: found unexpected end of stream",
+		},
+		{
+			name: "tab indentation",
+			src:  "cycle:\n\tname: 年报\n",
+			want: ":2: found character that cannot start any token",
+		},
+		{
+			name: "two documents",
+			src:  "cycle:\n  name: 年报\n---\ncycle:\n  name: 另一个\n",
+			want: ":3: a second YAML document (after ---): the configuration is one document",
+		},
+		{
+			name: "not a mapping",
+			src:  "- cycle\n",
+			want: ":1: expected a mapping of keys, found a list",
+		},
+		{
+			name: "empty",
+			src:  "",
+			want: ": cycle.name: is required",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.src)
+			_, err := Load(path)
+			if err == nil {
+				t.Fatal("Load succeeded")
+			}
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			if !strings.HasPrefix(first, path+tt.want) {
+				t.Errorf("got  %s\nwant %s%s", first, path, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("got %v, want a not-exist error", err)
+	}
+}
+
+func TestLoadRelativePath(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sheaf.yaml"), []byte(withBase("")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	c, err := Load("sheaf.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// t.TempDir may sit behind a symlink; compare what the process sees.
+	wd, _ := os.Getwd()
+	if c.File != filepath.Join(wd, "sheaf.yaml") || c.Dir != wd {
+		t.Errorf("File %q Dir %q, want absolute paths in %q", c.File, c.Dir, wd)
+	}
+}
+
+func TestPath(t *testing.T) {
+	c := &Config{Dir: "/etc/sheaf"}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"relative", "inbox/edu", "/etc/sheaf/inbox/edu"},
+		{"dot", "./data/../data/x.db", "/etc/sheaf/data/x.db"},
+		{"parent", "../shared", "/etc/shared"},
+		{"absolute", "/srv/share//finance/", "/srv/share/finance"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := c.Path(tt.in); got != tt.want {
+				t.Errorf("Path(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	if got := c.DBPath(); got != "/etc/sheaf/data/sheaf.db" {
+		t.Errorf("DBPath with no storage.path = %q", got)
+	}
+	c.Storage.Path = "/var/lib/sheaf/edu.db"
+	if got := c.DBPath(); got != "/var/lib/sheaf/edu.db" {
+		t.Errorf("DBPath = %q", got)
+	}
+}

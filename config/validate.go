@@ -1,0 +1,393 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+var (
+	periodRe      = regexp.MustCompile(`^[0-9]{4}(Q[1-4])?$`)
+	departmentRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+	indicatorRe   = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
+	headerRoles   = []string{"code", "name", "period", "value", "unit", "note"}
+	severities    = []string{"error", "warning", "info"}
+	ruleClasses   = []string{"check", "standard"}
+	smtpTLSModes  = []string{"starttls", "tls", "none"}
+	cronMacros    = []string{"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+	cronFieldName = []string{"minute", "hour", "day of month", "month", "day of week"}
+)
+
+// Validate checks the whole configuration and returns every problem found,
+// as Errors, or nil. It does not change c: defaults are applied by Load, so
+// a Config built in code must set them itself.
+func (c *Config) Validate() error {
+	v := &validator{c: c}
+	v.cycle()
+	v.storageAndSync()
+	v.extraction("extraction", c.Extraction)
+	v.departments()
+	v.indicators()
+	v.rules()
+	v.deadlines()
+	v.schedules()
+	v.mail()
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return v.errs.sorted()
+}
+
+// validator collects problems, locating each key in the parsed file.
+type validator struct {
+	c    *Config
+	errs Errors
+}
+
+func (v *validator) add(key, format string, args ...any) {
+	line, _ := lookup(v.c.node, key)
+	v.errs = append(v.errs, FieldError{File: v.c.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// where names a key for a message about another key: "indicators[0].name,
+// line 12", or just the key when lines are not known.
+func (v *validator) where(key string) string {
+	if line, ok := lookup(v.c.node, key); ok && line > 0 {
+		return fmt.Sprintf("%s, line %d", key, line)
+	}
+	return key
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+func (v *validator) cycle() {
+	cy := v.c.Cycle
+	if blank(cy.Name) {
+		v.add("cycle.name", "is required, the name of the report being collected")
+	}
+	if cy.Period == "" {
+		v.add("cycle.period", "is required, a year (2024) or a quarter (2024Q2)")
+	} else if !periodRe.MatchString(cy.Period) {
+		v.add("cycle.period", "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", cy.Period)
+	}
+	if _, err := loadLocation(cy.Timezone); err != nil {
+		v.add("cycle.timezone", "%v", err)
+	}
+}
+
+func (v *validator) storageAndSync() {
+	if blank(v.c.Storage.Path) {
+		v.add("storage.path", "is required, the SQLite database file")
+	}
+	if v.c.Sync.Settle < 0 {
+		v.add("sync.settle", "%s must not be negative", v.c.Sync.Settle)
+	}
+	if v.c.Sync.Workers < 0 {
+		v.add("sync.workers", "%d must not be negative", v.c.Sync.Workers)
+	}
+}
+
+func (v *validator) extraction(key string, e Extraction) {
+	for _, role := range slices.Sorted(maps.Keys(e.Headers)) {
+		k := key + ".headers." + role
+		if !slices.Contains(headerRoles, role) {
+			v.add(k, "%q is not a column role (known: %s)", role, strings.Join(headerRoles, ", "))
+			continue
+		}
+		for i, h := range e.Headers[role] {
+			if blank(h) {
+				v.add(fmt.Sprintf("%s[%d]", k, i), "is empty")
+			}
+		}
+	}
+	for i, s := range e.Ignore {
+		if blank(s) {
+			v.add(fmt.Sprintf("%s.ignore[%d]", key, i), "is empty")
+		}
+	}
+	for i, g := range e.Sheets {
+		v.glob(fmt.Sprintf("%s.sheets[%d]", key, i), g)
+	}
+}
+
+func (v *validator) glob(key, g string) {
+	switch {
+	case g == "":
+		v.add(key, "is empty")
+	case !doublestar.ValidatePattern(g):
+		v.add(key, "%q is not a valid glob (check the brackets and braces)", g)
+	}
+}
+
+func (v *validator) address(key, s string) {
+	if blank(s) {
+		v.add(key, "is empty")
+		return
+	}
+	if _, err := mail.ParseAddress(s); err != nil {
+		v.add(key, "%q is not an e-mail address", s)
+	}
+}
+
+func (v *validator) departments() {
+	ids := map[string]string{}
+	names := map[string]string{}
+	for i, d := range v.c.Departments {
+		key := fmt.Sprintf("departments[%d]", i)
+		switch {
+		case d.ID == "":
+			v.add(key+".id", "is required")
+		case !departmentRe.MatchString(d.ID):
+			v.add(key+".id", "%q is not a valid id (lower-case letters, digits, and _ . - after the first character)", d.ID)
+		case ids[d.ID] != "":
+			v.add(key+".id", "%q is already the id of %s", d.ID, v.where(ids[d.ID]))
+		default:
+			ids[d.ID] = key + ".id"
+		}
+		name := strings.TrimSpace(d.Name)
+		switch {
+		case name == "":
+			v.add(key+".name", "is required")
+		case names[name] != "":
+			v.add(key+".name", "%q is already the name of %s", name, v.where(names[name]))
+		default:
+			names[name] = key + ".name"
+		}
+		for j, a := range d.Contacts {
+			v.address(fmt.Sprintf("%s.contacts[%d]", key, j), a)
+		}
+		for j, s := range d.Sources {
+			sk := fmt.Sprintf("%s.sources[%d]", key, j)
+			if blank(s.Dir) {
+				v.add(sk+".dir", "is required, the folder the department's files are in")
+			}
+			if s.Glob != "" {
+				v.glob(sk+".glob", s.Glob)
+			}
+			for k, g := range s.Exclude {
+				v.glob(fmt.Sprintf("%s.exclude[%d]", sk, k), g)
+			}
+		}
+		v.extraction(key+".extraction", d.Extraction)
+	}
+}
+
+func (v *validator) departmentIDs() []string {
+	ids := make([]string, 0, len(v.c.Departments))
+	for _, d := range v.c.Departments {
+		ids = append(ids, d.ID)
+	}
+	return ids
+}
+
+func (v *validator) indicators() {
+	ids := map[string]string{}
+	// labels maps a folded name or alias to the key that first used it:
+	// rows are matched by these labels, so one label must mean one indicator.
+	labels := map[string]string{}
+	label := func(key, s string) {
+		if blank(s) {
+			v.add(key, "is empty")
+			return
+		}
+		f := NormalizeName(s)
+		if first, ok := labels[f]; ok {
+			v.add(key, "%q is already a name of %s (rows are matched by name, so each name must belong to one indicator)", s, v.where(first))
+			return
+		}
+		labels[f] = key
+	}
+	deps := v.departmentIDs()
+	for i, ind := range v.c.Indicators {
+		key := fmt.Sprintf("indicators[%d]", i)
+		switch {
+		case ind.ID == "":
+			v.add(key+".id", "is required")
+		case !indicatorRe.MatchString(ind.ID):
+			v.add(key+".id", "%q is not a valid id (lower-case words of letters, digits and _, joined by dots, e.g. schools.total)", ind.ID)
+		case ids[ind.ID] != "":
+			v.add(key+".id", "%q is already the id of %s", ind.ID, v.where(ids[ind.ID]))
+		default:
+			ids[ind.ID] = key + ".id"
+		}
+		if blank(ind.Name) {
+			v.add(key+".name", "is required")
+		} else {
+			label(key+".name", ind.Name)
+		}
+		for j, a := range ind.Aliases {
+			label(fmt.Sprintf("%s.aliases[%d]", key, j), a)
+		}
+		if blank(ind.Unit) {
+			v.add(key+".unit", "is required (known: %s)", strings.Join(UnitNames(), ", "))
+		} else if _, ok := LookupUnit(ind.Unit); !ok {
+			v.add(key+".unit", "%q is not a known unit (known: %s)", ind.Unit, strings.Join(UnitNames(), ", "))
+		}
+		if ind.Owner == "" {
+			v.add(key+".owner", "is required, the id of the department that reports it")
+		} else if !slices.Contains(deps, ind.Owner) {
+			v.add(key+".owner", "%q is not a department id (known: %s)", ind.Owner, strings.Join(deps, ", "))
+		}
+		seen := map[string]bool{}
+		for j, p := range ind.Periods {
+			pk := fmt.Sprintf("%s.periods[%d]", key, j)
+			switch {
+			case !periodRe.MatchString(p):
+				v.add(pk, "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", p)
+			case seen[p]:
+				v.add(pk, "%q is listed twice", p)
+			}
+			seen[p] = true
+		}
+		if d := ind.Decimals; d != nil && (*d < 0 || *d > 6) {
+			v.add(key+".decimals", "%d is out of range (0 to 6)", *d)
+		}
+		if t := ind.Tolerance; t != nil && (!(*t >= 0) || math.IsInf(*t, 1)) {
+			v.add(key+".tolerance", "%v must be a number of at least 0", *t)
+		}
+	}
+}
+
+func (v *validator) rules() {
+	ids := map[string]string{}
+	for i, r := range v.c.Rules {
+		key := fmt.Sprintf("rules[%d]", i)
+		switch {
+		case blank(r.ID):
+			v.add(key+".id", "is required")
+		case ids[r.ID] != "":
+			v.add(key+".id", "%q is already the id of %s", r.ID, v.where(ids[r.ID]))
+		default:
+			ids[r.ID] = key + ".id"
+		}
+		if blank(r.Expr) {
+			v.add(key+".expr", "is required")
+		}
+		v.oneOf(key+".severity", r.Severity, severities)
+		v.oneOf(key+".class", r.Class, ruleClasses)
+	}
+}
+
+func (v *validator) oneOf(key, val string, allowed []string) {
+	switch {
+	case val == "":
+		v.add(key, "is required (%s)", strings.Join(allowed, ", "))
+	case !slices.Contains(allowed, val):
+		v.add(key, "%q is not one of %s", val, strings.Join(allowed, ", "))
+	}
+}
+
+func (v *validator) deadlines() {
+	loc := v.c.Cycle.Location
+	if loc == nil {
+		var err error
+		if loc, err = loadLocation(v.c.Cycle.Timezone); err != nil {
+			loc = time.UTC // reported under cycle.timezone; still check the dates
+		}
+	}
+	deps := v.departmentIDs()
+	inds := make([]string, 0, len(v.c.Indicators))
+	for _, ind := range v.c.Indicators {
+		inds = append(inds, ind.ID)
+	}
+	for i, d := range v.c.Deadlines {
+		key := fmt.Sprintf("deadlines[%d]", i)
+		if blank(d.Name) {
+			v.add(key+".name", "is required")
+		}
+		if d.Due == "" {
+			v.add(key+".due", "is required, a date (2025-03-31) or a date and time (2025-03-31 17:00)")
+		} else if _, err := d.DueTime(loc); err != nil {
+			v.add(key+".due", "%v", err)
+		}
+		for j, id := range d.Departments {
+			if !slices.Contains(deps, id) {
+				v.add(fmt.Sprintf("%s.departments[%d]", key, j), "%q is not a department id (known: %s)", id, strings.Join(deps, ", "))
+			}
+		}
+		for j, id := range d.Indicators {
+			if !slices.Contains(inds, id) {
+				v.add(fmt.Sprintf("%s.indicators[%d]", key, j), "%q is not an indicator id", id)
+			}
+		}
+		for j, r := range d.Remind {
+			if _, err := ParseLead(r); err != nil {
+				v.add(fmt.Sprintf("%s.remind[%d]", key, j), "%v", err)
+			}
+		}
+	}
+}
+
+func (v *validator) schedules() {
+	s := v.c.Schedules
+	for _, sc := range []struct{ key, spec string }{
+		{"schedules.sync", s.Sync},
+		{"schedules.remind", s.Remind},
+		{"schedules.digest", s.Digest},
+		{"schedules.draft", s.Draft},
+	} {
+		if sc.spec == "" {
+			continue
+		}
+		if err := checkSchedule(sc.spec); err != nil {
+			v.add(sc.key, "%v", err)
+		}
+	}
+}
+
+// checkSchedule checks the shape of a cron spec: five fields, a macro such
+// as @daily, or "@every 2h". It is a shape check only; the jobs package
+// parses the spec.
+func checkSchedule(spec string) error {
+	spec = strings.TrimSpace(spec)
+	if rest, ok := strings.CutPrefix(spec, "@every"); ok {
+		rest = strings.TrimSpace(rest)
+		if d, err := time.ParseDuration(rest); err != nil || d <= 0 {
+			return fmt.Errorf("%q: %q is not a duration (write e.g. @every 2h or @every 30m)", spec, rest)
+		}
+		return nil
+	}
+	if strings.HasPrefix(spec, "@") {
+		if !slices.Contains(cronMacros, spec) {
+			return fmt.Errorf("%q is not a schedule (known: %s, @every <duration>)", spec, strings.Join(cronMacros, " "))
+		}
+		return nil
+	}
+	fields := strings.Fields(spec)
+	if len(fields) != 5 {
+		return fmt.Errorf("%q has %d fields; a schedule has 5 (minute hour day-of-month month day-of-week, e.g. \"0 8 * * 1-5\") or is @daily, @hourly, … or @every <duration>", spec, len(fields))
+	}
+	for i, f := range fields {
+		for _, r := range f {
+			ok := r >= '0' && r <= '9' || strings.ContainsRune("*/,-?", r) ||
+				i >= 3 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') // JAN, MON
+			if !ok {
+				return fmt.Errorf("%q: the %s field %q has %q, which a schedule cannot contain", spec, cronFieldName[i], f, r)
+			}
+		}
+	}
+	return nil
+}
+
+func (v *validator) mail() {
+	m := v.c.Mail
+	if m.From != "" {
+		v.address("mail.from", m.From)
+	}
+	for i, a := range m.Coordinators {
+		v.address(fmt.Sprintf("mail.coordinators[%d]", i), a)
+	}
+	if p := m.SMTP.Port; p < 0 || p > 65535 {
+		v.add("mail.smtp.port", "%d is out of range (0 to 65535)", p)
+	}
+	if t := m.SMTP.TLS; t != "" && !slices.Contains(smtpTLSModes, t) {
+		v.add("mail.smtp.tls", "%q is not one of %s", t, strings.Join(smtpTLSModes, ", "))
+	}
+}

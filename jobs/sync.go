@@ -1,0 +1,481 @@
+// Package jobs runs sheaf's jobs: the sync that reads every department's
+// files into the database, and (later) the reminders, digests and drafts,
+// whether the schedule, the command line or the web page starts them.
+package jobs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// Syncer reads every department's sources into the database and reconciles
+// the figures. The schedule, `sheaf sync` and the web page all call Sync.
+type Syncer struct {
+	Config *config.Config
+	DB     *storage.DB
+	Log    *slog.Logger
+	// Now is the clock that decides whether a file has settled.
+	Now func() time.Time
+	// Progress, when set, receives progress while files are read.
+	Progress func(p Progress)
+	// Sources builds a department's sources; nil means from the config.
+	Sources func(d *config.Department) ([]sheets.Source, error)
+}
+
+// Progress is how far a sync has got.
+type Progress struct {
+	FilesDone  int
+	FilesTotal int
+	Rows       int
+	Elapsed    time.Duration
+}
+
+// SyncReport says what a sync did.
+type SyncReport struct {
+	RunID      int64 `json:"run_id"`
+	Files      int   `json:"files"`
+	Read       int   `json:"read"`
+	Unchanged  int   `json:"unchanged"`
+	Deferred   int   `json:"deferred"`
+	Failed     int   `json:"failed"`
+	Duplicates int   `json:"duplicates"`
+	Gone       int   `json:"gone"`
+	Rows       int   `json:"observations"`
+	// SourcesFailed counts sources that could not be listed; their files
+	// keep their last good data.
+	SourcesFailed int                 `json:"sources_failed"`
+	Problems      []FileProblem       `json:"problems,omitempty"`
+	FlagsOpen     map[string]int      `json:"flags_open"`
+	FlagChanges   storage.FlagChanges `json:"flag_changes"`
+	DurationMS    int64               `json:"duration_ms"`
+}
+
+// FileProblem is a file (or source) that was not read this time, and why.
+type FileProblem struct {
+	Department string `json:"department"`
+	File       string `json:"file"`
+	Outcome    string `json:"outcome"` // failed | deferred | source
+	Reason     string `json:"reason"`
+}
+
+// SourcesFromConfig builds the sources a department's config names.
+func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sheets.Source, error) {
+	return func(d *config.Department) ([]sheets.Source, error) {
+		var out []sheets.Source
+		for _, s := range d.Sources {
+			out = append(out, &sheets.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude})
+		}
+		return out, nil
+	}
+}
+
+// Sync reads what changed in every source, stores it, and reconciles the
+// figures and flags. It returns an error only when the sync could not run
+// (the database failed, the context ended); bad files are findings.
+func (s *Syncer) Sync(ctx context.Context, trigger string) (*SyncReport, error) {
+	start := time.Now()
+	lock, err := AcquireLock(ctx, s.Config.DBPath()+".lock", func() {
+		s.log().Info("another sync or mailing holds the lock; waiting")
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	if err := s.DB.InterruptRuns(ctx, "sync"); err != nil {
+		return nil, err
+	}
+	runID, err := s.DB.StartRun(ctx, "sync", trigger, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	rep := &SyncReport{RunID: runID, FlagsOpen: map[string]int{}}
+	runErr := s.sync(ctx, rep, start)
+	rep.DurationMS = time.Since(start).Milliseconds()
+	outcome := "ok"
+	if runErr != nil {
+		outcome = "failed"
+	}
+	// Record the outcome even when ctx was cancelled mid-way.
+	if err := s.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, rep, runErr); err != nil && runErr == nil {
+		runErr = err
+	}
+	return rep, runErr
+}
+
+// candidate is a listed file of one department, with what is known of it.
+type candidate struct {
+	dept   *config.Department
+	src    sheets.Source
+	ref    sheets.FileRef
+	known  storage.KnownFile
+	isNew  bool
+	fp     string
+	ex     *sheets.Extractor
+	fileID int64 // once stored
+}
+
+// parsed is the outcome of reading one file.
+type parsed struct {
+	c        *candidate
+	deferred string // why it must wait, when it changed while read
+	read     storage.Read
+}
+
+func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) error {
+	now := s.now()
+	settle := time.Duration(s.Config.Sync.Settle)
+	sourcesOf := s.Sources
+	if sourcesOf == nil {
+		sourcesOf = SourcesFromConfig(s.Config)
+	}
+
+	var toParse []*candidate
+	var dupes [][]*candidate // per group: canonical first
+	type listed struct {
+		dept    string
+		src     sheets.Source
+		present map[string]bool
+	}
+	var complete []listed
+
+	for i := range s.Config.Departments {
+		dept := &s.Config.Departments[i]
+		srcs, err := sourcesOf(dept)
+		if err != nil {
+			return fmt.Errorf("sources of %s: %w", dept.ID, err)
+		}
+		fp := sheets.Fingerprint(s.Config, dept)
+		ex := sheets.NewExtractor(s.Config, dept)
+		var ready []*candidate
+		for _, src := range srcs {
+			listing, err := src.List(ctx)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if serr := s.DB.SetSourceStatus(ctx, dept.ID, src.Name(), err); serr != nil {
+				return serr
+			}
+			if err != nil {
+				rep.SourcesFailed++
+				rep.Problems = append(rep.Problems, FileProblem{Department: dept.ID, File: src.Name(), Outcome: "source", Reason: err.Error()})
+				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", err)
+				continue
+			}
+			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())
+			if err != nil {
+				return err
+			}
+			present := map[string]bool{}
+			var seen []storage.Seen
+			for _, ref := range listing.Files {
+				present[ref.Path] = true
+				rep.Files++
+				k, ok := known[ref.Path]
+				c := &candidate{dept: dept, src: src, ref: ref, known: k, isNew: !ok, fp: fp, ex: ex, fileID: k.ID}
+				switch {
+				case ref.Unstable:
+					rep.Deferred++
+					rep.Problems = append(rep.Problems, FileProblem{dept.ID, ref.Path, "deferred", "still being written (it changed while it was read)"})
+					seen = append(seen, storage.Seen{Ref: ref, State: storage.FileDeferred})
+				case settle > 0 && now.Sub(ref.ModTime) < settle:
+					rep.Deferred++
+					rep.Problems = append(rep.Problems, FileProblem{dept.ID, ref.Path, "deferred",
+						fmt.Sprintf("modified %s ago, less than the settle time %s", now.Sub(ref.ModTime).Round(time.Second), settle)})
+					seen = append(seen, storage.Seen{Ref: ref, State: storage.FileDeferred})
+				default:
+					ready = append(ready, c)
+				}
+			}
+			if err := s.DB.SeeFiles(ctx, dept.ID, src.Name(), seen); err != nil {
+				return err
+			}
+			if listing.Complete {
+				complete = append(complete, listed{dept.ID, src, present})
+			}
+		}
+
+		// The same content under several names counts once: group by content,
+		// keep the file read before (or seen first, or first by name), and
+		// record the others as duplicates of it.
+		groups := map[string][]*candidate{}
+		var keys []string
+		for _, c := range ready {
+			if _, ok := groups[c.ref.ChangeKey]; !ok {
+				keys = append(keys, c.ref.ChangeKey)
+			}
+			groups[c.ref.ChangeKey] = append(groups[c.ref.ChangeKey], c)
+		}
+		for _, key := range keys {
+			g := groups[key]
+			sort.SliceStable(g, func(i, j int) bool { return canonicalBefore(g[i], g[j]) })
+			head := g[0]
+			if !head.isNew && head.known.ReadKey == key && head.known.Fingerprint == fp &&
+				(head.known.Outcome == storage.ReadOK || head.known.Outcome == storage.ReadFailed) {
+				rep.Unchanged++
+				var seen []storage.Seen
+				seen = append(seen, storage.Seen{Ref: head.ref, State: head.known.State})
+				if err := s.DB.SeeFiles(ctx, dept.ID, head.src.Name(), seen); err != nil {
+					return err
+				}
+			} else {
+				toParse = append(toParse, head)
+			}
+			if len(g) > 1 {
+				dupes = append(dupes, g)
+			}
+		}
+	}
+
+	if err := s.parseAll(ctx, toParse, rep, start); err != nil {
+		return err
+	}
+
+	for _, g := range dupes {
+		head := g[0]
+		if head.fileID == 0 {
+			continue // the original could not be stored; try again next sync
+		}
+		for _, c := range g[1:] {
+			rep.Duplicates++
+			if !c.isNew && c.known.Outcome == storage.ReadDuplicate && c.known.ReadKey == c.ref.ChangeKey {
+				if err := s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: c.known.State}}); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := s.DB.StoreRead(ctx, storage.Read{
+				Department: c.dept.ID, Source: c.src.Name(), Ref: c.ref, RunID: rep.RunID, Fingerprint: c.fp,
+				Outcome: storage.ReadDuplicate, DuplicateOf: head.fileID,
+				Error: fmt.Sprintf("与 %s 内容相同，只计一次", head.ref.Path),
+			}); err != nil {
+				return err
+			}
+		}
+	}
+
+	for _, l := range complete {
+		n, err := s.DB.MarkAbsent(ctx, l.dept, l.src.Name(), l.present)
+		if err != nil {
+			return err
+		}
+		rep.Gone += n
+	}
+
+	return s.reconcile(ctx, rep)
+}
+
+// canonicalBefore orders files with the same content: the one already read
+// first, then the one seen first, then by name.
+func canonicalBefore(a, b *candidate) bool {
+	ar := !a.isNew && a.known.ReadKey == a.ref.ChangeKey && a.known.Outcome != storage.ReadDuplicate
+	br := !b.isNew && b.known.ReadKey == b.ref.ChangeKey && b.known.Outcome != storage.ReadDuplicate
+	if ar != br {
+		return ar
+	}
+	if a.isNew != b.isNew {
+		return !a.isNew
+	}
+	if !a.known.FirstSeen.Equal(b.known.FirstSeen) {
+		return a.known.FirstSeen.Before(b.known.FirstSeen)
+	}
+	if a.src.Name() != b.src.Name() {
+		return a.src.Name() < b.src.Name()
+	}
+	return a.ref.Path < b.ref.Path
+}
+
+// parseAll reads files on all workers and stores each as it finishes, one
+// transaction per file, from this goroutine alone (SQLite has one writer).
+func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncReport, start time.Time) error {
+	workers := s.Config.Sync.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	jobs := make(chan *candidate)
+	results := make(chan parsed, workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				p := s.parse(ctx, c)
+				select {
+				case results <- p:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, c := range cands {
+			select {
+			case jobs <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	done := 0
+	s.progress(Progress{FilesTotal: len(cands)})
+	for p := range results {
+		if err := s.store(ctx, p, rep); err != nil {
+			cancel()
+			for range results { // let the workers finish
+			}
+			return err
+		}
+		done++
+		s.progress(Progress{FilesDone: done, FilesTotal: len(cands), Rows: rep.Rows, Elapsed: time.Since(start)})
+	}
+	return ctx.Err()
+}
+
+func (s *Syncer) store(ctx context.Context, p parsed, rep *SyncReport) error {
+	c := p.c
+	if p.deferred != "" {
+		rep.Deferred++
+		rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "deferred", p.deferred})
+		return s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: storage.FileDeferred}})
+	}
+	id, err := s.DB.StoreRead(ctx, p.read)
+	if err != nil {
+		return err
+	}
+	c.fileID = id
+	if p.read.Outcome == storage.ReadFailed {
+		rep.Failed++
+		rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "failed", p.read.Error})
+		s.log().Warn("file could not be read", "department", c.dept.ID, "file", c.ref.Path, "err", p.read.Error)
+	} else {
+		rep.Read++
+		rep.Rows += len(p.read.Observations)
+	}
+	return nil
+}
+
+// parse reads one file. A file that cannot be read is a failed read with a
+// `file` finding; it never stops the other files.
+func (s *Syncer) parse(ctx context.Context, c *candidate) parsed {
+	read := storage.Read{Department: c.dept.ID, Source: c.src.Name(), Ref: c.ref, Fingerprint: c.fp, Outcome: storage.ReadOK}
+	data, err := readAll(ctx, c.src, c.ref)
+	if errors.Is(err, errChanged) {
+		return parsed{c: c, deferred: "still being written (its content changed after it was listed)"}
+	}
+	if err == nil {
+		var shs []sheets.Sheet
+		shs, err = sheets.ReadWorkbook(path.Base(c.ref.Path), data)
+		if err == nil {
+			read.Observations, read.Findings = c.ex.Extract(shs)
+			for _, sh := range shs {
+				read.Rows += len(sh.Rows)
+			}
+			return parsed{c: c, read: read}
+		}
+	}
+	reason := err.Error()
+	var ue *sheets.UnreadableError
+	if errors.As(err, &ue) {
+		reason = ue.Reason
+	}
+	read.Outcome, read.Error = storage.ReadFailed, reason
+	read.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: reason}}
+	return parsed{c: c, read: read}
+}
+
+var errChanged = errors.New("file changed since it was listed")
+
+// readAll reads a listed file whole and checks it is still the content the
+// listing saw, so a file rewritten in between is never half-taken.
+func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte, error) {
+	rc, err := src.Open(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
+	}
+	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
+		sum := sha256.Sum256(data)
+		if "sha256:"+hex.EncodeToString(sum[:]) != ref.ChangeKey {
+			return nil, errChanged
+		}
+	}
+	return data, nil
+}
+
+func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport) error {
+	in, err := s.DB.CurrentInput(ctx)
+	if err != nil {
+		return err
+	}
+	res := reconcile.Reconcile(s.Config, in)
+	isObsolete := func(indicator, rule string) bool {
+		if indicator != "" {
+			if _, ok := s.Config.Indicator(indicator); !ok {
+				return true
+			}
+		}
+		if rule != "" {
+			for _, r := range s.Config.Rules {
+				if r.ID == rule {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	ch, err := s.DB.SaveResult(ctx, res, isObsolete)
+	if err != nil {
+		return err
+	}
+	rep.FlagChanges = ch
+	for _, f := range res.Flags {
+		rep.FlagsOpen[f.Kind]++
+	}
+	return nil
+}
+
+func (s *Syncer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Syncer) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (s *Syncer) progress(p Progress) {
+	if s.Progress != nil {
+		s.Progress(p)
+	}
+}

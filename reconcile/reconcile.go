@@ -1,0 +1,127 @@
+// Package reconcile turns observations from many files and departments into
+// one figure per indicator and period, and into flags for what is missing,
+// doubtful or unreadable. It is pure: it reads values, not the database.
+package reconcile
+
+import (
+	"time"
+
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// Observation is a stored observation with the file it came from.
+type Observation struct {
+	sheets.Observation
+	ID         int64
+	Department string
+	Source     string
+	File       string // the file's path inside its source
+	FileID     int64
+	// FirstSeen is when sheaf first saw the file; ModTime is the file's own
+	// modification time. Together they order resubmissions.
+	FirstSeen time.Time
+	ModTime   time.Time
+	// Seq orders observations within one read (row order).
+	Seq int
+}
+
+// Finding is a stored extraction finding with the file it came from.
+type Finding struct {
+	sheets.Finding
+	Department string
+	Source     string
+	File       string
+}
+
+// SourceStatus is the state of one source after the latest sync.
+type SourceStatus struct {
+	Department string
+	Source     string
+	Error      string    // empty when the last listing worked
+	Since      time.Time // when the error started
+}
+
+// Input is everything reconcile looks at.
+type Input struct {
+	Observations []Observation
+	Findings     []Finding
+	Sources      []SourceStatus
+}
+
+// Figure statuses.
+const (
+	StatusOK          = "ok"
+	StatusMissing     = "missing"
+	StatusConflict    = "conflict"
+	StatusApproximate = "approximate"
+	StatusInvalid     = "invalid"
+	StatusFailing     = "failing"
+	StatusUnverified  = "unverified"
+	StatusAccepted    = "accepted"
+)
+
+// Flag kinds beyond the extraction findings of package sheets.
+const (
+	KindMissing  = "missing"
+	KindConflict = "conflict"
+	KindRule     = "rule"
+)
+
+// Figure is the value that counts for one indicator and period.
+type Figure struct {
+	Indicator string
+	Name      string
+	Period    string
+	Value     float64
+	HasValue  bool
+	Decimals  int
+	Unit      string
+	// Status is the most serious of Statuses; Statuses lists every status
+	// that applies (a value can be both approximate and unverified).
+	Status   string
+	Statuses []string
+	// Where the value came from.
+	Department    string
+	File          string
+	Sheet         string
+	Cell          string
+	Raw           string
+	Note          string
+	ObservationID int64
+}
+
+// Evidence is one cell a flag points at.
+type Evidence struct {
+	Department string   `json:"department"`
+	File       string   `json:"file"`
+	Sheet      string   `json:"sheet"`
+	Cell       string   `json:"cell"`
+	Raw        string   `json:"raw"`
+	Value      *float64 `json:"value"`
+	Note       string   `json:"note"`
+}
+
+// Flag is a finding shown to people. Its identity is Key().
+type Flag struct {
+	Kind       string
+	Severity   string
+	Department string
+	Indicator  string
+	Period     string
+	Rule       string
+	// Subject narrows the identity: a file path, or "file!sheet!cell".
+	Subject  string
+	Message  string
+	Evidence []Evidence
+}
+
+// Key is the flag's identity: the same key in two syncs is the same flag.
+func (f Flag) Key() string {
+	return f.Kind + "\x1f" + f.Department + "\x1f" + f.Indicator + "\x1f" + f.Period + "\x1f" + f.Rule + "\x1f" + f.Subject
+}
+
+// Result is what reconcile decides.
+type Result struct {
+	Figures []Figure
+	Flags   []Flag
+}

@@ -1,0 +1,79 @@
+package sheets
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// readCSV reads a CSV file as one sheet named after the file. Chinese
+// offices still save CSV as GBK by default: content that is not valid UTF-8
+// is decoded as GB18030 (a superset of GBK and GB2312).
+func readCSV(name string, data []byte) ([]Sheet, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, unreadable(name, "the CSV file is neither UTF-8 nor GBK text: %v; save it as CSV UTF-8 or .xlsx", err)
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = sniffDelimiter(text)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	sh := Sheet{Name: strings.TrimSuffix(path.Base(name), path.Ext(name))}
+	for n := 1; ; n++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, unreadable(name, "the CSV file cannot be read near line %d: %v", n, err)
+		}
+		line, _ := r.FieldPos(0)
+		row := Row{Num: line}
+		empty := true
+		for j, v := range rec {
+			ref, _ := excelize.CoordinatesToCellName(j+1, line)
+			c := Cell{Ref: ref, Raw: v}
+			if strings.TrimSpace(v) != "" {
+				c.Kind, empty = CellText, false
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		if !empty {
+			sh.Rows = append(sh.Rows, row)
+		}
+	}
+	return []Sheet{sh}, nil
+}
+
+func decodeText(data []byte) (string, error) {
+	if b, ok := bytes.CutPrefix(data, []byte("\xef\xbb\xbf")); ok {
+		return string(b), nil
+	}
+	if utf8.Valid(data) {
+		return string(data), nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+// sniffDelimiter picks the separator that the first line uses most: comma,
+// tab or semicolon (European Excel saves CSV with semicolons).
+func sniffDelimiter(text string) rune {
+	first, _, _ := strings.Cut(text, "\n")
+	best, n := ',', strings.Count(first, ",")
+	for _, d := range []rune{'\t', ';'} {
+		if c := strings.Count(first, string(d)); c > n {
+			best, n = d, c
+		}
+	}
+	return best
+}

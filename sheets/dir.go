@@ -1,0 +1,170 @@
+package sheets
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// Dir is a folder of spreadsheets: a local folder or a mounted network share.
+type Dir struct {
+	// Root is the folder's path.
+	Root string
+	// Label names the folder in messages and the database, as the
+	// configuration writes it ("inbox/教育局"); Root when empty.
+	Label string
+	// Glob selects files under Root ("**/*.xlsx"); Exclude leaves some out.
+	Glob    string
+	Exclude []string
+}
+
+var _ Source = (*Dir)(nil)
+
+// Name identifies the folder source.
+func (d *Dir) Name() string {
+	if d.Label != "" {
+		return "dir:" + filepath.ToSlash(d.Label)
+	}
+	return "dir:" + filepath.ToSlash(d.Root)
+}
+
+// DisplayPath writes a file of a source the way a person finds it: a
+// folder source's folder joined with the file's path.
+func DisplayPath(source, file string) string {
+	if dir, ok := strings.CutPrefix(source, "dir:"); ok {
+		return path.Join(dir, file)
+	}
+	return source + ":" + file
+}
+
+// List walks the folder and returns every spreadsheet matching the glob,
+// with the SHA-256 of its content as change key. Office lock files, hidden
+// and temporary files are left out. A file whose size or modification time
+// changes while it is hashed is marked Unstable.
+func (d *Dir) List(ctx context.Context) (Listing, error) {
+	info, err := os.Stat(d.Root)
+	if err != nil {
+		return Listing{}, fmt.Errorf("list folder %s: %w", d.Root, err)
+	}
+	if !info.IsDir() {
+		return Listing{}, fmt.Errorf("list folder %s: not a folder", d.Root)
+	}
+	glob := d.Glob
+	if glob == "" {
+		glob = "**/*"
+	}
+	fsys := os.DirFS(d.Root)
+	var files []FileRef
+	walkErr := doublestar.GlobWalk(fsys, glob, func(p string, de fs.DirEntry) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if de.IsDir() || Ignored(p) || !Spreadsheet(p) {
+			return nil
+		}
+		for _, ex := range d.Exclude {
+			if ok, _ := doublestar.Match(ex, p); ok {
+				return nil
+			}
+		}
+		ref, err := hashFile(filepath.Join(d.Root, filepath.FromSlash(p)))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed while listing: it is simply not there
+			}
+			return err
+		}
+		ref.Path = p
+		files = append(files, ref)
+		return nil
+	}, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
+	if walkErr != nil {
+		return Listing{}, fmt.Errorf("list folder %s: %w", d.Root, walkErr)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return Listing{Files: files, Complete: true}, nil
+}
+
+// Open opens a listed file.
+func (d *Dir) Open(ctx context.Context, ref FileRef) (io.ReadCloser, error) {
+	if !fs.ValidPath(ref.Path) {
+		return nil, fmt.Errorf("open %s: invalid path", ref.Path)
+	}
+	f, err := os.Open(filepath.Join(d.Root, filepath.FromSlash(ref.Path)))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", ref.Path, err)
+	}
+	return f, nil
+}
+
+func hashFile(name string) (FileRef, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return FileRef{}, err
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return FileRef{}, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return FileRef{}, fmt.Errorf("read %s: %w", name, err)
+	}
+	after, err := os.Stat(name)
+	if err != nil {
+		return FileRef{}, err
+	}
+	return FileRef{
+		Size:      before.Size(),
+		ModTime:   before.ModTime(),
+		ChangeKey: "sha256:" + hex.EncodeToString(h.Sum(nil)),
+		Unstable:  after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()),
+	}, nil
+}
+
+// Ignored reports whether a path names a file no department means to
+// submit: Office and LibreOffice lock files, hidden files, temporary and
+// partial downloads, anything inside a hidden folder.
+func Ignored(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if strings.HasPrefix(part, ".") {
+			return true // hidden file or folder; also LibreOffice's .~lock.name#
+		}
+	}
+	base := path.Base(p)
+	lower := strings.ToLower(base)
+	switch {
+	case strings.HasPrefix(base, "~$"), strings.HasPrefix(base, "~"): // Office owner files and temporaries
+		return true
+	case lower == "thumbs.db", lower == "desktop.ini":
+		return true
+	}
+	for _, suffix := range []string{".tmp", ".temp", ".part", ".crdownload", ".download", ".partial", "~", ".bak", ".swp"} {
+		if strings.HasSuffix(lower, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// Spreadsheet reports whether a path has the extension of a spreadsheet
+// sheaf reads or explains it cannot read (.xls, .et, .ods, .numbers).
+func Spreadsheet(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods", ".numbers", ".xltx", ".xltm":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,162 @@
+package sheets
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// The years a period may fall in. Anything outside is a typo or a date
+// serial read as a year, not a reporting period.
+const (
+	minYear = 1900
+	maxYear = 2100
+)
+
+var (
+	validPeriodRE = regexp.MustCompile(`^(\d{4})(?:Q[1-4])?$`)
+
+	// The text forms, matched against Fold's output (ASCII, no spaces,
+	// lower case).
+	yearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
+	quarterRE = regexp.MustCompile(`^(\d{4})(?:年|-|/)?(?:q([1-4])|第?([1-4一二三四])季度?)$`)
+	// Dates, matched before spaces are removed so a time of day can follow.
+	dateRE = regexp.MustCompile(`^(\d{4})([-/.])(\d{1,2})(?:([-/.])(\d{1,2}))?(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$`)
+	// "2024年12月", "2024年12月31日", "2024年12月31号".
+	cnDateRE = regexp.MustCompile(`^(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?$`)
+)
+
+// quarterNumerals maps the quarter as written to its digit.
+var quarterNumerals = map[string]string{
+	"1": "1", "2": "2", "3": "3", "4": "4",
+	"一": "1", "二": "2", "三": "3", "四": "4",
+}
+
+// ValidPeriod reports whether s is a period in normalised form: "YYYY" or
+// "YYYYQn" with a year from 1900 to 2100 and n from 1 to 4.
+func ValidPeriod(s string) bool {
+	m := validPeriodRE.FindStringSubmatch(s)
+	if m == nil {
+		return false
+	}
+	y, _ := strconv.Atoi(m[1])
+	return y >= minYear && y <= maxYear
+}
+
+// NormalizePeriod reads a period cell as "YYYY" or "YYYYQn", or "" for an
+// empty cell. It accepts a year ("2024", "2024年", "2024年度", a number cell
+// 2024), a date (an Excel date cell, "2024-01-01", "2024/12/31",
+// "2024年12月"), which stands for its year, and a quarter ("2024Q2",
+// "2024年第二季度", "2024年2季度", "2024-Q2").
+func NormalizePeriod(c Cell) (string, error) {
+	raw := strings.TrimSpace(c.Raw)
+	switch c.Kind {
+	case CellEmpty:
+		return "", nil
+	case CellNumber:
+		if raw == "" {
+			return "", nil
+		}
+		return numberPeriod(c)
+	case CellText:
+		return textPeriod(c.Raw)
+	}
+	return "", fmt.Errorf("cannot read %q as a period", c.Raw)
+}
+
+// numberPeriod reads a number cell: a year, or an Excel date serial when
+// the cell is formatted as a date.
+func numberPeriod(c Cell) (string, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(c.Raw), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return "", fmt.Errorf("cannot read %q as a period", c.Raw)
+	}
+	if c.Date {
+		// The serial counts days from 1900 (the 1904 system is for old Mac
+		// workbooks; the reader would have to say so).
+		t, err := excelize.ExcelDateToTime(v, false)
+		if err != nil {
+			return "", fmt.Errorf("cannot read %q as a period: %w", c.Raw, err)
+		}
+		return yearPeriod(c.Raw, t.Year())
+	}
+	if v != math.Trunc(v) {
+		return "", fmt.Errorf("cannot read %q as a period", c.Raw)
+	}
+	if v < minYear || v > maxYear {
+		return "", fmt.Errorf("year in %q is outside %d–%d", c.Raw, minYear, maxYear)
+	}
+	return yearPeriod(c.Raw, int(v))
+}
+
+// textPeriod reads a period typed as text.
+func textPeriod(raw string) (string, error) {
+	// Dates first, before Fold removes the space before a time of day.
+	w := strings.ToLower(strings.TrimFunc(foldWidth(raw), isSpace))
+	if w == "" {
+		return "", nil
+	}
+	if m := dateRE.FindStringSubmatch(w); m != nil {
+		// "2024.12" is too like a decimal to be taken as December 2024, and
+		// "2024-12/31" is no date anyone writes.
+		if (m[2] == "." && m[4] == "") || (m[4] != "" && m[4] != m[2]) {
+			return "", fmt.Errorf("cannot read %q as a period", raw)
+		}
+		return datePeriod(raw, m[1], m[3], m[5])
+	}
+	s := Fold(raw)
+	if m := cnDateRE.FindStringSubmatch(s); m != nil {
+		return datePeriod(raw, m[1], m[2], m[3])
+	}
+	if m := yearRE.FindStringSubmatch(s); m != nil {
+		return yearText(raw, m[1])
+	}
+	if m := quarterRE.FindStringSubmatch(s); m != nil {
+		y, err := yearText(raw, m[1])
+		if err != nil {
+			return "", err
+		}
+		q := m[2]
+		if q == "" {
+			q = quarterNumerals[m[3]]
+		}
+		return y + "Q" + q, nil
+	}
+	return "", fmt.Errorf("cannot read %q as a period", raw)
+}
+
+// datePeriod checks a written date and returns its year.
+func datePeriod(raw, year, month, day string) (string, error) {
+	y, _ := strconv.Atoi(year)
+	mo, _ := strconv.Atoi(month)
+	d := 1
+	if day != "" {
+		d, _ = strconv.Atoi(day)
+	}
+	// time.Date normalises 2024-02-30 to March; a date that does not come
+	// back as written does not exist.
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+		return "", fmt.Errorf("cannot read %q as a period: no such date", raw)
+	}
+	return yearPeriod(raw, y)
+}
+
+// yearText checks a four-digit year taken from raw.
+func yearText(raw, year string) (string, error) {
+	y, _ := strconv.Atoi(year)
+	return yearPeriod(raw, y)
+}
+
+// yearPeriod returns the year as a period if it is in range.
+func yearPeriod(raw string, y int) (string, error) {
+	if y < minYear || y > maxYear {
+		return "", fmt.Errorf("year %d in %q is outside %d–%d", y, raw, minYear, maxYear)
+	}
+	return strconv.Itoa(y), nil
+}

@@ -1,0 +1,309 @@
+package sheets
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// readXLSX reads every worksheet of an .xlsx/.xlsm package through
+// excelize's full cell API, so that each cell's type, number format and
+// formula are seen, not only its text.
+func readXLSX(name string, data []byte) ([]Sheet, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, unreadable(name, "the file is damaged or incomplete (not a readable zip package: %v); save it again as .xlsx", err)
+	}
+	if findZip(zr, "EncryptionInfo") != nil {
+		return nil, unreadable(name, "the workbook is password-protected; remove the password or give sheaf the password")
+	}
+	if findZip(zr, "xl/workbook.xml") == nil {
+		if findZip(zr, "word/document.xml") != nil {
+			return nil, unreadable(name, "this is a Word document with a spreadsheet name; send the figures in an .xlsx workbook")
+		}
+		return nil, unreadable(name, "the zip package holds no Excel workbook (xl/workbook.xml is missing); save it again as .xlsx")
+	}
+	// excelize's row readers stop silently at malformed sheet XML and return
+	// the rows before the fault: check every sheet part is well-formed first,
+	// so a damaged sheet is reported instead of stored half-read.
+	parts, err := sheetParts(zr)
+	if err != nil {
+		return nil, unreadable(name, "the workbook structure is damaged (%v); save it again as .xlsx", err)
+	}
+	for _, p := range parts {
+		zf := findZip(zr, p.part)
+		if zf == nil {
+			return nil, unreadable(name, "sheet %q is missing from the package (%s); save the workbook again", p.name, p.part)
+		}
+		if err := checkXML(zf); err != nil {
+			return nil, unreadable(name, "sheet %q is damaged (%s: %v); open the file, check the sheet and save it again", p.name, p.part, err)
+		}
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{})
+	if err != nil {
+		return nil, unreadable(name, "the workbook cannot be opened: %v; save it again as .xlsx", err)
+	}
+	defer f.Close()
+	r := &xlsxReader{f: f, styles: map[int]numFormat{}}
+	var out []Sheet
+	for _, sn := range f.GetSheetList() {
+		sh, err := r.sheet(sn)
+		if err != nil {
+			return nil, unreadable(name, "sheet %q cannot be read: %v", sn, err)
+		}
+		out = append(out, sh)
+	}
+	return out, nil
+}
+
+type xlsxReader struct {
+	f      *excelize.File
+	styles map[int]numFormat // per style index, to call GetStyle once each
+}
+
+type numFormat struct{ percent, date bool }
+
+func (r *xlsxReader) sheet(name string) (Sheet, error) {
+	rows, err := r.f.GetRows(name, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return Sheet{}, err
+	}
+	sh := Sheet{Name: name}
+	for i, vals := range rows {
+		row := Row{Num: i + 1}
+		empty := true
+		for j, raw := range vals {
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			c, err := r.cell(name, ref, raw)
+			if err != nil {
+				return Sheet{}, fmt.Errorf("cell %s: %w", ref, err)
+			}
+			if c.Kind != CellEmpty {
+				empty = false
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		if !empty {
+			sh.Rows = append(sh.Rows, row)
+		}
+	}
+	return sh, nil
+}
+
+func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
+	c := Cell{Ref: ref, Raw: raw}
+	formula, err := r.f.GetCellFormula(sheet, ref)
+	if err != nil {
+		return c, err
+	}
+	c.Formula = formula
+	if raw == "" && formula != "" {
+		// A formula with no cached value (written by a program that does not
+		// calculate, such as excelize itself): evaluate it.
+		v, err := r.f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+		if err != nil {
+			c.Kind, c.Raw = CellError, "="+formula
+			return c, nil
+		}
+		c.Raw = v
+	}
+	if c.Raw == "" {
+		return c, nil
+	}
+	t, err := r.f.GetCellType(sheet, ref)
+	if err != nil {
+		return c, err
+	}
+	switch t {
+	case excelize.CellTypeBool:
+		c.Kind = CellBool
+	case excelize.CellTypeError:
+		c.Kind = CellError
+	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
+		// CellTypeFormula is t="str": a formula whose result is text.
+		c.Kind = CellText
+	case excelize.CellTypeDate:
+		c.Kind, c.Date = CellText, true // an ISO 8601 date stored as text
+	default:
+		c.Kind = CellText
+		if _, err := strconv.ParseFloat(c.Raw, 64); err == nil {
+			c.Kind = CellNumber
+		}
+	}
+	if c.Kind == CellNumber {
+		idx, err := r.f.GetCellStyle(sheet, ref)
+		if err != nil {
+			return c, err
+		}
+		nf, ok := r.styles[idx]
+		if !ok {
+			nf = r.numFormat(idx)
+			r.styles[idx] = nf
+		}
+		c.Percent, c.Date = nf.percent, nf.date
+	}
+	return c, nil
+}
+
+func (r *xlsxReader) numFormat(idx int) numFormat {
+	st, err := r.f.GetStyle(idx)
+	if err != nil || st == nil {
+		return numFormat{}
+	}
+	if st.CustomNumFmt != nil {
+		return classifyFormat(*st.CustomNumFmt)
+	}
+	switch id := st.NumFmt; {
+	case id == 9 || id == 10:
+		return numFormat{percent: true}
+	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
+		return numFormat{date: true}
+	}
+	return numFormat{}
+}
+
+// classifyFormat reads a custom number format code: "0.00%" is a
+// percentage, "yyyy\"年\"m\"月\"" or "yyyy" a date. Text in quotes or after a
+// backslash is literal and does not count.
+func classifyFormat(code string) numFormat {
+	var nf numFormat
+	section, _, _ := strings.Cut(code, ";")
+	inQuote, inBracket := false, false
+	for i := 0; i < len(section); i++ {
+		ch := section[i]
+		switch {
+		case ch == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case ch == '\\':
+			i++
+		case ch == '[':
+			inBracket = true
+		case ch == ']':
+			inBracket = false
+		case inBracket:
+		case ch == '%':
+			nf.percent = true
+		case ch == 'y' || ch == 'Y' || ch == 'd' || ch == 'D' || ch == 'e':
+			nf.date = true
+		}
+	}
+	if nf.percent {
+		nf.date = false
+	}
+	return nf
+}
+
+func findZip(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if strings.EqualFold(f.Name, name) {
+			return f
+		}
+	}
+	return nil
+}
+
+type sheetPart struct{ name, part string }
+
+// sheetParts maps the workbook's sheets to their parts through
+// xl/workbook.xml and its relationships.
+func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			// Strict OOXML uses another namespace for the relationship id.
+			RIDStrict string `xml:"http://purl.oclc.org/ooxml/officeDocument/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := decodeZipXML(zr, "xl/workbook.xml", &wb); err != nil {
+		return nil, err
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := decodeZipXML(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return nil, err
+	}
+	targets := map[string]string{}
+	for _, r := range rels.Rels {
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join("xl", t)
+		}
+		targets[r.ID] = t
+	}
+	var out []sheetPart
+	for _, s := range wb.Sheets {
+		id := s.RID
+		if id == "" {
+			id = s.RIDStrict
+		}
+		if t, ok := targets[id]; ok {
+			out = append(out, sheetPart{name: s.Name, part: t})
+		}
+	}
+	return out, nil
+}
+
+func decodeZipXML(zr *zip.Reader, name string, v any) error {
+	zf := findZip(zr, name)
+	if zf == nil {
+		return fmt.Errorf("%s is missing", name)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// checkXML reads a part to its end as XML tokens and reports the first
+// fault: malformed markup, an unclosed element, or a truncated or corrupt
+// compressed stream.
+func checkXML(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	depth := 0
+	for {
+		tok, err := d.Token() // Token, not RawToken: it also checks that end tags match
+		if errors.Is(err, io.EOF) {
+			if depth != 0 {
+				line, _ := d.InputPos()
+				return fmt.Errorf("XML ends early near line %d", line)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+}

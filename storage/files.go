@@ -1,0 +1,261 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// File states, as stored in files.state.
+const (
+	FileRead      = "read"
+	FileFailed    = "failed"
+	FileDuplicate = "duplicate"
+	FileDeferred  = "deferred"
+)
+
+// Read outcomes, as stored in reads.outcome.
+const (
+	ReadOK        = "ok"
+	ReadFailed    = "failed"
+	ReadDuplicate = "duplicate"
+)
+
+// KnownFile is what the database remembers about a file of a source.
+type KnownFile struct {
+	ID        int64
+	Path      string
+	Size      int64
+	ModTime   time.Time
+	FirstSeen time.Time
+	Present   bool
+	State     string
+	// Of the file's current read: the content it read, under which
+	// extraction settings, and how it went.
+	ReadKey     string
+	Fingerprint string
+	Outcome     string
+}
+
+// KnownFiles returns the files ever seen in one source, by path.
+func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[string]KnownFile, error) {
+	rows, err := db.stmt(ctx, nil, "known-files").QueryxContext(ctx, department, source)
+	if err != nil {
+		return nil, fmt.Errorf("list known files of %s: %w", source, err)
+	}
+	defer rows.Close()
+	out := map[string]KnownFile{}
+	for rows.Next() {
+		var (
+			f                  KnownFile
+			changeKey          string
+			modTime, firstSeen sql.NullString
+			present            int
+		)
+		if err := rows.Scan(&f.ID, &f.Path, &changeKey, &f.Size, &modTime, &firstSeen, &present, &f.State,
+			&f.Fingerprint, &f.Outcome, &f.ReadKey); err != nil {
+			return nil, err
+		}
+		f.ModTime, f.FirstSeen, f.Present = parseTime(modTime), parseTime(firstSeen), present == 1
+		out[f.Path] = f
+	}
+	return out, rows.Err()
+}
+
+// Seen is a file found in a listing, with what the sync decided about it.
+type Seen struct {
+	Ref   sheets.FileRef
+	State string // FileDeferred, or the state it already had when unchanged
+}
+
+// SeeFiles records that files are (still) in a source without reading them:
+// unchanged files and files left for the next sync.
+func (db *DB) SeeFiles(ctx context.Context, department, source string, files []Seen) error {
+	if len(files) == 0 {
+		return nil
+	}
+	now := db.Now()
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, f := range files {
+			if _, err := db.upsertFile(ctx, tx, department, source, f.Ref, f.State, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheets.FileRef, state string, now time.Time) (int64, error) {
+	var id int64
+	err := db.stmt(ctx, tx, "upsert-file").GetContext(ctx, &id, department, source, ref.Path, ref.Size,
+		nullTime(ref.ModTime), formatTime(now), formatTime(now), state)
+	if err != nil {
+		return 0, fmt.Errorf("record file %s: %w", ref.Path, err)
+	}
+	return id, nil
+}
+
+// Read is one reading of a file, stored as a whole or not at all.
+type Read struct {
+	Department  string
+	Source      string
+	Ref         sheets.FileRef
+	RunID       int64
+	Fingerprint string
+	Outcome     string // ReadOK, ReadFailed or ReadDuplicate
+	Error       string // why a read failed, in words a department understands
+	// DuplicateOf is the id of the file whose identical content counts instead.
+	DuplicateOf  int64
+	Rows         int
+	Observations []sheets.Observation
+	Findings     []sheets.Finding
+}
+
+// StoreRead stores a read of a file with all its observations and findings in
+// one transaction and makes it the file's current read. A process killed
+// half-way leaves either the whole read or none of it.
+func (db *DB) StoreRead(ctx context.Context, r Read) (int64, error) {
+	now := db.Now()
+	var fileID int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[r.Outcome]
+		var err error
+		if fileID, err = db.upsertFile(ctx, tx, r.Department, r.Source, r.Ref, state, now); err != nil {
+			return err
+		}
+		var dup sql.NullInt64
+		if r.DuplicateOf != 0 {
+			dup = sql.NullInt64{Int64: r.DuplicateOf, Valid: true}
+		}
+		runID := sql.NullInt64{Int64: r.RunID, Valid: r.RunID != 0}
+		var readID int64
+		if err := db.stmt(ctx, tx, "insert-read").GetContext(ctx, &readID, fileID, runID, r.Ref.ChangeKey,
+			r.Fingerprint, r.Ref.Size, nullTime(r.Ref.ModTime), formatTime(now), r.Outcome, r.Error, dup, r.Rows); err != nil {
+			return fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
+		}
+		ins := db.stmt(ctx, tx, "insert-observation")
+		for i, o := range r.Observations {
+			var v sql.NullFloat64
+			if o.HasValue {
+				v = sql.NullFloat64{Float64: o.Value, Valid: true}
+			}
+			if _, err := ins.ExecContext(ctx, readID, fileID, r.Department, o.Indicator, o.Period, v, o.Decimals,
+				string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, i); err != nil {
+				return fmt.Errorf("store observation %s!%s of %s: %w", o.Sheet, o.Cell, r.Ref.Path, err)
+			}
+		}
+		insF := db.stmt(ctx, tx, "insert-finding")
+		for _, f := range r.Findings {
+			if _, err := insF.ExecContext(ctx, readID, f.Kind, f.Severity, f.Indicator, f.Period, f.Sheet, f.Cell,
+				f.Raw, f.Note, f.Message); err != nil {
+				return fmt.Errorf("store finding of %s: %w", r.Ref.Path, err)
+			}
+		}
+		if _, err := db.stmt(ctx, tx, "set-current-read").ExecContext(ctx, readID, r.Ref.ChangeKey, fileID); err != nil {
+			return fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
+		}
+		return nil
+	})
+	return fileID, err
+}
+
+// MarkAbsent records that the files of a source that are not in present
+// have disappeared; their values no longer count. Call it only after a
+// complete listing. It returns how many files disappeared.
+func (db *DB) MarkAbsent(ctx context.Context, department, source string, present map[string]bool) (int, error) {
+	n := 0
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		rows, err := db.stmt(ctx, tx, "present-files").QueryxContext(ctx, department, source)
+		if err != nil {
+			return err
+		}
+		var gone []int64
+		for rows.Next() {
+			var id int64
+			var path string
+			if err := rows.Scan(&id, &path); err != nil {
+				rows.Close()
+				return err
+			}
+			if !present[path] {
+				gone = append(gone, id)
+			}
+		}
+		rows.Close()
+		for _, id := range gone {
+			if _, err := db.stmt(ctx, tx, "mark-absent").ExecContext(ctx, id); err != nil {
+				return err
+			}
+		}
+		n = len(gone)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record files gone from %s: %w", source, err)
+	}
+	return n, nil
+}
+
+// SetSourceStatus records whether listing a source worked.
+func (db *DB) SetSourceStatus(ctx context.Context, department, source string, listErr error) error {
+	now := formatTime(db.Now())
+	var err error
+	if listErr == nil {
+		_, err = db.stmt(ctx, nil, "upsert-source-ok").ExecContext(ctx, department, source, now, now)
+	} else {
+		_, err = db.stmt(ctx, nil, "upsert-source-error").ExecContext(ctx, department, source, now, listErr.Error(), now)
+	}
+	if err != nil {
+		return fmt.Errorf("record status of source %s: %w", source, err)
+	}
+	return nil
+}
+
+// FileSummary is one file as `sheaf status` shows it.
+type FileSummary struct {
+	Department string
+	Source     string
+	Path       string
+	Size       int64
+	ModTime    time.Time
+	FirstSeen  time.Time
+	LastSeen   time.Time
+	Present    bool
+	State      string
+	Outcome    string
+	Error      string
+	ReadAt     time.Time
+	Rows       int
+}
+
+// Files lists every file ever seen, with its latest read.
+func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
+	rows, err := db.stmt(ctx, nil, "files-summary").QueryxContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list files: %w", err)
+	}
+	defer rows.Close()
+	var out []FileSummary
+	for rows.Next() {
+		var (
+			f                    FileSummary
+			modTime, first, last sql.NullString
+			readAt               string
+			present              int
+		)
+		if err := rows.Scan(&f.Department, &f.Source, &f.Path, &f.Size, &modTime, &first, &last, &present, &f.State,
+			&f.Outcome, &f.Error, &readAt, &f.Rows); err != nil {
+			return nil, err
+		}
+		f.ModTime, f.FirstSeen, f.LastSeen = parseTime(modTime), parseTime(first), parseTime(last)
+		f.ReadAt = parseTime(sql.NullString{String: readAt, Valid: true})
+		f.Present = present == 1
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,132 @@
+-- Queries, each after a "-- name:" line; all are prepared when the database opens.
+
+-- name: known-files
+SELECT f.id, f.path, f.change_key, f.size, f.mod_time, f.first_seen, f.present, f.state,
+       coalesce(r.fingerprint, '') AS fingerprint, coalesce(r.outcome, '') AS outcome,
+       coalesce(r.change_key, '') AS read_key
+FROM files f LEFT JOIN reads r ON r.id = f.current_read
+WHERE f.department = ? AND f.source = ?;
+
+-- name: upsert-file
+INSERT INTO files (department, source, path, size, mod_time, first_seen, last_seen, present, state)
+VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+ON CONFLICT (department, source, path) DO UPDATE
+SET size = excluded.size, mod_time = excluded.mod_time, last_seen = excluded.last_seen,
+    present = 1, state = excluded.state
+RETURNING id;
+
+-- name: insert-read
+INSERT INTO reads (file_id, run_id, change_key, fingerprint, size, mod_time, read_at, outcome, error, duplicate_of, rows)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: set-current-read
+UPDATE files SET current_read = ?, change_key = ? WHERE id = ?;
+
+-- name: insert-observation
+INSERT INTO observations (read_id, file_id, department, indicator, period, value, decimals, approx, unit,
+                          raw, note, sheet, cell, label, seq)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: insert-finding
+INSERT INTO findings (read_id, kind, severity, indicator, period, sheet, cell, raw, note, message)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: present-files
+SELECT id, path FROM files WHERE department = ? AND source = ? AND present = 1;
+
+-- name: mark-absent
+UPDATE files SET present = 0 WHERE id = ?;
+
+-- name: upsert-source-ok
+INSERT INTO sources (department, source, last_listed, last_ok, error, error_since)
+VALUES (?, ?, ?, ?, '', NULL)
+ON CONFLICT (department, source) DO UPDATE
+SET last_listed = excluded.last_listed, last_ok = excluded.last_ok, error = '', error_since = NULL;
+
+-- name: upsert-source-error
+INSERT INTO sources (department, source, last_listed, error, error_since)
+VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (department, source) DO UPDATE
+SET last_listed = excluded.last_listed, error = excluded.error,
+    error_since = coalesce(sources.error_since, excluded.error_since);
+
+-- name: source-statuses
+SELECT department, source, error, error_since FROM sources;
+
+-- name: current-observations
+SELECT o.id, o.department, o.indicator, o.period, o.value, o.decimals, o.approx, o.unit, o.raw, o.note,
+       o.sheet, o.cell, o.label, o.seq, f.id AS file_id, f.source, f.path, f.first_seen, f.mod_time
+FROM files f
+JOIN observations o ON o.read_id = f.current_read
+WHERE f.present = 1;
+
+-- name: current-findings
+SELECT f.department, f.source, f.path, x.kind, x.severity, x.indicator, x.period, x.sheet, x.cell,
+       x.raw, x.note, x.message
+FROM files f
+JOIN findings x ON x.read_id = f.current_read
+WHERE f.present = 1;
+
+-- name: delete-figures
+DELETE FROM figures;
+
+-- name: insert-figure
+INSERT INTO figures (indicator, period, value, decimals, unit, status, statuses, department, file, sheet,
+                     cell, raw, note, observation_id, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: figures
+SELECT indicator, period, value, decimals, unit, status, statuses, department, file, sheet, cell, raw,
+       note, coalesce(observation_id, 0) AS observation_id
+FROM figures ORDER BY rowid;
+
+-- name: flag-states
+SELECT id, key, state FROM flags;
+
+-- name: insert-flag
+INSERT INTO flags (key, kind, severity, department, indicator, period, rule, subject, message, evidence,
+                   state, opened_at, last_seen_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+RETURNING id;
+
+-- name: refresh-flag
+UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ? WHERE id = ?;
+
+-- name: reopen-flag
+UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, state = 'open', resolved_at = NULL
+WHERE id = ?;
+
+-- name: resolve-flag
+UPDATE flags SET state = ?, resolved_at = ? WHERE id = ?;
+
+-- name: insert-flag-event
+INSERT INTO flag_events (flag_id, at, state, message) VALUES (?, ?, ?, ?);
+
+-- name: flags
+SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
+       opened_at, last_seen_at, resolved_at
+FROM flags
+ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
+
+-- name: files-summary
+SELECT f.department, f.source, f.path, f.size, f.mod_time, f.first_seen, f.last_seen, f.present, f.state,
+       coalesce(r.outcome, '') AS outcome, coalesce(r.error, '') AS error, coalesce(r.read_at, '') AS read_at,
+       coalesce(r.rows, 0) AS rows
+FROM files f LEFT JOIN reads r ON r.id = f.current_read
+ORDER BY f.department, f.path;
+
+-- name: insert-run
+INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome) VALUES (?, ?, ?, ?, 'running')
+RETURNING id;
+
+-- name: finish-run
+UPDATE runs SET finished_at = ?, outcome = ?, counts = ?, error = ? WHERE id = ?;
+
+-- name: interrupt-runs
+UPDATE runs SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'running' AND job = ?;
+
+-- name: runs
+SELECT id, job, trigger, coalesce(scheduled_at, '') AS scheduled_at, started_at,
+       coalesce(finished_at, '') AS finished_at, outcome, counts, error
+FROM runs ORDER BY id DESC LIMIT ?;

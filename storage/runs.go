@@ -1,0 +1,79 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Run is one run of a job.
+type Run struct {
+	ID          int64
+	Job         string
+	Trigger     string // cron | cli | web
+	ScheduledAt time.Time
+	StartedAt   time.Time
+	FinishedAt  time.Time
+	Outcome     string // running | ok | failed | interrupted
+	Counts      json.RawMessage
+	Error       string
+}
+
+// StartRun records that a job started.
+func (db *DB) StartRun(ctx context.Context, job, trigger string, scheduled time.Time) (int64, error) {
+	var id int64
+	if err := db.stmt(ctx, nil, "insert-run").GetContext(ctx, &id, job, trigger, nullTime(scheduled), formatTime(db.Now())); err != nil {
+		return 0, fmt.Errorf("record start of %s: %w", job, err)
+	}
+	return id, nil
+}
+
+// FinishRun records how a run ended; counts is stored as JSON.
+func (db *DB) FinishRun(ctx context.Context, id int64, outcome string, counts any, runErr error) error {
+	c, err := json.Marshal(counts)
+	if err != nil {
+		return fmt.Errorf("encode run counts: %w", err)
+	}
+	msg := ""
+	if runErr != nil {
+		msg = runErr.Error()
+	}
+	if _, err := db.stmt(ctx, nil, "finish-run").ExecContext(ctx, formatTime(db.Now()), outcome, string(c), msg, id); err != nil {
+		return fmt.Errorf("record end of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// InterruptRuns marks runs of job still "running" as interrupted: a process
+// that holds the job's lock knows no other run of it is alive.
+func (db *DB) InterruptRuns(ctx context.Context, job string) error {
+	if _, err := db.stmt(ctx, nil, "interrupt-runs").ExecContext(ctx, formatTime(db.Now()), job); err != nil {
+		return fmt.Errorf("close interrupted runs: %w", err)
+	}
+	return nil
+}
+
+// Runs returns the latest runs, newest first.
+func (db *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
+	rows, err := db.stmt(ctx, nil, "runs").QueryxContext(ctx, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var sched, started, finished, counts string
+		if err := rows.Scan(&r.ID, &r.Job, &r.Trigger, &sched, &started, &finished, &r.Outcome, &counts, &r.Error); err != nil {
+			return nil, fmt.Errorf("list runs: %w", err)
+		}
+		r.ScheduledAt = parseTime(sql.NullString{String: sched, Valid: true})
+		r.StartedAt = parseTime(sql.NullString{String: started, Valid: true})
+		r.FinishedAt = parseTime(sql.NullString{String: finished, Valid: true})
+		r.Counts = json.RawMessage(counts)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,290 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// CurrentInput loads what reconcile works from: the observations and
+// findings of every present file's current read, and the sources' status.
+func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
+	var in reconcile.Input
+	rows, err := db.stmt(ctx, nil, "current-observations").QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load observations: %w", err)
+	}
+	for rows.Next() {
+		var (
+			o                  reconcile.Observation
+			v                  sql.NullFloat64
+			approx             string
+			firstSeen, modTime sql.NullString
+		)
+		if err := rows.Scan(&o.ID, &o.Department, &o.Indicator, &o.Period, &v, &o.Decimals, &approx, &o.Unit,
+			&o.Raw, &o.Note, &o.Sheet, &o.Cell, &o.Label, &o.Seq, &o.FileID, &o.Source, &o.File, &firstSeen, &modTime); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("load observations: %w", err)
+		}
+		o.Value, o.HasValue, o.Approx = v.Float64, v.Valid, sheets.Approximation(approx)
+		o.FirstSeen, o.ModTime = parseTime(firstSeen), parseTime(modTime)
+		o.File = sheets.DisplayPath(o.Source, o.File)
+		in.Observations = append(in.Observations, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return in, fmt.Errorf("load observations: %w", err)
+	}
+
+	frows, err := db.stmt(ctx, nil, "current-findings").QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load findings: %w", err)
+	}
+	for frows.Next() {
+		var f reconcile.Finding
+		if err := frows.Scan(&f.Department, &f.Source, &f.File, &f.Kind, &f.Severity, &f.Indicator, &f.Period,
+			&f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.Message); err != nil {
+			frows.Close()
+			return in, fmt.Errorf("load findings: %w", err)
+		}
+		f.File = sheets.DisplayPath(f.Source, f.File)
+		in.Findings = append(in.Findings, f)
+	}
+	frows.Close()
+	if err := frows.Err(); err != nil {
+		return in, fmt.Errorf("load findings: %w", err)
+	}
+
+	srows, err := db.stmt(ctx, nil, "source-statuses").QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load sources: %w", err)
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var s reconcile.SourceStatus
+		var since sql.NullString
+		if err := srows.Scan(&s.Department, &s.Source, &s.Error, &since); err != nil {
+			return in, fmt.Errorf("load sources: %w", err)
+		}
+		s.Since = parseTime(since)
+		in.Sources = append(in.Sources, s)
+	}
+	return in, srows.Err()
+}
+
+// FlagChanges counts what SaveResult did to flags.
+type FlagChanges struct {
+	Opened   int `json:"opened"`
+	Reopened int `json:"reopened"`
+	Resolved int `json:"resolved"`
+	Obsolete int `json:"obsolete"`
+}
+
+// SaveResult replaces the figures and brings the flags in line with a
+// reconcile result, in one transaction: flags in res stay or become open,
+// open flags not in res are resolved (or obsolete, when isObsolete says the
+// indicator or rule behind them is no longer configured).
+func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, isObsolete func(indicator, rule string) bool) (FlagChanges, error) {
+	now := db.Now()
+	var ch FlagChanges
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := db.stmt(ctx, tx, "delete-figures").ExecContext(ctx); err != nil {
+			return err
+		}
+		ins := db.stmt(ctx, tx, "insert-figure")
+		for _, f := range res.Figures {
+			var v sql.NullFloat64
+			if f.HasValue {
+				v = sql.NullFloat64{Float64: f.Value, Valid: true}
+			}
+			statuses, _ := json.Marshal(f.Statuses)
+			obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
+			if _, err := ins.ExecContext(ctx, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
+				f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, formatTime(now)); err != nil {
+				return fmt.Errorf("store figure %s %s: %w", f.Indicator, f.Period, err)
+			}
+		}
+		return db.syncFlags(ctx, tx, res.Flags, isObsolete, now, &ch)
+	})
+	if err != nil {
+		return ch, fmt.Errorf("save figures and flags: %w", err)
+	}
+	return ch, nil
+}
+
+func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, isObsolete func(string, string) bool, now time.Time, ch *FlagChanges) error {
+	type known struct {
+		id    int64
+		state string
+	}
+	existing := map[string]known{}
+	rows, err := db.stmt(ctx, tx, "flag-states").QueryxContext(ctx)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k known
+		var key string
+		if err := rows.Scan(&k.id, &key, &k.state); err != nil {
+			rows.Close()
+			return err
+		}
+		existing[key] = k
+	}
+	rows.Close()
+	at := formatTime(now)
+	event := func(id int64, state, msg string) error {
+		_, err := db.stmt(ctx, tx, "insert-flag-event").ExecContext(ctx, id, at, state, msg)
+		return err
+	}
+	seen := map[string]bool{}
+	for _, f := range flags {
+		key := f.Key()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		ev, _ := json.Marshal(nonNil(f.Evidence))
+		k, ok := existing[key]
+		switch {
+		case !ok:
+			var id int64
+			if err := db.stmt(ctx, tx, "insert-flag").GetContext(ctx, &id, key, f.Kind, f.Severity, f.Department,
+				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at); err != nil {
+				return fmt.Errorf("open flag: %w", err)
+			}
+			ch.Opened++
+			if err := event(id, "open", f.Message); err != nil {
+				return err
+			}
+		case k.state == "resolved" || k.state == "obsolete":
+			if _, err := db.stmt(ctx, tx, "reopen-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, k.id); err != nil {
+				return fmt.Errorf("reopen flag %d: %w", k.id, err)
+			}
+			ch.Reopened++
+			if err := event(k.id, "open", f.Message); err != nil {
+				return err
+			}
+		default: // open or accepted: still true
+			if _, err := db.stmt(ctx, tx, "refresh-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, k.id); err != nil {
+				return fmt.Errorf("refresh flag %d: %w", k.id, err)
+			}
+		}
+	}
+	keys := make([]string, 0, len(existing))
+	for key := range existing {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys) // deterministic event order
+	for _, key := range keys {
+		k := existing[key]
+		if seen[key] || (k.state != "open" && k.state != "accepted") {
+			continue
+		}
+		state := "resolved"
+		if isObsolete != nil {
+			p := keyParts(key)
+			if isObsolete(p[2], p[4]) {
+				state = "obsolete"
+			}
+		}
+		if _, err := db.stmt(ctx, tx, "resolve-flag").ExecContext(ctx, state, at, k.id); err != nil {
+			return fmt.Errorf("resolve flag %d: %w", k.id, err)
+		}
+		if state == "obsolete" {
+			ch.Obsolete++
+		} else {
+			ch.Resolved++
+		}
+		if err := event(k.id, state, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyParts splits a flag key into kind, department, indicator, period, rule
+// and subject.
+func keyParts(key string) []string {
+	p := strings.SplitN(key, "\x1f", 6)
+	for len(p) < 6 {
+		p = append(p, "")
+	}
+	return p
+}
+
+func nonNil(ev []reconcile.Evidence) []reconcile.Evidence {
+	if ev == nil {
+		return []reconcile.Evidence{}
+	}
+	return ev
+}
+
+// Figures returns the figures of the latest sync, in catalogue order.
+func (db *DB) Figures(ctx context.Context) ([]reconcile.Figure, error) {
+	rows, err := db.stmt(ctx, nil, "figures").QueryxContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load figures: %w", err)
+	}
+	defer rows.Close()
+	var out []reconcile.Figure
+	for rows.Next() {
+		var f reconcile.Figure
+		var v sql.NullFloat64
+		var statuses string
+		if err := rows.Scan(&f.Indicator, &f.Period, &v, &f.Decimals, &f.Unit, &f.Status, &statuses, &f.Department,
+			&f.File, &f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.ObservationID); err != nil {
+			return nil, fmt.Errorf("load figures: %w", err)
+		}
+		f.Value, f.HasValue = v.Float64, v.Valid
+		_ = json.Unmarshal([]byte(statuses), &f.Statuses)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// StoredFlag is a flag with its life so far.
+type StoredFlag struct {
+	reconcile.Flag
+	ID         int64
+	State      string
+	OpenedAt   time.Time
+	LastSeenAt time.Time
+	ResolvedAt time.Time
+}
+
+// Flags returns every flag, open ones first.
+func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
+	rows, err := db.stmt(ctx, nil, "flags").QueryxContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load flags: %w", err)
+	}
+	defer rows.Close()
+	var out []StoredFlag
+	for rows.Next() {
+		var (
+			f                      StoredFlag
+			ev                     string
+			opened, seen, resolved sql.NullString
+		)
+		if err := rows.Scan(&f.ID, &f.Kind, &f.Severity, &f.Department, &f.Indicator, &f.Period, &f.Rule, &f.Subject,
+			&f.Message, &ev, &f.State, &opened, &seen, &resolved); err != nil {
+			return nil, fmt.Errorf("load flags: %w", err)
+		}
+		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
+			return nil, fmt.Errorf("flag %d: bad evidence: %w", f.ID, err)
+		}
+		f.OpenedAt, f.LastSeenAt, f.ResolvedAt = parseTime(opened), parseTime(seen), parseTime(resolved)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,218 @@
+// Package storage keeps sheaf's state in one SQLite file: files and their
+// reads, every observation with its provenance, figures, flags and job runs.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+)
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+//go:embed queries.sql
+var queriesSQL string
+
+// DB is sheaf's database. It has one writer: every write runs in an
+// immediate transaction so that two writers queue instead of failing.
+type DB struct {
+	db *sqlx.DB
+	q  map[string]*sqlx.Stmt
+	// Now is the clock used for every stored time.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path, runs pending
+// migrations and prepares every query, so that a broken query stops the
+// start rather than a job hours later.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	// WAL lets readers (the status page, `sheaf figures`) work during a sync;
+	// synchronous=NORMAL is safe in WAL mode (a crash loses at most the last
+	// transactions, never consistency) and much faster than FULL.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+	sdb, err := sqlx.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	// One connection: SQLite has one writer anyway, and a single connection
+	// keeps prepared statements and transactions simple.
+	sdb.SetMaxOpenConns(1)
+	db := &DB{db: sdb, Now: time.Now}
+	if err := db.migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	if err := db.prepare(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	for _, s := range db.q {
+		s.Close()
+	}
+	return db.db.Close()
+}
+
+// IntegrityCheck runs SQLite's integrity check and returns its verdict
+// ("ok" when the file is sound).
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	err := db.db.GetContext(ctx, &res, "PRAGMA integrity_check")
+	return res, err
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateOne(ctx, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateOne(ctx context.Context, name string) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM migrations WHERE name = ?`, name); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
+		name, formatTime(db.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// prepare parses queries.sql, where each query follows a "-- name: x" line.
+func (db *DB) prepare(ctx context.Context) error {
+	db.q = map[string]*sqlx.Stmt{}
+	var name string
+	var body strings.Builder
+	flush := func() error {
+		if name == "" {
+			return nil
+		}
+		st, err := db.db.PreparexContext(ctx, body.String())
+		if err != nil {
+			return fmt.Errorf("prepare query %q: %w", name, err)
+		}
+		db.q[name] = st
+		body.Reset()
+		return nil
+	}
+	for _, line := range strings.Split(queriesSQL, "\n") {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+			if err := flush(); err != nil {
+				return err
+			}
+			name = strings.TrimSpace(n)
+			continue
+		}
+		body.WriteString(line)
+		body.WriteByte('\n')
+	}
+	return flush()
+}
+
+// stmt returns the prepared query name, bound to tx when tx is not nil.
+func (db *DB) stmt(ctx context.Context, tx *sqlx.Tx, name string) *sqlx.Stmt {
+	st, ok := db.q[name]
+	if !ok {
+		panic("storage: no query named " + name) // a programming error, caught by any test
+	}
+	if tx != nil {
+		return tx.StmtxContext(ctx, st)
+	}
+	return st
+}
+
+// inTx runs fn in one immediate transaction.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Times are stored as UTC RFC 3339 text, which sorts correctly.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func nullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: formatTime(t), Valid: true}
+}
+
+func parseTime(s sql.NullString) time.Time {
+	if !s.Valid || s.String == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s.String)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
