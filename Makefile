@@ -1,0 +1,35 @@
+# sheaf: gather departments' spreadsheet figures into SQLite, check them, draft the report.
+
+GO      ?= go
+BIN     := bin/sheaf
+EXAMPLE := examples/shangzhi-2024/sheaf.yaml
+
+.PHONY: build test lint demo bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/sheaf
+
+# The test suite: real SQLite files, real workbooks (LibreOffice- and
+# excelize-written fixtures), loopback only.
+test:
+	$(GO) test ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# Sync the bundled example (a county's education report) and show where it stands.
+demo: build
+	./$(BIN) sync --config $(EXAMPLE)
+	@echo
+	./$(BIN) status --config $(EXAMPLE)
+	@echo
+	./$(BIN) flags --config $(EXAMPLE)
+
+# Benchmarks: generated corpora (500 workbooks × 200 rows; one 200,000-row
+# workbook), rows per second and peak memory.
+bench:
+	$(GO) test ./jobs -run '^$$' -bench . -benchtime 1x -timeout 60m
+
+clean:
+	rm -rf bin examples/*/data examples/*/outbox
