@@ -130,3 +130,7 @@ UPDATE runs SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'runnin
 SELECT id, job, trigger, coalesce(scheduled_at, '') AS scheduled_at, started_at,
        coalesce(finished_at, '') AS finished_at, outcome, counts, error
 FROM runs ORDER BY id DESC LIMIT ?;
+
+-- name: read-observation-counts
+SELECT r.id, count(o.id) FROM reads r LEFT JOIN observations o ON o.read_id = r.id
+WHERE r.outcome = 'ok' GROUP BY r.id;
