@@ -110,7 +110,11 @@ func Fingerprint(cfg *config.Config, dept *config.Department) string {
 type layout struct {
 	headerRow  int
 	cols       map[string]int
-	headerUnit string // from "数值（万元）" or a "单位：万元" note above the table
+	headerUnit string // from the value column's header, "数值（万元）"
+	// noteUnit is from a "单位：万元" note above the table. It is weaker than
+	// a header: a table of mixed figures notes the unit of its money rows,
+	// so it applies only to indicators it converts to.
+	noteUnit string
 }
 
 // Extract reads observations from every sheet that holds a long-layout
@@ -193,10 +197,7 @@ func (e *Extractor) findHeader(sh Sheet) (layout, bool) {
 		_, hasName := cols[RoleName]
 		_, hasCode := cols[RoleCode]
 		if hasValue && (hasName || hasCode) {
-			if valueUnit == "" {
-				valueUnit = noteUnit
-			}
-			return layout{headerRow: row.Num, cols: cols, headerUnit: valueUnit}, true
+			return layout{headerRow: row.Num, cols: cols, headerUnit: valueUnit, noteUnit: noteUnit}, true
 		}
 		// Titles and notes above the table may say the unit of all its values.
 		for _, c := range row.Cells {
@@ -299,6 +300,11 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 
 	unit, _ := config.LookupUnit(ind.Unit)
 	hints := UnitHints{Column: strings.TrimSpace(e.col(row, lay, RoleUnit).Raw), Header: lay.headerUnit}
+	if hints.Header == "" && lay.noteUnit != "" {
+		if nu, ok := config.LookupUnit(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
+			hints.Header = lay.noteUnit
+		}
+	}
 	if nameUnit != "" {
 		hints.Header = nameUnit // "教育支出（万元）" names the unit of this row only
 	}

@@ -108,6 +108,9 @@ func roundDecimals(v float64, places int) float64 {
 		// Formatting rounds in decimal, exactly; math.Round(v*1e10)/1e10
 		// would add noise of its own.
 		r, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'f', places, 64), 64)
+		// A float64 holds 15 significant decimal digits reliably; digits past
+		// that are conversion noise (9.79876万元 × 10000 = 97987.59999999999).
+		r, _ = strconv.ParseFloat(strconv.FormatFloat(r, 'g', 15, 64), 64)
 	} else {
 		p := math.Pow10(-places)
 		r = math.Round(v/p) * p

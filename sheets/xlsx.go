@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+	"github.com/xuri/nfp"
 )
 
 // readXLSX reads every worksheet of an .xlsx/.xlsm package through
@@ -171,29 +172,22 @@ func (r *xlsxReader) numFormat(idx int) numFormat {
 	return numFormat{}
 }
 
-// classifyFormat reads a custom number format code: "0.00%" is a
-// percentage, "yyyy\"年\"m\"月\"" or "yyyy" a date. Text in quotes or after a
-// backslash is literal and does not count.
+// classifyFormat reads a custom number format code with excelize's own
+// format parser: "0.00%" is a percentage; "yyyy\"年\"m\"月\"" or "yyyy" is a
+// date. Only the first section (positive numbers) counts; quoted text and
+// "General" are not date tokens.
 func classifyFormat(code string) numFormat {
 	var nf numFormat
-	section, _, _ := strings.Cut(code, ";")
-	inQuote, inBracket := false, false
-	for i := 0; i < len(section); i++ {
-		ch := section[i]
-		switch {
-		case ch == '"':
-			inQuote = !inQuote
-		case inQuote:
-		case ch == '\\':
-			i++
-		case ch == '[':
-			inBracket = true
-		case ch == ']':
-			inBracket = false
-		case inBracket:
-		case ch == '%':
+	p := nfp.NumberFormatParser()
+	sections := p.Parse(code)
+	if len(sections) == 0 {
+		return nf
+	}
+	for _, tok := range sections[0].Items {
+		switch tok.TType {
+		case nfp.TokenTypePercent:
 			nf.percent = true
-		case ch == 'y' || ch == 'Y' || ch == 'd' || ch == 'D' || ch == 'e':
+		case nfp.TokenTypeDateTimes, nfp.TokenTypeElapsedDateTimes:
 			nf.date = true
 		}
 	}

@@ -1,0 +1,330 @@
+package sheets
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sheaf-dev/sheaf/config"
+)
+
+// want is one expected observation, written "sheet!cell indicator@period = value/decimals".
+type wantObs struct {
+	at        string // "汇总表!D5"
+	indicator string
+	period    string
+	value     float64
+	hasValue  bool
+	decimals  int
+	approx    Approximation
+	note      string
+}
+
+func v(at, ind, period string, value float64, dec int) wantObs {
+	return wantObs{at: at, indicator: ind, period: period, value: value, hasValue: true, decimals: dec}
+}
+
+func none(at, ind, period string) wantObs {
+	return wantObs{at: at, indicator: ind, period: period}
+}
+
+func (w wantObs) withNote(n string) wantObs          { w.note = n; return w }
+func (w wantObs) withApprox(a Approximation) wantObs { w.approx = a; return w }
+
+func loadTestConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Load("testdata/sheaf.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func extractFile(t *testing.T, cfg *config.Config, name string) ([]Observation, []Finding, error) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shs, err := ReadWorkbook(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	dept, _ := cfg.Department("edu")
+	obs, fs := NewExtractor(cfg, dept).Extract(shs)
+	return obs, fs, nil
+}
+
+// TestExtractFixtures reads files saved by LibreOffice and by excelize and
+// checks every observation: value, unit conversion, written precision,
+// period, note and the exact cell. The fixtures are described cell by cell
+// in testdata/README.md.
+func TestExtractFixtures(t *testing.T) {
+	cfg := loadTestConfig(t)
+	csvRows := []wantObs{
+		v("C2", "students.total", "2024", 36614, 0),
+		v("C3", "schools.total", "2024", 44, 0).withNote("含教师进修学校"),
+		v("C4", "fund.edu_spend", "2023", 68258, 0).withNote("财政决算口径"),
+		v("C5", "health.myopia_rate", "2022", 50.32, 2),
+		v("C6", "health.examined", "2024", 36000, -3).withApprox(Over).withNote("2023年春季体检"),
+		v("C7", "special.ratio", "2024", 4.1, 1),
+	}
+	tests := []struct {
+		name     string
+		file     string
+		want     []wantObs
+		findings []string // "kind sheet!cell"
+	}{
+		{
+			name: "LibreOffice: every value and period form",
+			file: "lo_cases.xlsx",
+			want: []wantObs{
+				v("汇总表!D5", "schools.total", "2024", 44, 0),
+				v("汇总表!D6", "students.total", "2024", 36614, 0),
+				v("汇总表!D7", "schools.total", "2024", 44, 0).withNote("名称含多余空格"),
+				v("汇总表!D8", "pay.teacher_avg", "2024", 97987.6, 1),
+				v("汇总表!D9", "fund.edu_spend", "2022", 68211, 0),
+				v("汇总表!D10", "fund.edu_spend", "2023", 68258, 0),
+				v("汇总表!D11", "fund.edu_spend", "2022", 68211, 4).withNote("按元填报"),
+				v("汇总表!D13", "fund.budget", "2024", 56366, 0).withNote("年初预算50000万元，追加6366万元"),
+				v("汇总表!D14", "health.myopia_rate", "2022", 50.32, 2),
+				v("汇总表!D15", "health.myopia_rate", "2023", 48.87, 2),
+				v("汇总表!D16", "health.examined", "2024", 36000, -3).withApprox(Over).withNote("2023年4月1日—5月15日组织体检"),
+				v("汇总表!D17", "special.ratio", "2024", 4.1, 1),
+				v("汇总表!D18", "safety.guards", "2024", 592, 0),
+				v("汇总表!D20", "rotation.quarter", "2024Q1", 30, 0),
+				v("汇总表!D21", "rotation.quarter", "2024Q2", 39, 0),
+				none("汇总表!D22", "students.total", "2024").withNote("见第6行"),
+				none("汇总表!D23", "fund.budget", "2024"),
+				none("汇总表!D24", "safety.guards", "2024"),
+			},
+			findings: []string{"approximate 汇总表!D16", "invalid 汇总表!C12", "invalid 汇总表!D25", "unknown !"},
+		},
+		{
+			name: "LibreOffice: unit in the header, header in row 12 under notes",
+			file: "lo_header_unit.xlsx",
+			want: []wantObs{
+				v("经费!C3", "fund.edu_spend", "2022", 68211, 0),
+				v("经费!C4", "fund.edu_spend", "2023", 68258, 0),
+				v("经费!C5", "fund.budget", "2024", 56366, 0).withNote("年初预算"),
+				v("经费!C6", "pay.teacher_avg", "2024", 97987.6, 1).withNote("按万元填报"),
+				v("学生!C13", "students.total", "2024", 36614, 0),
+				v("学生!C14", "health.examined", "2024", 36000, 0),
+				v("学生!C15", "health.myopia_rate", "2022", 50.32, 2),
+				v("学生!C16", "health.myopia_rate", "2023", 48.87, 2),
+			},
+		},
+		{
+			name: "excelize: shared strings, built-in percent format, formula without cached value",
+			file: "excelize_sharedstrings.xlsx",
+			want: []wantObs{
+				v("汇总表!D2", "schools.total", "2024", 44, 0),
+				v("汇总表!D3", "students.total", "2024", 36614, 0),
+				v("汇总表!D4", "fund.edu_spend", "2022", 68211, 0),
+				v("汇总表!D5", "health.myopia_rate", "2022", 50.32, 2),
+				v("汇总表!D6", "special.ratio", "2024", 4.1, 1),
+				// No cached value: the formula 50000+6366 is evaluated.
+				v("汇总表!D7", "fund.budget", "2024", 56366, 0).withNote("公式未计算"),
+			},
+		},
+		{
+			name: "LibreOffice: plain baseline",
+			file: "small.xlsx",
+			want: []wantObs{
+				v("数据!C2", "schools.total", "2024", 44, 0),
+				v("数据!C3", "students.total", "2024", 36614, 0),
+				v("数据!C4", "fund.edu_spend", "2022", 68211, 0),
+				v("数据!C5", "fund.edu_spend", "2023", 68258, 0),
+				v("数据!C6", "fund.budget", "2024", 56366, 0),
+				v("数据!C7", "pay.teacher_avg", "2024", 97987.6, 1),
+				v("数据!C8", "safety.guards", "2024", 211, 0),
+				v("数据!C9", "special.ratio", "2024", 4.1, 1),
+			},
+		},
+		{name: "GBK CSV", file: "gbk.csv", want: prefix("gbk!", csvRows), findings: []string{"approximate gbk!C6"}},
+		{name: "UTF-8 CSV with BOM", file: "utf8_bom.csv", want: prefix("utf8_bom!", csvRows), findings: []string{"approximate utf8_bom!C6"}},
+		{name: "UTF-8 CSV", file: "utf8.csv", want: prefix("utf8!", csvRows), findings: []string{"approximate utf8!C6"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			obs, fs, err := extractFile(t, cfg, tc.file)
+			if err != nil {
+				t.Fatalf("read %s: %v", tc.file, err)
+			}
+			got := map[string]Observation{}
+			for _, o := range obs {
+				got[o.Sheet+"!"+o.Cell] = o
+			}
+			for _, w := range tc.want {
+				o, ok := got[w.at]
+				if !ok {
+					t.Errorf("%s: no observation (have %v)", w.at, keys(got))
+					continue
+				}
+				delete(got, w.at)
+				if o.Indicator != w.indicator || o.Period != w.period || o.HasValue != w.hasValue ||
+					o.Value != w.value || o.Decimals != w.decimals || o.Approx != w.approx || o.Note != w.note {
+					t.Errorf("%s: got %s@%s = %v (has %v, dec %d, approx %q, note %q)\n\twant %s@%s = %v (has %v, dec %d, approx %q, note %q)",
+						w.at, o.Indicator, o.Period, o.Value, o.HasValue, o.Decimals, o.Approx, o.Note,
+						w.indicator, w.period, w.value, w.hasValue, w.decimals, w.approx, w.note)
+				}
+			}
+			for at, o := range got {
+				t.Errorf("unexpected observation %s: %s@%s = %v", at, o.Indicator, o.Period, o.Value)
+			}
+			var gotF []string
+			for _, f := range fs {
+				gotF = append(gotF, f.Kind+" "+f.Sheet+"!"+f.Cell)
+			}
+			sort.Strings(gotF)
+			want := append([]string(nil), tc.findings...)
+			sort.Strings(want)
+			if strings.Join(gotF, ", ") != strings.Join(want, ", ") {
+				t.Errorf("findings = %v, want %v", gotF, want)
+				for _, f := range fs {
+					t.Logf("  %s %s!%s %q: %s", f.Kind, f.Sheet, f.Cell, f.Raw, f.Message)
+				}
+			}
+		})
+	}
+}
+
+func prefix(p string, ws []wantObs) []wantObs {
+	out := make([]wantObs, len(ws))
+	for i, w := range ws {
+		w.at = p + w.at
+		out[i] = w
+	}
+	return out
+}
+
+func keys(m map[string]Observation) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestExtractFindingsSayWhat checks the words people will read.
+func TestExtractFindingsSayWhat(t *testing.T) {
+	cfg := loadTestConfig(t)
+	_, fs, err := extractFile(t, cfg, "lo_cases.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCell := map[string]Finding{}
+	for _, f := range fs {
+		byCell[f.Kind+" "+f.Cell] = f
+	}
+	tests := []struct {
+		key, wantRaw string
+		wantIn       []string
+	}{
+		{"invalid C12", "2021", []string{"2021", "2022、2023"}},
+		{"invalid D25", "待统计", []string{"体检学生数", "待统计"}},
+		{"approximate D16", "3.6万余", []string{"3.6万余", "36000"}},
+		{"unknown ", "", []string{"汇总表!B19 食堂数量"}},
+	}
+	for _, tc := range tests {
+		f, ok := byCell[tc.key]
+		if !ok {
+			t.Errorf("no finding %q", tc.key)
+			continue
+		}
+		if tc.wantRaw != "" && strings.TrimSpace(f.Raw) != tc.wantRaw {
+			t.Errorf("%s raw = %q, want %q", tc.key, f.Raw, tc.wantRaw)
+		}
+		for _, s := range tc.wantIn {
+			if !strings.Contains(f.Message, s) {
+				t.Errorf("%s message %q lacks %q", tc.key, f.Message, s)
+			}
+		}
+	}
+}
+
+// TestReadWorkbookSaysWhatTheFileIs: files that cannot be read are named
+// for what they are, never as "damaged" when they are something else.
+func TestReadWorkbookSaysWhatTheFileIs(t *testing.T) {
+	tests := []struct {
+		file string
+		want string
+	}{
+		{"legacy.xls", "legacy Excel 97-2003"},
+		{"html_as.xls", "web page (HTML)"},
+		{"empty.xlsx", "empty (0 bytes)"},
+		{"truncated.xlsx", "damaged or incomplete"},
+		// excelize's row reader returns the rows before the fault with no
+		// error; the sheet must be reported, not stored half-read.
+		{"malformed_sheet.xlsx", `sheet "数据" is damaged`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			shs, err := ReadWorkbook(tc.file, data)
+			var ue *UnreadableError
+			if !errors.As(err, &ue) {
+				t.Fatalf("got %d sheets and error %v, want an UnreadableError", len(shs), err)
+			}
+			if !strings.Contains(ue.Reason, tc.want) || ue.File != tc.file {
+				t.Errorf("reason %q for %s, want it to say %q", ue.Reason, ue.File, tc.want)
+			}
+		})
+	}
+}
+
+func TestIgnoredFiles(t *testing.T) {
+	tests := []struct {
+		path string
+		want bool
+	}{
+		{"~$lo_cases.xlsx", true},
+		{"sub/~$报表.xlsx", true},
+		{".~lock.报表.xlsx#", true},
+		{".hidden/报表.xlsx", true},
+		{"报表.xlsx.tmp", true},
+		{"报表.xlsx.crdownload", true},
+		{"报表.xlsx", false},
+		{"2024/报表 - 副本.xlsx", false},
+	}
+	for _, tc := range tests {
+		if got := Ignored(tc.path); got != tc.want {
+			t.Errorf("Ignored(%q) = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestClassifyFormat(t *testing.T) {
+	tests := []struct {
+		code          string
+		percent, date bool
+	}{
+		{"General", false, false},
+		{"0.00%", true, false},
+		{`0.0"%"`, false, false},
+		{`yyyy\年`, false, true},
+		{`yyyy"年"m"月"d"日"`, false, true},
+		{"#,##0.00", false, false},
+		{`[$-804]yyyy/m/d`, false, true},
+		{`0.00_);[Red]\(0.00\)`, false, false},
+	}
+	for _, tc := range tests {
+		got := classifyFormat(tc.code)
+		if got.percent != tc.percent || got.date != tc.date {
+			t.Errorf("classifyFormat(%q) = %+v, want percent %v date %v", tc.code, got, tc.percent, tc.date)
+		}
+	}
+}
+
+func ExampleFormatValue() {
+	fmt.Println(FormatValue(27216.8, 1), FormatValue(36000, -3))
+	// Output: 27216.8 36000
+}
