@@ -2,6 +2,7 @@ package config
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/width"
 )
@@ -42,11 +43,33 @@ func (i Indicator) ShownDecimals() int {
 	return i.UnitInfo().Decimals
 }
 
-// NormalizeName folds an indicator name or alias, or a row label read from
-// a sheet, to the form they are compared in: surrounding spaces trimmed and
-// full-width letters, digits and signs made half-width ("ＧＤＰ（亿元）" and
-// "GDP(亿元)" are the same label). Validate uses it to keep labels unique;
-// the matcher must use it too.
+// NormalizeName folds an indicator name or alias to the form labels are
+// compared in: full-width letters, digits and signs made half-width, the
+// look-alikes Chinese input methods type for ASCII signs (∶ − ﹪) made ASCII,
+// every space and invisible character dropped, and ASCII letters made lower
+// case. "ＧＤＰ（亿元）", " gdp(亿元)" and "GDP (亿元)" are one label.
+//
+// Validate uses it to keep every label in the catalogue unique. It must
+// make equal at least the labels the sheet reader matches as equal
+// (sheets.Fold), or two indicators could claim one row.
 func NormalizeName(s string) string {
-	return width.Narrow.String(strings.TrimSpace(s))
+	s = width.Narrow.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff':
+			continue // zero-width space and BOM come with text pasted from Word
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r == '\u2236': // RATIO, typed for ":" in "1∶4"
+			r = ':'
+		case r == '\u2212': // MINUS SIGN
+			r = '-'
+		case r == '\ufe6a': // SMALL PERCENT SIGN
+			r = '%'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

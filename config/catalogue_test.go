@@ -57,9 +57,13 @@ func TestNormalizeName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"各级各类学校总数", "各级各类学校总数"},
 		{"  学校数\t", "学校数"},
-		{"　学校数　", "学校数"}, // ideographic spaces
-		{"ＧＤＰ（亿元）", "GDP(亿元)"},
+		{"\u3000学校 总数\u3000", "学校总数"}, // ideographic spaces, and a space inside
+		{"学校\u200b总数", "学校总数"},        // zero-width space
+		{"ＧＤＰ（亿元）", "gdp(亿元)"},
+		{"GDP (亿元)", "gdp(亿元)"},
 		{"生均经费１２３", "生均经费123"},
+		{"生师比1∶3.1", "生师比1:3.1"},
+		{"增长率﹪", "增长率%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

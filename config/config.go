@@ -55,7 +55,7 @@ type Storage struct {
 type Sync struct {
 	// Settle is how old a file's modification time must be before it is
 	// read, so that a file still being copied is left for the next sync.
-	// Default 1m. Written as a Go duration ("90s", "2m").
+	// Default 1m when not written. Written as "90s", "2m" or "1d" (Duration).
 	Settle Duration `yaml:"settle"`
 	// Workers is how many files are parsed at once. Default: the number of CPUs.
 	Workers int `yaml:"workers"`
@@ -189,9 +189,9 @@ type Mail struct {
 // When Host is set, Load defaults TLS to "starttls" and Port to the usual
 // port of the TLS mode (587 starttls, 465 tls, 25 none).
 type SMTP struct {
-	Host        string `yaml:"host"`
-	Port        int    `yaml:"port"`
-	Username    string `yaml:"username"`
-	PasswordEnv string `yaml:"password_env"`
-	TLS         string `yaml:"tls"` // starttls | tls | none
+	Host        string `yaml:"host"`         // e.g. smtp.example.cn
+	Port        int    `yaml:"port"`         // 0..65535
+	Username    string `yaml:"username"`     // login name
+	PasswordEnv string `yaml:"password_env"` // variable holding the password (or, ending in _FILE, its path)
+	TLS         string `yaml:"tls"`          // starttls | tls | none
 }

@@ -66,12 +66,18 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, path, "expected a mapping of keys, found %s", describe(n))
 		return
 	}
+	// Merged mappings first, so that the keys written here win over them
+	// wherever "<<" stands.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMerge(n.Content[i]) {
+			d.merge(n.Content[i+1], v, path)
+		}
+	}
 	fields := yamlFields(v.Type())
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if k.Value == "<<" && k.Tag == "!!merge" {
-			d.merge(val, v, path)
+		if isMerge(k) {
 			continue
 		}
 		kp := join(path, k.Value)
@@ -88,6 +94,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.decode(val, v.Field(idx), kp)
 	}
 }
+
+func isMerge(k *yaml.Node) bool { return k.Tag == "!!merge" }
 
 // merge applies a YAML merge key ("<<: *defaults"): the merged mapping's
 // keys are read as if written in place.
@@ -256,7 +264,7 @@ func findKey(m *yaml.Node, key string) (k, v *yaml.Node) {
 		if m.Content[i].Value == key {
 			return m.Content[i], m.Content[i+1]
 		}
-		if m.Content[i].Tag == "!!merge" {
+		if isMerge(m.Content[i]) {
 			mv := resolve(m.Content[i+1])
 			if mv.Kind == yaml.SequenceNode {
 				merged = append(merged, mv.Content...)

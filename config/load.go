@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,10 +21,10 @@ import (
 
 // Defaults applied by Load to keys that are not written.
 const (
-	DefaultSettle   = Duration(time.Minute)
-	DefaultGlob     = "**/*"
-	DefaultDBPath   = "data/sheaf.db"
-	DefaultSeverity = "warning"
+	DefaultSettle   = Duration(time.Minute) // sync.settle
+	DefaultGlob     = "**/*"                // departments[].sources[].glob
+	DefaultDBPath   = "data/sheaf.db"       // storage.path
+	DefaultSeverity = "warning"             // rules[].severity
 )
 
 // Load reads the configuration file at path, applies defaults and validates
@@ -38,18 +39,15 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load config: %w", err)
 	}
-	c, err := parse(data, abs)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return parse(data, abs)
 }
 
 // parse decodes, defaults and validates one configuration read from file.
 func parse(data []byte, file string) (*Config, error) {
-	root, err := parseNode(data)
-	if err != nil {
-		return nil, Errors{withFile(*err, file)}
+	root, perr := parseNode(data)
+	if perr != nil {
+		perr.File = file
+		return nil, Errors{*perr}
 	}
 	c := &Config{File: file, Dir: filepath.Dir(file), node: root}
 
@@ -62,7 +60,7 @@ func parse(data []byte, file string) (*Config, error) {
 		c.Cycle.Location = loc
 	}
 
-	errs := d.errs
+	errs := slices.Clone(d.errs)
 	var verrs Errors
 	if err := c.Validate(); err != nil && !errors.As(err, &verrs) {
 		return nil, err
@@ -111,11 +109,6 @@ func syntaxError(err error) *FieldError {
 		return &FieldError{Line: line, Msg: m[2]}
 	}
 	return &FieldError{Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
-}
-
-func withFile(e FieldError, file string) FieldError {
-	e.File = file
-	return e
 }
 
 // under says whether key is, or lies under, the key of one of errs.

@@ -22,35 +22,38 @@ func TestLoadFullExample(t *testing.T) {
 	}{
 		{"file", c.File, filepath.Join(dir, "sheaf.yaml")},
 		{"dir", c.Dir, dir},
-		{"cycle name", c.Cycle.Name, "2024年度教育事业统计"},
+		{"cycle name", c.Cycle.Name, "尚志市2024年度履行教育职责自评报告"},
 		{"period", c.Cycle.Period, "2024"},
 		{"location", c.Cycle.Location.String(), "Asia/Shanghai"},
 		{"db path", c.DBPath(), filepath.Join(dir, "data", "edu2024.db")},
 		{"settle", c.Sync.Settle, Duration(90 * time.Second)},
-		{"workers", c.Sync.Workers, 4},
+		{"workers", c.Sync.Workers, 2},
 		{"global headers", strings.Join(c.Extraction.Headers["name"], ","), "指标名称,项目"},
-		{"departments", len(c.Departments), 2},
-		{"contact", c.Departments[0].Contacts[0], "张老师 <zhang@edu.example.cn>"},
+		{"departments", len(c.Departments), 3},
+		{"contact", c.Departments[0].Contacts[0], "督导室 <duda@edu.example.cn>"},
 		{"written glob", c.Departments[0].Sources[0].Glob, "**/*.xlsx"},
 		{"default glob", c.Departments[1].Sources[0].Glob, "**/*"},
 		{"absolute source", c.Path(c.Departments[1].Sources[0].Dir), "/srv/share/finance"},
 		{"relative source", c.Path(c.Departments[0].Sources[0].Dir), filepath.Join(dir, "inbox", "edu")},
 		{"department headers", c.Departments[1].Extraction.Headers["value"][0], "决算数"},
-		{"indicators", len(c.Indicators), 3},
+		{"indicators", len(c.Indicators), 8},
 		{"aliases", strings.Join(c.Indicators[0].Aliases, ","), "学校数,学校总数"},
 		{"required", c.Indicators[0].Required, true},
-		{"periods", strings.Join(c.Indicators[1].Periods, ","), "2023,2024"},
-		{"decimals", *c.Indicators[2].Decimals, 1},
+		{"periods", strings.Join(c.Indicators[5].Periods, ","), "2023,2024"},
+		{"decimals", *c.Indicators[3].Decimals, 1},
 		{"no decimals", c.Indicators[0].Decimals == nil, true},
-		{"tolerance", *c.Indicators[2].Tolerance, 0.5},
+		{"tolerance", *c.Indicators[4].Tolerance, 0.01},
 		{"default severity", c.Rules[0].Severity, "warning"},
 		{"written severity", c.Rules[1].Severity, "error"},
 		{"unquoted date", c.Deadlines[0].Due, "2025-03-31"},
 		{"remind", strings.Join(c.Deadlines[0].Remind, ","), "7d,3d,1d"},
+		{"due", mustDue(t, c.Deadlines[1], c.Cycle.Location), "2025-03-20T17:00:00+08:00"},
+		{"percent unit", c.Indicators[4].UnitInfo().Name, "%"},
+		{"ratio unit", c.Indicators[7].ShownDecimals(), 1},
 		{"schedule", c.Schedules.Remind, "0 9 * * MON-FRI"},
-		{"from", c.Mail.From, "县教育统计 <stats@edu.example.cn>"},
+		{"from", c.Mail.From, "尚志市教育督导室 <duda@edu.example.cn>"},
 		{"outbox", c.Path(c.Mail.Outbox), filepath.Join(dir, "outbox")},
-		{"smtp", c.Mail.SMTP, SMTP{Host: "smtp.example.cn", Port: 587, Username: "stats@edu.example.cn", PasswordEnv: "SHEAF_SMTP_PASSWORD", TLS: "starttls"}},
+		{"smtp", c.Mail.SMTP, SMTP{Host: "smtp.example.cn", Port: 587, Username: "duda@edu.example.cn", PasswordEnv: "SHEAF_SMTP_PASSWORD", TLS: "starttls"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +62,15 @@ func TestLoadFullExample(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustDue(t *testing.T, d Deadline, loc *time.Location) string {
+	t.Helper()
+	due, err := d.DueTime(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return due.Format(time.RFC3339)
 }
 
 func TestLoadDefaults(t *testing.T) {
@@ -331,5 +343,36 @@ func TestPath(t *testing.T) {
 	c.Storage.Path = "/var/lib/sheaf/edu.db"
 	if got := c.DBPath(); got != "/var/lib/sheaf/edu.db" {
 		t.Errorf("DBPath = %q", got)
+	}
+}
+
+func TestLoadAnchorsAndMerge(t *testing.T) {
+	src := withBase(`
+indicators:
+  - &school
+    id: schools.total
+    name: 各级各类学校总数
+    unit: 所
+    owner: edu
+    required: true
+  - name: 小学数
+    <<: *school
+    id: schools.primary
+  - <<: *school
+    id: schools.special
+    name: 特殊教育学校数
+    owner: finanse    # ← indicators[2].owner
+`)
+	path := writeConfig(t, src)
+	_, err := Load(path)
+	checkErrors(t, err, path, src, []want{{"indicators[2].owner", `"finanse" is not a department id`}})
+
+	c, err := Load(writeConfig(t, strings.Replace(src, "finanse", "finance", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Indicators[1]
+	if got.ID != "schools.primary" || got.Name != "小学数" || got.Unit != "所" || !got.Required {
+		t.Errorf("merged indicator = %+v", got)
 	}
 }

@@ -106,7 +106,8 @@ indicators:
     name: 教育经费总投入
     aliases:
       - 学校数
-      - "各级各类学校总数"    # ← indicators[3].aliases[1]
+      - "各级各类学校 总数"    # ← indicators[3].aliases[1]
+      - gdp总量    # ← indicators[3].aliases[2]
 `,
 			want: []want{
 				{"indicators[1].id", `"schools.total" is already the id of indicators[0].id, line 2`},
@@ -121,7 +122,8 @@ indicators:
 				{"indicators[2].tolerance", "-1 must be a number of at least 0"},
 				{"indicators[3].unit", "is required"},
 				{"indicators[3].owner", "is required"},
-				{"indicators[3].aliases[1]", `"各级各类学校总数" is already a name of indicators[0].name, line 3`},
+				{"indicators[3].aliases[1]", `"各级各类学校 总数" is already a name of indicators[0].name, line 3`},
+				{"indicators[3].aliases[2]", `"gdp总量" is already a name of indicators[0].aliases[0], line 4`},
 			},
 		},
 		{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
@@ -94,7 +95,8 @@ func Reconcile(cfg *config.Config, in Input) Result {
 		res.Flags = append(res.Flags, Flag{
 			Kind: sheets.KindFile, Severity: sheets.SeverityError, Department: s.Department, Subject: s.Source,
 			Message: fmt.Sprintf("无法读取数据来源 %s（自 %s 起）：%s；该来源的文件保留上次读取的数据",
-				s.Source, s.Since.Format("2006-01-02 15:04"), s.Error),
+				s.Source, inZone(s.Since, cfg).Format("2006-01-02 15:04"), s.Error),
+			Evidence: []Evidence{{Department: s.Department, File: sheets.DisplayPath(s.Source, "")}},
 		})
 	}
 	return res
@@ -168,4 +170,12 @@ func findingFlags(findings []Finding) []Flag {
 		out = append(out, fl)
 	}
 	return out
+}
+
+// inZone shows a time in the cycle's time zone.
+func inZone(t time.Time, cfg *config.Config) time.Time {
+	if cfg.Cycle.Location != nil {
+		return t.In(cfg.Cycle.Location)
+	}
+	return t
 }

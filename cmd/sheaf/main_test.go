@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// setup copies fixture workbooks into a fresh config folder, old enough to
+// have settled, and returns the config path.
+func setup(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox", "edu")
+	for _, d := range []string{inbox, filepath.Join(dir, "inbox", "finance")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, name := range []string{"small.xlsx", "truncated.xlsx", "utf8.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "sheets", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(inbox, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(p, old, old)
+	}
+	cfg := `cycle: {name: 测试, period: "2024", timezone: Asia/Shanghai}
+storage: {path: data/sheaf.db}
+departments:
+  - {id: edu, name: 市教育局, sources: [{dir: inbox/edu}]}
+  - {id: finance, name: 市财政局, sources: [{dir: inbox/finance}]}
+indicators:
+  - {id: schools.total, name: 学校总数, unit: 所, owner: edu, required: true}
+  - {id: students.total, name: 在校生数, unit: 人, owner: edu}
+  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu}
+  - {id: fund.edu_spend, name: 一般公共预算教育支出, unit: 万元, owner: finance, periods: ["2022", "2023"], required: true}
+`
+	path := filepath.Join(dir, "sheaf.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func sheaf(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestSyncFiguresFlagsStatus(t *testing.T) {
+	cfg := setup(t)
+	out, errOut, code := sheaf(t, "sync", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errOut)
+	}
+	// A bad file is reported but does not fail the command.
+	for _, want := range []string{"3 files: 2 read", "1 failed", "truncated.xlsx"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sync output lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, _, code = sheaf(t, "figures", "--json", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("figures exit %d", code)
+	}
+	var figs []map[string]any
+	if err := json.Unmarshal([]byte(out), &figs); err != nil {
+		t.Fatalf("figures --json: %v\n%s", err, out)
+	}
+	byKey := map[string]map[string]any{}
+	for _, f := range figs {
+		for _, k := range []string{"indicator", "name", "period", "value", "unit", "status", "statuses", "department", "file", "sheet", "cell"} {
+			if _, ok := f[k]; !ok {
+				t.Fatalf("figure lacks field %q: %v", k, f)
+			}
+		}
+		byKey[f["indicator"].(string)+"@"+f["period"].(string)] = f
+	}
+	s := byKey["schools.total@2024"]
+	if s["value"] != 44.0 || s["file"] != "inbox/edu/small.xlsx" || s["sheet"] != "数据" || s["cell"] != "C2" || s["status"] != "ok" {
+		t.Errorf("schools.total = %v", s)
+	}
+	// fund.edu_spend is owned by finance, which sent nothing: edu's value
+	// stands in, unverified.
+	if f := byKey["fund.edu_spend@2022"]; f["status"] != "unverified" || f["department"] != "edu" || f["value"] != 68211.0 {
+		t.Errorf("fund.edu_spend 2022 = %v", f)
+	}
+
+	out, _, _ = sheaf(t, "flags", "--json", "--config", cfg)
+	var flags []map[string]any
+	if err := json.Unmarshal([]byte(out), &flags); err != nil {
+		t.Fatalf("flags --json: %v\n%s", err, out)
+	}
+	kinds := map[string]int{}
+	for _, f := range flags {
+		for _, k := range []string{"id", "kind", "severity", "indicator", "period", "department", "rule", "message", "state", "evidence"} {
+			if _, ok := f[k]; !ok {
+				t.Fatalf("flag lacks field %q: %v", k, f)
+			}
+		}
+		kinds[f["kind"].(string)]++
+		if f["kind"] == "file" {
+			ev := f["evidence"].([]any)[0].(map[string]any)
+			if ev["file"] != "inbox/edu/truncated.xlsx" {
+				t.Errorf("file flag evidence = %v", ev)
+			}
+		}
+	}
+	if kinds["file"] != 1 || kinds["missing"] != 2 || kinds["approximate"] != 1 {
+		t.Errorf("flag kinds = %v, want 1 file, 2 missing (finance owes both years), 1 approximate", kinds)
+	}
+
+	out, _, code = sheaf(t, "status", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "市教育局") || !strings.Contains(out, "市财政局") {
+		t.Errorf("status exit %d:\n%s", code, out)
+	}
+	if !strings.Contains(out, "last sync:") {
+		t.Errorf("status does not show the last sync:\n%s", out)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	cfg := setup(t)
+	out, _, code := sheaf(t, "config", "check", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "ok") {
+		t.Fatalf("config check exit %d: %s", code, out)
+	}
+	bad := strings.Replace(mustRead(t, cfg), "owner: finance, periods", "owner: finanse, periods", 1)
+	os.WriteFile(cfg, []byte(bad), 0o644)
+	_, errOut, code := sheaf(t, "config", "check", "--config", cfg)
+	if code == 0 {
+		t.Fatal("a bad owner passed config check")
+	}
+	if !strings.Contains(errOut, "sheaf.yaml:10:") || !strings.Contains(errOut, "indicators[3].owner") {
+		t.Errorf("error does not name the line and key:\n%s", errOut)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	_, errOut, code := sheaf(t, "frobnicate")
+	if code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
