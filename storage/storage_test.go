@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/reconcile"
+)
+
+func openTest(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sub", "sheaf.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func TestOpenTwiceRunsMigrationsOnce(t *testing.T) {
+	db, path := openTest(t)
+	db.Close()
+	db2, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db2.Close()
+	var n int
+	if err := db2.db.Get(&n, `SELECT count(*) FROM migrations`); err != nil || n != 1 {
+		t.Fatalf("migrations recorded = %d, %v; want 1", n, err)
+	}
+	var mode string
+	db2.db.Get(&mode, `PRAGMA journal_mode`)
+	var fk int
+	db2.db.Get(&fk, `PRAGMA foreign_keys`)
+	if mode != "wal" || fk != 1 {
+		t.Errorf("journal_mode %s foreign_keys %d, want wal 1", mode, fk)
+	}
+}
+
+func TestFlagLifecycle(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2025, 1, 10, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	missing := reconcile.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: "schools.total", Period: "2024", Message: "未报送"}
+	gone := reconcile.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: "old.indicator", Period: "2024", Message: "未报送"}
+	obsolete := func(ind, rule string) bool { return ind == "old.indicator" }
+
+	steps := []struct {
+		name  string
+		flags []reconcile.Flag
+		want  FlagChanges
+		state map[string]string
+	}{
+		{"opened", []reconcile.Flag{missing, gone}, FlagChanges{Opened: 2}, map[string]string{"schools.total": "open", "old.indicator": "open"}},
+		{"still true", []reconcile.Flag{missing, gone}, FlagChanges{}, map[string]string{"schools.total": "open", "old.indicator": "open"}},
+		{"fixed, and an indicator removed", nil, FlagChanges{Resolved: 1, Obsolete: 1}, map[string]string{"schools.total": "resolved", "old.indicator": "obsolete"}},
+		{"broken again", []reconcile.Flag{missing}, FlagChanges{Reopened: 1}, map[string]string{"schools.total": "open", "old.indicator": "obsolete"}},
+	}
+	for _, st := range steps {
+		now = now.Add(time.Hour)
+		ch, err := db.SaveResult(ctx, reconcile.Result{Flags: st.flags}, obsolete)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if ch != st.want {
+			t.Errorf("%s: changes %+v, want %+v", st.name, ch, st.want)
+		}
+		flags, err := db.Flags(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range flags {
+			if st.state[f.Indicator] != f.State {
+				t.Errorf("%s: %s is %s, want %s", st.name, f.Indicator, f.State, st.state[f.Indicator])
+			}
+		}
+	}
+	var events int
+	db.db.Get(&events, `SELECT count(*) FROM flag_events`)
+	if events != 5 { // 2 opened, 1 resolved, 1 obsolete, 1 reopened
+		t.Errorf("%d flag events, want 5", events)
+	}
+}
