@@ -1,0 +1,168 @@
+package reconcile
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+func testConfig() *config.Config {
+	return &config.Config{
+		Cycle:       config.Cycle{Period: "2024", Location: time.UTC},
+		Departments: []config.Department{{ID: "edu", Name: "市教育局"}, {ID: "stats", Name: "市统计局"}},
+		Indicators: []config.Indicator{
+			{ID: "students.total", Name: "在校生数", Unit: "人", Owner: "edu", Required: true},
+			{ID: "health.examined", Name: "体检学生数", Unit: "人", Owner: "edu"},
+			{ID: "fund.edu_spend", Name: "一般公共预算教育支出", Unit: "万元", Owner: "edu", Periods: []string{"2022", "2023"}, Required: true},
+		},
+	}
+}
+
+var t0 = time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)
+
+func obs(dept string, fileID int64, firstSeen, mod time.Time, ind, period string, value float64) Observation {
+	return Observation{
+		Observation: sheets.Observation{Indicator: ind, Period: period, Value: value, HasValue: true, Unit: "人",
+			Sheet: "Sheet1", Cell: "D4"},
+		Department: dept, FileID: fileID, File: "f.xlsx", FirstSeen: firstSeen, ModTime: mod,
+	}
+}
+
+func figure(t *testing.T, res Result, ind, period string) Figure {
+	t.Helper()
+	for _, f := range res.Figures {
+		if f.Indicator == ind && f.Period == period {
+			return f
+		}
+	}
+	t.Fatalf("no figure %s %s", ind, period)
+	return Figure{}
+}
+
+func TestWhichValueCounts(t *testing.T) {
+	later := t0.Add(24 * time.Hour)
+	tests := []struct {
+		name       string
+		obs        []Observation
+		wantValue  float64
+		wantHas    bool
+		wantStatus string
+	}{
+		{
+			name:      "owner's value",
+			obs:       []Observation{obs("edu", 1, t0, t0, "students.total", "2024", 36614)},
+			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+		},
+		{
+			name: "a resubmission seen later wins even with an older modification time",
+			obs: []Observation{
+				obs("edu", 1, t0, t0, "students.total", "2024", 36000),
+				obs("edu", 2, later, t0.Add(-48*time.Hour), "students.total", "2024", 36614),
+			},
+			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+		},
+		{
+			name: "files seen in the same sync: the newer modification time wins",
+			obs: []Observation{
+				obs("edu", 2, t0, later, "students.total", "2024", 36614),
+				obs("edu", 1, t0, t0, "students.total", "2024", 36000),
+			},
+			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+		},
+		{
+			name: "the owner's value beats another department's",
+			obs: []Observation{
+				obs("stats", 2, later, later, "students.total", "2024", 36600),
+				obs("edu", 1, t0, t0, "students.total", "2024", 36614),
+			},
+			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+		},
+		{
+			name:      "no owner value: another department's stands in, unverified",
+			obs:       []Observation{obs("stats", 2, t0, t0, "students.total", "2024", 36614)},
+			wantValue: 36614, wantHas: true, wantStatus: StatusUnverified,
+		},
+		{
+			name: "a blank in a later file withdraws the value",
+			obs: func() []Observation {
+				o := obs("edu", 2, later, later, "students.total", "2024", 0)
+				o.HasValue = false
+				return []Observation{obs("edu", 1, t0, t0, "students.total", "2024", 36614), o}
+			}(),
+			wantStatus: StatusMissing,
+		},
+		{name: "nothing given", wantStatus: StatusMissing},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Reconcile(testConfig(), Input{Observations: tc.obs})
+			f := figure(t, res, "students.total", "2024")
+			if f.HasValue != tc.wantHas || f.Value != tc.wantValue || f.Status != tc.wantStatus {
+				t.Errorf("figure = %v (has %v) %s, want %v (has %v) %s", f.Value, f.HasValue, f.Status, tc.wantValue, tc.wantHas, tc.wantStatus)
+			}
+			missing := 0
+			for _, fl := range res.Flags {
+				if fl.Kind == KindMissing && fl.Indicator == "students.total" {
+					missing++
+					if fl.Department != "edu" {
+						t.Errorf("missing flag on %s, want the owner edu", fl.Department)
+					}
+				}
+			}
+			wantMissing := 0
+			if tc.wantStatus == StatusMissing || tc.wantStatus == StatusUnverified {
+				wantMissing = 1 // the owner still owes the figure
+			}
+			if missing != wantMissing {
+				t.Errorf("%d missing flags, want %d", missing, wantMissing)
+			}
+		})
+	}
+}
+
+func TestEveryDeclaredPeriodIsAFigure(t *testing.T) {
+	res := Reconcile(testConfig(), Input{Observations: []Observation{obs("edu", 1, t0, t0, "fund.edu_spend", "2022", 68211)}})
+	if f := figure(t, res, "fund.edu_spend", "2022"); f.Value != 68211 {
+		t.Errorf("2022 = %v", f.Value)
+	}
+	if f := figure(t, res, "fund.edu_spend", "2023"); f.Status != StatusMissing {
+		t.Errorf("2023 status %s, want missing", f.Status)
+	}
+	// Not required: no flag, but still a figure with status missing.
+	if f := figure(t, res, "health.examined", "2024"); f.Status != StatusMissing {
+		t.Errorf("examined status %s", f.Status)
+	}
+	for _, fl := range res.Flags {
+		if fl.Indicator == "health.examined" {
+			t.Errorf("flag for an optional indicator: %+v", fl)
+		}
+	}
+}
+
+func TestApproximateAndInvalid(t *testing.T) {
+	o := obs("edu", 1, t0, t0, "health.examined", "2024", 36000)
+	o.Approx = sheets.Over
+	in := Input{
+		Observations: []Observation{o},
+		Findings: []Finding{{Finding: sheets.Finding{Kind: sheets.KindInvalid, Severity: "error", Indicator: "students.total",
+			Period: "2024", Sheet: "S", Cell: "D5", Raw: "待统计", Message: "无法识别"}, Department: "edu", File: "f.xlsx"}},
+	}
+	res := Reconcile(testConfig(), in)
+	if f := figure(t, res, "health.examined", "2024"); f.Status != StatusApproximate {
+		t.Errorf("examined status %s, want approximate", f.Status)
+	}
+	if f := figure(t, res, "students.total", "2024"); f.Status != StatusMissing || len(f.Statuses) != 2 {
+		t.Errorf("students statuses %v, want missing and invalid", f.Statuses)
+	}
+	var inv *Flag
+	for i, fl := range res.Flags {
+		if fl.Kind == sheets.KindInvalid {
+			inv = &res.Flags[i]
+		}
+	}
+	if inv == nil || inv.Subject != "f.xlsx!S!D5" || inv.Evidence[0].Raw != "待统计" {
+		t.Errorf("invalid flag = %+v", inv)
+	}
+}
