@@ -1,0 +1,89 @@
+package jobs
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// TestBundledExample syncs the bundled example (a copy of it) and checks the
+// seed report's figures arrive exactly, with nothing unreadable.
+func TestBundledExample(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../examples/shangzhi-2024")); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(dir, "data"))
+	cfg, err := config.Load(filepath.Join(dir, "sheaf.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), cfg.DBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := &Syncer{Config: cfg, DB: db, Now: func() time.Time { return time.Now().Add(time.Hour) }}
+	rep, err := s.Sync(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed != 0 || rep.Read != len(cfg.Departments) {
+		t.Fatalf("read %d failed %d: %+v", rep.Read, rep.Failed, rep.Problems)
+	}
+	for _, kind := range []string{"invalid", "unknown", "file", "conflict"} {
+		if n := rep.FlagsOpen[kind]; n != 0 {
+			t.Errorf("%d %s flags in the example", n, kind)
+		}
+	}
+	figs, err := db.Figures(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]reconcile.Figure{}
+	for _, f := range figs {
+		got[f.Indicator+"@"+f.Period] = f
+	}
+	// Figures as the seed report states them (../shared/domain).
+	want := map[string]float64{
+		"schools.total@2024":      44,
+		"staff.total@2024":        4141,
+		"students.total@2024":     36614,
+		"kg.total@2024":           58,
+		"kg.children@2024":        4862,
+		"fund.edu_spend@2022":     68211,
+		"fund.edu_spend@2023":     68258,
+		"fund.spent_q2@2024":      27216.8,
+		"fund.progress_rate@2024": 48.29,
+		"fund.match_total@2024":   2587.8,
+		"pay.teacher_avg@2024":    97987.6,
+		"pay.civil_avg@2024":      73597.3,
+		"health.myopia_rate@2022": 50.32,
+		"health.myopia_rate@2023": 48.87,
+		"health.examined@2023":    36000,
+		"special.ratio@2024":      4.1,
+		"safety.guards@2024":      211,
+	}
+	for key, v := range want {
+		f, ok := got[key]
+		if !ok {
+			t.Errorf("no figure %s", key)
+			continue
+		}
+		if !f.HasValue || f.Value != v {
+			t.Errorf("%s = %v (%s), want %v", key, f.Value, f.Status, v)
+		}
+	}
+	if s := got["health.examined@2023"].Status; s != reconcile.StatusApproximate {
+		t.Errorf("3.6万余 has status %s, want approximate", s)
+	}
+	if s := got["fund.per_pupil_spend@2022"].Status; s != reconcile.StatusMissing {
+		t.Errorf("per-pupil spending (not in the seed) has status %s, want missing", s)
+	}
+}
