@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -360,4 +362,55 @@ func TestSyncGBKCSV(t *testing.T) {
 	if fig.Value != 36614 || fig.Department != "stats" || fig.Status != reconcile.StatusUnverified || fig.Cell != "C2" {
 		t.Fatalf("students from the stats CSV = %+v, want 36614 unverified from C2", fig)
 	}
+}
+
+// fakeSource is a source built from function fields.
+type fakeSource struct {
+	list func(ctx context.Context) (sheets.Listing, error)
+	open func(ctx context.Context, ref sheets.FileRef) (io.ReadCloser, error)
+}
+
+func (s *fakeSource) Name() string                                     { return "fake:inbox" }
+func (s *fakeSource) List(ctx context.Context) (sheets.Listing, error) { return s.list(ctx) }
+func (s *fakeSource) Open(ctx context.Context, ref sheets.FileRef) (io.ReadCloser, error) {
+	return s.open(ctx, ref)
+}
+
+func TestSyncDefersFileRewrittenAfterListing(t *testing.T) {
+	f := newFixture(t, testConfig)
+	path := f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	listed, err := (&sheets.Dir{Root: filepath.Dir(path)}).List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := &sheets.Dir{Root: filepath.Dir(path)}
+	rewritten := true
+	src := &fakeSource{
+		list: func(ctx context.Context) (sheets.Listing, error) { return listed, nil },
+		open: func(ctx context.Context, ref sheets.FileRef) (io.ReadCloser, error) {
+			if rewritten { // someone saves over the file between listing and reading
+				return io.NopCloser(strings.NewReader("PK\x03\x04 half-written")), nil
+			}
+			return dir.Open(ctx, ref)
+		},
+	}
+	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
+		Sources: func(d *config.Department) ([]sheets.Source, error) {
+			if d.ID == "edu" {
+				return []sheets.Source{src}, nil
+			}
+			return nil, nil
+		}}
+	rep, err := s.Sync(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Deferred != 1 || rep.Read != 0 || rep.Failed != 0 {
+		t.Fatalf("deferred %d read %d failed %d; want the rewritten file deferred, not read half-written", rep.Deferred, rep.Read, rep.Failed)
+	}
+	rewritten = false
+	if rep, err = s.Sync(context.Background(), "test"); err != nil || rep.Read != 1 {
+		t.Fatalf("next sync: %+v %v", rep, err)
+	}
+	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
 }
