@@ -213,6 +213,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		// keep the file read before (or seen first, or first by name), and
 		// record the others as duplicates of it.
 		groups := map[string][]*candidate{}
+		unchanged := map[sheets.Source][]storage.Seen{}
 		var keys []string
 		for _, c := range ready {
 			if _, ok := groups[c.ref.ChangeKey]; !ok {
@@ -227,16 +228,19 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			if !head.isNew && head.known.ReadKey == key && head.known.Fingerprint == fp &&
 				(head.known.Outcome == storage.ReadOK || head.known.Outcome == storage.ReadFailed) {
 				rep.Unchanged++
-				var seen []storage.Seen
-				seen = append(seen, storage.Seen{Ref: head.ref, State: head.known.State})
-				if err := s.DB.SeeFiles(ctx, dept.ID, head.src.Name(), seen); err != nil {
-					return err
-				}
+				unchanged[head.src] = append(unchanged[head.src], storage.Seen{Ref: head.ref, State: head.known.State})
 			} else {
 				toParse = append(toParse, head)
 			}
 			if len(g) > 1 {
 				dupes = append(dupes, g)
+			}
+		}
+		// Unchanged files only need their presence recorded: one transaction
+		// per source, not one per file.
+		for _, src := range srcs {
+			if err := s.DB.SeeFiles(ctx, dept.ID, src.Name(), unchanged[src]); err != nil {
+				return err
 			}
 		}
 	}
