@@ -277,7 +277,7 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 
 	period, err := NormalizePeriod(periodCell)
 	if err != nil {
-		return nil, []Finding{invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：年度无法识别（%v）", ind.Name, err))}, ""
+		return nil, []Finding{invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：年度无法识别：%v", ind.Name, err))}, ""
 	}
 	if period == "" {
 		period = e.cycle

@@ -255,13 +255,13 @@ func TestReadWorkbookSaysWhatTheFileIs(t *testing.T) {
 		file string
 		want string
 	}{
-		{"legacy.xls", "legacy Excel 97-2003"},
-		{"html_as.xls", "web page (HTML)"},
-		{"empty.xlsx", "empty (0 bytes)"},
-		{"truncated.xlsx", "damaged or incomplete"},
+		{"legacy.xls", "旧版 Excel 97-2003 格式（.xls）"},
+		{"html_as.xls", "网页（HTML）"},
+		{"empty.xlsx", "文件为空（0 字节）"},
+		{"truncated.xlsx", "已损坏或不完整"},
 		// excelize's row reader returns the rows before the fault with no
 		// error; the sheet must be reported, not stored half-read.
-		{"malformed_sheet.xlsx", `sheet "数据" is damaged`},
+		{"malformed_sheet.xlsx", "工作表「数据」已损坏"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

@@ -45,7 +45,7 @@ type UnitHints struct {
 // cell's raw text; the caller adds file, sheet and cell.
 func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	if target.Factor <= 0 {
-		return Reading{}, fmt.Errorf("no unit to read %q in", c.Raw)
+		return Reading{}, fmt.Errorf("该指标未设置计量单位，无法读取%s（请管理员检查配置）", quote(c.Raw))
 	}
 	var (
 		a   amount
@@ -59,18 +59,18 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	case CellText:
 		a, err = readText(c.Raw, target)
 	case CellBool:
-		return Reading{}, fmt.Errorf("cannot read the boolean %q as a number", c.Raw)
+		return Reading{}, fmt.Errorf("单元格内是逻辑值%s，不是数字", quote(c.Raw))
 	case CellError:
-		return Reading{}, fmt.Errorf("cell holds the error %q, not a number", c.Raw)
+		return Reading{}, fmt.Errorf("单元格内是错误值%s，不是数字，请检查公式", quote(c.Raw))
 	default:
-		return Reading{}, fmt.Errorf("cannot read %q as a number: unknown cell kind %d", c.Raw, c.Kind)
+		return Reading{}, fmt.Errorf("无法识别为数字：%s（未知的单元格类型 %d）", quote(c.Raw), c.Kind)
 	}
 	if err != nil || a.blank {
 		return Reading{}, err
 	}
 
 	if c.Kind == CellNumber && c.Percent && target.Name != "%" {
-		return Reading{}, fmt.Errorf("%q is formatted as a percentage, which does not convert to %s", c.Raw, target.Name)
+		return Reading{}, fmt.Errorf("单元格设置为百分比格式，%s无法换算为%s", quote(c.Raw), target.Name)
 	}
 	src, err := sourceUnit(c.Raw, a.unit, hints, target)
 	if err != nil {
@@ -79,7 +79,7 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	if a.multiplied && a.unit == "" && src.Factor != 1 {
 		// "3.6万" in a 万元 column may mean 3.6 万元 (the 万 repeated from the
 		// unit) or 3.6万 万元; a person has to say which.
-		return Reading{}, fmt.Errorf("%q is ambiguous in %s: the 万 or 亿 may be part of the unit or a multiplier", c.Raw, src.Name)
+		return Reading{}, fmt.Errorf("%s含义不明确：单位已是%s，无法确定其中的“万”或“亿”是重复写了单位还是表示数量级，请只填写以%s计的数字", quote(c.Raw), src.Name, src.Name)
 	}
 
 	ratio := src.Factor / target.Factor
@@ -91,6 +91,10 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 		Approx:   a.approx,
 	}, nil
 }
+
+// quote marks raw cell text in a message with 「」 corner brackets, which
+// keep Chinese readable where %q would escape it.
+func quote(s string) string { return "「" + s + "」" }
 
 // noiseDigits is how many decimals beyond the written precision a value
 // keeps: enough for any real figure, few enough to drop the binary noise of
@@ -139,23 +143,23 @@ func sourceUnit(raw, written string, hints UnitHints, target config.Unit) (confi
 	if written != "" {
 		u, _ := config.LookupUnit(written) // readText only returns known units
 		if u.Dimension != target.Dimension {
-			return config.Unit{}, fmt.Errorf("%q is in %s, which does not convert to %s", raw, u.Name, target.Name)
+			return config.Unit{}, fmt.Errorf("%s的单位是%s，无法换算为%s", quote(raw), u.Name, target.Name)
 		}
 		src, found = u, true
 	}
 	for _, h := range []struct{ where, text string }{
-		{"unit column", hints.Column},
-		{"header", hints.Header},
+		{"单位列", hints.Column},
+		{"表头", hints.Header},
 	} {
 		if strings.TrimSpace(h.text) == "" {
 			continue
 		}
 		u, ok := lookupUnitText(h.text)
 		if !ok {
-			return config.Unit{}, fmt.Errorf("unknown unit %q in the %s for %q", h.text, h.where, raw)
+			return config.Unit{}, fmt.Errorf("%s中的单位%s无法识别（数值%s）", h.where, quote(h.text), quote(raw))
 		}
 		if u.Dimension != target.Dimension {
-			return config.Unit{}, fmt.Errorf("the %s says %q, which does not convert to %s (value %q)", h.where, h.text, target.Name, raw)
+			return config.Unit{}, fmt.Errorf("%s写的单位是%s，无法换算为%s（数值%s）", h.where, quote(h.text), target.Name, quote(raw))
 		}
 		if !found {
 			src, found = u, true
@@ -172,7 +176,7 @@ func readNumberCell(c Cell) (amount, error) {
 	if c.Date {
 		// Excel turns a typed "1:4" into the time 01:04 and "3-5" into a
 		// date; the stored serial is then no figure anyone wrote.
-		return amount{}, fmt.Errorf("cannot read %q as a number: the cell is formatted as a date or time", c.Raw)
+		return amount{}, fmt.Errorf("单元格设置为日期或时间格式，%s不能作为数值读取，请将单元格格式改为“常规”或“数值”后重新填写", quote(c.Raw))
 	}
 	raw := strings.TrimSpace(c.Raw)
 	if raw == "" {
@@ -195,7 +199,7 @@ func readNumberCell(c Cell) (amount, error) {
 func storedNumber(raw string) (float64, int, error) {
 	v, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, 0, fmt.Errorf("cannot read %q as a number", raw)
+		return 0, 0, fmt.Errorf("无法识别为数字：%s", quote(raw))
 	}
 	// Files store the shortest decimal that round-trips the binary double,
 	// so 27216.8 arrives as "27216.799999999999". Excel shows 15 significant
@@ -221,7 +225,7 @@ func readText(raw string, target config.Unit) (amount, error) {
 
 	if strings.Contains(s, ":") {
 		if target.Name != config.Ratio {
-			return amount{}, fmt.Errorf("cannot read the ratio %q as %s", raw, target.Name)
+			return amount{}, fmt.Errorf("%s是比例，无法换算为%s", quote(raw), target.Name)
 		}
 		return readRatio(raw, s, approx)
 	}
@@ -265,16 +269,16 @@ func (a *amount) readSuffix(raw, rest string) error {
 		}
 		u, ok := config.LookupUnit(after)
 		if !ok {
-			return fmt.Errorf("unknown unit %q in %q", after, raw)
+			return fmt.Errorf("%s中的单位%s无法识别", quote(raw), quote(after))
 		}
 		a.unit = u.Name
 		return nil
 	}
 	if strings.ContainsRune(".,+-:", rune(rest[0])) {
 		// "1.2.3", "5-6": more number follows, not a unit.
-		return fmt.Errorf("cannot read %q as a number", raw)
+		return fmt.Errorf("无法识别为数字：%s", quote(raw))
 	}
-	return fmt.Errorf("unknown unit %q in %q", rest, raw)
+	return fmt.Errorf("%s中的单位%s无法识别", quote(raw), quote(rest))
 }
 
 // multipliers are the Chinese number words written between a number and its
@@ -295,14 +299,14 @@ func readRatio(raw, s string, approx Approximation) (amount, error) {
 	left, right, _ := strings.Cut(s, ":")
 	a, restA, err := parseNumber(raw, left)
 	if err != nil || restA != "" {
-		return amount{}, fmt.Errorf("cannot read %q as a ratio", raw)
+		return amount{}, fmt.Errorf("无法识别为比例：%s", quote(raw))
 	}
 	b, restB, err := parseNumber(raw, right)
 	if err != nil || restB != "" {
-		return amount{}, fmt.Errorf("cannot read %q as a ratio", raw)
+		return amount{}, fmt.Errorf("无法识别为比例：%s", quote(raw))
 	}
 	if a.value == 0 {
-		return amount{}, fmt.Errorf("cannot read %q as a ratio: its first term is zero", raw)
+		return amount{}, fmt.Errorf("无法识别为比例：%s的前项为 0", quote(raw))
 	}
 	return amount{
 		value:    b.value / a.value,
@@ -319,7 +323,7 @@ type number struct {
 }
 
 // errThousands reports a thousands separator out of place.
-var errThousands = errors.New("misplaced thousands separator")
+var errThousands = errors.New("千位分隔符位置不对")
 
 // parseNumber reads the number at the start of s (folded: ASCII digits, no
 // spaces) and returns the text after it. raw is quoted in errors.
@@ -347,7 +351,7 @@ func parseNumber(raw, s string) (number, string, error) {
 		}
 		if ch == ',' {
 			if (groups == 0 && (groupLen == 0 || groupLen > 3)) || (groups > 0 && groupLen != 3) {
-				return number{}, "", fmt.Errorf("cannot read %q as a number: %w", raw, errThousands)
+				return number{}, "", fmt.Errorf("无法识别为数字：%s（%w）", quote(raw), errThousands)
 			}
 			groups++
 			groupLen = 0
@@ -356,7 +360,7 @@ func parseNumber(raw, s string) (number, string, error) {
 		break
 	}
 	if groups > 0 && groupLen != 3 {
-		return number{}, "", fmt.Errorf("cannot read %q as a number: %w", raw, errThousands)
+		return number{}, "", fmt.Errorf("无法识别为数字：%s（%w）", quote(raw), errThousands)
 	}
 	nFrac := 0
 	if i < len(s) && s[i] == '.' {
@@ -368,7 +372,7 @@ func parseNumber(raw, s string) (number, string, error) {
 		}
 	}
 	if nInt+nFrac == 0 {
-		return number{}, "", fmt.Errorf("cannot read %q as a number", raw)
+		return number{}, "", fmt.Errorf("无法识别为数字：%s", quote(raw))
 	}
 	text := digits.String()
 	if nInt == 0 {
@@ -376,7 +380,7 @@ func parseNumber(raw, s string) (number, string, error) {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSuffix(text, "."), 64)
 	if err != nil {
-		return number{}, "", fmt.Errorf("cannot read %q as a number", raw)
+		return number{}, "", fmt.Errorf("无法识别为数字：%s", quote(raw))
 	}
 	return number{value: v, decimals: nFrac}, s[i:], nil
 }

@@ -57,14 +57,14 @@ func TestNormalize(t *testing.T) {
 		{"n/a with spaces", text(" n/a "), UnitHints{}, "人", Reading{}, ""},
 
 		// Cells that hold no number.
-		{"bool", Cell{Kind: CellBool, Raw: "TRUE"}, UnitHints{}, "人", Reading{}, `"TRUE"`},
-		{"error", Cell{Kind: CellError, Raw: "#DIV/0!"}, UnitHints{}, "人", Reading{}, `"#DIV/0!"`},
-		{"Chinese numerals", text("三十"), UnitHints{}, "人", Reading{}, `cannot read "三十" as a number`},
-		{"approximation only", text("约"), UnitHints{}, "人", Reading{}, `cannot read "约" as a number`},
-		{"two decimal points", text("1.2.3"), UnitHints{}, "人", Reading{}, `cannot read "1.2.3" as a number`},
-		{"range", text("5-6"), UnitHints{}, "人", Reading{}, `cannot read "5-6" as a number`},
-		{"number cell not a number", number("abc"), UnitHints{}, "人", Reading{}, `cannot read "abc" as a number`},
-		{"date-formatted number", Cell{Kind: CellNumber, Raw: "45292", Date: true}, UnitHints{}, "人", Reading{}, `"45292"`},
+		{"bool", Cell{Kind: CellBool, Raw: "TRUE"}, UnitHints{}, "人", Reading{}, `逻辑值「TRUE」`},
+		{"error", Cell{Kind: CellError, Raw: "#DIV/0!"}, UnitHints{}, "人", Reading{}, `错误值「#DIV/0!」`},
+		{"Chinese numerals", text("三十"), UnitHints{}, "人", Reading{}, `无法识别为数字：「三十」`},
+		{"approximation only", text("约"), UnitHints{}, "人", Reading{}, `无法识别为数字：「约」`},
+		{"two decimal points", text("1.2.3"), UnitHints{}, "人", Reading{}, `无法识别为数字：「1.2.3」`},
+		{"range", text("5-6"), UnitHints{}, "人", Reading{}, `无法识别为数字：「5-6」`},
+		{"number cell not a number", number("abc"), UnitHints{}, "人", Reading{}, `无法识别为数字：「abc」`},
+		{"date-formatted number", Cell{Kind: CellNumber, Raw: "45292", Date: true}, UnitHints{}, "人", Reading{}, `单元格设置为日期或时间格式，「45292」不能作为数值读取`},
 
 		// Numbers as written.
 		{"text number", text("592"), UnitHints{}, "人", value(592, 0), ""},
@@ -83,9 +83,9 @@ func TestNormalize(t *testing.T) {
 		{"leading decimal point", text(".5"), UnitHints{}, "万元", value(0.5, 1), ""},
 		{"zero", text("0"), UnitHints{}, "人", value(0, 0), ""},
 		{"negative zero", text("-0"), UnitHints{}, "人", value(0, 0), ""},
-		{"thousands group too short", text("1,23"), UnitHints{}, "人", Reading{}, `cannot read "1,23" as a number`},
-		{"thousands group too long", text("12,3456"), UnitHints{}, "人", Reading{}, `cannot read "12,3456" as a number`},
-		{"first group too long", text("1234,567"), UnitHints{}, "人", Reading{}, `cannot read "1234,567" as a number`},
+		{"thousands group too short", text("1,23"), UnitHints{}, "人", Reading{}, `无法识别为数字：「1,23」（千位分隔符位置不对）`},
+		{"thousands group too long", text("12,3456"), UnitHints{}, "人", Reading{}, `无法识别为数字：「12,3456」`},
+		{"first group too long", text("1234,567"), UnitHints{}, "人", Reading{}, `无法识别为数字：「1234,567」`},
 
 		// Stored binary noise.
 		{"noise in a number cell", number("27216.799999999999"), UnitHints{}, "万元", value(27216.8, 1), ""},
@@ -111,11 +111,11 @@ func TestNormalize(t *testing.T) {
 		{"text beats column", text("68211万元"), column("元"), "万元", value(68211, 0), ""},
 		{"column beats header", number("682110000"), UnitHints{Column: "元", Header: "万元"}, "万元", value(68211, 4), ""},
 		{"target when nothing says", text("2587.8"), UnitHints{}, "万元", value(2587.8, 1), ""},
-		{"other dimension in text", text("5所"), UnitHints{}, "人", Reading{}, `"5所"`},
-		{"other dimension in column", text("592人"), column("所"), "人", Reading{}, `unit column says "所"`},
-		{"other dimension in header", text("592"), header("所"), "人", Reading{}, `header says "所"`},
-		{"unknown unit in text", text("5吨"), UnitHints{}, "人", Reading{}, `unknown unit "吨" in "5吨"`},
-		{"unknown unit in column", text("5"), column("吨"), "人", Reading{}, `unknown unit "吨"`},
+		{"other dimension in text", text("5所"), UnitHints{}, "人", Reading{}, `「5所」的单位是所，无法换算为人`},
+		{"other dimension in column", text("592人"), column("所"), "人", Reading{}, `单位列写的单位是「所」，无法换算为人`},
+		{"other dimension in header", text("592"), header("所"), "人", Reading{}, `表头写的单位是「所」`},
+		{"unknown unit in text", text("5吨"), UnitHints{}, "人", Reading{}, `「5吨」中的单位「吨」无法识别`},
+		{"unknown unit in column", text("5"), column("吨"), "人", Reading{}, `单位列中的单位「吨」无法识别`},
 
 		// 万 and 亿 multipliers.
 		{"万 persons", text("3.6万"), UnitHints{}, "人", value(36000, -3), ""},
@@ -126,9 +126,9 @@ func TestNormalize(t *testing.T) {
 		{"亿 persons", text("1.4亿"), UnitHints{}, "人", value(140000000, -7), ""},
 		{"万亿元", text("1.2万亿元"), UnitHints{}, "亿元", value(12000, -3), ""},
 		{"万 in a 元 column", text("3.6万"), column("元"), "万元", value(3.6, 1), ""},
-		{"万 with no unit for 万元", text("3.6万"), UnitHints{}, "万元", Reading{}, `"3.6万" is ambiguous`},
-		{"万 in a 万元 column", text("3.6万"), column("万元"), "元", Reading{}, `"3.6万" is ambiguous`},
-		{"unknown after multiplier", text("3.6万吨"), UnitHints{}, "人", Reading{}, `unknown unit "吨" in "3.6万吨"`},
+		{"万 with no unit for 万元", text("3.6万"), UnitHints{}, "万元", Reading{}, `「3.6万」含义不明确`},
+		{"万 in a 万元 column", text("3.6万"), column("万元"), "元", Reading{}, `「3.6万」含义不明确`},
+		{"unknown after multiplier", text("3.6万吨"), UnitHints{}, "人", Reading{}, `「3.6万吨」中的单位「吨」无法识别`},
 
 		// Approximations.
 		{"余 before unit", text("840余万元"), UnitHints{}, "万元", over(840, 0), ""},
@@ -159,10 +159,10 @@ func TestNormalize(t *testing.T) {
 		{"plain text for percent", text("48.29"), UnitHints{}, "%", value(48.29, 2), ""},
 		{"plain number for percent", number("48.29"), UnitHints{}, "%", value(48.29, 2), ""},
 		{"fraction as text taken as written", text("0.4829"), UnitHints{}, "%", value(0.4829, 4), ""},
-		{"percent cell for persons", percent("0.108"), UnitHints{}, "人", Reading{}, `"0.108" is formatted as a percentage`},
-		{"percent cell for points", percent("0.03"), UnitHints{}, "百分点", Reading{}, `"0.03" is formatted as a percentage`},
-		{"percent text for money", text("48.29%"), UnitHints{}, "万元", Reading{}, `"48.29%"`},
-		{"percent text for points", text("3%"), UnitHints{}, "百分点", Reading{}, `"3%"`},
+		{"percent cell for persons", percent("0.108"), UnitHints{}, "人", Reading{}, `单元格设置为百分比格式，「0.108」无法换算为`},
+		{"percent cell for points", percent("0.03"), UnitHints{}, "百分点", Reading{}, `单元格设置为百分比格式，「0.03」无法换算为百分点`},
+		{"percent text for money", text("48.29%"), UnitHints{}, "万元", Reading{}, `「48.29%」的单位是%，无法换算为万元`},
+		{"percent text for points", text("3%"), UnitHints{}, "百分点", Reading{}, `「3%」的单位是%`},
 		{"个百分点", text("3个百分点"), UnitHints{}, "百分点", value(3, 0), ""},
 		{"百分点", text("3百分点"), UnitHints{}, "百分点", value(3, 0), ""},
 		{"plain points", text("3"), UnitHints{}, "百分点", value(3, 0), ""},
@@ -180,11 +180,11 @@ func TestNormalize(t *testing.T) {
 		{"plain ratio", text("4.1"), UnitHints{}, config.Ratio, value(4.1, 1), ""},
 		{"number cell ratio", number("4.1"), UnitHints{}, config.Ratio, value(4.1, 1), ""},
 		{"ratio column 比", text("4.1"), column("比"), config.Ratio, value(4.1, 1), ""},
-		{"ratio first term zero", text("0:5"), UnitHints{}, config.Ratio, Reading{}, `"0:5"`},
-		{"ratio three terms", text("1:4:5"), UnitHints{}, config.Ratio, Reading{}, `cannot read "1:4:5" as a ratio`},
-		{"ratio not a number", text("1:x"), UnitHints{}, config.Ratio, Reading{}, `cannot read "1:x" as a ratio`},
-		{"ratio for persons", text("1:4.1"), UnitHints{}, "人", Reading{}, `"1:4.1"`},
-		{"ratio typed into Excel as a time", Cell{Kind: CellNumber, Raw: "4.4444444444444446E-2", Date: true}, UnitHints{}, config.Ratio, Reading{}, "date or time"},
+		{"ratio first term zero", text("0:5"), UnitHints{}, config.Ratio, Reading{}, `无法识别为比例：「0:5」的前项为 0`},
+		{"ratio three terms", text("1:4:5"), UnitHints{}, config.Ratio, Reading{}, `无法识别为比例：「1:4:5」`},
+		{"ratio not a number", text("1:x"), UnitHints{}, config.Ratio, Reading{}, `无法识别为比例：「1:x」`},
+		{"ratio for persons", text("1:4.1"), UnitHints{}, "人", Reading{}, `「1:4.1」是比例，无法换算为人`},
+		{"ratio typed into Excel as a time", Cell{Kind: CellNumber, Raw: "4.4444444444444446E-2", Date: true}, UnitHints{}, config.Ratio, Reading{}, "日期或时间格式"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

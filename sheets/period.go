@@ -66,7 +66,12 @@ func NormalizePeriod(c Cell) (string, error) {
 	case CellText:
 		return textPeriod(c.Raw)
 	}
-	return "", fmt.Errorf("cannot read %q as a period", c.Raw)
+	return "", notPeriod(c.Raw)
+}
+
+// notPeriod is the error for a cell that is no year, date or quarter.
+func notPeriod(raw string) error {
+	return fmt.Errorf("%s不是有效的年度或季度，请按“2024”或“2024年第二季度”的格式填写", quote(raw))
 }
 
 // numberPeriod reads a number cell: a year, or an Excel date serial when
@@ -74,22 +79,22 @@ func NormalizePeriod(c Cell) (string, error) {
 func numberPeriod(c Cell) (string, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(c.Raw), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return "", fmt.Errorf("cannot read %q as a period", c.Raw)
+		return "", notPeriod(c.Raw)
 	}
 	if c.Date {
 		// The serial counts days from 1900 (the 1904 system is for old Mac
 		// workbooks; the reader would have to say so).
 		t, err := excelize.ExcelDateToTime(v, false)
 		if err != nil {
-			return "", fmt.Errorf("cannot read %q as a period: %w", c.Raw, err)
+			return "", fmt.Errorf("%s不是有效的日期（%w）", quote(c.Raw), err)
 		}
 		return yearPeriod(c.Raw, t.Year())
 	}
 	if v != math.Trunc(v) {
-		return "", fmt.Errorf("cannot read %q as a period", c.Raw)
+		return "", notPeriod(c.Raw)
 	}
 	if v < minYear || v > maxYear {
-		return "", fmt.Errorf("year in %q is outside %d–%d", c.Raw, minYear, maxYear)
+		return "", fmt.Errorf("%s不是有效的年份，年份应在 %d–%d 之间", quote(c.Raw), minYear, maxYear)
 	}
 	return yearPeriod(c.Raw, int(v))
 }
@@ -105,7 +110,7 @@ func textPeriod(raw string) (string, error) {
 		// "2024.12" is too like a decimal to be taken as December 2024, and
 		// "2024-12/31" is no date anyone writes.
 		if (m[2] == "." && m[4] == "") || (m[4] != "" && m[4] != m[2]) {
-			return "", fmt.Errorf("cannot read %q as a period", raw)
+			return "", notPeriod(raw)
 		}
 		return datePeriod(raw, m[1], m[3], m[5])
 	}
@@ -127,7 +132,7 @@ func textPeriod(raw string) (string, error) {
 		}
 		return y + "Q" + q, nil
 	}
-	return "", fmt.Errorf("cannot read %q as a period", raw)
+	return "", notPeriod(raw)
 }
 
 // datePeriod checks a written date and returns its year.
@@ -142,7 +147,7 @@ func datePeriod(raw, year, month, day string) (string, error) {
 	// back as written does not exist.
 	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-		return "", fmt.Errorf("cannot read %q as a period: no such date", raw)
+		return "", fmt.Errorf("日期%s不存在，请检查月份和日期", quote(raw))
 	}
 	return yearPeriod(raw, y)
 }
@@ -156,7 +161,7 @@ func yearText(raw, year string) (string, error) {
 // yearPeriod returns the year as a period if it is in range.
 func yearPeriod(raw string, y int) (string, error) {
 	if y < minYear || y > maxYear {
-		return "", fmt.Errorf("year %d in %q is outside %d–%d", y, raw, minYear, maxYear)
+		return "", fmt.Errorf("%s中的年份 %d 超出范围，年份应在 %d–%d 之间", quote(raw), y, minYear, maxYear)
 	}
 	return strconv.Itoa(y), nil
 }

@@ -34,30 +34,30 @@ func ReadWorkbook(name string, data []byte) (sheets []Sheet, err error) {
 	// strange file becomes that file's error.
 	defer func() {
 		if r := recover(); r != nil {
-			sheets, err = nil, unreadable(name, "the file could not be read (reader crashed: %v); open it and save it again as .xlsx", r)
+			sheets, err = nil, unreadable(name, "文件无法读取（读取程序出错：%v），请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送", r)
 		}
 	}()
 	ext := strings.ToLower(path.Ext(name))
 	switch {
 	case len(data) == 0:
-		return nil, unreadable(name, "the file is empty (0 bytes); it may still be copying, or was saved incompletely")
+		return nil, unreadable(name, "文件为空（0 字节），可能仍在复制中或未保存完整，请重新保存后再报送")
 	case bytes.HasPrefix(data, oleMagic):
 		if bytes.Contains(data, utf16("EncryptionInfo")) {
-			return nil, unreadable(name, "the workbook is password-protected; remove the password (文件→信息→保护工作簿) or give sheaf the password")
+			return nil, unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
 		}
-		return nil, unreadable(name, "this is a legacy Excel 97-2003 workbook (.xls); open it and save it as Excel Workbook (.xlsx)")
+		return nil, unreadable(name, "文件为旧版 Excel 97-2003 格式（.xls），请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
 	case looksLikeHTML(data):
-		return nil, unreadable(name, "this is a web page (HTML) saved with a %s name, not a real workbook; open it in Excel or WPS and save it as .xlsx", ext)
+		return nil, unreadable(name, "文件实际是网页（HTML），只是扩展名为 %s，并不是真正的工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送", ext)
 	case ext == ".csv":
 		return readCSV(name, data)
 	case ext == ".et" || ext == ".ods" || ext == ".numbers":
-		return nil, unreadable(name, "%s files are not read; open it and save it as Excel Workbook (.xlsx)", ext)
+		return nil, unreadable(name, "暂不支持读取 %s 格式的文件，请另存为 Excel 工作簿（.xlsx）格式再报送", ext)
 	case bytes.HasPrefix(data, zipMagic):
 		return readXLSX(name, data)
 	case ext == ".xls":
-		return nil, unreadable(name, "the file has an .xls name but is not an Excel workbook; open it and save it as .xlsx")
+		return nil, unreadable(name, "文件扩展名为 .xls，但内容不是 Excel 工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
 	default:
-		return nil, unreadable(name, "the file is not a workbook (no .xlsx content); it may be truncated or corrupt; save it again as .xlsx")
+		return nil, unreadable(name, "文件不是工作簿（没有 .xlsx 内容），可能不完整或已损坏，请重新另存为 .xlsx 格式再报送")
 	}
 }
 

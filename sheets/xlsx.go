@@ -21,37 +21,37 @@ import (
 func readXLSX(name string, data []byte) ([]Sheet, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, unreadable(name, "the file is damaged or incomplete (not a readable zip package: %v); save it again as .xlsx", err)
+		return nil, unreadable(name, "文件已损坏或不完整（不是可读取的 zip 包：%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	if findZip(zr, "EncryptionInfo") != nil {
-		return nil, unreadable(name, "the workbook is password-protected; remove the password or give sheaf the password")
+		return nil, unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
 	}
 	if findZip(zr, "xl/workbook.xml") == nil {
 		if findZip(zr, "word/document.xml") != nil {
-			return nil, unreadable(name, "this is a Word document with a spreadsheet name; send the figures in an .xlsx workbook")
+			return nil, unreadable(name, "文件实际是 Word 文档，只是用了表格文件的扩展名，请将数据填入 .xlsx 工作簿后再报送")
 		}
-		return nil, unreadable(name, "the zip package holds no Excel workbook (xl/workbook.xml is missing); save it again as .xlsx")
+		return nil, unreadable(name, "文件中没有 Excel 工作簿（缺少 xl/workbook.xml），请重新另存为 .xlsx 格式再报送")
 	}
 	// excelize's row readers stop silently at malformed sheet XML and return
 	// the rows before the fault: check every sheet part is well-formed first,
 	// so a damaged sheet is reported instead of stored half-read.
 	parts, err := sheetParts(zr)
 	if err != nil {
-		return nil, unreadable(name, "the workbook structure is damaged (%v); save it again as .xlsx", err)
+		return nil, unreadable(name, "工作簿结构已损坏（%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	for _, p := range parts {
 		zf := findZip(zr, p.part)
 		if zf == nil {
-			return nil, unreadable(name, "sheet %q is missing from the package (%s); save the workbook again", p.name, p.part)
+			return nil, unreadable(name, "工作表%s在文件中缺失（缺少 %s），请重新保存工作簿后再报送", quote(p.name), p.part)
 		}
 		if err := checkXML(zf); err != nil {
-			return nil, unreadable(name, "sheet %q is damaged (%s: %v); open the file, check the sheet and save it again", p.name, p.part, err)
+			return nil, unreadable(name, "工作表%s已损坏（%s: %v），请打开文件检查该工作表，重新保存后再报送", quote(p.name), p.part, err)
 		}
 	}
 
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{})
 	if err != nil {
-		return nil, unreadable(name, "the workbook cannot be opened: %v; save it again as .xlsx", err)
+		return nil, unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	defer f.Close()
 	r := &xlsxReader{f: f, styles: map[int]numFormat{}}
@@ -59,7 +59,7 @@ func readXLSX(name string, data []byte) ([]Sheet, error) {
 	for _, sn := range f.GetSheetList() {
 		sh, err := r.sheet(sn)
 		if err != nil {
-			return nil, unreadable(name, "sheet %q cannot be read: %v", sn, err)
+			return nil, unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", quote(sn), err)
 		}
 		out = append(out, sh)
 	}
@@ -86,7 +86,7 @@ func (r *xlsxReader) sheet(name string) (Sheet, error) {
 			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
 			c, err := r.cell(name, ref, raw)
 			if err != nil {
-				return Sheet{}, fmt.Errorf("cell %s: %w", ref, err)
+				return Sheet{}, fmt.Errorf("单元格 %s：%w", ref, err)
 			}
 			if c.Kind != CellEmpty {
 				empty = false
@@ -257,7 +257,7 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 func decodeZipXML(zr *zip.Reader, name string, v any) error {
 	zf := findZip(zr, name)
 	if zf == nil {
-		return fmt.Errorf("%s is missing", name)
+		return fmt.Errorf("缺少 %s", name)
 	}
 	rc, err := zf.Open()
 	if err != nil {
@@ -286,7 +286,7 @@ func checkXML(zf *zip.File) error {
 		if errors.Is(err, io.EOF) {
 			if depth != 0 {
 				line, _ := d.InputPos()
-				return fmt.Errorf("XML ends early near line %d", line)
+				return fmt.Errorf("XML 在第 %d 行附近意外结束", line)
 			}
 			return nil
 		}
