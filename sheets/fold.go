@@ -15,19 +15,9 @@ import (
 // whitespace is removed, and ASCII letters are lower-cased. "  学校 总数　"
 // and "学校总数" fold alike, as do "ＡＢＣ１２" and "abc12".
 func Fold(s string) string {
-	s = foldWidth(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if isSpace(r) {
-			continue
-		}
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	// One definition of label equality for the whole program: the config
+	// validator keeps labels unique under the same folding.
+	return config.NormalizeName(s)
 }
 
 // foldWidth maps full-width ASCII to half-width and the few look-alike
