@@ -27,7 +27,9 @@ demo: build
 	./$(BIN) flags --config $(EXAMPLE)
 
 # Benchmarks: generated corpora (500 workbooks × 200 rows; one 200,000-row
-# workbook), rows per second and peak memory.
+# workbook), rows per second and peak memory, and the openpyxl script on the
+# same files when Debian's python3-openpyxl is installed. Corpora are cached
+# in $SHEAF_BENCH_DIR (default ~/.cache/sheaf-bench). See bench/README.md.
 bench:
 	$(GO) test ./jobs -run '^$$' -bench . -benchtime 1x -timeout 60m
 
