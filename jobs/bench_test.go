@@ -312,7 +312,7 @@ func vmHWM() (uint64, error) {
 }
 
 // BenchmarkReconcile100k reconciles 100,000 synthetic observations against
-// a catalogue of 1,000 indicators from 10 departments: resubmissions (500
+// a catalogue of 1,000 indicators from 10 departments, with 500 rules: resubmissions (500
 // files), values reported by a department that does not own them, owners
 // that gave nothing (stand-ins and missing flags), and findings.
 func BenchmarkReconcile100k(b *testing.B) {
@@ -326,11 +326,28 @@ func BenchmarkReconcile100k(b *testing.B) {
 	for k := range indicators {
 		fmt.Fprintf(&y, "  - {id: bench.i%04d, name: 基准指标%04d, unit: 人, owner: d%03d, required: %v}\n", k, k, k%depts, k%4 == 0)
 	}
+	// 500 rules of the kinds the domain needs: sums, rates at their written
+	// rounding, comparisons; some fail, some wait for figures nobody gave.
+	y.WriteString("rules:\n")
+	for r := range 500 {
+		a, c, d := (r*3)%indicators, (r*3+1)%indicators, (r*3+2)%indicators
+		exprs := []string{
+			fmt.Sprintf(`v("bench.i%04d") <= sum("bench.i%04d", "bench.i%04d") * 2`, a, c, d),
+			fmt.Sprintf(`same(pct(v("bench.i%04d"), v("bench.i%04d")), "bench.i%04d")`, a, c, d),
+			fmt.Sprintf(`round(ratio(v("bench.i%04d"), v("bench.i%04d")), 1) <= 3.1`, a, c),
+		}
+		class := []string{"check", "standard"}[r%2]
+		fmt.Fprintf(&y, "  - {id: r%03d, expr: '%s', message: 基准规则, class: %s}\n", r, exprs[r%3], class)
+	}
 	path := filepath.Join(b.TempDir(), "sheaf.yaml")
 	if err := os.WriteFile(path, []byte(y.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	cfg, err := config.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := reconcile.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -372,7 +389,7 @@ func BenchmarkReconcile100k(b *testing.B) {
 	var res reconcile.Result
 	b.ResetTimer()
 	for range b.N {
-		res = reconcile.Reconcile(cfg, in)
+		res = rec.Reconcile(in)
 	}
 	b.StopTimer()
 	if len(res.Figures) != indicators {
@@ -380,5 +397,8 @@ func BenchmarkReconcile100k(b *testing.B) {
 	}
 	ms := float64(b.Elapsed().Microseconds()) / 1000 / float64(b.N)
 	b.ReportMetric(ms, "ms/op")
-	summary(b, "%d observations, %d indicators: %.1f ms/op, %d figures, %d flags", total, indicators, ms, len(res.Figures), len(res.Flags))
+	if len(res.Rules) != 500 {
+		b.Fatalf("%d rule outcomes, want 500", len(res.Rules))
+	}
+	summary(b, "%d observations, %d indicators, %d rules: %.1f ms/op, %d figures, %d flags", total, indicators, len(res.Rules), ms, len(res.Figures), len(res.Flags))
 }

@@ -58,11 +58,13 @@ type SyncReport struct {
 	Rows       int   `json:"observations"`
 	// SourcesFailed counts sources that could not be listed; their files
 	// keep their last good data.
-	SourcesFailed int                 `json:"sources_failed"`
-	Problems      []FileProblem       `json:"problems,omitempty"`
-	FlagsOpen     map[string]int      `json:"flags_open"`
-	FlagChanges   storage.FlagChanges `json:"flag_changes"`
-	DurationMS    int64               `json:"duration_ms"`
+	SourcesFailed int            `json:"sources_failed"`
+	Problems      []FileProblem  `json:"problems,omitempty"`
+	FlagsOpen     map[string]int `json:"flags_open"`
+	// Rules counts rule outcomes: pass, fail, incomplete, error.
+	Rules       map[string]int      `json:"rules"`
+	FlagChanges storage.FlagChanges `json:"flag_changes"`
+	DurationMS  int64               `json:"duration_ms"`
 }
 
 // FileProblem is a file (or source) that was not read this time, and why.
@@ -103,7 +105,7 @@ func (s *Syncer) Sync(ctx context.Context, trigger string) (*SyncReport, error) 
 	if err != nil {
 		return nil, err
 	}
-	rep := &SyncReport{RunID: runID, FlagsOpen: map[string]int{}}
+	rep := &SyncReport{RunID: runID, FlagsOpen: map[string]int{}, Rules: map[string]int{}}
 	runErr := s.sync(ctx, rep, start)
 	rep.DurationMS = time.Since(start).Milliseconds()
 	outcome := "ok"
@@ -137,6 +139,10 @@ type parsed struct {
 }
 
 func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) error {
+	rec, err := reconcile.New(s.Config)
+	if err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
 	now := s.now()
 	settle := time.Duration(s.Config.Sync.Settle)
 	sourcesOf := s.Sources
@@ -280,7 +286,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		rep.Gone += n
 	}
 
-	return s.reconcile(ctx, rep)
+	return s.reconcile(ctx, rep, rec)
 }
 
 // canonicalBefore orders files with the same content: the one already read
@@ -431,12 +437,24 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte
 	return data, nil
 }
 
-func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport) error {
+func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.Reconciler) error {
 	in, err := s.DB.CurrentInput(ctx)
 	if err != nil {
 		return err
 	}
-	res := reconcile.Reconcile(s.Config, in)
+	res := rec.Reconcile(in)
+	// A department whose source could not be listed is unknown now: its
+	// flags neither open nor resolve until a complete listing.
+	frozen := map[string]bool{}
+	for _, p := range rep.Problems {
+		if p.Outcome == "source" {
+			frozen[p.Department] = true
+		}
+	}
+	rules := map[string]string{}
+	for _, r := range s.Config.Rules {
+		rules[r.ID] = r.Class
+	}
 	isObsolete := func(indicator, rule string) bool {
 		if indicator != "" {
 			if _, ok := s.Config.Indicator(indicator); !ok {
@@ -444,22 +462,23 @@ func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport) error {
 			}
 		}
 		if rule != "" {
-			for _, r := range s.Config.Rules {
-				if r.ID == rule {
-					return false
-				}
+			if _, ok := rules[rule]; !ok {
+				return true
 			}
-			return true
 		}
 		return false
 	}
-	ch, err := s.DB.SaveResult(ctx, res, isObsolete)
+	ch, err := s.DB.SaveResult(ctx, res, storage.SaveOptions{IsObsolete: isObsolete, Frozen: frozen,
+		Class: func(rule string) string { return rules[rule] }})
 	if err != nil {
 		return err
 	}
 	rep.FlagChanges = ch
-	for _, f := range res.Flags {
-		rep.FlagsOpen[f.Kind]++
+	if rep.FlagsOpen, err = s.DB.OpenFlagCounts(ctx); err != nil {
+		return err
+	}
+	for _, r := range res.Rules {
+		rep.Rules[r.State]++
 	}
 	return nil
 }

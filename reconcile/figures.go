@@ -1,8 +1,11 @@
 package reconcile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,96 +13,343 @@ import (
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
-// Reconcile decides one figure per indicator and period and the flags that
-// apply. It reads only its input and the catalogue.
-func Reconcile(cfg *config.Config, in Input) Result {
-	var res Result
-	deptName := map[string]string{}
+// Reconciler decides figures and flags for one configuration.
+type Reconciler struct {
+	cfg   *config.Config
+	rules *RuleSet
+	names map[string]string // department id → name
+}
+
+// New prepares reconciliation for cfg, compiling its rules. A rule that
+// does not compile is an error naming the rule and where.
+func New(cfg *config.Config) (*Reconciler, error) {
+	rs, err := CompileRules(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reconciler{cfg: cfg, rules: rs, names: map[string]string{}}
 	for _, d := range cfg.Departments {
-		deptName[d.ID] = d.Name
+		r.names[d.ID] = d.Name
 	}
+	return r, nil
+}
 
-	// Latest observation per department, indicator and period: the file
-	// sheaf saw first loses to one seen later; within a file, the later row.
-	type slot struct{ indicator, period, dept string }
-	latest := map[slot]Observation{}
+// slot is one indicator and period.
+type slot struct{ indicator, period string }
+
+// run is the state of one reconciliation.
+type run struct {
+	*Reconciler
+	in  Input
+	res Result
+	// byFlag links a figure's doubtful statuses to the flags behind them,
+	// so that accepting every one of them makes the status "accepted".
+	doubts  map[slot]map[string][]string // status → flag keys
+	figures map[slot]*Figure
+}
+
+// Reconcile decides one figure per indicator and declared period, the flags
+// that apply and every rule's outcome. It reads only its input.
+func (r *Reconciler) Reconcile(in Input) Result {
+	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*Figure{}}
+	ru.findings()
+	ru.sources()
+
+	bySlot := map[slot][]Observation{}
 	for _, o := range in.Observations {
-		k := slot{o.Indicator, o.Period, o.Department}
-		if cur, ok := latest[k]; !ok || newer(o, cur) {
-			latest[k] = o
+		k := slot{o.Indicator, o.Period}
+		bySlot[k] = append(bySlot[k], o)
+	}
+	owes := map[string][]string{} // department → what it owes, for the no-file flag
+	for i := range r.cfg.Indicators {
+		ind := &r.cfg.Indicators[i]
+		for _, p := range r.periods(ind) {
+			fig, missing := ru.figure(ind, p, bySlot[slot{ind.ID, p}])
+			ru.res.Figures = append(ru.res.Figures, fig)
+			if missing && ind.Required {
+				owes[ind.Owner] = append(owes[ind.Owner], fmt.Sprintf("%s（%s年，%s）", ind.Name, p, unitWord(ind.Unit)))
+			}
 		}
 	}
-	invalid := map[[2]string][]Finding{}
-	for _, f := range in.Findings {
-		if f.Kind == sheets.KindInvalid && f.Indicator != "" {
-			k := [2]string{f.Indicator, f.Period}
-			invalid[k] = append(invalid[k], f)
-		}
+	for i := range ru.res.Figures {
+		f := &ru.res.Figures[i]
+		ru.figures[slot{f.Indicator, f.Period}] = f
 	}
+	ru.missingFlags(owes, bySlot)
+	ru.evaluateRules()
+	ru.settle()
+	return ru.res
+}
 
-	for _, ind := range cfg.Indicators {
-		periods := ind.Periods
-		if len(periods) == 0 {
-			periods = []string{cfg.Cycle.Period}
+// periods are the periods an indicator is collected for.
+func (r *Reconciler) periods(ind *config.Indicator) []string {
+	if len(ind.Periods) > 0 {
+		return ind.Periods
+	}
+	return []string{r.cfg.Cycle.Period}
+}
+
+// current returns each department's current rows for one slot: the rows of
+// the department's latest-received file that has the indicator. Superseded
+// files are history, never a conflict.
+func current(obs []Observation) map[string][]Observation {
+	latest := map[string]Observation{}
+	for _, o := range obs {
+		if cur, ok := latest[o.Department]; !ok || newer(o, cur) {
+			latest[o.Department] = o
 		}
-		for _, p := range periods {
-			fig := Figure{Indicator: ind.ID, Name: ind.Name, Period: p, Unit: ind.Unit}
-			own, hasOwn := latest[slot{ind.ID, p, ind.Owner}]
-			var chosen *Observation
-			if hasOwn && own.HasValue {
-				chosen = &own
-			} else {
-				// The owner gave nothing: another department's value stands in,
-				// unverified, while the owner still owes the figure.
-				var others []Observation
-				for k, o := range latest {
-					if k.indicator == ind.ID && k.period == p && k.dept != ind.Owner && o.HasValue {
-						others = append(others, o)
+	}
+	out := map[string][]Observation{}
+	for _, o := range obs {
+		if o.FileID == latest[o.Department].FileID {
+			out[o.Department] = append(out[o.Department], o)
+		}
+	}
+	for _, rows := range out {
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Seq < rows[j].Seq })
+	}
+	return out
+}
+
+// given is the value a department's current rows give: the last row with a
+// value. A file whose row is blank, "—" or "无" gives nothing: it withdraws
+// the older value.
+func given(rows []Observation) (Observation, bool) {
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].HasValue {
+			return rows[i], true
+		}
+	}
+	return Observation{}, false
+}
+
+// figure decides one indicator and period. It reports whether the owner
+// still owes the value.
+func (ru *run) figure(ind *config.Indicator, period string, obs []Observation) (Figure, bool) {
+	k := slot{ind.ID, period}
+	fig := Figure{Indicator: ind.ID, Name: ind.Name, Period: period, Unit: ind.Unit}
+	cur := current(obs)
+
+	// The owner's value is the figure; another department's stands in,
+	// unverified, when the owner gave nothing.
+	chosen, ok := given(cur[ind.Owner])
+	owned := ok
+	if !ok {
+		var others []Observation
+		for dept, rows := range cur {
+			if o, has := given(rows); has && dept != ind.Owner {
+				others = append(others, o)
+			}
+		}
+		sort.Slice(others, func(i, j int) bool { return newer(others[i], others[j]) })
+		if len(others) > 0 {
+			chosen, ok = others[0], true
+			fig.Reason = fmt.Sprintf("责任单位%s未报送，取自%s", ru.name(ind.Owner), ru.name(chosen.Department))
+			ru.doubt(k, StatusUnverified, "")
+		}
+	}
+	if ok {
+		fig.Value, fig.HasValue, fig.Decimals = chosen.Value, true, chosen.Decimals
+		fig.Department, fig.File, fig.Sheet, fig.Cell = chosen.Department, chosen.File, chosen.Sheet, chosen.Cell
+		fig.Raw, fig.Note, fig.ObservationID = chosen.Raw, chosen.Note, chosen.ID
+		if chosen.Approx != sheets.Exact {
+			ru.doubt(k, StatusApproximate, Flag{Kind: sheets.KindApproximate, Department: chosen.Department,
+				Indicator: ind.ID, Period: period, Subject: cellSubject(chosen.File, chosen.Sheet, chosen.Cell)}.Key())
+		}
+	} else {
+		ru.doubt(k, StatusMissing, "")
+	}
+	ru.conflict(ind, period, cur)
+	return fig, !owned
+}
+
+// conflict flags one indicator and period when any two current values
+// disagree: between departments, or two rows of one submission.
+func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]Observation) {
+	var vals []Observation
+	depts := make([]string, 0, len(cur))
+	for d := range cur {
+		depts = append(depts, d)
+	}
+	sort.Strings(depts)
+	for _, d := range depts {
+		for _, o := range cur[d] {
+			if o.HasValue {
+				vals = append(vals, o)
+			}
+		}
+	}
+	disagree := false
+	for i := 0; i < len(vals) && !disagree; i++ {
+		for j := i + 1; j < len(vals); j++ {
+			if !Agree(vals[i].Observation, vals[j].Observation, ind.Tolerance) {
+				disagree = true
+				break
+			}
+		}
+	}
+	if !disagree {
+		return
+	}
+	var parts []string
+	var ev []Evidence
+	for _, o := range vals {
+		parts = append(parts, fmt.Sprintf("%s %s（%s %s!%s）", ru.name(o.Department), strings.TrimSpace(o.Raw), o.File, o.Sheet, o.Cell))
+		ev = append(ev, evidenceOf(o))
+	}
+	f := Flag{
+		Kind: KindConflict, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: period,
+		Message:  fmt.Sprintf("%s（%s年）数值不一致：%s", ind.Name, period, strings.Join(parts, "；")),
+		Evidence: ev,
+	}
+	ru.add(f)
+	ru.doubt(slot{ind.ID, period}, StatusConflict, f.Key())
+}
+
+// missingFlags flags every required figure whose owner gave no usable
+// value; a department with no file at all gets one flag listing it all.
+func (ru *run) missingFlags(owes map[string][]string, bySlot map[slot][]Observation) {
+	for _, d := range ru.cfg.Departments {
+		list := owes[d.ID]
+		if len(list) == 0 {
+			continue
+		}
+		if ru.in.Files != nil && ru.in.Files[d.ID] == 0 {
+			ru.add(Flag{Kind: KindMissing, Severity: sheets.SeverityError, Department: d.ID, Subject: "department",
+				Message: fmt.Sprintf("%s尚未报送任何文件，应报送 %d 项：%s", d.Name, len(list), strings.Join(list, "、"))})
+			continue
+		}
+		for i := range ru.cfg.Indicators {
+			ind := &ru.cfg.Indicators[i]
+			if ind.Owner != d.ID || !ind.Required {
+				continue
+			}
+			for _, p := range ru.periods(ind) {
+				fig := ru.figures[slot{ind.ID, p}]
+				if fig.HasValue && fig.Department == ind.Owner {
+					continue
+				}
+				f := Flag{Kind: KindMissing, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: p,
+					Message: fmt.Sprintf("%s未报送%s（%s年，%s）", d.Name, ind.Name, p, unitWord(ind.Unit))}
+				if fig.HasValue {
+					f.Message += "；" + fig.Reason + "：" + strings.TrimSpace(fig.Raw)
+					cur := current(bySlot[slot{ind.ID, p}])
+					if o, ok := given(cur[fig.Department]); ok {
+						f.Evidence = []Evidence{evidenceOf(o)}
 					}
 				}
-				sort.Slice(others, func(i, j int) bool { return newer(others[i], others[j]) })
-				if len(others) > 0 {
-					chosen = &others[0]
-					fig.Statuses = append(fig.Statuses, StatusUnverified)
-				}
+				ru.add(f)
+				k := slot{ind.ID, p}
+				ru.attach(k, StatusMissing, f.Key())
+				ru.attach(k, StatusUnverified, f.Key())
 			}
-			if chosen != nil {
-				fig.Value, fig.HasValue, fig.Decimals = chosen.Value, true, chosen.Decimals
-				fig.Department, fig.File, fig.Sheet, fig.Cell = chosen.Department, chosen.File, chosen.Sheet, chosen.Cell
-				fig.Raw, fig.Note, fig.ObservationID = chosen.Raw, chosen.Note, chosen.ID
-				if chosen.Approx != sheets.Exact {
-					fig.Statuses = append(fig.Statuses, StatusApproximate)
-				}
-			}
-			if fs := invalid[[2]string{ind.ID, p}]; len(fs) > 0 {
-				fig.Statuses = append(fig.Statuses, StatusInvalid)
-			}
-			if chosen == nil || (chosen.Department != ind.Owner) {
-				if chosen == nil {
-					fig.Statuses = append(fig.Statuses, StatusMissing)
-				}
-				if ind.Required {
-					res.Flags = append(res.Flags, missingFlag(ind, p, deptName, chosen))
-				}
-			}
-			fig.Status = worst(fig.Statuses)
-			res.Figures = append(res.Figures, fig)
 		}
 	}
+}
 
-	res.Flags = append(res.Flags, findingFlags(in.Findings)...)
-	for _, s := range in.Sources {
+// findings turns extraction findings of current files into flags.
+func (ru *run) findings() {
+	for _, f := range ru.in.Findings {
+		subject := f.File
+		if f.Cell != "" {
+			subject = cellSubject(f.File, f.Sheet, f.Cell)
+		}
+		ev := Evidence{Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note}
+		fl := Flag{Kind: f.Kind, Severity: f.Severity, Department: f.Department, Indicator: f.Indicator, Period: f.Period,
+			Subject: subject, Message: f.Message, Evidence: []Evidence{ev}}
+		ru.add(fl)
+		if f.Kind == sheets.KindInvalid && f.Indicator != "" {
+			ru.doubt(slot{f.Indicator, f.Period}, StatusInvalid, fl.Key())
+		}
+	}
+}
+
+// SourceSubject prefixes the subject of a flag about a whole source.
+const SourceSubject = "source:"
+
+// sources flags every source that could not be listed.
+func (ru *run) sources() {
+	for _, s := range ru.in.Sources {
 		if s.Error == "" {
 			continue
 		}
-		res.Flags = append(res.Flags, Flag{
-			Kind: sheets.KindFile, Severity: sheets.SeverityError, Department: s.Department, Subject: s.Source,
+		ru.add(Flag{
+			Kind: sheets.KindFile, Severity: sheets.SeverityError, Department: s.Department, Subject: SourceSubject + s.Source,
 			Message: fmt.Sprintf("无法读取数据来源 %s（自 %s 起）：%s；该来源的文件保留上次读取的数据",
-				s.Source, inZone(s.Since, cfg).Format("2006-01-02 15:04"), s.Error),
+				sheets.DisplayPath(s.Source, ""), ru.inZone(s.Since).Format("2006-01-02 15:04"), s.Error),
 			Evidence: []Evidence{{Department: s.Department, File: sheets.DisplayPath(s.Source, "")}},
 		})
 	}
-	return res
+}
+
+// add records a flag with its digest.
+func (ru *run) add(f Flag) {
+	f.Digest = digest(f)
+	ru.res.Flags = append(ru.res.Flags, f)
+}
+
+// doubt records that a figure has a doubtful status, and the flag behind it
+// ("" when no flag can be accepted for it).
+func (ru *run) doubt(k slot, status, flagKey string) {
+	m := ru.doubts[k]
+	if m == nil {
+		m = map[string][]string{}
+		ru.doubts[k] = m
+	}
+	if _, ok := m[status]; !ok {
+		m[status] = nil
+	}
+	if flagKey != "" {
+		m[status] = append(m[status], flagKey)
+	}
+}
+
+// attach links a flag to a status the figure already has.
+func (ru *run) attach(k slot, status, flagKey string) {
+	if m := ru.doubts[k]; m != nil {
+		if _, ok := m[status]; ok {
+			m[status] = append(m[status], flagKey)
+		}
+	}
+}
+
+// settle writes each figure's statuses: a doubt whose flags are all
+// accepted (for the same values) becomes "accepted".
+func (ru *run) settle() {
+	digests := map[string]string{}
+	for _, f := range ru.res.Flags {
+		digests[f.Key()] = f.Digest
+	}
+	for i := range ru.res.Figures {
+		f := &ru.res.Figures[i]
+		doubts := ru.doubts[slot{f.Indicator, f.Period}]
+		accepted := false
+		for _, st := range statusOrder {
+			keys, ok := doubts[st]
+			if !ok {
+				continue
+			}
+			if len(keys) > 0 && ru.allAccepted(keys, digests) {
+				accepted = true
+				continue
+			}
+			f.Statuses = append(f.Statuses, st)
+		}
+		if accepted && len(f.Statuses) == 0 {
+			f.Statuses = append(f.Statuses, StatusAccepted)
+		}
+		f.Status = worst(f.Statuses)
+	}
+}
+
+func (ru *run) allAccepted(keys []string, digests map[string]string) bool {
+	for _, k := range keys {
+		d, ok := ru.in.Accepted[k]
+		if !ok || d != digests[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // newer reports whether a was received after b: by when sheaf first saw the
@@ -132,50 +382,53 @@ func worst(statuses []string) string {
 	return StatusOK
 }
 
-func missingFlag(ind config.Indicator, period string, deptName map[string]string, standIn *Observation) Flag {
-	f := Flag{
-		Kind: KindMissing, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: period,
-		Message: fmt.Sprintf("%s未报送%s（%s年，单位：%s）", nameOr(deptName, ind.Owner), ind.Name, period, ind.Unit),
-	}
-	if standIn != nil {
-		f.Message += fmt.Sprintf("；暂取自%s：%s", nameOr(deptName, standIn.Department), standIn.Raw)
-		v := standIn.Value
-		f.Evidence = []Evidence{{Department: standIn.Department, File: standIn.File, Sheet: standIn.Sheet,
-			Cell: standIn.Cell, Raw: standIn.Raw, Value: &v, Note: standIn.Note}}
-	}
-	return f
-}
-
-func nameOr(names map[string]string, id string) string {
-	if n := names[id]; n != "" {
+func (ru *run) name(dept string) string {
+	if n := ru.names[dept]; n != "" {
 		return n
 	}
-	return id
-}
-
-// findingFlags turns extraction findings into flags, one per finding, whose
-// subject is the file (and cell) they are about.
-func findingFlags(findings []Finding) []Flag {
-	var out []Flag
-	for _, f := range findings {
-		subject := f.File
-		if f.Cell != "" {
-			subject = strings.Join([]string{f.File, f.Sheet, f.Cell}, "!")
-		}
-		fl := Flag{
-			Kind: f.Kind, Severity: f.Severity, Department: f.Department, Indicator: f.Indicator, Period: f.Period,
-			Subject: subject, Message: f.Message,
-			Evidence: []Evidence{{Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note}},
-		}
-		out = append(out, fl)
-	}
-	return out
+	return dept
 }
 
 // inZone shows a time in the cycle's time zone.
-func inZone(t time.Time, cfg *config.Config) time.Time {
-	if cfg.Cycle.Location != nil {
-		return t.In(cfg.Cycle.Location)
+func (ru *run) inZone(t time.Time) time.Time {
+	if ru.cfg.Cycle.Location != nil {
+		return t.In(ru.cfg.Cycle.Location)
 	}
 	return t
+}
+
+func cellSubject(file, sheet, cell string) string {
+	return strings.Join([]string{file, sheet, cell}, "!")
+}
+
+func evidenceOf(o Observation) Evidence {
+	ev := Evidence{Department: o.Department, File: o.File, Sheet: o.Sheet, Cell: o.Cell, Raw: o.Raw, Note: o.Note}
+	if o.HasValue {
+		v := o.Value
+		ev.Value = &v
+	}
+	return ev
+}
+
+// unitWord writes a unit for people: "单位：万元", or "比值" for a ratio.
+func unitWord(unit string) string {
+	if unit == config.Ratio {
+		return "比值，如 1:4.1"
+	}
+	return "单位：" + unit
+}
+
+// digest identifies the values a flag is about: its evidence cells and
+// values. A message that only words them differently does not change it.
+func digest(f Flag) string {
+	h := sha256.New()
+	h.Write([]byte(f.Key()))
+	for _, e := range f.Evidence {
+		val := ""
+		if e.Value != nil {
+			val = strconv.FormatFloat(*e.Value, 'g', -1, 64)
+		}
+		fmt.Fprintf(h, "\x1e%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", e.Department, e.File, e.Sheet, e.Cell, e.Raw, val)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }

@@ -72,12 +72,12 @@ func TestWhichValueCounts(t *testing.T) {
 			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
 		},
 		{
-			name: "the owner's value beats another department's",
+			name: "the owner's value beats another department's, which disagrees",
 			obs: []Observation{
 				obs("stats", 2, later, later, "students.total", "2024", 36600),
 				obs("edu", 1, t0, t0, "students.total", "2024", 36614),
 			},
-			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+			wantValue: 36614, wantHas: true, wantStatus: StatusConflict,
 		},
 		{
 			name:      "no owner value: another department's stands in, unverified",
@@ -97,7 +97,7 @@ func TestWhichValueCounts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := Reconcile(testConfig(), Input{Observations: tc.obs})
+			res := reconcileTest(t, testConfig(), Input{Observations: tc.obs})
 			f := figure(t, res, "students.total", "2024")
 			if f.HasValue != tc.wantHas || f.Value != tc.wantValue || f.Status != tc.wantStatus {
 				t.Errorf("figure = %v (has %v) %s, want %v (has %v) %s", f.Value, f.HasValue, f.Status, tc.wantValue, tc.wantHas, tc.wantStatus)
@@ -123,7 +123,7 @@ func TestWhichValueCounts(t *testing.T) {
 }
 
 func TestEveryDeclaredPeriodIsAFigure(t *testing.T) {
-	res := Reconcile(testConfig(), Input{Observations: []Observation{obs("edu", 1, t0, t0, "fund.edu_spend", "2022", 68211)}})
+	res := reconcileTest(t, testConfig(), Input{Observations: []Observation{obs("edu", 1, t0, t0, "fund.edu_spend", "2022", 68211)}})
 	if f := figure(t, res, "fund.edu_spend", "2022"); f.Value != 68211 {
 		t.Errorf("2022 = %v", f.Value)
 	}
@@ -149,7 +149,7 @@ func TestApproximateAndInvalid(t *testing.T) {
 		Findings: []Finding{{Finding: sheets.Finding{Kind: sheets.KindInvalid, Severity: "error", Indicator: "students.total",
 			Period: "2024", Sheet: "S", Cell: "D5", Raw: "待统计", Message: "无法识别"}, Department: "edu", File: "f.xlsx"}},
 	}
-	res := Reconcile(testConfig(), in)
+	res := reconcileTest(t, testConfig(), in)
 	if f := figure(t, res, "health.examined", "2024"); f.Status != StatusApproximate {
 		t.Errorf("examined status %s, want approximate", f.Status)
 	}
@@ -165,4 +165,13 @@ func TestApproximateAndInvalid(t *testing.T) {
 	if inv == nil || inv.Subject != "f.xlsx!S!D5" || inv.Evidence[0].Raw != "待统计" {
 		t.Errorf("invalid flag = %+v", inv)
 	}
+}
+
+func reconcileTest(t *testing.T, cfg *config.Config, in Input) Result {
+	t.Helper()
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Reconcile(in)
 }

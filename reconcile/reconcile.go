@@ -46,6 +46,13 @@ type Input struct {
 	Observations []Observation
 	Findings     []Finding
 	Sources      []SourceStatus
+	// Files counts each department's present files; a department with none
+	// gets one flag listing everything it owes.
+	Files map[string]int
+	// Accepted maps the key of each accepted flag to the digest of the
+	// values it was accepted for. An accepted flag whose values are the same
+	// no longer makes its figures doubtful.
+	Accepted map[string]string
 }
 
 // Figure statuses.
@@ -88,6 +95,9 @@ type Figure struct {
 	Raw           string
 	Note          string
 	ObservationID int64
+	// Reason says why the figure has this value when it is not simply the
+	// owner's latest submission ("责任单位未报送，取自市统计局").
+	Reason string
 }
 
 // Evidence is one cell a flag points at.
@@ -113,6 +123,9 @@ type Flag struct {
 	Subject  string
 	Message  string
 	Evidence []Evidence
+	// Digest identifies the values the flag is about: accepting a flag holds
+	// while its digest stays the same.
+	Digest string
 }
 
 // Key is the flag's identity: the same key in two syncs is the same flag.
@@ -124,4 +137,5 @@ func (f Flag) Key() string {
 type Result struct {
 	Figures []Figure
 	Flags   []Flag
+	Rules   []RuleOutcome
 }

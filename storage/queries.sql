@@ -73,29 +73,64 @@ DELETE FROM figures;
 
 -- name: insert-figure
 INSERT INTO figures (indicator, period, value, decimals, unit, status, statuses, department, file, sheet,
-                     cell, raw, note, observation_id, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                     cell, raw, note, observation_id, updated_at, reason)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: figures
 SELECT indicator, period, value, decimals, unit, status, statuses, department, file, sheet, cell, raw,
-       note, coalesce(observation_id, 0) AS observation_id
+       note, coalesce(observation_id, 0) AS observation_id, reason
 FROM figures ORDER BY rowid;
 
 -- name: flag-states
-SELECT id, key, state FROM flags;
+SELECT id, key, state, department, kind, subject, accepted_digest FROM flags;
 
 -- name: insert-flag
 INSERT INTO flags (key, kind, severity, department, indicator, period, rule, subject, message, evidence,
-                   state, opened_at, last_seen_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                   state, opened_at, last_seen_at, digest)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
 RETURNING id;
 
 -- name: refresh-flag
-UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ? WHERE id = ?;
+UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ? WHERE id = ?;
 
 -- name: reopen-flag
-UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, state = 'open', resolved_at = NULL
+UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, state = 'open',
+                 resolved_at = NULL
 WHERE id = ?;
+
+-- name: accept-flag
+UPDATE flags SET state = 'accepted', note = ?, accepted_by = ?, accepted_at = ?, accepted_digest = digest
+WHERE id = ? AND state IN ('open', 'accepted');
+
+-- name: flag-state
+SELECT state FROM flags WHERE id = ?;
+
+-- name: accepted-digests
+SELECT key, accepted_digest FROM flags WHERE state = 'accepted';
+
+-- name: present-file-counts
+SELECT department, count(*) FROM files WHERE present = 1 GROUP BY department;
+
+-- name: delete-rule-results
+DELETE FROM rule_results;
+
+-- name: insert-rule-result
+INSERT INTO rule_results (rule, class, state, inputs, waiting, detail, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?);
+
+-- name: rule-results
+SELECT rule, class, state, inputs, waiting, detail, evaluated_at FROM rule_results ORDER BY rowid;
+
+-- name: observation-history
+SELECT o.id, o.department, o.value, o.decimals, o.approx, o.unit, o.raw, o.note, o.sheet, o.cell, o.label,
+       f.source, f.path, f.present, r.read_at, r.id = coalesce(f.current_read, 0) AS current, r.outcome
+FROM observations o
+JOIN reads r ON r.id = o.read_id
+JOIN files f ON f.id = o.file_id
+WHERE o.indicator = ? AND o.period = ?
+ORDER BY r.read_at, o.seq;
+
+-- name: flag-events
+SELECT at, state, message FROM flag_events WHERE flag_id = ? ORDER BY id;
 
 -- name: resolve-flag
 UPDATE flags SET state = ?, resolved_at = ? WHERE id = ?;
@@ -105,7 +140,7 @@ INSERT INTO flag_events (flag_id, at, state, message) VALUES (?, ?, ?, ?);
 
 -- name: flags
 SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
-       opened_at, last_seen_at, resolved_at
+       opened_at, last_seen_at, resolved_at, note, accepted_by, accepted_at
 FROM flags
 ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
 
@@ -134,3 +169,6 @@ FROM runs ORDER BY id DESC LIMIT ?;
 -- name: read-observation-counts
 SELECT r.id, count(o.id) FROM reads r LEFT JOIN observations o ON o.read_id = r.id
 WHERE r.outcome = 'ok' GROUP BY r.id;
+
+-- name: open-flag-counts
+SELECT kind, count(*) FROM flags WHERE state = 'open' GROUP BY kind;

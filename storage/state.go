@@ -64,6 +64,24 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 		return in, fmt.Errorf("load findings: %w", err)
 	}
 
+	if in.Files, err = db.countsByKey(ctx, "present-file-counts"); err != nil {
+		return in, fmt.Errorf("count files: %w", err)
+	}
+	in.Accepted = map[string]string{}
+	arows, err := db.stmt(ctx, nil, "accepted-digests").QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load accepted flags: %w", err)
+	}
+	for arows.Next() {
+		var key, d string
+		if err := arows.Scan(&key, &d); err != nil {
+			arows.Close()
+			return in, fmt.Errorf("load accepted flags: %w", err)
+		}
+		in.Accepted[key] = d
+	}
+	arows.Close()
+
 	srows, err := db.stmt(ctx, nil, "source-statuses").QueryxContext(ctx)
 	if err != nil {
 		return in, fmt.Errorf("load sources: %w", err)
@@ -89,11 +107,44 @@ type FlagChanges struct {
 	Obsolete int `json:"obsolete"`
 }
 
-// SaveResult replaces the figures and brings the flags in line with a
-// reconcile result, in one transaction: flags in res stay or become open,
-// open flags not in res are resolved (or obsolete, when isObsolete says the
-// indicator or rule behind them is no longer configured).
-func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, isObsolete func(indicator, rule string) bool) (FlagChanges, error) {
+// countsByKey runs a query of (key, count) rows into a map.
+func (db *DB) countsByKey(ctx context.Context, query string) (map[string]int, error) {
+	rows, err := db.stmt(ctx, nil, query).QueryxContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// SaveOptions say how SaveResult treats flags.
+type SaveOptions struct {
+	// IsObsolete says whether the indicator or rule behind a flag is no
+	// longer configured: such a flag closes as obsolete, not resolved.
+	IsObsolete func(indicator, rule string) bool
+	// Frozen departments had a source that could not be listed: nothing is
+	// known about them now, so their flags are neither opened nor resolved
+	// (except the flag saying the source failed).
+	Frozen map[string]bool
+	// Class gives a rule's class, stored with its outcome.
+	Class func(rule string) string
+}
+
+// SaveResult replaces the figures and rule outcomes and brings the flags in
+// line with a reconcile result, in one transaction: flags in res stay or
+// become open; an accepted flag stays accepted while its values are those it
+// was accepted for and reopens when they change; open and accepted flags not
+// in res are resolved (or obsolete).
+func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOptions) (FlagChanges, error) {
 	now := db.Now()
 	var ch FlagChanges
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -109,11 +160,14 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, isObsolete f
 			statuses, _ := json.Marshal(f.Statuses)
 			obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
 			if _, err := ins.ExecContext(ctx, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
-				f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, formatTime(now)); err != nil {
+				f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, formatTime(now), f.Reason); err != nil {
 				return fmt.Errorf("store figure %s %s: %w", f.Indicator, f.Period, err)
 			}
 		}
-		return db.syncFlags(ctx, tx, res.Flags, isObsolete, now, &ch)
+		if err := db.saveRules(ctx, tx, res.Rules, opts.Class, now); err != nil {
+			return err
+		}
+		return db.syncFlags(ctx, tx, res.Flags, opts, now, &ch)
 	})
 	if err != nil {
 		return ch, fmt.Errorf("save figures and flags: %w", err)
@@ -121,10 +175,10 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, isObsolete f
 	return ch, nil
 }
 
-func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, isObsolete func(string, string) bool, now time.Time, ch *FlagChanges) error {
+func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, opts SaveOptions, now time.Time, ch *FlagChanges) error {
 	type known struct {
-		id    int64
-		state string
+		id                                   int64
+		state, dept, kind, subject, accepted string
 	}
 	existing := map[string]known{}
 	rows, err := db.stmt(ctx, tx, "flag-states").QueryxContext(ctx)
@@ -134,7 +188,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 	for rows.Next() {
 		var k known
 		var key string
-		if err := rows.Scan(&k.id, &key, &k.state); err != nil {
+		if err := rows.Scan(&k.id, &key, &k.state, &k.dept, &k.kind, &k.subject, &k.accepted); err != nil {
 			rows.Close()
 			return err
 		}
@@ -145,6 +199,11 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 	event := func(id int64, state, msg string) error {
 		_, err := db.stmt(ctx, tx, "insert-flag-event").ExecContext(ctx, id, at, state, msg)
 		return err
+	}
+	// A flag about a source's own failure is known even when the source is
+	// not; everything else about a frozen department stays as it was.
+	frozen := func(dept, kind, subject string) bool {
+		return opts.Frozen[dept] && !(kind == "file" && strings.HasPrefix(subject, reconcile.SourceSubject))
 	}
 	seen := map[string]bool{}
 	for _, f := range flags {
@@ -157,25 +216,33 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 		k, ok := existing[key]
 		switch {
 		case !ok:
+			if frozen(f.Department, f.Kind, f.Subject) {
+				continue
+			}
 			var id int64
 			if err := db.stmt(ctx, tx, "insert-flag").GetContext(ctx, &id, key, f.Kind, f.Severity, f.Department,
-				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at); err != nil {
+				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at, f.Digest); err != nil {
 				return fmt.Errorf("open flag: %w", err)
 			}
 			ch.Opened++
 			if err := event(id, "open", f.Message); err != nil {
 				return err
 			}
-		case k.state == "resolved" || k.state == "obsolete":
-			if _, err := db.stmt(ctx, tx, "reopen-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, k.id); err != nil {
+		case (k.state == "resolved" || k.state == "obsolete") && !frozen(f.Department, f.Kind, f.Subject),
+			k.state == "accepted" && k.accepted != f.Digest:
+			if _, err := db.stmt(ctx, tx, "reopen-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("reopen flag %d: %w", k.id, err)
 			}
 			ch.Reopened++
-			if err := event(k.id, "open", f.Message); err != nil {
+			msg := f.Message
+			if k.state == "accepted" {
+				msg = "数值已变化，原说明不再适用：" + f.Message
+			}
+			if err := event(k.id, "open", msg); err != nil {
 				return err
 			}
-		default: // open or accepted: still true
-			if _, err := db.stmt(ctx, tx, "refresh-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, k.id); err != nil {
+		case k.state == "open" || k.state == "accepted":
+			if _, err := db.stmt(ctx, tx, "refresh-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("refresh flag %d: %w", k.id, err)
 			}
 		}
@@ -187,13 +254,13 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 	sort.Strings(keys) // deterministic event order
 	for _, key := range keys {
 		k := existing[key]
-		if seen[key] || (k.state != "open" && k.state != "accepted") {
+		if seen[key] || (k.state != "open" && k.state != "accepted") || frozen(k.dept, k.kind, k.subject) {
 			continue
 		}
 		state := "resolved"
-		if isObsolete != nil {
+		if opts.IsObsolete != nil {
 			p := keyParts(key)
-			if isObsolete(p[2], p[4]) {
+			if opts.IsObsolete(p[2], p[4]) {
 				state = "obsolete"
 			}
 		}
@@ -242,7 +309,7 @@ func (db *DB) Figures(ctx context.Context) ([]reconcile.Figure, error) {
 		var v sql.NullFloat64
 		var statuses string
 		if err := rows.Scan(&f.Indicator, &f.Period, &v, &f.Decimals, &f.Unit, &f.Status, &statuses, &f.Department,
-			&f.File, &f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.ObservationID); err != nil {
+			&f.File, &f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.ObservationID, &f.Reason); err != nil {
 			return nil, fmt.Errorf("load figures: %w", err)
 		}
 		f.Value, f.HasValue = v.Float64, v.Valid
@@ -260,6 +327,10 @@ type StoredFlag struct {
 	OpenedAt   time.Time
 	LastSeenAt time.Time
 	ResolvedAt time.Time
+	// The explanation (说明) a flag was accepted with.
+	Note       string
+	AcceptedBy string
+	AcceptedAt time.Time
 }
 
 // Flags returns every flag, open ones first.
@@ -275,15 +346,17 @@ func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
 			f                      StoredFlag
 			ev                     string
 			opened, seen, resolved sql.NullString
+			accepted               sql.NullString
 		)
 		if err := rows.Scan(&f.ID, &f.Kind, &f.Severity, &f.Department, &f.Indicator, &f.Period, &f.Rule, &f.Subject,
-			&f.Message, &ev, &f.State, &opened, &seen, &resolved); err != nil {
+			&f.Message, &ev, &f.State, &opened, &seen, &resolved, &f.Note, &f.AcceptedBy, &accepted); err != nil {
 			return nil, fmt.Errorf("load flags: %w", err)
 		}
 		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
 			return nil, fmt.Errorf("flag %d: bad evidence: %w", f.ID, err)
 		}
 		f.OpenedAt, f.LastSeenAt, f.ResolvedAt = parseTime(opened), parseTime(seen), parseTime(resolved)
+		f.AcceptedAt = parseTime(accepted)
 		out = append(out, f)
 	}
 	return out, rows.Err()

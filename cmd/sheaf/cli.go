@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -40,7 +41,9 @@ func (e exitError) Error() string { return e.err.Error() }
 var commands = []command{
 	{"sync", "read every department's files now, reconcile, and report", cmdSync},
 	{"figures", "list the figures, one per indicator and period [--json]", cmdFigures},
-	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]", cmdFlags},
+	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)", cmdFlags},
+	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value", cmdExplain},
+	{"rules", "every rule with pass / fail / incomplete", cmdRules},
 	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
 	{"config", "config check: validate the configuration file", cmdConfig},
 }
@@ -158,6 +161,9 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	c := e.cfg
+	if _, err := reconcile.New(c); err != nil {
+		return exitError{1, err}
+	}
 	fmt.Fprintf(e.stdout, "%s: ok — %s, %d departments, %d indicators, %d rules, %d deadlines\n",
 		c.File, c.Cycle.Name, len(c.Departments), len(c.Indicators), len(c.Rules), len(c.Deadlines))
 	return nil

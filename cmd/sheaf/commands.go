@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +89,10 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 	}
 	fmt.Fprintf(w, "open flags: %s (opened %d, reopened %d, resolved %d)\n", strings.Join(parts, ", "),
 		r.FlagChanges.Opened, r.FlagChanges.Reopened, r.FlagChanges.Resolved)
+	if len(r.Rules) > 0 {
+		fmt.Fprintf(w, "rules: %d pass, %d fail, %d incomplete, %d error\n",
+			r.Rules["pass"], r.Rules["fail"], r.Rules["incomplete"], r.Rules["error"])
+	}
 }
 
 func writeJSON(e *env, v any) error {
@@ -203,6 +208,9 @@ type flagJSON struct {
 }
 
 func cmdFlags(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "accept" {
+		return cmdFlagsAccept(ctx, e, args[1:])
+	}
 	fs := e.flags("flags")
 	asJSON := fs.Bool("json", false, "print JSON")
 	state := fs.String("state", "open", "which flags: open | accepted | resolved | obsolete | all")
@@ -247,13 +255,30 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	for _, d := range e.cfg.Departments {
 		deptNames[d.ID] = d.Name
 	}
-	cur := ""
+	sort.SliceStable(flags, func(i, j int) bool {
+		if flags[i].Department != flags[j].Department {
+			return flags[i].Department < flags[j].Department
+		}
+		return kindRank(flags[i].Kind) < kindRank(flags[j].Kind)
+	})
+	cur, curKind := "", ""
 	for _, f := range flags {
 		if f.Department != cur {
-			cur = f.Department
+			cur, curKind = f.Department, ""
 			fmt.Fprintf(e.stdout, "\n%s %s\n", cur, deptNames[cur])
 		}
-		fmt.Fprintf(e.stdout, "  #%d %s/%s: %s\n", f.ID, f.Kind, f.Severity, f.Message)
+		if f.Kind != curKind {
+			curKind = f.Kind
+			fmt.Fprintf(e.stdout, "  %s\n", f.Kind)
+		}
+		state := ""
+		if f.State != "open" {
+			state = " [" + f.State + "]"
+		}
+		fmt.Fprintf(e.stdout, "    #%d %s%s: %s\n", f.ID, f.Severity, state, f.Message)
+		if f.Note != "" {
+			fmt.Fprintf(e.stdout, "        说明（%s）：%s\n", f.AcceptedBy, f.Note)
+		}
 		for _, ev := range f.Evidence {
 			if ev.File == "" {
 				continue
@@ -262,7 +287,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 			if ev.Cell != "" {
 				loc += " " + ev.Sheet + "!" + ev.Cell
 			}
-			line := "      " + loc
+			line := "        " + loc
 			if ev.Raw != "" && ev.Cell != "" {
 				line += fmt.Sprintf(" = %q", ev.Raw)
 			}
@@ -362,5 +387,42 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		t.add(d.ID, d.Name, fmt.Sprint(n), fmt.Sprint(failed), show(first), show(last), fmt.Sprintf("%d/%d", g[0], g[1]), fmt.Sprint(open[d.ID]))
 	}
 	t.write(e.stdout, "")
+	return nil
+}
+
+// kindRank orders flag kinds from what most needs a person to what least does.
+func kindRank(kind string) int {
+	for i, k := range []string{"file", "missing", "conflict", "rule", "invalid", "approximate", "unknown"} {
+		if k == kind {
+			return i
+		}
+	}
+	return 99
+}
+
+func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("flags accept")
+	note := fs.String("note", "", "the explanation (说明) the flag is accepted with (required)")
+	by := fs.String("by", os.Getenv("USER"), "who accepts it")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || strings.TrimSpace(*note) == "" {
+		return exitError{2, fmt.Errorf("usage: sheaf flags accept ID --note TEXT [--by NAME]")}
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64)
+	if err != nil {
+		return exitError{2, fmt.Errorf("flag id %q is not a number", pos[0])}
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.AcceptFlag(ctx, id, *note, *by); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "flag #%d accepted: %s\n", id, *note)
 	return nil
 }

@@ -119,8 +119,8 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 			}
 		}
 	}
-	if kinds["file"] != 1 || kinds["missing"] != 2 || kinds["approximate"] != 1 {
-		t.Errorf("flag kinds = %v, want 1 file, 2 missing (finance owes both years), 1 approximate", kinds)
+	if kinds["file"] != 1 || kinds["missing"] != 1 || kinds["approximate"] != 1 || kinds["unknown"] != 2 {
+		t.Errorf("flag kinds = %v, want 1 file, 1 missing (finance sent nothing: one flag lists both years), 1 approximate, 2 unknown (one per file)", kinds)
 	}
 
 	out, _, code = sheaf(t, "status", "--config", cfg)

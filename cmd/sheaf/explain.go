@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+func cmdExplain(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("explain")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return exitError{2, fmt.Errorf("usage: sheaf explain INDICATOR [PERIOD]")}
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ind, ok := e.cfg.Indicator(pos[0])
+	if !ok {
+		return exitError{1, fmt.Errorf("no indicator %q in the catalogue", pos[0])}
+	}
+	periods := ind.Periods
+	if len(periods) == 0 {
+		periods = []string{e.cfg.Cycle.Period}
+	}
+	if len(pos) == 2 {
+		periods = []string{pos[1]}
+	}
+	figs, err := db.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	flags, err := db.Flags(ctx)
+	if err != nil {
+		return err
+	}
+	depts := map[string]string{}
+	for _, d := range e.cfg.Departments {
+		depts[d.ID] = d.Name
+	}
+	loc := e.cfg.Cycle.Location
+	w := e.stdout
+	for _, p := range periods {
+		fmt.Fprintf(w, "%s %s (%s, %s), owner %s %s\n", ind.ID, ind.Name, p, ind.Unit, ind.Owner, depts[ind.Owner])
+		found := false
+		for _, f := range figs {
+			if f.Indicator != ind.ID || f.Period != p {
+				continue
+			}
+			found = true
+			if !f.HasValue {
+				fmt.Fprintf(w, "  figure: none (%s)\n", strings.Join(f.Statuses, ", "))
+				break
+			}
+			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f), f.Unit, strings.Join(nonEmpty(f.Statuses, "ok"), ", "))
+			fmt.Fprintf(w, "  from:   %s %s %s!%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell, f.Raw)
+			reason := f.Reason
+			if reason == "" {
+				reason = "责任单位最新报送的数值"
+			}
+			fmt.Fprintf(w, "  why:    %s\n", reason)
+		}
+		if !found {
+			fmt.Fprintln(w, "  figure: not computed yet: run `sheaf sync`")
+		}
+		hist, err := db.History(ctx, ind.ID, p)
+		if err != nil {
+			return err
+		}
+		if len(hist) > 0 {
+			fmt.Fprintln(w, "  every value read, oldest first:")
+			t := &table{}
+			for _, h := range hist {
+				val := "(no value)"
+				if h.HasValue {
+					val = sheets.FormatValue(h.Value, h.Decimals)
+				}
+				state := "superseded"
+				switch {
+				case !h.Present:
+					state = "file gone"
+				case h.Current:
+					state = "current"
+				}
+				row := []string{h.ReadAt.In(loc).Format("2006-01-02 15:04"), depts[h.Department],
+					fmt.Sprintf("%s %s!%s", h.File, h.Sheet, h.Cell), fmt.Sprintf("%q", h.Raw), val, state}
+				if h.Note != "" {
+					row = append(row, "说明："+h.Note)
+				}
+				t.add(row...)
+			}
+			t.write(w, "    ")
+		}
+		for _, f := range flags {
+			if f.Indicator == ind.ID && f.Period == p && (f.State == "open" || f.State == "accepted") {
+				fmt.Fprintf(w, "  flag #%d %s [%s]: %s\n", f.ID, f.Kind, f.State, f.Message)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func cmdRules(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("rules")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	results, err := db.RuleResults(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e, results)
+	}
+	if len(results) == 0 {
+		fmt.Fprintln(e.stdout, "no rule outcomes yet: run `sheaf sync`")
+		return nil
+	}
+	msgs := map[string]string{}
+	for _, r := range e.cfg.Rules {
+		msgs[r.ID] = r.Message
+	}
+	names := map[string]string{}
+	for _, ind := range e.cfg.Indicators {
+		names[ind.ID] = ind.Name
+	}
+	t := &table{}
+	t.add("RULE", "CLASS", "OUTCOME", "MESSAGE / WAITING FOR")
+	for _, r := range results {
+		detail := msgs[r.Rule]
+		switch r.State {
+		case "incomplete":
+			var w []string
+			for _, in := range r.Waiting {
+				w = append(w, fmt.Sprintf("%s（%s）", names[in.Indicator], in.Period))
+			}
+			detail = "waiting for " + strings.Join(w, "、")
+		case "error":
+			detail += " (" + r.Detail + ")"
+		}
+		t.add(r.Rule, r.Class, r.State, detail)
+	}
+	t.write(e.stdout, "")
+	return nil
+}

@@ -1,0 +1,15 @@
+package config
+
+// KeyLine is the line of a key path such as "rules[3].expr" in the file the
+// configuration was read from, for packages that check a part of the
+// configuration themselves (the rules' expressions) and report problems as
+// FieldErrors. When the key itself is not written, it is the line of its
+// closest written ancestor, as for Validate's errors; it is 0 when no line
+// is known (a Config built in code).
+func (c *Config) KeyLine(key string) int {
+	if c == nil || c.node == nil {
+		return 0
+	}
+	line, _ := lookup(c.node, key)
+	return line
+}
