@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +87,35 @@ func TestBundledExample(t *testing.T) {
 	}
 	if s := got["fund.per_pupil_spend@2022"].Status; s != reconcile.StatusMissing {
 		t.Errorf("per-pupil spending (not in the seed) has status %s, want missing", s)
+	}
+
+	// Rules fail only where the seed's own figures disagree (README.md of
+	// the example lists them); rules over figures it does not give wait.
+	results, err := db.RuleResults(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string][]string{}
+	for _, r := range results {
+		states[r.State] = append(states[r.State], r.Rule)
+	}
+	sort.Strings(states["fail"])
+	sort.Strings(states["incomplete"])
+	if got, want := strings.Join(states["fail"], " "), "preschool_public_share special_ratio_2025 special_ratio_standard"; got != want {
+		t.Errorf("failing rules: %s, want %s", got, want)
+	}
+	if got, want := strings.Join(states["incomplete"], " "), "fitness_good_rate per_pupil_spend_not_falling"; got != want {
+		t.Errorf("incomplete rules: %s, want %s", got, want)
+	}
+	if len(states["error"]) > 0 {
+		t.Errorf("rules in error: %v", states["error"])
+	}
+	// Figures that only feed standards and passing checks stay ok.
+	if s := got["pay.teacher_avg@2024"].Status; s != reconcile.StatusOK {
+		t.Errorf("pay.teacher_avg status %s, want ok", s)
+	}
+	// The public share check fails: its inputs are doubtful.
+	if s := got["preschool.public_share@2024"].Status; s != reconcile.StatusFailing {
+		t.Errorf("preschool.public_share status %s, want failing", s)
 	}
 }

@@ -284,6 +284,9 @@ func TestSyncDuplicateCopyCountsOnce(t *testing.T) {
 	if len(in.Observations) != 1 {
 		t.Fatalf("%d current observations, want 1 (the copy counts once)", len(in.Observations))
 	}
+	if fl := f.flagOf("conflict", "edu"); fl != nil {
+		t.Fatalf("a copy made a conflict: %+v", fl)
+	}
 	// The original disappears: the copy takes over.
 	os.Remove(orig)
 	rep = f.sync()

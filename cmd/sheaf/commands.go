@@ -118,6 +118,7 @@ type figureJSON struct {
 	Cell       string   `json:"cell"`
 	Raw        string   `json:"raw"`
 	Note       string   `json:"note"`
+	Reason     string   `json:"reason,omitempty"`
 }
 
 func cmdFigures(ctx context.Context, e *env, args []string) error {
@@ -144,7 +145,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		for _, f := range figs {
 			j := figureJSON{Indicator: f.Indicator, Name: names[f.Indicator], Period: f.Period, Decimals: f.Decimals,
 				Unit: f.Unit, Status: f.Status, Statuses: f.Statuses, Department: f.Department, File: f.File,
-				Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note}
+				Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note, Reason: f.Reason}
 			if j.Statuses == nil {
 				j.Statuses = []string{}
 			}
@@ -170,6 +171,9 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		from := ""
 		if f.File != "" {
 			from = fmt.Sprintf("%s %s!%s", f.File, f.Sheet, f.Cell)
+		}
+		if f.Reason != "" {
+			from = f.Reason + "：" + from
 		}
 		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(nonEmpty(f.Statuses, "ok"), ","), from)
 	}
