@@ -638,3 +638,15 @@ func BenchmarkEvaluateRules(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/rules, "ns/rule")
 }
+
+// TestDocumentedExampleCompiles keeps the configuration reference honest:
+// the rules of its full example must compile.
+func TestDocumentedExampleCompiles(t *testing.T) {
+	cfg, err := config.Load("../config/testdata/sheaf.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CompileRules(cfg); err != nil {
+		t.Fatal(err)
+	}
+}
