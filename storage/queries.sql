@@ -109,7 +109,8 @@ SELECT state FROM flags WHERE id = ?;
 SELECT key, accepted_digest FROM flags WHERE state = 'accepted';
 
 -- name: present-file-counts
-SELECT department, count(*) FROM files WHERE present = 1 GROUP BY department;
+-- Files still settling (never read) do not count: they change nothing yet.
+SELECT department, count(*) FROM files WHERE present = 1 AND current_read IS NOT NULL GROUP BY department;
 
 -- name: delete-rule-results
 DELETE FROM rule_results;
