@@ -122,36 +122,107 @@ type layout struct {
 func (e *Extractor) Extract(sheets []Sheet) ([]Observation, []Finding) {
 	var obs []Observation
 	var findings []Finding
-	var unknown []string
+	x := e.Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { findings = append(findings, f) })
 	for _, sh := range sheets {
-		if !e.wantSheet(sh.Name) {
+		if !x.Sheet(sh.Name) {
 			continue
 		}
-		lay, ok := e.findHeader(sh)
-		if !ok {
-			continue
-		}
-		for _, row := range sh.Rows {
-			if row.Num <= lay.headerRow {
-				continue
-			}
-			o, fs, unk := e.row(sh.Name, row, lay)
-			obs = append(obs, o...)
-			findings = append(findings, fs...)
-			if unk != "" {
-				unknown = append(unknown, unk)
-			}
+		for _, r := range sh.Rows {
+			x.Row(r)
 		}
 	}
-	if len(unknown) > 0 {
-		findings = append(findings, Finding{
-			Kind:     KindUnknown,
-			Severity: SeverityInfo,
-			Raw:      strings.Join(unknown, "；"),
-			Message:  fmt.Sprintf("%d 行不在指标目录中，未读取：%s", len(unknown), strings.Join(unknown, "；")),
-		})
-	}
+	x.Finish()
 	return obs, findings
+}
+
+// maxUnknownListed is how many unmatched rows the unknown flag names; the
+// rest are counted. A sheet of 100,000 unknown rows must not make a
+// flag of megabytes.
+const maxUnknownListed = 30
+
+// FileExtraction extracts one file row by row, so that a sheet of any size
+// is read in constant memory: observations and findings go out through
+// callbacks as soon as their row is read.
+type FileExtraction struct {
+	e           *Extractor
+	observation func(Observation)
+	finding     func(Finding)
+
+	sheet   string
+	want    bool
+	lay     *layout
+	scanned int    // non-empty rows looked at for the header
+	unit    string // the latest "单位：万元" note above the header
+
+	unknown  []string
+	nUnknown int
+}
+
+// Start begins the extraction of one file.
+func (e *Extractor) Start(observation func(Observation), finding func(Finding)) *FileExtraction {
+	return &FileExtraction{e: e, observation: observation, finding: finding}
+}
+
+// Sheet begins a sheet and reports whether its rows are wanted.
+func (x *FileExtraction) Sheet(name string) bool {
+	x.sheet, x.lay, x.scanned, x.unit = name, nil, 0, ""
+	x.want = x.e.wantSheet(name)
+	return x.want
+}
+
+// Row reads one non-empty row of the current sheet, in sheet order. Until
+// the header row is found, rows are looked at for it (and for a unit note);
+// a sheet without a header in its first rows is prose and is skipped.
+func (x *FileExtraction) Row(r Row) {
+	if !x.want {
+		return
+	}
+	if x.lay == nil {
+		if x.scanned >= headerScanRows {
+			return
+		}
+		x.scanned++
+		if lay, ok := x.e.header(r, x.unit); ok {
+			x.lay = &lay
+			return
+		}
+		for _, c := range r.Cells {
+			if u := UnitFromNote(c.Raw); u != "" && c.Kind == CellText {
+				x.unit = u
+			}
+		}
+		return
+	}
+	obs, fs, unk := x.e.row(x.sheet, r, *x.lay)
+	for _, o := range obs {
+		x.observation(o)
+	}
+	for _, f := range fs {
+		x.finding(f)
+	}
+	if unk != "" {
+		x.nUnknown++
+		if len(x.unknown) < maxUnknownListed {
+			x.unknown = append(x.unknown, unk)
+		}
+	}
+}
+
+// Finish ends the file: rows that matched no indicator become one finding.
+func (x *FileExtraction) Finish() {
+	if x.nUnknown == 0 {
+		return
+	}
+	list := strings.Join(x.unknown, "；")
+	if x.nUnknown > len(x.unknown) {
+		list += fmt.Sprintf("……等共 %d 行", x.nUnknown)
+	}
+	x.finding(Finding{
+		Kind:     KindUnknown,
+		Severity: SeverityInfo,
+		Raw:      list,
+		Message:  fmt.Sprintf("%d 行不在指标目录中，未读取：%s", x.nUnknown, list),
+	})
 }
 
 func (e *Extractor) wantSheet(name string) bool {
@@ -166,47 +237,35 @@ func (e *Extractor) wantSheet(name string) bool {
 	return false
 }
 
-// findHeader looks for the header row among the first non-empty rows: the
-// first row with a value column and a name or code column.
-func (e *Extractor) findHeader(sh Sheet) (layout, bool) {
-	noteUnit := ""
-	for i, row := range sh.Rows {
-		if i >= headerScanRows {
-			break
+// header reports whether a row is the header row: one with a value column
+// and a name or code column. noteUnit is the unit a note above it gave.
+func (e *Extractor) header(row Row, noteUnit string) (layout, bool) {
+	cols := map[string]int{}
+	valueUnit := ""
+	for j, c := range row.Cells {
+		if c.Kind != CellText {
+			continue
 		}
-		cols := map[string]int{}
-		valueUnit := ""
-		for j, c := range row.Cells {
-			if c.Kind != CellText {
-				continue
-			}
-			base, unit := StripUnitSuffix(strings.TrimSpace(c.Raw))
-			role, ok := e.roles[Fold(base)]
-			if !ok {
-				continue
-			}
-			if _, dup := cols[role]; dup {
-				continue // the first column with a role wins
-			}
-			cols[role] = j
-			if role == RoleValue {
-				valueUnit = unit
-			}
+		base, unit := StripUnitSuffix(strings.TrimSpace(c.Raw))
+		role, ok := e.roles[Fold(base)]
+		if !ok {
+			continue
 		}
-		_, hasValue := cols[RoleValue]
-		_, hasName := cols[RoleName]
-		_, hasCode := cols[RoleCode]
-		if hasValue && (hasName || hasCode) {
-			return layout{headerRow: row.Num, cols: cols, headerUnit: valueUnit, noteUnit: noteUnit}, true
+		if _, dup := cols[role]; dup {
+			continue // the first column with a role wins
 		}
-		// Titles and notes above the table may say the unit of all its values.
-		for _, c := range row.Cells {
-			if u := UnitFromNote(c.Raw); u != "" && c.Kind == CellText {
-				noteUnit = u
-			}
+		cols[role] = j
+		if role == RoleValue {
+			valueUnit = unit
 		}
 	}
-	return layout{}, false
+	_, hasValue := cols[RoleValue]
+	_, hasName := cols[RoleName]
+	_, hasCode := cols[RoleCode]
+	if !hasValue || (!hasName && !hasCode) {
+		return layout{}, false
+	}
+	return layout{headerRow: row.Num, cols: cols, headerUnit: valueUnit, noteUnit: noteUnit}, true
 }
 
 // ordinal matches row numbering before a name: "1.", "（一）", "一、", "(3)".

@@ -120,49 +120,137 @@ type Read struct {
 // one transaction and makes it the file's current read. A process killed
 // half-way leaves either the whole read or none of it.
 func (db *DB) StoreRead(ctx context.Context, r Read) (int64, error) {
-	now := db.Now()
-	var fileID int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[r.Outcome]
-		var err error
-		if fileID, err = db.upsertFile(ctx, tx, r.Department, r.Source, r.Ref, state, now); err != nil {
-			return err
+	w, err := db.BeginRead(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range r.Observations {
+		if err := w.Observation(o); err != nil {
+			w.Rollback()
+			return 0, err
 		}
-		var dup sql.NullInt64
-		if r.DuplicateOf != 0 {
-			dup = sql.NullInt64{Int64: r.DuplicateOf, Valid: true}
+	}
+	for _, f := range r.Findings {
+		if err := w.Finding(f); err != nil {
+			w.Rollback()
+			return 0, err
 		}
-		runID := sql.NullInt64{Int64: r.RunID, Valid: r.RunID != 0}
-		var readID int64
-		if err := db.stmt(ctx, tx, "insert-read").GetContext(ctx, &readID, fileID, runID, r.Ref.ChangeKey,
-			r.Fingerprint, r.Ref.Size, nullTime(r.Ref.ModTime), formatTime(now), r.Outcome, r.Error, dup, r.Rows); err != nil {
-			return fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
-		}
-		ins := db.stmt(ctx, tx, "insert-observation")
-		for i, o := range r.Observations {
-			var v sql.NullFloat64
-			if o.HasValue {
-				v = sql.NullFloat64{Float64: o.Value, Valid: true}
-			}
-			if _, err := ins.ExecContext(ctx, readID, fileID, r.Department, o.Indicator, o.Period, v, o.Decimals,
-				string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, i); err != nil {
-				return fmt.Errorf("store observation %s!%s of %s: %w", o.Sheet, o.Cell, r.Ref.Path, err)
-			}
-		}
-		insF := db.stmt(ctx, tx, "insert-finding")
-		for _, f := range r.Findings {
-			if _, err := insF.ExecContext(ctx, readID, f.Kind, f.Severity, f.Indicator, f.Period, f.Sheet, f.Cell,
-				f.Raw, f.Note, f.Message); err != nil {
-				return fmt.Errorf("store finding of %s: %w", r.Ref.Path, err)
-			}
-		}
-		if _, err := db.stmt(ctx, tx, "set-current-read").ExecContext(ctx, readID, r.Ref.ChangeKey, fileID); err != nil {
-			return fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
-		}
-		return nil
-	})
-	return fileID, err
+	}
+	return w.Commit(r.Outcome, r.Error, r.Rows)
 }
+
+// ReadWriter stores one read of a file inside one transaction, streaming
+// its observations in as they are extracted, so that a sheet of any size
+// is stored in constant memory and still all or nothing.
+type ReadWriter struct {
+	db     *DB
+	ctx    context.Context
+	tx     *sqlx.Tx
+	r      Read
+	fileID int64
+	readID int64
+	seq    int
+	batch  []any // arguments of buffered observation rows
+	n      int   // rows in batch
+}
+
+// BeginRead starts storing a read of a file; r's observations and findings
+// are ignored (give them through Observation and Finding).
+func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin transaction: %w", err)
+	}
+	w := &ReadWriter{db: db, ctx: ctx, tx: tx, r: r}
+	now := db.Now()
+	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[r.Outcome]
+	if w.fileID, err = db.upsertFile(ctx, tx, r.Department, r.Source, r.Ref, state, now); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	var dup sql.NullInt64
+	if r.DuplicateOf != 0 {
+		dup = sql.NullInt64{Int64: r.DuplicateOf, Valid: true}
+	}
+	runID := sql.NullInt64{Int64: r.RunID, Valid: r.RunID != 0}
+	if err := db.stmt(ctx, tx, "insert-read").GetContext(ctx, &w.readID, w.fileID, runID, r.Ref.ChangeKey,
+		r.Fingerprint, r.Ref.Size, nullTime(r.Ref.ModTime), formatTime(now), r.Outcome, r.Error, dup, r.Rows); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
+	}
+	return w, nil
+}
+
+// Observation adds one observation of the read.
+func (w *ReadWriter) Observation(o sheets.Observation) error {
+	var v sql.NullFloat64
+	if o.HasValue {
+		v = sql.NullFloat64{Float64: o.Value, Valid: true}
+	}
+	w.batch = append(w.batch, w.readID, w.fileID, w.r.Department, o.Indicator, o.Period, v, o.Decimals,
+		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq)
+	w.seq++
+	w.n++
+	if w.n == observationBatch {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush inserts the buffered observations: many rows per statement, since
+// one statement per row spends most of its time outside SQLite.
+func (w *ReadWriter) flush() error {
+	if w.n == 0 {
+		return nil
+	}
+	var err error
+	if w.n == observationBatch {
+		_, err = w.tx.StmtxContext(w.ctx, w.db.batchObs).ExecContext(w.ctx, w.batch...)
+	} else {
+		ins := w.db.stmt(w.ctx, w.tx, "insert-observation")
+		per := len(w.batch) / w.n
+		for i := 0; i < w.n && err == nil; i++ {
+			_, err = ins.ExecContext(w.ctx, w.batch[i*per:(i+1)*per]...)
+		}
+	}
+	w.batch, w.n = w.batch[:0], 0
+	if err != nil {
+		return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
+	}
+	return nil
+}
+
+// Finding adds one finding of the read.
+func (w *ReadWriter) Finding(f sheets.Finding) error {
+	if _, err := w.db.stmt(w.ctx, w.tx, "insert-finding").ExecContext(w.ctx, w.readID, f.Kind, f.Severity, f.Indicator,
+		f.Period, f.Sheet, f.Cell, f.Raw, f.Note, f.Message); err != nil {
+		return fmt.Errorf("store finding of %s: %w", w.r.Ref.Path, err)
+	}
+	return nil
+}
+
+// Commit ends the read with its outcome, makes it the file's current read
+// and commits. It returns the file's id.
+func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
+	defer w.tx.Rollback() // a no-op after a commit
+	if err := w.flush(); err != nil {
+		return 0, err
+	}
+	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[outcome]
+	if _, err := w.db.stmt(w.ctx, w.tx, "finish-read").ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
+		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
+	}
+	if _, err := w.db.stmt(w.ctx, w.tx, "set-current-read").ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state, w.fileID); err != nil {
+		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
+	}
+	if err := w.tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit read of %s: %w", w.r.Ref.Path, err)
+	}
+	return w.fileID, nil
+}
+
+// Rollback abandons the read: nothing of it is stored.
+func (w *ReadWriter) Rollback() { w.tx.Rollback() }
 
 // MarkAbsent records that the files of a source that are not in present
 // have disappeared; their values no longer count. Call it only after a

@@ -21,7 +21,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id;
 
 -- name: set-current-read
-UPDATE files SET current_read = ?, change_key = ? WHERE id = ?;
+UPDATE files SET current_read = ?, change_key = ?, state = ? WHERE id = ?;
+
+-- name: finish-read
+UPDATE reads SET outcome = ?, error = ?, rows = ? WHERE id = ?;
 
 -- name: insert-observation
 INSERT INTO observations (read_id, file_id, department, indicator, period, value, decimals, approx, unit,

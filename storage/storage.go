@@ -34,6 +34,8 @@ var queriesSQL string
 type DB struct {
 	db *sqlx.DB
 	q  map[string]*sqlx.Stmt
+	// batchObs inserts observationBatch observations in one statement.
+	batchObs *sqlx.Stmt
 	// Now is the clock used for every stored time.
 	Now func() time.Time
 }
@@ -73,6 +75,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func (db *DB) Close() error {
 	for _, s := range db.q {
 		s.Close()
+	}
+	if db.batchObs != nil {
+		db.batchObs.Close()
 	}
 	return db.db.Close()
 }
@@ -158,7 +163,42 @@ func (db *DB) prepare(ctx context.Context) error {
 		body.WriteString(line)
 		body.WriteByte('\n')
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	return db.prepareBatch(ctx)
+}
+
+// observationBatch is how many observations one INSERT stores (15
+// parameters each, well under SQLite's limit of 32,766).
+const observationBatch = 64
+
+// prepareBatch builds the multi-row form of insert-observation from the
+// query in queries.sql, so the columns are written in one place only.
+func (db *DB) prepareBatch(ctx context.Context) error {
+	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(queryText("insert-observation")), ";"))
+	head, tuple, ok := strings.Cut(one, "VALUES")
+	if !ok {
+		return fmt.Errorf("prepare batch insert: insert-observation has no VALUES")
+	}
+	tuple = strings.TrimSpace(tuple)
+	q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", observationBatch), ",")
+	st, err := db.db.PreparexContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("prepare batch insert: %w", err)
+	}
+	db.batchObs = st
+	return nil
+}
+
+// queryText returns the SQL of a named query in queries.sql.
+func queryText(name string) string {
+	_, rest, ok := strings.Cut(queriesSQL, "-- name: "+name+"\n")
+	if !ok {
+		return ""
+	}
+	body, _, _ := strings.Cut(rest, "-- name:")
+	return body
 }
 
 // stmt returns the prepared query name, bound to tx when tx is not nil.
