@@ -76,3 +76,12 @@ func UnitNames() []string {
 	}
 	return names
 }
+
+// Word is how the unit is named in a sentence for people: its name, or
+// "比值" for a ratio.
+func (u Unit) Word() string {
+	if u.Name == Ratio {
+		return "比值"
+	}
+	return u.Name
+}

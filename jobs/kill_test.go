@@ -59,12 +59,8 @@ func TestSyncKilledHalfWay(t *testing.T) {
 		t.Fatalf("sync after kills: read %d unchanged %d failed %d, want %d files in all", rep.Read, rep.Unchanged, rep.Failed, files)
 	}
 	checkWhole(t, f.db)
-	in, err := f.db.CurrentInput(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(in.Observations) != files {
-		t.Fatalf("%d current observations, want one per file (%d)", len(in.Observations), files)
+	if n := countCurrent(t, f.db); n != files {
+		t.Fatalf("%d current observations, want one per file (%d)", n, files)
 	}
 	runs, err := f.db.Runs(context.Background(), 10)
 	if err != nil {

@@ -268,3 +268,39 @@ func TestFlagLife(t *testing.T) {
 		t.Fatal("the conflict did not resolve after the fix")
 	}
 }
+
+func TestCorrectionWinsOverBackupCopies(t *testing.T) {
+	f := newFixture(t, reconcileConfig)
+	orig := f.workbook("inbox/edu/报表.xlsx", row("students.total", "", "2024", 36000))
+	f.sync()
+	// A backup copy of the original, then the original is overwritten with a
+	// correction: the correction is the newest content and wins.
+	data, _ := os.ReadFile(orig)
+	os.MkdirAll(filepath.Join(f.dir, "inbox/edu/备份"), 0o755)
+	f.write("inbox/edu/备份/报表 - 副本.xlsx", data)
+	f.now = f.now.Add(time.Hour)
+	f.sync()
+	f.workbook("inbox/edu/报表.xlsx", row("students.total", "", "2024", 36614))
+	f.now = f.now.Add(time.Hour)
+	f.sync()
+	if fig := f.figures()["students.total@2024"]; fig.Value != 36614 || fig.File != "inbox/edu/报表.xlsx" {
+		t.Fatalf("after overwriting the original: %v from %s, want 36614 from the original", fig.Value, fig.File)
+	}
+
+	// A separate correction file, then the old original is moved into the
+	// backup folder: its content is old, so the correction still wins.
+	f.workbook("inbox/edu/报表（更正）.xlsx", row("students.total", "", "2024", 36700))
+	f.now = f.now.Add(time.Hour)
+	f.sync()
+	old, _ := os.ReadFile(filepath.Join(f.dir, "inbox/edu/报表.xlsx"))
+	os.Remove(filepath.Join(f.dir, "inbox/edu/报表.xlsx"))
+	f.write("inbox/edu/备份/报表（原）.xlsx", old)
+	f.now = f.now.Add(time.Hour)
+	f.sync()
+	if fig := f.figures()["students.total@2024"]; fig.Value != 36700 {
+		t.Fatalf("after moving the old original into a backup folder: %v from %s, want the correction 36700", fig.Value, fig.File)
+	}
+	if c := f.flagsOfKind("conflict"); len(c) != 0 {
+		t.Errorf("superseded copies made conflicts: %+v", c)
+	}
+}

@@ -7,14 +7,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
+	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"path"
-	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -47,15 +43,18 @@ type Progress struct {
 
 // SyncReport says what a sync did.
 type SyncReport struct {
-	RunID      int64 `json:"run_id"`
-	Files      int   `json:"files"`
-	Read       int   `json:"read"`
-	Unchanged  int   `json:"unchanged"`
-	Deferred   int   `json:"deferred"`
-	Failed     int   `json:"failed"`
-	Duplicates int   `json:"duplicates"`
-	Gone       int   `json:"gone"`
-	Rows       int   `json:"observations"`
+	RunID     int64 `json:"run_id"`
+	Files     int   `json:"files"`
+	Read      int   `json:"read"`
+	Unchanged int   `json:"unchanged"`
+	Deferred  int   `json:"deferred"`
+	// Failed counts files that cannot be read, also unchanged ones.
+	Failed     int `json:"failed"`
+	Duplicates int `json:"duplicates"`
+	Gone       int `json:"gone"`
+	Rows       int `json:"observations"`
+	// Fallbacks counts files the fast reader handed to the careful one.
+	Fallbacks int `json:"fallbacks"`
 	// SourcesFailed counts sources that could not be listed; their files
 	// keep their last good data.
 	SourcesFailed int            `json:"sources_failed"`
@@ -131,13 +130,6 @@ type candidate struct {
 	fileID int64 // once stored
 }
 
-// parsed is the outcome of reading one file.
-type parsed struct {
-	c        *candidate
-	deferred string // why it must wait, when it changed while read
-	read     storage.Read
-}
-
 func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) error {
 	rec, err := reconcile.New(s.Config)
 	if err != nil {
@@ -152,6 +144,11 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 
 	var toParse []*candidate
 	var dupes [][]*candidate // per group: canonical first
+	// dirty is set when anything reconcile reads may have changed.
+	dirty := false
+	// frozen departments had a source that worked before and fails now:
+	// nothing is known about them, so their flags neither open nor resolve.
+	frozen := map[string]bool{}
 	type listed struct {
 		dept    string
 		src     sheets.Source
@@ -169,22 +166,33 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		ex := sheets.NewExtractor(s.Config, dept)
 		var ready []*candidate
 		for _, src := range srcs {
+			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())
+			if err != nil {
+				return err
+			}
+			if kk, ok := src.(sheets.KnownKeys); ok {
+				kk.SetKnown(func(path string) (sheets.FileRef, bool) {
+					k, ok := known[path]
+					return sheets.FileRef{Path: path, Size: k.Size, ModTime: k.ModTime, ChangeKey: k.ChangeKey}, ok && k.Present
+				})
+			}
 			listing, err := src.List(ctx)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if serr := s.DB.SetSourceStatus(ctx, dept.ID, src.Name(), err); serr != nil {
+			change, serr := s.DB.SetSourceStatus(ctx, dept.ID, src.Name(), err)
+			if serr != nil {
 				return serr
 			}
+			dirty = dirty || change.Changed
 			if err != nil {
 				rep.SourcesFailed++
+				if change.EverListed {
+					frozen[dept.ID] = true
+				}
 				rep.Problems = append(rep.Problems, FileProblem{Department: dept.ID, File: src.Name(), Outcome: "source", Reason: err.Error()})
 				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", err)
 				continue
-			}
-			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())
-			if err != nil {
-				return err
 			}
 			present := map[string]bool{}
 			var seen []storage.Seen
@@ -234,7 +242,16 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			if !head.isNew && head.known.ReadKey == key && head.known.Fingerprint == fp &&
 				(head.known.Outcome == storage.ReadOK || head.known.Outcome == storage.ReadFailed) {
 				rep.Unchanged++
-				unchanged[head.src] = append(unchanged[head.src], storage.Seen{Ref: head.ref, State: head.known.State})
+				if head.known.Outcome == storage.ReadFailed {
+					// Still broken: say so every time, not only when first read.
+					rep.Failed++
+					rep.Problems = append(rep.Problems, FileProblem{dept.ID, head.ref.Path, "failed", head.known.Error + "（文件未变）"})
+				}
+				// A file touched but not changed needs its new time recorded,
+				// so that the next listing need not hash it again.
+				if head.ref.Size != head.known.Size || !head.ref.ModTime.Equal(head.known.ModTime) || head.ref.ChangeKey != head.known.ChangeKey {
+					unchanged[head.src] = append(unchanged[head.src], storage.Seen{Ref: head.ref, State: head.known.State})
+				}
 			} else {
 				toParse = append(toParse, head)
 			}
@@ -242,10 +259,13 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				dupes = append(dupes, g)
 			}
 		}
-		// Unchanged files only need their presence recorded: one transaction
+		// Unchanged files only need their presence recorded: one statement
 		// per source, not one per file.
 		for _, src := range srcs {
 			if err := s.DB.SeeFiles(ctx, dept.ID, src.Name(), unchanged[src]); err != nil {
+				return err
+			}
+			if err := s.DB.TouchFiles(ctx, dept.ID, src.Name()); err != nil {
 				return err
 			}
 		}
@@ -268,6 +288,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				}
 				continue
 			}
+			dirty = true
 			if _, err := s.DB.StoreRead(ctx, storage.Read{
 				Department: c.dept.ID, Source: c.src.Name(), Ref: c.ref, RunID: rep.RunID, Fingerprint: c.fp,
 				Outcome: storage.ReadDuplicate, DuplicateOf: head.fileID,
@@ -286,7 +307,8 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		rep.Gone += n
 	}
 
-	return s.reconcile(ctx, rep, rec)
+	dirty = dirty || rep.Read > 0 || rep.Failed > 0 || rep.Gone > 0
+	return s.reconcile(ctx, rep, rec, dirty, frozen)
 }
 
 // canonicalBefore orders files with the same content: the one already read
@@ -309,147 +331,34 @@ func canonicalBefore(a, b *candidate) bool {
 	return a.ref.Path < b.ref.Path
 }
 
-// parseAll reads files on all workers and stores each as it finishes, one
-// transaction per file, from this goroutine alone (SQLite has one writer).
-func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncReport, start time.Time) error {
-	workers := s.Config.Sync.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	jobs := make(chan *candidate)
-	results := make(chan parsed, workers)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range jobs {
-				p := s.parse(ctx, c)
-				select {
-				case results <- p:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for _, c := range cands {
-			select {
-			case jobs <- c:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
+// reconcileStamp identifies the configuration figures are reconciled under.
+func (s *Syncer) reconcileStamp() string {
+	b, _ := json.Marshal([]any{reconcile.Version, s.Config.Cycle, s.Config.Departments, s.Config.Indicators, s.Config.Rules})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
 
-	done := 0
-	s.progress(Progress{FilesTotal: len(cands)})
-	for p := range results {
-		if err := s.store(ctx, p, rep); err != nil {
-			cancel()
-			for range results { // let the workers finish
+func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.Reconciler, dirty bool, frozen map[string]bool) error {
+	stamp := s.reconcileStamp()
+	if !dirty {
+		// Nothing reconcile reads has changed since it last ran: the figures,
+		// flags and rule outcomes stand.
+		if last, err := s.DB.Meta(ctx, storage.ReconcileStamp); err == nil && last == stamp {
+			var err error
+			if rep.FlagsOpen, err = s.DB.OpenFlagCounts(ctx); err != nil {
+				return err
 			}
+			rep.Rules, err = s.DB.RuleStateCounts(ctx)
 			return err
 		}
-		done++
-		s.progress(Progress{FilesDone: done, FilesTotal: len(cands), Rows: rep.Rows, Elapsed: time.Since(start)})
 	}
-	return ctx.Err()
-}
-
-func (s *Syncer) store(ctx context.Context, p parsed, rep *SyncReport) error {
-	c := p.c
-	if p.deferred != "" {
-		rep.Deferred++
-		rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "deferred", p.deferred})
-		return s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: storage.FileDeferred}})
-	}
-	id, err := s.DB.StoreRead(ctx, p.read)
-	if err != nil {
-		return err
-	}
-	c.fileID = id
-	if p.read.Outcome == storage.ReadFailed {
-		rep.Failed++
-		rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "failed", p.read.Error})
-		s.log().Warn("file could not be read", "department", c.dept.ID, "file", c.ref.Path, "err", p.read.Error)
-	} else {
-		rep.Read++
-		rep.Rows += len(p.read.Observations)
-	}
-	return nil
-}
-
-// parse reads one file. A file that cannot be read is a failed read with a
-// `file` finding; it never stops the other files.
-func (s *Syncer) parse(ctx context.Context, c *candidate) parsed {
-	read := storage.Read{Department: c.dept.ID, Source: c.src.Name(), Ref: c.ref, Fingerprint: c.fp, Outcome: storage.ReadOK}
-	data, err := readAll(ctx, c.src, c.ref)
-	if errors.Is(err, errChanged) {
-		return parsed{c: c, deferred: "still being written (its content changed after it was listed)"}
-	}
-	if err == nil {
-		var shs []sheets.Sheet
-		shs, err = sheets.ReadWorkbook(path.Base(c.ref.Path), data)
-		if err == nil {
-			read.Observations, read.Findings = c.ex.Extract(shs)
-			for _, sh := range shs {
-				read.Rows += len(sh.Rows)
-			}
-			return parsed{c: c, read: read}
-		}
-	}
-	reason := err.Error()
-	var ue *sheets.UnreadableError
-	if errors.As(err, &ue) {
-		reason = ue.Reason
-	}
-	read.Outcome, read.Error = storage.ReadFailed, reason
-	read.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: reason}}
-	return parsed{c: c, read: read}
-}
-
-var errChanged = errors.New("file changed since it was listed")
-
-// readAll reads a listed file whole and checks it is still the content the
-// listing saw, so a file rewritten in between is never half-taken.
-func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte, error) {
-	rc, err := src.Open(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
-	}
-	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
-		sum := sha256.Sum256(data)
-		if "sha256:"+hex.EncodeToString(sum[:]) != ref.ChangeKey {
-			return nil, errChanged
-		}
-	}
-	return data, nil
-}
-
-func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.Reconciler) error {
 	in, err := s.DB.CurrentInput(ctx)
 	if err != nil {
 		return err
 	}
-	res := rec.Reconcile(in)
-	// A department whose source could not be listed is unknown now: its
-	// flags neither open nor resolve until a complete listing.
-	frozen := map[string]bool{}
-	for _, p := range rep.Problems {
-		if p.Outcome == "source" {
-			frozen[p.Department] = true
-		}
+	res, err := rec.ReconcileSlots(in, s.DB.CurrentSlots(ctx))
+	if err != nil {
+		return err
 	}
 	rules := map[string]string{}
 	for _, r := range s.Config.Rules {
@@ -480,7 +389,7 @@ func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.
 	for _, r := range res.Rules {
 		rep.Rules[r.State]++
 	}
-	return nil
+	return s.DB.SetMeta(ctx, storage.ReconcileStamp, stamp)
 }
 
 func (s *Syncer) now() time.Time {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,28 +47,70 @@ type run struct {
 	// so that accepting every one of them makes the status "accepted".
 	doubts  map[slot]map[string][]string // status → flag keys
 	figures map[slot]*Figure
+	// ownerInvalid: the owner sent a value for the slot that cannot be read.
+	ownerInvalid map[slot]bool
+	decided      map[slot]decision
 }
 
+// Slots yields observations one indicator and period at a time, each slot
+// once, in any order; it stops when yield returns an error. Reconciling a
+// slot at a time keeps memory flat however many values a cycle holds.
+type Slots func(yield func(indicator, period string, obs []Observation) error) error
+
 // Reconcile decides one figure per indicator and declared period, the flags
-// that apply and every rule's outcome. It reads only its input.
+// that apply and every rule's outcome, from in.Observations.
 func (r *Reconciler) Reconcile(in Input) Result {
-	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*Figure{}}
+	bySlot := map[slot][]Observation{}
+	var order []slot
+	for _, o := range in.Observations {
+		k := slot{o.Indicator, o.Period}
+		if _, ok := bySlot[k]; !ok {
+			order = append(order, k)
+		}
+		bySlot[k] = append(bySlot[k], o)
+	}
+	res, _ := r.ReconcileSlots(in, func(yield func(string, string, []Observation) error) error {
+		for _, k := range order {
+			if err := yield(k.indicator, k.period, bySlot[k]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res
+}
+
+// ReconcileSlots is Reconcile with observations read slot by slot (in's
+// Observations are not used). Its error is the one slots returns.
+func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
+	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*Figure{},
+		ownerInvalid: map[slot]bool{}, decided: map[slot]decision{}}
 	ru.findings()
 	ru.sources()
 
-	bySlot := map[slot][]Observation{}
-	for _, o := range in.Observations {
-		k := slot{o.Indicator, o.Period}
-		bySlot[k] = append(bySlot[k], o)
+	err := slots(func(indicator, period string, obs []Observation) error {
+		ind, ok := r.cfg.Indicator(indicator)
+		if !ok || !slices.Contains(r.periods(ind), period) {
+			return nil // not in the catalogue: extraction flagged it already
+		}
+		ru.decided[slot{indicator, period}] = ru.decide(ind, period, obs)
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
 	}
+
 	owes := map[string][]string{} // department → what it owes, for the no-file flag
 	for i := range r.cfg.Indicators {
 		ind := &r.cfg.Indicators[i]
 		for _, p := range r.periods(ind) {
-			fig, missing := ru.figure(ind, p, bySlot[slot{ind.ID, p}])
-			ru.res.Figures = append(ru.res.Figures, fig)
-			if missing && ind.Required {
-				owes[ind.Owner] = append(owes[ind.Owner], fmt.Sprintf("%s（%s年，%s）", ind.Name, p, unitWord(ind.Unit)))
+			d, ok := ru.decided[slot{ind.ID, p}]
+			if !ok {
+				d = ru.decide(ind, p, nil)
+			}
+			ru.res.Figures = append(ru.res.Figures, d.fig)
+			if !d.owned && ind.Required {
+				owes[ind.Owner] = append(owes[ind.Owner], fmt.Sprintf("%s（%s，%s）", ind.Name, sheets.PeriodWord(p), unitWord(ind.Unit)))
 			}
 		}
 	}
@@ -75,10 +118,20 @@ func (r *Reconciler) Reconcile(in Input) Result {
 		f := &ru.res.Figures[i]
 		ru.figures[slot{f.Indicator, f.Period}] = f
 	}
-	ru.missingFlags(owes, bySlot)
+	ru.missingFlags(owes)
 	ru.evaluateRules()
 	ru.settle()
-	return ru.res
+	return ru.res, nil
+}
+
+// decision is what one slot's observations decide, kept until the whole
+// catalogue is reconciled: the figure, and for the missing flag the owner's
+// blank row or the stand-in value.
+type decision struct {
+	fig     Figure
+	owned   bool         // the owner gave the value
+	blank   *Observation // the owner's newest row for it is blank
+	standIn *Observation // another department's value used instead
 }
 
 // periods are the periods an indicator is collected for.
@@ -123,12 +176,16 @@ func given(rows []Observation) (Observation, bool) {
 	return Observation{}, false
 }
 
-// figure decides one indicator and period. It reports whether the owner
-// still owes the value.
-func (ru *run) figure(ind *config.Indicator, period string, obs []Observation) (Figure, bool) {
+// decide decides one indicator and period from its observations.
+func (ru *run) decide(ind *config.Indicator, period string, obs []Observation) decision {
 	k := slot{ind.ID, period}
 	fig := Figure{Indicator: ind.ID, Name: ind.Name, Period: period, Unit: ind.Unit}
 	cur := current(obs)
+	var d decision
+	if rows := cur[ind.Owner]; len(rows) > 0 {
+		last := rows[len(rows)-1]
+		d.blank = &last
+	}
 
 	// The owner's value is the figure; another department's stands in,
 	// unverified, when the owner gave nothing.
@@ -146,7 +203,10 @@ func (ru *run) figure(ind *config.Indicator, period string, obs []Observation) (
 			chosen, ok = others[0], true
 			fig.Reason = fmt.Sprintf("责任单位%s未报送，取自%s", ru.name(ind.Owner), ru.name(chosen.Department))
 			ru.doubt(k, StatusUnverified, "")
+			d.standIn = &others[0]
 		}
+	} else {
+		d.blank = nil
 	}
 	if ok {
 		fig.Value, fig.HasValue, fig.Decimals = chosen.Value, true, chosen.Decimals
@@ -160,7 +220,8 @@ func (ru *run) figure(ind *config.Indicator, period string, obs []Observation) (
 		ru.doubt(k, StatusMissing, "")
 	}
 	ru.conflict(ind, period, cur)
-	return fig, !owned
+	d.fig, d.owned = fig, owned
+	return d
 }
 
 // conflict flags one indicator and period when any two current values
@@ -194,12 +255,14 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 	var parts []string
 	var ev []Evidence
 	for _, o := range vals {
-		parts = append(parts, fmt.Sprintf("%s %s（%s %s!%s）", ru.name(o.Department), strings.TrimSpace(o.Raw), o.File, o.Sheet, o.Cell))
+		parts = append(parts, fmt.Sprintf("%s %s（%s %s!%s 填写「%s」）", ru.name(o.Department),
+			showValue(&Figure{Value: o.Value, HasValue: true, Decimals: o.Decimals, Unit: ind.Unit}), o.File, o.Sheet, o.Cell,
+			strings.TrimSpace(o.Raw)))
 		ev = append(ev, evidenceOf(o))
 	}
 	f := Flag{
 		Kind: KindConflict, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: period,
-		Message:  fmt.Sprintf("%s（%s年）数值不一致：%s", ind.Name, period, strings.Join(parts, "；")),
+		Message:  fmt.Sprintf("%s（%s）数值不一致：%s", ind.Name, sheets.PeriodWord(period), strings.Join(parts, "；")),
 		Evidence: ev,
 	}
 	ru.add(f)
@@ -208,7 +271,7 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 
 // missingFlags flags every required figure whose owner gave no usable
 // value; a department with no file at all gets one flag listing it all.
-func (ru *run) missingFlags(owes map[string][]string, bySlot map[slot][]Observation) {
+func (ru *run) missingFlags(owes map[string][]string) {
 	for _, d := range ru.cfg.Departments {
 		list := owes[d.ID]
 		if len(list) == 0 {
@@ -216,7 +279,7 @@ func (ru *run) missingFlags(owes map[string][]string, bySlot map[slot][]Observat
 		}
 		if ru.in.Files != nil && ru.in.Files[d.ID] == 0 {
 			ru.add(Flag{Kind: KindMissing, Severity: sheets.SeverityError, Department: d.ID, Subject: "department",
-				Message: fmt.Sprintf("%s尚未报送任何文件，应报送 %d 项：%s", d.Name, len(list), strings.Join(list, "、"))})
+				Message: fmt.Sprintf("%s目前没有可读取的报送文件，应报送 %d 项：%s", d.Name, len(list), strings.Join(list, "、"))})
 			continue
 		}
 		for i := range ru.cfg.Indicators {
@@ -225,21 +288,32 @@ func (ru *run) missingFlags(owes map[string][]string, bySlot map[slot][]Observat
 				continue
 			}
 			for _, p := range ru.periods(ind) {
-				fig := ru.figures[slot{ind.ID, p}]
+				k := slot{ind.ID, p}
+				fig := ru.figures[k]
 				if fig.HasValue && fig.Department == ind.Owner {
 					continue
 				}
+				// A value the owner sent but that cannot be read is already
+				// an invalid flag telling them what to fix.
+				if ru.ownerInvalid[k] {
+					continue
+				}
 				f := Flag{Kind: KindMissing, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: p,
-					Message: fmt.Sprintf("%s未报送%s（%s年，%s）", d.Name, ind.Name, p, unitWord(ind.Unit))}
-				if fig.HasValue {
-					f.Message += "；" + fig.Reason + "：" + strings.TrimSpace(fig.Raw)
-					cur := current(bySlot[slot{ind.ID, p}])
-					if o, ok := given(cur[fig.Department]); ok {
-						f.Evidence = []Evidence{evidenceOf(o)}
-					}
+					Message: fmt.Sprintf("%s未报送%s（%s，%s）", d.Name, ind.Name, sheets.PeriodWord(p), unitWord(ind.Unit))}
+				dec := ru.decided[k]
+				switch {
+				case dec.blank != nil:
+					// The owner's newest file has the row but leaves it blank:
+					// say so, or the department will not know why.
+					blank := dec.blank
+					f.Message = fmt.Sprintf("%s最新报送的 %s 中%s（%s）为空（%s!%s），此前报送的数值已撤回，请补报",
+						d.Name, blank.File, ind.Name, sheets.PeriodWord(p), blank.Sheet, blank.Cell)
+					f.Evidence = []Evidence{evidenceOf(*blank)}
+				case dec.standIn != nil:
+					f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
+					f.Evidence = []Evidence{evidenceOf(*dec.standIn)}
 				}
 				ru.add(f)
-				k := slot{ind.ID, p}
 				ru.attach(k, StatusMissing, f.Key())
 				ru.attach(k, StatusUnverified, f.Key())
 			}
@@ -260,6 +334,9 @@ func (ru *run) findings() {
 		ru.add(fl)
 		if f.Kind == sheets.KindInvalid && f.Indicator != "" {
 			ru.doubt(slot{f.Indicator, f.Period}, StatusInvalid, fl.Key())
+			if ind, ok := ru.cfg.Indicator(f.Indicator); ok && ind.Owner == f.Department {
+				ru.ownerInvalid[slot{f.Indicator, f.Period}] = true
+			}
 		}
 	}
 }
@@ -273,10 +350,14 @@ func (ru *run) sources() {
 		if s.Error == "" {
 			continue
 		}
+		msg := fmt.Sprintf("无法读取数据来源 %s（自 %s 起）：%s", sheets.DisplayPath(s.Source, ""),
+			ru.inZone(s.Since).Format("2006-01-02 15:04"), s.Error)
+		if !s.LastOK.IsZero() {
+			msg += fmt.Sprintf("；该来源的文件保留 %s 最后一次读取的数据", ru.inZone(s.LastOK).Format("2006-01-02 15:04"))
+		}
 		ru.add(Flag{
 			Kind: sheets.KindFile, Severity: sheets.SeverityError, Department: s.Department, Subject: SourceSubject + s.Source,
-			Message: fmt.Sprintf("无法读取数据来源 %s（自 %s 起）：%s；该来源的文件保留上次读取的数据",
-				sheets.DisplayPath(s.Source, ""), ru.inZone(s.Since).Format("2006-01-02 15:04"), s.Error),
+			Message:  msg,
 			Evidence: []Evidence{{Department: s.Department, File: sheets.DisplayPath(s.Source, "")}},
 		})
 	}
@@ -353,14 +434,14 @@ func (ru *run) allAccepted(keys []string, digests map[string]string) bool {
 }
 
 // newer reports whether a was received after b: by when sheaf first saw the
-// file, then by the file's modification time (copies keep old times, so
+// content, then by the file's modification time (copies keep old times, so
 // time alone is not enough), then by row order.
 func newer(a, b Observation) bool {
 	if a.FileID == b.FileID {
 		return a.Seq > b.Seq
 	}
-	if !a.FirstSeen.Equal(b.FirstSeen) {
-		return a.FirstSeen.After(b.FirstSeen)
+	if !a.Received.Equal(b.Received) {
+		return a.Received.After(b.Received)
 	}
 	if !a.ModTime.Equal(b.ModTime) {
 		return a.ModTime.After(b.ModTime)

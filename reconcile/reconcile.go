@@ -9,6 +9,10 @@ import (
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
+// Version changes whenever reconcile would decide the same input
+// differently, so that stored figures are reconciled again.
+const Version = "2"
+
 // Observation is a stored observation with the file it came from.
 type Observation struct {
 	sheets.Observation
@@ -17,10 +21,13 @@ type Observation struct {
 	Source     string
 	File       string // the file's path inside its source
 	FileID     int64
-	// FirstSeen is when sheaf first saw the file; ModTime is the file's own
+	// Received is when sheaf first saw the file's content, under any name
+	// in the department: an original overwritten with a correction is
+	// received anew, while an old copy moved into a backup folder keeps the
+	// time its content first came. ModTime is the file's own
 	// modification time. Together they order resubmissions.
-	FirstSeen time.Time
-	ModTime   time.Time
+	Received time.Time
+	ModTime  time.Time
 	// Seq orders observations within one read (row order).
 	Seq int
 }
@@ -39,6 +46,7 @@ type SourceStatus struct {
 	Source     string
 	Error      string    // empty when the last listing worked
 	Since      time.Time // when the error started
+	LastOK     time.Time // the last listing that worked; zero if none ever did
 }
 
 // Input is everything reconcile looks at.

@@ -54,7 +54,7 @@ func (ru *run) evaluateRules() {
 					f.Department = ind.Owner
 				}
 			}
-			parts = append(parts, fmt.Sprintf("%s（%s）%s", fig.Name, fig.Period, showValue(fig)))
+			parts = append(parts, fmt.Sprintf("%s（%s）%s", fig.Name, sheets.PeriodWord(fig.Period), showValue(fig)))
 			ev := Evidence{Department: fig.Department, File: fig.File, Sheet: fig.Sheet, Cell: fig.Cell, Raw: fig.Raw, Note: fig.Note}
 			if fig.HasValue {
 				v := fig.Value

@@ -27,7 +27,23 @@ type Dir struct {
 	// Glob selects files under Root ("**/*.xlsx"); Exclude leaves some out.
 	Glob    string
 	Exclude []string
+
+	known func(path string) (FileRef, bool)
 }
+
+// KnownKeys is implemented by sources whose change keys are costly to
+// compute (a folder hashes every file): told what was known, they reuse
+// the key of a file whose size and modification time have not changed.
+type KnownKeys interface {
+	SetKnown(known func(path string) (FileRef, bool))
+}
+
+var _ KnownKeys = (*Dir)(nil)
+
+// SetKnown gives the folder what was known of its files at the last sync.
+// A file with the same size and modification time (to the nanosecond the
+// file system keeps) is taken as unchanged and not read to be hashed.
+func (d *Dir) SetKnown(known func(path string) (FileRef, bool)) { d.known = known }
 
 var _ Source = (*Dir)(nil)
 
@@ -37,6 +53,14 @@ func (d *Dir) Name() string {
 		return "dir:" + filepath.ToSlash(d.Label)
 	}
 	return "dir:" + filepath.ToSlash(d.Root)
+}
+
+// shown is the folder as people know it: its label, else its path.
+func (d *Dir) shown() string {
+	if d.Label != "" {
+		return d.Label
+	}
+	return d.Root
 }
 
 // DisplayPath writes a file of a source the way a person finds it: a
@@ -55,10 +79,10 @@ func DisplayPath(source, file string) string {
 func (d *Dir) List(ctx context.Context) (Listing, error) {
 	info, err := os.Stat(d.Root)
 	if err != nil {
-		return Listing{}, fmt.Errorf("list folder %s: %w", d.Root, err)
+		return Listing{}, folderError(d.shown(), err)
 	}
 	if !info.IsDir() {
-		return Listing{}, fmt.Errorf("list folder %s: not a folder", d.Root)
+		return Listing{}, fmt.Errorf("%s 不是文件夹", d.shown())
 	}
 	glob := d.Glob
 	if glob == "" {
@@ -78,7 +102,16 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 				return nil
 			}
 		}
-		ref, err := hashFile(filepath.Join(d.Root, filepath.FromSlash(p)))
+		full := filepath.Join(d.Root, filepath.FromSlash(p))
+		if d.known != nil {
+			if k, ok := d.known(p); ok && k.ChangeKey != "" {
+				if info, err := de.Info(); err == nil && info.Size() == k.Size && info.ModTime().Equal(k.ModTime) {
+					files = append(files, FileRef{Path: p, Size: k.Size, ModTime: info.ModTime(), ChangeKey: k.ChangeKey})
+					return nil
+				}
+			}
+		}
+		ref, err := hashFile(full)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil // removed while listing: it is simply not there
@@ -90,7 +123,7 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 		return nil
 	}, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
 	if walkErr != nil {
-		return Listing{}, fmt.Errorf("list folder %s: %w", d.Root, walkErr)
+		return Listing{}, folderError(d.shown(), walkErr)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return Listing{Files: files, Complete: true}, nil
@@ -106,6 +139,18 @@ func (d *Dir) Open(ctx context.Context, ref FileRef) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("open %s: %w", ref.Path, err)
 	}
 	return f, nil
+}
+
+// folderError says in words a department's IT contact understands why a
+// folder cannot be listed; the system's error stays in parentheses.
+func folderError(root string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("文件夹 %s 不存在或共享盘未挂载（%w）", root, err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("没有读取文件夹 %s 的权限（%w）", root, err)
+	}
+	return fmt.Errorf("无法读取文件夹 %s（%w）", root, err)
 }
 
 func hashFile(name string) (FileRef, error) {

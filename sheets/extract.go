@@ -156,6 +156,8 @@ type FileExtraction struct {
 
 	unknown  []string
 	nUnknown int
+	// sheets wanted, and whether any had a header row
+	sheets, headers int
 }
 
 // Start begins the extraction of one file.
@@ -167,6 +169,9 @@ func (e *Extractor) Start(observation func(Observation), finding func(Finding)) 
 func (x *FileExtraction) Sheet(name string) bool {
 	x.sheet, x.lay, x.scanned, x.unit = name, nil, 0, ""
 	x.want = x.e.wantSheet(name)
+	if x.want {
+		x.sheets++
+	}
 	return x.want
 }
 
@@ -184,6 +189,7 @@ func (x *FileExtraction) Row(r Row) {
 		x.scanned++
 		if lay, ok := x.e.header(r, x.unit); ok {
 			x.lay = &lay
+			x.headers++
 			return
 		}
 		for _, c := range r.Cells {
@@ -208,8 +214,14 @@ func (x *FileExtraction) Row(r Row) {
 	}
 }
 
-// Finish ends the file: rows that matched no indicator become one finding.
+// Finish ends the file: rows that matched no indicator become one finding,
+// and a file in which no sheet has a header row says so: otherwise its
+// department would only hear that it sent nothing.
 func (x *FileExtraction) Finish() {
+	if x.headers == 0 {
+		x.finding(Finding{Kind: KindFile, Severity: SeverityError,
+			Message: fmt.Sprintf("文件的%d个工作表中都没有找到表头行，未读取任何数据：表头须在前 %d 行内，包含“指标名称”（或“指标编码”）和“数值”列", x.sheets, headerScanRows)})
+	}
 	if x.nUnknown == 0 {
 		return
 	}
@@ -305,7 +317,7 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 		label = code
 	}
 	if ind == nil {
-		if e.ignore[Fold(code)] || e.ignore[Fold(nameBase)] || e.ignore[Fold(name)] {
+		if e.ignored(code) || e.ignored(nameBase) || e.ignored(name) {
 			return nil, nil, ""
 		}
 		// A label with no value and no code is a section title or a footer
@@ -336,7 +348,7 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 
 	period, err := NormalizePeriod(periodCell)
 	if err != nil {
-		return nil, []Finding{invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：年度无法识别：%v", ind.Name, err))}, ""
+		return nil, []Finding{invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))}, ""
 	}
 	if period == "" {
 		period = e.cycle
@@ -353,8 +365,15 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 		if ref == "" {
 			ref = cellRef
 		}
-		return nil, []Finding{invalid(periodCell, ref, period, fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）",
-			ind.Name, period, strings.Join(declared, "、")))}, ""
+		words := make([]string, len(declared))
+		for i, d := range declared {
+			words[i] = PeriodWord(d)
+		}
+		msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, PeriodWord(period), strings.Join(words, "、"))
+		if strings.TrimSpace(periodCell.Raw) == "" {
+			msg = fmt.Sprintf("%s：未填写年度，该指标须分年度填报（%s），请在年度列注明", ind.Name, strings.Join(words, "、"))
+		}
+		return nil, []Finding{invalid(periodCell, ref, period, msg)}, ""
 	}
 
 	unit, _ := config.LookupUnit(ind.Unit)
@@ -370,12 +389,17 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 	rd, err := Normalize(valueCell, hints, unit)
 	if err != nil {
 		c := valueCell
-		return nil, []Finding{invalid(c, cellRef, period, fmt.Sprintf("%s（%s）：数值无法识别：%v", ind.Name, period, err))}, ""
+		return nil, []Finding{invalid(c, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, PeriodWord(period), err))}, ""
+	}
+	raw := valueCell.Raw
+	if valueCell.Kind == CellNumber && valueCell.Percent && rd.HasValue {
+		// What the department sees in the cell, not the fraction stored.
+		raw = FormatValue(rd.Value, rd.Decimals) + "%"
 	}
 	o := Observation{
 		Indicator: ind.ID, Period: period,
 		Value: rd.Value, HasValue: rd.HasValue, Decimals: rd.Decimals, Approx: rd.Approx,
-		Unit: ind.Unit, Raw: valueCell.Raw, Note: note, Sheet: sheet, Cell: cellRef, Label: label,
+		Unit: ind.Unit, Raw: raw, Note: note, Sheet: sheet, Cell: cellRef, Label: label,
 	}
 	if valueCell.Formula != "" && o.Raw == "" {
 		o.Raw = "=" + valueCell.Formula
@@ -384,10 +408,25 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 	if rd.Approx != Exact && rd.HasValue {
 		fs = append(fs, Finding{Kind: KindApproximate, Severity: SeverityWarning, Indicator: ind.ID, Period: period,
 			Sheet: sheet, Cell: cellRef, Raw: valueCell.Raw, Note: note,
-			Message: fmt.Sprintf("%s（%s）为约数「%s」，暂按 %s%s 计，需核实准确数", ind.Name, period,
-				strings.TrimSpace(valueCell.Raw), FormatValue(rd.Value, rd.Decimals), ind.Unit)})
+			Message: fmt.Sprintf("%s（%s）为约数「%s」，暂按 %s%s 计，需核实准确数", ind.Name, PeriodWord(period),
+				strings.TrimSpace(valueCell.Raw), FormatValue(rd.Value, rd.Decimals), unit.Word())})
 	}
 	return []Observation{o}, fs, ""
+}
+
+// ignored reports whether a label is on the ignore list, also when a value
+// follows it in the same cell ("填表人：王五" for 填表人).
+func (e *Extractor) ignored(label string) bool {
+	if label == "" {
+		return false
+	}
+	if e.ignore[Fold(label)] {
+		return true
+	}
+	if head, _, ok := strings.Cut(strings.ReplaceAll(label, "：", ":"), ":"); ok {
+		return e.ignore[Fold(head)]
+	}
+	return false
 }
 
 func cellName(col, row int) string {

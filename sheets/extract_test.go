@@ -226,7 +226,7 @@ func TestExtractFindingsSayWhat(t *testing.T) {
 		key, wantRaw string
 		wantIn       []string
 	}{
-		{"invalid C12", "2021", []string{"2021", "2022、2023"}},
+		{"invalid C12", "2021", []string{"2021", "2022年、2023年"}},
 		{"invalid D25", "待统计", []string{"体检学生数", "待统计"}},
 		{"approximate D16", "3.6万余", []string{"3.6万余", "36000"}},
 		{"unknown ", "", []string{"汇总表!B19 食堂数量"}},
@@ -327,4 +327,30 @@ func TestClassifyFormat(t *testing.T) {
 func ExampleFormatValue() {
 	fmt.Println(FormatValue(27216.8, 1), FormatValue(36000, -3))
 	// Output: 27216.8 36000
+}
+
+func TestExtractSaysWhenNoHeaderIsFound(t *testing.T) {
+	cfg := loadTestConfig(t)
+	dept, _ := cfg.Department("edu")
+	sh := Sheet{Name: "Sheet1", Rows: []Row{
+		{Num: 1, Cells: []Cell{{Ref: "A1", Raw: "项目", Kind: CellText}, {Ref: "B1", Raw: "本年数", Kind: CellText}}},
+		{Num: 2, Cells: []Cell{{Ref: "A2", Raw: "学校总数", Kind: CellText}, {Ref: "B2", Raw: "44", Kind: CellNumber}}},
+	}}
+	obs, fs := NewExtractor(cfg, dept).Extract([]Sheet{sh})
+	if len(obs) != 0 || len(fs) != 1 || fs[0].Kind != KindFile || !strings.Contains(fs[0].Message, "没有找到表头行") {
+		t.Fatalf("observations %v findings %+v, want one file finding saying no header was found", obs, fs)
+	}
+}
+
+func TestIgnoreListMatchesLabelsWithValues(t *testing.T) {
+	cfg := loadTestConfig(t)
+	cfg.Extraction.Ignore = []string{"填表人"}
+	sh := Sheet{Name: "S", Rows: []Row{
+		{Num: 1, Cells: []Cell{{Ref: "A1", Raw: "指标名称", Kind: CellText}, {Ref: "B1", Raw: "数值", Kind: CellText}}},
+		{Num: 2, Cells: []Cell{{Ref: "A2", Raw: "填表人：王五", Kind: CellText}, {Ref: "B2", Raw: "联系电话 1234", Kind: CellText}}},
+	}}
+	_, fs := NewExtractor(cfg, nil).Extract([]Sheet{sh})
+	if len(fs) != 0 {
+		t.Fatalf("findings %+v, want 填表人：王五 ignored", fs)
+	}
 }

@@ -70,7 +70,7 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	}
 
 	if c.Kind == CellNumber && c.Percent && target.Name != "%" {
-		return Reading{}, fmt.Errorf("单元格设置为百分比格式，%s无法换算为%s", quote(c.Raw), target.Name)
+		return Reading{}, fmt.Errorf("单元格设置为百分比格式，%s无法换算为%s", quote(c.Raw), target.Word())
 	}
 	src, err := sourceUnit(c.Raw, a.unit, hints, target)
 	if err != nil {
@@ -143,7 +143,7 @@ func sourceUnit(raw, written string, hints UnitHints, target config.Unit) (confi
 	if written != "" {
 		u, _ := config.LookupUnit(written) // readText only returns known units
 		if u.Dimension != target.Dimension {
-			return config.Unit{}, fmt.Errorf("%s的单位是%s，无法换算为%s", quote(raw), u.Name, target.Name)
+			return config.Unit{}, fmt.Errorf("%s的单位是%s，无法换算为%s", quote(raw), u.Word(), target.Word())
 		}
 		src, found = u, true
 	}
@@ -159,7 +159,7 @@ func sourceUnit(raw, written string, hints UnitHints, target config.Unit) (confi
 			return config.Unit{}, fmt.Errorf("%s中的单位%s无法识别（数值%s）", h.where, quote(h.text), quote(raw))
 		}
 		if u.Dimension != target.Dimension {
-			return config.Unit{}, fmt.Errorf("%s写的单位是%s，无法换算为%s（数值%s）", h.where, quote(h.text), target.Name, quote(raw))
+			return config.Unit{}, fmt.Errorf("%s写的单位是%s，无法换算为%s（数值%s）", h.where, quote(h.text), target.Word(), quote(raw))
 		}
 		if !found {
 			src, found = u, true
@@ -225,7 +225,7 @@ func readText(raw string, target config.Unit) (amount, error) {
 
 	if strings.Contains(s, ":") {
 		if target.Name != config.Ratio {
-			return amount{}, fmt.Errorf("%s是比例，无法换算为%s", quote(raw), target.Name)
+			return amount{}, fmt.Errorf("%s是比例，无法换算为%s", quote(raw), target.Word())
 		}
 		return readRatio(raw, s, approx)
 	}

@@ -165,3 +165,11 @@ func yearPeriod(raw string, y int) (string, error) {
 	}
 	return strconv.Itoa(y), nil
 }
+
+// PeriodWord writes a normalised period for people: "2024年", "2024年第2季度".
+func PeriodWord(p string) string {
+	if y, q, ok := strings.Cut(p, "Q"); ok {
+		return y + "年第" + q + "季度"
+	}
+	return p + "年"
+}

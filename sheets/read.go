@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -26,39 +27,139 @@ var (
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 )
 
-// ReadWorkbook reads a spreadsheet's content into sheets. name is used for
-// the file's kind (by extension, checked against the content) and in errors.
-// Whatever cannot be read is an error that says what the file really is.
+// ReadWorkbook reads a spreadsheet's content into sheets with the careful
+// reader. name is used for the file's kind (by extension, checked against
+// the content) and in errors. Whatever cannot be read is an error that says
+// what the file really is.
 func ReadWorkbook(name string, data []byte) (sheets []Sheet, err error) {
 	// A parsing library must never take the sync down with it: a panic on a
 	// strange file becomes that file's error.
-	defer func() {
-		if r := recover(); r != nil {
-			sheets, err = nil, unreadable(name, "文件无法读取（读取程序出错：%v），请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送", r)
+	defer recoverUnreadable(name, &err)
+	if err := identify(name, data); err != nil {
+		return nil, err
+	}
+	if isCSV(name) {
+		return readCSV(name, data)
+	}
+	return readXLSX(name, data)
+}
+
+// RowHandler receives a workbook row by row.
+type RowHandler interface {
+	// Sheet begins a sheet and reports whether its rows are wanted.
+	Sheet(name string) bool
+	// Row is one non-empty row of the current sheet, in order.
+	Row(r Row) error
+	// Reset drops everything received so far: the file is read again from
+	// the start by the careful reader.
+	Reset()
+}
+
+// StreamStats says how a workbook was read.
+type StreamStats struct {
+	// FellBack is set when the fast reader met something it does not handle
+	// and the careful reader read the file; Reason says what.
+	FellBack bool
+	Reason   string
+}
+
+// StreamWorkbook reads a workbook row by row into h: .xlsx with the fast
+// streaming reader, in memory that does not grow with the sheet, falling
+// back to the careful reader for what the fast one does not handle; CSV as
+// it is. Errors are as ReadWorkbook's.
+func StreamWorkbook(name string, data []byte, h RowHandler) (st StreamStats, err error) {
+	defer recoverUnreadable(name, &err)
+	if err := identify(name, data); err != nil {
+		return st, err
+	}
+	if !isCSV(name) {
+		err := streamXLSX(name, data, h.Sheet, func(_ string, r Row) error { return h.Row(r) })
+		if !errors.Is(err, errFallback) {
+			return st, err
 		}
-	}()
+		st = StreamStats{FellBack: true, Reason: err.Error()}
+		h.Reset()
+	}
+	shs, err := ReadWorkbook(name, data)
+	if err != nil {
+		return st, err
+	}
+	for _, sh := range shs {
+		if !h.Sheet(sh.Name) {
+			continue
+		}
+		for _, r := range sh.Rows {
+			if err := h.Row(r); err != nil {
+				return st, err
+			}
+		}
+	}
+	return st, nil
+}
+
+func recoverUnreadable(name string, err *error) {
+	if r := recover(); r != nil {
+		*err = unreadable(name, "文件无法读取（读取程序出错：%v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", r)
+	}
+}
+
+func isCSV(name string) bool { return strings.ToLower(path.Ext(name)) == ".csv" }
+
+// identify says what a file is when it is not a workbook sheaf reads; nil
+// for .xlsx-like packages and CSV.
+func identify(name string, data []byte) error {
 	ext := strings.ToLower(path.Ext(name))
 	switch {
 	case len(data) == 0:
-		return nil, unreadable(name, "文件为空（0 字节），可能仍在复制中或未保存完整，请重新保存后再报送")
+		return errEmpty(name)
 	case bytes.HasPrefix(data, oleMagic):
 		if bytes.Contains(data, utf16("EncryptionInfo")) {
-			return nil, unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
+			return errPassword(name)
 		}
-		return nil, unreadable(name, "文件为旧版 Excel 97-2003 格式（.xls），请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
+		return errLegacyXLS(name)
 	case looksLikeHTML(data):
-		return nil, unreadable(name, "文件实际是网页（HTML），只是扩展名为 %s，并不是真正的工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送", ext)
+		return errHTML(name, ext)
 	case ext == ".csv":
-		return readCSV(name, data)
+		return nil
 	case ext == ".et" || ext == ".ods" || ext == ".numbers":
-		return nil, unreadable(name, "暂不支持读取 %s 格式的文件，请另存为 Excel 工作簿（.xlsx）格式再报送", ext)
+		return errOtherFormat(name, ext)
 	case bytes.HasPrefix(data, zipMagic):
-		return readXLSX(name, data)
+		return nil
 	case ext == ".xls":
-		return nil, unreadable(name, "文件扩展名为 .xls，但内容不是 Excel 工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
+		return errNotXLS(name)
 	default:
-		return nil, unreadable(name, "文件不是工作簿（没有 .xlsx 内容），可能不完整或已损坏，请重新另存为 .xlsx 格式再报送")
+		return errNotWorkbook(name)
 	}
+}
+
+// What a file that is not a readable workbook really is, in words a
+// department understands, and what to do.
+func errEmpty(name string) error {
+	return unreadable(name, "文件为空（0 字节），可能仍在复制中或未保存完整，请重新保存后再报送")
+}
+
+func errPassword(name string) error {
+	return unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
+}
+
+func errLegacyXLS(name string) error {
+	return unreadable(name, "文件为旧版 Excel 97-2003 格式（.xls），请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
+}
+
+func errHTML(name, ext string) error {
+	return unreadable(name, "文件实际是网页（HTML），只是扩展名为 %s，并不是真正的工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送", ext)
+}
+
+func errOtherFormat(name, ext string) error {
+	return unreadable(name, "暂不支持读取 %s 格式的文件，请另存为 Excel 工作簿（.xlsx）格式再报送", ext)
+}
+
+func errNotXLS(name string) error {
+	return unreadable(name, "文件扩展名为 .xls，但内容不是 Excel 工作簿，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
+}
+
+func errNotWorkbook(name string) error {
+	return unreadable(name, "文件不是工作簿（没有 .xlsx 内容），可能不完整或已损坏，请重新另存为 .xlsx 格式再报送")
 }
 
 func utf16(s string) []byte {

@@ -49,6 +49,14 @@ func readXLSX(name string, data []byte) ([]Sheet, error) {
 		}
 	}
 
+	// A damaged shared-string table makes excelize's row readers stop
+	// silently too.
+	if zf := findZip(zr, "xl/sharedStrings.xml"); zf != nil {
+		if err := checkXML(zf); err != nil {
+			return nil, unreadable(name, "工作簿的共享字符串表已损坏（%s: %v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name, err)
+		}
+	}
+
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{})
 	if err != nil {
 		return nil, unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)

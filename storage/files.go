@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -28,8 +29,11 @@ const (
 
 // KnownFile is what the database remembers about a file of a source.
 type KnownFile struct {
-	ID        int64
-	Path      string
+	ID   int64
+	Path string
+	// ChangeKey is the key the file had when it was last listed, with Size
+	// and ModTime.
+	ChangeKey string
 	Size      int64
 	ModTime   time.Time
 	FirstSeen time.Time
@@ -40,6 +44,7 @@ type KnownFile struct {
 	ReadKey     string
 	Fingerprint string
 	Outcome     string
+	Error       string // why the read failed
 }
 
 // KnownFiles returns the files ever seen in one source, by path.
@@ -53,18 +58,26 @@ func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[st
 	for rows.Next() {
 		var (
 			f                  KnownFile
-			changeKey          string
 			modTime, firstSeen sql.NullString
 			present            int
 		)
-		if err := rows.Scan(&f.ID, &f.Path, &changeKey, &f.Size, &modTime, &firstSeen, &present, &f.State,
-			&f.Fingerprint, &f.Outcome, &f.ReadKey); err != nil {
+		if err := rows.Scan(&f.ID, &f.Path, &f.ChangeKey, &f.Size, &modTime, &firstSeen, &present, &f.State,
+			&f.Fingerprint, &f.Outcome, &f.ReadKey, &f.Error); err != nil {
 			return nil, err
 		}
 		f.ModTime, f.FirstSeen, f.Present = parseTime(modTime), parseTime(firstSeen), present == 1
 		out[f.Path] = f
 	}
 	return out, rows.Err()
+}
+
+// TouchFiles records that every present file of a source was seen now: for
+// a listing where nothing changed, one statement instead of one per file.
+func (db *DB) TouchFiles(ctx context.Context, department, source string) error {
+	if _, err := db.stmt(ctx, nil, "touch-present-files").ExecContext(ctx, formatTime(db.Now()), department, source); err != nil {
+		return fmt.Errorf("record files of %s as seen: %w", source, err)
+	}
+	return nil
 }
 
 // Seen is a file found in a listing, with what the sync decided about it.
@@ -92,7 +105,7 @@ func (db *DB) SeeFiles(ctx context.Context, department, source string, files []S
 
 func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheets.FileRef, state string, now time.Time) (int64, error) {
 	var id int64
-	err := db.stmt(ctx, tx, "upsert-file").GetContext(ctx, &id, department, source, ref.Path, ref.Size,
+	err := db.stmt(ctx, tx, "upsert-file").GetContext(ctx, &id, department, source, ref.Path, ref.ChangeKey, ref.Size,
 		nullTime(ref.ModTime), formatTime(now), formatTime(now), state)
 	if err != nil {
 		return 0, fmt.Errorf("record file %s: %w", ref.Path, err)
@@ -289,19 +302,36 @@ func (db *DB) MarkAbsent(ctx context.Context, department, source string, present
 	return n, nil
 }
 
+// SourceChange says what recording a listing changed.
+type SourceChange struct {
+	// Changed: the source's status is not what it was at the last listing.
+	Changed bool
+	// EverListed: some listing of the source has worked, now or before.
+	EverListed bool
+}
+
 // SetSourceStatus records whether listing a source worked.
-func (db *DB) SetSourceStatus(ctx context.Context, department, source string, listErr error) error {
+func (db *DB) SetSourceStatus(ctx context.Context, department, source string, listErr error) (SourceChange, error) {
+	var before string
+	var everOK bool
+	row := db.stmt(ctx, nil, "source-error").QueryRowxContext(ctx, department, source)
+	err := row.Scan(&before, &everOK)
+	known := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return SourceChange{}, fmt.Errorf("read status of source %s: %w", source, err)
+	}
 	now := formatTime(db.Now())
-	var err error
+	after := ""
 	if listErr == nil {
 		_, err = db.stmt(ctx, nil, "upsert-source-ok").ExecContext(ctx, department, source, now, now)
 	} else {
-		_, err = db.stmt(ctx, nil, "upsert-source-error").ExecContext(ctx, department, source, now, listErr.Error(), now)
+		after = listErr.Error()
+		_, err = db.stmt(ctx, nil, "upsert-source-error").ExecContext(ctx, department, source, now, after, now)
 	}
 	if err != nil {
-		return fmt.Errorf("record status of source %s: %w", source, err)
+		return SourceChange{}, fmt.Errorf("record status of source %s: %w", source, err)
 	}
-	return nil
+	return SourceChange{Changed: !known || before != after, EverListed: everOK || listErr == nil}, nil
 }
 
 // FileSummary is one file as `sheaf status` shows it.
@@ -319,6 +349,9 @@ type FileSummary struct {
 	Error      string
 	ReadAt     time.Time
 	Rows       int
+	// Received is when the department's files first held the content the
+	// file holds now: the time of this submission.
+	Received time.Time
 }
 
 // Files lists every file ever seen, with its latest read.
@@ -333,15 +366,16 @@ func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
 		var (
 			f                    FileSummary
 			modTime, first, last sql.NullString
-			readAt               string
+			readAt, received     string
 			present              int
 		)
 		if err := rows.Scan(&f.Department, &f.Source, &f.Path, &f.Size, &modTime, &first, &last, &present, &f.State,
-			&f.Outcome, &f.Error, &readAt, &f.Rows); err != nil {
+			&f.Outcome, &f.Error, &readAt, &f.Rows, &received); err != nil {
 			return nil, err
 		}
 		f.ModTime, f.FirstSeen, f.LastSeen = parseTime(modTime), parseTime(first), parseTime(last)
 		f.ReadAt = parseTime(sql.NullString{String: readAt, Valid: true})
+		f.Received = parseTime(sql.NullString{String: received, Valid: true})
 		f.Present = present == 1
 		out = append(out, f)
 	}

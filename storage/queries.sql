@@ -3,17 +3,20 @@
 -- name: known-files
 SELECT f.id, f.path, f.change_key, f.size, f.mod_time, f.first_seen, f.present, f.state,
        coalesce(r.fingerprint, '') AS fingerprint, coalesce(r.outcome, '') AS outcome,
-       coalesce(r.change_key, '') AS read_key
+       coalesce(r.change_key, '') AS read_key, coalesce(r.error, '') AS error
 FROM files f LEFT JOIN reads r ON r.id = f.current_read
 WHERE f.department = ? AND f.source = ?;
 
 -- name: upsert-file
-INSERT INTO files (department, source, path, size, mod_time, first_seen, last_seen, present, state)
-VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+INSERT INTO files (department, source, path, change_key, size, mod_time, first_seen, last_seen, present, state)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
 ON CONFLICT (department, source, path) DO UPDATE
-SET size = excluded.size, mod_time = excluded.mod_time, last_seen = excluded.last_seen,
-    present = 1, state = excluded.state
+SET change_key = excluded.change_key, size = excluded.size, mod_time = excluded.mod_time,
+    last_seen = excluded.last_seen, present = 1, state = excluded.state
 RETURNING id;
+
+-- name: touch-present-files
+UPDATE files SET last_seen = ? WHERE department = ? AND source = ? AND present = 1;
 
 -- name: insert-read
 INSERT INTO reads (file_id, run_id, change_key, fingerprint, size, mod_time, read_at, outcome, error, duplicate_of, rows)
@@ -55,14 +58,28 @@ SET last_listed = excluded.last_listed, error = excluded.error,
     error_since = coalesce(sources.error_since, excluded.error_since);
 
 -- name: source-statuses
-SELECT department, source, error, error_since FROM sources;
+SELECT department, source, error, error_since, last_ok FROM sources;
+
+-- name: current-files
+-- received: when the department's files first held this content, under any
+-- name (an overwritten original is received anew; an old copy moved into a
+-- backup folder is not). Files first seen in one sync were received together
+-- (the sync's start); their modification times then decide.
+SELECT f.id, f.source, f.path,
+       (SELECT min(coalesce(ru.started_at, r2.read_at))
+        FROM reads r2 JOIN files f2 ON f2.id = r2.file_id LEFT JOIN runs ru ON ru.id = r2.run_id
+        WHERE f2.department = f.department AND r2.change_key = r.change_key) AS received,
+       f.mod_time
+FROM files f JOIN reads r ON r.id = f.current_read
+WHERE f.present = 1;
 
 -- name: current-observations
-SELECT o.id, o.department, o.indicator, o.period, o.value, o.decimals, o.approx, o.unit, o.raw, o.note,
-       o.sheet, o.cell, o.label, o.seq, f.id AS file_id, f.source, f.path, f.first_seen, f.mod_time
+SELECT o.id, o.file_id, o.department, o.indicator, o.period, o.value, o.decimals, o.approx, o.unit, o.raw,
+       o.note, o.sheet, o.cell, o.label, o.seq
 FROM files f
 JOIN observations o ON o.read_id = f.current_read
-WHERE f.present = 1;
+WHERE f.present = 1
+ORDER BY o.indicator, o.period;
 
 -- name: current-findings
 SELECT f.department, f.source, f.path, x.kind, x.severity, x.indicator, x.period, x.sheet, x.cell,
@@ -98,7 +115,7 @@ UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, dige
 
 -- name: reopen-flag
 UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, state = 'open',
-                 resolved_at = NULL
+                 resolved_at = NULL, note = '', accepted_by = '', accepted_at = NULL, accepted_digest = ''
 WHERE id = ?;
 
 -- name: accept-flag
@@ -151,7 +168,10 @@ ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, depart
 -- name: files-summary
 SELECT f.department, f.source, f.path, f.size, f.mod_time, f.first_seen, f.last_seen, f.present, f.state,
        coalesce(r.outcome, '') AS outcome, coalesce(r.error, '') AS error, coalesce(r.read_at, '') AS read_at,
-       coalesce(r.rows, 0) AS rows
+       coalesce(r.rows, 0) AS rows,
+       coalesce((SELECT min(coalesce(ru.started_at, r2.read_at))
+                 FROM reads r2 JOIN files f2 ON f2.id = r2.file_id LEFT JOIN runs ru ON ru.id = r2.run_id
+                 WHERE f2.department = f.department AND r2.change_key = r.change_key), '') AS received
 FROM files f LEFT JOIN reads r ON r.id = f.current_read
 ORDER BY f.department, f.path;
 
@@ -176,3 +196,15 @@ WHERE r.outcome = 'ok' GROUP BY r.id;
 
 -- name: open-flag-counts
 SELECT kind, count(*) FROM flags WHERE state = 'open' GROUP BY kind;
+
+-- name: get-meta
+SELECT value FROM meta WHERE key = ?;
+
+-- name: set-meta
+INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+
+-- name: source-error
+SELECT error, last_ok IS NOT NULL FROM sources WHERE department = ? AND source = ?;
+
+-- name: rule-state-counts
+SELECT state, count(*) FROM rule_results GROUP BY state;

@@ -35,6 +35,10 @@ func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 		if _, err := db.stmt(ctx, tx, "accept-flag").ExecContext(ctx, note, by, at, id); err != nil {
 			return fmt.Errorf("accept flag %d: %w", id, err)
 		}
+		// The figures must be reconciled again at the next sync.
+		if _, err := db.stmt(ctx, tx, "set-meta").ExecContext(ctx, ReconcileStamp, ""); err != nil {
+			return fmt.Errorf("accept flag %d: %w", id, err)
+		}
 		msg := note
 		if by != "" {
 			msg = by + "：" + note

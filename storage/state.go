@@ -15,35 +15,12 @@ import (
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
-// CurrentInput loads what reconcile works from: the observations and
-// findings of every present file's current read, and the sources' status.
+// CurrentInput loads what reconcile works from, but for the observations
+// (see CurrentSlots): the findings of every present file's current read,
+// the sources' status, files per department and accepted flags.
 func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 	var in reconcile.Input
-	rows, err := db.stmt(ctx, nil, "current-observations").QueryxContext(ctx)
-	if err != nil {
-		return in, fmt.Errorf("load observations: %w", err)
-	}
-	for rows.Next() {
-		var (
-			o                  reconcile.Observation
-			v                  sql.NullFloat64
-			approx             string
-			firstSeen, modTime sql.NullString
-		)
-		if err := rows.Scan(&o.ID, &o.Department, &o.Indicator, &o.Period, &v, &o.Decimals, &approx, &o.Unit,
-			&o.Raw, &o.Note, &o.Sheet, &o.Cell, &o.Label, &o.Seq, &o.FileID, &o.Source, &o.File, &firstSeen, &modTime); err != nil {
-			rows.Close()
-			return in, fmt.Errorf("load observations: %w", err)
-		}
-		o.Value, o.HasValue, o.Approx = v.Float64, v.Valid, sheets.Approximation(approx)
-		o.FirstSeen, o.ModTime = parseTime(firstSeen), parseTime(modTime)
-		o.File = sheets.DisplayPath(o.Source, o.File)
-		in.Observations = append(in.Observations, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return in, fmt.Errorf("load observations: %w", err)
-	}
+	var err error
 
 	frows, err := db.stmt(ctx, nil, "current-findings").QueryxContext(ctx)
 	if err != nil {
@@ -89,14 +66,93 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 	defer srows.Close()
 	for srows.Next() {
 		var s reconcile.SourceStatus
-		var since sql.NullString
-		if err := srows.Scan(&s.Department, &s.Source, &s.Error, &since); err != nil {
+		var since, lastOK sql.NullString
+		if err := srows.Scan(&s.Department, &s.Source, &s.Error, &since, &lastOK); err != nil {
 			return in, fmt.Errorf("load sources: %w", err)
 		}
-		s.Since = parseTime(since)
+		s.Since, s.LastOK = parseTime(since), parseTime(lastOK)
 		in.Sources = append(in.Sources, s)
 	}
 	return in, srows.Err()
+}
+
+// CurrentSlots reads the observations of every present file's current
+// read, one indicator and period at a time, so that reconciling a cycle of
+// any size holds one slot in memory. File details are read once per file,
+// and the few distinct departments, indicators, periods, units and sheet
+// names are shared instead of allocated per row.
+func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
+	return func(yield func(indicator, period string, obs []reconcile.Observation) error) error {
+		type fileInfo struct {
+			source, path      string
+			received, modTime time.Time
+		}
+		files := map[int64]fileInfo{}
+		frows, err := db.stmt(ctx, nil, "current-files").QueryxContext(ctx)
+		if err != nil {
+			return fmt.Errorf("load files: %w", err)
+		}
+		for frows.Next() {
+			var id int64
+			var f fileInfo
+			var received, mod sql.NullString
+			if err := frows.Scan(&id, &f.source, &f.path, &received, &mod); err != nil {
+				frows.Close()
+				return fmt.Errorf("load files: %w", err)
+			}
+			f.path = sheets.DisplayPath(f.source, f.path)
+			f.received, f.modTime = parseTime(received), parseTime(mod)
+			files[id] = f
+		}
+		frows.Close()
+		if err := frows.Err(); err != nil {
+			return fmt.Errorf("load files: %w", err)
+		}
+
+		strs := map[string]string{}
+		intern := func(b sql.RawBytes) string {
+			if s, ok := strs[string(b)]; ok {
+				return s
+			}
+			s := string(b)
+			strs[s] = s
+			return s
+		}
+		rows, err := db.stmt(ctx, nil, "current-observations").QueryContext(ctx)
+		if err != nil {
+			return fmt.Errorf("load observations: %w", err)
+		}
+		defer rows.Close()
+		var dept, ind, period, approx, unit, sheet sql.RawBytes
+		var batch []reconcile.Observation
+		for rows.Next() {
+			var o reconcile.Observation
+			var v sql.NullFloat64
+			if err := rows.Scan(&o.ID, &o.FileID, &dept, &ind, &period, &v, &o.Decimals, &approx, &unit, &o.Raw, &o.Note,
+				&sheet, &o.Cell, &o.Label, &o.Seq); err != nil {
+				return fmt.Errorf("load observations: %w", err)
+			}
+			o.Department, o.Indicator, o.Period = intern(dept), intern(ind), intern(period)
+			o.Unit, o.Sheet, o.Approx = intern(unit), intern(sheet), sheets.Approximation(intern(approx))
+			o.Value, o.HasValue = v.Float64, v.Valid
+			f := files[o.FileID]
+			o.Source, o.File, o.Received, o.ModTime = f.source, f.path, f.received, f.modTime
+			if len(batch) > 0 && (batch[0].Indicator != o.Indicator || batch[0].Period != o.Period) {
+				if err := yield(batch[0].Indicator, batch[0].Period, batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+			batch = append(batch, o)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("load observations: %w", err)
+		}
+		if len(batch) > 0 {
+			return yield(batch[0].Indicator, batch[0].Period, batch)
+		}
+		return nil
+	}
 }
 
 // FlagChanges counts what SaveResult did to flags.

@@ -66,7 +66,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	// "sheaf --config FILE status" as well as "sheaf status --config FILE".
+	var global []string
+	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
+		if strings.Contains(args[0], "=") {
+			global, args = append(global, args[0]), args[1:]
+			continue
+		}
+		global, args = append(global, args[0], args[1]), args[2:]
+	}
 	name := args[0]
+	args = append(append(args[:1:1], args[1:]...), global...)
 	for _, c := range commands {
 		if c.name != name {
 			continue
@@ -144,8 +154,10 @@ func (e *env) open(ctx context.Context) (*storage.DB, error) {
 	return db, nil
 }
 
+// logger logs errors only: the commands' own output already lists every
+// file and source that could not be read.
 func (e *env) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 func cmdConfig(ctx context.Context, e *env, args []string) error {

@@ -66,7 +66,7 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 	fmt.Fprintf(w, "sync run %d: %d files: %d read, %d unchanged, %d deferred, %d failed, %d duplicates, %d gone; %d values read in %.1fs\n",
 		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Rows, float64(r.DurationMS)/1000)
 	if r.SourcesFailed > 0 {
-		fmt.Fprintf(w, "%d sources could not be listed (their files keep their last data)\n", r.SourcesFailed)
+		fmt.Fprintf(w, "%s could not be listed (files read before keep their data)\n", plural(r.SourcesFailed, "source"))
 	}
 	if len(r.Problems) > 0 {
 		t := &table{}
@@ -93,6 +93,13 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 		fmt.Fprintf(w, "rules: %d pass, %d fail, %d incomplete, %d error\n",
 			r.Rules["pass"], r.Rules["fail"], r.Rules["incomplete"], r.Rules["error"])
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func writeJSON(e *env, v any) error {
@@ -166,7 +173,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 	for _, f := range figs {
 		val := "—"
 		if f.HasValue {
-			val = formatFigure(f)
+			val = formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals))
 		}
 		from := ""
 		if f.File != "" {
@@ -181,11 +188,21 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func formatFigure(f reconcile.Figure) string {
+// formatFigure writes a figure's value with the given decimals.
+func formatFigure(f reconcile.Figure, decimals int) string {
 	if f.Unit == "ratio" {
-		return "1:" + sheets.FormatValue(f.Value, f.Decimals)
+		return "1:" + sheets.FormatValue(f.Value, decimals)
 	}
-	return sheets.FormatValue(f.Value, f.Decimals)
+	return sheets.FormatValue(f.Value, decimals)
+}
+
+// shownDecimals is how many decimals an indicator is shown with (its
+// decimals, else its unit's).
+func (e *env) shownDecimals(indicator string, written int) int {
+	if ind, ok := e.cfg.Indicator(indicator); ok {
+		return ind.ShownDecimals()
+	}
+	return written
 }
 
 func nonEmpty(s []string, def string) []string {
@@ -204,6 +221,7 @@ type flagJSON struct {
 	Period     string               `json:"period"`
 	Department string               `json:"department"`
 	Rule       string               `json:"rule"`
+	Class      string               `json:"class,omitempty"` // of a rule flag: check | standard
 	Message    string               `json:"message"`
 	State      string               `json:"state"`
 	Evidence   []reconcile.Evidence `json:"evidence"`
@@ -228,6 +246,9 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := e.checkFilters(*state, *kind, *dept); err != nil {
+		return err
+	}
 	all, err := db.Flags(ctx)
 	if err != nil {
 		return err
@@ -246,8 +267,8 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 				ev = []reconcile.Evidence{}
 			}
 			out = append(out, flagJSON{ID: f.ID, Kind: f.Kind, Severity: f.Severity, Indicator: f.Indicator,
-				Period: f.Period, Department: f.Department, Rule: f.Rule, Message: f.Message, State: f.State,
-				Evidence: ev, OpenedAt: f.OpenedAt, LastSeenAt: f.LastSeenAt})
+				Period: f.Period, Department: f.Department, Rule: f.Rule, Class: e.ruleClass(f.Rule), Message: f.Message,
+				State: f.State, Evidence: ev, OpenedAt: f.OpenedAt, LastSeenAt: f.LastSeenAt})
 		}
 		return writeJSON(e, out)
 	}
@@ -279,9 +300,17 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		if f.State != "open" {
 			state = " [" + f.State + "]"
 		}
-		fmt.Fprintf(e.stdout, "    #%d %s%s: %s\n", f.ID, f.Severity, state, f.Message)
+		class := ""
+		if c := e.ruleClass(f.Rule); c != "" {
+			class = " " + c
+		}
+		fmt.Fprintf(e.stdout, "    #%d %s%s%s: %s\n", f.ID, f.Severity, class, state, f.Message)
 		if f.Note != "" {
-			fmt.Fprintf(e.stdout, "        说明（%s）：%s\n", f.AcceptedBy, f.Note)
+			by := ""
+			if f.AcceptedBy != "" {
+				by = "（" + f.AcceptedBy + "）"
+			}
+			fmt.Fprintf(e.stdout, "        说明%s：%s\n", by, f.Note)
 		}
 		for _, ev := range f.Evidence {
 			if ev.File == "" {
@@ -346,6 +375,11 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		if r.Error != "" {
 			fmt.Fprintf(e.stdout, " (%s)", r.Error)
 		}
+		var counts jobs.SyncReport
+		if json.Unmarshal(r.Counts, &counts) == nil && (counts.SourcesFailed > 0 || counts.Failed > 0) {
+			fmt.Fprintf(e.stdout, "; %s could not be listed, %s could not be read", plural(counts.SourcesFailed, "source"),
+				plural(counts.Failed, "file"))
+		}
 		fmt.Fprintln(e.stdout)
 	}
 	given := map[string][2]int{}
@@ -372,26 +406,72 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	for _, d := range e.cfg.Departments {
 		n, failed := 0, 0
 		var first, last time.Time
+		waiting := 0
 		for _, f := range files {
 			if f.Department != d.ID || !f.Present {
 				continue
 			}
+			if f.Outcome == "" { // never read: still settling
+				waiting++
+				continue
+			}
 			n++
-			if f.State == storage.FileFailed {
+			if f.Outcome == storage.ReadFailed {
 				failed++
 			}
-			if first.IsZero() || f.FirstSeen.Before(first) {
-				first = f.FirstSeen
+			if first.IsZero() || f.Received.Before(first) {
+				first = f.Received
 			}
-			if f.FirstSeen.After(last) {
-				last = f.FirstSeen
+			if f.Received.After(last) {
+				last = f.Received
 			}
 		}
 		g := given[d.ID]
-		t.add(d.ID, d.Name, fmt.Sprint(n), fmt.Sprint(failed), show(first), show(last), fmt.Sprintf("%d/%d", g[0], g[1]), fmt.Sprint(open[d.ID]))
+		nfiles := fmt.Sprint(n)
+		if waiting > 0 {
+			nfiles += fmt.Sprintf(" (+%d settling)", waiting)
+		}
+		t.add(d.ID, d.Name, nfiles, fmt.Sprint(failed), show(first), show(last), fmt.Sprintf("%d/%d", g[0], g[1]), fmt.Sprint(open[d.ID]))
 	}
 	t.write(e.stdout, "")
 	return nil
+}
+
+// checkFilters refuses a filter value that can match nothing, so a typo is
+// not taken for "no flags".
+func (e *env) checkFilters(state, kind, dept string) error {
+	oneOf := func(name, v string, allowed []string) error {
+		if v == "" {
+			return nil
+		}
+		for _, a := range allowed {
+			if a == v {
+				return nil
+			}
+		}
+		return exitError{2, fmt.Errorf("--%s %q: expected one of %s", name, v, strings.Join(allowed, ", "))}
+	}
+	var depts []string
+	for _, d := range e.cfg.Departments {
+		depts = append(depts, d.ID)
+	}
+	if err := oneOf("state", state, []string{"open", "accepted", "resolved", "obsolete", "all"}); err != nil {
+		return err
+	}
+	if err := oneOf("kind", kind, []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file"}); err != nil {
+		return err
+	}
+	return oneOf("department", dept, depts)
+}
+
+// ruleClass is the class of a configured rule ("" for none).
+func (e *env) ruleClass(rule string) string {
+	for _, r := range e.cfg.Rules {
+		if r.ID == rule {
+			return r.Class
+		}
+	}
+	return ""
 }
 
 // kindRank orders flag kinds from what most needs a person to what least does.
@@ -407,7 +487,7 @@ func kindRank(kind string) int {
 func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("flags accept")
 	note := fs.String("note", "", "the explanation (说明) the flag is accepted with (required)")
-	by := fs.String("by", os.Getenv("USER"), "who accepts it")
+	by := fs.String("by", "", "who accepts it (a name people know)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sheaf-dev/sheaf/sheets"
@@ -31,6 +32,9 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		periods = []string{e.cfg.Cycle.Period}
 	}
 	if len(pos) == 2 {
+		if !slices.Contains(periods, pos[1]) {
+			return exitError{1, fmt.Errorf("%s is collected for %s, not %s", ind.ID, strings.Join(periods, ", "), pos[1])}
+		}
 		periods = []string{pos[1]}
 	}
 	figs, err := db.Figures(ctx)
@@ -59,7 +63,8 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 				fmt.Fprintf(w, "  figure: none (%s)\n", strings.Join(f.Statuses, ", "))
 				break
 			}
-			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f), f.Unit, strings.Join(nonEmpty(f.Statuses, "ok"), ", "))
+			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals)), f.Unit,
+				strings.Join(nonEmpty(f.Statuses, "ok"), ", "))
 			fmt.Fprintf(w, "  from:   %s %s %s!%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell, f.Raw)
 			reason := f.Reason
 			if reason == "" {
@@ -69,6 +74,12 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		}
 		if !found {
 			fmt.Fprintln(w, "  figure: not computed yet: run `sheaf sync`")
+		}
+		counts := map[int64]bool{}
+		for _, f := range figs {
+			if f.Indicator == ind.ID && f.Period == p && f.ObservationID != 0 {
+				counts[f.ObservationID] = true
+			}
 		}
 		hist, err := db.History(ctx, ind.ID, p)
 		if err != nil {
@@ -84,10 +95,12 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 				}
 				state := "superseded"
 				switch {
+				case counts[h.ID]:
+					state = "← counts"
 				case !h.Present:
 					state = "file gone"
 				case h.Current:
-					state = "current"
+					state = "in a current file, not counted"
 				}
 				row := []string{h.ReadAt.In(loc).Format("2006-01-02 15:04"), depts[h.Department],
 					fmt.Sprintf("%s %s!%s", h.File, h.Sheet, h.Cell), fmt.Sprintf("%q", h.Raw), val, state}
@@ -139,7 +152,7 @@ func cmdRules(ctx context.Context, e *env, args []string) error {
 		names[ind.ID] = ind.Name
 	}
 	t := &table{}
-	t.add("RULE", "CLASS", "OUTCOME", "MESSAGE / WAITING FOR")
+	t.add("RULE", "CLASS", "STATE", "MESSAGE / WAITING FOR")
 	for _, r := range results {
 		detail := msgs[r.Rule]
 		switch r.State {

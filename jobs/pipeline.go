@@ -1,0 +1,319 @@
+package jobs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// How files flow from the parsing workers to the one SQLite writer: each
+// file has a channel of messages, and the writer takes files in the order
+// they were handed out, storing each in one transaction while its worker is
+// still reading it. Memory stays bounded however large a sheet is: a worker
+// holds at most one batch, and a file's channel a few.
+
+// batchSize is how many observations travel in one message.
+const batchSize = 512
+
+// message is what a worker tells the writer about its file.
+type message struct {
+	obs      []sheets.Observation
+	findings []sheets.Finding
+	// reset: the fast reader gave up part-way; drop what was sent.
+	reset bool
+	// final ends the file.
+	final *outcome
+}
+
+// outcome is how reading one file ended.
+type outcome struct {
+	failed   string // why the file cannot be read
+	deferred string // why it must wait for the next sync
+	rows     int
+	stats    sheets.StreamStats
+}
+
+// fileJob is one file on its way through the pipeline.
+type fileJob struct {
+	c    *candidate
+	msgs chan message
+}
+
+// parseAll reads the candidates on all workers and stores each as it
+// arrives, from this goroutine alone (SQLite has one writer).
+func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncReport, start time.Time) error {
+	workers := s.Config.Sync.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *fileJob)
+	order := make(chan *fileJob, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				s.parse(ctx, j)
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		defer close(order)
+		for _, c := range cands {
+			j := &fileJob{c: c, msgs: make(chan message, 4)}
+			// The writer learns of a file before a worker takes it, and takes
+			// files in this order, so a worker never waits on a file the
+			// writer cannot reach.
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case work <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	done := 0
+	s.progress(Progress{FilesTotal: len(cands)})
+	var err error
+	for j := range order {
+		if err == nil {
+			err = s.store(ctx, j, rep)
+			if err != nil {
+				cancel() // stop the workers; keep draining so none is left blocked
+			}
+		}
+		if err != nil {
+			for range j.msgs {
+			}
+			continue
+		}
+		done++
+		s.progress(Progress{FilesDone: done, FilesTotal: len(cands), Rows: rep.Rows, Elapsed: time.Since(start)})
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// store writes one file's messages in one transaction.
+func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
+	c := j.c
+	read := storage.Read{Department: c.dept.ID, Source: c.src.Name(), Ref: c.ref, RunID: rep.RunID,
+		Fingerprint: c.fp, Outcome: storage.ReadOK}
+	var w *storage.ReadWriter
+	abandon := func() {
+		if w != nil {
+			w.Rollback()
+			w = nil
+		}
+	}
+	defer abandon()
+	stored := 0
+	for m := range j.msgs {
+		if m.reset {
+			abandon()
+			stored = 0
+			continue
+		}
+		if m.final == nil || m.final.failed == "" && m.final.deferred == "" {
+			if w == nil {
+				var err error
+				if w, err = s.DB.BeginRead(ctx, read); err != nil {
+					return err
+				}
+			}
+			for _, o := range m.obs {
+				if err := w.Observation(o); err != nil {
+					return err
+				}
+			}
+			for _, f := range m.findings {
+				if err := w.Finding(f); err != nil {
+					return err
+				}
+			}
+			stored += len(m.obs)
+		}
+		if m.final == nil {
+			continue
+		}
+		out := m.final
+		if out.stats.FellBack {
+			rep.Fallbacks++
+		}
+		switch {
+		case out.deferred != "":
+			abandon()
+			rep.Deferred++
+			rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "deferred", out.deferred})
+			return s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: storage.FileDeferred}})
+		case out.failed != "":
+			abandon()
+			read.Outcome, read.Error = storage.ReadFailed, out.failed
+			read.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: out.failed}}
+			id, err := s.DB.StoreRead(ctx, read)
+			if err != nil {
+				return err
+			}
+			c.fileID = id
+			rep.Failed++
+			rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "failed", out.failed})
+			s.log().Warn("file could not be read", "department", c.dept.ID, "file", c.ref.Path, "err", out.failed)
+			return nil
+		default:
+			id, err := w.Commit(storage.ReadOK, "", out.rows)
+			w = nil
+			if err != nil {
+				return err
+			}
+			c.fileID = id
+			rep.Read++
+			rep.Rows += stored
+			return nil
+		}
+	}
+	return fmt.Errorf("read %s: the reader stopped without an outcome", c.ref.Path)
+}
+
+// handler turns rows into batches of observations for the writer.
+type handler struct {
+	ctx   context.Context
+	j     *fileJob
+	x     *sheets.FileExtraction
+	obs   []sheets.Observation
+	fs    []sheets.Finding
+	rows  int
+	sent  bool // a batch went out: a reset must be told to the writer
+	abort error
+}
+
+func (h *handler) start() {
+	h.x = h.j.c.ex.Start(
+		func(o sheets.Observation) {
+			h.obs = append(h.obs, o)
+			if len(h.obs) >= batchSize {
+				h.send(message{})
+			}
+		},
+		func(f sheets.Finding) { h.fs = append(h.fs, f) })
+}
+
+// send passes the buffered observations and findings on with m.
+func (h *handler) send(m message) {
+	m.obs, m.findings = h.obs, h.fs
+	h.obs, h.fs = nil, nil
+	select {
+	case h.j.msgs <- m:
+		h.sent = true
+	case <-h.ctx.Done():
+		h.abort = h.ctx.Err()
+	}
+}
+
+func (h *handler) Sheet(name string) bool { return h.abort == nil && h.x.Sheet(name) }
+
+func (h *handler) Row(r sheets.Row) error {
+	if h.abort != nil {
+		return h.abort
+	}
+	h.rows++
+	h.x.Row(r)
+	return h.abort
+}
+
+func (h *handler) Reset() {
+	h.obs, h.fs, h.rows = nil, nil, 0
+	if h.sent {
+		h.send(message{reset: true})
+		h.sent = false
+	}
+	h.start()
+}
+
+// parse reads one file and streams it to the writer. A file that cannot
+// be read is a failed read with a `file` finding; it never stops the others.
+func (s *Syncer) parse(ctx context.Context, j *fileJob) {
+	defer close(j.msgs)
+	c := j.c
+	finish := func(out outcome, h *handler) {
+		m := message{final: &out}
+		if h != nil {
+			m.obs, m.findings = h.obs, h.fs
+		}
+		select {
+		case j.msgs <- m:
+		case <-ctx.Done():
+		}
+	}
+	data, err := readAll(ctx, c.src, c.ref)
+	if errors.Is(err, errChanged) {
+		finish(outcome{deferred: "still being written (its content changed after it was listed)"}, nil)
+		return
+	}
+	if err != nil {
+		finish(outcome{failed: err.Error()}, nil)
+		return
+	}
+	h := &handler{ctx: ctx, j: j}
+	h.start()
+	stats, err := sheets.StreamWorkbook(path.Base(c.ref.Path), data, h)
+	if h.abort != nil {
+		return // the sync was cancelled
+	}
+	if err != nil {
+		reason := err.Error()
+		var ue *sheets.UnreadableError
+		if errors.As(err, &ue) {
+			reason = ue.Reason
+		}
+		// Whatever was sent is dropped by the writer on failure.
+		finish(outcome{failed: reason, stats: stats}, nil)
+		return
+	}
+	h.x.Finish()
+	finish(outcome{rows: h.rows, stats: stats}, h)
+}
+
+var errChanged = errors.New("file changed since it was listed")
+
+// readAll reads a listed file whole and checks it is still the content the
+// listing saw, so a file rewritten in between is never half-taken.
+func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte, error) {
+	rc, err := src.Open(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
+	}
+	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
+		sum := sha256.Sum256(data)
+		if "sha256:"+hex.EncodeToString(sum[:]) != ref.ChangeKey {
+			return nil, errChanged
+		}
+	}
+	return data, nil
+}

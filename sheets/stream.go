@@ -1,0 +1,246 @@
+package sheets
+
+// The fast reader: .xlsx/.xlsm read in one pass over each sheet's XML, in
+// memory that does not grow with the sheet, yielding per cell exactly what
+// the careful reader (readXLSX, built on excelize's full cell API) yields.
+// What it does not handle it refuses with errFallback, and the caller reads
+// the file with the careful reader instead.
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	utf16enc "unicode/utf16"
+)
+
+// errFallback says the fast reader met something it does not handle; the
+// caller reads the file with the careful reader instead. It is wrapped with
+// the reason.
+var errFallback = errors.New("fast reader cannot read this file")
+
+func fallbackf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errFallback}, args...)...)
+}
+
+// streamXLSX reads the package in data once, calling visit for every sheet
+// (in workbook order) and row for every non-empty row of the sheets visit
+// accepts, in order. Each Row and its cells are the caller's to keep.
+//
+// Rows are yielded as they are read, so a fault found later in a sheet (a
+// damaged end, or a merged range the careful reader would read differently:
+// merges are listed after the rows) arrives after some rows: on any error,
+// errFallback included, the caller must drop every row received. Sheets
+// visit refuses are not read at all, so damage in them goes unnoticed.
+//
+// Malformed or truncated sheet XML, a damaged compressed stream and a part
+// over partSizeLimit are an *UnreadableError, in the careful reader's words;
+// what the careful reader reports better (not a zip, no workbook, a
+// password) is errFallback.
+func streamXLSX(name string, data []byte, visit func(sheet string) bool, row func(sheet string, r Row) error) error {
+	// excelize tries to decrypt any package holding an OLE signature (an
+	// embedded object) and then refuses it: leave that to the careful reader.
+	if bytes.Contains(data, oleMagic) {
+		return fallbackf("OLE signature in the package")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fallbackf("not a zip package: %v", err)
+	}
+	wb, err := openWorkbook(zr)
+	if err != nil {
+		return err
+	}
+	wb.file = name
+	defer func() {
+		if wb.buf != nil {
+			putScanBuffer(wb.buf)
+		}
+	}()
+	for _, sh := range wb.sheets {
+		if !visit(sh.name) {
+			continue
+		}
+		if err := wb.loadStrings(); err != nil {
+			return err
+		}
+		if err := wb.readSheet(sh, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// streamWorkbook is one package being read.
+type streamWorkbook struct {
+	file    string
+	entries map[string]*zip.File
+	sheets  []streamSheet
+	styles  []numFormat // per cellXfs index
+	sst     []string
+	sstFile *zip.File
+	sstRead bool
+	// sstTemp mirrors excelize keeping a shared-string part over 16 MiB in a
+	// temporary file, which changes what a dangling index reads as.
+	sstTemp bool
+	buf     []byte // the scanning buffer, reused part to part
+}
+
+type streamSheet struct {
+	name string
+	part string
+	zf   *zip.File
+}
+
+const (
+	nsMain        = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+	relOfficeDoc  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+	nsPackageRels = "http://schemas.openxmlformats.org/package/2006/relationships"
+	// nsRelationships is the namespace of a sheet's r:id.
+	nsRelationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+	// excelizeXMLTempSize is excelize's UnzipXMLSizeLimit default
+	// (StreamChunkSize): parts over it are kept in temporary files.
+	excelizeXMLTempSize = 1 << 24
+	// excelizeMaxRows and excelizeMaxCols are the sheet limits excelize
+	// checks cell references against.
+	excelizeMaxRows = 1048576
+	excelizeMaxCols = 16384
+)
+
+// openWorkbook reads the package's structure: which sheets, in which parts,
+// and the number formats of the cell styles. It refuses with errFallback
+// whatever excelize would read differently from a plain Transitional
+// package.
+func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
+	wb := &streamWorkbook{entries: make(map[string]*zip.File, len(zr.File))}
+	for _, f := range zr.File {
+		if _, dup := wb.entries[f.Name]; dup {
+			return nil, fallbackf("duplicate zip entry %s", f.Name)
+		}
+		wb.entries[f.Name] = f
+		if strings.EqualFold(f.Name, "EncryptionInfo") {
+			return nil, fallbackf("encrypted package")
+		}
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") {
+			if wb.sstFile != nil {
+				return nil, fallbackf("two shared-string parts")
+			}
+			wb.sstFile = f
+		}
+	}
+	// excelize finds the workbook through the package relationships.
+	wbPath := ""
+	err := wb.walkSmall("_rels/.rels", func(e *smallElem) error {
+		if err := checkRelsRoot(e); err != nil {
+			return err
+		}
+		if e.depth == 1 && string(e.local) == "Relationship" && wbPath == "" && e.attr("Type") == relOfficeDoc {
+			wbPath = strings.TrimPrefix(e.attr("Target"), "/")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if wbPath != "xl/workbook.xml" {
+		return nil, fallbackf("workbook part is %q", wbPath)
+	}
+	type bookSheet struct{ name, rid string }
+	var sheets []bookSheet
+	err = wb.walkSmall("xl/workbook.xml", func(e *smallElem) error {
+		switch {
+		case e.depth == 0:
+			if string(e.local) != "workbook" || e.ns(e.prefix) != nsMain {
+				return fallbackf("workbook root <%s> in %q", e.local, e.ns(e.prefix))
+			}
+		case e.depth == 2 && string(e.local) == "sheet" && string(e.parent) == "sheets":
+			s := bookSheet{name: e.attr("name")}
+			for i := range e.tag.attrs {
+				a := &e.tag.attrs[i]
+				if prefix, local := splitName(a.name); string(local) == "id" && prefix != nil && e.ns(prefix) == nsRelationships {
+					s.rid = attrString(a)
+				}
+			}
+			sheets = append(sheets, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	targets := map[string]string{}
+	err = wb.walkSmall("xl/_rels/workbook.xml.rels", func(e *smallElem) error {
+		if err := checkRelsRoot(e); err != nil {
+			return err
+		}
+		if e.depth == 1 && string(e.local) == "Relationship" {
+			targets[e.attr("Id")] = e.attr("Target")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sheets {
+		if err := checkExcelizeSheetName(s.name); err != nil {
+			return nil, fallbackf("sheet name %q: %v", s.name, err)
+		}
+		for _, o := range wb.sheets {
+			if strings.EqualFold(o.name, s.name) {
+				return nil, fallbackf("two sheets named %q", s.name)
+			}
+		}
+		target, ok := targets[s.rid]
+		part := ""
+		if ok {
+			// As sheetParts and excelize's getWorksheetPath resolve it.
+			if strings.HasPrefix(target, "/") {
+				part = strings.TrimPrefix(path.Clean(target), "/")
+			} else {
+				part = path.Join("xl", target)
+			}
+		}
+		zf := wb.entries[part]
+		if part == "" || zf == nil {
+			return nil, fallbackf("sheet %q has no part", s.name)
+		}
+		wb.sheets = append(wb.sheets, streamSheet{name: s.name, part: part, zf: zf})
+	}
+	if err := wb.loadStyles(); err != nil {
+		return nil, err
+	}
+	return wb, nil
+}
+
+// checkExcelizeSheetName refuses the names excelize refuses to read a sheet
+// by.
+func checkExcelizeSheetName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("blank")
+	case len(utf16enc.Encode([]rune(name))) > 31:
+		return errors.New("longer than 31 characters")
+	case strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'"):
+		return errors.New("begins or ends with '")
+	case strings.ContainsAny(name, ":\\/?*[]"):
+		return errors.New("holds one of :\\/?*[]")
+	}
+	return nil
+}
+
+// openPart opens a part for scanning, refusing it when its header already
+// says it is over the size limit.
+func (wb *streamWorkbook) openPart(zf *zip.File, sc *xmlScan) (io.ReadCloser, error) {
+	if zf.UncompressedSize64 > uint64(partSizeLimit) {
+		return nil, &partTooLargeError{limit: partSizeLimit}
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	sc.reset(rc, wb.buf, partSizeLimit)
+	return rc, nil
+}

@@ -1,0 +1,672 @@
+package sheets
+
+// Rows and cells: a complete <row> parsed from the sliding buffer, then the
+// values excelize's GetRows gives for it and the cells the careful reader
+// makes of those.
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// sharedMaster is the cell holding a shared formula's text.
+type sharedMaster struct {
+	formula  string
+	col, row int
+}
+
+// The t attribute of a cell, as excelize tells the types apart.
+const (
+	tNumber = iota // absent, "n" or anything unknown
+	tShared        // "s"
+	tStr           // "str"
+	tInline        // "inlineStr"
+	tBool          // "b"
+	tError         // "e"
+	tDate          // "d"
+)
+
+// rawCell is one <c> as read.
+type rawCell struct {
+	col   int
+	style int
+	t     uint8
+	hasV  bool
+	hasF  bool
+	hasIS bool
+	// formula
+	fShared bool // t="shared" with an si
+	fMaster bool // … and a ref: it holds the text
+	fSi     int
+	v, f    [2]int // spans of r.text
+	is      [2]int
+	// the value excelize's GetRows yields: a span of r.text, or a shared
+	// string
+	val    [2]int
+	valSST int // index into the shared strings, or -1
+	// the formula, in r.formulas; rawCell holds no pointer, so that
+	// appending cells costs no write barriers
+	formula int
+}
+
+func (c *rawCell) nonEmpty(r *sheetReader) bool {
+	if c.valSST >= 0 {
+		return r.wb.sst[c.valSST] != ""
+	}
+	return c.val[1] > c.val[0]
+}
+
+// sheetDataStep consumes the next row, or the end of sheetData.
+func (r *sheetReader) sheetDataStep(q int) error {
+	sc := &r.sc
+	b := sc.buf[:sc.w]
+	for q < len(b) && isXMLSpace(b[q]) {
+		q++
+	}
+	sc.r = q
+	if q+1 >= len(b) {
+		return errNeedMore
+	}
+	if b[q] != '<' {
+		e, err := sc.text(q)
+		if err != nil {
+			return err
+		}
+		sc.r = e
+		return nil
+	}
+	switch b[q+1] {
+	case '/':
+		e, err := sc.endTag(q, nameSheetData)
+		if err != nil {
+			return err
+		}
+		r.sheetData = sheetDataDone
+		sc.r = e
+		return nil
+	case '!', '?':
+		return fallbackf("comment or declaration inside sheetData")
+	}
+	isRow, err := sc.isStartOf(q, "row")
+	if err != nil {
+		return err
+	}
+	if !isRow {
+		e, err := sc.name(q+1, "<")
+		if err != nil {
+			return err
+		}
+		return fallbackf("<%s> inside sheetData", b[q+1:e])
+	}
+	e, err := r.row(q)
+	if err != nil {
+		return err
+	}
+	sc.r = e
+	return nil
+}
+
+// row parses the row at buf[p] and hands it on. Nothing it does before the
+// row is complete outlives a restart.
+func (r *sheetReader) row(p int) (int, error) {
+	sc := &r.sc
+	q, err := sc.startTag(p, &r.tag)
+	if err != nil {
+		return 0, err
+	}
+	num, style := 0, 0
+	hasR, hasS := false, false
+	for i := range r.tag.attrs {
+		a := &r.tag.attrs[i]
+		v := sc.attrBytes(a)
+		ok := true
+		switch string(localName(a.name)) {
+		case "r":
+			if hasR {
+				return 0, fallbackf("row with two r attributes")
+			}
+			hasR = true
+			num, ok = parseCount(v)
+		case "s":
+			if hasS {
+				return 0, fallbackf("row with two s attributes")
+			}
+			hasS = true
+			style, ok = parseIndex(v)
+		case "customFormat", "hidden", "customHeight", "collapsed", "thickTop", "thickBot", "ph":
+			ok = validBool(v)
+		case "ht":
+			ok = validFloat(v)
+		case "outlineLevel":
+			ok = validUint(v, 8)
+		}
+		if !ok {
+			return 0, fallbackf("<row %s=%q>", a.name, a.val)
+		}
+	}
+	if !hasR {
+		num = r.rowNum + 1
+		// excelize re-creates a row without r from its cells alone: the
+		// row's own style is lost.
+		style = 0
+	}
+	if num <= r.rowNum || num > excelizeMaxRows {
+		return 0, fallbackf("row %d after row %d", num, r.rowNum)
+	}
+	if r.check != nil && num > r.stopAfter {
+		return 0, errStop
+	}
+	r.cells = r.cells[:0]
+	r.text = r.text[:0]
+	if !r.tag.empty {
+		for {
+			if q, err = sc.text(q); err != nil {
+				return 0, err
+			}
+			b := sc.buf[:sc.w]
+			if q+1 >= len(b) {
+				return 0, errNeedMore
+			}
+			switch b[q+1] {
+			case '/':
+				if q, err = sc.endTag(q, nameRow); err != nil {
+					return 0, err
+				}
+				goto done
+			case '!', '?':
+				return 0, fallbackf("comment or declaration inside a row")
+			}
+			isC, err := sc.isStartOf(q, "c")
+			if err != nil {
+				return 0, err
+			}
+			if !isC {
+				e, err := sc.name(q+1, "<")
+				if err != nil {
+					return 0, err
+				}
+				return 0, fallbackf("<%s> inside a row", b[q+1:e])
+			}
+			if q, err = r.cell(q, num, hasR); err != nil {
+				return 0, err
+			}
+		}
+	}
+done:
+	r.rowNum = num
+	if err := r.finishRow(num, style); err != nil {
+		return 0, err
+	}
+	return q, nil
+}
+
+// cell parses the <c> at buf[p] onto r.cells.
+func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
+	sc := &r.sc
+	q, err := sc.startTag(p, &r.ctag)
+	if err != nil {
+		return 0, err
+	}
+	prev := 0
+	if n := len(r.cells); n > 0 {
+		prev = r.cells[n-1].col
+	}
+	c := rawCell{fSi: -1, valSST: -1, formula: -1}
+	var seen [3]bool
+	for i := range r.ctag.attrs {
+		a := &r.ctag.attrs[i]
+		v := sc.attrBytes(a)
+		ok := true
+		switch string(localName(a.name)) {
+		case "r":
+			if seen[0] {
+				return 0, fallbackf("cell with two r attributes")
+			}
+			seen[0] = true
+			var row int
+			c.col, row, ok = parseCellRef(v)
+			if ok && row != rowNum {
+				return 0, fallbackf("cell %s in row %d", v, rowNum)
+			}
+		case "s":
+			if seen[1] {
+				return 0, fallbackf("cell with two s attributes")
+			}
+			seen[1] = true
+			c.style, ok = parseIndex(v)
+		case "t":
+			if seen[2] {
+				return 0, fallbackf("cell with two t attributes")
+			}
+			seen[2] = true
+			c.t = cellType(v)
+		case "cm", "vm":
+			ok = validUint(v, 64)
+		case "ph":
+			ok = validBool(v)
+		}
+		if !ok {
+			return 0, fallbackf("<c %s=%q>", a.name, a.val)
+		}
+	}
+	if !seen[0] {
+		c.col = prev + 1
+		// excelize places a cell without r in a row without r by its
+		// position among the row's cells.
+		if !rowHasR && c.col != len(r.cells)+1 {
+			return 0, fallbackf("cell without r after a gap in a row without r")
+		}
+	}
+	if c.col <= prev || c.col > excelizeMaxCols {
+		return 0, fallbackf("cell in column %d after column %d", c.col, prev)
+	}
+	if !r.ctag.empty {
+		ct := &r.vtag
+		for {
+			if q, err = sc.text(q); err != nil {
+				return 0, err
+			}
+			b := sc.buf[:sc.w]
+			if q+2 >= len(b) {
+				return 0, errNeedMore
+			}
+			switch b[q+1] {
+			case '/':
+				if q, err = sc.endTag(q, nameC); err != nil {
+					return 0, err
+				}
+				r.cells = append(r.cells, c)
+				return q, nil
+			case '!', '?':
+				return 0, fallbackf("comment or declaration inside a cell")
+			case 'v':
+				if b[q+2] != '>' {
+					break
+				}
+				// <v>, as every writer writes it: no attributes.
+				if c.hasV {
+					return 0, fallbackf("cell with two <v>")
+				}
+				c.hasV = true
+				if q, c.v, err = r.body(q+3, nameV, false); err != nil {
+					return 0, err
+				}
+				continue
+			case 'i':
+				isIS, err := sc.isStartOf(q, "is")
+				if err != nil {
+					return 0, err
+				}
+				if !isIS {
+					break
+				}
+				if c.hasIS {
+					return 0, fallbackf("cell with two <is>")
+				}
+				c.hasIS = true
+				s := len(r.text)
+				if r.text, q, err = sc.stringItem(q, ct, r.text); err != nil {
+					return 0, err
+				}
+				c.is = [2]int{s, len(r.text)}
+				continue
+			}
+			if q, err = sc.startTag(q, ct); err != nil {
+				return 0, err
+			}
+			switch string(ct.name) {
+			case "v":
+				if c.hasV {
+					return 0, fallbackf("cell with two <v>")
+				}
+				c.hasV = true
+				if q, c.v, err = r.body(q, ct.name, ct.empty); err != nil {
+					return 0, err
+				}
+			case "f":
+				if c.hasF {
+					return 0, fallbackf("cell with two <f>")
+				}
+				c.hasF = true
+				if err := r.formulaAttrs(&c, ct); err != nil {
+					return 0, err
+				}
+				if q, c.f, err = r.body(q, ct.name, ct.empty); err != nil {
+					return 0, err
+				}
+			default:
+				return 0, fallbackf("<%s> inside a cell", ct.name)
+			}
+		}
+	}
+	r.cells = append(r.cells, c)
+	return q, nil
+}
+
+// body reads the character data of element name, whose start tag ended at
+// p (empty if it was self-closing), onto r.text, through its end tag.
+// Markup inside is left to the careful reader.
+func (r *sheetReader) body(p int, name []byte, empty bool) (int, [2]int, error) {
+	s := len(r.text)
+	if empty {
+		return p, [2]int{s, s}, nil
+	}
+	sc := &r.sc
+	var e int
+	var err error
+	if r.text, e, err = sc.textInto(p, r.text); err != nil {
+		return 0, [2]int{}, err
+	}
+	b := sc.buf[:sc.w]
+	if e+1 >= len(b) {
+		return 0, [2]int{}, errNeedMore
+	}
+	if b[e+1] != '/' {
+		return 0, [2]int{}, fallbackf("markup inside <%s>", name)
+	}
+	q, err := sc.endTag(e, name)
+	return q, [2]int{s, len(r.text)}, err
+}
+
+func (r *sheetReader) formulaAttrs(c *rawCell, t *xmlTag) error {
+	shared := false
+	si, hasSi := 0, false
+	for i := range t.attrs {
+		a := &t.attrs[i]
+		v := r.sc.attrBytes(a)
+		ok := true
+		switch string(localName(a.name)) {
+		case "t":
+			shared = string(v) == "shared"
+		case "ref":
+			c.fMaster = len(v) > 0
+		case "si":
+			if hasSi {
+				return fallbackf("formula with two si attributes")
+			}
+			si, ok = parseIndex(v)
+			hasSi = true
+		case "aca", "dt2D", "dtr", "del1", "del2", "ca", "bx":
+			ok = validBool(v)
+		}
+		if !ok {
+			return fallbackf("<f %s=%q>", a.name, a.val)
+		}
+	}
+	if shared && hasSi {
+		c.fShared, c.fSi = true, si
+	} else {
+		c.fMaster = false
+	}
+	return nil
+}
+
+func cellType(v []byte) uint8 {
+	switch string(v) {
+	case "s":
+		return tShared
+	case "str":
+		return tStr
+	case "inlineStr":
+		return tInline
+	case "b":
+		return tBool
+	case "e":
+		return tError
+	case "d":
+		return tDate
+	}
+	return tNumber
+}
+
+// cellClass is what decides a cell's kind in the careful reader: its type
+// as GetCellType reports it.
+func cellClass(t uint8) uint8 {
+	switch t {
+	case tShared, tStr, tInline:
+		return 1
+	case tBool:
+		return 2
+	case tError:
+		return 3
+	case tDate:
+		return 4
+	}
+	return 0
+}
+
+// finishRow works out, for a complete row, the values excelize's GetRows
+// gives and then the cells the careful reader makes of them, and yields the
+// row if any cell holds something.
+func (r *sheetReader) finishRow(num, rowStyle int) error {
+	wb := r.wb
+	dense := 0
+	for i := range r.cells {
+		c := &r.cells[i]
+		switch {
+		case c.t == tShared:
+			v := r.text[c.v[0]:c.v[1]]
+			if len(v) == 0 {
+				c.val = c.v
+				break
+			}
+			idx, ok := parseIndex(bytes.TrimSpace(v))
+			if !ok {
+				return fallbackf("shared-string index %q", v)
+			}
+			switch {
+			case idx < len(wb.sst):
+				c.valSST = idx
+			case wb.sstTemp:
+				s := len(r.text)
+				r.text = strconv.AppendInt(r.text, int64(idx), 10)
+				c.val = [2]int{s, len(r.text)}
+			default:
+				c.val = c.v // a dangling index reads as written
+			}
+		case c.t == tInline && c.hasIS:
+			c.val = c.is
+		default:
+			c.val = c.v
+		}
+		if c.hasF || c.nonEmpty(r) {
+			dense = c.col
+		}
+	}
+	if r.check != nil {
+		r.infos = r.cellInfos(r.infos[:0])
+		return r.check.row(num, dense, r.infos)
+	}
+	if !r.log.full {
+		r.log.add(num, dense, r)
+	}
+	if dense == 0 {
+		return nil
+	}
+	if !r.rootMain {
+		// The careful reader's cell lookups decode the sheet as a
+		// Transitional <worksheet>, and fail on anything else.
+		return fallbackf("cells in a part whose root is not a Transitional worksheet")
+	}
+	// Formulas: shared ones as excelize translates them from the cell that
+	// holds the text.
+	r.formulas = r.formulas[:0]
+	for i := range r.cells {
+		c := &r.cells[i]
+		if !c.hasF {
+			continue
+		}
+		var formula string
+		if !c.fShared {
+			formula = string(r.text[c.f[0]:c.f[1]])
+		} else {
+			if c.fMaster {
+				if _, ok := r.masters[c.fSi]; !ok {
+					if r.masters == nil {
+						r.masters = map[int]sharedMaster{}
+					}
+					r.masters[c.fSi] = sharedMaster{formula: string(r.text[c.f[0]:c.f[1]]), col: c.col, row: num}
+				}
+			}
+			m, ok := r.masters[c.fSi]
+			if !ok {
+				return fallbackf("shared formula %d used before its text in %s", c.fSi, cellName(c.col-1, num))
+			}
+			formula = convertSharedFormula(m, c.col, num)
+		}
+		c.formula = len(r.formulas)
+		r.formulas = append(r.formulas, formula)
+		if formula != "" && !c.nonEmpty(r) {
+			// Evaluating it is the careful reader's job.
+			return fallbackf("formula without a cached value in %s", cellName(c.col-1, num))
+		}
+	}
+
+	anyValue := false
+	for i := range r.cells {
+		if c := &r.cells[i]; c.col <= dense && c.nonEmpty(r) {
+			anyValue = true
+			break
+		}
+	}
+	if !anyValue {
+		return nil // the careful reader drops a row of empty cells
+	}
+
+	// One string holds every reference and every value of the row that is
+	// not a shared string.
+	ob := r.out[:0]
+	r.refEnds = r.refEnds[:0]
+	var digits [8]byte
+	rd := strconv.AppendInt(digits[:0], int64(num), 10)
+	for j := 1; j <= dense; j++ {
+		ob = appendColumn(ob, j)
+		ob = append(ob, rd...)
+		r.refEnds = append(r.refEnds, len(ob))
+	}
+	for i := range r.cells {
+		c := &r.cells[i]
+		if c.col > dense || c.valSST >= 0 {
+			continue
+		}
+		s := len(ob)
+		ob = append(ob, r.text[c.val[0]:c.val[1]]...)
+		c.val = [2]int{s, len(ob)}
+	}
+	r.out = ob
+	all := string(ob)
+
+	if len(r.slab) < dense {
+		r.slab = make([]Cell, max(dense, cellSlab))
+	}
+	cells := r.slab[:dense:dense]
+	r.slab = r.slab[dense:]
+	start := 0
+	for j := range cells {
+		cells[j].Ref = all[start:r.refEnds[j]]
+		start = r.refEnds[j]
+	}
+	for i := range r.cells {
+		c := &r.cells[i]
+		if c.col > dense {
+			break
+		}
+		out := &cells[c.col-1]
+		if c.valSST >= 0 {
+			out.Raw = wb.sst[c.valSST]
+		} else {
+			out.Raw = all[c.val[0]:c.val[1]]
+		}
+		if c.hasF {
+			out.Formula = r.formulas[c.formula]
+		}
+		if out.Raw == "" {
+			continue
+		}
+		switch c.t {
+		case tBool:
+			out.Kind = CellBool
+		case tError:
+			out.Kind = CellError
+		case tShared, tInline, tStr:
+			out.Kind = CellText
+		case tDate:
+			out.Kind, out.Date = CellText, true
+		default:
+			out.Kind = CellText
+			if isFloat(out.Raw) {
+				out.Kind = CellNumber
+				st := c.style
+				if st == 0 {
+					st = rowStyle
+				}
+				if st == 0 {
+					st = r.colStyleOf(c.col)
+				}
+				nf := wb.numFormatOf(st)
+				out.Percent, out.Date = nf.percent, nf.date
+			}
+		}
+	}
+	if err := r.emit(r.sheet.name, Row{Num: num, Cells: cells}); err != nil {
+		return callbackError{err}
+	}
+	return nil
+}
+
+// cellInfos is what the merged-range check needs of the row's cells.
+func (r *sheetReader) cellInfos(dst []cellInfo) []cellInfo {
+	for i := range r.cells {
+		c := &r.cells[i]
+		f := cellExists | cellClass(c.t)<<3
+		if c.hasF {
+			f |= cellHasFormula
+		}
+		if c.nonEmpty(r) {
+			f |= cellNonEmpty
+		}
+		dst = append(dst, cellInfo{col: int32(c.col), flags: f})
+	}
+	return dst
+}
+
+// appendColumn appends the letters of column col (1-based).
+func appendColumn(b []byte, col int) []byte {
+	switch {
+	case col <= 26:
+		return append(b, byte('A'+col-1))
+	case col <= 702:
+		col -= 27
+		return append(b, byte('A'+col/26), byte('A'+col%26))
+	default:
+		col -= 703
+		return append(b, byte('A'+col/676), byte('A'+col/26%26), byte('A'+col%26))
+	}
+}
+
+// isFloat reports whether strconv.ParseFloat reads s, quickly for plain
+// decimals.
+func isFloat(s string) bool {
+	if len(s) == 0 || len(s) > 15 {
+		_, err := strconv.ParseFloat(s, 64)
+		return err == nil
+	}
+	i := 0
+	if s[0] == '-' {
+		i++
+	}
+	digits, dot := 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == '.' && !dot:
+			dot = true
+		default:
+			_, err := strconv.ParseFloat(s, 64)
+			return err == nil
+		}
+	}
+	return digits > 0
+}

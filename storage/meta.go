@@ -1,0 +1,43 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ReconcileStamp is the meta key under which the stamp of the inputs the
+// figures were last reconciled from is kept. Anything that changes those
+// inputs outside a sync (accepting a flag) clears it.
+const ReconcileStamp = "reconcile_stamp"
+
+// Meta returns a stored fact, or ErrNotFound.
+func (db *DB) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.stmt(ctx, nil, "get-meta").GetContext(ctx, &v, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores a fact.
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	if _, err := db.stmt(ctx, nil, "set-meta").ExecContext(ctx, key, value); err != nil {
+		return fmt.Errorf("store %s: %w", key, err)
+	}
+	return nil
+}
+
+// RuleStateCounts counts the rules of the latest sync by outcome.
+func (db *DB) RuleStateCounts(ctx context.Context) (map[string]int, error) {
+	m, err := db.countsByKey(ctx, "rule-state-counts")
+	if err != nil {
+		return nil, fmt.Errorf("count rule outcomes: %w", err)
+	}
+	return m, nil
+}
