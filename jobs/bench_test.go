@@ -100,10 +100,23 @@ func summary(b *testing.B, format string, args ...any) {
 // an empty database: list, hash, parse, normalise, store, reconcile. When
 // Debian's openpyxl is installed it also runs bench/openpyxl_sync.py on the
 // same files, outside the timer, for the ratio.
+// gcAsTheBinary applies the garbage collector settings the sheaf binary
+// uses, so that benchmarks measure what users run.
+func gcAsTheBinary(b *testing.B) {
+	old := debug.SetGCPercent(GCPercent)
+	oldLimit := debug.SetMemoryLimit(MemoryLimit)
+	b.Cleanup(func() {
+		debug.SetGCPercent(old)
+		debug.SetMemoryLimit(oldLimit)
+	})
+}
+
 func BenchmarkColdSyncCorpusA(b *testing.B) {
+	gcAsTheBinary(b)
 	c := ensureCorpus(b, corpusA)
 	b.ResetTimer() // generating the corpus is not measured
 	var rows int
+	var last *SyncReport
 	for range b.N {
 		b.StopTimer()
 		t := newBenchTarget(b, c)
@@ -111,7 +124,7 @@ func BenchmarkColdSyncCorpusA(b *testing.B) {
 		rep := t.sync(b)
 		b.StopTimer()
 		t.checkCold(b, rep)
-		rows = rep.Rows
+		rows, last = rep.Rows, rep
 		t.close()
 		b.StartTimer()
 	}
@@ -120,7 +133,8 @@ func BenchmarkColdSyncCorpusA(b *testing.B) {
 	b.ReportMetric(perSync, "s/sync")
 	b.ReportMetric(float64(rows)/perSync, "rows/s")
 	b.ReportMetric(float64(c.Files()), "files")
-	line := fmt.Sprintf("%d files, %d rows: %.2f s/sync, %.0f rows/s", c.Files(), rows, perSync, float64(rows)/perSync)
+	line := fmt.Sprintf("%d files, %d rows: %.2f s/sync (list %d ms, read %d ms, reconcile %d ms), %.0f rows/s",
+		c.Files(), rows, perSync, last.ListMS, last.ReadMS, last.ReconcileMS, float64(rows)/perSync)
 
 	py, err := openpyxlSync(b, c)
 	switch {
@@ -175,6 +189,7 @@ func openpyxlSync(b *testing.B, c corpus) (time.Duration, error) {
 // then times a second sync in which nothing has changed: every file is
 // listed and hashed, none is parsed, and reconcile runs again.
 func BenchmarkResyncUnchangedCorpusA(b *testing.B) {
+	gcAsTheBinary(b)
 	c := ensureCorpus(b, corpusA)
 	b.ResetTimer() // generating the corpus is not measured
 	var cold time.Duration
@@ -207,6 +222,7 @@ func BenchmarkResyncUnchangedCorpusA(b *testing.B) {
 // sampled every 2 ms, and the process's peak resident set (VmHWM), reset
 // just before the sync where Linux allows it.
 func BenchmarkSyncCorpusB(b *testing.B) {
+	gcAsTheBinary(b)
 	for _, spec := range []corpusSpec{corpusB50k, corpusB} {
 		b.Run(fmt.Sprintf("rows=%d", spec.rows), func(b *testing.B) {
 			c := ensureCorpus(b, spec)
@@ -316,6 +332,7 @@ func vmHWM() (uint64, error) {
 // files), values reported by a department that does not own them, owners
 // that gave nothing (stand-ins and missing flags), and findings.
 func BenchmarkReconcile100k(b *testing.B) {
+	gcAsTheBinary(b)
 	const indicators, depts, total = 1000, 10, 100_000
 	var y strings.Builder
 	y.WriteString("cycle: {name: 基准测试, period: \"2024\", timezone: Asia/Shanghai}\ndepartments:\n")

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -283,6 +284,19 @@ func (e *Extractor) header(row Row, noteUnit string) (layout, bool) {
 // ordinal matches row numbering before a name: "1.", "（一）", "一、", "(3)".
 var ordinal = regexp.MustCompile(`^(?:[（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9一二三四五六七八九十]+\s*[.、．)）])\s*`)
 
+// stripOrdinal removes row numbering before a name. Most names have none:
+// the regular expression runs only when the first character could start it.
+func stripOrdinal(name string) string {
+	if name == "" {
+		return name
+	}
+	r, _ := utf8.DecodeRuneInString(name)
+	if (r >= '0' && r <= '9') || r == '(' || r == '（' || strings.ContainsRune("一二三四五六七八九十", r) {
+		return ordinal.ReplaceAllString(name, "")
+	}
+	return name
+}
+
 func (e *Extractor) col(row Row, lay layout, role string) Cell {
 	j, ok := lay.cols[role]
 	if !ok {
@@ -301,7 +315,7 @@ func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Fin
 		return nil, nil, ""
 	}
 	valueCell := e.col(row, lay, RoleValue)
-	nameBase, nameUnit := StripUnitSuffix(ordinal.ReplaceAllString(name, ""))
+	nameBase, nameUnit := StripUnitSuffix(stripOrdinal(name))
 	var ind *config.Indicator
 	if code != "" {
 		ind = e.byCode[Fold(code)]

@@ -74,8 +74,9 @@ FROM files f JOIN reads r ON r.id = f.current_read
 WHERE f.present = 1;
 
 -- name: current-observations
-SELECT o.id, o.file_id, o.department, o.indicator, o.period, o.value, o.decimals, o.approx, o.unit, o.raw,
-       o.note, o.sheet, o.cell, o.label, o.seq
+-- Only what reconcile uses: every column read is a call into SQLite per row.
+SELECT o.id, o.file_id, o.department, o.indicator, o.period, o.value, o.decimals, o.approx, o.raw,
+       o.note, o.sheet, o.cell, o.seq
 FROM files f
 JOIN observations o ON o.read_id = f.current_read
 WHERE f.present = 1

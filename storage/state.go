@@ -77,7 +77,8 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 }
 
 // CurrentSlots reads the observations of every present file's current
-// read, one indicator and period at a time, so that reconciling a cycle of
+// read (without Unit and Label, which reconcile does not use: the figure's
+// unit is the indicator's), one indicator and period at a time, so that reconciling a cycle of
 // any size holds one slot in memory. File details are read once per file,
 // and the few distinct departments, indicators, periods, units and sheet
 // names are shared instead of allocated per row.
@@ -123,17 +124,17 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			return fmt.Errorf("load observations: %w", err)
 		}
 		defer rows.Close()
-		var dept, ind, period, approx, unit, sheet sql.RawBytes
+		var dept, ind, period, approx, sheet sql.RawBytes
 		var batch []reconcile.Observation
 		for rows.Next() {
 			var o reconcile.Observation
 			var v sql.NullFloat64
-			if err := rows.Scan(&o.ID, &o.FileID, &dept, &ind, &period, &v, &o.Decimals, &approx, &unit, &o.Raw, &o.Note,
-				&sheet, &o.Cell, &o.Label, &o.Seq); err != nil {
+			if err := rows.Scan(&o.ID, &o.FileID, &dept, &ind, &period, &v, &o.Decimals, &approx, &o.Raw, &o.Note,
+				&sheet, &o.Cell, &o.Seq); err != nil {
 				return fmt.Errorf("load observations: %w", err)
 			}
 			o.Department, o.Indicator, o.Period = intern(dept), intern(ind), intern(period)
-			o.Unit, o.Sheet, o.Approx = intern(unit), intern(sheet), sheets.Approximation(intern(approx))
+			o.Sheet, o.Approx = intern(sheet), sheets.Approximation(intern(approx))
 			o.Value, o.HasValue = v.Float64, v.Valid
 			f := files[o.FileID]
 			o.Source, o.File, o.Received, o.ModTime = f.source, f.path, f.received, f.modTime
