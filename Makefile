@@ -31,7 +31,7 @@ demo: build
 # same files when Debian's python3-openpyxl is installed. Corpora are cached
 # in $SHEAF_BENCH_DIR (default ~/.cache/sheaf-bench). See bench/README.md.
 bench:
-	$(GO) test ./jobs -run '^$$' -bench . -benchtime 1x -timeout 60m
+	$(GO) test ./jobs -run '^$$' -bench . -benchtime 3x -timeout 60m
 
 clean:
 	rm -rf bin examples/*/data examples/*/outbox

@@ -213,23 +213,22 @@ func (w *ReadWriter) Observation(o sheets.Observation) error {
 // flush inserts the buffered observations: many rows per statement, since
 // one statement per row spends most of its time outside SQLite.
 func (w *ReadWriter) flush() error {
-	if w.n == 0 {
-		return nil
+	per := 0
+	if w.n > 0 {
+		per = len(w.batch) / w.n
 	}
-	var err error
-	if w.n == observationBatch {
-		_, err = w.tx.StmtxContext(w.ctx, w.db.batchObs).ExecContext(w.ctx, w.batch...)
-	} else {
-		ins := w.db.stmt(w.ctx, w.tx, "insert-observation")
-		per := len(w.batch) / w.n
-		for i := 0; i < w.n && err == nil; i++ {
-			_, err = ins.ExecContext(w.ctx, w.batch[i*per:(i+1)*per]...)
+	done := 0
+	for size := observationBatch; w.n-done > 0; size /= 2 {
+		for w.n-done >= size {
+			args := w.batch[done*per : (done+size)*per]
+			if _, err := w.tx.StmtxContext(w.ctx, w.db.batchObs[size]).ExecContext(w.ctx, args...); err != nil {
+				w.batch, w.n = w.batch[:0], 0
+				return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
+			}
+			done += size
 		}
 	}
 	w.batch, w.n = w.batch[:0], 0
-	if err != nil {
-		return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
-	}
 	return nil
 }
 

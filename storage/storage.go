@@ -34,8 +34,9 @@ var queriesSQL string
 type DB struct {
 	db *sqlx.DB
 	q  map[string]*sqlx.Stmt
-	// batchObs inserts observationBatch observations in one statement.
-	batchObs *sqlx.Stmt
+	// batchObs[n] inserts n observations in one statement, for n a power
+	// of two up to observationBatch.
+	batchObs map[int]*sqlx.Stmt
 	// Now is the clock used for every stored time.
 	Now func() time.Time
 }
@@ -76,8 +77,8 @@ func (db *DB) Close() error {
 	for _, s := range db.q {
 		s.Close()
 	}
-	if db.batchObs != nil {
-		db.batchObs.Close()
+	for _, s := range db.batchObs {
+		s.Close()
 	}
 	return db.db.Close()
 }
@@ -173,8 +174,10 @@ func (db *DB) prepare(ctx context.Context) error {
 // parameters each, well under SQLite's limit of 32,766).
 const observationBatch = 64
 
-// prepareBatch builds the multi-row form of insert-observation from the
-// query in queries.sql, so the columns are written in one place only.
+// prepareBatch builds multi-row forms of insert-observation from the query
+// in queries.sql, so the columns are written in one place only: one for
+// each power of two up to observationBatch, so that any number of rows
+// takes few statements (200 rows: 64+64+64+8).
 func (db *DB) prepareBatch(ctx context.Context) error {
 	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(queryText("insert-observation")), ";"))
 	head, tuple, ok := strings.Cut(one, "VALUES")
@@ -182,12 +185,15 @@ func (db *DB) prepareBatch(ctx context.Context) error {
 		return fmt.Errorf("prepare batch insert: insert-observation has no VALUES")
 	}
 	tuple = strings.TrimSpace(tuple)
-	q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", observationBatch), ",")
-	st, err := db.db.PreparexContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("prepare batch insert: %w", err)
+	db.batchObs = map[int]*sqlx.Stmt{}
+	for n := 1; n <= observationBatch; n *= 2 {
+		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",")
+		st, err := db.db.PreparexContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare batch insert: %w", err)
+		}
+		db.batchObs[n] = st
 	}
-	db.batchObs = st
 	return nil
 }
 
