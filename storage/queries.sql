@@ -74,9 +74,11 @@ FROM files f JOIN reads r ON r.id = f.current_read
 WHERE f.present = 1;
 
 -- name: current-observations
--- Only what reconcile uses: every column read is a call into SQLite per row.
-SELECT o.id, o.file_id, o.department, o.indicator, o.period, o.value, o.decimals, o.approx, o.raw,
-       o.note, o.sheet, o.cell, o.seq
+-- Only what reconcile uses, and few columns: reading a column costs calls
+-- into SQLite for every row, so the text travels joined by U+001F.
+SELECT o.id, o.file_id, o.value, o.decimals, o.seq,
+       o.indicator || char(31) || o.period || char(31) || o.department || char(31) || o.approx || char(31) || o.sheet,
+       o.raw || char(31) || o.note || char(31) || o.cell
 FROM files f
 JOIN observations o ON o.read_id = f.current_read
 WHERE f.present = 1

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -124,17 +125,32 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			return fmt.Errorf("load observations: %w", err)
 		}
 		defer rows.Close()
-		var dept, ind, period, approx, sheet sql.RawBytes
+		var key sql.RawBytes
+		var details string
+		var part [5]sql.RawBytes
 		var batch []reconcile.Observation
 		for rows.Next() {
 			var o reconcile.Observation
 			var v sql.NullFloat64
-			if err := rows.Scan(&o.ID, &o.FileID, &dept, &ind, &period, &v, &o.Decimals, &approx, &o.Raw, &o.Note,
-				&sheet, &o.Cell, &o.Seq); err != nil {
+			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &key, &details); err != nil {
 				return fmt.Errorf("load observations: %w", err)
 			}
-			o.Department, o.Indicator, o.Period = intern(dept), intern(ind), intern(period)
-			o.Sheet, o.Approx = intern(sheet), sheets.Approximation(intern(approx))
+			if splitUnits(key, part[:]) != len(part) {
+				return fmt.Errorf("load observations: observation %d: bad key", o.ID)
+			}
+			o.Indicator, o.Period, o.Department = intern(part[0]), intern(part[1]), intern(part[2])
+			o.Approx, o.Sheet = sheets.Approximation(intern(part[3])), intern(part[4])
+			// Split from the right: a cell reference never holds U+001F, and
+			// of the texts a CSV's raw value is the likeliest to.
+			j := strings.LastIndexByte(details, 0x1f)
+			i := -1
+			if j > 0 {
+				i = strings.LastIndexByte(details[:j], 0x1f)
+			}
+			if i < 0 {
+				return fmt.Errorf("load observations: observation %d: bad details", o.ID)
+			}
+			o.Raw, o.Note, o.Cell = details[:i], details[i+1:j], details[j+1:]
 			o.Value, o.HasValue = v.Float64, v.Valid
 			f := files[o.FileID]
 			o.Source, o.File, o.Received, o.ModTime = f.source, f.path, f.received, f.modTime
@@ -417,4 +433,20 @@ func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// splitUnits splits b at U+001F into parts, returning how many it found.
+func splitUnits(b []byte, parts []sql.RawBytes) int {
+	n := 0
+	for n < len(parts) {
+		i := bytes.IndexByte(b, 0x1f)
+		if i < 0 {
+			parts[n] = b
+			return n + 1
+		}
+		parts[n] = b[:i]
+		b = b[i+1:]
+		n++
+	}
+	return n + 1 // more parts than expected
 }
