@@ -65,6 +65,9 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 	w := e.stdout
 	fmt.Fprintf(w, "sync run %d: %d files: %d read, %d unchanged, %d deferred, %d failed, %d duplicates, %d gone; %d values read in %.1fs\n",
 		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Rows, float64(r.DurationMS)/1000)
+	if r.Fallbacks > 0 {
+		fmt.Fprintf(w, "%s read by the careful reader (the fast one does not handle something in them)\n", plural(r.Fallbacks, "file"))
+	}
 	if r.SourcesFailed > 0 {
 		fmt.Fprintf(w, "%s could not be listed (files read before keep their data)\n", plural(r.SourcesFailed, "source"))
 	}

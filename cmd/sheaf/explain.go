@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 func cmdExplain(ctx context.Context, e *env, args []string) error {
@@ -136,16 +137,24 @@ func cmdRules(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	msgs := map[string]string{}
+	for _, r := range e.cfg.Rules {
+		msgs[r.ID] = r.Message
+	}
 	if *asJSON {
-		return writeJSON(e, results)
+		type ruleJSON struct {
+			storage.RuleResult
+			Message string `json:"message"`
+		}
+		out := make([]ruleJSON, 0, len(results))
+		for _, r := range results {
+			out = append(out, ruleJSON{RuleResult: r, Message: msgs[r.Rule]})
+		}
+		return writeJSON(e, out)
 	}
 	if len(results) == 0 {
 		fmt.Fprintln(e.stdout, "no rule outcomes yet: run `sheaf sync`")
 		return nil
-	}
-	msgs := map[string]string{}
-	for _, r := range e.cfg.Rules {
-		msgs[r.ID] = r.Message
 	}
 	names := map[string]string{}
 	for _, ind := range e.cfg.Indicators {
