@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,55 @@ func mustRead(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func TestExplainRulesAndFilters(t *testing.T) {
+	cfg := setup(t)
+	if _, errOut, code := sheaf(t, "--config", cfg, "sync"); code != 0 {
+		t.Fatalf("sync (config before the command) exit %d: %s", code, errOut)
+	}
+	out, _, code := sheaf(t, "explain", "schools.total", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "inbox/edu/small.xlsx 数据!C2") || !strings.Contains(out, "← counts") {
+		t.Errorf("explain exit %d:\n%s", code, out)
+	}
+	_, errOut, code := sheaf(t, "explain", "fund.edu_spend", "2021", "--config", cfg)
+	if code == 0 || !strings.Contains(errOut, "collected for 2022, 2023") {
+		t.Errorf("explain of an undeclared period: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = sheaf(t, "flags", "--state", "bogus", "--config", cfg)
+	if code != 2 || !strings.Contains(errOut, "expected one of") {
+		t.Errorf("a bad --state: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = sheaf(t, "flags", "--department", "市教育局", "--config", cfg)
+	if code != 2 || !strings.Contains(errOut, "edu") {
+		t.Errorf("a department name instead of its id: exit %d: %s", code, errOut)
+	}
+	out, _, code = sheaf(t, "rules", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "no rule outcomes") && !strings.Contains(out, "RULE") {
+		t.Errorf("rules exit %d:\n%s", code, out)
+	}
+}
+
+func TestAcceptFlag(t *testing.T) {
+	cfg := setup(t)
+	sheaf(t, "sync", "--config", cfg)
+	out, _, _ := sheaf(t, "flags", "--json", "--kind", "approximate", "--config", cfg)
+	var flags []map[string]any
+	if err := json.Unmarshal([]byte(out), &flags); err != nil || len(flags) != 1 {
+		t.Fatalf("approximate flags: %v %s", err, out)
+	}
+	id := flags[0]["id"].(float64)
+	out, errOut, code := sheaf(t, "flags", "accept", strconv.Itoa(int(id)), "--note", "卫健局体检人数为约数，以年报为准", "--by", "督导室", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "accepted") {
+		t.Fatalf("accept exit %d: %s %s", code, out, errOut)
+	}
+	sheaf(t, "sync", "--config", cfg)
+	out, _, _ = sheaf(t, "flags", "--state", "accepted", "--config", cfg)
+	if !strings.Contains(out, "说明（督导室）：卫健局体检人数为约数，以年报为准") {
+		t.Errorf("accepted flag without its note:\n%s", out)
+	}
+	out, _, _ = sheaf(t, "figures", "--json", "--config", cfg)
+	if !strings.Contains(out, `"status": "accepted"`) {
+		t.Errorf("the accepted figure is not marked accepted:\n%s", out)
+	}
 }
