@@ -492,7 +492,7 @@ func TestCompileRulesOneErrorPerBadRule(t *testing.T) {
 }
 
 // shangzhiFigures are the seed report's figures
-// (/work/shared/domain/README.md, examples/shangzhi-2024/inbox) for the
+// (as in the example's workbooks, examples/shangzhi-2024/inbox) for the
 // indicators the example's rules read, with the decimals they are written
 // with. fund.per_pupil_spend and health.fitness_good_rate are not in the
 // report.
