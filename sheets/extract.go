@@ -17,7 +17,7 @@ import (
 
 // ExtractorVersion changes whenever extraction would read the same file
 // differently; it is part of every file's cache key.
-const ExtractorVersion = "1"
+const ExtractorVersion = "2"
 
 // Column roles of the long layout.
 const (

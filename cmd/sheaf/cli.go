@@ -45,6 +45,8 @@ var commands = []command{
 	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value", cmdExplain},
 	{"rules", "every rule with pass / fail / incomplete", cmdRules},
 	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
+	{"runs", "the history of job runs [-n N] [--json]", cmdRuns},
+	{"remind", "remind --dry-run [--at TIME]: who would get a reminder or overdue notice now, and what it says", cmdRemind},
 	{"config", "config check: validate the configuration file", cmdConfig},
 }
 
