@@ -94,6 +94,12 @@ func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sheets.
 // figures and flags. It returns an error only when the sync could not run
 // (the database failed, the context ended); bad files are findings.
 func (s *Syncer) Sync(ctx context.Context, trigger string) (*SyncReport, error) {
+	return s.SyncScheduled(ctx, trigger, time.Time{})
+}
+
+// SyncScheduled is Sync for a run the schedule asked for at scheduled,
+// recorded with the run.
+func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled time.Time) (*SyncReport, error) {
 	start := time.Now()
 	lock, err := AcquireLock(ctx, s.Config.DBPath()+".lock", func() {
 		s.log().Info("another sync or mailing holds the lock; waiting")
@@ -105,7 +111,7 @@ func (s *Syncer) Sync(ctx context.Context, trigger string) (*SyncReport, error) 
 	if err := s.DB.InterruptRuns(ctx, "sync"); err != nil {
 		return nil, err
 	}
-	runID, err := s.DB.StartRun(ctx, "sync", trigger, time.Time{})
+	runID, err := s.DB.StartRun(ctx, "sync", trigger, scheduled)
 	if err != nil {
 		return nil, err
 	}

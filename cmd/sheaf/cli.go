@@ -39,6 +39,7 @@ type exitError struct {
 func (e exitError) Error() string { return e.err.Error() }
 
 var commands = []command{
+	{"run", "the daemon: run the scheduled jobs until stopped [--once JOB]", cmdRun},
 	{"sync", "read every department's files now, reconcile, and report", cmdSync},
 	{"figures", "list the figures, one per indicator and period [--json]", cmdFigures},
 	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)", cmdFlags},
