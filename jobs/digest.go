@@ -1,0 +1,183 @@
+package jobs
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// DigestInput is what the coordinators' digest reports on.
+type DigestInput struct {
+	Files   []storage.FileSummary
+	Flags   []storage.StoredFlag
+	Sources []reconcile.SourceStatus
+	// Since is the previous digest (zero for the first): what changed after
+	// it is listed.
+	Since time.Time
+	// AsOf is when the data was synced.
+	AsOf time.Time
+}
+
+// ComposeDigest writes the coordinators' digest, in Chinese: who has
+// submitted and when, sources failing, open flags by kind, every conflict
+// and failing check with its cells, failing standards, what changed since
+// the last digest, and the next deadlines.
+func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, text string) {
+	loc := cfg.Cycle.Location
+	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
+	class := map[string]string{}
+	for _, r := range cfg.Rules {
+		class[r.ID] = r.Class
+	}
+	open := map[string]int{}
+	var conflicts, checks, standards []storage.StoredFlag
+	var opened, resolved, accepted []storage.StoredFlag
+	for _, f := range in.Flags {
+		if f.State == "open" {
+			open[f.Kind]++
+			switch {
+			case f.Kind == reconcile.KindConflict:
+				conflicts = append(conflicts, f)
+			case f.Kind == reconcile.KindRule && class[f.Rule] == reconcile.ClassStandard:
+				standards = append(standards, f)
+			case f.Kind == reconcile.KindRule:
+				checks = append(checks, f)
+			}
+		}
+		if f.OpenedAt.After(in.Since) && f.State == "open" {
+			opened = append(opened, f)
+		}
+		if f.State == "resolved" && f.ResolvedAt.After(in.Since) {
+			resolved = append(resolved, f)
+		}
+		if f.State == "accepted" && f.AcceptedAt.After(in.Since) {
+			accepted = append(accepted, f)
+		}
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 汇总（数据截至 %s）\n\n", cfg.Cycle.Name, at(in.AsOf))
+
+	b.WriteString("一、各单位报送情况\n")
+	for _, d := range cfg.Departments {
+		var last time.Time
+		n := 0
+		for _, f := range in.Files {
+			if f.Department == d.ID && f.Present && f.Outcome != "" {
+				n++
+				if f.Received.After(last) {
+					last = f.Received
+				}
+			}
+		}
+		state := "未报送"
+		if n > 0 {
+			state = fmt.Sprintf("已报送 %d 个文件，最近一次 %s", n, at(last))
+		}
+		fmt.Fprintf(&b, "  %s：%s\n", d.Name, state)
+	}
+	for _, s := range in.Sources {
+		if s.Error != "" {
+			fmt.Fprintf(&b, "  ！%s 的数据来源 %s 自 %s 起无法读取：%s\n", name(cfg, s.Department), s.Source, at(s.Since), s.Error)
+		}
+	}
+
+	b.WriteString("\n二、待处理问题\n")
+	kinds := []struct{ kind, word string }{{"missing", "未报送"}, {"conflict", "数值不一致"}, {"rule", "规则不符"},
+		{"invalid", "无法识别"}, {"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
+	var counts []string
+	for _, k := range kinds {
+		if open[k.kind] > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d 项", k.word, open[k.kind]))
+		}
+	}
+	if len(counts) == 0 {
+		counts = []string{"无"}
+	}
+	fmt.Fprintf(&b, "  %s\n", strings.Join(counts, "，"))
+	section := func(title string, fs []storage.StoredFlag) {
+		if len(fs) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s\n", title)
+		for i, f := range fs {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, f.Message)
+			for _, e := range f.Evidence {
+				if e.File != "" && e.Cell != "" {
+					fmt.Fprintf(&b, "     %s %s %s!%s「%s」\n", name(cfg, e.Department), e.File, e.Sheet, e.Cell, strings.TrimSpace(e.Raw))
+				}
+			}
+		}
+	}
+	section("三、数值不一致", conflicts)
+	section("四、校验不通过（数据可能有误）", checks)
+	section("五、未达标准（供报告“存在问题”部分参考）", standards)
+
+	b.WriteString("\n六、自上次汇总以来的变化\n")
+	var news []string
+	for _, f := range in.Files {
+		if f.Present && f.Outcome != "" && f.Received.After(in.Since) {
+			news = append(news, fmt.Sprintf("%s 报送 %s（%s）", name(cfg, f.Department), f.Path, at(f.Received)))
+		}
+	}
+	sort.Strings(news)
+	line := func(word string, items []string) {
+		if len(items) > 0 {
+			fmt.Fprintf(&b, "  %s：\n", word)
+			for _, it := range items {
+				fmt.Fprintf(&b, "    - %s\n", it)
+			}
+		}
+	}
+	msgs := func(fs []storage.StoredFlag) []string {
+		var out []string
+		for _, f := range fs {
+			m := f.Message
+			if f.Note != "" {
+				m += "（说明：" + f.Note + "）"
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	line("新报送", news)
+	line("新问题", msgs(opened))
+	line("已解决", msgs(resolved))
+	line("已接受说明", msgs(accepted))
+	if len(news)+len(opened)+len(resolved)+len(accepted) == 0 {
+		b.WriteString("  无\n")
+	}
+
+	b.WriteString("\n七、后续截止时间\n")
+	upcoming := 0
+	for _, dl := range cfg.Deadlines {
+		due, err := dl.DueTime(loc)
+		if err != nil || due.Before(now) {
+			continue
+		}
+		upcoming++
+		fmt.Fprintf(&b, "  %s：%s（还剩%s）\n", dl.Name, at(due), span(due.Sub(now)))
+	}
+	if upcoming == 0 {
+		b.WriteString("  无\n")
+	}
+	b.WriteString("\n（本汇总由 sheaf 自动生成。）\n")
+	total := 0
+	for _, n := range open {
+		total += n
+	}
+	subject = fmt.Sprintf("【数据汇总】%s：%d 项待处理（截至 %s）", cfg.Cycle.Name, total, in.AsOf.In(loc).Format("1月2日15:04"))
+	return subject, b.String()
+}
+
+func name(cfg *config.Config, dept string) string {
+	if d, ok := cfg.Department(dept); ok {
+		return d.Name
+	}
+	return dept
+}
