@@ -18,13 +18,20 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-# Sync the bundled example (a county's education report) and show where it stands.
+# Sync the bundled example (a county's education report), show where it
+# stands, and write the reminders and digest it would send into
+# examples/shangzhi-2024/outbox/ (.eml files any mail program opens).
 demo: build
 	./$(BIN) sync --config $(EXAMPLE)
 	@echo
 	./$(BIN) status --config $(EXAMPLE)
 	@echo
 	./$(BIN) flags --config $(EXAMPLE)
+	@echo
+	./$(BIN) remind --config $(EXAMPLE)
+	./$(BIN) run --once digest --config $(EXAMPLE)
+	./$(BIN) outbox --config $(EXAMPLE)
+	@echo "The messages are in examples/shangzhi-2024/outbox/"
 
 # Benchmarks: generated corpora (500 workbooks × 200 rows; one 200,000-row
 # workbook), rows per second and peak memory, and the openpyxl script on the

@@ -176,15 +176,32 @@ type Mail struct {
 	// Coordinators are the people who run the collection (牵头单位); they
 	// receive digests and drafts.
 	Coordinators []string `yaml:"coordinators"`
-	// Outbox, when set, writes messages as .eml files into this folder
-	// instead of sending them.
+	// Dir, when set, is a folder (relative to the config's folder) where
+	// each message is written as a .eml file instead of being sent; see
+	// MailDir.
+	Dir string `yaml:"dir"`
+	// Outbox is the old name of Dir, still read.
+	//
+	// Deprecated: write Dir (mail.dir).
 	Outbox string `yaml:"outbox"`
 	SMTP   SMTP   `yaml:"smtp"`
 }
 
-// SMTP is the submission server. The password comes from the environment:
-// PasswordEnv names a variable holding it, or a variable whose name ends in
-// _FILE holding a path to it.
+// MailDir is the folder messages are written to instead of being sent,
+// mail.dir (or its old name mail.outbox) resolved against the
+// configuration's folder; empty when neither is set.
+func (c *Config) MailDir() string {
+	if c.Mail.Dir != "" {
+		return c.Path(c.Mail.Dir)
+	}
+	return c.Path(c.Mail.Outbox)
+}
+
+// SMTP is the submission server. The password comes from the environment,
+// never from the file: PasswordEnv names a variable holding it; or, when
+// that variable is not set, the variable of the same name followed by _FILE
+// holds the path of a file containing it (PasswordEnv may also name such a
+// _FILE variable itself).
 //
 // When Host is set, Load defaults TLS to "starttls" and Port to the usual
 // port of the TLS mode (587 starttls, 465 tls, 25 none).

@@ -21,6 +21,8 @@ var (
 	severities    = []string{"error", "warning", "info"}
 	ruleClasses   = []string{"check", "standard"}
 	smtpTLSModes  = []string{"starttls", "tls", "none"}
+	loopbackHosts = []string{"localhost", "127.0.0.1", "::1"}
+	envNameRe     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	cronMacros    = []string{"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 	cronFieldName = []string{"minute", "hour", "day of month", "month", "day of week"}
 )
@@ -389,5 +391,24 @@ func (v *validator) mail() {
 	}
 	if t := m.SMTP.TLS; t != "" && !slices.Contains(smtpTLSModes, t) {
 		v.add("mail.smtp.tls", "%q is not one of %s", t, strings.Join(smtpTLSModes, ", "))
+	}
+	if m.Dir != "" && m.Outbox != "" {
+		v.add("mail.outbox", "is the old name of mail.dir, and both are written (%s): keep only mail.dir", v.where("mail.dir"))
+	}
+	s := m.SMTP
+	if s.PasswordEnv != "" && !envNameRe.MatchString(s.PasswordEnv) {
+		// Not quoted back: it may be the password itself, written by mistake.
+		v.add("mail.smtp.password_env", "is not the name of an environment variable (write the variable's name, e.g. SHEAF_SMTP_PASSWORD, never the password)")
+	}
+	switch {
+	case s.Username != "" && s.PasswordEnv == "":
+		v.add("mail.smtp.password_env", "is required with mail.smtp.username: the name of the environment variable holding the password")
+	case s.Username == "" && s.PasswordEnv != "":
+		v.add("mail.smtp.username", "is required with mail.smtp.password_env: the login name")
+	}
+	// go-mail refuses to send a password in clear to any other host.
+	if s.Host != "" && s.TLS == "none" && s.Username != "" && !slices.Contains(loopbackHosts, s.Host) {
+		v.add("mail.smtp.tls", "is none, so the password would travel in clear to %s; use starttls or tls (a login in clear is only sent to %s)",
+			s.Host, strings.Join(loopbackHosts, ", "))
 	}
 }

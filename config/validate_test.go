@@ -229,6 +229,48 @@ mail:
 			},
 		},
 		{
+			name: "mail folder written twice",
+			yaml: `
+mail:
+  dir: mail
+  outbox: outbox    # ← mail.outbox
+`,
+			want: []want{{"mail.outbox", "is the old name of mail.dir, and both are written (mail.dir, line 2): keep only mail.dir"}},
+		},
+		{
+			name: "mail password written instead of its variable",
+			yaml: `
+mail:
+  smtp:
+    host: smtp.example.cn
+    username: duda@edu.example.cn
+    password_env: "s3cret pa55"    # ← mail.smtp.password_env
+`,
+			want: []want{{"mail.smtp.password_env", "is not the name of an environment variable (write the variable's name, e.g. SHEAF_SMTP_PASSWORD, never the password)"}},
+		},
+		{
+			name: "mail login half written",
+			yaml: `
+mail:
+  smtp:    # ← mail.smtp.username
+    host: smtp.example.cn
+    password_env: SHEAF_SMTP_PASSWORD
+`,
+			want: []want{{"mail.smtp.username", "is required with mail.smtp.password_env: the login name"}},
+		},
+		{
+			name: "mail password in clear",
+			yaml: `
+mail:
+  smtp:
+    host: relay.example.cn
+    tls: none    # ← mail.smtp.tls
+    username: duda
+    password_env: SHEAF_SMTP_PASSWORD
+`,
+			want: []want{{"mail.smtp.tls", "is none, so the password would travel in clear to relay.example.cn; use starttls or tls"}},
+		},
+		{
 			name: "sync",
 			yaml: `
 sync:

@@ -31,6 +31,8 @@ type Syncer struct {
 	Progress func(p Progress)
 	// Sources builds a department's sources; nil means from the config.
 	Sources func(d *config.Department) ([]sheets.Source, error)
+
+	onWait func() // called when the lock is busy (tests)
 }
 
 // Progress is how far a sync has got.
@@ -103,6 +105,9 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 	start := time.Now()
 	lock, err := AcquireLock(ctx, s.Config.DBPath()+".lock", func() {
 		s.log().Info("another sync or mailing holds the lock; waiting")
+		if s.onWait != nil {
+			s.onWait()
+		}
 	})
 	if err != nil {
 		return nil, err

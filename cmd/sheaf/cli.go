@@ -47,7 +47,8 @@ var commands = []command{
 	{"rules", "every rule with pass / fail / incomplete", cmdRules},
 	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
 	{"runs", "the history of job runs [-n N] [--json]", cmdRuns},
-	{"remind", "remind --dry-run [--at TIME]: who would get a reminder or overdue notice now, and what it says", cmdRemind},
+	{"remind", "sync, then queue and send the reminders and overdue notices due now\n           remind --dry-run [--at TIME]: who would get what, and what it says", cmdRemind},
+	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID: queue a failed message again", cmdOutbox},
 	{"config", "config check: validate the configuration file", cmdConfig},
 }
 

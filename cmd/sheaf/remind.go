@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 func cmdRuns(ctx context.Context, e *env, args []string) error {
@@ -57,19 +59,35 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 
 func cmdRemind(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("remind")
-	dry := fs.Bool("dry-run", false, "show who would get what and why; send nothing")
+	dry := fs.Bool("dry-run", false, "show who would get what and why; send nothing (without it: sync, queue and send)")
 	at := fs.String("at", "", "decide as if it were this time (RFC 3339, e.g. 2025-03-28T09:00:00+08:00)")
 	if _, err := parse(fs, args); err != nil {
 		return err
-	}
-	if !*dry {
-		return exitError{2, fmt.Errorf("only --dry-run is available: sending reminders comes with the mail outbox")}
 	}
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if !*dry {
+		if *at != "" {
+			return exitError{2, fmt.Errorf("--at is for --dry-run: reminders are sent for now")}
+		}
+		p, err := e.wire(db, e.logger())
+		if err != nil {
+			return err
+		}
+		if p.mailing == nil {
+			return exitError{1, fmt.Errorf("no mail configured: set mail.dir or mail.smtp.host")}
+		}
+		rep, err := p.mailing.Remind(ctx, "cli", time.Time{})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "reminders: %d due, %d newly queued (the others went before), %d sent, %d failed\n",
+			rep.Planned, rep.Queued, rep.Sent, rep.Failed)
+		return nil
+	}
 	now := time.Now()
 	if *at != "" {
 		if now, err = time.Parse(time.RFC3339, *at); err != nil {
@@ -103,5 +121,70 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "\nSubject: %s\n\n%s\n", n.Subject, n.Text)
 	}
+	return nil
+}
+
+func cmdOutbox(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "retry" {
+		fs := e.flags("outbox retry")
+		pos, err := parse(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return exitError{2, fmt.Errorf("usage: sheaf outbox retry ID")}
+		}
+		id, err := strconv.ParseInt(pos[0], 10, 64)
+		if err != nil {
+			return exitError{2, fmt.Errorf("message id %q is not a number", pos[0])}
+		}
+		db, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.RetryMessage(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "message %d is queued again\n", id)
+		return nil
+	}
+	fs := e.flags("outbox")
+	limit := fs.Int("n", 50, "how many messages, newest first")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	msgs, err := db.Outbox(ctx, *limit)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e, msgs)
+	}
+	if len(msgs) == 0 {
+		fmt.Fprintln(e.stdout, "the outbox is empty")
+		return nil
+	}
+	loc := e.cfg.Cycle.Location
+	t := &table{}
+	t.add("ID", "KIND", "STATE", "TO", "SUBJECT", "QUEUED", "SENT / NEXT TRY", "ATTEMPTS", "ERROR")
+	for _, m := range msgs {
+		when := ""
+		switch {
+		case !m.SentAt.IsZero():
+			when = m.SentAt.In(loc).Format("01-02 15:04")
+		case m.State == storage.OutboxQueued:
+			when = "next " + m.NextAttemptAt.In(loc).Format("01-02 15:04")
+		}
+		t.add(fmt.Sprint(m.ID), m.Kind, m.State, strings.Join(m.To, ","), m.Subject, m.CreatedAt.In(loc).Format("01-02 15:04"),
+			when, fmt.Sprint(m.Attempts), m.LastError)
+	}
+	t.write(e.stdout, "")
 	return nil
 }

@@ -7,12 +7,56 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/notify"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
-// cmdRun is the daemon: it runs the scheduled jobs until SIGINT or SIGTERM.
+// parts are the pieces the daemon and the mail commands share.
+type parts struct {
+	syncer  *jobs.Syncer
+	mailing *jobs.Mailing
+	jobs    []jobs.Job
+}
+
+// wire builds the jobs from the configuration. Mail is optional: without a
+// mail.dir or SMTP host, the mail jobs are left out.
+func (e *env) wire(db *storage.DB, log *slog.Logger) (*parts, error) {
+	p := &parts{syncer: &jobs.Syncer{Config: e.cfg, DB: db, Log: log}}
+	p.jobs = append(p.jobs, jobs.Job{Name: "sync", Spec: e.cfg.Schedules.Sync,
+		Run: func(ctx context.Context, trigger string, scheduled time.Time) error {
+			rep, err := p.syncer.SyncScheduled(ctx, trigger, scheduled)
+			if err == nil {
+				log.Info("sync", "files", rep.Files, "read", rep.Read, "unchanged", rep.Unchanged, "deferred", rep.Deferred,
+					"failed", rep.Failed, "duration_ms", rep.DurationMS)
+			}
+			return err
+		}})
+	mailer, err := notify.FromConfig(e.cfg)
+	if err != nil {
+		log.Warn("no mail: reminders and digests are not sent", "reason", err)
+		return p, nil
+	}
+	p.mailing = &jobs.Mailing{Config: e.cfg, DB: db, Syncer: p.syncer, Log: log,
+		Sender: jobs.LockedSender(e.cfg, db, mailer, log)}
+	mailJob := func(name, spec string, f func(context.Context, string, time.Time) (*jobs.MailReport, error)) jobs.Job {
+		return jobs.Job{Name: name, Spec: spec, Run: func(ctx context.Context, trigger string, scheduled time.Time) error {
+			rep, err := f(ctx, trigger, scheduled)
+			if err == nil {
+				log.Info(name, "planned", rep.Planned, "queued", rep.Queued, "sent", rep.Sent, "failed", rep.Failed)
+			}
+			return err
+		}}
+	}
+	p.jobs = append(p.jobs, mailJob("remind", e.cfg.Schedules.Remind, p.mailing.Remind),
+		mailJob("digest", e.cfg.Schedules.Digest, p.mailing.Digest))
+	return p, nil
+}
+
+// cmdRun is the daemon: it runs the scheduled jobs until SIGINT or SIGTERM,
+// delivering the outbox every minute, and once more on the way out.
 func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("run")
-	once := fs.String("once", "", "run this job now and exit, instead of scheduling (sync)")
+	once := fs.String("once", "", "run this job now and exit, instead of scheduling (sync, remind, digest)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -22,26 +66,32 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	syncer := &jobs.Syncer{Config: e.cfg, DB: db, Log: log}
-	all := []jobs.Job{{
-		Name: "sync", Spec: e.cfg.Schedules.Sync,
-		Run: func(ctx context.Context, trigger string, scheduled time.Time) error {
-			rep, err := syncer.SyncScheduled(ctx, trigger, scheduled)
-			if err == nil {
-				log.Info("sync", "files", rep.Files, "read", rep.Read, "unchanged", rep.Unchanged, "deferred", rep.Deferred,
-					"failed", rep.Failed, "duration_ms", rep.DurationMS)
-			}
-			return err
-		},
-	}}
+	p, err := e.wire(db, log)
+	if err != nil {
+		return err
+	}
 	if *once != "" {
-		for _, j := range all {
+		var names []string
+		for _, j := range p.jobs {
 			if j.Name == *once {
 				return j.Run(ctx, "cli", time.Time{})
 			}
+			names = append(names, j.Name)
 		}
-		return exitError{2, fmt.Errorf("--once %q: no such job (jobs: sync)", *once)}
+		return exitError{2, fmt.Errorf("--once %q: no such job (jobs: %v)", *once, names)}
 	}
-	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: all}
-	return d.Run(ctx)
+	if p.mailing != nil {
+		go p.mailing.Sender.Run(ctx, time.Minute)
+	}
+	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: p.jobs}
+	err = d.Run(ctx)
+	if p.mailing != nil {
+		// Deliver what the last jobs queued before leaving.
+		flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if _, _, ferr := p.mailing.Sender.Flush(flush); ferr != nil {
+			log.Warn("the outbox was not fully delivered on shutdown; it goes out at the next start", "err", ferr)
+		}
+	}
+	return err
 }

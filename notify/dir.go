@@ -1,0 +1,69 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// Dir writes each message as a .eml file into a folder instead of sending
+// it: the bytes a server would receive, which any mail program opens.
+type Dir struct {
+	// Path is the folder; it is created when missing.
+	Path string
+	// Location is the time zone of the time in file names; UTC when nil.
+	Location *time.Location
+}
+
+// FileName is the name m is written under: its creation time, kind and id,
+// "20250110-090000-reminder-12.eml", so that the folder lists messages in
+// the order they were decided, and a retry overwrites the same file.
+func (d *Dir) FileName(m storage.OutboxMessage) string {
+	loc := d.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return fmt.Sprintf("%s-%s-%d.eml", m.CreatedAt.In(loc).Format("20060102-150405"), m.Kind, m.ID)
+}
+
+// Send writes m into the folder, atomically: a reader sees either no file
+// or the whole message.
+func (d *Dir) Send(ctx context.Context, m storage.OutboxMessage) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	msg, err := buildMessage(m)
+	if err != nil {
+		return fmt.Errorf("build message %s: %w", m.MessageID, err)
+	}
+	if err := os.MkdirAll(d.Path, 0o755); err != nil {
+		return fmt.Errorf("create mail folder: %w", err)
+	}
+	path := filepath.Join(d.Path, d.FileName(m))
+	f, err := os.CreateTemp(d.Path, ".sheaf-*.eml.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
+	_, err = msg.WriteTo(f)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
