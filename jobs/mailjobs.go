@@ -75,7 +75,7 @@ func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Tim
 				kind = storage.MailOverdue
 			}
 			msgs = append(msgs, storage.OutboxMessage{Kind: kind, DedupKey: n.DedupKey, Sender: m.Config.Mail.From,
-				To: n.To, Cc: n.Cc, Subject: n.Subject, BodyText: n.Text})
+				To: n.To, Cc: n.Cc, Subject: n.Subject, BodyText: n.Text, ExpiresAt: n.Expires})
 		}
 		return msgs, nil
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf/notify"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 const mailConfig = `
@@ -132,4 +133,52 @@ func syncWaiting(ctx context.Context, s *Syncer, waiting chan struct{}) (*SyncRe
 	s.onWait = func() { close(waiting) }
 	defer func() { s.onWait = nil }()
 	return s.Sync(ctx, "test")
+}
+
+// mailerFunc is a mailer built from a function.
+type mailerFunc func(ctx context.Context, m storage.OutboxMessage) error
+
+func (f mailerFunc) Send(ctx context.Context, m storage.OutboxMessage) error { return f(ctx, m) }
+
+func TestReminderNeverDeliveredAfterItsDeadline(t *testing.T) {
+	f := newFixture(t, mailConfig)
+	loc := f.cfg.Cycle.Location
+	due := time.Date(2025, 3, 31, 23, 59, 59, 0, loc)
+	var delivered []string
+	up := false
+	mailer := mailerFunc(func(ctx context.Context, m storage.OutboxMessage) error {
+		if !up {
+			return errors.New("421 service not available")
+		}
+		delivered = append(delivered, m.Kind)
+		return nil
+	})
+	run := func(now time.Time) *MailReport {
+		f.db.Now = func() time.Time { return now }
+		sender := LockedSender(f.cfg, f.db, mailer, nil)
+		sender.Now = func() time.Time { return now }
+		s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return time.Now().Add(time.Hour) }}
+		m := &Mailing{Config: f.cfg, DB: f.db, Syncer: s, Sender: sender, Now: func() time.Time { return now }}
+		rep, err := m.Remind(context.Background(), "test", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	// The server is down when the 1-day reminder is due, and still down at
+	// the deadline.
+	if rep := run(due.Add(-20 * time.Hour)); rep.Queued != 2 || rep.Sent != 0 { // edu and finance owe
+		t.Fatalf("reminder while the server is down: %+v", rep)
+	}
+	up = true
+	run(due.Add(2 * time.Hour))
+	if strings.Join(delivered, " ") != "overdue overdue" {
+		t.Fatalf("delivered %v after the deadline, want only the overdue notice", delivered)
+	}
+	msgs, _ := f.db.Outbox(context.Background(), 10)
+	for _, m := range msgs {
+		if m.Kind == storage.MailReminder && (m.State != storage.OutboxFailed || !strings.Contains(m.LastError, "过期")) {
+			t.Errorf("the late reminder is %s (%s), want failed as expired", m.State, m.LastError)
+		}
+	}
 }

@@ -33,6 +33,8 @@ type Notice struct {
 	// whatever restarts happen.
 	DedupKey string
 	Owed     []string // one line per item, as in the text
+	// Expires is when a reminder stops being worth sending: its deadline.
+	Expires time.Time
 }
 
 // Owing is what the reminders look at: the open flags and the figures of
@@ -98,6 +100,7 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 			n := Notice{Kind: kind, Department: d.ID, Deadline: dl.Name, Lead: lead, To: d.Contacts, Owed: owed}
 			if kind == NoticeReminder {
 				n.DedupKey = fmt.Sprintf("remind/%s/%s/%s", dl.Name, d.ID, lead)
+				n.Expires = due
 			} else {
 				n.DedupKey = fmt.Sprintf("overdue/%s/%s/%s", dl.Name, d.ID, now.In(loc).Format("2006-01-02"))
 				n.Cc = cfg.Mail.Coordinators

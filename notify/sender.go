@@ -82,6 +82,11 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 	// Every message handled leaves the due set (sent, failed, or due again
 	// at least a second after now), so the loop ends.
 	now := s.now()
+	if n, err := s.DB.ExpireMessages(ctx, now); err != nil {
+		return 0, 0, fmt.Errorf("flush outbox: %w", err)
+	} else if n > 0 {
+		s.log().Info("messages expired before they could be delivered", "count", n)
+	}
 	streak := 0
 	for {
 		due, err := s.DB.DueMessages(ctx, now, flushBatch)

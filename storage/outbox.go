@@ -70,6 +70,9 @@ type OutboxMessage struct {
 	LastError     string
 	CreatedAt     time.Time
 	SentAt        time.Time
+	// ExpiresAt, when set, is when the message stops being worth sending:
+	// still queued then, it is marked failed instead of delivered late.
+	ExpiresAt time.Time
 }
 
 // Attachment is a file sent with a message: its content is Data, or the
@@ -126,7 +129,8 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...OutboxMessage) (added int, er
 			}
 			var id int64
 			err = st.GetContext(ctx, &id, m.MessageID, m.Kind, sql.NullString{String: m.DedupKey, Valid: m.DedupKey != ""},
-				m.Sender, string(rcpt), m.Subject, m.BodyText, m.BodyHTML, string(att), formatTime(next), formatTime(now))
+				m.Sender, string(rcpt), m.Subject, m.BodyText, m.BodyHTML, string(att), formatTime(next), formatTime(now),
+				nullTime(m.ExpiresAt))
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // already decided: the dedup key is stored
 			}
@@ -181,6 +185,18 @@ func newMessageID(sender string) string {
 	b := make([]byte, 16)
 	rand.Read(b) // never fails (crypto/rand panics rather than return an error)
 	return "<sheaf." + hex.EncodeToString(b) + "@" + domain + ">"
+}
+
+// ExpireMessages marks failed every queued message whose expiry has come
+// (a reminder whose deadline passed while the mail server was down), so it
+// is never delivered late. It returns how many expired.
+func (db *DB) ExpireMessages(ctx context.Context, now time.Time) (int, error) {
+	res, err := db.stmt(ctx, nil, "expire-outbox").ExecContext(ctx, "已过期：截止时间已过，不再发送", formatTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("expire messages: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // DueMessages returns up to limit queued messages whose next attempt is at

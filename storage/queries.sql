@@ -215,8 +215,8 @@ SELECT state, count(*) FROM rule_results GROUP BY state;
 -- name: insert-outbox
 -- A message whose dedup_key is already stored is skipped: no row returned.
 INSERT INTO outbox (message_id, kind, dedup_key, sender, recipients, subject, body_text, body_html,
-                    attachments, state, attempts, next_attempt_at, last_error, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', ?)
+                    attachments, state, attempts, next_attempt_at, last_error, created_at, expires_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', ?, ?)
 ON CONFLICT (dedup_key) DO NOTHING
 RETURNING id;
 
@@ -253,3 +253,7 @@ WHERE id = ? AND state IN ('queued', 'failed');
 
 -- name: outbox-state
 SELECT state FROM outbox WHERE id = ?;
+
+-- name: expire-outbox
+UPDATE outbox SET state = 'failed', last_error = ?
+WHERE state = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?;
