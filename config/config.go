@@ -157,6 +157,9 @@ type Deadline struct {
 	// Remind lists lead times before Due: "7d", "3d", "1d", "4h"; see
 	// ParseLead.
 	Remind []string `yaml:"remind"`
+	// Overdue is how often a department still owing after Due gets an
+	// overdue notice: a lead time such as "1d" (the default) or "12h".
+	Overdue string `yaml:"overdue"`
 }
 
 // Schedules are cron specs (five fields, or @daily and friends), evaluated in

@@ -6,6 +6,15 @@ import (
 	"time"
 )
 
+// OverdueEvery is how often overdue notices go after the deadline: the
+// overdue key, or once a day.
+func (d Deadline) OverdueEvery() time.Duration {
+	if every, err := ParseLead(d.Overdue); err == nil {
+		return every
+	}
+	return 24 * time.Hour
+}
+
 // DueTime is the moment the deadline passes, in loc (the cycle's time
 // zone). A date alone ("2025-03-31") means the end of that day, 23:59:59,
 // because "due on the 31st" lets people send figures all that day; a date

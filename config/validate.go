@@ -324,6 +324,11 @@ func (v *validator) deadlines() {
 				v.add(fmt.Sprintf("%s.remind[%d]", key, j), "%v", err)
 			}
 		}
+		if d.Overdue != "" {
+			if _, err := ParseLead(d.Overdue); err != nil {
+				v.add(key+".overdue", "%v", err)
+			}
+		}
 	}
 }
 

@@ -53,7 +53,7 @@ type Owing struct {
 // deadline less its lead time and expires at the deadline; when several are
 // due at once (the daemon was down), only the latest goes. After the
 // deadline, a department still owing gets an overdue notice, with the
-// coordinators in Cc, at most once a day. A department is chased only for
+// coordinators in Cc, at most once per the deadline's overdue period (a day by default). A department is chased only for
 // what it owes: missing figures, unreadable cells and files, conflicts it
 // is part of and failing checks on its figures; never accepted flags nor
 // failing standards.
@@ -102,7 +102,9 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 				n.DedupKey = fmt.Sprintf("remind/%s/%s/%s", dl.Name, d.ID, lead)
 				n.Expires = due
 			} else {
-				n.DedupKey = fmt.Sprintf("overdue/%s/%s/%s", dl.Name, d.ID, now.In(loc).Format("2006-01-02"))
+				// One notice per period of overdue_every after the deadline.
+				period := int(now.Sub(due) / dl.OverdueEvery())
+				n.DedupKey = fmt.Sprintf("overdue/%s/%s/%d", dl.Name, d.ID, period)
 				n.Cc = cfg.Mail.Coordinators
 			}
 			n.Subject, n.Text = noticeText(cfg, d, dl, due, now, o.AsOf, kind, owed)

@@ -80,7 +80,7 @@ func TestPlanNotices(t *testing.T) {
 			want: []string{"reminder/edu/3d", "reminder/finance/3d"}},
 		{name: "after the deadline: overdue, once a day", now: due.Add(time.Hour),
 			want:     []string{"overdue/edu/", "overdue/finance/", "overdue/stats/"},
-			wantKeys: []string{"overdue/年报数据报送/edu/2025-04-01"}},
+			wantKeys: []string{"overdue/年报数据报送/edu/0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
