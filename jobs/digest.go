@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"html"
 	"sort"
 	"strings"
 	"time"
@@ -180,4 +181,37 @@ func name(cfg *config.Config, dept string) string {
 		return d.Name
 	}
 	return dept
+}
+
+// DigestHTML renders a digest's text as HTML for mail programs that show
+// it: section titles as headings, the rest as it is written, escaped.
+func DigestHTML(subject, text string) string {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+	b.WriteString(html.EscapeString(subject))
+	b.WriteString("</title></head><body style=\"font-family: 'FangSong', 'STFangsong', 'Noto Serif CJK SC', serif; line-height: 1.6\">\n")
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "":
+			continue
+		case isSectionTitle(t):
+			fmt.Fprintf(&b, "<h3 style=\"font-family: 'SimHei', 'Noto Sans CJK SC', sans-serif\">%s</h3>\n", html.EscapeString(t))
+		default:
+			indent := len(line) - len(strings.TrimLeft(line, " "))
+			fmt.Fprintf(&b, "<div style=\"margin-left: %dem\">%s</div>\n", indent/2, html.EscapeString(t))
+		}
+	}
+	b.WriteString("</body></html>\n")
+	return b.String()
+}
+
+// isSectionTitle reports whether a line opens a section: "一、…".
+func isSectionTitle(line string) bool {
+	for _, n := range []string{"一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"} {
+		if strings.HasPrefix(line, n) {
+			return true
+		}
+	}
+	return false
 }

@@ -41,6 +41,10 @@ func TestComposeDigest(t *testing.T) {
 	if strings.Contains(text, "很早以前解决的问题") {
 		t.Errorf("the digest repeats a change from before the last digest:\n%s", text)
 	}
+	h := DigestHTML(subject, text)
+	if !strings.Contains(h, "<h3") || !strings.Contains(h, "三、数值不一致") || !strings.Contains(h, "「36600」") {
+		t.Errorf("HTML digest:\n%s", h)
+	}
 	if !strings.Contains(subject, "2 项待处理") {
 		t.Errorf("subject %q", subject)
 	}

@@ -120,7 +120,7 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 			key = now
 		}
 		return []storage.OutboxMessage{{Kind: storage.MailDigest, Sender: m.Config.Mail.From, To: m.Config.Mail.Coordinators,
-			Subject: subject, BodyText: text,
+			Subject: subject, BodyText: text, BodyHTML: DigestHTML(subject, text),
 			DedupKey: "digest/" + key.In(m.Config.Cycle.Location).Format("2006-01-02T15:04")}}, nil
 	})
 }
