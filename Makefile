@@ -19,7 +19,8 @@ lint:
 	$(GO) vet ./...
 
 # Sync the bundled example (a county's education report), show where it
-# stands, and write the reminders and digest it would send into
+# stands, draft the report into examples/shangzhi-2024/drafts/, and write the
+# reminders, digest and draft mail it would send into
 # examples/shangzhi-2024/outbox/ (.eml files any mail program opens).
 demo: build
 	./$(BIN) sync --config $(EXAMPLE)
@@ -30,8 +31,9 @@ demo: build
 	@echo
 	./$(BIN) remind --config $(EXAMPLE)
 	./$(BIN) run --once digest --config $(EXAMPLE)
+	./$(BIN) draft --mail --config $(EXAMPLE)
 	./$(BIN) outbox --config $(EXAMPLE)
-	@echo "The messages are in examples/shangzhi-2024/outbox/"
+	@echo "The messages are in examples/shangzhi-2024/outbox/, the draft in examples/shangzhi-2024/drafts/"
 
 # Benchmarks: generated corpora (500 workbooks × 200 rows; one 200,000-row
 # workbook), rows per second and peak memory, and the openpyxl script on the

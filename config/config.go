@@ -5,6 +5,7 @@
 package config
 
 import (
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -27,6 +28,7 @@ type Config struct {
 	Deadlines   []Deadline   `yaml:"deadlines"`
 	Schedules   Schedules    `yaml:"schedules"`
 	Mail        Mail         `yaml:"mail"`
+	Report      Report       `yaml:"report"`
 
 	// node is the parsed file, kept so that Validate can name the line of
 	// a key. It is nil for a Config built in code.
@@ -214,4 +216,45 @@ type SMTP struct {
 	Username    string `yaml:"username"`     // login name
 	PasswordEnv string `yaml:"password_env"` // variable holding the password (or, ending in _FILE, its path)
 	TLS         string `yaml:"tls"`          // starttls | tls | none
+}
+
+// DefaultReportOutput is the folder drafts are written to when
+// report.output is not written, relative to the configuration's folder.
+const DefaultReportOutput = "drafts"
+
+// Report configures the draft report (初稿) built from the figures.
+type Report struct {
+	// Template is the Markdown file, with Go text/template actions, the
+	// draft is rendered from; relative to the configuration's folder. Empty
+	// means no draft can be built.
+	Template string `yaml:"template"`
+	// Title is the draft's title; empty means the cycle's name.
+	Title string `yaml:"title"`
+	// Output is the folder drafts are written to, relative to the
+	// configuration's folder; empty means DefaultReportOutput (see
+	// ReportDir).
+	Output string `yaml:"output"`
+}
+
+// ReportTemplate is the path of the draft's template, report.template
+// resolved against the configuration's folder; empty when not set.
+func (c *Config) ReportTemplate() string {
+	return c.Path(c.Report.Template)
+}
+
+// ReportTitle is the draft's title: report.title, else cycle.name.
+func (c *Config) ReportTitle() string {
+	if t := strings.TrimSpace(c.Report.Title); t != "" {
+		return t
+	}
+	return strings.TrimSpace(c.Cycle.Name)
+}
+
+// ReportDir is the folder drafts are written to, report.output resolved
+// against the configuration's folder (drafts when not set).
+func (c *Config) ReportDir() string {
+	if c.Report.Output == "" {
+		return c.Path(DefaultReportOutput)
+	}
+	return c.Path(c.Report.Output)
 }

@@ -1,10 +1,13 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math"
 	"net/mail"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,6 +44,7 @@ func (c *Config) Validate() error {
 	v.deadlines()
 	v.schedules()
 	v.mail()
+	v.report()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -415,5 +419,37 @@ func (v *validator) mail() {
 	if s.Host != "" && s.TLS == "none" && s.Username != "" && !slices.Contains(loopbackHosts, s.Host) {
 		v.add("mail.smtp.tls", "is none, so the password would travel in clear to %s; use starttls or tls (a login in clear is only sent to %s)",
 			s.Host, strings.Join(loopbackHosts, ", "))
+	}
+}
+
+// report checks the draft's settings. The template must exist, so that a
+// typo in its name stops the start rather than the first scheduled draft;
+// its contents are checked by the report package when a draft is built.
+// Title and output may be left out, but not written empty.
+func (v *validator) report() {
+	r := v.c.Report
+	_, written := lookup(v.c.node, "report.template")
+	switch {
+	case blank(r.Template):
+		if written {
+			v.add("report.template", "is empty; write the template file (e.g. report.md.tmpl) or leave the key out")
+		}
+	default:
+		path := v.c.Path(r.Template)
+		info, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			v.add("report.template", "%q does not exist (looked for %s)", r.Template, path)
+		case err != nil:
+			v.add("report.template", "%q cannot be read: %v", r.Template, err)
+		case info.IsDir():
+			v.add("report.template", "%q is a folder; write the template file inside it", r.Template)
+		}
+	}
+	if _, written := lookup(v.c.node, "report.title"); written && blank(r.Title) {
+		v.add("report.title", "is empty; leave the key out to use cycle.name")
+	}
+	if _, written := lookup(v.c.node, "report.output"); written && blank(r.Output) {
+		v.add("report.output", "is empty; leave the key out to use %s", DefaultReportOutput)
 	}
 }

@@ -298,7 +298,7 @@ cycle:
   period: "2024"
   timezone: Asia/Shanghai
   name: 年报2    # ← cycle.name
-report: weekly    # ← report
+reports: weekly    # ← reports
 indicators:
   - id: schools.total
     name: 各级各类学校总数
@@ -308,7 +308,7 @@ indicators:
 `,
 			want: []want{
 				{"cycle.name", "key is repeated (first at line 2)"},
-				{"report", `unknown key "report" (known: cycle, storage, sync, extraction, departments, indicators, rules, deadlines, schedules, mail)`},
+				{"reports", `unknown key "reports" (known: cycle, storage, sync, extraction, departments, indicators, rules, deadlines, schedules, mail, report)`},
 				{"indicators[0].onwer", `unknown key "onwer" (known: id, name, aliases, unit, owner, periods, required, decimals, tolerance, note)`},
 			},
 		},

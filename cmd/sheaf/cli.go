@@ -45,6 +45,7 @@ var commands = []command{
 	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)", cmdFlags},
 	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value", cmdExplain},
 	{"rules", "every rule with pass / fail / incomplete", cmdRules},
+	{"draft", "draft the report from the figures: .docx, .html, .md and an .xlsx annex [--out DIR] [--format LIST] [--mail]", cmdDraft},
 	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
 	{"runs", "the history of job runs [-n N] [--json]", cmdRuns},
 	{"remind", "sync, then queue and send the reminders and overdue notices due now\n           remind --dry-run [--at TIME]: who would get what, and what it says", cmdRemind},

@@ -49,6 +49,16 @@ func (e *env) wire(db *storage.DB, log *slog.Logger) (*parts, error) {
 	}
 	p.jobs = append(p.jobs, mailJob("remind", e.cfg.Schedules.Remind, p.mailing.Remind),
 		mailJob("digest", e.cfg.Schedules.Digest, p.mailing.Digest))
+	if e.cfg.Report.Template != "" {
+		p.jobs = append(p.jobs, jobs.Job{Name: "draft", Spec: e.cfg.Schedules.Draft,
+			Run: func(ctx context.Context, trigger string, scheduled time.Time) error {
+				rep, err := p.mailing.Draft(ctx, trigger, scheduled, e.draftDir(""), jobs.DraftFormats("docx,html,md,xlsx"))
+				if err == nil {
+					log.Info("draft", "files", len(rep.Files), "changes", rep.Changes, "sent", rep.Sent)
+				}
+				return err
+			}})
+	}
 	return p, nil
 }
 

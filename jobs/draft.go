@@ -1,0 +1,205 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/report"
+	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// draftSnapshot is the meta key holding the figures of the previous draft,
+// to say what changed since.
+const draftSnapshot = "draft_figures"
+
+// DraftReport says what a draft run wrote.
+type DraftReport struct {
+	Files   []string `json:"files"`
+	Changes int      `json:"changes"`
+	Queued  int      `json:"queued"`
+	Sent    int      `json:"sent"`
+}
+
+// Draft syncs first, renders the report template into every format in
+// outDir (formats: md, html, docx, xlsx), and, when mail is configured,
+// mails the coordinators the HTML in the body with the .docx and .xlsx
+// attached. The top of the draft lists what changed since the previous one.
+func (m *Mailing) Draft(ctx context.Context, trigger string, scheduled time.Time, outDir string, formats []string) (*DraftReport, error) {
+	if m.Syncer != nil {
+		if _, err := m.Syncer.Sync(ctx, trigger); err != nil {
+			return nil, fmt.Errorf("sync before drafting: %w", err)
+		}
+	}
+	runID, err := m.DB.StartRun(ctx, "draft", trigger, scheduled)
+	if err != nil {
+		return nil, err
+	}
+	rep := &DraftReport{}
+	err = m.draft(ctx, outDir, formats, rep)
+	outcome := "ok"
+	if err != nil {
+		outcome = "failed"
+	}
+	if ferr := m.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, rep, err); ferr != nil && err == nil {
+		err = ferr
+	}
+	return rep, err
+}
+
+func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, rep *DraftReport) error {
+	cfg := m.Config
+	figs, err := m.DB.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	flags, err := m.DB.Flags(ctx)
+	if err != nil {
+		return err
+	}
+	rules, err := m.DB.RuleResults(ctx)
+	if err != nil {
+		return err
+	}
+	runs, err := m.DB.Runs(ctx, 500)
+	if err != nil {
+		return err
+	}
+	var since, asOf time.Time
+	for _, r := range runs {
+		if r.Job == "draft" && r.Outcome == "ok" && since.IsZero() {
+			since = r.StartedAt
+		}
+		if r.Job == "sync" && r.Outcome == "ok" && asOf.IsZero() {
+			asOf = r.StartedAt
+		}
+	}
+	prev := map[string]string{}
+	if s, err := m.DB.Meta(ctx, draftSnapshot); err == nil {
+		_ = json.Unmarshal([]byte(s), &prev)
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	changes, snapshot := draftChanges(cfg, figs, flags, prev, since, !since.IsZero())
+	rep.Changes = len(changes)
+
+	d, err := report.Build(cfg.ReportTemplate(), report.Data{Config: cfg, Figures: figs, Flags: flags,
+		Rules: rules, AsOf: asOf, Changes: changes})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", outDir, err)
+	}
+	title := cfg.ReportTitle()
+	base := fmt.Sprintf("%s初稿-%s", title, m.now().In(cfg.Cycle.Location).Format("20060102-1504"))
+	contents := map[string][]byte{"md": []byte(d.Markdown), "html": []byte(d.HTML), "docx": d.DOCX, "xlsx": d.XLSX}
+	names := map[string]string{"md": base + ".md", "html": base + ".html", "docx": base + ".docx", "xlsx": base + "-附表.xlsx"}
+	for _, f := range formats {
+		data, ok := contents[f]
+		if !ok {
+			return fmt.Errorf("format %q: want md, html, docx or xlsx", f)
+		}
+		p := filepath.Join(outDir, names[f])
+		if err := writeFileAtomic(p, data); err != nil {
+			return err
+		}
+		rep.Files = append(rep.Files, p)
+	}
+	if err := m.DB.SetMeta(ctx, draftSnapshot, snapshot); err != nil {
+		return err
+	}
+	if m.Sender == nil || len(cfg.Mail.Coordinators) == 0 {
+		return nil
+	}
+	msg := storage.OutboxMessage{Kind: storage.MailDraft, Sender: cfg.Mail.From, To: cfg.Mail.Coordinators,
+		Subject:  fmt.Sprintf("【报告初稿】%s（数据截至 %s）", title, asOf.In(cfg.Cycle.Location).Format("1月2日15:04")),
+		BodyText: d.Markdown, BodyHTML: d.HTML,
+		DedupKey: "draft/" + base,
+		Attachments: []storage.Attachment{
+			{Name: names["docx"], Data: d.DOCX},
+			{Name: names["xlsx"], Data: d.XLSX},
+		}}
+	if rep.Queued, err = m.DB.Enqueue(ctx, msg); err != nil {
+		return err
+	}
+	rep.Sent, _, err = m.Sender.Flush(ctx)
+	return err
+}
+
+// draftChanges lists what changed since the previous draft: figures whose
+// values changed, flags opened and resolved. It returns the lines and the
+// snapshot of this draft's figures for the next one.
+func draftChanges(cfg *config.Config, figs []reconcile.Figure, flags []storage.StoredFlag, prev map[string]string, since time.Time, hadDraft bool) ([]string, string) {
+	now := map[string]string{}
+	var lines []string
+	for _, f := range figs {
+		key := f.Indicator + "@" + f.Period
+		v := "缺"
+		if f.HasValue {
+			v = sheets.FormatValue(f.Value, max(f.Decimals, 0)) + f.Unit
+		}
+		now[key] = v
+		if old, ok := prev[key]; hadDraft && ok && old != v {
+			name := f.Indicator
+			if ind, ok := cfg.Indicator(f.Indicator); ok {
+				name = ind.Name
+			}
+			lines = append(lines, fmt.Sprintf("%s（%s）：%s → %s", name, sheets.PeriodWord(f.Period), old, v))
+		}
+	}
+	sort.Strings(lines)
+	if hadDraft {
+		for _, f := range flags {
+			switch {
+			case f.State == "open" && f.OpenedAt.After(since):
+				lines = append(lines, "新问题："+f.Message)
+			case f.State == "resolved" && f.ResolvedAt.After(since):
+				lines = append(lines, "已解决："+f.Message)
+			}
+		}
+	}
+	b, _ := json.Marshal(now)
+	return lines, string(b)
+}
+
+// writeFileAtomic writes a file whole or not at all: a reader never sees a
+// half-written draft.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// DraftFormats parses "docx,html,md,xlsx".
+func DraftFormats(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(strings.ToLower(f)); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

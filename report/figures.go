@@ -1,0 +1,246 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// catalogue answers the template functions: the figures by indicator and
+// period, with what the configuration says about each.
+type catalogue struct {
+	data    Data
+	cfg     *config.Config
+	figures map[slotKey]*reconcile.Figure
+	// failing lists, per figure, the messages of the checks that fail on it.
+	failing map[slotKey][]string
+}
+
+type slotKey struct{ indicator, period string }
+
+func newCatalogue(d Data) *catalogue {
+	c := &catalogue{data: d, cfg: d.Config, figures: map[slotKey]*reconcile.Figure{}, failing: map[slotKey][]string{}}
+	for i := range d.Figures {
+		f := &d.Figures[i]
+		c.figures[slotKey{f.Indicator, f.Period}] = f
+	}
+	for _, r := range d.Rules {
+		rule, ok := c.rule(r.Rule)
+		if !ok || rule.Class != reconcile.ClassCheck || r.State != reconcile.RuleFail {
+			continue
+		}
+		msg := strings.TrimSpace(rule.Message)
+		if msg == "" {
+			msg = "规则" + rule.ID
+		}
+		for _, in := range r.Inputs {
+			k := slotKey{in.Indicator, in.Period}
+			if !slices.Contains(c.failing[k], msg) {
+				c.failing[k] = append(c.failing[k], msg)
+			}
+		}
+	}
+	return c
+}
+
+func (c *catalogue) rule(id string) (config.Rule, bool) {
+	for _, r := range c.cfg.Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return config.Rule{}, false
+}
+
+// reading is one figure as a template function reads it.
+type reading struct {
+	ind    *config.Indicator
+	period string
+	// shown is whether the period differs from the indicator's default, so
+	// that a mark names it.
+	shown   bool
+	value   float64
+	has     bool
+	reasons []string // why the value is doubtful; empty when it is not
+	// decimals is how many decimals the value is shown with: the
+	// indicator's decimals when the catalogue sets them, else as the
+	// department wrote it (a report quotes "27216.8万元", not "27,216.80").
+	decimals int
+}
+
+// read finds the figure of indicator id for period (empty: the default
+// period). An id that is not in the catalogue, or a period the indicator is
+// not collected for, is an error in the template, reported with its line.
+func (c *catalogue) read(id, period string) (reading, error) {
+	ind, ok := c.cfg.Indicator(id)
+	if !ok {
+		return reading{}, fmt.Errorf("%q is not an indicator id in the configuration's catalogue", id)
+	}
+	def := c.defaultPeriod(ind)
+	if period == "" {
+		period = def
+	}
+	if periods := c.periods(ind); !slices.Contains(periods, period) {
+		return reading{}, fmt.Errorf("indicator %q is not collected for %q (its periods: %s)", id, period, strings.Join(periods, ", "))
+	}
+	r := reading{ind: ind, period: period, shown: period != def}
+	f := c.figures[slotKey{id, period}]
+	if f == nil || !f.HasValue {
+		return r, nil
+	}
+	r.value, r.has = f.Value, true
+	r.decimals = ind.ShownDecimals()
+	if ind.Decimals == nil {
+		r.decimals = max(f.Decimals, 0)
+	}
+	r.reasons = c.reasons(f)
+	return r, nil
+}
+
+// defaultPeriod is the period a figure is read for when none is named: the
+// indicator's only declared period, else the cycle's (as rules' v("id")).
+func (c *catalogue) defaultPeriod(ind *config.Indicator) string {
+	if len(ind.Periods) == 1 {
+		return ind.Periods[0]
+	}
+	return c.cfg.Cycle.Period
+}
+
+// periods are the periods an indicator is collected for.
+func (c *catalogue) periods(ind *config.Indicator) []string {
+	if len(ind.Periods) > 0 {
+		return ind.Periods
+	}
+	return []string{c.cfg.Cycle.Period}
+}
+
+// reasons says, in the draft's words, why a figure is doubtful: one reason
+// per open status, most serious first; none for an ok or accepted figure.
+func (c *catalogue) reasons(f *reconcile.Figure) []string {
+	statuses := f.Statuses
+	if len(statuses) == 0 && f.Status != "" {
+		statuses = []string{f.Status}
+	}
+	var out []string
+	for _, s := range statuses {
+		switch s {
+		case reconcile.StatusConflict:
+			out = append(out, "数值不一致")
+		case reconcile.StatusApproximate:
+			out = append(out, "约数")
+		case reconcile.StatusInvalid:
+			out = append(out, "无法识别")
+		case reconcile.StatusUnverified:
+			if f.Reason != "" {
+				out = append(out, f.Reason)
+			} else {
+				out = append(out, "责任单位未报送，取自"+c.departmentName(f.Department))
+			}
+		case reconcile.StatusFailing:
+			msgs := c.failing[slotKey{f.Indicator, f.Period}]
+			if len(msgs) == 0 {
+				out = append(out, "校验不通过")
+			}
+			for _, m := range msgs {
+				out = append(out, "校验不通过："+m)
+			}
+		}
+	}
+	return out
+}
+
+func (c *catalogue) departmentName(id string) string {
+	if d, ok := c.cfg.Department(id); ok && d.Name != "" {
+		return d.Name
+	}
+	return id
+}
+
+func (c *catalogue) indicatorName(id string) string {
+	if ind, ok := c.cfg.Indicator(id); ok && ind.Name != "" {
+		return ind.Name
+	}
+	return id
+}
+
+// label names the figure in a mark: its name, and its period when that is
+// not the indicator's default ("一般公共预算教育支出（2022年）").
+func (c *catalogue) label(r reading) string {
+	name := r.ind.Name
+	if r.shown {
+		name += "（" + periodWord(r.period) + "）"
+	}
+	return name
+}
+
+// missingMark is what stands in the text for a figure with no value.
+func (c *catalogue) missingMark(r reading) string {
+	return mark("缺：" + c.label(r) + "，" + c.departmentName(r.ind.Owner))
+}
+
+// doubtMark follows a doubtful figure's value; empty when it is not
+// doubtful. named puts the figure's name first, for a computed value that
+// reads several figures.
+func (c *catalogue) doubtMark(r reading, named bool) string {
+	if len(r.reasons) == 0 {
+		return ""
+	}
+	text := strings.Join(r.reasons, "；")
+	if named {
+		text = c.label(r) + "，" + text
+	}
+	return mark("待核实：" + text)
+}
+
+// mark writes a mark. Its text is kept to one line and free of the signs
+// Markdown gives a meaning to, so that it stays one piece of text in the
+// parsed document (see markTransformer) and in a table cell.
+func mark(text string) string {
+	return "【" + markText.Replace(text) + "】"
+}
+
+var markText = strings.NewReplacer(
+	"\r\n", " ", "\n", " ", "\r", " ",
+	"【", "〔", "】", "〕",
+	"*", "＊", "_", "＿", "`", "｀", "[", "［", "]", "］",
+	"<", "＜", ">", "＞", "|", "｜", "\\", "＼", "&", "＆", "~", "～",
+)
+
+// withUnit writes a formatted value with its unit: "68,211万元", "48.29%",
+// "1:4.1", "3个百分点".
+func withUnit(v, unit string) string {
+	switch u, _ := config.LookupUnit(unit); u.Name {
+	case config.Ratio:
+		return "1:" + v
+	case "百分点":
+		return v + "个百分点"
+	case "":
+		return v + unit
+	default:
+		return v + u.Name
+	}
+}
+
+// storedFlags returns the flags in a state, in id order.
+func storedFlags(flags []storage.StoredFlag, states ...string) []storage.StoredFlag {
+	var out []storage.StoredFlag
+	for _, f := range flags {
+		if slices.Contains(states, f.State) {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b storage.StoredFlag) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
