@@ -118,4 +118,32 @@ func TestBundledExample(t *testing.T) {
 	if s := got["preschool.public_share@2024"].Status; s != reconcile.StatusFailing {
 		t.Errorf("preschool.public_share status %s, want failing", s)
 	}
+
+	// The draft says what the seed report says, computed from the figures.
+	m := &Mailing{Config: cfg, DB: db}
+	rep, err := m.Draft(context.Background(), "test", time.Time{}, filepath.Join(dir, "drafts"), DraftFormats("md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(rep.Files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"我市现有各级各类学校44所，其中教师进修学校1所、小学16所、初级中学3所、九年一贯制学校11所",
+		"全市教职工4,141人，在校生36,614人。",
+		"2022年一般公共预算教育支出为68,211万元，2023年一般公共预算教育支出为68,258万元，增长了0.07%（47万元）。",
+		"到二季度末支出为27,216.8万元，序时教育支出进度为48.29%。",
+		"2024年市政府教育投入匹配资金2,587.8万元，其中城乡义务教育生均公用经费地方匹配417.96万元",
+		"轮岗交流教师69人，占比10.8%。",
+		"2022年我市儿童青少年近视率50.32%，2023年近视率48.87%。",
+		"惠及学生36,000人【待核实：约数】",
+		"公办园占比为52%【待核实：校验不通过",
+		"- 特殊教育学校师生比未达到1:3.1的省定标准",
+		"师生比为1:4.1。",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the example's draft lacks %q", want)
+		}
+	}
 }
