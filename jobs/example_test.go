@@ -121,11 +121,11 @@ func TestBundledExample(t *testing.T) {
 
 	// The draft says what the seed report says, computed from the figures.
 	m := &Mailing{Config: cfg, DB: db}
-	rep, err := m.Draft(context.Background(), "test", time.Time{}, filepath.Join(dir, "drafts"), DraftFormats("md"))
+	drep, err := m.Draft(context.Background(), "test", time.Time{}, filepath.Join(dir, "drafts"), DraftFormats("md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	md, err := os.ReadFile(rep.Files[0])
+	md, err := os.ReadFile(drep.Files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
