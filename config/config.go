@@ -29,6 +29,7 @@ type Config struct {
 	Schedules   Schedules    `yaml:"schedules"`
 	Mail        Mail         `yaml:"mail"`
 	Report      Report       `yaml:"report"`
+	Web         Web          `yaml:"web"`
 
 	// node is the parsed file, kept so that Validate can name the line of
 	// a key. It is nil for a Config built in code.
@@ -257,4 +258,17 @@ func (c *Config) ReportDir() string {
 		return c.Path(DefaultReportOutput)
 	}
 	return c.Path(c.Report.Output)
+}
+
+// Web configures the daemon's HTTP server: the status pages, resync, health
+// and metrics. See config/web.go.
+type Web struct {
+	// Listen is the address to serve on; default 127.0.0.1:8370. Listening
+	// beyond loopback requires a token.
+	Listen string `yaml:"listen"`
+	// TokenEnv names the environment variable holding the admin token (or,
+	// with a _FILE suffix, a file holding it); the token is never in YAML.
+	TokenEnv string `yaml:"token_env"`
+	// URL is how `sheaf resync` reaches the daemon; default http://Listen.
+	URL string `yaml:"url"`
 }

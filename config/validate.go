@@ -45,6 +45,7 @@ func (c *Config) Validate() error {
 	v.schedules()
 	v.mail()
 	v.report()
+	v.web()
 	if len(v.errs) == 0 {
 		return nil
 	}
