@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -124,7 +125,7 @@ func identify(name string, data []byte) error {
 	case ext == ".et" || ext == ".ods" || ext == ".numbers":
 		return errOtherFormat(name, ext)
 	case bytes.HasPrefix(data, zipMagic):
-		return nil
+		return checkZipSizes(name, data)
 	case ext == ".xls":
 		return errNotXLS(name)
 	default:
@@ -182,4 +183,44 @@ func looksLikeHTML(data []byte) bool {
 		}
 	}
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<table"))
+}
+
+// Limits on what a workbook may unpack to: a small file that inflates to
+// gigabytes (a zip bomb) is refused from its directory, before anything is
+// decompressed.
+const (
+	// MaxPartSize is the most any one part of a package may unpack to.
+	MaxPartSize = 256 << 20
+	// MaxPackageSize is the most all parts together may unpack to.
+	MaxPackageSize = 1 << 30
+	// bombRatio: a part that unpacks to more than this many times its
+	// compressed size, and to more than bombFloor, is taken for a bomb.
+	// Real sheet XML compresses 5–20 times.
+	bombRatio = 200
+	bombFloor = 32 << 20
+)
+
+// checkZipSizes refuses a package whose directory says it unpacks to more
+// than the limits. archive/zip stops reading an entry at its declared size,
+// so the directory cannot understate it.
+func checkZipSizes(name string, data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil // not a readable package: the readers say so in their words
+	}
+	var total uint64
+	for _, f := range zr.File {
+		size := f.UncompressedSize64
+		total += size
+		switch {
+		case size > MaxPartSize:
+			return unreadable(name, "文件解压后过大（%s 为 %d MB，上限 %d MB），可能已损坏或不是正常的报表，请检查后重新保存", f.Name, size>>20, MaxPartSize>>20)
+		case size > bombFloor && size > bombRatio*max(f.CompressedSize64, 1):
+			return unreadable(name, "文件的压缩比异常（%s 压缩 %d KB、解压 %d MB），疑似恶意构造的压缩包，已拒绝读取", f.Name, f.CompressedSize64>>10, size>>20)
+		}
+	}
+	if total > MaxPackageSize {
+		return unreadable(name, "文件解压后过大（共 %d MB，上限 %d MB），请检查后重新保存", total>>20, MaxPackageSize>>20)
+	}
+	return nil
 }

@@ -57,7 +57,9 @@ func readXLSX(name string, data []byte) ([]Sheet, error) {
 		}
 	}
 
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{})
+	// excelize's own unzip limit is about 16 GB; keep it to ours.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: MaxPackageSize, UnzipXMLSizeLimit: MaxPartSize})
 	if err != nil {
 		return nil, unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
 	}

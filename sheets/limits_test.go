@@ -1,0 +1,81 @@
+package sheets
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// bomb builds a 1 MB package whose sheet inflates to size bytes of spaces:
+// a real deflate stream, with an honest header.
+func bomb(t *testing.T, size int64) []byte {
+	t.Helper()
+	var comp bytes.Buffer
+	w, _ := flate.NewWriter(&comp, flate.BestCompression)
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for n := int64(0); n < size; n += int64(len(chunk)) {
+		w.Write(chunk)
+	}
+	w.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} {
+		f, _ := zw.Create(name)
+		f.Write([]byte("<x/>"))
+	}
+	hdr := &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+		UncompressedSize64: uint64(size), CompressedSize64: uint64(comp.Len())}
+	f, err := zw.CreateRaw(hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(comp.Bytes())
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestZipBombIsRefused(t *testing.T) {
+	data := bomb(t, 200<<20) // 200 MiB of spaces in about 200 KB
+	if len(data) > 1<<20 {
+		t.Fatalf("the bomb is %d bytes, want under 1 MB", len(data))
+	}
+	for _, read := range []struct {
+		name string
+		fn   func() error
+	}{
+		{"careful", func() error { _, err := ReadWorkbook("bomb.xlsx", data); return err }},
+		{"streaming", func() error { _, err := StreamWorkbook("bomb.xlsx", data, nopHandler{}); return err }},
+	} {
+		err := read.fn()
+		var ue *UnreadableError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "压缩比异常") {
+			t.Errorf("%s reader: %v, want the bomb refused", read.name, err)
+		}
+	}
+}
+
+type nopHandler struct{}
+
+func (nopHandler) Sheet(string) bool { return true }
+func (nopHandler) Row(Row) error     { return nil }
+func (nopHandler) Reset()            {}
+
+func TestOversizedPartIsRefusedFromTheDirectory(t *testing.T) {
+	// The header says 4 GiB; nothing is decompressed to find out.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	f, _ := zw.Create("xl/workbook.xml")
+	f.Write([]byte("<x/>"))
+	raw, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+		UncompressedSize64: 4 << 30, CompressedSize64: 1 << 20})
+	raw.Write(bytes.Repeat([]byte{0}, 1<<20))
+	zw.Close()
+	_, err := StreamWorkbook("big.xlsx", buf.Bytes(), nopHandler{})
+	var ue *UnreadableError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "解压后过大") {
+		t.Fatalf("got %v, want the part refused as too large", err)
+	}
+}
