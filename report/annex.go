@@ -159,6 +159,7 @@ func (a *annex) figure(row int, fig reconcile.Figure) error {
 		fig.Indicator, name, fig.Period, value, unit, statusText(fig),
 		c.departmentName(fig.Department), fig.File, fig.Sheet, fig.Cell, strings.Join(notes, "；"),
 	}
+	cells = safeCells(cells)
 	cell := fmt.Sprintf("A%d", row)
 	if err := a.f.SetSheetRow(figuresSheet, cell, &cells); err != nil {
 		return err
@@ -209,7 +210,21 @@ func (a *annex) flag(row int, fl storage.StoredFlag) error {
 		fl.ID, word(kindWords, fl.Kind), word(severityWords, fl.Severity), c.departmentName(fl.Department),
 		subject, fl.Period, word(stateWords, fl.State), fl.Message, strings.Join(evidence, "；"), note,
 	}
+	cells = safeCells(cells)
 	return a.f.SetSheetRow(flagsSheet, fmt.Sprintf("A%d", row), &cells)
+}
+
+// safeCells neutralises text a spreadsheet would run as a formula once
+// someone edits the cell (=, +, -, @, a tab or CR first): departments'
+// cells and notes reach the annex, and a cell reading "=HYPERLINK(…)" must
+// stay text. The apostrophe is what spreadsheet programs themselves use.
+func safeCells(cells []any) []any {
+	for i, c := range cells {
+		if s, ok := c.(string); ok && s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+			cells[i] = "'" + s
+		}
+	}
+	return cells
 }
 
 // evidenceText names one cell: "市教育局 教育局/基本情况.xlsx 表1!C5（36614）".
