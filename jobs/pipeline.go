@@ -272,7 +272,12 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		return
 	}
 	if err != nil {
-		finish(outcome{failed: err.Error()}, nil)
+		reason := err.Error()
+		var ue *sheets.UnreadableError
+		if errors.As(err, &ue) {
+			reason = ue.Reason
+		}
+		finish(outcome{failed: reason}, nil)
 		return
 	}
 	h := &handler{ctx: ctx, j: j}
@@ -297,6 +302,9 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 
 var errChanged = errors.New("file changed since it was listed")
 
+// MaxFileSize is the largest file a sync reads.
+const MaxFileSize = 256 << 20
+
 // readAll reads a listed file whole and checks it is still the content the
 // listing saw, so a file rewritten in between is never half-taken.
 func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte, error) {
@@ -305,9 +313,15 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
+	// A file over the limit is refused without reading it all: a report
+	// workbook is a few megabytes; a 2 GB file in the share is a mistake.
+	data, err := io.ReadAll(io.LimitReader(rc, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
+	}
+	if int64(len(data)) > MaxFileSize {
+		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(
+			"文件过大（超过 %d MB 的上限），不是正常的报表文件，请检查后重新保存", MaxFileSize>>20)}
 	}
 	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
 		sum := sha256.Sum256(data)
