@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test lint demo bench clean
+.PHONY: build test test-crash lint demo bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/sheaf
@@ -13,6 +13,11 @@ build:
 # excelize-written fixtures), loopback only.
 test:
 	$(GO) test ./...
+
+# Kill a sync with SIGKILL at 50 random points; after each, the database
+# must be sound, no file half-stored, and the next sync complete.
+test-crash:
+	SHEAF_CRASH_KILLS=50 $(GO) test ./jobs -run 'TestSyncCrashLoop' -count=1 -timeout 20m -v
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,5 +123,48 @@ func checkWhole(t *testing.T, db *storage.DB) {
 		if n != 1 {
 			t.Fatalf("read %d stored %d observations, want exactly 1", id, n)
 		}
+	}
+}
+
+// TestSyncCrashLoop kills cold syncs at random points, many times: run by
+// `make test-crash` with SHEAF_CRASH_KILLS=50; a plain go test runs 2.
+// After every kill the database is sound, no file is half-stored, and the
+// next sync reads every file.
+func TestSyncCrashLoop(t *testing.T) {
+	kills := 2
+	if n, err := strconv.Atoi(os.Getenv("SHEAF_CRASH_KILLS")); err == nil && n > 0 {
+		kills = n
+	}
+	f := newFixture(t, testConfig)
+	const files = 24
+	for i := range files {
+		var rs [][]any
+		for r := range 80 {
+			rs = append(rs, []any{"", fmt.Sprintf("未知指标%d", r), "2024", r, "所", ""})
+		}
+		rs = append(rs, []any{"schools.total", "学校总数", "2024", 40 + i, "所", ""})
+		f.workbook(fmt.Sprintf("inbox/edu/f%02d.xlsx", i), rs...)
+	}
+	f.db.Close()
+	f.db = nil
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	for k := range kills {
+		os.RemoveAll(filepath.Join(f.dir, "data"))
+		killAfter(t, f.cfg.File, rng.IntN(files))
+		db, err := storage.Open(context.Background(), f.cfg.DBPath())
+		if err != nil {
+			t.Fatalf("kill %d: reopen: %v", k, err)
+		}
+		checkWhole(t, db)
+		s := &Syncer{Config: f.cfg, DB: db, Now: func() time.Time { return time.Now().Add(time.Hour) }}
+		rep, err := s.Sync(context.Background(), "test")
+		if err != nil || rep.Read+rep.Unchanged != files {
+			t.Fatalf("kill %d: sync after it: %+v %v", k, rep, err)
+		}
+		checkWhole(t, db)
+		if n := countCurrent(t, db); n != files {
+			t.Fatalf("kill %d: %d current observations, want %d", k, n, files)
+		}
+		db.Close()
 	}
 }
