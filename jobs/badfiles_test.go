@@ -1,0 +1,87 @@
+package jobs
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEveryBadFileIsNamedForWhatItIs puts one of each kind of bad file
+// beside a good one: the sync runs, the good figures arrive, and each bad
+// file is a `file` flag saying what it is in words a department understands.
+func TestEveryBadFileIsNamedForWhatItIs(t *testing.T) {
+	f := newFixture(t, testConfig)
+	f.workbook("inbox/edu/good.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	copyFixture := func(name, as string) {
+		data, err := os.ReadFile(filepath.Join("..", "sheets", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.write(as, data)
+	}
+	copyFixture("legacy.xls", "inbox/edu/旧版.xls")
+	copyFixture("html_as.xls", "inbox/edu/网页导出.xls")
+	copyFixture("empty.xlsx", "inbox/edu/空文件.xlsx")
+	copyFixture("truncated.xlsx", "inbox/edu/半截.xlsx")
+	copyFixture("malformed_sheet.xlsx", "inbox/edu/坏表.xlsx")
+	copyFixture("~$lo_cases.xlsx", "inbox/edu/~$good.xlsx")
+	// An Office file encrypted with a password is an OLE container holding
+	// an EncryptionInfo stream.
+	enc := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
+	for _, r := range "EncryptionInfo" {
+		enc = append(enc, byte(r), 0)
+	}
+	f.write("inbox/edu/加密.xlsx", enc)
+	zipOf := func(name string, content string) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create(name)
+		w.Write([]byte(content))
+		zw.Close()
+		return buf.Bytes()
+	}
+	f.write("inbox/edu/压缩包.xlsx", zipOf("说明.txt", "not a workbook"))
+	f.write("inbox/edu/文档.xlsx", zipOf("word/document.xml", "<w:document/>"))
+	f.write("inbox/edu/文本.xlsx", []byte("学校总数,44\n"))
+
+	rep := f.sync()
+	if rep.Read != 1 || rep.Failed != 9 {
+		t.Fatalf("read %d failed %d, want 1 and 9: %+v", rep.Read, rep.Failed, rep.Problems)
+	}
+	wantValue(t, f.figures(), "schools.total@2024", 44, "inbox/edu/good.xlsx", "D4")
+	words := map[string]string{
+		"旧版.xls":   "旧版 Excel 97-2003",
+		"网页导出.xls": "网页（HTML）",
+		"空文件.xlsx": "文件为空",
+		"半截.xlsx":  "损坏或不完整",
+		"坏表.xlsx":  "已损坏",
+		"加密.xlsx":  "密码",
+		"压缩包.xlsx": "没有 Excel 工作簿",
+		"文档.xlsx":  "Word",
+		"文本.xlsx":  "不是工作簿",
+	}
+	seen := map[string]bool{}
+	for _, fl := range f.openFlags() {
+		if fl.Kind != "file" || len(fl.Evidence) == 0 {
+			continue
+		}
+		name := filepath.Base(fl.Evidence[0].File)
+		want, ok := words[name]
+		if !ok {
+			t.Errorf("unexpected file flag for %s: %s", name, fl.Message)
+			continue
+		}
+		seen[name] = true
+		if !strings.Contains(fl.Message, want) {
+			t.Errorf("%s: %q does not say %q", name, fl.Message, want)
+		}
+	}
+	for name := range words {
+		if !seen[name] {
+			t.Errorf("no file flag for %s", name)
+		}
+	}
+}
