@@ -3,10 +3,12 @@ package jobs
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestEveryBadFileIsNamedForWhatItIs puts one of each kind of bad file
@@ -83,5 +85,27 @@ func TestEveryBadFileIsNamedForWhatItIs(t *testing.T) {
 		if !seen[name] {
 			t.Errorf("no file flag for %s", name)
 		}
+	}
+}
+
+// TestFileOverrunningItsTimeIsAbandoned: a file whose reading does not end
+// in time is flagged and the sync goes on; its reader, released later,
+// stores nothing.
+func TestFileOverrunningItsTimeIsAbandoned(t *testing.T) {
+	f := newFixture(t, testConfig)
+	f.workbook("inbox/edu/slow.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	release := make(chan struct{})
+	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now }, FileTimeout: time.Millisecond,
+		beforeRead: func() { <-release }}
+	rep, err := s.Sync(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if rep.Failed != 1 || !strings.Contains(rep.Problems[0].Reason, "读取超时") {
+		t.Fatalf("report %+v, want the file failed for its time", rep)
+	}
+	if fig := f.figures()["schools.total@2024"]; fig.HasValue {
+		t.Fatalf("an abandoned file's value was stored: %+v", fig)
 	}
 }

@@ -206,6 +206,18 @@ type handler struct {
 	rows  int
 	sent  bool // a batch went out: a reset must be told to the writer
 	abort error
+
+	// mu guards stopped: once the file's time is up, nothing more may be
+	// sent, since its channel is closed while the reader may still run.
+	mu      sync.Mutex
+	stopped bool
+}
+
+// stop ends the handler for good: a send in flight completes first.
+func (h *handler) stop() {
+	h.mu.Lock()
+	h.stopped = true
+	h.mu.Unlock()
 }
 
 func (h *handler) start() {
@@ -223,6 +235,12 @@ func (h *handler) start() {
 func (h *handler) send(m message) {
 	m.obs, m.findings = h.obs, h.fs
 	h.obs, h.fs = nil, nil
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopped {
+		h.abort = errStopped
+		return
+	}
 	select {
 	case h.j.msgs <- m:
 		h.sent = true
@@ -282,7 +300,36 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 	}
 	h := &handler{ctx: ctx, j: j}
 	h.start()
-	stats, err := sheets.StreamWorkbook(path.Base(c.ref.Path), data, h)
+	// A parsing library takes no context and a goroutine cannot be killed:
+	// a file that overruns its time is abandoned (its reader may go on until
+	// its next row, but nothing of it is stored) and flagged.
+	type result struct {
+		stats sheets.StreamStats
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		if s.beforeRead != nil {
+			s.beforeRead()
+		}
+		stats, err := sheets.StreamWorkbook(path.Base(c.ref.Path), data, h)
+		done <- result{stats, err}
+	}()
+	limit := s.FileTimeout
+	if limit <= 0 {
+		limit = DefaultFileTimeout
+	}
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	var stats sheets.StreamStats
+	select {
+	case r := <-done:
+		stats, err = r.stats, r.err
+	case <-timer.C:
+		h.stop()
+		finish(outcome{failed: fmt.Sprintf("读取超时：%s 内未能读完，文件可能过于复杂或已损坏，请检查后重新保存", limit)}, nil)
+		return
+	}
 	if h.abort != nil {
 		return // the sync was cancelled
 	}
@@ -301,6 +348,11 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 }
 
 var errChanged = errors.New("file changed since it was listed")
+
+var errStopped = errors.New("the file's time is up")
+
+// DefaultFileTimeout is how long reading one file may take.
+const DefaultFileTimeout = 2 * time.Minute
 
 // MaxFileSize is the largest file a sync reads.
 const MaxFileSize = 256 << 20

@@ -32,7 +32,12 @@ type Syncer struct {
 	// Sources builds a department's sources; nil means from the config.
 	Sources func(d *config.Department) ([]sheets.Source, error)
 
-	onWait func() // called when the lock is busy (tests)
+	// FileTimeout is how long reading one file may take; default
+	// DefaultFileTimeout.
+	FileTimeout time.Duration
+
+	onWait     func() // called when the lock is busy (tests)
+	beforeRead func() // called before a file is parsed (tests)
 }
 
 // Progress is how far a sync has got.
