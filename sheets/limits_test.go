@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -77,5 +78,21 @@ func TestOversizedPartIsRefusedFromTheDirectory(t *testing.T) {
 	var ue *UnreadableError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "解压后过大") {
 		t.Fatalf("got %v, want the part refused as too large", err)
+	}
+}
+
+type panicHandler struct{ nopHandler }
+
+func (panicHandler) Row(Row) error { panic("a parsing library blew up") }
+
+func TestPanicWhileReadingBecomesTheFilesError(t *testing.T) {
+	data, err := os.ReadFile("testdata/small.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = StreamWorkbook("small.xlsx", data, panicHandler{})
+	var ue *UnreadableError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "读取程序出错") {
+		t.Fatalf("got %v, want the panic as this file's error", err)
 	}
 }
