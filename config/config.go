@@ -95,14 +95,50 @@ type Department struct {
 }
 
 // Source is one place a department's spreadsheets live. Exactly one kind is
-// set; today that is Dir (a local or mounted network folder).
+// set: Dir (a local or mounted network folder), Drive (a Google Drive
+// folder) or Sheet (one Google Sheet).
 type Source struct {
 	// Dir is a folder, relative to the config's folder or absolute.
 	Dir string `yaml:"dir"`
-	// Glob selects files under Dir, with ** for any depth. Default "**/*".
+	// Drive is a Google Drive folder, in My Drive or a shared drive.
+	Drive *DriveSource `yaml:"drive"`
+	// Sheet is one Google Sheets spreadsheet.
+	Sheet *SheetSource `yaml:"sheet"`
+	// Glob selects files under Dir or Drive, with ** for any depth.
+	// Default "**/*".
 	Glob string `yaml:"glob"`
 	// Exclude lists globs of files to leave out.
 	Exclude []string `yaml:"exclude"`
+	// Credentials is the service-account key file (JSON) of a Google
+	// source, relative to the config's folder or absolute. Empty means
+	// GOOGLE_APPLICATION_CREDENTIALS or the application default credentials.
+	Credentials string `yaml:"credentials"`
+	// Endpoint is the Google APIs' base URL (a proxy or a local test
+	// server); empty means Google's own.
+	Endpoint string `yaml:"endpoint"`
+	// NoAuth sends a Google source's requests without credentials (only
+	// for a local test server).
+	NoAuth bool `yaml:"no_auth"`
+	// MaxRequests bounds a Google source's requests per sync; 0 means the
+	// default (1000).
+	MaxRequests int `yaml:"max_requests"`
+}
+
+// DriveSource is a Google Drive folder read recursively.
+type DriveSource struct {
+	// Folder is the folder's id (drive.google.com/drive/folders/ID) or a
+	// shared drive's id.
+	Folder string `yaml:"folder"`
+}
+
+// SheetSource is one Google Sheets spreadsheet.
+type SheetSource struct {
+	// ID is the spreadsheet's id (docs.google.com/spreadsheets/d/ID/edit).
+	ID string `yaml:"id"`
+	// Ranges limits what is read to these A1 ranges ("汇总!A1:F40");
+	// Sheets to these sheets. At most one of them; neither means all sheets.
+	Ranges []string `yaml:"ranges"`
+	Sheets []string `yaml:"sheets"`
 }
 
 // Indicator is a named figure in the catalogue.

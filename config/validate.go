@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"net/mail"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -171,16 +172,7 @@ func (v *validator) departments() {
 			v.address(fmt.Sprintf("%s.contacts[%d]", key, j), a)
 		}
 		for j, s := range d.Sources {
-			sk := fmt.Sprintf("%s.sources[%d]", key, j)
-			if blank(s.Dir) {
-				v.add(sk+".dir", "is required, the folder the department's files are in")
-			}
-			if s.Glob != "" {
-				v.glob(sk+".glob", s.Glob)
-			}
-			for k, g := range s.Exclude {
-				v.glob(fmt.Sprintf("%s.exclude[%d]", sk, k), g)
-			}
+			v.source(fmt.Sprintf("%s.sources[%d]", key, j), s)
 		}
 		v.extraction(key+".extraction", d.Extraction)
 	}
@@ -452,5 +444,98 @@ func (v *validator) report() {
 	}
 	if _, written := lookup(v.c.node, "report.output"); written && blank(r.Output) {
 		v.add("report.output", "is empty; leave the key out to use %s", DefaultReportOutput)
+	}
+}
+
+// source checks one source: exactly one of dir, drive and sheet, and the
+// keys that belong to its kind.
+func (v *validator) source(sk string, s Source) {
+	var kinds []string
+	if s.Dir != "" {
+		kinds = append(kinds, "dir")
+	}
+	if s.Drive != nil {
+		kinds = append(kinds, "drive")
+	}
+	if s.Sheet != nil {
+		kinds = append(kinds, "sheet")
+	}
+	switch {
+	case len(kinds) == 0:
+		v.add(sk+".dir", "is required, the folder the department's files are in (or write drive: for a Google Drive folder, sheet: for a Google Sheet)")
+		return
+	case len(kinds) > 1:
+		v.add(sk+"."+kinds[1], "is written with %s: a source is one of dir, drive or sheet (write two sources)", v.where(sk+"."+kinds[0]))
+		return
+	}
+	written := func(k string) bool { _, ok := lookup(v.c.node, sk+"."+k); return ok }
+	if s.Sheet == nil {
+		if s.Glob != "" {
+			v.glob(sk+".glob", s.Glob)
+		}
+		for k, g := range s.Exclude {
+			v.glob(fmt.Sprintf("%s.exclude[%d]", sk, k), g)
+		}
+	} else {
+		for _, k := range []string{"glob", "exclude"} {
+			if written(k) {
+				v.add(sk+"."+k, "applies to dir and drive sources, not to a sheet (use sheet.sheets or sheet.ranges)")
+			}
+		}
+	}
+	if s.Dir != "" {
+		for _, k := range []string{"credentials", "endpoint", "no_auth", "max_requests"} {
+			if written(k) {
+				v.add(sk+"."+k, "applies to drive and sheet sources, not to a folder")
+			}
+		}
+		return
+	}
+	if s.Drive != nil && blank(s.Drive.Folder) {
+		v.add(sk+".drive.folder", "is required, the folder's id (from drive.google.com/drive/folders/ID)")
+	}
+	if sh := s.Sheet; sh != nil {
+		if blank(sh.ID) {
+			v.add(sk+".sheet.id", "is required, the spreadsheet's id (from docs.google.com/spreadsheets/d/ID/edit)")
+		}
+		if len(sh.Ranges) > 0 && len(sh.Sheets) > 0 {
+			v.add(sk+".sheet.sheets", "is written with %s: write ranges or sheets, not both", v.where(sk+".sheet.ranges"))
+		}
+		for k, r := range sh.Ranges {
+			if blank(r) {
+				v.add(fmt.Sprintf("%s.sheet.ranges[%d]", sk, k), "is empty")
+			}
+		}
+		for k, n := range sh.Sheets {
+			if blank(n) {
+				v.add(fmt.Sprintf("%s.sheet.sheets[%d]", sk, k), "is empty")
+			}
+		}
+	}
+	if s.Endpoint != "" {
+		u, err := url.Parse(s.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.add(sk+".endpoint", "%q is not an http(s) URL (write e.g. https://proxy.example.cn/google/)", s.Endpoint)
+		}
+	}
+	switch {
+	case s.NoAuth && s.Credentials != "":
+		v.add(sk+".no_auth", "is true with %s: credentials are either used or switched off", v.where(sk+".credentials"))
+	case s.NoAuth && s.Endpoint == "":
+		v.add(sk+".no_auth", "is only for a local test server: set endpoint too, Google's own APIs need credentials")
+	case s.Credentials != "":
+		path := v.c.Path(s.Credentials)
+		info, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			v.add(sk+".credentials", "%q does not exist (looked for %s)", s.Credentials, path)
+		case err != nil:
+			v.add(sk+".credentials", "%q cannot be read: %v", s.Credentials, err)
+		case info.IsDir():
+			v.add(sk+".credentials", "%q is a folder; write the service-account key file (.json)", s.Credentials)
+		}
+	}
+	if s.MaxRequests < 0 {
+		v.add(sk+".max_requests", "%d must not be negative", s.MaxRequests)
 	}
 }

@@ -91,7 +91,18 @@ func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sheets.
 	return func(d *config.Department) ([]sheets.Source, error) {
 		var out []sheets.Source
 		for _, s := range d.Sources {
-			out = append(out, &sheets.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude})
+			google := sheets.Google{Endpoint: s.Endpoint, NoAuth: s.NoAuth, MaxRequests: s.MaxRequests}
+			if s.Credentials != "" {
+				google.CredentialsFile = cfg.Path(s.Credentials)
+			}
+			switch {
+			case s.Drive != nil:
+				out = append(out, &sheets.GoogleDrive{Folder: s.Drive.Folder, Glob: s.Glob, Exclude: s.Exclude, Google: google})
+			case s.Sheet != nil:
+				out = append(out, &sheets.GoogleSheet{ID: s.Sheet.ID, Ranges: s.Sheet.Ranges, Sheets: s.Sheet.Sheets, Google: google})
+			default:
+				out = append(out, &sheets.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude})
+			}
 		}
 		return out, nil
 	}

@@ -1,15 +1,18 @@
 // Package sourcetest is the test suite every kind of sheets.Source passes:
-// a folder today, Google Drive and Google Sheets later.
+// a folder, a Google Drive folder, a Google Sheet.
 package sourcetest
 
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/xuri/excelize/v2"
 )
 
 // Fixture is a source under test whose content the suite can change.
@@ -25,7 +28,12 @@ type Fixture interface {
 }
 
 // Run runs the suite against fresh fixtures made by newFixture.
+// A fixture that is OneSpreadsheet runs the suite for one spreadsheet.
 func Run(t *testing.T, newFixture func(t *testing.T) Fixture) {
+	if _, ok := newFixture(t).(OneSpreadsheet); ok {
+		runSpreadsheet(t, newFixture)
+		return
+	}
 	ctx := context.Background()
 	a := []byte("PK\x03\x04 first workbook")
 	b := []byte("PK\x03\x04 second workbook, longer")
@@ -170,4 +178,146 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// OneSpreadsheet is implemented by a fixture whose source is one
+// spreadsheet rather than a folder (a Google Sheet). Its Put receives a
+// real workbook and replaces the spreadsheet's content; Remove deletes the
+// spreadsheet. The source lists one file and Open returns a workbook
+// rebuilt from the values, so it is checked cell by cell, not byte by byte.
+type OneSpreadsheet interface {
+	Fixture
+	// OneSpreadsheet marks the kind.
+	OneSpreadsheet()
+}
+
+// runSpreadsheet is the suite for a source that is one spreadsheet.
+func runSpreadsheet(t *testing.T, newFixture func(t *testing.T) Fixture) {
+	ctx := context.Background()
+	a := workbook(t, map[string][][]any{"汇总": {{"指标", "2024年"}, {"学校数", 4141}, {"在校生", "3.6万"}}})
+	b := workbook(t, map[string][][]any{"汇总": {{"指标", "2024年"}, {"学校数", 4142}}, "附表": {{"说明", "修订"}}})
+
+	t.Run("lists the spreadsheet with a change key", func(t *testing.T) {
+		f := newFixture(t)
+		f.Put(t, "2024年报表.xlsx", a)
+		l := list(t, f.Source())
+		if !l.Complete || len(l.Files) != 1 {
+			t.Fatalf("listing %+v, want one file, complete", l)
+		}
+		if r := l.Files[0]; r.Path != "2024年报表.xlsx" || r.ChangeKey == "" || r.ModTime.IsZero() {
+			t.Errorf("listed %+v", r)
+		}
+	})
+
+	t.Run("opens the same cells", func(t *testing.T) {
+		f := newFixture(t)
+		f.Put(t, "a.xlsx", a)
+		l := list(t, f.Source())
+		rc, err := f.Source().Open(ctx, l.Files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		got, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := cells(t, got), cells(t, a); g != w {
+			t.Fatalf("cells read:\n%s\nwant:\n%s", g, w)
+		}
+	})
+
+	t.Run("change key follows content", func(t *testing.T) {
+		f := newFixture(t)
+		f.Put(t, "a.xlsx", a)
+		before := list(t, f.Source()).Files[0].ChangeKey
+		if again := list(t, f.Source()).Files[0].ChangeKey; again != before {
+			t.Errorf("unchanged spreadsheet changed key: %s → %s", before, again)
+		}
+		f.Put(t, "a.xlsx", b)
+		if after := list(t, f.Source()).Files[0].ChangeKey; after == before {
+			t.Errorf("rewritten spreadsheet kept its key %s", before)
+		}
+	})
+
+	t.Run("a removed spreadsheet is an error, not an empty listing", func(t *testing.T) {
+		f := newFixture(t)
+		f.Put(t, "a.xlsx", a)
+		f.Remove(t, "a.xlsx")
+		if l, err := f.Source().List(ctx); err == nil {
+			t.Fatalf("listing a removed spreadsheet gave %d files and no error", len(l.Files))
+		}
+	})
+
+	t.Run("an unreachable source is an error, not an empty listing", func(t *testing.T) {
+		f := newFixture(t)
+		if l, err := f.Unreachable(t).List(ctx); err == nil {
+			t.Fatalf("listing an unreachable source gave %d files and no error", len(l.Files))
+		}
+	})
+
+	t.Run("opening a spreadsheet that is gone is an error", func(t *testing.T) {
+		f := newFixture(t)
+		f.Put(t, "a.xlsx", a)
+		l := list(t, f.Source())
+		f.Remove(t, "a.xlsx")
+		rc, err := f.Source().Open(ctx, l.Files[0])
+		if err == nil {
+			rc.Close()
+			t.Fatal("opened a removed spreadsheet")
+		}
+	})
+}
+
+// workbook builds an .xlsx with the given sheets (in name order) and rows.
+func workbook(t *testing.T, content map[string][][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	names := make([]string, 0, len(content))
+	for name := range content {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		if i == 0 {
+			f.SetSheetName("Sheet1", name)
+		} else if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range content[name] {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if err := f.SetCellValue(name, cell, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// cells lists a workbook's cells as the reader sees them, one per line:
+// sheet!A1 kind raw.
+func cells(t *testing.T, data []byte) string {
+	t.Helper()
+	wb, err := sheets.ReadWorkbook("w.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range wb {
+		for _, r := range s.Rows {
+			for _, c := range r.Cells {
+				if c.Kind != sheets.CellEmpty {
+					out = append(out, fmt.Sprintf("%s!%s %d %s", s.Name, c.Ref, c.Kind, c.Raw))
+				}
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }

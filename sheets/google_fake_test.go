@@ -1,0 +1,525 @@
+package sheets_test
+
+import (
+	"crypto"
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// fakeGoogle is a local Google API: the Drive and Sheets endpoints the
+// sources use, and an OAuth token endpoint for a service-account key.
+type fakeGoogle struct {
+	srv *httptest.Server
+
+	mu         sync.Mutex
+	files      map[string]*fakeFile
+	sheets     map[string]*fakeSpreadsheet
+	status     map[string]int // file id → status every request about it gets
+	pageSize   map[string]int // folder id → page size the listing is cut to
+	faults     []*fault
+	calls      []string
+	tokens     map[string]bool
+	nTokens    int
+	refuse     bool // /token answers 401
+	requireKey bool // API calls need a token from /token
+	clock      time.Time
+	nextID     int
+}
+
+// fakeFile is a Drive file or folder.
+type fakeFile struct {
+	ID, Name, MimeType string
+	Parent             string
+	DriveID            string // set for items in a shared drive
+	Data               []byte // content, or a native sheet's export
+	Version            int64
+	Modified           time.Time
+	ExportTooLarge     bool
+}
+
+// fakeSpreadsheet is a native sheet's values as the Sheets API gives them.
+type fakeSpreadsheet struct {
+	Title string
+	Tabs  []fakeTab
+}
+
+type fakeTab struct {
+	Title string
+	Raw   [][]any // unformatted values
+	Shown [][]any // formatted values
+}
+
+// fault is an injected answer to the next matching requests.
+type fault struct {
+	match  func(r *http.Request) bool
+	status int
+	body   string
+	left   int
+}
+
+const testEmail = "sheaf-sync@sheaf-test.iam.gserviceaccount.com"
+
+var (
+	keyOnce sync.Once
+	testKey *rsa.PrivateKey
+)
+
+func rsaKey(t *testing.T) *rsa.PrivateKey {
+	keyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		testKey = k
+	})
+	return testKey
+}
+
+func newFakeGoogle(t *testing.T) *fakeGoogle {
+	t.Helper()
+	g := &fakeGoogle{
+		files:    map[string]*fakeFile{},
+		sheets:   map[string]*fakeSpreadsheet{},
+		status:   map[string]int{},
+		pageSize: map[string]int{},
+		tokens:   map[string]bool{},
+		clock:    time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /token", g.token)
+	mux.HandleFunc("GET /drive/v3/files", g.api(g.list))
+	mux.HandleFunc("GET /drive/v3/files/{id}", g.api(g.get))
+	mux.HandleFunc("GET /drive/v3/files/{id}/export", g.api(g.export))
+	mux.HandleFunc("GET /v4/spreadsheets/{id}", g.api(g.spreadsheet))
+	mux.HandleFunc("GET /v4/spreadsheets/{id}/values:batchGet", g.api(g.batchGet))
+	g.srv = httptest.NewServer(mux)
+	t.Cleanup(g.srv.Close)
+	return g
+}
+
+// keyFile writes a service-account key whose token_uri is the fake's.
+func (g *fakeGoogle) keyFile(t *testing.T) string {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(rsaKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := map[string]string{
+		"type":           "service_account",
+		"project_id":     "sheaf-test",
+		"private_key_id": "k1",
+		"private_key":    string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"client_email":   testEmail,
+		"client_id":      "1234567890",
+		"token_uri":      g.srv.URL + "/token",
+	}
+	data, _ := json.Marshal(key)
+	p := filepath.Join(t.TempDir(), "sa.json")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g.requireKey = true
+	return p
+}
+
+// inject makes the next n requests that match answer status with body.
+func (g *fakeGoogle) inject(n, status int, body string, match func(r *http.Request) bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.faults = append(g.faults, &fault{match: match, status: status, body: body, left: n})
+}
+
+func (g *fakeGoogle) callLog() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.calls...)
+}
+
+func (g *fakeGoogle) countCalls(prefix string) int {
+	n := 0
+	for _, c := range g.callLog() {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func apiError(w http.ResponseWriter, status int, reason, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
+		"code": status, "message": msg,
+		"errors": []map[string]string{{"domain": "global", "reason": reason, "message": msg}},
+	}})
+}
+
+// token checks a JWT-bearer grant signed with the test key.
+func (g *fakeGoogle) token(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.calls = append(g.calls, "POST /token")
+	for _, f := range g.faults {
+		if f.left > 0 && f.match(r) {
+			f.left--
+			w.WriteHeader(f.status)
+			fmt.Fprint(w, f.body)
+			return
+		}
+	}
+	bad := func(desc string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":%q}`, desc)
+	}
+	if g.refuse {
+		bad("Invalid JWT Signature.")
+		return
+	}
+	if r.FormValue("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" {
+		bad("bad grant_type")
+		return
+	}
+	parts := strings.Split(r.FormValue("assertion"), ".")
+	if len(parts) != 3 {
+		bad("bad assertion")
+		return
+	}
+	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(&rsaKey(nil).PublicKey, crypto.SHA256, sum[:], sig) != nil {
+		bad("Invalid JWT Signature.")
+		return
+	}
+	var claims struct {
+		Iss, Scope, Aud string
+	}
+	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	json.Unmarshal(payload, &claims)
+	if claims.Iss != testEmail || claims.Aud != g.srv.URL+"/token" ||
+		!strings.Contains(claims.Scope, "drive.readonly") || !strings.Contains(claims.Scope, "spreadsheets.readonly") {
+		bad("bad claims")
+		return
+	}
+	g.nTokens++
+	tok := "tok-" + strconv.Itoa(g.nTokens)
+	g.tokens[tok] = true
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
+}
+
+// expireTokens makes every token issued so far invalid, as if expired.
+func (g *fakeGoogle) expireTokens() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.tokens = map[string]bool{}
+}
+
+// api wraps an endpoint: it logs the call, checks the token, and serves
+// injected faults.
+func (g *fakeGoogle) api(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.calls = append(g.calls, r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery)
+		if g.requireKey {
+			tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !g.tokens[tok] {
+				apiError(w, http.StatusUnauthorized, "authError", "Request had invalid authentication credentials.")
+				return
+			}
+		}
+		for _, f := range g.faults {
+			if f.left > 0 && f.match(r) {
+				f.left--
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(f.status)
+				fmt.Fprint(w, f.body)
+				return
+			}
+		}
+		if id := r.PathValue("id"); id != "" && g.status[id] != 0 {
+			apiError(w, g.status[id], "notFound", "File not found: "+id+".")
+			return
+		}
+		h(w, r)
+	}
+}
+
+var parentsQ = regexp.MustCompile(`^'([^']+)' in parents and trashed = false$`)
+
+func (g *fakeGoogle) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	m := parentsQ.FindStringSubmatch(q.Get("q"))
+	if m == nil {
+		apiError(w, 400, "invalid", "unsupported q "+q.Get("q"))
+		return
+	}
+	if !strings.Contains(q.Get("fields"), "md5Checksum") || !strings.Contains(q.Get("fields"), "nextPageToken") {
+		apiError(w, 400, "invalid", "fields lacks md5Checksum or nextPageToken")
+		return
+	}
+	allDrives := q.Get("supportsAllDrives") == "true" && q.Get("includeItemsFromAllDrives") == "true"
+	var kids []*fakeFile
+	for _, f := range g.files {
+		if f.Parent != m[1] {
+			continue
+		}
+		if f.DriveID != "" && (!allDrives || q.Get("corpora") == "drive" && q.Get("driveId") != f.DriveID) {
+			continue // shared-drive items need the all-drives parameters
+		}
+		kids = append(kids, f)
+	}
+	sort.Slice(kids, func(i, j int) bool { return kids[i].ID < kids[j].ID })
+	size, _ := strconv.Atoi(q.Get("pageSize"))
+	if size <= 0 || size > 1000 {
+		size = 100
+	}
+	if n, ok := g.pageSize[m[1]]; ok {
+		size = n
+	}
+	start, _ := strconv.Atoi(q.Get("pageToken"))
+	end := min(start+size, len(kids))
+	resp := map[string]any{"kind": "drive#fileList"}
+	var out []map[string]any
+	for _, f := range kids[min(start, len(kids)):end] {
+		out = append(out, f.meta())
+	}
+	resp["files"] = out
+	if end < len(kids) {
+		resp["nextPageToken"] = strconv.Itoa(end)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(resp)
+}
+
+func (f *fakeFile) meta() map[string]any {
+	m := map[string]any{
+		"id": f.ID, "name": f.Name, "mimeType": f.MimeType, "parents": []string{f.Parent},
+		"version": strconv.FormatInt(f.Version, 10), "modifiedTime": f.Modified.Format(time.RFC3339Nano),
+	}
+	if f.DriveID != "" {
+		m["driveId"] = f.DriveID
+	}
+	if !strings.HasPrefix(f.MimeType, "application/vnd.google-apps.") {
+		sum := md5.Sum(f.Data)
+		m["md5Checksum"] = hex.EncodeToString(sum[:])
+		m["size"] = strconv.Itoa(len(f.Data))
+	}
+	return m
+}
+
+func (g *fakeGoogle) get(w http.ResponseWriter, r *http.Request) {
+	f := g.files[r.PathValue("id")]
+	if f == nil {
+		apiError(w, 404, "notFound", "File not found: "+r.PathValue("id")+".")
+		return
+	}
+	if r.URL.Query().Get("alt") == "media" {
+		if strings.HasPrefix(f.MimeType, "application/vnd.google-apps.") {
+			apiError(w, 403, "fileNotDownloadable", "Only files with binary content can be downloaded. Use Export with Docs Editors files.")
+			return
+		}
+		w.Write(f.Data)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(f.meta())
+}
+
+func (g *fakeGoogle) export(w http.ResponseWriter, r *http.Request) {
+	f := g.files[r.PathValue("id")]
+	switch {
+	case f == nil:
+		apiError(w, 404, "notFound", "File not found: "+r.PathValue("id")+".")
+	case f.MimeType != "application/vnd.google-apps.spreadsheet":
+		apiError(w, 403, "fileNotExportable", "Export only supports Docs Editors files.")
+	case r.URL.Query().Get("mimeType") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		apiError(w, 400, "badRequest", "unsupported export mimeType")
+	case f.ExportTooLarge:
+		apiError(w, 403, "exportSizeLimitExceeded", "This file is too large to be exported.")
+	default:
+		w.Write(f.Data)
+	}
+}
+
+func (g *fakeGoogle) spreadsheet(w http.ResponseWriter, r *http.Request) {
+	s := g.sheets[r.PathValue("id")]
+	if s == nil {
+		apiError(w, 404, "notFound", "Requested entity was not found.")
+		return
+	}
+	var tabs []map[string]any
+	for i, t := range s.Tabs {
+		tabs = append(tabs, map[string]any{"properties": map[string]any{"title": t.Title, "sheetId": i, "index": i}})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{
+		"spreadsheetId": r.PathValue("id"), "properties": map[string]any{"title": s.Title}, "sheets": tabs,
+	})
+}
+
+func (g *fakeGoogle) batchGet(w http.ResponseWriter, r *http.Request) {
+	s := g.sheets[r.PathValue("id")]
+	if s == nil {
+		apiError(w, 404, "notFound", "Requested entity was not found.")
+		return
+	}
+	q := r.URL.Query()
+	formatted := q.Get("valueRenderOption") == "FORMATTED_VALUE"
+	if !formatted && q.Get("valueRenderOption") != "UNFORMATTED_VALUE" {
+		apiError(w, 400, "badRequest", "valueRenderOption")
+		return
+	}
+	var out []map[string]any
+	for _, rg := range q["ranges"] {
+		title, cells, _ := strings.Cut(rg, "!")
+		if len(title) >= 2 && title[0] == '\'' {
+			title = strings.ReplaceAll(title[1:len(title)-1], "''", "'")
+		}
+		var tab *fakeTab
+		for i := range s.Tabs {
+			if s.Tabs[i].Title == title {
+				tab = &s.Tabs[i]
+			}
+		}
+		if tab == nil {
+			apiError(w, 400, "badRequest", "Unable to parse range: "+rg)
+			return
+		}
+		values := tab.Raw
+		if formatted {
+			values = tab.Shown
+		}
+		c0, r0, c1, r1 := 1, 1, 1<<20, 1<<20
+		if cells != "" {
+			from, to, _ := strings.Cut(cells, ":")
+			c0, r0, _ = excelize.CellNameToCoordinates(from)
+			c1, r1, _ = excelize.CellNameToCoordinates(to)
+		}
+		var rows [][]any
+		for i := r0 - 1; i < min(r1, len(values)); i++ {
+			var row []any
+			for j := c0 - 1; j < min(c1, len(values[i])); j++ {
+				row = append(row, values[i][j])
+			}
+			rows = append(rows, row)
+		}
+		first, _ := excelize.CoordinatesToCellName(c0, r0)
+		out = append(out, map[string]any{"range": quote(title) + "!" + first + ":Z1000", "majorDimension": "ROWS", "values": rows})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"spreadsheetId": r.PathValue("id"), "valueRanges": out})
+}
+
+func quote(title string) string { return "'" + strings.ReplaceAll(title, "'", "''") + "'" }
+
+// tick advances the fake's clock, so every change has a new modifiedTime.
+func (g *fakeGoogle) tick() time.Time {
+	g.clock = g.clock.Add(time.Minute)
+	return g.clock
+}
+
+// add stores a file (or replaces the one with that id) and returns its id.
+func (g *fakeGoogle) add(f fakeFile) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f.ID == "" {
+		g.nextID++
+		f.ID = fmt.Sprintf("f%03d", g.nextID)
+	}
+	if old := g.files[f.ID]; old != nil {
+		f.Version = old.Version
+	}
+	f.Version++
+	f.Modified = g.tick()
+	g.files[f.ID] = &f
+	return f.ID
+}
+
+// child finds the file named name in folder parent.
+func (g *fakeGoogle) child(parent, name string) *fakeFile {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, f := range g.files {
+		if f.Parent == parent && f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+func (g *fakeGoogle) remove(id string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.files, id)
+	delete(g.sheets, id)
+}
+
+// setSheet stores a native sheet: its Drive file, its export and its values.
+func (g *fakeGoogle) setSheet(t *testing.T, id, parent, title string, xlsx []byte) {
+	t.Helper()
+	g.add(fakeFile{ID: id, Name: title, MimeType: "application/vnd.google-apps.spreadsheet", Parent: parent, Data: xlsx})
+	s := &fakeSpreadsheet{Title: title}
+	wb, err := excelize.OpenReader(strings.NewReader(string(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	for _, name := range wb.GetSheetList() {
+		tab := fakeTab{Title: name}
+		rows, err := wb.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			var raw, shown []any
+			for _, v := range row {
+				if n, err := strconv.ParseFloat(v, 64); err == nil {
+					raw = append(raw, n)
+				} else {
+					raw = append(raw, v)
+				}
+				shown = append(shown, v)
+			}
+			tab.Raw = append(tab.Raw, raw)
+			tab.Shown = append(tab.Shown, shown)
+		}
+		s.Tabs = append(s.Tabs, tab)
+	}
+	g.mu.Lock()
+	g.sheets[id] = s
+	g.mu.Unlock()
+}
+
+// countCallsWith returns the calls starting with prefix.
+func (g *fakeGoogle) countCallsWith(prefix string) []string {
+	var out []string
+	for _, c := range g.callLog() {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
