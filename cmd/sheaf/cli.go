@@ -41,6 +41,7 @@ func (e exitError) Error() string { return e.err.Error() }
 var commands = []command{
 	{"run", "the daemon: run the scheduled jobs until stopped [--once JOB]", cmdRun},
 	{"sync", "read every department's files now, reconcile, and report", cmdSync},
+	{"resync", "ask the running daemon to sync now and wait for it; without a daemon, sync here [--timeout D]", cmdResync},
 	{"figures", "list the figures, one per indicator and period [--json]", cmdFigures},
 	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)", cmdFlags},
 	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value", cmdExplain},

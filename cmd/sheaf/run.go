@@ -9,6 +9,7 @@ import (
 	"github.com/sheaf-dev/sheaf/jobs"
 	"github.com/sheaf-dev/sheaf/notify"
 	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf/web"
 )
 
 // parts are the pieces the daemon and the mail commands share.
@@ -90,11 +91,32 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		}
 		return exitError{2, fmt.Errorf("--once %q: no such job (jobs: %v)", *once, names)}
 	}
+	token, err := web.TokenFromEnv(e.cfg.Web.TokenEnv)
+	if err != nil {
+		return err
+	}
 	if p.mailing != nil {
 		go p.mailing.Sender.Run(ctx, time.Minute)
 	}
+	// The web server runs beside the schedule; if it cannot start (port
+	// taken, no token beyond loopback), the daemon stops with its error.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token}
+	webDone := make(chan error, 1)
+	go func() {
+		werr := srv.Run(ctx, e.cfg.Web.Addr())
+		if werr != nil {
+			log.Error("web server stopped", "err", werr)
+			stop()
+		}
+		webDone <- werr
+	}()
 	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: p.jobs}
 	err = d.Run(ctx)
+	if werr := <-webDone; werr != nil && err == nil {
+		err = werr
+	}
 	if p.mailing != nil {
 		// Deliver what the last jobs queued before leaving.
 		flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

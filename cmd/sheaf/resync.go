@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/web"
+)
+
+// cmdResync asks the running daemon to sync now (POST /resync) and waits
+// for that sync to finish; with no daemon listening, it syncs here, under
+// the same lock file, so two syncs never overlap.
+func cmdResync(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("resync")
+	timeout := fs.Duration("timeout", 30*time.Minute, "how long to wait for the sync")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := e.load(); err != nil {
+		return err
+	}
+	token, err := web.TokenFromEnv(e.cfg.Web.TokenEnv)
+	if err != nil {
+		return exitError{1, err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	base := e.cfg.Web.BaseURL()
+	c := &daemonClient{base: base, token: token, http: &http.Client{Timeout: 30 * time.Second}}
+	ans, err := c.ask(ctx)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		fmt.Fprintf(e.stderr, "no daemon at %s: syncing here\n", base)
+		db, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		rep, err := (&jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}).Sync(ctx, "cli")
+		if err != nil {
+			return err
+		}
+		return e.showReport(rep, *asJSON)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "the daemon at %s %s sync %d; waiting for it\n", base, map[bool]string{true: "started", false: "queued"}[ans.State == "started"], ans.ID)
+	for ans.State != "done" {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for sync %d: %w", ans.ID, ctx.Err())
+		case <-time.After(500 * time.Millisecond):
+		}
+		if ans, err = c.status(ctx, ans.ID); err != nil {
+			return err
+		}
+	}
+	if !ans.OK {
+		return fmt.Errorf("sync %d failed: %s", ans.ID, ans.Error)
+	}
+	return e.showReport(ans.Report, *asJSON)
+}
+
+func (e *env) showReport(rep *jobs.SyncReport, asJSON bool) error {
+	if asJSON {
+		return writeJSON(e, rep)
+	}
+	printSyncReport(e, rep)
+	return nil
+}
+
+// daemonClient speaks to the daemon's web server.
+type daemonClient struct {
+	base, token string
+	http        *http.Client
+}
+
+func (c *daemonClient) ask(ctx context.Context) (web.ResyncAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/resync", strings.NewReader("trigger=cli"))
+	if err != nil {
+		return web.ResyncAnswer{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req, http.StatusAccepted)
+}
+
+func (c *daemonClient) status(ctx context.Context, id int64) (web.ResyncAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/resync/%d", c.base, id), nil)
+	if err != nil {
+		return web.ResyncAnswer{}, err
+	}
+	return c.do(req, http.StatusOK)
+}
+
+func (c *daemonClient) do(req *http.Request, want int) (web.ResyncAnswer, error) {
+	req.Header.Set("Accept", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return web.ResyncAnswer{}, fmt.Errorf("ask the daemon at %s: %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != want {
+		var msg struct {
+			Error string `json:"error"`
+		}
+		json.Unmarshal(body, &msg)
+		if msg.Error == "" {
+			msg.Error = strings.TrimSpace(string(body))
+		}
+		return web.ResyncAnswer{}, fmt.Errorf("the daemon at %s answered %s: %s", c.base, resp.Status, msg.Error)
+	}
+	var a web.ResyncAnswer
+	if err := json.Unmarshal(body, &a); err != nil {
+		return web.ResyncAnswer{}, fmt.Errorf("the daemon at %s: bad answer: %w", c.base, err)
+	}
+	return a, nil
+}

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// ResyncAnswer is what POST /resync and GET /resync/{id} answer: which sync
+// serves the ask and where it stands (started, queued, running, done), and
+// when done its report or error.
+type ResyncAnswer struct {
+	ID     int64            `json:"id"`
+	State  string           `json:"state"`
+	OK     bool             `json:"ok,omitempty"`
+	Error  string           `json:"error,omitempty"`
+	Report *jobs.SyncReport `json:"report,omitempty"`
+}
+
+func (s *Server) postResync(w http.ResponseWriter, r *http.Request) {
+	if s.Sync == nil {
+		s.serverError(w, r, "同步", errors.New("this server has no sync"))
+		return
+	}
+	trigger := "web"
+	if t := r.FormValue("trigger"); t == "cli" {
+		trigger = t
+	}
+	id, started := s.resync.ask(trigger)
+	state := "queued"
+	if started {
+		state = "started"
+	}
+	s.log().Info("resync asked", "sync", id, "state", state, "trigger", trigger)
+	if wantsJSON(r) {
+		w.Header().Set("Location", fmt.Sprintf("/resync/%d", id))
+		writeJSON(w, http.StatusAccepted, ResyncAnswer{ID: id, State: state})
+		return
+	}
+	http.Redirect(w, r, "/?resync="+state, http.StatusSeeOther)
+}
+
+func (s *Server) resyncStatus(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a sync number"})
+		return
+	}
+	state, o := s.resync.state(id)
+	a := ResyncAnswer{ID: id, State: state}
+	switch {
+	case state == "unknown":
+		writeJSON(w, http.StatusNotFound, a)
+		return
+	case o != nil:
+		a.Report = o.Report
+		a.OK = o.Err == nil
+		if o.Err != nil {
+			a.Error = o.Err.Error()
+		}
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func pathID(r *http.Request) (int64, error) {
+	return strconv.ParseInt(r.PathValue("id"), 10, 64)
+}
+
+// done answers a successful action: JSON for API clients, back to the page
+// for browsers.
+func done(w http.ResponseWriter, r *http.Request, back string, v any) {
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, v)
+		return
+	}
+	if ref := r.Referer(); ref != "" {
+		if i := strings.Index(ref, "://"); i >= 0 {
+			if j := strings.Index(ref[i+3:], "/"); j >= 0 {
+				back = safeNext(ref[i+3+j:])
+			}
+		}
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// failed answers an action that could not be done because of what was
+// asked (unknown id, wrong state).
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusConflict
+	if errors.Is(err, storage.ErrNotFound) {
+		status = http.StatusNotFound
+	}
+	if wantsJSON(r) {
+		writeJSON(w, status, map[string]string{"error": err.Error()})
+		return
+	}
+	s.renderStatus(w, r, status, "message", pageData{Title: "无法操作", Body: map[string]any{"Message": err.Error(), "Next": r.Referer()}})
+}
+
+func (s *Server) postRetry(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.failed(w, r, fmt.Errorf("message %q: %w", r.PathValue("id"), storage.ErrNotFound))
+		return
+	}
+	if err := s.DB.RetryMessage(r.Context(), id); err != nil {
+		if errors.Is(err, storage.ErrNotFound) || strings.Contains(err.Error(), "not failed") {
+			s.failed(w, r, err)
+			return
+		}
+		s.serverError(w, r, "重新发送", err)
+		return
+	}
+	s.log().Info("message queued again from the web", "message", id)
+	done(w, r, "/outbox", map[string]any{"id": id, "state": storage.OutboxQueued})
+}
+
+// acceptRequest is the body of POST /flags/{id}/accept, as a form or JSON.
+type acceptRequest struct {
+	Note string `json:"note"`
+	By   string `json:"by"`
+}
+
+func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.failed(w, r, fmt.Errorf("flag %q: %w", r.PathValue("id"), storage.ErrNotFound))
+		return
+	}
+	var req acceptRequest
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad JSON: " + err.Error()})
+			return
+		}
+	} else {
+		req.Note, req.By = r.PostFormValue("note"), r.PostFormValue("by")
+	}
+	req.Note, req.By = strings.TrimSpace(req.Note), strings.TrimSpace(req.By)
+	if req.Note == "" {
+		s.failed(w, r, errors.New("请填写说明（note）：接受一个问题需要部门的解释"))
+		return
+	}
+	if err := s.DB.AcceptFlag(r.Context(), id, req.Note, req.By); err != nil {
+		if errors.Is(err, storage.ErrNotFound) || strings.Contains(err.Error(), "only an open flag") {
+			s.failed(w, r, err)
+			return
+		}
+		s.serverError(w, r, "接受问题", err)
+		return
+	}
+	s.log().Info("flag accepted from the web", "flag", id, "by", req.By)
+	done(w, r, "/flags", map[string]any{"id": id, "state": "accepted"})
+}

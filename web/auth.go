@@ -1,0 +1,215 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// sessionCookie names the cookie of a signed-in browser.
+const sessionCookie = "sheaf_session"
+
+// session is a signed-in browser: its CSRF token and when it ends. Sessions
+// live in memory only; a restart signs everyone out.
+type session struct {
+	csrf    string
+	expires time.Time
+}
+
+// sessions are the signed-in browsers, by the random id in their cookie.
+type sessions struct {
+	now func() time.Time
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[string]session
+}
+
+func newSessions(now func() time.Time, ttl time.Duration) *sessions {
+	if ttl <= 0 {
+		ttl = 12 * time.Hour
+	}
+	return &sessions{now: now, ttl: ttl, m: map[string]session{}}
+}
+
+// randomToken is 32 random bytes, URL-safe.
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand panics rather than return short)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// create starts a session and returns its id.
+func (ss *sessions) create() (string, session) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	now := ss.now()
+	for id, s := range ss.m { // forget ended sessions
+		if now.After(s.expires) {
+			delete(ss.m, id)
+		}
+	}
+	id := randomToken()
+	s := session{csrf: randomToken(), expires: now.Add(ss.ttl)}
+	ss.m[id] = s
+	return id, s
+}
+
+// get returns the live session of r, if any.
+func (ss *sessions) get(r *http.Request) (string, session, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return "", session{}, false
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	s, ok := ss.m[c.Value]
+	if !ok {
+		return "", session{}, false
+	}
+	if ss.now().After(s.expires) {
+		delete(ss.m, c.Value)
+		return "", session{}, false
+	}
+	return c.Value, s, true
+}
+
+func (ss *sessions) end(id string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	delete(ss.m, id)
+}
+
+// equal compares two secrets in constant time.
+func equal(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// bearer returns the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+// wantsJSON tells an API client from a browser.
+func wantsJSON(r *http.Request) bool {
+	if _, ok := bearer(r); ok {
+		return true
+	}
+	return strings.Contains(r.Header.Get("Accept"), "application/json") ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+}
+
+// admin guards a route that changes state: the admin token as a Bearer
+// header, or a signed-in browser whose form carries its CSRF token.
+func (s *Server) admin(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Token == "" {
+			s.refuse(w, r, http.StatusForbidden, "未设置管理令牌",
+				"未配置管理令牌，不能在网页上操作。请在配置文件中写 web.token_env（保存令牌的环境变量名，例如 SHEAF_ADMIN_TOKEN），设置该环境变量（或 SHEAF_ADMIN_TOKEN_FILE 指向保存令牌的文件）后重启 sheaf run。")
+			return
+		}
+		if tok, ok := bearer(r); ok {
+			if !equal(tok, s.Token) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
+				s.refuse(w, r, http.StatusUnauthorized, "令牌错误", "管理令牌不正确。")
+				return
+			}
+			h(w, r)
+			return
+		}
+		_, sess, ok := s.sessions.get(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
+			s.refuse(w, r, http.StatusUnauthorized, "请先登录", "此操作需要管理令牌：请先登录。")
+			return
+		}
+		csrf := r.Header.Get("X-CSRF-Token")
+		if csrf == "" {
+			csrf = r.PostFormValue("csrf")
+		}
+		if csrf == "" || !equal(csrf, sess.csrf) {
+			s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请回到页面重新操作。")
+			return
+		}
+		h(w, r)
+	})
+}
+
+// readable guards a read page: open on loopback; beyond loopback it needs a
+// signed-in browser or the token.
+func (s *Server) readable(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.private {
+			if tok, ok := bearer(r); ok && equal(tok, s.Token) {
+				h(w, r)
+				return
+			}
+			if _, _, ok := s.sessions.get(r); !ok {
+				if wantsJSON(r) {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
+					s.refuse(w, r, http.StatusUnauthorized, "请先登录", "需要管理令牌。")
+					return
+				}
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+		}
+		h(w, r)
+	})
+}
+
+// refuse answers an unauthorised or invalid request: JSON for API clients,
+// a page for browsers.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	if wantsJSON(r) {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	s.renderStatus(w, r, status, "message", pageData{Title: title, Body: map[string]any{"Message": msg, "Login": status == http.StatusUnauthorized, "Next": r.Referer()}})
+}
+
+// safeNext keeps a redirect inside this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "login", pageData{Title: "登录", Body: map[string]any{"Next": safeNext(r.URL.Query().Get("next")), "NoToken": s.Token == ""}})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.PostFormValue("next"))
+	if s.Token == "" {
+		s.renderStatus(w, r, http.StatusForbidden, "login", pageData{Title: "登录", Body: map[string]any{"Next": next, "NoToken": true}})
+		return
+	}
+	if !equal(r.PostFormValue("token"), s.Token) {
+		s.log().Warn("web sign-in with a wrong token", "remote", r.RemoteAddr)
+		s.renderStatus(w, r, http.StatusUnauthorized, "login", pageData{Title: "登录", Body: map[string]any{"Next": next, "Error": "令牌不正确。"}})
+		return
+	}
+	id, sess := s.sessions.create()
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, Expires: sess.expires})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if id, sess, ok := s.sessions.get(r); ok && equal(r.PostFormValue("csrf"), sess.csrf) {
+		s.sessions.end(id)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

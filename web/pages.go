@@ -1,0 +1,452 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// deadlineRow is one deadline on the status page.
+type deadlineRow struct {
+	Name   string
+	Due    string
+	Left   string
+	Passed bool
+}
+
+// departmentRow is one department's standing on the status page.
+type departmentRow struct {
+	ID, Name   string
+	Files      int
+	Failed     int
+	Settling   int
+	Last       string
+	Given      int
+	Owed       int
+	OpenFlags  int
+	FlagsQuery string
+}
+
+// runRow is one job run.
+type runRow struct {
+	ID       int64
+	Job      string
+	Trigger  string
+	Started  string
+	Duration string
+	Outcome  string
+	Error    string
+}
+
+// nextRow is a job's next scheduled run.
+type nextRow struct {
+	Job  string
+	Spec string
+	Next string
+}
+
+func (s *Server) show(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(s.loc()).Format("2006-01-02 15:04")
+}
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	files, err := s.DB.Files(ctx)
+	if err != nil {
+		s.serverError(w, r, "读取文件", err)
+		return
+	}
+	figs, err := s.DB.Figures(ctx)
+	if err != nil {
+		s.serverError(w, r, "读取指标", err)
+		return
+	}
+	flags, err := s.DB.Flags(ctx)
+	if err != nil {
+		s.serverError(w, r, "读取问题", err)
+		return
+	}
+	runs, err := s.DB.Runs(ctx, 15)
+	if err != nil {
+		s.serverError(w, r, "读取运行记录", err)
+		return
+	}
+	now := s.now()
+	body := map[string]any{
+		"Period":      s.Config.Cycle.Period,
+		"Timezone":    s.Config.Cycle.Timezone,
+		"Now":         s.show(now),
+		"Deadlines":   s.deadlines(now),
+		"Departments": s.departments(files, figs, flags),
+		"Runs":        s.runRows(runs),
+		"Next":        s.nextRuns(now),
+	}
+	if st := r.URL.Query().Get("resync"); st != "" {
+		body["Resync"] = st
+	}
+	s.render(w, r, "index", pageData{Title: "概况", Body: body})
+}
+
+func (s *Server) deadlines(now time.Time) []deadlineRow {
+	var out []deadlineRow
+	type due struct {
+		row deadlineRow
+		at  time.Time
+	}
+	var ds []due
+	for _, d := range s.Config.Deadlines {
+		at, err := d.DueTime(s.loc())
+		if err != nil {
+			continue
+		}
+		row := deadlineRow{Name: d.Name, Due: s.show(at), Passed: !at.After(now)}
+		left := at.Sub(now)
+		switch {
+		case row.Passed:
+			row.Left = "已截止"
+		case left >= 24*time.Hour:
+			row.Left = "还有 " + strconv.Itoa(int(left/(24*time.Hour))) + " 天"
+		default:
+			row.Left = "还有 " + strconv.Itoa(int(left/time.Hour)) + " 小时"
+		}
+		ds = append(ds, due{row, at})
+	}
+	// Coming deadlines first, soonest first; then the passed ones, latest first.
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.row.Passed != b.row.Passed {
+			return !a.row.Passed
+		}
+		if !a.row.Passed {
+			return a.at.Before(b.at)
+		}
+		return a.at.After(b.at)
+	})
+	for _, d := range ds {
+		out = append(out, d.row)
+	}
+	return out
+}
+
+// departments counts, as `sheaf status` does, each department's files,
+// last submission, required figures given (with its own value) and owed,
+// and open flags.
+func (s *Server) departments(files []storage.FileSummary, figs []reconcile.Figure, flags []storage.StoredFlag) []departmentRow {
+	given := map[string][2]int{}
+	for _, f := range figs {
+		ind, ok := s.Config.Indicator(f.Indicator)
+		if !ok || !ind.Required {
+			continue
+		}
+		g := given[ind.Owner]
+		g[1]++
+		if f.HasValue && f.Department == ind.Owner {
+			g[0]++
+		}
+		given[ind.Owner] = g
+	}
+	open := map[string]int{}
+	for _, f := range flags {
+		if f.State == "open" {
+			open[f.Department]++
+		}
+	}
+	var out []departmentRow
+	for _, d := range s.Config.Departments {
+		row := departmentRow{ID: d.ID, Name: d.Name, OpenFlags: open[d.ID], Given: given[d.ID][0], Owed: given[d.ID][1]}
+		var last time.Time
+		for _, f := range files {
+			if f.Department != d.ID || !f.Present {
+				continue
+			}
+			if f.Outcome == "" {
+				row.Settling++
+				continue
+			}
+			row.Files++
+			if f.Outcome == storage.ReadFailed {
+				row.Failed++
+			}
+			if f.Received.After(last) {
+				last = f.Received
+			}
+		}
+		row.Last = s.show(last)
+		out = append(out, row)
+	}
+	return out
+}
+
+func (s *Server) runRows(runs []storage.Run) []runRow {
+	var out []runRow
+	for _, r := range runs {
+		row := runRow{ID: r.ID, Job: r.Job, Trigger: r.Trigger, Started: s.show(r.StartedAt), Outcome: r.Outcome, Error: r.Error}
+		if !r.FinishedAt.IsZero() {
+			row.Duration = r.FinishedAt.Sub(r.StartedAt).Round(100 * time.Millisecond).String()
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// nextRuns is each scheduled job's next run, read in the cycle's time zone.
+func (s *Server) nextRuns(now time.Time) []nextRow {
+	sc := s.Config.Schedules
+	var out []nextRow
+	for _, j := range []struct{ job, spec string }{{"sync", sc.Sync}, {"remind", sc.Remind}, {"digest", sc.Digest}, {"draft", sc.Draft}} {
+		if j.spec == "" {
+			continue
+		}
+		sched, err := cron.ParseStandard(j.spec)
+		if err != nil {
+			continue
+		}
+		out = append(out, nextRow{Job: j.job, Spec: j.spec, Next: s.show(sched.Next(now.In(s.loc())))})
+	}
+	return out
+}
+
+// flagRow is one flag on /flags.
+type flagRow struct {
+	storage.StoredFlag
+	DepartmentName string
+	IndicatorName  string
+	Opened         string
+}
+
+func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	dept, kind, state := q.Get("department"), q.Get("kind"), q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	all, err := s.DB.Flags(r.Context())
+	if err != nil {
+		s.serverError(w, r, "读取问题", err)
+		return
+	}
+	var rows []flagRow
+	kinds := map[string]bool{}
+	for _, f := range all {
+		kinds[f.Kind] = true
+		if (dept != "" && f.Department != dept) || (kind != "" && f.Kind != kind) || (state != "all" && f.State != state) {
+			continue
+		}
+		rows = append(rows, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
+			IndicatorName: s.indicatorName(f.Indicator), Opened: s.show(f.OpenedAt)})
+	}
+	kindList := []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file"}
+	for k := range kinds {
+		if !slices.Contains(kindList, k) {
+			kindList = append(kindList, k)
+		}
+	}
+	s.render(w, r, "flags", pageData{Title: "问题清单", Body: map[string]any{
+		"Flags": rows, "Department": dept, "Kind": kind, "State": state,
+		"Departments": s.Config.Departments, "Kinds": kindList, "States": []string{"open", "accepted", "resolved", "all"},
+	}})
+}
+
+// figureRow is one figure on /figures.
+type figureRow struct {
+	reconcile.Figure
+	Name           string
+	Shown          string
+	DepartmentName string
+}
+
+func (s *Server) figureRow(f reconcile.Figure) figureRow {
+	row := figureRow{Figure: f, Name: s.indicatorName(f.Indicator), DepartmentName: s.departmentName(f.Department), Shown: "—"}
+	if f.HasValue {
+		decimals := f.Decimals
+		if ind, ok := s.Config.Indicator(f.Indicator); ok {
+			decimals = ind.ShownDecimals()
+		}
+		row.Shown = sheets.FormatValue(f.Value, decimals)
+		if f.Unit == "ratio" {
+			row.Shown = "1:" + row.Shown
+		}
+	}
+	return row
+}
+
+func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	status, dept := q.Get("status"), q.Get("department")
+	all, err := s.DB.Figures(r.Context())
+	if err != nil {
+		s.serverError(w, r, "读取指标", err)
+		return
+	}
+	var rows []figureRow
+	for _, f := range all {
+		owner := ""
+		if ind, ok := s.Config.Indicator(f.Indicator); ok {
+			owner = ind.Owner
+		}
+		if status != "" && f.Status != status && !slices.Contains(f.Statuses, status) {
+			continue
+		}
+		if dept != "" && f.Department != dept && owner != dept {
+			continue
+		}
+		rows = append(rows, s.figureRow(f))
+	}
+	s.render(w, r, "figures", pageData{Title: "指标", Body: map[string]any{
+		"Figures": rows, "Status": status, "Department": dept, "Departments": s.Config.Departments,
+		"Statuses": []string{"ok", "missing", "conflict", "approximate", "invalid", "failing", "unverified", "accepted"},
+	}})
+}
+
+// historyRow is one value ever read for a figure.
+type historyRow struct {
+	storage.HistoricObservation
+	DepartmentName string
+	Read           string
+	Shown          string
+}
+
+func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
+	indicator, period := r.PathValue("indicator"), r.PathValue("period")
+	ctx := r.Context()
+	all, err := s.DB.Figures(ctx)
+	if err != nil {
+		s.serverError(w, r, "读取指标", err)
+		return
+	}
+	var fig *figureRow
+	for _, f := range all {
+		if f.Indicator == indicator && f.Period == period {
+			row := s.figureRow(f)
+			fig = &row
+			break
+		}
+	}
+	hist, err := s.DB.History(ctx, indicator, period)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		s.serverError(w, r, "读取历史", err)
+		return
+	}
+	if fig == nil && len(hist) == 0 {
+		s.renderStatus(w, r, http.StatusNotFound, "message", pageData{Title: "未找到", Body: map[string]any{"Message": "没有指标 " + indicator + "（" + period + "）的数据。"}})
+		return
+	}
+	var rows []historyRow
+	for i := len(hist) - 1; i >= 0; i-- { // newest first
+		h := hist[i]
+		row := historyRow{HistoricObservation: h, DepartmentName: s.departmentName(h.Department), Read: s.show(h.ReadAt), Shown: "—"}
+		if h.HasValue {
+			row.Shown = sheets.FormatValue(h.Value, h.Decimals)
+		}
+		rows = append(rows, row)
+	}
+	flags, err := s.DB.Flags(ctx)
+	if err != nil {
+		s.serverError(w, r, "读取问题", err)
+		return
+	}
+	var related []flagRow
+	for _, f := range flags {
+		if f.Indicator == indicator && f.Period == period && f.State != "resolved" && f.State != "obsolete" {
+			related = append(related, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department), Opened: s.show(f.OpenedAt)})
+		}
+	}
+	name := s.indicatorName(indicator)
+	s.render(w, r, "figure", pageData{Title: name + " " + period, Body: map[string]any{
+		"Indicator": indicator, "Name": name, "Period": period, "Figure": fig, "History": rows, "Flags": related,
+	}})
+}
+
+// messageRow is one message on /outbox.
+type messageRow struct {
+	ID       int64
+	Kind     string
+	To       []string
+	Subject  string
+	State    string
+	Attempts int
+	Next     string
+	Sent     string
+	Error    string
+}
+
+func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
+	msgs, err := s.DB.Outbox(r.Context(), 200)
+	if err != nil {
+		s.serverError(w, r, "读取发件箱", err)
+		return
+	}
+	var rows []messageRow
+	for _, m := range msgs {
+		row := messageRow{ID: m.ID, Kind: m.Kind, To: m.To, Subject: m.Subject, State: m.State, Attempts: m.Attempts,
+			Sent: s.show(m.SentAt), Error: m.LastError}
+		if m.State == storage.OutboxQueued {
+			row.Next = s.show(m.NextAttemptAt)
+		}
+		rows = append(rows, row)
+	}
+	s.render(w, r, "outbox", pageData{Title: "发件箱", Body: map[string]any{"Messages": rows}})
+}
+
+// runJSON is a run as /runs.json gives it.
+type runJSON struct {
+	ID          int64     `json:"id"`
+	Job         string    `json:"job"`
+	Trigger     string    `json:"trigger"`
+	StartedAt   time.Time `json:"started_at"`
+	FinishedAt  time.Time `json:"finished_at"`
+	Outcome     string    `json:"outcome"`
+	Error       string    `json:"error,omitempty"`
+	Counts      any       `json:"counts,omitempty"`
+	ScheduledAt time.Time `json:"scheduled_at"`
+}
+
+func (s *Server) runsJSON(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	if n <= 0 || n > 1000 {
+		n = 20
+	}
+	runs, err := s.DB.Runs(r.Context(), n)
+	if err != nil {
+		s.serverError(w, r, "读取运行记录", err)
+		return
+	}
+	out := []runJSON{}
+	for _, run := range runs {
+		j := runJSON{ID: run.ID, Job: run.Job, Trigger: run.Trigger, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
+			Outcome: run.Outcome, Error: run.Error, ScheduledAt: run.ScheduledAt}
+		if len(run.Counts) > 0 {
+			j.Counts = run.Counts
+		}
+		out = append(out, j)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) departmentName(id string) string {
+	for _, d := range s.Config.Departments {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return id
+}
+
+func (s *Server) indicatorName(id string) string {
+	if ind, ok := s.Config.Indicator(id); ok {
+		return ind.Name
+	}
+	return id
+}

@@ -1,0 +1,191 @@
+// Package web is the daemon's HTTP server: a status page of the cycle, the
+// flags and figures with their evidence, "resync now", retrying a message
+// and accepting a flag, /healthz and /metrics. Read pages are open on
+// loopback; anything that changes state needs the admin token.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// Server serves the status pages and the admin actions of one cycle.
+type Server struct {
+	Config *config.Config
+	DB     *storage.DB
+	// Sync runs the same sync the schedule runs (jobs.Syncer.Sync); the
+	// trigger is "web" for the button, "cli" for `sheaf resync`.
+	Sync func(ctx context.Context, trigger string) (*jobs.SyncReport, error)
+	Log  *slog.Logger
+	// Token is the admin token; empty means no state can be changed from
+	// the web. It is never logged.
+	Token string
+	// Now is the clock of the pages (deadlines, next runs, sessions).
+	Now func() time.Time
+	// SessionTTL is how long a browser stays signed in; default 12h.
+	SessionTTL time.Duration
+
+	once     sync.Once
+	handler  http.Handler
+	pages    pageTemplates
+	sessions *sessions
+	resync   *resyncer
+	metrics  *collector
+	// private is set when the server listens beyond loopback: then the
+	// read pages also need a signed-in browser or the token.
+	private bool
+}
+
+// Handler returns the server's routes.
+func (s *Server) Handler() http.Handler {
+	s.once.Do(s.init)
+	return s.handler
+}
+
+func (s *Server) init() {
+	s.pages = mustParsePages()
+	s.sessions = newSessions(s.now, s.SessionTTL)
+	s.resync = &resyncer{sync: s.Sync, log: s.log(), ctx: context.Background()}
+	s.metrics = newCollector(s.DB, s.log())
+	mux := http.NewServeMux()
+	read := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.readable(h)) }
+	write := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.admin(h)) }
+	read("GET /{$}", s.index)
+	read("GET /flags", s.flags)
+	read("GET /figures", s.figures)
+	read("GET /figures/{indicator}/{period}", s.figure)
+	read("GET /outbox", s.outbox)
+	read("GET /runs.json", s.runsJSON)
+	read("GET /resync/{id}", s.resyncStatus)
+	write("POST /resync", s.postResync)
+	write("POST /outbox/{id}/retry", s.postRetry)
+	write("POST /flags/{id}/accept", s.postAccept)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metricsHandler())
+	s.handler = securityHeaders(mux)
+}
+
+// securityHeaders forbids framing and inline script from elsewhere: the
+// pages have no script at all.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// ErrNoToken is returned by Run when asked to listen beyond loopback with
+// no admin token.
+var ErrNoToken = errors.New("listening beyond loopback needs the admin token (web.token_env)")
+
+// Run serves on addr until ctx is done, then lets requests in flight and a
+// running resync finish (up to 30s). It refuses to listen beyond loopback
+// without a token.
+func (s *Server) Run(ctx context.Context, addr string) error {
+	if addr == "" {
+		addr = config.DefaultWebListen
+	}
+	if !config.IsLoopback(addr) {
+		if s.Token == "" {
+			return fmt.Errorf("web server on %s: %w", addr, ErrNoToken)
+		}
+		s.private = true
+	}
+	h := s.Handler()
+	s.resync.setContext(ctx)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("web server: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log().Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.log().Info("web server listening", "addr", ln.Addr().String(), "admin", s.Token != "")
+	select {
+	case err := <-served:
+		return fmt.Errorf("web server on %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(stop)
+	s.resync.wait()
+	if err != nil {
+		return fmt.Errorf("web server: shut down: %w", err)
+	}
+	return nil
+}
+
+// TokenFromEnv reads the admin token named by web.token_env: the variable
+// itself, or the file named by <NAME>_FILE (or by NAME when it ends in
+// _FILE), without its trailing line end. An empty name means no token.
+func TokenFromEnv(name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	fileVar := name
+	if !strings.HasSuffix(name, "_FILE") {
+		fileVar = name + "_FILE"
+		if v, ok := os.LookupEnv(name); ok {
+			if v == "" {
+				return "", fmt.Errorf("environment variable %s (web.token_env) is empty", name)
+			}
+			return v, nil
+		}
+		if _, ok := os.LookupEnv(fileVar); !ok {
+			return "", fmt.Errorf("environment variable %s (web.token_env), or %s naming a file, is not set", name, fileVar)
+		}
+	}
+	path := os.Getenv(fileVar)
+	if path == "" {
+		return "", fmt.Errorf("environment variable %s (web.token_env) is not set", fileVar)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read the admin token from %s (named by %s): %w", path, fileVar, err)
+	}
+	tok := strings.TrimRight(string(b), "\r\n")
+	if tok == "" {
+		return "", fmt.Errorf("the admin token file %s (named by %s) is empty", path, fileVar)
+	}
+	return tok, nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (s *Server) loc() *time.Location {
+	if s.Config.Cycle.Location != nil {
+		return s.Config.Cycle.Location
+	}
+	return time.Local
+}
