@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,25 @@ func TestFileOverrunningItsTimeIsAbandoned(t *testing.T) {
 	}
 	if fig := f.figures()["schools.total@2024"]; fig.HasValue {
 		t.Fatalf("an abandoned file's value was stored: %+v", fig)
+	}
+}
+
+func TestFileOverTheRowLimitIsFlagged(t *testing.T) {
+	defer func(n int) { MaxRows = n }(MaxRows)
+	MaxRows = 3
+	f := newFixture(t, testConfig)
+	var rows [][]any
+	for i := range 5 {
+		rows = append(rows, []any{"", fmt.Sprintf("未知%d", i), "2024", i, "所", ""})
+	}
+	f.workbook("inbox/edu/大文件.xlsx", rows...)
+	f.workbook("inbox/edu/good.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	rep := f.sync()
+	if rep.Failed != 1 || rep.Read != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	fl := f.flagOf("file", "edu")
+	if fl == nil || !strings.Contains(fl.Message, "行数超过上限") {
+		t.Fatalf("flag %+v", fl)
 	}
 }

@@ -256,6 +256,10 @@ func (h *handler) Row(r sheets.Row) error {
 		return h.abort
 	}
 	h.rows++
+	if h.rows > MaxRows {
+		return &sheets.UnreadableError{File: h.j.c.ref.Path, Reason: fmt.Sprintf(
+			"文件行数超过上限（%d 行），不是正常的报表，请检查后重新保存", MaxRows)}
+	}
 	h.x.Row(r)
 	return h.abort
 }
@@ -356,6 +360,10 @@ const DefaultFileTimeout = 2 * time.Minute
 
 // MaxFileSize is the largest file a sync reads.
 const MaxFileSize = 256 << 20
+
+// MaxRows is the most non-empty rows a sync reads from one file: a report
+// has hundreds; a million means something else landed in the folder.
+var MaxRows = 1_000_000
 
 // readAll reads a listed file whole and checks it is still the content the
 // listing saw, so a file rewritten in between is never half-taken.
