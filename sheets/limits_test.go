@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -94,5 +95,64 @@ func TestPanicWhileReadingBecomesTheFilesError(t *testing.T) {
 	var ue *UnreadableError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "读取程序出错") {
 		t.Fatalf("got %v, want the panic as this file's error", err)
+	}
+}
+
+// strictCopy rewrites a transitional workbook into Strict OOXML's
+// namespaces, as Excel's "Strict Open XML Spreadsheet" saves it.
+func strictCopy(t *testing.T, data []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repl := strings.NewReplacer(
+		"http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main",
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships",
+	)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		w, _ := zw.Create(f.Name)
+		if strings.HasSuffix(f.Name, ".xml") || strings.HasSuffix(f.Name, ".rels") {
+			b = []byte(repl.Replace(string(b)))
+		}
+		w.Write(b)
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+type collectRows struct {
+	rows []Row
+}
+
+func (c *collectRows) Sheet(string) bool { return true }
+func (c *collectRows) Row(r Row) error   { c.rows = append(c.rows, r); return nil }
+func (c *collectRows) Reset()            { c.rows = nil }
+
+func TestStrictOOXMLIsRead(t *testing.T) {
+	data, err := os.ReadFile("testdata/small.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plain, strict collectRows
+	if _, err := StreamWorkbook("small.xlsx", data, &plain); err != nil {
+		t.Fatal(err)
+	}
+	st, err := StreamWorkbook("strict.xlsx", strictCopy(t, data), &strict)
+	if err != nil {
+		var ue *UnreadableError
+		if errors.As(err, &ue) && strings.Contains(ue.Reason, "Strict") {
+			t.Skipf("Strict OOXML is refused with a clear reason: %s", ue.Reason)
+		}
+		t.Fatalf("Strict OOXML: %v", err)
+	}
+	if len(strict.rows) != len(plain.rows) || strict.rows[1].Col(2).Raw != plain.rows[1].Col(2).Raw {
+		t.Fatalf("Strict OOXML read %d rows (%v), want %d like the transitional file (fell back: %v)",
+			len(strict.rows), strict.rows, len(plain.rows), st.FellBack)
 	}
 }
