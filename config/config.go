@@ -92,6 +92,9 @@ type Department struct {
 	// Extraction adds to the global extraction settings for this
 	// department's files.
 	Extraction Extraction `yaml:"extraction"`
+	// PasswordEnv names an environment variable holding the password the
+	// department's workbooks are encrypted with (never in the YAML).
+	PasswordEnv string `yaml:"password_env"`
 }
 
 // Source is one place a department's spreadsheets live. Exactly one kind is

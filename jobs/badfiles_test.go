@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestEveryBadFileIsNamedForWhatItIs puts one of each kind of bad file
@@ -129,4 +131,26 @@ func TestFileOverTheRowLimitIsFlagged(t *testing.T) {
 	if fl == nil || !strings.Contains(fl.Message, "行数超过上限") {
 		t.Fatalf("flag %+v", fl)
 	}
+}
+
+func TestPasswordProtectedWorkbookIsReadWithTheDepartmentsPassword(t *testing.T) {
+	cfg := strings.Replace(testConfig, "    contacts: [edu@example.org]\n", "    contacts: [edu@example.org]\n    password_env: SHEAF_TEST_EDU_PASSWORD\n", 1)
+	f := newFixture(t, cfg)
+	x := excelize.NewFile()
+	header := []any{"指标名称", "数值"}
+	x.SetSheetRow("Sheet1", "A1", &header)
+	row := []any{"学校总数", 44}
+	x.SetSheetRow("Sheet1", "A2", &row)
+	if err := x.SaveAs(filepath.Join(f.dir, "inbox/edu/加密.xlsx"), excelize.Options{Password: "尚志2024"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SHEAF_TEST_EDU_PASSWORD", "wrong")
+	if rep := f.sync(); rep.Failed != 1 || !strings.Contains(rep.Problems[0].Reason, "无法打开") {
+		t.Fatalf("with a wrong password: %+v", rep)
+	}
+	t.Setenv("SHEAF_TEST_EDU_PASSWORD", "尚志2024")
+	if rep := f.sync(); rep.Read != 1 {
+		t.Fatalf("with the password: %+v", rep)
+	}
+	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
 }

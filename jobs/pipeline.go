@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"runtime"
 	"sync"
@@ -301,6 +302,17 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		}
 		finish(outcome{failed: reason}, nil)
 		return
+	}
+	if pw := c.dept.PasswordEnv; pw != "" {
+		if data, err = sheets.Decrypt(path.Base(c.ref.Path), data, os.Getenv(pw)); err != nil {
+			reason := err.Error()
+			var ue *sheets.UnreadableError
+			if errors.As(err, &ue) {
+				reason = ue.Reason
+			}
+			finish(outcome{failed: reason}, nil)
+			return
+		}
 	}
 	h := &handler{ctx: ctx, j: j}
 	h.start()

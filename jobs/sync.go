@@ -271,7 +271,10 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			g := groups[key]
 			sort.SliceStable(g, func(i, j int) bool { return canonicalBefore(g[i], g[j]) })
 			head := g[0]
-			if !head.isNew && head.known.ReadKey == key && head.known.Fingerprint == fp &&
+			// A file that failed is tried again when its department has a
+			// password: the password may have been set or corrected since.
+			retry := head.known.Outcome == storage.ReadFailed && dept.PasswordEnv != ""
+			if !head.isNew && head.known.ReadKey == key && head.known.Fingerprint == fp && !retry &&
 				(head.known.Outcome == storage.ReadOK || head.known.Outcome == storage.ReadFailed) {
 				rep.Unchanged++
 				if head.known.Outcome == storage.ReadFailed {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // UnreadableError says why a file cannot be read, in words a department
@@ -223,4 +225,23 @@ func checkZipSizes(name string, data []byte) error {
 		return unreadable(name, "文件解压后过大（共 %d MB，上限 %d MB），请检查后重新保存", total>>20, MaxPackageSize>>20)
 	}
 	return nil
+}
+
+// Decrypt opens a password-protected workbook (an OLE container holding
+// EncryptionInfo) with the department's password, returning the package
+// inside; any other content is returned as it is.
+func Decrypt(name string, data []byte, password string) ([]byte, error) {
+	if password == "" || !bytes.HasPrefix(data, oleMagic) || !bytes.Contains(data, utf16("EncryptionInfo")) {
+		return data, nil
+	}
+	plain, err := excelize.Decrypt(data, &excelize.Options{Password: password})
+	// A wrong password can decrypt to noise without an error: the package
+	// inside must be a zip.
+	if err == nil && !bytes.HasPrefix(plain, zipMagic) {
+		err = errors.New("password does not match")
+	}
+	if err != nil {
+		return nil, unreadable(name, "工作簿设置了打开密码，用配置的密码无法打开（%v）；请确认密码，或取消密码后再报送", err)
+	}
+	return plain, nil
 }
