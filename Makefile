@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test test-crash lint demo bench clean
+.PHONY: build test test-browser test-crash lint demo bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/sheaf
@@ -14,10 +14,17 @@ build:
 test:
 	$(GO) test ./...
 
-# Kill a sync with SIGKILL at 50 random points; after each, the database
-# must be sound, no file half-stored, and the next sync complete.
+# Headless Chromium (Debian's chromium package) signs in to the bundled
+# example's status page, presses 立即同步 and waits for the new run; it saves
+# a screenshot in $SHEAF_TEST_OUTPUT when set. Skipped without chromium.
+test-browser:
+	$(GO) test -tags browser ./web -run Browser -count=1 -v
+
+# Kill a sync, then the mail sender, with SIGKILL at 50 points each; after
+# each kill the database must be sound, no file half-stored, the next sync
+# complete, and in the end every queued message delivered.
 test-crash:
-	SHEAF_CRASH_KILLS=50 $(GO) test ./jobs -run 'TestSyncCrashLoop' -count=1 -timeout 20m -v
+	SHEAF_CRASH_KILLS=50 $(GO) test ./jobs -run 'TestSyncCrashLoop|TestMailKilled' -count=1 -timeout 20m -v
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
