@@ -62,6 +62,11 @@ type Sync struct {
 	Settle Duration `yaml:"settle"`
 	// Workers is how many files are parsed at once. Default: the number of CPUs.
 	Workers int `yaml:"workers"`
+	// Limits on one file; 0 means the default. A file over a limit is a
+	// `file` flag saying which, and the rest of the sync goes on.
+	MaxFileMB   int      `yaml:"max_file_mb"`  // default 256
+	MaxRows     int      `yaml:"max_rows"`     // non-empty rows, default 1,000,000
+	FileTimeout Duration `yaml:"file_timeout"` // default 2m
 }
 
 // Extraction tunes how rows are found in a sheet. It is set globally and may

@@ -100,6 +100,15 @@ func (v *validator) storageAndSync() {
 	if v.c.Sync.Workers < 0 {
 		v.add("sync.workers", "%d must not be negative", v.c.Sync.Workers)
 	}
+	if v.c.Sync.MaxFileMB < 0 {
+		v.add("sync.max_file_mb", "%d must not be negative", v.c.Sync.MaxFileMB)
+	}
+	if v.c.Sync.MaxRows < 0 {
+		v.add("sync.max_rows", "%d must not be negative", v.c.Sync.MaxRows)
+	}
+	if v.c.Sync.FileTimeout < 0 {
+		v.add("sync.file_timeout", "%s must not be negative", v.c.Sync.FileTimeout)
+	}
 }
 
 func (v *validator) extraction(key string, e Extraction) {

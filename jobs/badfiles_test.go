@@ -114,9 +114,7 @@ func TestFileOverrunningItsTimeIsAbandoned(t *testing.T) {
 }
 
 func TestFileOverTheRowLimitIsFlagged(t *testing.T) {
-	defer func(n int) { MaxRows = n }(MaxRows)
-	MaxRows = 3
-	f := newFixture(t, testConfig)
+	f := newFixture(t, strings.Replace(testConfig, "sync: {settle: 1m, workers: 2}", "sync: {settle: 1m, workers: 2, max_rows: 3}", 1))
 	var rows [][]any
 	for i := range 5 {
 		rows = append(rows, []any{"", fmt.Sprintf("未知%d", i), "2024", i, "所", ""})

@@ -199,14 +199,16 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 
 // handler turns rows into batches of observations for the writer.
 type handler struct {
-	ctx   context.Context
-	j     *fileJob
-	x     *sheets.FileExtraction
-	obs   []sheets.Observation
-	fs    []sheets.Finding
-	rows  int
-	sent  bool // a batch went out: a reset must be told to the writer
-	abort error
+	ctx  context.Context
+	j    *fileJob
+	x    *sheets.FileExtraction
+	obs  []sheets.Observation
+	fs   []sheets.Finding
+	rows int
+	// maxRows is the most rows a file may have (sync.max_rows).
+	maxRows int
+	sent    bool // a batch went out: a reset must be told to the writer
+	abort   error
 
 	// mu guards stopped: once the file's time is up, nothing more may be
 	// sent, since its channel is closed while the reader may still run.
@@ -257,9 +259,9 @@ func (h *handler) Row(r sheets.Row) error {
 		return h.abort
 	}
 	h.rows++
-	if h.rows > MaxRows {
+	if h.rows > h.maxRows {
 		return &sheets.UnreadableError{File: h.j.c.ref.Path, Reason: fmt.Sprintf(
-			"文件行数超过上限（%d 行），不是正常的报表，请检查后重新保存", MaxRows)}
+			"文件行数超过上限（%d 行），不是正常的报表，请检查后重新保存", h.maxRows)}
 	}
 	h.x.Row(r)
 	return h.abort
@@ -289,7 +291,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		case <-ctx.Done():
 		}
 	}
-	data, err := readAll(ctx, c.src, c.ref)
+	data, err := readAll(ctx, c.src, c.ref, s.maxFileSize())
 	if errors.Is(err, errChanged) {
 		finish(outcome{deferred: "still being written (its content changed after it was listed)"}, nil)
 		return
@@ -314,7 +316,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 			return
 		}
 	}
-	h := &handler{ctx: ctx, j: j}
+	h := &handler{ctx: ctx, j: j, maxRows: s.maxRows()}
 	h.start()
 	// A parsing library takes no context and a goroutine cannot be killed:
 	// a file that overruns its time is abandoned (its reader may go on until
@@ -332,6 +334,9 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		done <- result{stats, err}
 	}()
 	limit := s.FileTimeout
+	if limit <= 0 {
+		limit = time.Duration(s.Config.Sync.FileTimeout)
+	}
 	if limit <= 0 {
 		limit = DefaultFileTimeout
 	}
@@ -370,16 +375,32 @@ var errStopped = errors.New("the file's time is up")
 // DefaultFileTimeout is how long reading one file may take.
 const DefaultFileTimeout = 2 * time.Minute
 
-// MaxFileSize is the largest file a sync reads.
+// MaxFileSize is the largest file a sync reads unless sync.max_file_mb
+// says otherwise.
 const MaxFileSize = 256 << 20
 
-// MaxRows is the most non-empty rows a sync reads from one file: a report
-// has hundreds; a million means something else landed in the folder.
-var MaxRows = 1_000_000
+// MaxRows is the most non-empty rows a sync reads from one file unless
+// sync.max_rows says otherwise: a report has hundreds; a million means
+// something else landed in the folder.
+const MaxRows = 1_000_000
+
+func (s *Syncer) maxFileSize() int64 {
+	if mb := s.Config.Sync.MaxFileMB; mb > 0 {
+		return int64(mb) << 20
+	}
+	return MaxFileSize
+}
+
+func (s *Syncer) maxRows() int {
+	if n := s.Config.Sync.MaxRows; n > 0 {
+		return n
+	}
+	return MaxRows
+}
 
 // readAll reads a listed file whole and checks it is still the content the
 // listing saw, so a file rewritten in between is never half-taken.
-func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte, error) {
+func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef, maxSize int64) ([]byte, error) {
 	rc, err := src.Open(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -387,13 +408,13 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef) ([]byte
 	defer rc.Close()
 	// A file over the limit is refused without reading it all: a report
 	// workbook is a few megabytes; a 2 GB file in the share is a mistake.
-	data, err := io.ReadAll(io.LimitReader(rc, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(rc, maxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
 	}
-	if int64(len(data)) > MaxFileSize {
+	if int64(len(data)) > maxSize {
 		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(
-			"文件过大（超过 %d MB 的上限），不是正常的报表文件，请检查后重新保存", MaxFileSize>>20)}
+			"文件过大（超过 %d MB 的上限），不是正常的报表文件，请检查后重新保存", maxSize>>20)}
 	}
 	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
 		sum := sha256.Sum256(data)
