@@ -152,3 +152,39 @@ func TestPasswordProtectedWorkbookIsReadWithTheDepartmentsPassword(t *testing.T)
 	}
 	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
 }
+
+// TestSlowCopyIsNeverTakenHalfCopied copies a workbook into the folder in
+// pieces with a sync after each: nothing is read (no value, no flag about
+// a damaged file) until the copy is complete and has settled.
+func TestSlowCopyIsNeverTakenHalfCopied(t *testing.T) {
+	f := newFixture(t, testConfig)
+	src := f.workbook("staging/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(f.dir, "inbox/edu/a.xlsx")
+	out, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	piece := len(data)/4 + 1
+	for off := 0; off < len(data); off += piece {
+		out.Write(data[off:min(off+piece, len(data))])
+		out.Sync()
+		f.now = time.Now().Add(10 * time.Second) // the copy is still young
+		rep := f.sync()
+		if rep.Read != 0 || rep.Failed != 0 || rep.Deferred != 1 {
+			t.Fatalf("after %d of %d bytes: %+v", min(off+piece, len(data)), len(data), rep)
+		}
+	}
+	out.Close()
+	if fl := f.flagOf("file", "edu"); fl != nil {
+		t.Fatalf("a half-copied file was flagged: %s", fl.Message)
+	}
+	f.now = time.Now().Add(2 * time.Minute) // settled
+	if rep := f.sync(); rep.Read != 1 {
+		t.Fatalf("the complete file was not read: %+v", rep)
+	}
+	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
+}
