@@ -10,6 +10,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/sheaf-dev/sheaf/jobs"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
@@ -144,47 +145,10 @@ func (s *Server) deadlines(now time.Time) []deadlineRow {
 // last submission, required figures given (with its own value) and owed,
 // and open flags.
 func (s *Server) departments(files []storage.FileSummary, figs []reconcile.Figure, flags []storage.StoredFlag) []departmentRow {
-	given := map[string][2]int{}
-	for _, f := range figs {
-		ind, ok := s.Config.Indicator(f.Indicator)
-		if !ok || !ind.Required {
-			continue
-		}
-		g := given[ind.Owner]
-		g[1]++
-		if f.HasValue && f.Department == ind.Owner {
-			g[0]++
-		}
-		given[ind.Owner] = g
-	}
-	open := map[string]int{}
-	for _, f := range flags {
-		if f.State == "open" {
-			open[f.Department]++
-		}
-	}
 	var out []departmentRow
-	for _, d := range s.Config.Departments {
-		row := departmentRow{ID: d.ID, Name: d.Name, OpenFlags: open[d.ID], Given: given[d.ID][0], Owed: given[d.ID][1]}
-		var last time.Time
-		for _, f := range files {
-			if f.Department != d.ID || !f.Present {
-				continue
-			}
-			if f.Outcome == "" {
-				row.Settling++
-				continue
-			}
-			row.Files++
-			if f.Outcome == storage.ReadFailed {
-				row.Failed++
-			}
-			if f.Received.After(last) {
-				last = f.Received
-			}
-		}
-		row.Last = s.show(last)
-		out = append(out, row)
+	for _, d := range jobs.DepartmentStatuses(s.Config, files, figs, flags) {
+		out = append(out, departmentRow{ID: d.ID, Name: d.Name, OpenFlags: d.OpenFlags, Given: d.Given, Owed: d.Owed,
+			Files: d.Files, Failed: d.Failed, Settling: d.Settling, Last: s.show(d.Last)})
 	}
 	return out
 }

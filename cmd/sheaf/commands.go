@@ -385,56 +385,15 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintln(e.stdout)
 	}
-	given := map[string][2]int{}
-	for _, f := range figs {
-		ind, ok := e.cfg.Indicator(f.Indicator)
-		if !ok || !ind.Required {
-			continue
-		}
-		g := given[ind.Owner]
-		g[1]++
-		if f.HasValue && f.Department == ind.Owner {
-			g[0]++
-		}
-		given[ind.Owner] = g
-	}
-	open := map[string]int{}
-	for _, f := range flags {
-		if f.State == "open" {
-			open[f.Department]++
-		}
-	}
 	t := &table{}
 	t.add("DEPARTMENT", "", "FILES", "FAILED", "FIRST SUBMISSION", "LAST SUBMISSION", "REQUIRED GIVEN", "OPEN FLAGS")
-	for _, d := range e.cfg.Departments {
-		n, failed := 0, 0
-		var first, last time.Time
-		waiting := 0
-		for _, f := range files {
-			if f.Department != d.ID || !f.Present {
-				continue
-			}
-			if f.Outcome == "" { // never read: still settling
-				waiting++
-				continue
-			}
-			n++
-			if f.Outcome == storage.ReadFailed {
-				failed++
-			}
-			if first.IsZero() || f.Received.Before(first) {
-				first = f.Received
-			}
-			if f.Received.After(last) {
-				last = f.Received
-			}
+	for _, d := range jobs.DepartmentStatuses(e.cfg, files, figs, flags) {
+		nfiles := fmt.Sprint(d.Files)
+		if d.Settling > 0 {
+			nfiles += fmt.Sprintf(" (+%d settling)", d.Settling)
 		}
-		g := given[d.ID]
-		nfiles := fmt.Sprint(n)
-		if waiting > 0 {
-			nfiles += fmt.Sprintf(" (+%d settling)", waiting)
-		}
-		t.add(d.ID, d.Name, nfiles, fmt.Sprint(failed), show(first), show(last), fmt.Sprintf("%d/%d", g[0], g[1]), fmt.Sprint(open[d.ID]))
+		t.add(d.ID, d.Name, nfiles, fmt.Sprint(d.Failed), show(d.First), show(d.Last), fmt.Sprintf("%d/%d", d.Given, d.Owed),
+			fmt.Sprint(d.OpenFlags))
 	}
 	t.write(e.stdout, "")
 	return nil
