@@ -65,20 +65,10 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 	fmt.Fprintf(&b, "%s 汇总（数据截至 %s）\n\n", cfg.Cycle.Name, at(in.AsOf))
 
 	b.WriteString("一、各单位报送情况\n")
-	for _, d := range cfg.Departments {
-		var last time.Time
-		n := 0
-		for _, f := range in.Files {
-			if f.Department == d.ID && f.Present && f.Outcome != "" {
-				n++
-				if f.Received.After(last) {
-					last = f.Received
-				}
-			}
-		}
+	for _, d := range DepartmentStatuses(cfg, in.Files, nil, nil) {
 		state := "未报送"
-		if n > 0 {
-			state = fmt.Sprintf("已报送 %d 个文件，最近一次 %s", n, at(last))
+		if d.Files > 0 {
+			state = fmt.Sprintf("已报送 %d 个文件，最近一次 %s", d.Files, at(d.Last))
 		}
 		fmt.Fprintf(&b, "  %s：%s\n", d.Name, state)
 	}
