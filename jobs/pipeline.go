@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"runtime"
 	"sync"
 	"time"
 
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -306,7 +306,12 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		return
 	}
 	if pw := c.dept.PasswordEnv; pw != "" {
-		if data, err = sheets.Decrypt(path.Base(c.ref.Path), data, os.Getenv(pw)); err != nil {
+		password, perr := config.Secret(pw, "departments."+c.dept.ID+".password_env", "workbook password")
+		if perr != nil {
+			finish(outcome{failed: "工作簿密码未配置好：" + perr.Error()}, nil)
+			return
+		}
+		if data, err = sheets.Decrypt(path.Base(c.ref.Path), data, password); err != nil {
 			reason := err.Error()
 			var ue *sheets.UnreadableError
 			if errors.As(err, &ue) {

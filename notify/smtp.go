@@ -5,8 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -125,33 +123,5 @@ func smtpPassword(name string) (string, error) {
 	if name == "" {
 		return "", errors.New("mail.smtp.password_env is not set: name the environment variable holding the password")
 	}
-	fileVar := name
-	if !strings.HasSuffix(name, "_FILE") {
-		fileVar = name + "_FILE"
-		v, direct := os.LookupEnv(name)
-		_, viaFile := os.LookupEnv(fileVar)
-		switch {
-		case direct && viaFile:
-			return "", fmt.Errorf("both %s and %s are set (mail.smtp.password_env): set only one", name, fileVar)
-		case direct && v == "":
-			return "", fmt.Errorf("environment variable %s (mail.smtp.password_env) is empty", name)
-		case direct:
-			return v, nil
-		case !viaFile:
-			return "", fmt.Errorf("environment variable %s (mail.smtp.password_env), or %s naming a file, is not set", name, fileVar)
-		}
-	}
-	path := os.Getenv(fileVar)
-	if path == "" {
-		return "", fmt.Errorf("environment variable %s (mail.smtp.password_env) is not set", fileVar)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read the SMTP password from %s (named by %s): %w", path, fileVar, err)
-	}
-	pw := strings.TrimRight(string(b), "\r\n")
-	if pw == "" {
-		return "", fmt.Errorf("the SMTP password file %s (named by %s) is empty", path, fileVar)
-	}
-	return pw, nil
+	return config.Secret(name, "mail.smtp.password_env", "SMTP password")
 }

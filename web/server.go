@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -141,32 +139,7 @@ func TokenFromEnv(name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	fileVar := name
-	if !strings.HasSuffix(name, "_FILE") {
-		fileVar = name + "_FILE"
-		if v, ok := os.LookupEnv(name); ok {
-			if v == "" {
-				return "", fmt.Errorf("environment variable %s (web.token_env) is empty", name)
-			}
-			return v, nil
-		}
-		if _, ok := os.LookupEnv(fileVar); !ok {
-			return "", fmt.Errorf("environment variable %s (web.token_env), or %s naming a file, is not set", name, fileVar)
-		}
-	}
-	path := os.Getenv(fileVar)
-	if path == "" {
-		return "", fmt.Errorf("environment variable %s (web.token_env) is not set", fileVar)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read the admin token from %s (named by %s): %w", path, fileVar, err)
-	}
-	tok := strings.TrimRight(string(b), "\r\n")
-	if tok == "" {
-		return "", fmt.Errorf("the admin token file %s (named by %s) is empty", path, fileVar)
-	}
-	return tok, nil
+	return config.Secret(name, "web.token_env", "admin token")
 }
 
 func (s *Server) now() time.Time {
