@@ -64,7 +64,17 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 汇总（数据截至 %s）\n\n", cfg.Cycle.Name, at(in.AsOf))
 
-	b.WriteString("一、各单位报送情况\n")
+	// Sections are numbered as they appear: an empty one is left out.
+	numerals := []string{"一", "二", "三", "四", "五", "六", "七", "八"}
+	n := 0
+	heading := func(title string) {
+		if n > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s、%s\n", numerals[n], title)
+		n++
+	}
+	heading("各单位报送情况")
 	for _, d := range DepartmentStatuses(cfg, in.Files, nil, nil) {
 		state := "未报送"
 		if d.Files > 0 {
@@ -78,7 +88,7 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 		}
 	}
 
-	b.WriteString("\n二、待处理问题\n")
+	heading("待处理问题")
 	kinds := []struct{ kind, word string }{{"missing", "未报送"}, {"conflict", "数值不一致"}, {"rule", "规则不符"},
 		{"invalid", "无法识别"}, {"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
 	var counts []string
@@ -95,7 +105,7 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 		if len(fs) == 0 {
 			return
 		}
-		fmt.Fprintf(&b, "\n%s\n", title)
+		heading(title)
 		for i, f := range fs {
 			fmt.Fprintf(&b, "  %d. %s\n", i+1, f.Message)
 			for _, e := range f.Evidence {
@@ -105,11 +115,11 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 			}
 		}
 	}
-	section("三、数值不一致", conflicts)
-	section("四、校验不通过（数据可能有误）", checks)
-	section("五、未达标准（供报告“存在问题”部分参考）", standards)
+	section("数值不一致", conflicts)
+	section("校验不通过（数据可能有误）", checks)
+	section("未达标准（供报告“存在问题”部分参考）", standards)
 
-	b.WriteString("\n六、自上次汇总以来的变化\n")
+	heading("自上次汇总以来的变化")
 	var news []string
 	for _, f := range in.Files {
 		if f.Present && f.Outcome != "" && f.Received.After(in.Since) {
@@ -144,7 +154,7 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 		b.WriteString("  无\n")
 	}
 
-	b.WriteString("\n七、后续截止时间\n")
+	heading("后续截止时间")
 	upcoming := 0
 	for _, dl := range cfg.Deadlines {
 		due, err := dl.DueTime(loc)

@@ -26,6 +26,7 @@ const draftSnapshot = "draft_figures"
 type DraftReport struct {
 	Files   []string `json:"files"`
 	Changes int      `json:"changes"`
+	First   bool     `json:"first"` // no draft before this one
 	Queued  int      `json:"queued"`
 	Sent    int      `json:"sent"`
 }
@@ -91,6 +92,7 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	}
 	changes, snapshot := draftChanges(cfg, figs, flags, prev, since, !since.IsZero())
 	rep.Changes = len(changes)
+	rep.First = since.IsZero()
 
 	d, err := report.Build(cfg.ReportTemplate(), report.Data{Config: cfg, Figures: figs, Flags: flags,
 		Rules: rules, AsOf: asOf, Changes: changes})
@@ -101,7 +103,8 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 		return fmt.Errorf("create %s: %w", outDir, err)
 	}
 	title := cfg.ReportTitle()
-	base := fmt.Sprintf("%s初稿-%s", title, m.now().In(cfg.Cycle.Location).Format("20060102-1504"))
+	// To the second, so that two drafts never share a name.
+	base := fmt.Sprintf("%s初稿-%s", title, m.now().In(cfg.Cycle.Location).Format("20060102-150405"))
 	contents := map[string][]byte{"md": []byte(d.Markdown), "html": []byte(d.HTML), "docx": d.DOCX, "xlsx": d.XLSX}
 	names := map[string]string{"md": base + ".md", "html": base + ".html", "docx": base + ".docx", "xlsx": base + "-附表.xlsx"}
 	for _, f := range formats {
@@ -185,6 +188,10 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Drafts are for colleagues to open: not the temporary file's 0600.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

@@ -51,7 +51,11 @@ func cmdDraft(ctx context.Context, e *env, args []string) error {
 	for _, f := range rep.Files {
 		fmt.Fprintln(e.stdout, f)
 	}
-	fmt.Fprintf(e.stdout, "%d changes since the previous draft", rep.Changes)
+	if rep.First {
+		fmt.Fprint(e.stdout, "the first draft")
+	} else {
+		fmt.Fprintf(e.stdout, "%d changes since the previous draft", rep.Changes)
+	}
 	if *mail {
 		fmt.Fprintf(e.stdout, "; mailed to the coordinators (%d queued, %d sent)", rep.Queued, rep.Sent)
 	}

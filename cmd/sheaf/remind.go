@@ -84,8 +84,11 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "reminders: %d due, %d newly queued (the others went before), %d sent, %d failed\n",
-			rep.Planned, rep.Queued, rep.Sent, rep.Failed)
+		fmt.Fprintf(e.stdout, "reminders: %d due, %d newly queued", rep.Planned, rep.Queued)
+		if rep.Planned > rep.Queued {
+			fmt.Fprintf(e.stdout, " (%d went before)", rep.Planned-rep.Queued)
+		}
+		fmt.Fprintf(e.stdout, ", %d sent, %d failed\n", rep.Sent, rep.Failed)
 		return nil
 	}
 	now := time.Now()
