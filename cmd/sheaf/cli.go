@@ -160,6 +160,20 @@ func (e *env) open(ctx context.Context) (*storage.DB, error) {
 	return db, nil
 }
 
+// parseOpen parses a command's flags and opens the database: how most
+// commands begin.
+func (e *env) parseOpen(ctx context.Context, fs *flag.FlagSet, args []string) ([]string, *storage.DB, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, db, nil
+}
+
 // logger logs errors only: the commands' own output already lists every
 // file and source that could not be read.
 func (e *env) logger() *slog.Logger {

@@ -21,10 +21,7 @@ import (
 func cmdSync(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("sync")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -134,10 +131,7 @@ type figureJSON struct {
 func cmdFigures(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("figures")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -241,10 +235,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	state := fs.String("state", "open", "which flags: open | accepted | resolved | obsolete | all")
 	kind := fs.String("kind", "", "only flags of this kind")
 	dept := fs.String("department", "", "only flags of this department")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -338,10 +329,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 
 func cmdStatus(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("status")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

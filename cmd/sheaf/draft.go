@@ -22,10 +22,7 @@ func cmdDraft(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "folder for the draft (default: report.output, else drafts/ beside the config)")
 	formats := fs.String("format", "docx,html,md,xlsx", "formats to write")
 	mail := fs.Bool("mail", false, "also mail the draft to the coordinators")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -125,10 +125,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 func cmdRules(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("rules")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

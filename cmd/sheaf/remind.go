@@ -16,10 +16,7 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("runs")
 	limit := fs.Int("n", 20, "how many runs, newest first")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -61,10 +58,7 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("remind")
 	dry := fs.Bool("dry-run", false, "show who would get what and why; send nothing (without it: sync, queue and send)")
 	at := fs.String("at", "", "decide as if it were this time (RFC 3339, e.g. 2025-03-28T09:00:00+08:00)")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -155,10 +149,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("outbox")
 	limit := fs.Int("n", 50, "how many messages, newest first")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

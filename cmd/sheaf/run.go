@@ -68,10 +68,7 @@ func (e *env) wire(db *storage.DB, log *slog.Logger) (*parts, error) {
 func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("run")
 	once := fs.String("once", "", "run this job now and exit, instead of scheduling (sync, remind, digest)")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := e.open(ctx)
+	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
