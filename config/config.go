@@ -67,6 +67,22 @@ type Sync struct {
 	MaxFileMB   int      `yaml:"max_file_mb"`  // default 256
 	MaxRows     int      `yaml:"max_rows"`     // non-empty rows, default 1,000,000
 	FileTimeout Duration `yaml:"file_timeout"` // default 2m
+	// ExcludeDefault lists folder names whose files are old versions, left
+	// out of every folder source: nil means DefaultExcludedFolders; an
+	// empty list reads every folder.
+	ExcludeDefault *[]string `yaml:"exclude_default"`
+}
+
+// DefaultExcludedFolders are the folder names departments keep old
+// versions in (作废 void, 旧版 old version, 历史 history, 备份 backup).
+var DefaultExcludedFolders = []string{"作废", "旧版", "历史", "备份", "old", "archive"}
+
+// ExcludedFolders is sync.exclude_default, or its default.
+func (s Sync) ExcludedFolders() []string {
+	if s.ExcludeDefault == nil {
+		return DefaultExcludedFolders
+	}
+	return *s.ExcludeDefault
 }
 
 // Extraction tunes how rows are found in a sheet. It is set globally and may
@@ -81,7 +97,17 @@ type Extraction struct {
 	// Sheets, when set, limits extraction to sheets whose names match one of
 	// these globs.
 	Sheets []string `yaml:"sheets"`
+	// HiddenSheets says whether hidden sheets are read: "skip" (the
+	// default, also when empty) or "read". A department's setting, when
+	// written, overrides the global one.
+	HiddenSheets string `yaml:"hidden_sheets"`
 }
+
+// Hidden-sheet settings.
+const (
+	HiddenSheetsSkip = "skip"
+	HiddenSheetsRead = "read"
+)
 
 // Department is a unit that owes figures and sends spreadsheets.
 type Department struct {
@@ -175,6 +201,9 @@ type Indicator struct {
 	// Tolerance, when set, is the largest difference (in the indicator's
 	// unit) between two values that still agree.
 	Tolerance *float64 `yaml:"tolerance"`
+	// Range is the plausible [min, max] of a value, in the indicator's
+	// unit; a value outside is flagged. Empty means no bounds.
+	Range []float64 `yaml:"range"`
 	// Note is free text on how the indicator is counted (its definition).
 	Note string `yaml:"note"`
 }

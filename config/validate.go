@@ -109,9 +109,21 @@ func (v *validator) storageAndSync() {
 	if v.c.Sync.FileTimeout < 0 {
 		v.add("sync.file_timeout", "%s must not be negative", v.c.Sync.FileTimeout)
 	}
+	if ex := v.c.Sync.ExcludeDefault; ex != nil {
+		for i, n := range *ex {
+			if blank(n) || strings.ContainsAny(n, "/\\") {
+				v.add(fmt.Sprintf("sync.exclude_default[%d]", i), "%q must be a folder name (no slashes)", n)
+			}
+		}
+	}
 }
 
 func (v *validator) extraction(key string, e Extraction) {
+	switch e.HiddenSheets {
+	case "", HiddenSheetsSkip, HiddenSheetsRead:
+	default:
+		v.add(key+".hidden_sheets", "%q is not a setting (write skip or read)", e.HiddenSheets)
+	}
 	for _, role := range slices.Sorted(maps.Keys(e.Headers)) {
 		k := key + ".headers." + role
 		if !slices.Contains(headerRoles, role) {
@@ -259,6 +271,14 @@ func (v *validator) indicators() {
 		}
 		if t := ind.Tolerance; t != nil && (!(*t >= 0) || math.IsInf(*t, 1)) {
 			v.add(key+".tolerance", "%v must be a number of at least 0", *t)
+		}
+		if r := ind.Range; r != nil {
+			switch {
+			case len(r) != 2:
+				v.add(key+".range", "must be two numbers, [min, max]")
+			case math.IsNaN(r[0]) || math.IsNaN(r[1]) || r[0] > r[1]:
+				v.add(key+".range", "[%v, %v]: min must not be above max", r[0], r[1])
+			}
 		}
 	}
 }

@@ -309,7 +309,7 @@ indicators:
 			want: []want{
 				{"cycle.name", "key is repeated (first at line 2)"},
 				{"reports", `unknown key "reports" (known: cycle, storage, sync, extraction, departments, indicators, rules, deadlines, schedules, mail, report, web)`},
-				{"indicators[0].onwer", `unknown key "onwer" (known: id, name, aliases, unit, owner, periods, required, decimals, tolerance, note)`},
+				{"indicators[0].onwer", `unknown key "onwer" (known: id, name, aliases, unit, owner, periods, required, decimals, tolerance, range, note)`},
 			},
 		},
 		{

@@ -252,7 +252,7 @@ func (h *handler) send(m message) {
 	}
 }
 
-func (h *handler) Sheet(name string) bool { return h.abort == nil && h.x.Sheet(name) }
+func (h *handler) Sheet(info sheets.SheetInfo) bool { return h.abort == nil && h.x.Sheet(info) }
 
 func (h *handler) Row(r sheets.Row) error {
 	if h.abort != nil {

@@ -73,6 +73,9 @@ const (
 	StatusFailing     = "failing"
 	StatusUnverified  = "unverified"
 	StatusAccepted    = "accepted"
+	// StatusDoubtful: a unit, range or 疑似小数形式 flag is open for the
+	// value; it is read but not to be trusted until someone confirms it.
+	StatusDoubtful = "doubtful"
 )
 
 // Flag kinds beyond the extraction findings of package sheets.
@@ -80,6 +83,9 @@ const (
 	KindMissing  = "missing"
 	KindConflict = "conflict"
 	KindRule     = "rule"
+	// KindVersion: two current files of one department give different
+	// values for one figure; the newer counts.
+	KindVersion = "version"
 )
 
 // Figure is the value that counts for one indicator and period.

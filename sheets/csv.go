@@ -24,7 +24,7 @@ func readCSV(name string, data []byte) ([]Sheet, error) {
 	r.Comma = sniffDelimiter(text)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	sh := Sheet{Name: strings.TrimSuffix(path.Base(name), path.Ext(name))}
+	sh := Sheet{SheetInfo: SheetInfo{Name: strings.TrimSuffix(path.Base(name), path.Ext(name))}}
 	for n := 1; ; n++ {
 		rec, err := r.Read()
 		if err == io.EOF {

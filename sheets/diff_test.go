@@ -26,7 +26,7 @@ import (
 func streamSheets(name string, data []byte) ([]Sheet, error) {
 	var out []Sheet
 	err := streamXLSX(name, data,
-		func(sheet string) bool { out = append(out, Sheet{Name: sheet}); return true },
+		func(info SheetInfo) bool { out = append(out, Sheet{SheetInfo: info}); return true },
 		func(sheet string, r Row) error {
 			sh := &out[len(out)-1]
 			if sh.Name != sheet {
@@ -200,9 +200,9 @@ func TestStreamMergeSecondPass(t *testing.T) {
 func TestStreamVisitSkips(t *testing.T) {
 	data := genCorpus(t)["sheets.xlsx"]
 	var visited, rowsOf []string
-	err := streamXLSX("sheets.xlsx", data, func(s string) bool {
-		visited = append(visited, s)
-		return s == "四"
+	err := streamXLSX("sheets.xlsx", data, func(s SheetInfo) bool {
+		visited = append(visited, s.Name)
+		return s.Name == "四"
 	}, func(s string, r Row) error {
 		rowsOf = append(rowsOf, fmt.Sprintf("%s!%d", s, r.Num))
 		return nil
@@ -217,7 +217,7 @@ func TestStreamVisitSkips(t *testing.T) {
 		t.Errorf("rows %s", got)
 	}
 	stop := errors.New("stop here")
-	err = streamXLSX("sheets.xlsx", data, func(string) bool { return true }, func(string, Row) error { return stop })
+	err = streamXLSX("sheets.xlsx", data, func(SheetInfo) bool { return true }, func(string, Row) error { return stop })
 	if err != stop {
 		t.Errorf("the row callback's error came back as %v", err)
 	}

@@ -125,7 +125,7 @@ func (e *Extractor) Extract(sheets []Sheet) ([]Observation, []Finding) {
 	var findings []Finding
 	x := e.Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { findings = append(findings, f) })
 	for _, sh := range sheets {
-		if !x.Sheet(sh.Name) {
+		if !x.Sheet(sh.SheetInfo) {
 			continue
 		}
 		for _, r := range sh.Rows {
@@ -167,7 +167,8 @@ func (e *Extractor) Start(observation func(Observation), finding func(Finding)) 
 }
 
 // Sheet begins a sheet and reports whether its rows are wanted.
-func (x *FileExtraction) Sheet(name string) bool {
+func (x *FileExtraction) Sheet(info SheetInfo) bool {
+	name := info.Name
 	x.sheet, x.lay, x.scanned, x.unit = name, nil, 0, ""
 	x.want = x.e.wantSheet(name)
 	if x.want {

@@ -332,7 +332,7 @@ func ExampleFormatValue() {
 func TestExtractSaysWhenNoHeaderIsFound(t *testing.T) {
 	cfg := loadTestConfig(t)
 	dept, _ := cfg.Department("edu")
-	sh := Sheet{Name: "Sheet1", Rows: []Row{
+	sh := Sheet{SheetInfo: SheetInfo{Name: "Sheet1"}, Rows: []Row{
 		{Num: 1, Cells: []Cell{{Ref: "A1", Raw: "项目", Kind: CellText}, {Ref: "B1", Raw: "本年数", Kind: CellText}}},
 		{Num: 2, Cells: []Cell{{Ref: "A2", Raw: "学校总数", Kind: CellText}, {Ref: "B2", Raw: "44", Kind: CellNumber}}},
 	}}
@@ -345,7 +345,7 @@ func TestExtractSaysWhenNoHeaderIsFound(t *testing.T) {
 func TestIgnoreListMatchesLabelsWithValues(t *testing.T) {
 	cfg := loadTestConfig(t)
 	cfg.Extraction.Ignore = []string{"填表人"}
-	sh := Sheet{Name: "S", Rows: []Row{
+	sh := Sheet{SheetInfo: SheetInfo{Name: "S"}, Rows: []Row{
 		{Num: 1, Cells: []Cell{{Ref: "A1", Raw: "指标名称", Kind: CellText}, {Ref: "B1", Raw: "数值", Kind: CellText}}},
 		{Num: 2, Cells: []Cell{{Ref: "A2", Raw: "填表人：王五", Kind: CellText}, {Ref: "B2", Raw: "联系电话 1234", Kind: CellText}}},
 	}}

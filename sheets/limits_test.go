@@ -61,7 +61,7 @@ func TestZipBombIsRefused(t *testing.T) {
 
 type nopHandler struct{}
 
-func (nopHandler) Sheet(string) bool { return true }
+func (nopHandler) Sheet(SheetInfo) bool { return true }
 func (nopHandler) Row(Row) error     { return nil }
 func (nopHandler) Reset()            {}
 
@@ -130,7 +130,7 @@ type collectRows struct {
 	rows []Row
 }
 
-func (c *collectRows) Sheet(string) bool { return true }
+func (c *collectRows) Sheet(SheetInfo) bool { return true }
 func (c *collectRows) Row(r Row) error   { c.rows = append(c.rows, r); return nil }
 func (c *collectRows) Reset()            { c.rows = nil }
 

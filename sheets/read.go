@@ -50,7 +50,7 @@ func ReadWorkbook(name string, data []byte) (sheets []Sheet, err error) {
 // RowHandler receives a workbook row by row.
 type RowHandler interface {
 	// Sheet begins a sheet and reports whether its rows are wanted.
-	Sheet(name string) bool
+	Sheet(info SheetInfo) bool
 	// Row is one non-empty row of the current sheet, in order.
 	Row(r Row) error
 	// Reset drops everything received so far: the file is read again from
@@ -88,7 +88,7 @@ func StreamWorkbook(name string, data []byte, h RowHandler) (st StreamStats, err
 		return st, err
 	}
 	for _, sh := range shs {
-		if !h.Sheet(sh.Name) {
+		if !h.Sheet(sh.SheetInfo) {
 			continue
 		}
 		for _, r := range sh.Rows {

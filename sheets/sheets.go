@@ -65,14 +65,53 @@ type Cell struct {
 	Percent bool   // number format shows a percentage (0.108 → 10.8%)
 	Date    bool   // number format shows a date or time
 	Formula string // formula text without "=", if any
+	// Fixed is set when the cell's number format fixes how many decimals
+	// it shows (0.00, #,##0, 0.0%); Decimals is that count, of the shown
+	// number (of the percentage for a % format). Without Fixed the format
+	// is General: the cell shows what Excel's General shows (at most 11
+	// characters).
+	Fixed    bool
+	Decimals int
+	// Grouped is set when the number format groups thousands (#,##0).
+	Grouped bool
 }
 
 // Sheet is one worksheet as a grid of rows. Rows[i] is the (i+1)th row of
 // the sheet; a row's cells are in column order, with empty cells possibly
 // omitted (use Col to find a column).
 type Sheet struct {
-	Name string
+	SheetInfo
 	Rows []Row
+}
+
+// Sheet visibility as the workbook stores it.
+const (
+	Visible    = ""
+	Hidden     = "hidden"
+	VeryHidden = "veryHidden"
+)
+
+// SheetInfo is what a reader knows of a sheet before its rows: its name,
+// whether it is hidden, and its merged ranges (which a file lists after
+// the rows, so readers find them first).
+type SheetInfo struct {
+	Name string
+	// Hidden is Visible, Hidden or VeryHidden.
+	Hidden string
+	// Merges are the sheet's merged ranges. Readers report a covered cell
+	// (any but a range's top-left one) as empty, as Excel shows it.
+	Merges []Merge
+}
+
+// Merge is one merged range: rows are 1-based like Row.Num, columns
+// 0-based like Row.Col; both ends inclusive.
+type Merge struct {
+	Top, Left, Bottom, Right int
+}
+
+// Covers reports whether the range holds the cell at row, col.
+func (m Merge) Covers(row, col int) bool {
+	return row >= m.Top && row <= m.Bottom && col >= m.Left && col <= m.Right
 }
 
 // Row is one row of a sheet. Cells are indexed by zero-based column; missing
@@ -80,6 +119,8 @@ type Sheet struct {
 type Row struct {
 	Num   int // 1-based row number in the sheet
 	Cells []Cell
+	// Hidden is set for a row the sheet hides; its values are read.
+	Hidden bool
 }
 
 // Col returns the cell in zero-based column c, or an empty cell.
@@ -123,13 +164,19 @@ type Observation struct {
 	Sheet    string
 	Cell     string // the value cell, "D7"
 	Label    string // the row's name or code as written
+	// HiddenRow is set when the value's row is hidden in the sheet.
+	HiddenRow bool
+	// Fraction is set for a % indicator's value between 0 and 1 written
+	// without a % sign or a % format: it may be a fraction (0.9675) typed
+	// for a percentage (96.75%).
+	Fraction bool
 }
 
 // Finding is something extraction noticed that a person must see: an
 // unreadable value, an unknown row, an approximate figure, or a file that
 // could not be read. Findings become flags.
 type Finding struct {
-	Kind      string // invalid | unknown | approximate | file
+	Kind      string // invalid | unknown | approximate | file | unit | range | hidden_sheet
 	Severity  string // error | warning | info
 	Indicator string
 	Period    string
@@ -146,8 +193,36 @@ const (
 	KindUnknown     = "unknown"
 	KindApproximate = "approximate"
 	KindFile        = "file"
+	// KindUnit: a unit taken only from a table note or header converted
+	// the value between scales (a 万元 note above a 元 figure).
+	KindUnit = "unit"
+	// KindRange: a value outside the indicator's plausible range.
+	KindRange = "range"
+	// KindHiddenSheet is not a flag of its own: it records that a skipped
+	// hidden sheet holds a row for an indicator, so that a missing figure
+	// says where it is instead of "未报送".
+	KindHiddenSheet = "hidden_sheet"
 
 	SeverityError   = "error"
 	SeverityWarning = "warning"
 	SeverityInfo    = "info"
+)
+
+// SheetOutcome is what became of one sheet of a file: read (with the rows
+// taken), or skipped and why. Every sheet of a read file has one.
+type SheetOutcome struct {
+	Sheet   string `json:"sheet"`
+	Outcome string `json:"outcome"` // one of the SheetRead… constants
+	Rows    int    `json:"rows"`    // observations taken from it
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Sheet outcomes.
+const (
+	SheetRead     = "read"     // a table was found and read
+	SheetHidden   = "hidden"   // a hidden sheet, not read (extraction.hidden_sheets)
+	SheetExcluded = "excluded" // not among extraction.sheets
+	SheetEmpty    = "empty"    // nothing in it
+	SheetNotes    = "notes"    // only titles or notes, no table
+	SheetNoTable  = "no_table" // content, but no table sheaf recognises (flagged)
 )

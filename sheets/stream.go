@@ -40,7 +40,7 @@ func fallbackf(format string, args ...any) error {
 // over partSizeLimit are an *UnreadableError, in the careful reader's words;
 // what the careful reader reports better (not a zip, no workbook, a
 // password) is errFallback.
-func streamXLSX(name string, data []byte, visit func(sheet string) bool, row func(sheet string, r Row) error) error {
+func streamXLSX(name string, data []byte, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
 	// excelize tries to decrypt any package holding an OLE signature (an
 	// embedded object) and then refuses it: leave that to the careful reader.
 	if bytes.Contains(data, oleMagic) {
@@ -61,7 +61,7 @@ func streamXLSX(name string, data []byte, visit func(sheet string) bool, row fun
 		}
 	}()
 	for _, sh := range wb.sheets {
-		if !visit(sh.name) {
+		if !visit(SheetInfo{Name: sh.name}) {
 			continue
 		}
 		if err := wb.loadStrings(); err != nil {

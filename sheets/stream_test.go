@@ -186,7 +186,7 @@ func sheetXMLSize(data []byte) int64 {
 
 // countRows reads data with the fast reader, keeping nothing.
 func countRows(tb testing.TB, data []byte) (rows, cells int) {
-	err := streamXLSX("bench.xlsx", data, func(string) bool { return true }, func(_ string, r Row) error {
+	err := streamXLSX("bench.xlsx", data, func(SheetInfo) bool { return true }, func(_ string, r Row) error {
 		rows++
 		cells += len(r.Cells)
 		return nil
@@ -265,7 +265,7 @@ func measureHeap(read func(sample, collect func())) heapPeaks {
 func streamHeap(tb testing.TB, data []byte) heapPeaks {
 	return measureHeap(func(sample, collect func()) {
 		n := 0
-		err := streamXLSX("bench.xlsx", data, func(string) bool { return true }, func(string, Row) error {
+		err := streamXLSX("bench.xlsx", data, func(SheetInfo) bool { return true }, func(string, Row) error {
 			n++
 			switch {
 			case n%25_000 == 0:

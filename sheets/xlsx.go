@@ -88,7 +88,7 @@ func (r *xlsxReader) sheet(name string) (Sheet, error) {
 	if err != nil {
 		return Sheet{}, err
 	}
-	sh := Sheet{Name: name}
+	sh := Sheet{SheetInfo: SheetInfo{Name: name}}
 	for i, vals := range rows {
 		row := Row{Num: i + 1}
 		empty := true
