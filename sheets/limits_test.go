@@ -62,8 +62,8 @@ func TestZipBombIsRefused(t *testing.T) {
 type nopHandler struct{}
 
 func (nopHandler) Sheet(SheetInfo) bool { return true }
-func (nopHandler) Row(Row) error     { return nil }
-func (nopHandler) Reset()            {}
+func (nopHandler) Row(Row) error        { return nil }
+func (nopHandler) Reset()               {}
 
 func TestOversizedPartIsRefusedFromTheDirectory(t *testing.T) {
 	// The header says 4 GiB; nothing is decompressed to find out.
@@ -131,8 +131,8 @@ type collectRows struct {
 }
 
 func (c *collectRows) Sheet(SheetInfo) bool { return true }
-func (c *collectRows) Row(r Row) error   { c.rows = append(c.rows, r); return nil }
-func (c *collectRows) Reset()            { c.rows = nil }
+func (c *collectRows) Row(r Row) error      { c.rows = append(c.rows, r); return nil }
+func (c *collectRows) Reset()               { c.rows = nil }
 
 func TestStrictOOXMLIsRead(t *testing.T) {
 	data, err := os.ReadFile("testdata/small.xlsx")
