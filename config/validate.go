@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"github.com/robfig/cron/v3"
 )
 
 var (
@@ -375,9 +376,9 @@ func (v *validator) schedules() {
 	}
 }
 
-// checkSchedule checks the shape of a cron spec: five fields, a macro such
-// as @daily, or "@every 2h". It is a shape check only; the jobs package
-// parses the spec.
+// checkSchedule parses a cron spec exactly as the daemon does (robfig
+// cron's standard parser: five fields, a macro such as @daily, or "@every
+// 2h"), so that a schedule that passes here is one the daemon can run.
 func checkSchedule(spec string) error {
 	spec = strings.TrimSpace(spec)
 	if rest, ok := strings.CutPrefix(spec, "@every"); ok {
@@ -398,15 +399,25 @@ func checkSchedule(spec string) error {
 		return fmt.Errorf("%q has %d fields; a schedule has 5 (minute hour day-of-month month day-of-week, e.g. \"0 8 * * 1-5\") or is @daily, @hourly, … or @every <duration>", spec, len(fields))
 	}
 	for i, f := range fields {
-		for _, r := range f {
-			ok := r >= '0' && r <= '9' || strings.ContainsRune("*/,-?", r) ||
-				i >= 3 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') // JAN, MON
-			if !ok {
-				return fmt.Errorf("%q: the %s field %q has %q, which a schedule cannot contain", spec, cronFieldName[i], f, r)
-			}
+		if _, err := cron.ParseStandard(strings.Join(wildcardExcept(i, f), " ")); err != nil {
+			return fmt.Errorf("%q: the %s field %q is not valid (%s): %v", spec, cronFieldName[i], f, cronFieldRange[i], err)
 		}
 	}
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("%q is not a schedule: %v", spec, err)
+	}
 	return nil
+}
+
+// cronFieldRange is what each field of a standard spec may hold.
+var cronFieldRange = []string{"0–59", "0–23", "1–31", "1–12 or JAN–DEC", "0–6 or SUN–SAT"}
+
+// wildcardExcept is a spec with every field "*" but field i, so that an
+// error names the field it is in.
+func wildcardExcept(i int, f string) []string {
+	out := []string{"*", "*", "*", "*", "*"}
+	out[i] = f
+	return out
 }
 
 func (v *validator) mail() {

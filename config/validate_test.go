@@ -205,7 +205,7 @@ schedules:
 				{"schedules.sync", `"0 8 * *" has 4 fields; a schedule has 5`},
 				{"schedules.remind", `"@fortnightly" is not a schedule`},
 				{"schedules.digest", `"1d" is not a duration`},
-				{"schedules.draft", `the day of week field "1#2" has '#'`},
+				{"schedules.draft", `the day of week field "1#2" is not valid`},
 			},
 		},
 		{

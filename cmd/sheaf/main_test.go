@@ -216,3 +216,36 @@ func TestAcceptFlag(t *testing.T) {
 		t.Errorf("the accepted figure is not marked accepted:\n%s", out)
 	}
 }
+
+// TestRunWithAnUnschedulableSpecExitsAtOnce: a schedule the cron parser
+// refuses stops `sheaf run` before it serves anything, naming the key.
+func TestRunWithAnUnschedulableSpecExitsAtOnce(t *testing.T) {
+	path := setup(t)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := string(data) + "schedules: {sync: \"61 * * * *\"}\nweb: {listen: \"127.0.0.1:0\"}\n"
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var stderr string
+	var code int
+	go func() {
+		defer close(done)
+		_, stderr, code = sheaf(t, "run", "--config", path)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("sheaf run with an invalid schedule is still running")
+	}
+	if code == 0 || !strings.Contains(stderr, "schedules.sync") || !strings.Contains(stderr, "minute") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = sheaf(t, "config", "check", "--config", path)
+	if code == 0 || !strings.Contains(stderr, "schedules.sync") {
+		t.Errorf("config check: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -111,6 +111,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}()
 	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: p.jobs}
 	err = d.Run(ctx)
+	if err != nil {
+		// A daemon that cannot schedule must not go on serving a healthy
+		// page: stop the web server and exit with the error now.
+		stop()
+	}
 	if werr := <-webDone; werr != nil && err == nil {
 		err = werr
 	}
