@@ -14,9 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+	_ "time/tzdata"
+	"unicode/utf8" // time zones work on machines without a zoneinfo database
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Defaults applied by Load to keys that are not written.
@@ -85,11 +87,17 @@ var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseNode parses exactly one YAML document.
 func parseNode(data []byte) (*yaml.Node, *FieldError) {
+	if fe := checkEncoding(data); fe != nil {
+		return nil, fe
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			return &root, nil // an empty file: Validate reports what is missing
+		}
+		if fe := tabIndent(data); fe != nil {
+			return nil, fe
 		}
 		return nil, syntaxError(err)
 	}
@@ -193,4 +201,58 @@ func (c *Config) DBPath() string {
 		return c.Path(DefaultDBPath)
 	}
 	return c.Path(c.Storage.Path)
+}
+
+// checkEncoding refuses a configuration that is not UTF-8, naming the first
+// line that is not and the encoding it looks like: a file saved by a
+// Chinese Windows editor is usually GBK, which YAML cannot read.
+func checkEncoding(data []byte) *FieldError {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		if r == '\n' {
+			line++
+		}
+		i += size
+	}
+	looks := "未知编码"
+	if _, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil {
+		looks = "GBK/GB18030 编码"
+	}
+	return &FieldError{Line: line, Msg: fmt.Sprintf("配置文件不是 UTF-8 编码（第 %d 行起，看起来是%s），请用 UTF-8 编码重新保存", line, looks)}
+}
+
+// tabIndent finds a line indented with a tab, which YAML forbids, to say
+// so instead of the parser's "found character that cannot start any token".
+func tabIndent(data []byte) *FieldError {
+	for i, l := range strings.Split(string(data), "\n") {
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if strings.Contains(indent, "\t") {
+			return &FieldError{Line: i + 1, Msg: fmt.Sprintf("第 %d 行用了制表符缩进，请改用空格（YAML 不允许用 Tab 缩进）", i+1)}
+		}
+	}
+	return nil
+}
+
+// Warnings are what is allowed but probably a mistake: a deadline already
+// past at now. `sheaf config check` prints them and still succeeds.
+func (c *Config) Warnings(now time.Time) []FieldError {
+	var out []FieldError
+	for i, d := range c.Deadlines {
+		due, err := d.DueTime(c.Cycle.Location)
+		if err != nil || !due.Before(now) {
+			continue
+		}
+		key := fmt.Sprintf("deadlines[%d].due", i)
+		line, _ := lookup(c.node, key)
+		out = append(out, FieldError{File: c.File, Line: line, Key: key,
+			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})
+	}
+	return out
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func TestLoadFullExample(t *testing.T) {
@@ -262,7 +264,7 @@ func TestLoadBadFiles(t *testing.T) {
 		{
 			name: "tab indentation",
 			src:  "cycle:\n\tname: 年报\n",
-			want: ":2: found character that cannot start any token",
+			want: ":2: 第 2 行用了制表符缩进，请改用空格",
 		},
 		{
 			name: "two documents",
@@ -374,5 +376,48 @@ indicators:
 	got := c.Indicators[1]
 	if got.ID != "schools.primary" || got.Name != "小学数" || got.Unit != "所" || !got.Required {
 		t.Errorf("merged indicator = %+v", got)
+	}
+}
+
+func TestConfigEncodingAndTabsAreNamed(t *testing.T) {
+	good := "cycle: {name: 测试, period: \"2024\", timezone: Asia/Shanghai}\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tabbed := "cycle:\n  name: 测试\n\tperiod: \"2024\"\n"
+	for _, tt := range []struct {
+		name, data, want string
+		line           int
+	}{
+		{"gbk", gbk, "不是 UTF-8 编码（第 1 行起，看起来是GBK/GB18030 编码）", 1},
+		{"tab", tabbed, "第 3 行用了制表符缩进，请改用空格", 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse([]byte(tt.data), "sheaf.yaml")
+			var errs Errors
+			if !errors.As(err, &errs) || len(errs) != 1 {
+				t.Fatalf("err = %v", err)
+			}
+			if errs[0].Line != tt.line || !strings.Contains(errs[0].Msg, tt.want) {
+				t.Errorf("got line %d %q, want line %d %q", errs[0].Line, errs[0].Msg, tt.line, tt.want)
+			}
+		})
+	}
+}
+
+func TestPastDeadlineIsAWarning(t *testing.T) {
+	path := writeConfig(t, withBase(`
+deadlines:
+  - {name: 年报, due: "2025-01-15 17:00"}
+  - {name: 下一轮, due: "2099-01-15"}
+`))
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := c.Warnings(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	if len(ws) != 1 || ws[0].Key != "deadlines[0].due" || ws[0].Line == 0 || !strings.Contains(ws[0].Msg, "already past") {
+		t.Errorf("warnings = %v", ws)
 	}
 }
