@@ -48,6 +48,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
+	if err := fixSidecars(path); err != nil {
+		return nil, err
+	}
 	// WAL lets readers (the status page, `sheaf figures`) work during a sync;
 	// synchronous=NORMAL is safe in WAL mode (a crash loses at most the last
 	// transactions, never consistency) and much faster than FULL.
@@ -261,4 +264,32 @@ func parseTime(s sql.NullString) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// fixSidecars gives the database's -wal and -shm files the database file's
+// permissions when they lack write permission it has: SQLite creates them
+// with the permissions the database had at the time, so after a
+// `chmod 444 sheaf.db` and back they stay read-only and every later open
+// fails with "attempt to write a readonly database". They are never deleted
+// (the -wal may hold committed transactions); when their mode cannot be
+// changed the error names the file to fix.
+func fixSidecars(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil // a new database: nothing to fix
+	}
+	mode := st.Mode().Perm()
+	if mode&0o200 == 0 {
+		return fmt.Errorf("open database %s: the file is read-only (mode %04o); give it write permission, e.g. chmod u+w %s", path, mode, path)
+	}
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		sst, err := os.Stat(side)
+		if err != nil || sst.Mode().Perm()&0o200 != 0 {
+			continue
+		}
+		if err := os.Chmod(side, mode); err != nil {
+			return fmt.Errorf("open database %s: %s is read-only (mode %04o) and its mode cannot be changed (%v); give it the database's permissions, e.g. chmod %04o %s", path, side, sst.Mode().Perm(), err, mode, side)
+		}
+	}
+	return nil
 }

@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +88,48 @@ func TestFlagLifecycle(t *testing.T) {
 	db.db.Get(&events, `SELECT count(*) FROM flag_events`)
 	if events != 5 { // 2 opened, 1 resolved, 1 obsolete, 1 reopened
 		t.Errorf("%d flag events, want 5", events)
+	}
+}
+
+// TestOpenAfterAPermissionFix: -wal and -shm files left read-only by a
+// `chmod 444` of the database get its permissions back at the next open.
+func TestOpenAfterAPermissionFix(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sheaf.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := Open(ctx, path) // keeps -wal and -shm in place
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	db.Close()
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(side, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open after the permission fix: %v", err)
+	}
+	db.Close()
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		st, err := os.Stat(side)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o200 == 0 {
+			t.Errorf("%s is still read-only: %v", filepath.Base(side), st.Mode())
+		}
+	}
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(path, 0o644)
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "chmod u+w "+path) {
+		t.Errorf("opening a read-only database: %v", err)
 	}
 }
