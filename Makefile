@@ -7,7 +7,7 @@ EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 .PHONY: build test test-browser test-crash lint demo bench clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/sheaf
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sheaf
 
 # The test suite: real SQLite files, real workbooks (LibreOffice- and
 # excelize-written fixtures), loopback only.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -29,6 +31,8 @@ type env struct {
 	stdout, stderr io.Writer
 	configPath     string
 	cfg            *config.Config
+	// fs is the command's flag set, for its -h.
+	fs *flag.FlagSet
 }
 
 // exitError carries a specific exit code.
@@ -64,23 +68,37 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nThe configuration is --config FILE, else $SHEAF_CONFIG, else sheaf.yaml.")
 }
 
+// boolFlags are the flags that take no value, so that "sheaf --json
+// figures" reads --json as a flag and figures as the command.
+var boolFlags = map[string]bool{"json": true, "dry-run": true, "mail": true, "version": true, "h": true, "help": true}
+
 // run runs one command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	// "sheaf --config FILE status" as well as "sheaf status --config FILE".
+	// "sheaf --config FILE status" as well as "sheaf status --config FILE":
+	// flags before the command move after it.
 	var global []string
-	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
-		if strings.Contains(args[0], "=") {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		switch {
+		case name == "version":
+			fmt.Fprintln(stdout, versionLine())
+			return 0
+		case name == "h" || name == "help":
+			usage(stdout)
+			return 0
+		case hasValue || boolFlags[name] || len(args) == 1:
 			global, args = append(global, args[0]), args[1:]
-			continue
+		default:
+			global, args = append(global, args[0], args[1]), args[2:]
 		}
-		global, args = append(global, args[0], args[1]), args[2:]
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	if args[0] == "help" {
+		usage(stdout)
+		return 0
 	}
 	name := args[0]
 	args = append(append(args[:1:1], args[1:]...), global...)
@@ -93,15 +111,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err == nil {
 			return 0
 		}
+		if errors.Is(err, flag.ErrHelp) {
+			// -h or --help: the command's usage on stdout, and success.
+			if e.fs != nil {
+				fmt.Fprintf(stdout, "usage: sheaf %s [flags]\n  %s\n\nflags:\n", name, c.usage)
+				e.fs.SetOutput(stdout)
+				e.fs.PrintDefaults()
+			}
+			return 0
+		}
 		var ee exitError
 		if errors.As(err, &ee) {
 			if ee.err != nil {
 				fmt.Fprintln(stderr, "sheaf "+name+":", ee.err)
 			}
 			return ee.code
-		}
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
 		}
 		fmt.Fprintln(stderr, "sheaf "+name+":", err)
 		return 1
@@ -111,10 +135,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+// versionLine is sheaf's module version and the commit it was built from.
+func versionLine() string {
+	version, commit, modified := "(devel)", "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	line := "sheaf " + version
+	if commit != "" {
+		if len(commit) > 12 {
+			commit = commit[:12]
+		}
+		line += " (commit " + commit
+		if modified {
+			line += ", modified"
+		}
+		line += ")"
+	}
+	return line + " " + runtime.Version()
+}
+
 // flags returns a flag set with the common --config flag.
 func (e *env) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("sheaf "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	// A bad flag prints its error, then the flags, on stderr; -h is
+	// answered on stdout by run, through e.fs.
+	fs.Usage = func() {}
+	e.fs = fs
 	def := os.Getenv("SHEAF_CONFIG")
 	if def == "" {
 		def = "sheaf.yaml"
@@ -128,6 +186,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, flag.ErrHelp
+			}
+			fmt.Fprintln(fs.Output(), "\nflags:")
+			fs.PrintDefaults()
 			return nil, exitError{2, nil}
 		}
 		args = fs.Args()

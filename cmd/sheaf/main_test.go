@@ -249,3 +249,35 @@ func TestRunWithAnUnschedulableSpecExitsAtOnce(t *testing.T) {
 		t.Errorf("config check: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestHelpVersionAndFlagsBeforeTheCommand: -h and --help answer on stdout
+// with exit 0 for every command; --version prints the version; flags may
+// come before the command, booleans included; no command is a usage error.
+func TestHelpVersionAndFlagsBeforeTheCommand(t *testing.T) {
+	for _, c := range commands {
+		for _, h := range []string{"-h", "--help"} {
+			out, errOut, code := sheaf(t, c.name, h)
+			if code != 0 || !strings.Contains(out, "usage: sheaf "+c.name) || !strings.Contains(out, "-config") || errOut != "" {
+				t.Errorf("sheaf %s %s: exit %d, stdout %q, stderr %q", c.name, h, code, out, errOut)
+			}
+		}
+	}
+	if out, _, code := sheaf(t, "--version"); code != 0 || !strings.HasPrefix(out, "sheaf ") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	if _, errOut, code := sheaf(t, "--config", "x.yaml"); code != 2 || !strings.Contains(errOut, "usage: sheaf COMMAND") {
+		t.Errorf("no command: exit %d, stderr %q", code, errOut)
+	}
+	cfg := setup(t)
+	if _, errOut, code := sheaf(t, "sync", "--config", cfg); code != 0 {
+		t.Fatalf("sync: %d %s", code, errOut)
+	}
+	out, errOut, code := sheaf(t, "--json", "--config", cfg, "figures")
+	var figs []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &figs) != nil || len(figs) == 0 {
+		t.Errorf("--json before the command: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if _, errOut, code := sheaf(t, "figures", "--bogus", "--config", cfg); code != 2 || !strings.Contains(errOut, "-bogus") {
+		t.Errorf("bad flag: exit %d, stderr %q", code, errOut)
+	}
+}
