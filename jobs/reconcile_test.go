@@ -276,8 +276,8 @@ func TestCorrectionWinsOverBackupCopies(t *testing.T) {
 	// A backup copy of the original, then the original is overwritten with a
 	// correction: the correction is the newest content and wins.
 	data, _ := os.ReadFile(orig)
-	os.MkdirAll(filepath.Join(f.dir, "inbox/edu/备份"), 0o755)
-	f.write("inbox/edu/备份/报表 - 副本.xlsx", data)
+	os.MkdirAll(filepath.Join(f.dir, "inbox/edu/存档"), 0o755)
+	f.write("inbox/edu/存档/报表 - 副本.xlsx", data)
 	f.now = f.now.Add(time.Hour)
 	f.sync()
 	f.workbook("inbox/edu/报表.xlsx", row("students.total", "", "2024", 36614))
@@ -294,7 +294,7 @@ func TestCorrectionWinsOverBackupCopies(t *testing.T) {
 	f.sync()
 	old, _ := os.ReadFile(filepath.Join(f.dir, "inbox/edu/报表.xlsx"))
 	os.Remove(filepath.Join(f.dir, "inbox/edu/报表.xlsx"))
-	f.write("inbox/edu/备份/报表（原）.xlsx", old)
+	f.write("inbox/edu/存档/报表（原）.xlsx", old)
 	f.now = f.now.Add(time.Hour)
 	f.sync()
 	if fig := f.figures()["students.total@2024"]; fig.Value != 36700 {

@@ -185,6 +185,12 @@ func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
 		tx.Rollback()
 		return nil, err
 	}
+	if r.Outcome == ReadOK {
+		if err := w.loadOrigins(now); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
 	var dup sql.NullInt64
 	if r.DuplicateOf != 0 {
 		dup = sql.NullInt64{Int64: r.DuplicateOf, Valid: true}
@@ -194,12 +200,6 @@ func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
 		r.Fingerprint, r.Ref.Size, nullTime(r.Ref.ModTime), formatTime(now), r.Outcome, r.Error, dup, r.Rows); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
-	}
-	if r.Outcome == ReadOK {
-		if err := w.loadOrigins(now); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
 	}
 	return w, nil
 }

@@ -61,7 +61,7 @@ func (v *valueOrigins) of(o sheets.Observation, now origin) origin {
 }
 
 // loadOrigins reads when each value of the file's last good read first
-// appeared, and when this read happens: the start of its sync, so that
+// appeared (call it before the read is recorded), and when this read happens: the start of its sync, so that
 // files first read in one sync tie and their modification times decide.
 func (w *ReadWriter) loadOrigins(now time.Time) error {
 	w.now = origin{seen: formatTime(now), mod: formatTime(w.r.Ref.ModTime)}
@@ -72,7 +72,7 @@ func (w *ReadWriter) loadOrigins(now time.Time) error {
 		}
 		w.now.seen = started
 	}
-	rows, err := w.db.stmt(w.ctx, w.tx, "previous-values").QueryxContext(w.ctx, w.fileID)
+	rows, err := w.db.stmt(w.ctx, w.tx, "previous-values").QueryxContext(w.ctx, w.fileID, w.r.Ref.ChangeKey, w.r.Department)
 	if err != nil {
 		return fmt.Errorf("read earlier values of %s: %w", w.r.Ref.Path, err)
 	}

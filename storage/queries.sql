@@ -34,14 +34,16 @@ WHERE id = ?;
 SELECT started_at FROM runs WHERE id = ?;
 
 -- name: previous-values
--- The values of a file's last good read (or, for a file that was a copy,
--- of its original's), with when each first appeared: a value that was
--- there before keeps its time.
+-- The values of a file's last good read, with when each first appeared: a
+-- value that was there before keeps its time. A file never read well whose
+-- content the department sent before (a copy whose original changed, a
+-- file moved to another folder) takes that content's values and times.
 SELECT o.indicator, o.period, o.value, o.first_seen, o.first_mod_time
 FROM observations o
-WHERE o.read_id = (SELECT coalesce(f.good_read, (SELECT d.good_read FROM reads r JOIN files d ON d.id = r.duplicate_of
-                                                 WHERE r.id = f.current_read))
-                   FROM files f WHERE f.id = ?);
+WHERE o.read_id = coalesce(
+    (SELECT f.good_read FROM files f WHERE f.id = ?),
+    (SELECT max(g.id) FROM reads g JOIN files gf ON gf.id = g.file_id
+     WHERE g.change_key = ? AND g.outcome = 'ok' AND gf.department = ?));
 
 -- name: finish-read
 UPDATE reads SET outcome = ?, error = ?, rows = ? WHERE id = ?;
