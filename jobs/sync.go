@@ -64,7 +64,7 @@ type SyncReport struct {
 	// sync.exclude_default), each listed in Problems.
 	Excluded int `json:"excluded"`
 	Gone     int `json:"gone"`
-	Rows       int `json:"observations"`
+	Rows     int `json:"observations"`
 	// Fallbacks counts files the fast reader handed to the careful one.
 	Fallbacks int `json:"fallbacks"`
 	// SourcesFailed counts sources that could not be listed; their files
