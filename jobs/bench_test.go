@@ -389,7 +389,7 @@ func BenchmarkReconcile100k(b *testing.B) {
 			},
 			ID: int64(n + 1), Department: fmt.Sprintf("d%03d", dept), Source: "dir:inbox",
 			File: fmt.Sprintf("报表%04d.xlsx", file), FileID: int64(file + 1),
-			Received: base.Add(time.Duration(round) * time.Hour), ModTime: base.Add(time.Duration(round) * time.Hour),
+			FirstSeen: base.Add(time.Duration(round) * time.Hour), FirstModTime: base.Add(time.Duration(round) * time.Hour),
 			Seq: k,
 		}
 		if n%97 == 0 {

@@ -125,6 +125,14 @@ func TestResubmissionSupersedesWithoutConflict(t *testing.T) {
 	if fig := figs["schools.total@2024"]; fig.HasValue || fig.Status != reconcile.StatusMissing {
 		t.Errorf("schools = %+v, want withdrawn", fig)
 	}
+	// The first file is still in the folder with its 36000: the department
+	// is asked to tidy it away (a withdrawn value is the missing flag's).
+	vs := f.flagsOfKind(reconcile.KindVersion)
+	if len(vs) != 1 || vs[0].Indicator != "students.total" || vs[0].Message != "市教育局的两个文件中「在校生数（2024年）」不一致："+
+		"inbox/edu/更正.xlsx!Sheet1!D4 为 36614人（较新，已采用），inbox/edu/初报.xlsx!Sheet1!D4 为 36000人；"+
+		"请删除过时的文件，或将其移入“旧版”文件夹" {
+		t.Errorf("version flags = %+v", vs)
+	}
 	hist, err := f.db.History(context.Background(), "students.total", "2024")
 	if err != nil || len(hist) != 2 {
 		t.Fatalf("history has %d values (%v), want both submissions kept", len(hist), err)
@@ -276,8 +284,8 @@ func TestCorrectionWinsOverBackupCopies(t *testing.T) {
 	// A backup copy of the original, then the original is overwritten with a
 	// correction: the correction is the newest content and wins.
 	data, _ := os.ReadFile(orig)
-	os.MkdirAll(filepath.Join(f.dir, "inbox/edu/备份"), 0o755)
-	f.write("inbox/edu/备份/报表 - 副本.xlsx", data)
+	os.MkdirAll(filepath.Join(f.dir, "inbox/edu/存档"), 0o755)
+	f.write("inbox/edu/存档/报表 - 副本.xlsx", data)
 	f.now = f.now.Add(time.Hour)
 	f.sync()
 	f.workbook("inbox/edu/报表.xlsx", row("students.total", "", "2024", 36614))
@@ -294,7 +302,7 @@ func TestCorrectionWinsOverBackupCopies(t *testing.T) {
 	f.sync()
 	old, _ := os.ReadFile(filepath.Join(f.dir, "inbox/edu/报表.xlsx"))
 	os.Remove(filepath.Join(f.dir, "inbox/edu/报表.xlsx"))
-	f.write("inbox/edu/备份/报表（原）.xlsx", old)
+	f.write("inbox/edu/存档/报表（原）.xlsx", old)
 	f.now = f.now.Add(time.Hour)
 	f.sync()
 	if fig := f.figures()["students.total@2024"]; fig.Value != 36700 {

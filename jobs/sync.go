@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -58,8 +60,11 @@ type SyncReport struct {
 	// Failed counts files that cannot be read, also unchanged ones.
 	Failed     int `json:"failed"`
 	Duplicates int `json:"duplicates"`
-	Gone       int `json:"gone"`
-	Rows       int `json:"observations"`
+	// Excluded counts files in folders of old versions (作废, 旧版, …,
+	// sync.exclude_default), each listed in Problems.
+	Excluded int `json:"excluded"`
+	Gone     int `json:"gone"`
+	Rows     int `json:"observations"`
 	// Fallbacks counts files the fast reader handed to the careful one.
 	Fallbacks int `json:"fallbacks"`
 	// SourcesFailed counts sources that could not be listed; their files
@@ -82,7 +87,7 @@ type SyncReport struct {
 type FileProblem struct {
 	Department string `json:"department"`
 	File       string `json:"file"`
-	Outcome    string `json:"outcome"` // failed | deferred | source
+	Outcome    string `json:"outcome"` // failed | deferred | excluded | source
 	Reason     string `json:"reason"`
 }
 
@@ -90,6 +95,7 @@ type FileProblem struct {
 func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sheets.Source, error) {
 	return func(d *config.Department) ([]sheets.Source, error) {
 		var out []sheets.Source
+		old := cfg.Sync.ExcludedFolders()
 		for _, s := range d.Sources {
 			google := sheets.Google{Endpoint: s.Endpoint, NoAuth: s.NoAuth, MaxRequests: s.MaxRequests}
 			if s.Credentials != "" {
@@ -97,11 +103,11 @@ func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sheets.
 			}
 			switch {
 			case s.Drive != nil:
-				out = append(out, &sheets.GoogleDrive{Folder: s.Drive.Folder, Glob: s.Glob, Exclude: s.Exclude, Google: google})
+				out = append(out, &sheets.GoogleDrive{Folder: s.Drive.Folder, Glob: s.Glob, Exclude: s.Exclude, ExcludedFolders: old, Google: google})
 			case s.Sheet != nil:
 				out = append(out, &sheets.GoogleSheet{ID: s.Sheet.ID, Ranges: s.Sheet.Ranges, Sheets: s.Sheet.Sheets, Google: google})
 			default:
-				out = append(out, &sheets.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude})
+				out = append(out, &sheets.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude, ExcludedFolders: old})
 			}
 		}
 		return out, nil
@@ -225,6 +231,13 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				rep.Problems = append(rep.Problems, FileProblem{Department: dept.ID, File: src.Name(), Outcome: "source", Reason: err.Error()})
 				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", err)
 				continue
+			}
+			// Old versions are left out, and said so: a file a department
+			// moved into 旧版 must not look lost.
+			for _, x := range listing.Excluded {
+				rep.Excluded++
+				rep.Problems = append(rep.Problems, FileProblem{dept.ID, x.Path, "excluded",
+					fmt.Sprintf("in the folder %s, for old versions (sync.exclude_default): not read", x.Folder)})
 			}
 			present := map[string]bool{}
 			var seen []storage.Seen
@@ -352,7 +365,9 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 }
 
 // canonicalBefore orders files with the same content: the one already read
-// first, then the one seen first, then by name.
+// first, then the one seen first; among files seen together, the original
+// before its copies: a name without a copy marker (副本, "(1)", "Copy of"),
+// then the shallowest path, then by name.
 func canonicalBefore(a, b *candidate) bool {
 	ar := !a.isNew && a.known.ReadKey == a.ref.ChangeKey && a.known.Outcome != storage.ReadDuplicate
 	br := !b.isNew && b.known.ReadKey == b.ref.ChangeKey && b.known.Outcome != storage.ReadDuplicate
@@ -365,10 +380,43 @@ func canonicalBefore(a, b *candidate) bool {
 	if !a.known.FirstSeen.Equal(b.known.FirstSeen) {
 		return a.known.FirstSeen.Before(b.known.FirstSeen)
 	}
+	if ac, bc := isCopyName(a.ref.Path), isCopyName(b.ref.Path); ac != bc {
+		return !ac
+	}
+	if ad, bd := strings.Count(a.ref.Path, "/"), strings.Count(b.ref.Path, "/"); ad != bd {
+		return ad < bd
+	}
 	if a.src.Name() != b.src.Name() {
 		return a.src.Name() < b.src.Name()
 	}
 	return a.ref.Path < b.ref.Path
+}
+
+// copyMarkers are what file managers and people add to a copy's name:
+// Windows' "报表 - 副本.xlsx" and "Copy of", "报表(1).xlsx" from a browser
+// download, WPS's 复件.
+var copyMarkers = []string{"副本", "复件", "(1)", "（1）", "copy"}
+
+// isCopyName reports whether a file's name says it is a copy.
+func isCopyName(p string) bool {
+	name := strings.ToLower(path.Base(p))
+	name = strings.TrimSuffix(name, path.Ext(name))
+	for _, m := range copyMarkers {
+		if strings.Contains(name, m) {
+			return true
+		}
+	}
+	// "(2)", "（3）": later downloads of the same file (not "(2024)").
+	for _, open := range []string{"(", "（"} {
+		if i := strings.LastIndex(name, open); i >= 0 {
+			rest := strings.TrimRight(name[i+len(open):], " ")
+			digits := strings.TrimRight(rest, ")）")
+			if digits != rest && digits != "" && len(digits) <= 2 && strings.Trim(digits, "0123456789") == "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reconcileStamp identifies the configuration figures are reconciled under.

@@ -269,10 +269,10 @@ func TestSyncDuplicateCopyCountsOnce(t *testing.T) {
 	orig := f.workbook("inbox/edu/报表.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
 	data, _ := os.ReadFile(orig)
 	f.sync()
-	if err := os.MkdirAll(filepath.Join(f.dir, "inbox/edu/备份"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(f.dir, "inbox/edu/存档"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	f.write("inbox/edu/备份/报表 - 副本.xlsx", data)
+	f.write("inbox/edu/存档/报表 - 副本.xlsx", data)
 	rep := f.sync()
 	if rep.Duplicates != 1 || rep.Read != 0 {
 		t.Fatalf("duplicates %d read %d, want 1 0", rep.Duplicates, rep.Read)
@@ -289,7 +289,7 @@ func TestSyncDuplicateCopyCountsOnce(t *testing.T) {
 	if rep.Read != 1 || rep.Gone != 1 {
 		t.Fatalf("after removing the original: read %d gone %d, want 1 1", rep.Read, rep.Gone)
 	}
-	wantValue(t, f.figures(), "schools.total@2024", 44, "inbox/edu/备份/报表 - 副本.xlsx", "D4")
+	wantValue(t, f.figures(), "schools.total@2024", 44, "inbox/edu/存档/报表 - 副本.xlsx", "D4")
 }
 
 func TestSyncWaitsForFilesStillBeingWritten(t *testing.T) {

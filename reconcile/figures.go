@@ -143,8 +143,9 @@ func (r *Reconciler) periods(ind *config.Indicator) []string {
 }
 
 // current returns each department's current rows for one slot: the rows of
-// the department's latest-received file that has the indicator. Superseded
-// files are history, never a conflict.
+// the file holding the department's newest row (see newer), oldest first.
+// The department's other files are not a conflict: where they give another
+// value, that is a version flag (see versions).
 func current(obs []Observation) map[string][]Observation {
 	latest := map[string]Observation{}
 	for _, o := range obs {
@@ -159,14 +160,14 @@ func current(obs []Observation) map[string][]Observation {
 		}
 	}
 	for _, rows := range out {
-		sort.Slice(rows, func(i, j int) bool { return rows[i].Seq < rows[j].Seq })
+		sort.Slice(rows, func(i, j int) bool { return newer(rows[j], rows[i]) })
 	}
 	return out
 }
 
-// given is the value a department's current rows give: the last row with a
-// value. A file whose row is blank, "—" or "无" gives nothing: it withdraws
-// the older value.
+// given is the value a department's current rows give: the newest row with
+// a value. A file whose row is blank, "—" or "无" gives nothing: it
+// withdraws the older value.
 func given(rows []Observation) (Observation, bool) {
 	for i := len(rows) - 1; i >= 0; i-- {
 		if rows[i].HasValue {
@@ -220,6 +221,7 @@ func (ru *run) decide(ind *config.Indicator, period string, obs []Observation) d
 		ru.doubt(k, StatusMissing, "")
 	}
 	ru.conflict(ind, period, cur)
+	ru.versions(ind, period, obs, cur)
 	d.fig, d.owned = fig, owned
 	return d
 }
@@ -433,20 +435,26 @@ func (ru *run) allAccepted(keys []string, digests map[string]string) bool {
 	return true
 }
 
-// newer reports whether a was received after b: by when sheaf first saw the
-// content, then by the file's modification time (copies keep old times, so
-// time alone is not enough), then by row order.
+// newer reports whether row a counts over row b of one department: the
+// value that first appeared later counts, so re-saving an old file without
+// changing a value does not make it new again. Values first seen in one
+// sync go by the modification time their file had then (copies keep old
+// times, so that time alone is not enough; a later re-save does not
+// count), then by path and row order, so that the choice is stable.
 func newer(a, b Observation) bool {
-	if a.FileID == b.FileID {
-		return a.Seq > b.Seq
+	if !a.FirstSeen.Equal(b.FirstSeen) {
+		return a.FirstSeen.After(b.FirstSeen)
 	}
-	if !a.Received.Equal(b.Received) {
-		return a.Received.After(b.Received)
+	if !a.FirstModTime.Equal(b.FirstModTime) {
+		return a.FirstModTime.After(b.FirstModTime)
 	}
-	if !a.ModTime.Equal(b.ModTime) {
-		return a.ModTime.After(b.ModTime)
+	if a.FileID != b.FileID {
+		if a.File != b.File {
+			return a.File > b.File
+		}
+		return a.FileID > b.FileID
 	}
-	return a.FileID > b.FileID
+	return a.Seq > b.Seq
 }
 
 // statusOrder ranks statuses from most to least serious.

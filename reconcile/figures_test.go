@@ -26,7 +26,7 @@ func obs(dept string, fileID int64, firstSeen, mod time.Time, ind, period string
 	return Observation{
 		Observation: sheets.Observation{Indicator: ind, Period: period, Value: value, HasValue: true, Unit: "人",
 			Sheet: "Sheet1", Cell: "D4"},
-		Department: dept, FileID: fileID, File: "f.xlsx", Received: firstSeen, ModTime: mod,
+		Department: dept, FileID: fileID, File: "f.xlsx", FirstSeen: firstSeen, FirstModTime: mod,
 	}
 }
 

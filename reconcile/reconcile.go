@@ -11,7 +11,7 @@ import (
 
 // Version changes whenever reconcile would decide the same input
 // differently, so that stored figures are reconciled again.
-const Version = "3"
+const Version = "4"
 
 // Observation is a stored observation with the file it came from.
 type Observation struct {
@@ -21,13 +21,13 @@ type Observation struct {
 	Source     string
 	File       string // the file's path inside its source
 	FileID     int64
-	// Received is when sheaf first saw the file's content, under any name
-	// in the department: an original overwritten with a correction is
-	// received anew, while an old copy moved into a backup folder keeps the
-	// time its content first came. ModTime is the file's own
-	// modification time. Together they order resubmissions.
-	Received time.Time
-	ModTime  time.Time
+	// FirstSeen is when this value (indicator, period, value) first
+	// appeared in this file: the start of the sync that first read it,
+	// however often the file was saved again since. FirstModTime is the
+	// file's modification time at that read. Together they decide which of
+	// a department's values counts: the one that appeared last (see newer).
+	FirstSeen    time.Time
+	FirstModTime time.Time
 	// Seq orders observations within one read (row order).
 	Seq int
 }

@@ -27,6 +27,9 @@ type Dir struct {
 	// Glob selects files under Root ("**/*.xlsx"); Exclude leaves some out.
 	Glob    string
 	Exclude []string
+	// ExcludedFolders names folders of old versions (作废, 旧版, …): the
+	// files under them are listed as excluded, not read.
+	ExcludedFolders []string
 
 	known func(path string) (FileRef, bool)
 }
@@ -90,6 +93,7 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 	}
 	fsys := os.DirFS(d.Root)
 	var files []FileRef
+	var excluded []ExcludedFile
 	walkErr := doublestar.GlobWalk(fsys, glob, func(p string, de fs.DirEntry) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -101,6 +105,10 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 			if ok, _ := doublestar.Match(ex, p); ok {
 				return nil
 			}
+		}
+		if folder, ok := InExcludedFolder(p, d.ExcludedFolders); ok {
+			excluded = append(excluded, ExcludedFile{Path: p, Folder: folder})
+			return nil
 		}
 		full := filepath.Join(d.Root, filepath.FromSlash(p))
 		if d.known != nil {
@@ -126,7 +134,27 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 		return Listing{}, folderError(d.shown(), walkErr)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return Listing{Files: files, Complete: true}, nil
+	sort.Slice(excluded, func(i, j int) bool { return excluded[i].Path < excluded[j].Path })
+	return Listing{Files: files, Complete: true, Excluded: excluded}, nil
+}
+
+// InExcludedFolder reports whether a file's path (with forward slashes)
+// lies under a folder whose name is one of names, and which folder: the
+// path of the outermost such folder. Names match whole folder names, with
+// ASCII letters in any case ("Old", "ARCHIVE").
+func InExcludedFolder(p string, names []string) (string, bool) {
+	if len(names) == 0 {
+		return "", false
+	}
+	parts := strings.Split(p, "/")
+	for i, part := range parts[:len(parts)-1] {
+		for _, n := range names {
+			if strings.EqualFold(part, n) {
+				return strings.Join(parts[:i+1], "/"), true
+			}
+		}
+	}
+	return "", false
 }
 
 // Open opens a listed file.

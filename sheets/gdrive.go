@@ -37,6 +37,9 @@ type GoogleDrive struct {
 	// Exclude leaves some out. Empty Glob means every file.
 	Glob    string
 	Exclude []string
+	// ExcludedFolders names folders of old versions (作废, 旧版, …): the
+	// files under them are listed as excluded, not read.
+	ExcludedFolders []string
 	// Google says how the APIs are reached.
 	Google Google
 
@@ -79,6 +82,7 @@ func (d *GoogleDrive) List(ctx context.Context) (Listing, error) {
 		f   driveFile
 	}
 	var entries []entry
+	var excluded []ExcludedFile
 	type folder struct{ id, path string }
 	queue := []folder{{d.Folder, ""}}
 	seen := map[string]bool{d.Folder: true}
@@ -116,6 +120,10 @@ func (d *GoogleDrive) List(ctx context.Context) (Listing, error) {
 					continue
 				}
 				e, ok := d.entry(f, p)
+				if folder, old := InExcludedFolder(p, d.ExcludedFolders); ok && old {
+					excluded = append(excluded, ExcludedFile{Path: e.Path, Folder: folder})
+					continue
+				}
 				if ok {
 					entries = append(entries, entry{e, driveFile{id: f.Id, native: f.MimeType == mimeSpreadsheet}})
 				}
@@ -144,7 +152,8 @@ func (d *GoogleDrive) List(ctx context.Context) (Listing, error) {
 	d.mu.Lock()
 	d.ids = ids
 	d.mu.Unlock()
-	return Listing{Files: files, Complete: true}, nil
+	sort.Slice(excluded, func(i, j int) bool { return excluded[i].Path < excluded[j].Path })
+	return Listing{Files: files, Complete: true, Excluded: excluded}, nil
 }
 
 func shownDir(p string) string {

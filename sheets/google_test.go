@@ -436,3 +436,26 @@ func TestGoogleSheetMissing(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestDriveListsOldVersionFoldersAsExcluded(t *testing.T) {
+	f := newDriveFixture(t)
+	for _, p := range []string{"快报.xlsx", "旧版/快报.xlsx", "sub/Archive/a.csv", "旧版本/b.xlsx"} {
+		f.Put(t, p, []byte("PK "+p))
+	}
+	src := f.Source().(*sheets.GoogleDrive)
+	src.ExcludedFolders = []string{"旧版", "archive"}
+	l := listOK(t, src)
+	var files, excluded []string
+	for _, r := range l.Files {
+		files = append(files, r.Path)
+	}
+	for _, x := range l.Excluded {
+		excluded = append(excluded, x.Path+" ("+x.Folder+")")
+	}
+	if got := strings.Join(files, ", "); got != "快报.xlsx, 旧版本/b.xlsx" {
+		t.Errorf("files: %s", got)
+	}
+	if got := strings.Join(excluded, ", "); got != "sub/Archive/a.csv (sub/Archive), 旧版/快报.xlsx (旧版)" {
+		t.Errorf("excluded: %s", got)
+	}
+}

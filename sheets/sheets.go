@@ -27,6 +27,15 @@ type Listing struct {
 	// Complete is false when the source could not be listed to the end; a
 	// partial listing must never be taken as files having disappeared.
 	Complete bool
+	// Excluded are spreadsheets left out because they lie in a folder of
+	// old versions (sync.exclude_default): reported, never read.
+	Excluded []ExcludedFile
+}
+
+// ExcludedFile is a spreadsheet a source leaves out, and the folder why.
+type ExcludedFile struct {
+	Path   string
+	Folder string
 }
 
 // FileRef identifies one file in a source.

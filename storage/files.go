@@ -165,6 +165,10 @@ type ReadWriter struct {
 	seq    int
 	batch  []any // arguments of buffered observation rows
 	n      int   // rows in batch
+	// origins tells when each value of the file first appeared (see
+	// valueOrigins); a value not in it appears now.
+	origins valueOrigins
+	now     origin
 }
 
 // BeginRead starts storing a read of a file; r's observations and findings
@@ -180,6 +184,12 @@ func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
 	if w.fileID, err = db.upsertFile(ctx, tx, r.Department, r.Source, r.Ref, state, now); err != nil {
 		tx.Rollback()
 		return nil, err
+	}
+	if r.Outcome == ReadOK {
+		if err := w.loadOrigins(now); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
 	}
 	var dup sql.NullInt64
 	if r.DuplicateOf != 0 {
@@ -200,8 +210,9 @@ func (w *ReadWriter) Observation(o sheets.Observation) error {
 	if o.HasValue {
 		v = sql.NullFloat64{Float64: o.Value, Valid: true}
 	}
+	from := w.origins.of(o, w.now)
 	w.batch = append(w.batch, w.readID, w.fileID, w.r.Department, o.Indicator, o.Period, v, o.Decimals,
-		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq)
+		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq, from.seen, from.mod)
 	w.seq++
 	w.n++
 	if w.n == observationBatch {
@@ -252,7 +263,12 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 	if _, err := w.db.stmt(w.ctx, w.tx, "finish-read").ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
 	}
-	if _, err := w.db.stmt(w.ctx, w.tx, "set-current-read").ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state, w.fileID); err != nil {
+	// A failed read keeps the last good one counting: a file re-saved
+	// corrupt changes nothing but its own file flag.
+	keepGood := outcome == ReadFailed
+	good := sql.NullInt64{Int64: w.readID, Valid: outcome == ReadOK}
+	if _, err := w.db.stmt(w.ctx, w.tx, "set-current-read").ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state,
+		keepGood, good, w.fileID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
 	}
 	if err := w.tx.Commit(); err != nil {

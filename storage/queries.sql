@@ -24,15 +24,34 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id;
 
 -- name: set-current-read
-UPDATE files SET current_read = ?, change_key = ?, state = ? WHERE id = ?;
+-- good_read is the read whose values count: a good read replaces it, a
+-- duplicate clears it (the original counts instead), a failed read leaves
+-- the last good one (the first parameter says whether to keep it).
+UPDATE files SET current_read = ?, change_key = ?, state = ?, good_read = CASE WHEN ? THEN good_read ELSE ? END
+WHERE id = ?;
+
+-- name: run-started
+SELECT started_at FROM runs WHERE id = ?;
+
+-- name: previous-values
+-- The values of a file's last good read, with when each first appeared: a
+-- value that was there before keeps its time. A file never read well whose
+-- content the department sent before (a copy whose original changed, a
+-- file moved to another folder) takes that content's values and times.
+SELECT o.indicator, o.period, o.value, o.first_seen, o.first_mod_time
+FROM observations o
+WHERE o.read_id = coalesce(
+    (SELECT f.good_read FROM files f WHERE f.id = ?),
+    (SELECT max(g.id) FROM reads g JOIN files gf ON gf.id = g.file_id
+     WHERE g.change_key = ? AND g.outcome = 'ok' AND gf.department = ?));
 
 -- name: finish-read
 UPDATE reads SET outcome = ?, error = ?, rows = ? WHERE id = ?;
 
 -- name: insert-observation
 INSERT INTO observations (read_id, file_id, department, indicator, period, value, decimals, approx, unit,
-                          raw, note, sheet, cell, label, seq)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                          raw, note, sheet, cell, label, seq, first_seen, first_mod_time)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert-finding
 INSERT INTO findings (read_id, kind, severity, indicator, period, sheet, cell, raw, note, message)
@@ -61,34 +80,28 @@ SET last_listed = excluded.last_listed, error = excluded.error,
 SELECT department, source, error, error_since, last_ok FROM sources;
 
 -- name: current-files
--- received: when the department's files first held this content, under any
--- name (an overwritten original is received anew; an old copy moved into a
--- backup folder is not). Files first seen in one sync were received together
--- (the sync's start); their modification times then decide.
-SELECT f.id, f.source, f.path,
-       (SELECT min(coalesce(ru.started_at, r2.read_at))
-        FROM reads r2 JOIN files f2 ON f2.id = r2.file_id LEFT JOIN runs ru ON ru.id = r2.run_id
-        WHERE f2.department = f.department AND r2.change_key = r.change_key) AS received,
-       f.mod_time
-FROM files f JOIN reads r ON r.id = f.current_read
-WHERE f.present = 1;
+SELECT f.id, f.source, f.path
+FROM files f
+WHERE f.present = 1 AND f.good_read IS NOT NULL;
 
 -- name: current-observations
 -- Only what reconcile uses, and few columns: reading a column costs calls
 -- into SQLite for every row, so the text travels joined by U+001F.
-SELECT o.id, o.file_id, o.value, o.decimals, o.seq,
+SELECT o.id, o.file_id, o.value, o.decimals, o.seq, o.first_seen, o.first_mod_time,
        o.indicator || char(31) || o.period || char(31) || o.department || char(31) || o.approx || char(31) || o.sheet,
        o.raw || char(31) || o.note || char(31) || o.cell
 FROM files f
-JOIN observations o ON o.read_id = f.current_read
+JOIN observations o ON o.read_id = f.good_read
 WHERE f.present = 1
 ORDER BY o.indicator, o.period;
 
 -- name: current-findings
+-- The findings of the read that counts, and of a later failed read (the
+-- file flag saying it cannot be read now).
 SELECT f.department, f.source, f.path, x.kind, x.severity, x.indicator, x.period, x.sheet, x.cell,
        x.raw, x.note, x.message
 FROM files f
-JOIN findings x ON x.read_id = f.current_read
+JOIN findings x ON x.read_id IN (f.good_read, f.current_read)
 WHERE f.present = 1;
 
 -- name: delete-figures
@@ -146,7 +159,7 @@ SELECT rule, class, state, inputs, waiting, detail, evaluated_at FROM rule_resul
 
 -- name: observation-history
 SELECT o.id, o.department, o.value, o.decimals, o.approx, o.unit, o.raw, o.note, o.sheet, o.cell, o.label,
-       f.source, f.path, f.present, r.read_at, r.id = coalesce(f.current_read, 0) AS current, r.outcome
+       f.source, f.path, f.present, r.read_at, r.id = coalesce(f.good_read, 0) AS current, r.outcome
 FROM observations o
 JOIN reads r ON r.id = o.read_id
 JOIN files f ON f.id = o.file_id

@@ -163,7 +163,7 @@ type HistoricObservation struct {
 	Department string
 	File       string
 	Present    bool // the file is still in its source
-	Current    bool // it is from the file's latest read
+	Current    bool // it is from the file's read that counts: its latest good read
 	ReadAt     time.Time
 	sheets.Observation
 }

@@ -85,10 +85,7 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 // names are shared instead of allocated per row.
 func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 	return func(yield func(indicator, period string, obs []reconcile.Observation) error) error {
-		type fileInfo struct {
-			source, path      string
-			received, modTime time.Time
-		}
+		type fileInfo struct{ source, path string }
 		files := map[int64]fileInfo{}
 		frows, err := db.stmt(ctx, nil, "current-files").QueryxContext(ctx)
 		if err != nil {
@@ -97,13 +94,11 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 		for frows.Next() {
 			var id int64
 			var f fileInfo
-			var received, mod sql.NullString
-			if err := frows.Scan(&id, &f.source, &f.path, &received, &mod); err != nil {
+			if err := frows.Scan(&id, &f.source, &f.path); err != nil {
 				frows.Close()
 				return fmt.Errorf("load files: %w", err)
 			}
 			f.path = sheets.DisplayPath(f.source, f.path)
-			f.received, f.modTime = parseTime(received), parseTime(mod)
 			files[id] = f
 		}
 		frows.Close()
@@ -120,19 +115,29 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			strs[s] = s
 			return s
 		}
+		// Few distinct times: sync starts and modification times.
+		times := map[string]time.Time{}
+		timeOf := func(b sql.RawBytes) time.Time {
+			if t, ok := times[string(b)]; ok {
+				return t
+			}
+			t := parseTime(sql.NullString{String: string(b), Valid: true})
+			times[string(b)] = t
+			return t
+		}
 		rows, err := db.stmt(ctx, nil, "current-observations").QueryContext(ctx)
 		if err != nil {
 			return fmt.Errorf("load observations: %w", err)
 		}
 		defer rows.Close()
-		var key sql.RawBytes
+		var key, firstSeen, firstMod sql.RawBytes
 		var details string
 		var part [5]sql.RawBytes
 		var batch []reconcile.Observation
 		for rows.Next() {
 			var o reconcile.Observation
 			var v sql.NullFloat64
-			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &key, &details); err != nil {
+			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &firstSeen, &firstMod, &key, &details); err != nil {
 				return fmt.Errorf("load observations: %w", err)
 			}
 			if splitUnits(key, part[:]) != len(part) {
@@ -153,7 +158,8 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			o.Raw, o.Note, o.Cell = details[:i], details[i+1:j], details[j+1:]
 			o.Value, o.HasValue = v.Float64, v.Valid
 			f := files[o.FileID]
-			o.Source, o.File, o.Received, o.ModTime = f.source, f.path, f.received, f.modTime
+			o.Source, o.File = f.source, f.path
+			o.FirstSeen, o.FirstModTime = timeOf(firstSeen), timeOf(firstMod)
 			if len(batch) > 0 && (batch[0].Indicator != o.Indicator || batch[0].Period != o.Period) {
 				if err := yield(batch[0].Indicator, batch[0].Period, batch); err != nil {
 					return err

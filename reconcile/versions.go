@@ -1,0 +1,79 @@
+package reconcile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// versions flags a department whose present files give different values
+// for one indicator and period: the newest value counts (see current), and
+// the department is asked to remove the outdated file or move it into a
+// folder of old versions, which sync leaves out. The flag's identity is the
+// department, indicator and period, never the files: it resolves when the
+// files agree or the outdated one leaves the folder, and the same
+// disagreement under new file names is the same flag.
+func (ru *run) versions(ind *config.Indicator, period string, obs []Observation, cur map[string][]Observation) {
+	depts := make([]string, 0, len(cur))
+	for d := range cur {
+		depts = append(depts, d)
+	}
+	sort.Strings(depts)
+	for _, dept := range depts {
+		chosen, ok := given(cur[dept])
+		if !ok {
+			continue // the newest file withdraws the value: no value counts
+		}
+		var old []Observation
+		seen := map[string]bool{}
+		for _, o := range obs {
+			if o.Department != dept || o.FileID == chosen.FileID || !o.HasValue {
+				continue
+			}
+			if Agree(o.Observation, chosen.Observation, ind.Tolerance) {
+				continue
+			}
+			at := cellSubject(o.File, o.Sheet, o.Cell)
+			if seen[at] {
+				continue
+			}
+			seen[at] = true
+			old = append(old, o)
+		}
+		if len(old) == 0 {
+			continue
+		}
+		sort.Slice(old, func(i, j int) bool { return newer(old[i], old[j]) })
+		ru.add(ru.versionFlag(ind, period, chosen, old))
+	}
+}
+
+// versionFlag words the version flag: the value that counts first, then
+// the outdated ones, newest first.
+func (ru *run) versionFlag(ind *config.Indicator, period string, chosen Observation, old []Observation) Flag {
+	show := func(o Observation) string {
+		return fmt.Sprintf("%s 为 %s", cellSubject(o.File, o.Sheet, o.Cell),
+			showValue(&Figure{Value: o.Value, HasValue: true, Decimals: o.Decimals, Unit: ind.Unit}))
+	}
+	files := map[int64]bool{chosen.FileID: true}
+	parts := []string{show(chosen) + "（较新，已采用）"}
+	ev := []Evidence{evidenceOf(chosen)}
+	for _, o := range old {
+		files[o.FileID] = true
+		parts = append(parts, show(o))
+		ev = append(ev, evidenceOf(o))
+	}
+	count := "两个"
+	if len(files) > 2 {
+		count = fmt.Sprintf(" %d 个", len(files))
+	}
+	return Flag{
+		Kind: KindVersion, Severity: sheets.SeverityWarning, Department: chosen.Department, Indicator: ind.ID, Period: period,
+		Message: fmt.Sprintf("%s的%s文件中「%s（%s）」不一致：%s；请删除过时的文件，或将其移入“旧版”文件夹",
+			ru.name(chosen.Department), count, ind.Name, sheets.PeriodWord(period), strings.Join(parts, "，")),
+		Evidence: ev,
+	}
+}
