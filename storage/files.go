@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -127,6 +128,8 @@ type Read struct {
 	Rows         int
 	Observations []sheets.Observation
 	Findings     []sheets.Finding
+	// Sheets says what became of each sheet of the file.
+	Sheets []sheets.SheetOutcome
 }
 
 // StoreRead stores a read of a file with all its observations and findings in
@@ -149,6 +152,7 @@ func (db *DB) StoreRead(ctx context.Context, r Read) (int64, error) {
 			return 0, err
 		}
 	}
+	w.Sheets(r.Sheets)
 	return w.Commit(r.Outcome, r.Error, r.Rows)
 }
 
@@ -165,6 +169,7 @@ type ReadWriter struct {
 	seq    int
 	batch  []any // arguments of buffered observation rows
 	n      int   // rows in batch
+	sheets []sheets.SheetOutcome
 }
 
 // BeginRead starts storing a read of a file; r's observations and findings
@@ -201,7 +206,7 @@ func (w *ReadWriter) Observation(o sheets.Observation) error {
 		v = sql.NullFloat64{Float64: o.Value, Valid: true}
 	}
 	w.batch = append(w.batch, w.readID, w.fileID, w.r.Department, o.Indicator, o.Period, v, o.Decimals,
-		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq)
+		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq, o.HiddenRow, o.Fraction)
 	w.seq++
 	w.n++
 	if w.n == observationBatch {
@@ -241,6 +246,10 @@ func (w *ReadWriter) Finding(f sheets.Finding) error {
 	return nil
 }
 
+// Sheets records what became of each sheet of the file (read, or skipped
+// and why), stored with the read when it commits.
+func (w *ReadWriter) Sheets(outcomes []sheets.SheetOutcome) { w.sheets = outcomes }
+
 // Commit ends the read with its outcome, makes it the file's current read
 // and commits. It returns the file's id.
 func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
@@ -251,6 +260,15 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[outcome]
 	if _, err := w.db.stmt(w.ctx, w.tx, "finish-read").ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
+	}
+	if w.sheets != nil {
+		js, err := json.Marshal(w.sheets)
+		if err != nil {
+			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
+		}
+		if _, err := w.db.stmt(w.ctx, w.tx, "set-read-sheets").ExecContext(w.ctx, string(js), w.readID); err != nil {
+			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
+		}
 	}
 	if _, err := w.db.stmt(w.ctx, w.tx, "set-current-read").ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state, w.fileID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
@@ -351,6 +369,8 @@ type FileSummary struct {
 	// Received is when the department's files first held the content the
 	// file holds now: the time of this submission.
 	Received time.Time
+	// Sheets says what became of each sheet at the current read.
+	Sheets []sheets.SheetOutcome
 }
 
 // Files lists every file ever seen, with its latest read.
@@ -367,10 +387,14 @@ func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
 			modTime, first, last sql.NullString
 			readAt, received     string
 			present              int
+			sheetsJSON           string
 		)
 		if err := rows.Scan(&f.Department, &f.Source, &f.Path, &f.Size, &modTime, &first, &last, &present, &f.State,
-			&f.Outcome, &f.Error, &readAt, &f.Rows, &received); err != nil {
+			&f.Outcome, &f.Error, &readAt, &f.Rows, &sheetsJSON, &received); err != nil {
 			return nil, err
+		}
+		if err := json.Unmarshal([]byte(sheetsJSON), &f.Sheets); err != nil {
+			return nil, fmt.Errorf("file %s: bad sheet summary: %w", f.Path, err)
 		}
 		f.ModTime, f.FirstSeen, f.LastSeen = parseTime(modTime), parseTime(first), parseTime(last)
 		f.ReadAt = parseTime(sql.NullString{String: readAt, Valid: true})
