@@ -11,7 +11,7 @@ import (
 
 // Version changes whenever reconcile would decide the same input
 // differently, so that stored figures are reconciled again.
-const Version = "3"
+const Version = "4"
 
 // Observation is a stored observation with the file it came from.
 type Observation struct {

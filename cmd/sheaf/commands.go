@@ -434,7 +434,8 @@ func (e *env) checkFilters(state, kind, dept string) error {
 	if err := oneOf("state", state, []string{"open", "accepted", "resolved", "obsolete", "all"}); err != nil {
 		return err
 	}
-	if err := oneOf("kind", kind, []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file"}); err != nil {
+	if err := oneOf("kind", kind, []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file", "unit", "range",
+		"version"}); err != nil {
 		return err
 	}
 	return oneOf("department", dept, depts)
