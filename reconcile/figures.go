@@ -50,6 +50,8 @@ type run struct {
 	// ownerInvalid: the owner sent a value for the slot that cannot be read.
 	ownerInvalid map[slot]bool
 	decided      map[slot]decision
+	// ds holds what findings and doubtful values need from every slot.
+	ds *doubtState
 }
 
 // Slots yields observations one indicator and period at a time, each slot
@@ -84,8 +86,8 @@ func (r *Reconciler) Reconcile(in Input) Result {
 // Observations are not used). Its error is the one slots returns.
 func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*Figure{},
-		ownerInvalid: map[slot]bool{}, decided: map[slot]decision{}}
-	ru.findings()
+		ownerInvalid: map[slot]bool{}, decided: map[slot]decision{}, ds: newDoubtState()}
+	ru.res.Closed = map[string]string{}
 	ru.sources()
 
 	err := slots(func(indicator, period string, obs []Observation) error {
@@ -94,11 +96,16 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 			return nil // not in the catalogue: extraction flagged it already
 		}
 		ru.decided[slot{indicator, period}] = ru.decide(ind, period, obs)
+		ru.counting(ind, period, obs)
 		return nil
 	})
 	if err != nil {
 		return Result{}, err
 	}
+	// Findings come after every slot is decided: a finding a newer file
+	// supersedes is no flag, and a doubtful value needs its figure.
+	ru.findings()
+	ru.fractions()
 
 	owes := map[string][]string{} // department → what it owes, for the no-file flag
 	for i := range r.cfg.Indicators {
@@ -311,6 +318,16 @@ func (ru *run) missingFlags(owes map[string][]string) {
 					f.Message = fmt.Sprintf("%s最新报送的 %s 中%s（%s）为空（%s!%s），此前报送的数值已撤回，请补报",
 						d.Name, blank.File, ind.Name, sheets.PeriodWord(p), blank.Sheet, blank.Cell)
 					f.Evidence = []Evidence{evidenceOf(*blank)}
+				case ru.hiddenSheet(d.ID, k) != nil:
+					// The department did send it, on a sheet sheaf does not
+					// read: 未报送 would blame it wrongly.
+					h := ru.hiddenSheet(d.ID, k)
+					f.Message = hiddenSheetMessage(d.Name, ind, p, h)
+					f.Evidence = []Evidence{{Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell, Raw: h.Raw}}
+					if dec.standIn != nil {
+						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
+						f.Evidence = append(f.Evidence, evidenceOf(*dec.standIn))
+					}
 				case dec.standIn != nil:
 					f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
 					f.Evidence = []Evidence{evidenceOf(*dec.standIn)}
@@ -318,26 +335,6 @@ func (ru *run) missingFlags(owes map[string][]string) {
 				ru.add(f)
 				ru.attach(k, StatusMissing, f.Key())
 				ru.attach(k, StatusUnverified, f.Key())
-			}
-		}
-	}
-}
-
-// findings turns extraction findings of current files into flags.
-func (ru *run) findings() {
-	for _, f := range ru.in.Findings {
-		subject := f.File
-		if f.Cell != "" {
-			subject = cellSubject(f.File, f.Sheet, f.Cell)
-		}
-		ev := Evidence{Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note}
-		fl := Flag{Kind: f.Kind, Severity: f.Severity, Department: f.Department, Indicator: f.Indicator, Period: f.Period,
-			Subject: subject, Message: f.Message, Evidence: []Evidence{ev}}
-		ru.add(fl)
-		if f.Kind == sheets.KindInvalid && f.Indicator != "" {
-			ru.doubt(slot{f.Indicator, f.Period}, StatusInvalid, fl.Key())
-			if ind, ok := ru.cfg.Indicator(f.Indicator); ok && ind.Owner == f.Department {
-				ru.ownerInvalid[slot{f.Indicator, f.Period}] = true
 			}
 		}
 	}
@@ -367,7 +364,7 @@ func (ru *run) sources() {
 
 // add records a flag with its digest.
 func (ru *run) add(f Flag) {
-	f.Digest = digest(f)
+	f.Digest = Digest(f)
 	ru.res.Flags = append(ru.res.Flags, f)
 }
 
@@ -458,7 +455,8 @@ func newer(a, b Observation) bool {
 }
 
 // statusOrder ranks statuses from most to least serious.
-var statusOrder = []string{StatusMissing, StatusInvalid, StatusConflict, StatusFailing, StatusUnverified, StatusApproximate, StatusAccepted}
+var statusOrder = []string{StatusMissing, StatusInvalid, StatusConflict, StatusFailing, StatusDoubtful, StatusUnverified,
+	StatusApproximate, StatusAccepted}
 
 func worst(statuses []string) string {
 	for _, s := range statusOrder {
@@ -491,7 +489,8 @@ func cellSubject(file, sheet, cell string) string {
 }
 
 func evidenceOf(o Observation) Evidence {
-	ev := Evidence{Department: o.Department, File: o.File, Sheet: o.Sheet, Cell: o.Cell, Raw: o.Raw, Note: o.Note}
+	ev := Evidence{Department: o.Department, File: o.File, Sheet: o.Sheet, Cell: o.Cell, Raw: o.Raw, Note: o.Note,
+		HiddenRow: o.HiddenRow}
 	if o.HasValue {
 		v := o.Value
 		ev.Value = &v
@@ -507,17 +506,25 @@ func unitWord(unit string) string {
 	return "单位：" + unit
 }
 
-// digest identifies the values a flag is about: its evidence cells and
-// values. A message that only words them differently does not change it.
-func digest(f Flag) string {
+// Digest identifies the values a flag is about: its key and its evidence's
+// departments, raw texts and values, in any order. Neither a message that
+// only words them differently nor the file, sheet or cell they are in
+// changes it: the same value arriving under a new file name, or a row
+// moved down, keeps an explanation accepted for it.
+func Digest(f Flag) string {
 	h := sha256.New()
 	h.Write([]byte(f.Key()))
+	parts := make([]string, 0, len(f.Evidence))
 	for _, e := range f.Evidence {
 		val := ""
 		if e.Value != nil {
 			val = strconv.FormatFloat(*e.Value, 'g', -1, 64)
 		}
-		fmt.Fprintf(h, "\x1e%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", e.Department, e.File, e.Sheet, e.Cell, e.Raw, val)
+		parts = append(parts, e.Department+"\x1f"+strings.TrimSpace(e.Raw)+"\x1f"+val)
+	}
+	sort.Strings(parts)
+	for _, p := range parts {
+		h.Write([]byte("\x1e" + p))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }

@@ -162,7 +162,8 @@ func TestApproximateAndInvalid(t *testing.T) {
 			inv = &res.Flags[i]
 		}
 	}
-	if inv == nil || inv.Subject != "f.xlsx!S!D5" || inv.Evidence[0].Raw != "待统计" {
+	if inv == nil || inv.Key() != "invalid\x1fedu\x1fstudents.total\x1f2024\x1f\x1f" || inv.Evidence[0].Cell != "D5" ||
+		inv.Evidence[0].Raw != "待统计" {
 		t.Errorf("invalid flag = %+v", inv)
 	}
 }

@@ -38,6 +38,16 @@ type Finding struct {
 	Department string
 	Source     string
 	File       string
+	FileID     int64
+	// Content identifies the file by its first-seen content (the change key
+	// it had when first read), not by its path: a flag about the whole file
+	// keeps its identity when the file is renamed or moved.
+	Content string
+	// Received and ModTime date the finding as Observation's do a value:
+	// when the department's files first held it, and the file's
+	// modification time then. A newer file's readable value supersedes it.
+	Received time.Time
+	ModTime  time.Time
 }
 
 // SourceStatus is the state of one source after the latest sync.
@@ -123,6 +133,8 @@ type Evidence struct {
 	Raw        string   `json:"raw"`
 	Value      *float64 `json:"value"`
 	Note       string   `json:"note"`
+	// HiddenRow: the value's row is hidden in the sheet.
+	HiddenRow bool `json:"hidden_row,omitempty"`
 }
 
 // Flag is a finding shown to people. Its identity is Key().
@@ -133,7 +145,11 @@ type Flag struct {
 	Indicator  string
 	Period     string
 	Rule       string
-	// Subject narrows the identity: a file path, or "file!sheet!cell".
+	// Subject narrows the identity of a flag that is about no figure: a
+	// whole file (FileSubject: its first-seen content, never its path), a
+	// source (SourceSubject) or a department ("department"). A flag about a
+	// figure is identified by its indicator and period alone: the subject
+	// of such a flag is ignored by Key.
 	Subject  string
 	Message  string
 	Evidence []Evidence
@@ -143,13 +159,37 @@ type Flag struct {
 }
 
 // Key is the flag's identity: the same key in two syncs is the same flag.
+// It holds kind, department, indicator, period, rule and, for a flag about
+// no figure, the subject; never a file's path or a cell, so that a file
+// renamed, or a row moved down, keeps its flags and their explanations.
 func (f Flag) Key() string {
-	return f.Kind + "\x1f" + f.Department + "\x1f" + f.Indicator + "\x1f" + f.Period + "\x1f" + f.Rule + "\x1f" + f.Subject
+	subject := f.Subject
+	if f.Indicator != "" {
+		subject = ""
+	}
+	return f.Kind + "\x1f" + f.Department + "\x1f" + f.Indicator + "\x1f" + f.Period + "\x1f" + f.Rule + "\x1f" + subject
 }
+
+// FileSubject is the subject of a flag about a whole file, or one sheet of
+// it: the file's first-seen content, and the sheet's name.
+func FileSubject(content, sheet string) string {
+	s := "file:" + content
+	if sheet != "" {
+		s += "!" + sheet
+	}
+	return s
+}
+
+// Superseded is the history message of a flag resolved because a newer
+// file of the same department gives a readable value instead.
+const Superseded = "已由较新的文件更正"
 
 // Result is what reconcile decides.
 type Result struct {
 	Figures []Figure
 	Flags   []Flag
 	Rules   []RuleOutcome
+	// Closed gives, for a flag key not among Flags, why it no longer
+	// applies (Superseded), written in the flag's history when it resolves.
+	Closed map[string]string
 }

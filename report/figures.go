@@ -7,6 +7,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -18,12 +19,21 @@ type catalogue struct {
 	figures map[slotKey]*reconcile.Figure
 	// failing lists, per figure, the messages of the checks that fail on it.
 	failing map[slotKey][]string
+	// flags lists, per figure, its open flags.
+	flags map[slotKey][]storage.StoredFlag
 }
 
 type slotKey struct{ indicator, period string }
 
 func newCatalogue(d Data) *catalogue {
-	c := &catalogue{data: d, cfg: d.Config, figures: map[slotKey]*reconcile.Figure{}, failing: map[slotKey][]string{}}
+	c := &catalogue{data: d, cfg: d.Config, figures: map[slotKey]*reconcile.Figure{}, failing: map[slotKey][]string{},
+		flags: map[slotKey][]storage.StoredFlag{}}
+	for _, f := range storedFlags(d.Flags, "open") {
+		if f.Indicator != "" {
+			k := slotKey{f.Indicator, f.Period}
+			c.flags[k] = append(c.flags[k], f)
+		}
+	}
 	for i := range d.Figures {
 		f := &d.Figures[i]
 		c.figures[slotKey{f.Indicator, f.Period}] = f
@@ -134,6 +144,8 @@ func (c *catalogue) reasons(f *reconcile.Figure) []string {
 			out = append(out, "约数")
 		case reconcile.StatusInvalid:
 			out = append(out, "无法识别")
+		case reconcile.StatusDoubtful:
+			out = append(out, c.doubtfulReasons(f)...)
 		case reconcile.StatusUnverified:
 			if f.Reason != "" {
 				out = append(out, f.Reason)
@@ -177,9 +189,66 @@ func (c *catalogue) label(r reading) string {
 	return name
 }
 
-// missingMark is what stands in the text for a figure with no value.
+// missingMark is what stands in the text for a figure with no value:
+// 【缺：…】, or 【待核实：无法识别…】 when its owner did send it in a cell
+// that could not be read (the department is not to be told it sent nothing).
 func (c *catalogue) missingMark(r reading) string {
+	if raws, ok := c.unreadable(r); ok {
+		text := "待核实：无法识别" + c.label(r) + "，" + c.departmentName(r.ind.Owner)
+		if len(raws) > 0 {
+			text += "填写「" + strings.Join(raws, "」「") + "」"
+		}
+		return mark(text)
+	}
 	return mark("缺：" + c.label(r) + "，" + c.departmentName(r.ind.Owner))
+}
+
+// unreadable returns the texts the owner wrote for a figure sheaf could not
+// read, and whether there is such an open flag.
+func (c *catalogue) unreadable(r reading) ([]string, bool) {
+	found := false
+	var raws []string
+	for _, f := range c.flags[slotKey{r.ind.ID, r.period}] {
+		if f.Kind != sheets.KindInvalid || f.Department != r.ind.Owner {
+			continue
+		}
+		found = true
+		for _, e := range f.Evidence {
+			if raw := strings.TrimSpace(e.Raw); raw != "" && !slices.Contains(raws, raw) {
+				raws = append(raws, raw)
+			}
+		}
+	}
+	return raws, found
+}
+
+// doubtfulReasons says why a doubtful figure's value is doubtful, from its
+// open unit and range flags.
+func (c *catalogue) doubtfulReasons(f *reconcile.Figure) []string {
+	var out []string
+	for _, fl := range c.flags[slotKey{f.Indicator, f.Period}] {
+		if fl.Department != f.Department {
+			continue
+		}
+		var why string
+		switch {
+		case strings.HasPrefix(fl.Message, "疑似小数形式"):
+			why = "疑似小数形式"
+		case fl.Kind == sheets.KindUnit:
+			why = "单位换算存疑"
+		case fl.Kind == sheets.KindRange:
+			why = "超出合理范围"
+		default:
+			continue
+		}
+		if !slices.Contains(out, why) {
+			out = append(out, why)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "数值存疑")
+	}
+	return out
 }
 
 // doubtMark follows a doubtful figure's value; empty when it is not

@@ -17,6 +17,7 @@ var statusWords = map[string]string{
 	reconcile.StatusFailing:     "校验不通过",
 	reconcile.StatusUnverified:  "未经责任单位核实",
 	reconcile.StatusAccepted:    "已说明",
+	reconcile.StatusDoubtful:    "存疑",
 }
 
 // kindWords names a flag's kind for people.
@@ -28,6 +29,9 @@ var kindWords = map[string]string{
 	sheets.KindUnknown:     "未知指标",
 	sheets.KindApproximate: "约数",
 	sheets.KindFile:        "文件",
+	sheets.KindUnit:        "单位",
+	sheets.KindRange:       "数值范围",
+	reconcile.KindVersion:  "多个版本",
 }
 
 // severityWords names a flag's severity for people.

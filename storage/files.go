@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -127,6 +128,8 @@ type Read struct {
 	Rows         int
 	Observations []sheets.Observation
 	Findings     []sheets.Finding
+	// Sheets says what became of each sheet of the file.
+	Sheets []sheets.SheetOutcome
 }
 
 // StoreRead stores a read of a file with all its observations and findings in
@@ -149,6 +152,7 @@ func (db *DB) StoreRead(ctx context.Context, r Read) (int64, error) {
 			return 0, err
 		}
 	}
+	w.Sheets(r.Sheets)
 	return w.Commit(r.Outcome, r.Error, r.Rows)
 }
 
@@ -169,6 +173,7 @@ type ReadWriter struct {
 	// valueOrigins); a value not in it appears now.
 	origins valueOrigins
 	now     origin
+	sheets  []sheets.SheetOutcome
 }
 
 // BeginRead starts storing a read of a file; r's observations and findings
@@ -212,7 +217,7 @@ func (w *ReadWriter) Observation(o sheets.Observation) error {
 	}
 	from := w.origins.of(o, w.now)
 	w.batch = append(w.batch, w.readID, w.fileID, w.r.Department, o.Indicator, o.Period, v, o.Decimals,
-		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq, from.seen, from.mod)
+		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq, from.seen, from.mod, o.HiddenRow, o.Fraction)
 	w.seq++
 	w.n++
 	if w.n == observationBatch {
@@ -252,6 +257,10 @@ func (w *ReadWriter) Finding(f sheets.Finding) error {
 	return nil
 }
 
+// Sheets records what became of each sheet of the file (read, or skipped
+// and why), stored with the read when it commits.
+func (w *ReadWriter) Sheets(outcomes []sheets.SheetOutcome) { w.sheets = outcomes }
+
 // Commit ends the read with its outcome, makes it the file's current read
 // and commits. It returns the file's id.
 func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
@@ -262,6 +271,15 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[outcome]
 	if _, err := w.db.stmt(w.ctx, w.tx, "finish-read").ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
+	}
+	if w.sheets != nil {
+		js, err := json.Marshal(w.sheets)
+		if err != nil {
+			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
+		}
+		if _, err := w.db.stmt(w.ctx, w.tx, "set-read-sheets").ExecContext(w.ctx, string(js), w.readID); err != nil {
+			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
+		}
 	}
 	// A failed read keeps the last good one counting: a file re-saved
 	// corrupt changes nothing but its own file flag.
@@ -367,6 +385,8 @@ type FileSummary struct {
 	// Received is when the department's files first held the content the
 	// file holds now: the time of this submission.
 	Received time.Time
+	// Sheets says what became of each sheet at the current read.
+	Sheets []sheets.SheetOutcome
 }
 
 // Files lists every file ever seen, with its latest read.
@@ -383,10 +403,14 @@ func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
 			modTime, first, last sql.NullString
 			readAt, received     string
 			present              int
+			sheetsJSON           string
 		)
 		if err := rows.Scan(&f.Department, &f.Source, &f.Path, &f.Size, &modTime, &first, &last, &present, &f.State,
-			&f.Outcome, &f.Error, &readAt, &f.Rows, &received); err != nil {
+			&f.Outcome, &f.Error, &readAt, &f.Rows, &sheetsJSON, &received); err != nil {
 			return nil, err
+		}
+		if err := json.Unmarshal([]byte(sheetsJSON), &f.Sheets); err != nil {
+			return nil, fmt.Errorf("file %s: bad sheet summary: %w", f.Path, err)
 		}
 		f.ModTime, f.FirstSeen, f.LastSeen = parseTime(modTime), parseTime(first), parseTime(last)
 		f.ReadAt = parseTime(sql.NullString{String: readAt, Valid: true})

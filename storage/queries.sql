@@ -48,10 +48,13 @@ WHERE o.read_id = coalesce(
 -- name: finish-read
 UPDATE reads SET outcome = ?, error = ?, rows = ? WHERE id = ?;
 
+-- name: set-read-sheets
+UPDATE reads SET sheets = ? WHERE id = ?;
+
 -- name: insert-observation
 INSERT INTO observations (read_id, file_id, department, indicator, period, value, decimals, approx, unit,
-                          raw, note, sheet, cell, label, seq, first_seen, first_mod_time)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                          raw, note, sheet, cell, label, seq, first_seen, first_mod_time, hidden_row, fraction)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert-finding
 INSERT INTO findings (read_id, kind, severity, indicator, period, sheet, cell, raw, note, message)
@@ -87,7 +90,7 @@ WHERE f.present = 1 AND f.good_read IS NOT NULL;
 -- name: current-observations
 -- Only what reconcile uses, and few columns: reading a column costs calls
 -- into SQLite for every row, so the text travels joined by U+001F.
-SELECT o.id, o.file_id, o.value, o.decimals, o.seq, o.first_seen, o.first_mod_time,
+SELECT o.id, o.file_id, o.value, o.decimals, o.seq, o.first_seen, o.first_mod_time, o.hidden_row, o.fraction,
        o.indicator || char(31) || o.period || char(31) || o.department || char(31) || o.approx || char(31) || o.sheet,
        o.raw || char(31) || o.note || char(31) || o.cell
 FROM files f
@@ -98,10 +101,34 @@ ORDER BY o.indicator, o.period;
 -- name: current-findings
 -- The findings of the read that counts, and of a later failed read (the
 -- file flag saying it cannot be read now).
-SELECT f.department, f.source, f.path, x.kind, x.severity, x.indicator, x.period, x.sheet, x.cell,
-       x.raw, x.note, x.message
+-- content: the file's first-seen content (see fileContentSQL in rekey.go),
+-- which identifies a flag about the whole file. received and mod_time date
+-- a finding about a figure as current-files dates a value: when the
+-- department's files first held it (the same text in the same cell), and
+-- the file's modification time then, never a later re-save's.
+SELECT f.id, f.department, f.source, f.path, x.kind, x.severity, x.indicator, x.period, x.sheet, x.cell,
+       x.raw, x.note, x.message,
+       coalesce((SELECT r4.change_key FROM reads r4 WHERE r4.file_id = (
+           SELECT r5.file_id FROM reads r5 JOIN files f5 ON f5.id = r5.file_id
+           WHERE f5.department = f.department AND r5.change_key = r.change_key ORDER BY r5.id LIMIT 1)
+         ORDER BY r4.id LIMIT 1), r.change_key, '') AS content,
+       CASE WHEN x.indicator = '' THEN NULL ELSE (
+           SELECT coalesce(ru.started_at, r2.read_at)
+           FROM findings x2 JOIN reads r2 ON r2.id = x2.read_id JOIN files f2 ON f2.id = r2.file_id
+           LEFT JOIN runs ru ON ru.id = r2.run_id
+           WHERE x2.indicator = x.indicator AND x2.period = x.period AND f2.department = f.department
+             AND x2.kind = x.kind AND x2.sheet = x.sheet AND x2.cell = x.cell AND x2.raw = x.raw
+           ORDER BY coalesce(ru.started_at, r2.read_at), r2.id LIMIT 1) END AS received,
+       CASE WHEN x.indicator = '' THEN NULL ELSE (
+           SELECT r2.mod_time
+           FROM findings x2 JOIN reads r2 ON r2.id = x2.read_id JOIN files f2 ON f2.id = r2.file_id
+           LEFT JOIN runs ru ON ru.id = r2.run_id
+           WHERE x2.indicator = x.indicator AND x2.period = x.period AND f2.department = f.department
+             AND x2.kind = x.kind AND x2.sheet = x.sheet AND x2.cell = x.cell AND x2.raw = x.raw
+           ORDER BY coalesce(ru.started_at, r2.read_at), r2.id LIMIT 1) END AS mod_time
 FROM files f
 JOIN findings x ON x.read_id IN (f.good_read, f.current_read)
+JOIN reads r ON r.id = x.read_id
 WHERE f.present = 1;
 
 -- name: delete-figures
@@ -159,7 +186,7 @@ SELECT rule, class, state, inputs, waiting, detail, evaluated_at FROM rule_resul
 
 -- name: observation-history
 SELECT o.id, o.department, o.value, o.decimals, o.approx, o.unit, o.raw, o.note, o.sheet, o.cell, o.label,
-       f.source, f.path, f.present, r.read_at, r.id = coalesce(f.good_read, 0) AS current, r.outcome
+       o.hidden_row, o.fraction, f.source, f.path, f.present, r.read_at, r.id = coalesce(f.good_read, 0) AS current, r.outcome
 FROM observations o
 JOIN reads r ON r.id = o.read_id
 JOIN files f ON f.id = o.file_id
@@ -184,7 +211,7 @@ ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, depart
 -- name: files-summary
 SELECT f.department, f.source, f.path, f.size, f.mod_time, f.first_seen, f.last_seen, f.present, f.state,
        coalesce(r.outcome, '') AS outcome, coalesce(r.error, '') AS error, coalesce(r.read_at, '') AS read_at,
-       coalesce(r.rows, 0) AS rows,
+       coalesce(r.rows, 0) AS rows, coalesce(r.sheets, '[]') AS sheets,
        coalesce((SELECT min(coalesce(ru.started_at, r2.read_at))
                  FROM reads r2 JOIN files f2 ON f2.id = r2.file_id LEFT JOIN runs ru ON ru.id = r2.run_id
                  WHERE f2.department = f.department AND r2.change_key = r.change_key), '') AS received

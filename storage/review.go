@@ -187,7 +187,7 @@ func (db *DB) History(ctx context.Context, indicator, period string) ([]Historic
 			outcome                  string
 		)
 		if err := rows.Scan(&h.ID, &h.Department, &v, &h.Decimals, &approx, &h.Unit, &h.Raw, &h.Note, &h.Sheet, &h.Cell,
-			&h.Label, &source, &path, &present, &at, &current, &outcome); err != nil {
+			&h.Label, &h.HiddenRow, &h.Fraction, &source, &path, &present, &at, &current, &outcome); err != nil {
 			return nil, err
 		}
 		h.Indicator, h.Period = indicator, period

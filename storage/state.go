@@ -29,11 +29,13 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 	}
 	for frows.Next() {
 		var f reconcile.Finding
-		if err := frows.Scan(&f.Department, &f.Source, &f.File, &f.Kind, &f.Severity, &f.Indicator, &f.Period,
-			&f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.Message); err != nil {
+		var received, mod sql.NullString
+		if err := frows.Scan(&f.FileID, &f.Department, &f.Source, &f.File, &f.Kind, &f.Severity, &f.Indicator, &f.Period,
+			&f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.Message, &f.Content, &received, &mod); err != nil {
 			frows.Close()
 			return in, fmt.Errorf("load findings: %w", err)
 		}
+		f.Received, f.ModTime = parseTime(received), parseTime(mod)
 		f.File = sheets.DisplayPath(f.Source, f.File)
 		in.Findings = append(in.Findings, f)
 	}
@@ -137,7 +139,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 		for rows.Next() {
 			var o reconcile.Observation
 			var v sql.NullFloat64
-			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &firstSeen, &firstMod, &key, &details); err != nil {
+			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &firstSeen, &firstMod, &o.HiddenRow, &o.Fraction, &key, &details); err != nil {
 				return fmt.Errorf("load observations: %w", err)
 			}
 			if splitUnits(key, part[:]) != len(part) {
@@ -246,7 +248,7 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOpt
 		if err := db.saveRules(ctx, tx, res.Rules, opts.Class, now); err != nil {
 			return err
 		}
-		return db.syncFlags(ctx, tx, res.Flags, opts, now, &ch)
+		return db.syncFlags(ctx, tx, res.Flags, res.Closed, opts, now, &ch)
 	})
 	if err != nil {
 		return ch, fmt.Errorf("save figures and flags: %w", err)
@@ -254,7 +256,8 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOpt
 	return ch, nil
 }
 
-func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, opts SaveOptions, now time.Time, ch *FlagChanges) error {
+func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, closed map[string]string, opts SaveOptions,
+	now time.Time, ch *FlagChanges) error {
 	type known struct {
 		id                                   int64
 		state, dept, kind, subject, accepted string
@@ -351,7 +354,12 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 		} else {
 			ch.Resolved++
 		}
-		if err := event(k.id, state, ""); err != nil {
+		// Why it closed, when reconcile knows ("已由较新的文件更正").
+		msg := ""
+		if state == "resolved" {
+			msg = closed[key]
+		}
+		if err := event(k.id, state, msg); err != nil {
 			return err
 		}
 	}

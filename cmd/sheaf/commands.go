@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -384,7 +385,32 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 			fmt.Sprint(d.OpenFlags))
 	}
 	t.write(e.stdout, "")
+	writeSkippedSheets(e.stdout, files)
 	return nil
+}
+
+// writeSkippedSheets lists the sheets of present files that were not read
+// (hidden, excluded, or with no table sheaf recognises), so that nobody
+// wonders where a sheet's values went. Empty and notes-only sheets are
+// left out: there was nothing to read.
+func writeSkippedSheets(w io.Writer, files []storage.FileSummary) {
+	t := &table{}
+	for _, f := range files {
+		if !f.Present {
+			continue
+		}
+		for _, sh := range f.Sheets {
+			switch sh.Outcome {
+			case sheets.SheetHidden, sheets.SheetExcluded, sheets.SheetNoTable:
+				t.add(sheets.DisplayPath(f.Source, f.Path), "「"+sh.Sheet+"」", sh.Outcome, sh.Reason)
+			}
+		}
+	}
+	if len(t.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "sheets not read:")
+	t.write(w, "  ")
 }
 
 // checkFilters refuses a filter value that can match nothing, so a typo is
@@ -408,7 +434,8 @@ func (e *env) checkFilters(state, kind, dept string) error {
 	if err := oneOf("state", state, []string{"open", "accepted", "resolved", "obsolete", "all"}); err != nil {
 		return err
 	}
-	if err := oneOf("kind", kind, []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file"}); err != nil {
+	if err := oneOf("kind", kind, []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file", "unit", "range",
+		"version"}); err != nil {
 		return err
 	}
 	return oneOf("department", dept, depts)

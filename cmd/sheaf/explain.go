@@ -54,6 +54,14 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 	w := e.stdout
 	for _, p := range periods {
 		fmt.Fprintf(w, "%s %s (%s, %s), owner %s %s\n", ind.ID, ind.Name, p, ind.Unit, ind.Owner, depts[ind.Owner])
+		hist, err := db.History(ctx, ind.ID, p)
+		if err != nil {
+			return err
+		}
+		hiddenRow := map[int64]bool{}
+		for _, h := range hist {
+			hiddenRow[h.ID] = h.HiddenRow
+		}
 		found := false
 		for _, f := range figs {
 			if f.Indicator != ind.ID || f.Period != p {
@@ -66,7 +74,8 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			}
 			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals)), f.Unit,
 				strings.Join(nonEmpty(f.Statuses, "ok"), ", "))
-			fmt.Fprintf(w, "  from:   %s %s %s!%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell, f.Raw)
+			fmt.Fprintf(w, "  from:   %s %s %s!%s%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell,
+				hiddenMark(hiddenRow[f.ObservationID]), f.Raw)
 			reason := f.Reason
 			if reason == "" {
 				reason = "责任单位最新报送的数值"
@@ -81,10 +90,6 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			if f.Indicator == ind.ID && f.Period == p && f.ObservationID != 0 {
 				counts[f.ObservationID] = true
 			}
-		}
-		hist, err := db.History(ctx, ind.ID, p)
-		if err != nil {
-			return err
 		}
 		if len(hist) > 0 {
 			fmt.Fprintln(w, "  every value read, oldest first:")
@@ -104,7 +109,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 					state = "in a current file, not counted"
 				}
 				row := []string{h.ReadAt.In(loc).Format("2006-01-02 15:04"), depts[h.Department],
-					fmt.Sprintf("%s %s!%s", h.File, h.Sheet, h.Cell), fmt.Sprintf("%q", h.Raw), val, state}
+					fmt.Sprintf("%s %s!%s%s", h.File, h.Sheet, h.Cell, hiddenMark(h.HiddenRow)), fmt.Sprintf("%q", h.Raw), val, state}
 				if h.Note != "" {
 					row = append(row, "说明："+h.Note)
 				}
@@ -120,6 +125,15 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// hiddenMark marks a value read from a hidden row: it counts, but whoever
+// looks at the sheet does not see it.
+func hiddenMark(hidden bool) string {
+	if hidden {
+		return "（隐藏行）"
+	}
+	return ""
 }
 
 func cmdRules(ctx context.Context, e *env, args []string) error {

@@ -1,0 +1,265 @@
+package reconcile
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+func flagsOf(res Result, kind string) []Flag {
+	var out []Flag
+	for _, f := range res.Flags {
+		if f.Kind == kind {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func finding(kind, dept string, fileID int64, file string, received time.Time, ind, period, cell, raw, msg string) Finding {
+	sev := sheets.SeverityError
+	if kind != sheets.KindInvalid {
+		sev = sheets.SeverityWarning
+	}
+	return Finding{Finding: sheets.Finding{Kind: kind, Severity: sev, Indicator: ind, Period: period, Sheet: "Sheet1",
+		Cell: cell, Raw: raw, Message: msg}, Department: dept, FileID: fileID, File: file, Received: received, ModTime: received}
+}
+
+func TestFlagIdentityLeavesOutPathsAndCells(t *testing.T) {
+	later := t0.Add(24 * time.Hour)
+	run := func(file, cell, raw string) Result {
+		return reconcileTest(t, testConfig(), Input{Findings: []Finding{
+			finding(sheets.KindInvalid, "edu", 1, file, t0, "students.total", "2024", cell, raw, "无法识别「"+raw+"」"),
+			{Finding: sheets.Finding{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: "文件已损坏"},
+				Department: "edu", FileID: 1, File: file, Content: "sha256:abc", Received: later},
+		}})
+	}
+	a := run("edu/快报.xlsx", "D5", "三万六")
+	b := run("edu/快报（改名）.xlsx", "D9", "三万六")
+	c := run("edu/快报.xlsx", "D5", "三万七")
+	for _, kind := range []string{sheets.KindInvalid, sheets.KindFile} {
+		fa, fb, fc := flagsOf(a, kind), flagsOf(b, kind), flagsOf(c, kind)
+		if len(fa) != 1 || len(fb) != 1 || len(fc) != 1 {
+			t.Fatalf("%s flags: %d %d %d, want one each", kind, len(fa), len(fb), len(fc))
+		}
+		if fa[0].Key() != fb[0].Key() {
+			t.Errorf("%s key changed with the file's name: %q vs %q", kind, fa[0].Key(), fb[0].Key())
+		}
+		if fa[0].Digest != fb[0].Digest {
+			t.Errorf("%s digest changed with the file's name and cell only", kind)
+		}
+		if kind == sheets.KindInvalid && fa[0].Digest == fc[0].Digest {
+			t.Errorf("digest unchanged although the raw text changed")
+		}
+	}
+	if got, want := flagsOf(a, sheets.KindFile)[0].Key(), "file\x1fedu\x1f\x1f\x1f\x1ffile:sha256:abc"; got != want {
+		t.Errorf("file flag key %q, want %q", got, want)
+	}
+
+	// Two unreadable cells of one figure are one flag holding both.
+	two := reconcileTest(t, testConfig(), Input{Findings: []Finding{
+		finding(sheets.KindInvalid, "edu", 1, "edu/a.xlsx", t0, "students.total", "2024", "D5", "三万六", "无法识别「三万六」"),
+		finding(sheets.KindInvalid, "edu", 1, "edu/a.xlsx", t0, "students.total", "2024", "D6", "待统计", "无法识别「待统计」"),
+	}})
+	inv := flagsOf(two, sheets.KindInvalid)
+	if len(inv) != 1 || len(inv[0].Evidence) != 2 || inv[0].Evidence[1].Cell != "D6" ||
+		inv[0].Message != "无法识别「三万六」；无法识别「待统计」" {
+		t.Errorf("invalid flags = %+v, want one with both cells", inv)
+	}
+}
+
+func TestSupersededFindingsResolve(t *testing.T) {
+	later := t0.Add(24 * time.Hour)
+	approx := obs("edu", 1, t0, t0, "fund.edu_spend", "2022", 4600)
+	approx.Approx, approx.Raw, approx.Cell = sheets.About, "约4600", "D6"
+	oldFile := []Finding{
+		finding(sheets.KindInvalid, "edu", 1, "edu/快报.xlsx", t0, "students.total", "2024", "D4", "三万六", "在校生数：无法识别「三万六」"),
+		finding(sheets.KindApproximate, "edu", 1, "edu/快报.xlsx", t0, "fund.edu_spend", "2022", "D6", "约4600", "约数"),
+	}
+	invalidKey := Flag{Kind: sheets.KindInvalid, Department: "edu", Indicator: "students.total", Period: "2024"}.Key()
+	approxKey := Flag{Kind: sheets.KindApproximate, Department: "edu", Indicator: "fund.edu_spend", Period: "2022"}.Key()
+
+	t.Run("a newer file fixes the cells", func(t *testing.T) {
+		fixed := obs("edu", 2, later, later, "students.total", "2024", 36614)
+		fixed2 := obs("edu", 2, later, later, "fund.edu_spend", "2022", 4645)
+		res := reconcileTest(t, testConfig(), Input{Observations: []Observation{approx, fixed, fixed2}, Findings: oldFile})
+		if fl := flagsOf(res, sheets.KindInvalid); len(fl) != 0 {
+			t.Errorf("invalid flags %+v, want none", fl)
+		}
+		if fl := flagsOf(res, sheets.KindApproximate); len(fl) != 0 {
+			t.Errorf("approximate flags %+v, want none", fl)
+		}
+		if res.Closed[invalidKey] != Superseded || res.Closed[approxKey] != Superseded {
+			t.Errorf("closed = %q, want both keys %q", res.Closed, Superseded)
+		}
+		for _, k := range [][2]string{{"students.total", "2024"}, {"fund.edu_spend", "2022"}} {
+			if f := figure(t, res, k[0], k[1]); f.Status != StatusOK || f.Cell != "D4" || f.File != "f.xlsx" {
+				t.Errorf("%s status %s (%v) from %s, want ok", k[0], f.Status, f.Statuses, f.Cell)
+			}
+		}
+		for _, fl := range res.Flags {
+			if fl.Kind == KindMissing && fl.Indicator == "students.total" {
+				t.Errorf("missing flag %q for a figure the newer file gives", fl.Message)
+			}
+		}
+	})
+	t.Run("an older file's value does not supersede a newer unreadable cell", func(t *testing.T) {
+		old := obs("edu", 1, t0, t0, "students.total", "2024", 36000)
+		bad := finding(sheets.KindInvalid, "edu", 2, "edu/快报（修订）.xlsx", later, "students.total", "2024", "D4", "三万六", "无法识别")
+		res := reconcileTest(t, testConfig(), Input{Observations: []Observation{old}, Findings: []Finding{bad}})
+		if fl := flagsOf(res, sheets.KindInvalid); len(fl) != 1 || fl[0].Evidence[0].File != "edu/快报（修订）.xlsx" {
+			t.Errorf("invalid flags %+v, want the newer file's", fl)
+		}
+		if len(res.Closed) != 0 {
+			t.Errorf("closed %v, want nothing", res.Closed)
+		}
+		if f := figure(t, res, "students.total", "2024"); f.Status != StatusInvalid {
+			t.Errorf("status %s, want invalid", f.Status)
+		}
+	})
+	t.Run("another department's value supersedes nothing", func(t *testing.T) {
+		stats := obs("stats", 2, later, later, "students.total", "2024", 36614)
+		res := reconcileTest(t, testConfig(), Input{Observations: []Observation{stats}, Findings: oldFile[:1]})
+		if fl := flagsOf(res, sheets.KindInvalid); len(fl) != 1 {
+			t.Errorf("invalid flags %+v, want the owner's", fl)
+		}
+	})
+}
+
+func rateConfig() *config.Config {
+	cfg := testConfig()
+	cfg.Indicators = append(cfg.Indicators,
+		config.Indicator{ID: "rate.consolidation", Name: "九年义务教育巩固率", Unit: "%", Owner: "edu", Periods: []string{"2023", "2024"}},
+		config.Indicator{ID: "rate.growth", Name: "增长率", Unit: "%", Owner: "edu", Periods: []string{"2023", "2024"}},
+	)
+	return cfg
+}
+
+func TestDoubtfulFigures(t *testing.T) {
+	later := t0.Add(24 * time.Hour)
+	spend := obs("edu", 1, t0, t0, "fund.edu_spend", "2022", 175000000)
+	spend.Cell, spend.Raw = "D6", "17500"
+	rangeKey := Flag{Kind: sheets.KindRange, Department: "edu", Indicator: "fund.edu_spend", Period: "2022"}.Key()
+
+	tests := []struct {
+		name       string
+		obs        []Observation
+		findings   []Finding
+		accepted   func(Result) map[string]string
+		wantStatus string
+	}{
+		{name: "a unit finding on the value", obs: []Observation{spend},
+			findings:   []Finding{finding(sheets.KindUnit, "edu", 1, "f.xlsx", t0, "fund.edu_spend", "2022", "D6", "17500", "单位：万元")},
+			wantStatus: StatusDoubtful},
+		{name: "a range finding on the value", obs: []Observation{spend},
+			findings:   []Finding{finding(sheets.KindRange, "edu", 1, "f.xlsx", t0, "fund.edu_spend", "2022", "D6", "17500", "超出范围")},
+			wantStatus: StatusDoubtful},
+		{name: "an accepted range finding", obs: []Observation{spend},
+			findings: []Finding{finding(sheets.KindRange, "edu", 1, "f.xlsx", t0, "fund.edu_spend", "2022", "D6", "17500", "超出范围")},
+			accepted: func(r Result) map[string]string {
+				for _, f := range r.Flags {
+					if f.Key() == rangeKey {
+						return map[string]string{rangeKey: f.Digest}
+					}
+				}
+				return nil
+			},
+			wantStatus: StatusAccepted},
+		{name: "a range finding on another cell than the value's", obs: []Observation{spend},
+			findings:   []Finding{finding(sheets.KindRange, "edu", 1, "f.xlsx", t0, "fund.edu_spend", "2022", "D9", "17500", "超出范围")},
+			wantStatus: StatusOK},
+		{name: "a range finding superseded by a newer file",
+			obs: []Observation{spend, func() Observation {
+				o := obs("edu", 2, later, later, "fund.edu_spend", "2022", 17500)
+				o.Cell = "D6"
+				return o
+			}()},
+			findings:   []Finding{finding(sheets.KindRange, "edu", 1, "f.xlsx", t0, "fund.edu_spend", "2022", "D6", "17500", "超出范围")},
+			wantStatus: StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := Input{Observations: tc.obs, Findings: tc.findings}
+			if tc.accepted != nil {
+				in.Accepted = tc.accepted(reconcileTest(t, testConfig(), in))
+			}
+			res := reconcileTest(t, testConfig(), in)
+			if f := figure(t, res, "fund.edu_spend", "2022"); f.Status != tc.wantStatus {
+				t.Errorf("status %s (%v), want %s", f.Status, f.Statuses, tc.wantStatus)
+			}
+		})
+	}
+}
+
+func TestFractionBesidePercentages(t *testing.T) {
+	pct := func(ind, period string, v float64, raw string, fraction bool) Observation {
+		o := obs("edu", 1, t0, t0, ind, period, v)
+		o.Unit, o.Raw, o.Fraction, o.Decimals = "%", raw, fraction, 4
+		o.Cell = map[string]string{"2023": "C4", "2024": "C5"}[period]
+		if !fraction {
+			o.Decimals = 2
+		}
+		return o
+	}
+	res := reconcileTest(t, rateConfig(), Input{Observations: []Observation{
+		pct("rate.consolidation", "2023", 95.1, "95.10", false),
+		pct("rate.consolidation", "2024", 0.9675, "0.9675", true),
+		pct("rate.growth", "2023", 0.05, "0.05", true),
+		pct("rate.growth", "2024", 0.07, "0.07", true),
+	}})
+	ranges := flagsOf(res, sheets.KindRange)
+	if len(ranges) != 1 {
+		t.Fatalf("range flags %+v, want one", ranges)
+	}
+	want := "疑似小数形式：九年义务教育巩固率（2024年）在 f.xlsx Sheet1!C5 填写 0.9675，如为 96.75% 请改为百分数"
+	if fl := ranges[0]; fl.Message != want || fl.Severity != sheets.SeverityWarning || fl.Indicator != "rate.consolidation" ||
+		fl.Period != "2024" || fl.Department != "edu" {
+		t.Errorf("flag %+v\nwant message %s", fl, want)
+	}
+	if f := figure(t, res, "rate.consolidation", "2024"); f.Status != StatusDoubtful {
+		t.Errorf("status %s, want doubtful", f.Status)
+	}
+	for _, p := range []string{"2023", "2024"} {
+		if f := figure(t, res, "rate.growth", p); f.Status != StatusOK {
+			t.Errorf("growth %s status %s: a real small rate must stay quiet", p, f.Status)
+		}
+	}
+	if f := figure(t, res, "rate.consolidation", "2023"); f.Status != StatusOK {
+		t.Errorf("2023 status %s", f.Status)
+	}
+}
+
+func TestMissingFoundOnHiddenSheet(t *testing.T) {
+	hidden := Finding{Finding: sheets.Finding{Kind: sheets.KindHiddenSheet, Indicator: "students.total", Period: "2024",
+		Sheet: "旧版勿用", Cell: "C4", Raw: "36614"}, Department: "edu", FileID: 1, File: "edu/快报.xlsx", Received: t0}
+	other := obs("edu", 1, t0, t0, "fund.edu_spend", "2022", 4645)
+	res := reconcileTest(t, testConfig(), Input{Observations: []Observation{other}, Findings: []Finding{hidden},
+		Files: map[string]int{"edu": 1, "stats": 0}})
+	var msg string
+	for _, f := range res.Flags {
+		if f.Kind == sheets.KindHiddenSheet {
+			t.Errorf("a hidden-sheet finding became a flag: %+v", f)
+		}
+		if f.Kind == KindMissing && f.Indicator == "students.total" {
+			msg = f.Message
+			if len(f.Evidence) != 1 || f.Evidence[0].Sheet != "旧版勿用" || f.Evidence[0].Cell != "C4" {
+				t.Errorf("evidence %+v", f.Evidence)
+			}
+		}
+	}
+	want := "市教育局的在校生数（2024年，单位：人）在隐藏工作表「旧版勿用」中有此项（edu/快报.xlsx!C4），未读取；如该表数据有效，请移到可见工作表或取消隐藏"
+	if msg != want {
+		t.Errorf("missing flag %q\nwant %q", msg, want)
+	}
+	if f := figure(t, res, "students.total", "2024"); f.Status != StatusMissing || f.HasValue {
+		t.Errorf("figure %v %s, want missing with no value", f.Value, f.Status)
+	}
+	// Another figure with no hidden row still says 未报送.
+	for _, f := range res.Flags {
+		if f.Kind == KindMissing && f.Indicator == "fund.edu_spend" && f.Period == "2023" && f.Message != "市教育局未报送一般公共预算教育支出（2023年，单位：万元）" {
+			t.Errorf("2023 message %q", f.Message)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// TestUnreadableAndDoubtfulMarks: a required figure its owner sent in a
+// cell sheaf could not read is 待核实, not 缺; a value with an open unit or
+// range flag is marked doubtful.
+func TestUnreadableAndDoubtfulMarks(t *testing.T) {
+	d := testData(t)
+	d.Config.Indicators = append(d.Config.Indicators,
+		indicator("rate.consolidation", "九年义务教育巩固率", "%", "edu"),
+		indicator("fund.per_pupil", "生均经费", "元", "finance"))
+	for i, f := range d.Figures {
+		if f.Indicator == "schools.special" {
+			d.Figures[i].Statuses = []string{reconcile.StatusMissing, reconcile.StatusInvalid}
+		}
+	}
+	d.Figures = append(d.Figures,
+		reconcile.Figure{Indicator: "rate.consolidation", Period: "2024", Value: 0.9675, HasValue: true, Decimals: 4,
+			Department: "edu", Status: reconcile.StatusDoubtful, Statuses: []string{reconcile.StatusDoubtful}},
+		reconcile.Figure{Indicator: "fund.per_pupil", Period: "2024", Value: 175000000, HasValue: true,
+			Department: "finance", Status: reconcile.StatusDoubtful, Statuses: []string{reconcile.StatusDoubtful}})
+	open := func(id int64, f reconcile.Flag) storage.StoredFlag {
+		return storage.StoredFlag{Flag: f, ID: id, State: "open"}
+	}
+	d.Flags = append(d.Flags,
+		open(20, reconcile.Flag{Kind: sheets.KindInvalid, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Evidence: []reconcile.Evidence{{Department: "edu", Cell: "C7", Raw: "两所"}}}),
+		open(21, reconcile.Flag{Kind: sheets.KindRange, Department: "edu", Indicator: "rate.consolidation", Period: "2024",
+			Message: "疑似小数形式：九年义务教育巩固率（2024年）在 a.xlsx Sheet1!C5 填写 0.9675，如为 96.75% 请改为百分数"}),
+		open(22, reconcile.Flag{Kind: sheets.KindUnit, Department: "finance", Indicator: "fund.per_pupil", Period: "2024",
+			Message: "单位：万元"}),
+	)
+	tests := []struct{ name, template, want string }{
+		{"unreadable", `{{fig "schools.special"}}`, "【待核实：无法识别特殊教育学校数，市教育局填写「两所」】"},
+		{"fraction", `{{fig "rate.consolidation"}}`, "0.9675%【待核实：疑似小数形式】"},
+		{"unit", `{{num "fund.per_pupil"}}`, "175,000,000【待核实：单位换算存疑】"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := render("t.tmpl", "t.tmpl", tt.template, d)
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("%s\n got %s\nwant %s", tt.template, got, tt.want)
+			}
+		})
+	}
+	// Without the owner's invalid flag the same figure is 缺.
+	d.Flags = d.Flags[:len(d.Flags)-3]
+	if got, _ := render("t.tmpl", "t.tmpl", `{{fig "schools.special"}}`, d); got != "【缺：特殊教育学校数，市教育局】" {
+		t.Errorf("no invalid flag: got %s", got)
+	}
+}
