@@ -388,7 +388,7 @@ func TestConfigEncodingAndTabsAreNamed(t *testing.T) {
 	tabbed := "cycle:\n  name: 测试\n\tperiod: \"2024\"\n"
 	for _, tt := range []struct {
 		name, data, want string
-		line           int
+		line             int
 	}{
 		{"gbk", gbk, "不是 UTF-8 编码（第 1 行起，看起来是GBK/GB18030 编码）", 1},
 		{"tab", tabbed, "第 3 行用了制表符缩进，请改用空格", 3},
