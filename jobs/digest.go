@@ -90,7 +90,8 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 
 	heading("待处理问题")
 	kinds := []struct{ kind, word string }{{"missing", "未报送"}, {"conflict", "数值不一致"}, {"rule", "规则不符"},
-		{"invalid", "无法识别"}, {"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
+		{"invalid", "无法识别"}, {"version", "版本不一致"}, {"unit", "单位换算存疑"}, {"range", "超出合理范围"},
+		{"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
 	var counts []string
 	for _, k := range kinds {
 		if open[k.kind] > 0 {

@@ -134,8 +134,24 @@ func owedItems(cfg *config.Config, dl config.Deadline, dept string, flags []stor
 		}
 		switch f.Kind {
 		case reconcile.KindMissing:
-			if f.Department == dept {
+			switch {
+			case f.Department != dept:
+			case strings.Contains(f.Message, "隐藏工作表"):
+				// Sent, but only on a hidden sheet sheaf does not read: a
+				// question for the department, not an accusation.
+				doubtful = append(doubtful, f.Message)
+			default:
 				missing = append(missing, f.Message)
+			}
+		case sheets.KindUnit, sheets.KindRange, reconcile.KindVersion:
+			if f.Department == dept {
+				doubtful = append(doubtful, withCells(f, dept))
+			}
+		case sheets.KindUnknown:
+			// A sheet or file with no table sheaf recognises (a warning) is
+			// owed an answer; rows outside the catalogue (info) are not.
+			if f.Department == dept && f.Severity != sheets.SeverityInfo {
+				doubtful = append(doubtful, withCells(f, dept))
 			}
 		case sheets.KindInvalid, sheets.KindFile:
 			if f.Department == dept && !strings.HasPrefix(f.Subject, reconcile.SourceSubject) {

@@ -453,7 +453,7 @@ func (e *env) ruleClass(rule string) string {
 
 // kindRank orders flag kinds from what most needs a person to what least does.
 func kindRank(kind string) int {
-	for i, k := range []string{"file", "missing", "conflict", "rule", "invalid", "approximate", "unknown"} {
+	for i, k := range []string{"file", "missing", "conflict", "version", "rule", "invalid", "unit", "range", "approximate", "unknown"} {
 		if k == kind {
 			return i
 		}
