@@ -262,19 +262,21 @@ func (x *FileExtraction) Finish() {
 	})
 }
 
-// noTableMessage describes a file in which no table was found.
+// noTableMessage describes a file in which no table was read, sheet by
+// sheet.
 func (x *FileExtraction) noTableMessage() string {
+	msg := "文件中没有可读取的表格，未读取任何数据：表头须包含“指标名称”（或“指标编码”）和“数值”列"
 	var parts []string
 	for _, o := range x.outcomes {
 		switch o.Outcome {
 		case SheetEmpty:
-			parts = append(parts, quote(o.Sheet)+"为空")
-		case SheetNoTable:
-			parts = append(parts, quote(o.Sheet)+o.Reason)
+			parts = append(parts, "工作表"+quote(o.Sheet)+"为空")
 		default:
-			parts = append(parts, quote(o.Sheet)+o.Reason)
+			parts = append(parts, "工作表"+quote(o.Sheet)+o.Reason)
 		}
 	}
-	return fmt.Sprintf("文件的 %d 个工作表中都没有找到表头行，未读取任何数据：表头须包含“指标名称”（或“指标编码”）和“数值”列。%s",
-		len(x.outcomes), strings.Join(parts, "；"))
+	if len(parts) == 0 {
+		return msg + "。"
+	}
+	return msg + "。" + strings.Join(parts, "；")
 }

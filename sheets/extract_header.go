@@ -56,8 +56,8 @@ var roleWords = map[string]string{
 }
 
 // header judges whether a row is a header row: one with a value column and
-// a name or code column. A row with titles of two roles but not those is a
-// partial header. Headers merged across columns arrive with their text in
+// a name or code column. A row with titles of two roles but not those, and
+// no figure, is a partial header. Headers merged across columns arrive with their text in
 // the first column, which takes the role.
 func (e *Extractor) header(row Row) headerRow {
 	type cand struct {
@@ -96,7 +96,9 @@ func (e *Extractor) header(row Row) headerRow {
 	_, hasName := byRole[RoleName]
 	_, hasCode := byRole[RoleCode]
 	if !hasValue || (!hasName && !hasCode) {
-		if len(byRole) >= 2 {
+		// A data row whose note happens to say "说明" next to a name
+		// "项目" holds figures; a row of titles holds none.
+		if len(byRole) >= 2 && !rowHasNumber(row) {
 			missing := "“数值”"
 			if hasValue {
 				missing = "“指标名称”或“指标编码”"

@@ -56,7 +56,7 @@ func TestFileWithoutTableIsUnknownNotFile(t *testing.T) {
 		{SheetInfo: SheetInfo{Name: "Sheet2"}},
 	}
 	_, fs, out := run(t, cfg, nil, shs...)
-	assertFindings(t, fs, "unknown warning ! @|文件的 2 个工作表中都没有找到表头行|「历年支出」没有找到表头行|「Sheet2」为空")
+	assertFindings(t, fs, "unknown warning ! @|文件中没有可读取的表格|工作表「历年支出」没有找到表头行|工作表「Sheet2」为空")
 	assertOutcomes(t, out, "历年支出 no_table 0", "Sheet2 empty 0")
 	if strings.Contains(fs[0].Message, "\n") {
 		t.Errorf("message spans lines: %q", fs[0].Message)
@@ -74,4 +74,20 @@ func TestSheetWithPartialHeader(t *testing.T) {
 	_, fs, out := run(t, cfg, nil, shs...)
 	assertFindings(t, fs, "unknown warning 经费!A1 @|表「经费」没有找到表头行|第 1 行像表头|缺少“数值”列")
 	assertOutcomes(t, out, "汇总 read 1", "经费 no_table 0")
+}
+
+// TestFileWithOnlyHiddenTables: a file whose only table is on a hidden
+// sheet says so, not that it has no header.
+func TestFileWithOnlyHiddenTables(t *testing.T) {
+	cfg := testCatalogue(t)
+	shs := []Sheet{
+		{SheetInfo: SheetInfo{Name: "说明"}, Rows: []Row{r(1, "本表为旧版，请勿使用")}},
+		{SheetInfo: SheetInfo{Name: "数据", Hidden: Hidden}, Rows: []Row{r(1, "指标名称", "数值"), r(2, "学校总数", "#44")}},
+	}
+	obs, fs, out := run(t, cfg, nil, shs...)
+	assertObs(t, obs)
+	assertFindings(t, fs,
+		"hidden_sheet info 数据!B2 schools.total@2024|在隐藏工作表「数据」中有此项",
+		"unknown warning ! @|文件中没有可读取的表格|工作表「说明」只有标题或说明文字|工作表「数据」隐藏的工作表，未读取")
+	assertOutcomes(t, out, "说明 notes 0", "数据 hidden 0")
 }

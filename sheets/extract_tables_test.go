@@ -64,3 +64,24 @@ func TestNoteAfterTableDoesNotConvertItsRows(t *testing.T) {
 	)
 	assertFindings(t, fs)
 }
+
+// TestDataRowWithRoleWordsStaysData: a data row whose cells happen to be
+// column titles ("项目" as a name, "说明" as a note) but that holds a
+// figure is data, not a header-like row ending the table.
+func TestDataRowWithRoleWordsStaysData(t *testing.T) {
+	cfg := testCatalogue(t)
+	cfg.Indicators = append(cfg.Indicators, cfg.Indicators[0])
+	cfg.Indicators[len(cfg.Indicators)-1].ID, cfg.Indicators[len(cfg.Indicators)-1].Name = "projects", "项目"
+	cfg.Indicators[len(cfg.Indicators)-1].Aliases = nil
+	sh := Sheet{SheetInfo: SheetInfo{Name: "S"}, Rows: []Row{
+		r(1, "指标名称", "数值", "备注"),
+		r(2, "项目", "#12", "说明"),
+		r(3, "学校总数", "#44"),
+	}}
+	obs, fs, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs,
+		"S!B2 projects@2024 = 12/0 raw 12",
+		"S!B3 schools.total@2024 = 44/0 raw 44",
+	)
+	assertFindings(t, fs)
+}
