@@ -46,7 +46,7 @@ func TestEqualHeadersAreNotAGuess(t *testing.T) {
 			assertObs(t, obs)
 			assertFindings(t, fs,
 				"file error S!A1 @|表「S」第 1 行|"+tc.want+"|该表未读取",
-				"unknown warning ! @|没有找到表头行")
+				"unknown warning ! @|文件中没有可读取的表格|都可作为“数值”列")
 			assertOutcomes(t, out, "S no_table 0")
 		})
 	}
