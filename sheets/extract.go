@@ -182,14 +182,17 @@ func (e *Extractor) wantSheet(name string) bool {
 // indicator finds the row's indicator by code, then by name: the name as
 // written first, so that a catalogue name that starts with a number or a
 // mark is never cut, then without its unit suffix and its numbering.
-func (e *Extractor) indicator(code, name string) *config.Indicator {
+func (e *Extractor) indicator(c folds, code, name string) *config.Indicator {
 	if code != "" {
-		if ind := e.byCode[Fold(code)]; ind != nil {
+		if ind := e.byCode[c.fold(code)]; ind != nil {
 			return ind
 		}
 	}
 	if name == "" {
 		return nil
+	}
+	if ind := e.byName[c.fold(name)]; ind != nil {
+		return ind
 	}
 	for _, cand := range labelForms(name) {
 		if ind := e.byName[Fold(cand)]; ind != nil {

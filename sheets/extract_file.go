@@ -27,6 +27,7 @@ type FileExtraction struct {
 
 	unknown  []string
 	nUnknown int
+	folds    folds
 }
 
 // sheetState is what extraction knows of the sheet being read.
@@ -61,7 +62,7 @@ type partialRegion struct {
 
 // Start begins the extraction of one file.
 func (e *Extractor) Start(observation func(Observation), finding func(Finding)) *FileExtraction {
-	return &FileExtraction{e: e, observation: observation, finding: finding}
+	return &FileExtraction{e: e, observation: observation, finding: finding, folds: folds{}}
 }
 
 // Sheet begins a sheet and reports whether its rows are wanted. Hidden
@@ -87,7 +88,7 @@ func (x *FileExtraction) Row(r Row) {
 	}
 	s.summary.see(r)
 	s.merges.see(r)
-	switch h := x.e.header(r); h.kind {
+	switch h := x.e.header(r, x.folds); h.kind {
 	case completeHeader:
 		x.endRegion(false)
 		lay := h.lay
@@ -120,7 +121,7 @@ func (x *FileExtraction) Row(r Row) {
 		x.outside(r)
 		return
 	}
-	res := x.e.row(s, r)
+	res := x.e.row(s, r, x.folds)
 	if s.skipHidden {
 		for _, o := range res.obs {
 			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: o.Indicator, Period: o.Period,

@@ -59,7 +59,7 @@ var roleWords = map[string]string{
 // a name or code column. A row with titles of two roles but not those, and
 // no figure, is a partial header. Headers merged across columns arrive with their text in
 // the first column, which takes the role.
-func (e *Extractor) header(row Row) headerRow {
+func (e *Extractor) header(row Row, fc folds) headerRow {
 	type cand struct {
 		col  int
 		rank int
@@ -77,8 +77,13 @@ func (e *Extractor) header(row Row) headerRow {
 		if text == "" {
 			continue
 		}
-		base, unit := StripUnitSuffix(text)
-		w, ok := e.headers[Fold(base)]
+		unit := ""
+		w, ok := e.headers[fc.fold(text)]
+		if !ok && mayHaveUnit(text) {
+			var base string
+			base, unit = StripUnitSuffix(text)
+			w, ok = e.headers[Fold(base)]
+		}
 		if !ok {
 			continue
 		}

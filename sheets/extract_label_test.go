@@ -37,7 +37,7 @@ func TestLabelMarks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got := ""
-		if ind := e.indicator("", tc.label); ind != nil {
+		if ind := e.indicator(nil, "", tc.label); ind != nil {
 			got = ind.ID
 		}
 		if got != tc.want {

@@ -19,7 +19,7 @@ type rowResult struct {
 }
 
 // row reads one data row of the sheet's current table.
-func (e *Extractor) row(s *sheetState, row Row) rowResult {
+func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	lay := *s.table
 	label := func(role string) (Cell, bool) {
 		j, ok := lay.cols[role]
@@ -41,7 +41,7 @@ func (e *Extractor) row(s *sheetState, row Row) rowResult {
 	if cellRef == "" {
 		cellRef = cellName(valueCol, row.Num)
 	}
-	ind := e.indicator(code, name)
+	ind := e.indicator(fc, code, name)
 	display := name
 	if display == "" {
 		display = code
