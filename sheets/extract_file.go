@@ -45,6 +45,10 @@ type sheetState struct {
 	pendingUnit, pendingText string
 	partial                  *partialRegion
 
+	// orphans counts rows with figures above the first header (an
+	// unrecognised table there), from row orphanRow.
+	orphans, orphanRow int
+
 	tables    int    // complete header rows found
 	rows      int    // observations taken
 	ambiguous string // why a table was not read (already a finding)
@@ -91,6 +95,9 @@ func (x *FileExtraction) Row(r Row) {
 	switch h := x.e.header(r, x.folds); h.kind {
 	case completeHeader:
 		x.endRegion(false)
+		if s.tables == 0 {
+			x.orphansAbove(r.Num)
+		}
 		lay := h.lay
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
 		s.pendingUnit, s.pendingText = "", ""
@@ -153,9 +160,41 @@ func (x *FileExtraction) Row(r Row) {
 func (x *FileExtraction) outside(r Row) {
 	s := x.sh
 	x.note(r)
-	if s.partial != nil && rowHasNumber(r) {
-		s.partial.rows++
+	switch {
+	case s.partial != nil:
+		if rowHasNumber(r) {
+			s.partial.rows++
+		}
+	case s.tables == 0 && len(r.Cells) >= 2 && filledCells(r) >= 2 && rowHasNumber(r):
+		if s.orphans == 0 {
+			s.orphanRow = r.Num
+		}
+		s.orphans++
 	}
+}
+
+// orphansAbove reports rows of figures above a sheet's first table: a
+// table sheaf did not recognise, whose values would be lost unsaid. One
+// such row is taken for a line of the title block ("联系电话 | 1380…").
+func (x *FileExtraction) orphansAbove(header int) {
+	s := x.sh
+	if s.orphans < 2 || s.skipHidden {
+		return
+	}
+	x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, s.orphanRow),
+		Message: fmt.Sprintf("表「%s」第 %d 行的表头之上有 %d 行数据（自第 %d 行起）不在可识别的表格中，未读取：如是另一张表，请为它加上含“指标名称”和“数值”的表头行",
+			s.info.Name, header, s.orphans, s.orphanRow)})
+}
+
+// filledCells counts a row's non-empty cells.
+func filledCells(r Row) int {
+	n := 0
+	for _, c := range r.Cells {
+		if strings.TrimSpace(c.Raw) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // note takes a "单位：万元" line for the next table.

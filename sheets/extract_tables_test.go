@@ -85,3 +85,25 @@ func TestDataRowWithRoleWordsStaysData(t *testing.T) {
 	)
 	assertFindings(t, fs)
 }
+
+// TestRowsAboveTheFirstTable: a table sheaf does not recognise above one
+// it does is not lost without a word; one line of the title block is not
+// taken for a table.
+func TestRowsAboveTheFirstTable(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := Sheet{SheetInfo: SheetInfo{Name: "S"}, Rows: []Row{
+		r(1, "联系电话", "#13800000000"),
+		r(2, "项目", "本年数"),
+		r(3, "教育支出", "#70001"),
+		r(4, "学校总数", "#44"),
+		r(6, "指标名称", "数值"),
+		r(7, "在校生数", "#36614"),
+	}}
+	obs, fs, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs, "S!B7 students.total@2024 = 36614/0 raw 36614")
+	assertFindings(t, fs, "unknown warning S!A1 @|第 6 行的表头之上有 3 行数据（自第 1 行起）|未读取")
+
+	sh.Rows = append([]Row{}, sh.Rows[0], sh.Rows[4], sh.Rows[5])
+	_, fs, _ = run(t, cfg, nil, sh)
+	assertFindings(t, fs)
+}
