@@ -130,10 +130,19 @@ func (x *FileExtraction) Row(r Row) {
 	}
 	res := x.e.row(s, r, x.folds)
 	if s.skipHidden {
-		for _, o := range res.obs {
-			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: o.Indicator, Period: o.Period,
-				Sheet: s.info.Name, Cell: o.Cell, Raw: o.Raw,
+		hidden := func(ind, period, cell, raw string) {
+			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: ind, Period: period,
+				Sheet: s.info.Name, Cell: cell, Raw: raw,
 				Message: fmt.Sprintf("在隐藏工作表「%s」中有此项，未读取", s.info.Name)})
+		}
+		for _, o := range res.obs {
+			hidden(o.Indicator, o.Period, o.Cell, o.Raw)
+		}
+		// A row whose value could not be read is still the item, there.
+		for _, f := range res.findings {
+			if f.Kind == KindInvalid && f.Indicator != "" && len(res.obs) == 0 {
+				hidden(f.Indicator, f.Period, f.Cell, f.Raw)
+			}
 		}
 		return
 	}

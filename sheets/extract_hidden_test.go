@@ -42,6 +42,7 @@ func TestHiddenSheetsSkipped(t *testing.T) {
 	assertFindings(t, fs,
 		"hidden_sheet info 旧版勿用!B2 schools.total@2024|在隐藏工作表「旧版勿用」中有此项，未读取",
 		"hidden_sheet info 旧版勿用!B3 safety.guards@2024|在隐藏工作表「旧版勿用」中有此项",
+		"hidden_sheet info 2025年（旧）!B2 schools.total@2024|在隐藏工作表「2025年（旧）」中有此项",
 	)
 	if fs[0].Raw != "40" {
 		t.Errorf("hidden-sheet finding raw = %q, want 40", fs[0].Raw)
