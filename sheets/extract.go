@@ -5,10 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -17,7 +15,7 @@ import (
 
 // ExtractorVersion changes whenever extraction would read the same file
 // differently; it is part of every file's cache key.
-const ExtractorVersion = "2"
+const ExtractorVersion = "3"
 
 // Column roles of the long layout.
 const (
@@ -29,6 +27,10 @@ const (
 	RoleNote   = "note"
 )
 
+// roles lists the column roles in a fixed order, so that building the
+// header table does not depend on map order.
+var roles = []string{RoleCode, RoleName, RolePeriod, RoleValue, RoleUnit, RoleNote}
+
 // builtinHeaders are the column titles departments use for each role.
 var builtinHeaders = map[string][]string{
 	RoleCode:   {"指标编码", "编码", "指标代码", "代码", "code", "id"},
@@ -39,29 +41,47 @@ var builtinHeaders = map[string][]string{
 	RoleNote:   {"备注", "说明", "备注说明", "note", "notes", "remark", "remarks"},
 }
 
-// headerScanRows is how many non-empty rows from the top of a sheet may hold
-// the header row (titles, "填报单位" lines and notes come first).
-const headerScanRows = 20
+// builtinRank is the rank every built-in header has: the built-in names of
+// a role are synonyms, not an order, so two columns both matching built-in
+// names of one role are ambiguous (a "数量" and a "金额" column: which one
+// holds the figure is the department's to say, through configuration).
+const builtinRank = 1 << 20
 
-// Extractor finds the long-layout table in each sheet of a department's
-// workbook and turns its rows into observations.
+// headerWord is what a folded column title means: its role, and its rank
+// among the titles of that role (lower wins).
+type headerWord struct {
+	role string
+	rank int
+}
+
+// Extractor finds the long-layout tables in each sheet of a department's
+// workbook and turns their rows into observations.
 type Extractor struct {
-	cycle  string
-	byCode map[string]*config.Indicator
-	byName map[string]*config.Indicator
-	roles  map[string]string
-	ignore map[string]bool
-	sheets []string
+	cycle   string
+	byCode  map[string]*config.Indicator
+	byName  map[string]*config.Indicator
+	headers map[string]headerWord
+	ignore  map[string]bool
+	sheets  []string
+	// readHidden is extraction.hidden_sheets == read.
+	readHidden bool
 }
 
 // NewExtractor prepares extraction for one department's files.
+//
+// Column titles are ranked per role: the department's own
+// extraction.headers list first, then the global list, in the order
+// written, then the built-in names (one rank for all). When several columns
+// of a header row match one role, the best-ranked wins; two with the same
+// rank make the table ambiguous. A title claimed by two roles belongs to
+// the first list naming it.
 func NewExtractor(cfg *config.Config, dept *config.Department) *Extractor {
 	e := &Extractor{
-		cycle:  cfg.Cycle.Period,
-		byCode: map[string]*config.Indicator{},
-		byName: map[string]*config.Indicator{},
-		roles:  map[string]string{},
-		ignore: map[string]bool{},
+		cycle:   cfg.Cycle.Period,
+		byCode:  map[string]*config.Indicator{},
+		byName:  map[string]*config.Indicator{},
+		headers: map[string]headerWord{},
+		ignore:  map[string]bool{},
 	}
 	for i := range cfg.Indicators {
 		ind := &cfg.Indicators[i]
@@ -71,26 +91,42 @@ func NewExtractor(cfg *config.Config, dept *config.Department) *Extractor {
 			e.byName[Fold(a)] = ind
 		}
 	}
-	exts := []config.Extraction{cfg.Extraction}
+	exts := []config.Extraction{}
 	if dept != nil {
 		exts = append(exts, dept.Extraction)
 	}
-	for role, names := range builtinHeaders {
-		for _, n := range names {
-			e.roles[Fold(n)] = role
+	exts = append(exts, cfg.Extraction)
+	rank := map[string]int{}
+	for _, x := range exts {
+		for _, role := range roles {
+			for _, n := range x.Headers[role] {
+				f := Fold(n)
+				if _, seen := e.headers[f]; !seen {
+					e.headers[f] = headerWord{role, rank[role]}
+				}
+				rank[role]++
+			}
+		}
+	}
+	for _, role := range roles {
+		for _, n := range builtinHeaders[role] {
+			f := Fold(n)
+			if _, seen := e.headers[f]; !seen {
+				e.headers[f] = headerWord{role, builtinRank}
+			}
 		}
 	}
 	for _, x := range exts {
-		for role, names := range x.Headers {
-			for _, n := range names {
-				e.roles[Fold(n)] = role
-			}
-		}
 		for _, n := range x.Ignore {
 			e.ignore[Fold(n)] = true
 		}
 		e.sheets = append(e.sheets, x.Sheets...)
 	}
+	hidden := cfg.Extraction.HiddenSheets
+	if dept != nil && dept.Extraction.HiddenSheets != "" {
+		hidden = dept.Extraction.HiddenSheets
+	}
+	e.readHidden = hidden == config.HiddenSheetsRead
 	return e
 }
 
@@ -107,20 +143,15 @@ func Fingerprint(cfg *config.Config, dept *config.Department) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// layout is where the long-layout columns are in one sheet.
-type layout struct {
-	headerRow  int
-	cols       map[string]int
-	headerUnit string // from the value column's header, "数值（万元）"
-	// noteUnit is from a "单位：万元" note above the table. It is weaker than
-	// a header: a table of mixed figures notes the unit of its money rows,
-	// so it applies only to indicators it converts to.
-	noteUnit string
+// Extract reads observations from every table of every sheet. Sheets
+// without a table are described in findings when they hold figures.
+func (e *Extractor) Extract(sheets []Sheet) ([]Observation, []Finding) {
+	obs, fs, _ := e.ExtractOutcomes(sheets)
+	return obs, fs
 }
 
-// Extract reads observations from every sheet that holds a long-layout
-// table. Sheets without a header row (prose, instructions) are skipped.
-func (e *Extractor) Extract(sheets []Sheet) ([]Observation, []Finding) {
+// ExtractOutcomes is Extract that also says what became of each sheet.
+func (e *Extractor) ExtractOutcomes(sheets []Sheet) ([]Observation, []Finding, []SheetOutcome) {
 	var obs []Observation
 	var findings []Finding
 	x := e.Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { findings = append(findings, f) })
@@ -133,110 +164,7 @@ func (e *Extractor) Extract(sheets []Sheet) ([]Observation, []Finding) {
 		}
 	}
 	x.Finish()
-	return obs, findings
-}
-
-// maxUnknownListed is how many unmatched rows the unknown flag names; the
-// rest are counted. A sheet of 100,000 unknown rows must not make a
-// flag of megabytes.
-const maxUnknownListed = 30
-
-// FileExtraction extracts one file row by row, so that a sheet of any size
-// is read in constant memory: observations and findings go out through
-// callbacks as soon as their row is read.
-type FileExtraction struct {
-	e           *Extractor
-	observation func(Observation)
-	finding     func(Finding)
-
-	sheet   string
-	want    bool
-	lay     *layout
-	scanned int    // non-empty rows looked at for the header
-	unit    string // the latest "单位：万元" note above the header
-
-	unknown  []string
-	nUnknown int
-	// sheets wanted, and whether any had a header row
-	sheets, headers int
-}
-
-// Start begins the extraction of one file.
-func (e *Extractor) Start(observation func(Observation), finding func(Finding)) *FileExtraction {
-	return &FileExtraction{e: e, observation: observation, finding: finding}
-}
-
-// Sheet begins a sheet and reports whether its rows are wanted.
-func (x *FileExtraction) Sheet(info SheetInfo) bool {
-	name := info.Name
-	x.sheet, x.lay, x.scanned, x.unit = name, nil, 0, ""
-	x.want = x.e.wantSheet(name)
-	if x.want {
-		x.sheets++
-	}
-	return x.want
-}
-
-// Row reads one non-empty row of the current sheet, in sheet order. Until
-// the header row is found, rows are looked at for it (and for a unit note);
-// a sheet without a header in its first rows is prose and is skipped.
-func (x *FileExtraction) Row(r Row) {
-	if !x.want {
-		return
-	}
-	if x.lay == nil {
-		if x.scanned >= headerScanRows {
-			return
-		}
-		x.scanned++
-		if lay, ok := x.e.header(r, x.unit); ok {
-			x.lay = &lay
-			x.headers++
-			return
-		}
-		for _, c := range r.Cells {
-			if u := UnitFromNote(c.Raw); u != "" && c.Kind == CellText {
-				x.unit = u
-			}
-		}
-		return
-	}
-	obs, fs, unk := x.e.row(x.sheet, r, *x.lay)
-	for _, o := range obs {
-		x.observation(o)
-	}
-	for _, f := range fs {
-		x.finding(f)
-	}
-	if unk != "" {
-		x.nUnknown++
-		if len(x.unknown) < maxUnknownListed {
-			x.unknown = append(x.unknown, unk)
-		}
-	}
-}
-
-// Finish ends the file: rows that matched no indicator become one finding,
-// and a file in which no sheet has a header row says so: otherwise its
-// department would only hear that it sent nothing.
-func (x *FileExtraction) Finish() {
-	if x.headers == 0 {
-		x.finding(Finding{Kind: KindFile, Severity: SeverityError,
-			Message: fmt.Sprintf("文件的%d个工作表中都没有找到表头行，未读取任何数据：表头须在前 %d 行内，包含“指标名称”（或“指标编码”）和“数值”列", x.sheets, headerScanRows)})
-	}
-	if x.nUnknown == 0 {
-		return
-	}
-	list := strings.Join(x.unknown, "；")
-	if x.nUnknown > len(x.unknown) {
-		list += fmt.Sprintf("……等共 %d 行", x.nUnknown)
-	}
-	x.finding(Finding{
-		Kind:     KindUnknown,
-		Severity: SeverityInfo,
-		Raw:      list,
-		Message:  fmt.Sprintf("%d 行不在指标目录中，未读取：%s", x.nUnknown, list),
-	})
+	return obs, findings, x.Outcomes()
 }
 
 func (e *Extractor) wantSheet(name string) bool {
@@ -251,182 +179,27 @@ func (e *Extractor) wantSheet(name string) bool {
 	return false
 }
 
-// header reports whether a row is the header row: one with a value column
-// and a name or code column. noteUnit is the unit a note above it gave.
-func (e *Extractor) header(row Row, noteUnit string) (layout, bool) {
-	cols := map[string]int{}
-	valueUnit := ""
-	for j, c := range row.Cells {
-		if c.Kind != CellText {
-			continue
-		}
-		base, unit := StripUnitSuffix(strings.TrimSpace(c.Raw))
-		role, ok := e.roles[Fold(base)]
-		if !ok {
-			continue
-		}
-		if _, dup := cols[role]; dup {
-			continue // the first column with a role wins
-		}
-		cols[role] = j
-		if role == RoleValue {
-			valueUnit = unit
-		}
-	}
-	_, hasValue := cols[RoleValue]
-	_, hasName := cols[RoleName]
-	_, hasCode := cols[RoleCode]
-	if !hasValue || (!hasName && !hasCode) {
-		return layout{}, false
-	}
-	return layout{headerRow: row.Num, cols: cols, headerUnit: valueUnit, noteUnit: noteUnit}, true
-}
-
-// ordinal matches row numbering before a name: "1.", "（一）", "一、", "(3)".
-var ordinal = regexp.MustCompile(`^(?:[（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9一二三四五六七八九十]+\s*[.、．)）])\s*`)
-
-// stripOrdinal removes row numbering before a name. Most names have none:
-// the regular expression runs only when the first character could start it.
-func stripOrdinal(name string) string {
-	if name == "" {
-		return name
-	}
-	r, _ := utf8.DecodeRuneInString(name)
-	if (r >= '0' && r <= '9') || r == '(' || r == '（' || strings.ContainsRune("一二三四五六七八九十", r) {
-		return ordinal.ReplaceAllString(name, "")
-	}
-	return name
-}
-
-func (e *Extractor) col(row Row, lay layout, role string) Cell {
-	j, ok := lay.cols[role]
-	if !ok {
-		return Cell{}
-	}
-	return row.Col(j)
-}
-
-// row reads one data row: its observation and findings, or the label of a
-// row that matches no indicator.
-func (e *Extractor) row(sheet string, row Row, lay layout) ([]Observation, []Finding, string) {
-	codeCell, nameCell := e.col(row, lay, RoleCode), e.col(row, lay, RoleName)
-	code := strings.TrimSpace(codeCell.Raw)
-	name := strings.TrimSpace(nameCell.Raw)
-	if code == "" && name == "" {
-		return nil, nil, ""
-	}
-	valueCell := e.col(row, lay, RoleValue)
-	nameBase, nameUnit := StripUnitSuffix(stripOrdinal(name))
-	var ind *config.Indicator
+// indicator finds the row's indicator by code, then by name: the name as
+// written first, so that a catalogue name that starts with a number or a
+// mark is never cut, then without its unit suffix and its numbering.
+func (e *Extractor) indicator(c folds, code, name string) *config.Indicator {
 	if code != "" {
-		ind = e.byCode[Fold(code)]
-	}
-	if ind == nil && name != "" {
-		ind = e.byName[Fold(nameBase)]
-		if ind == nil {
-			ind = e.byName[Fold(name)]
+		if ind := e.byCode[c.fold(code)]; ind != nil {
+			return ind
 		}
 	}
-	label := name
-	if label == "" {
-		label = code
+	if name == "" {
+		return nil
 	}
-	if ind == nil {
-		if e.ignored(code) || e.ignored(nameBase) || e.ignored(name) {
-			return nil, nil, ""
-		}
-		// A label with no value and no code is a section title or a footer
-		// ("一、基本情况", "填表人：…"), not a figure.
-		if code == "" && strings.TrimSpace(valueCell.Raw) == "" {
-			return nil, nil, ""
-		}
-		ref := nameCell.Ref
-		if ref == "" {
-			ref = codeCell.Ref
-		}
-		if ref == "" {
-			ref = fmt.Sprintf("row %d", row.Num)
-		}
-		return nil, nil, fmt.Sprintf("%s!%s %s", sheet, ref, label)
+	if ind := e.byName[c.fold(name)]; ind != nil {
+		return ind
 	}
-
-	note := strings.TrimSpace(e.col(row, lay, RoleNote).Raw)
-	periodCell := e.col(row, lay, RolePeriod)
-	cellRef := valueCell.Ref
-	if cellRef == "" {
-		cellRef = cellName(lay.cols[RoleValue], row.Num)
-	}
-	invalid := func(c Cell, ref, period, msg string) Finding {
-		return Finding{Kind: KindInvalid, Severity: SeverityError, Indicator: ind.ID, Period: period,
-			Sheet: sheet, Cell: ref, Raw: c.Raw, Note: note, Message: msg}
-	}
-
-	period, err := NormalizePeriod(periodCell)
-	if err != nil {
-		return nil, []Finding{invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))}, ""
-	}
-	if period == "" {
-		period = e.cycle
-		if len(ind.Periods) == 1 {
-			period = ind.Periods[0]
+	for _, cand := range labelForms(name) {
+		if ind := e.byName[Fold(cand)]; ind != nil {
+			return ind
 		}
 	}
-	declared := ind.Periods
-	if len(declared) == 0 {
-		declared = []string{e.cycle}
-	}
-	if !slices.Contains(declared, period) {
-		ref := periodCell.Ref
-		if ref == "" {
-			ref = cellRef
-		}
-		words := make([]string, len(declared))
-		for i, d := range declared {
-			words[i] = PeriodWord(d)
-		}
-		msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, PeriodWord(period), strings.Join(words, "、"))
-		if strings.TrimSpace(periodCell.Raw) == "" {
-			msg = fmt.Sprintf("%s：未填写年度，该指标须分年度填报（%s），请在年度列注明", ind.Name, strings.Join(words, "、"))
-		}
-		return nil, []Finding{invalid(periodCell, ref, period, msg)}, ""
-	}
-
-	unit, _ := config.LookupUnit(ind.Unit)
-	hints := UnitHints{Column: strings.TrimSpace(e.col(row, lay, RoleUnit).Raw), Header: lay.headerUnit}
-	if hints.Header == "" && lay.noteUnit != "" {
-		if nu, ok := config.LookupUnit(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
-			hints.Header = lay.noteUnit
-		}
-	}
-	if nameUnit != "" {
-		hints.Header = nameUnit // "教育支出（万元）" names the unit of this row only
-	}
-	rd, err := Normalize(valueCell, hints, unit)
-	if err != nil {
-		c := valueCell
-		return nil, []Finding{invalid(c, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, PeriodWord(period), err))}, ""
-	}
-	raw := valueCell.Raw
-	if valueCell.Kind == CellNumber && valueCell.Percent && rd.HasValue {
-		// What the department sees in the cell, not the fraction stored.
-		raw = FormatValue(rd.Value, rd.Decimals) + "%"
-	}
-	o := Observation{
-		Indicator: ind.ID, Period: period,
-		Value: rd.Value, HasValue: rd.HasValue, Decimals: rd.Decimals, Approx: rd.Approx,
-		Unit: ind.Unit, Raw: raw, Note: note, Sheet: sheet, Cell: cellRef, Label: label,
-	}
-	if valueCell.Formula != "" && o.Raw == "" {
-		o.Raw = "=" + valueCell.Formula
-	}
-	var fs []Finding
-	if rd.Approx != Exact && rd.HasValue {
-		fs = append(fs, Finding{Kind: KindApproximate, Severity: SeverityWarning, Indicator: ind.ID, Period: period,
-			Sheet: sheet, Cell: cellRef, Raw: valueCell.Raw, Note: note,
-			Message: fmt.Sprintf("%s（%s）为约数「%s」，暂按 %s%s 计，需核实准确数", ind.Name, PeriodWord(period),
-				strings.TrimSpace(valueCell.Raw), FormatValue(rd.Value, rd.Decimals), unit.Word())})
-	}
-	return []Observation{o}, fs, ""
+	return nil
 }
 
 // ignored reports whether a label is on the ignore list, also when a value
@@ -444,12 +217,54 @@ func (e *Extractor) ignored(label string) bool {
 	return false
 }
 
+// declared is the periods an indicator is reported for.
+func (e *Extractor) declared(ind *config.Indicator) []string {
+	if len(ind.Periods) == 0 {
+		return []string{e.cycle}
+	}
+	return ind.Periods
+}
+
+// periodOf decides a row's period: the period cell, or the indicator's
+// only period. It returns a message when the period is not one the
+// indicator is reported for.
+func (e *Extractor) periodOf(ind *config.Indicator, periodCell Cell) (string, string, error) {
+	period, err := NormalizePeriod(periodCell)
+	if err != nil {
+		return "", "", err
+	}
+	if period == "" {
+		period = e.cycle
+		if len(ind.Periods) == 1 {
+			period = ind.Periods[0]
+		}
+	}
+	declared := e.declared(ind)
+	if slices.Contains(declared, period) {
+		return period, "", nil
+	}
+	words := make([]string, len(declared))
+	for i, d := range declared {
+		words[i] = PeriodWord(d)
+	}
+	msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, PeriodWord(period), strings.Join(words, "、"))
+	if strings.TrimSpace(periodCell.Raw) == "" {
+		msg = fmt.Sprintf("%s：未填写年度，该指标须分年度填报（%s），请在年度列注明", ind.Name, strings.Join(words, "、"))
+	}
+	return period, msg, nil
+}
+
 func cellName(col, row int) string {
+	return colName(col) + fmt.Sprint(row)
+}
+
+// colName is a zero-based column's letters: 0 → A, 26 → AA.
+func colName(col int) string {
 	name := ""
 	for c := col + 1; c > 0; c = (c - 1) / 26 {
 		name = string(rune('A'+(c-1)%26)) + name
 	}
-	return fmt.Sprintf("%s%d", name, row)
+	return name
 }
 
 // FormatValue writes a value with its decimals (negative decimals write it

@@ -171,7 +171,7 @@ func sourceUnit(raw, written string, hints UnitHints, target config.Unit) (confi
 	return src, nil
 }
 
-// readNumberCell reads a cell stored as a number.
+// readNumberCell reads a cell stored as a number, as the cell shows it.
 func readNumberCell(c Cell) (amount, error) {
 	if c.Date {
 		// Excel turns a typed "1:4" into the time 01:04 and "3-5" into a
@@ -182,15 +182,12 @@ func readNumberCell(c Cell) (amount, error) {
 	if raw == "" {
 		return amount{blank: true}, nil
 	}
-	v, d, err := storedNumber(raw)
+	v, d, err := shownNumber(c)
 	if err != nil {
 		return amount{}, err
 	}
 	if c.Percent {
-		// The file stores 0.108 for a cell shown as 10.8%: the shown value
-		// has two decimals fewer than the stored one.
-		d = max(0, d-2)
-		return amount{value: roundDecimals(v*100, d), decimals: d, unit: "%"}, nil
+		return amount{value: v, decimals: d, unit: "%"}, nil
 	}
 	return amount{value: v, decimals: d}, nil
 }

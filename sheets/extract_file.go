@@ -1,0 +1,331 @@
+package sheets
+
+import (
+	"fmt"
+	"strings"
+)
+
+// maxUnknownListed is how many unmatched rows the unknown flag names; the
+// rest are counted. A sheet of 100,000 unknown rows must not make a
+// flag of megabytes.
+const maxUnknownListed = 30
+
+// FileExtraction extracts one file row by row, so that a sheet of any size
+// is read in constant memory: observations and findings go out through
+// callbacks as soon as their row is read. Memory grows with the number of
+// sheets and of merged ranges, never with the rows.
+type FileExtraction struct {
+	e           *Extractor
+	observation func(Observation)
+	finding     func(Finding)
+
+	sh       *sheetState // the current sheet, nil before the first
+	outcomes []SheetOutcome
+	// noTable are the sheets with content but no table, described, for
+	// Finish to flag.
+	noTable []*sheetState
+
+	unknown  []string
+	nUnknown int
+	folds    folds
+}
+
+// sheetState is what extraction knows of the sheet being read.
+type sheetState struct {
+	info SheetInfo
+	want bool
+	// skipHidden: a hidden sheet not read. Its rows are still matched, so
+	// that a figure found only there is reported as such, not as missing.
+	skipHidden bool
+	merges     *mergeIndex
+
+	table *layout // the table the rows belong to, or nil between tables
+	// pendingUnit is the latest "单位：万元" note outside a table; it
+	// applies to the next table.
+	pendingUnit, pendingText string
+	partial                  *partialRegion
+
+	// orphans counts rows with figures above the first header (an
+	// unrecognised table there), from row orphanRow.
+	orphans, orphanRow int
+
+	tables    int    // complete header rows found
+	rows      int    // observations taken
+	ambiguous string // why a table was not read (already a finding)
+	summary   sheetSummary
+}
+
+// partialRegion is a header-like row that starts no table, and the rows
+// with figures after it, which no table reads.
+type partialRegion struct {
+	row     int
+	words   []string
+	missing string
+	rows    int
+}
+
+// Start begins the extraction of one file.
+func (e *Extractor) Start(observation func(Observation), finding func(Finding)) *FileExtraction {
+	return &FileExtraction{e: e, observation: observation, finding: finding, folds: folds{}}
+}
+
+// Sheet begins a sheet and reports whether its rows are wanted. Hidden
+// sheets' rows are wanted even when they are not read (see sheetState).
+func (x *FileExtraction) Sheet(info SheetInfo) bool {
+	x.endSheet()
+	s := &sheetState{info: info, want: x.e.wantSheet(info.Name)}
+	s.skipHidden = info.Hidden != Visible && !x.e.readHidden
+	if s.want {
+		s.merges = newMergeIndex(info.Merges)
+	}
+	x.sh = s
+	return s.want
+}
+
+// Row reads one non-empty row of the current sheet, in sheet order. Any
+// row may be a header row, which starts a new table with its own columns;
+// a header-like row that is not a complete header ends the table above.
+func (x *FileExtraction) Row(r Row) {
+	s := x.sh
+	if s == nil || !s.want {
+		return
+	}
+	s.summary.see(r)
+	s.merges.see(r)
+	switch h := x.e.header(r, x.folds); h.kind {
+	case completeHeader:
+		x.endRegion(false)
+		if s.tables == 0 {
+			x.orphansAbove(r.Num)
+		}
+		lay := h.lay
+		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
+		s.pendingUnit, s.pendingText = "", ""
+		s.table = &lay
+		s.tables++
+		return
+	case ambiguousHeader:
+		x.endRegion(false)
+		s.table = nil
+		s.pendingUnit, s.pendingText = "", ""
+		if s.ambiguous == "" {
+			s.ambiguous = h.conflict
+		}
+		if !s.skipHidden {
+			x.finding(Finding{Kind: KindFile, Severity: SeverityError, Sheet: s.info.Name,
+				Cell: cellName(0, r.Num),
+				Message: fmt.Sprintf("表「%s」第 %d 行的表头中%s，无法确定读哪一列，该表未读取：请删除或改名其中一列，或在配置 extraction.headers 中按优先顺序列出列名",
+					s.info.Name, r.Num, h.conflict)})
+		}
+		return
+	case partialHeader:
+		x.endRegion(false)
+		s.table = nil
+		s.partial = &partialRegion{row: r.Num, words: h.words, missing: h.missing}
+		return
+	}
+	if s.table == nil {
+		x.outside(r)
+		return
+	}
+	res := x.e.row(s, r, x.folds)
+	if s.skipHidden {
+		hidden := func(ind, period, cell, raw string) {
+			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: ind, Period: period,
+				Sheet: s.info.Name, Cell: cell, Raw: raw,
+				Message: fmt.Sprintf("在隐藏工作表「%s」中有此项，未读取", s.info.Name)})
+		}
+		for _, o := range res.obs {
+			hidden(o.Indicator, o.Period, o.Cell, o.Raw)
+		}
+		// A row whose value could not be read is still the item, there.
+		for _, f := range res.findings {
+			if f.Kind == KindInvalid && f.Indicator != "" && len(res.obs) == 0 {
+				hidden(f.Indicator, f.Period, f.Cell, f.Raw)
+			}
+		}
+		return
+	}
+	for _, o := range res.obs {
+		s.rows++
+		x.observation(o)
+	}
+	for _, f := range res.findings {
+		x.finding(f)
+	}
+	if res.unknown != "" {
+		x.nUnknown++
+		if len(x.unknown) < maxUnknownListed {
+			x.unknown = append(x.unknown, res.unknown)
+		}
+	}
+	if res.nothing {
+		x.note(r)
+	}
+}
+
+// outside reads a row that belongs to no table: a title, a note, or a row
+// under a header-like row that starts no table.
+func (x *FileExtraction) outside(r Row) {
+	s := x.sh
+	x.note(r)
+	switch {
+	case s.partial != nil:
+		if rowHasNumber(r) {
+			s.partial.rows++
+		}
+	case s.tables == 0 && len(r.Cells) >= 2 && filledCells(r) >= 2 && rowHasNumber(r):
+		if s.orphans == 0 {
+			s.orphanRow = r.Num
+		}
+		s.orphans++
+	}
+}
+
+// orphansAbove reports rows of figures above a sheet's first table: a
+// table sheaf did not recognise, whose values would be lost unsaid. One
+// such row is taken for a line of the title block ("联系电话 | 1380…").
+func (x *FileExtraction) orphansAbove(header int) {
+	s := x.sh
+	if s.orphans < 2 || s.skipHidden {
+		return
+	}
+	x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, s.orphanRow),
+		Message: fmt.Sprintf("表「%s」第 %d 行的表头之上有 %d 行数据（自第 %d 行起）不在可识别的表格中，未读取：如是另一张表，请为它加上含“指标名称”和“数值”的表头行",
+			s.info.Name, header, s.orphans, s.orphanRow)})
+}
+
+// filledCells counts a row's non-empty cells.
+func filledCells(r Row) int {
+	n := 0
+	for _, c := range r.Cells {
+		if strings.TrimSpace(c.Raw) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// note takes a "单位：万元" line for the next table.
+func (x *FileExtraction) note(r Row) {
+	for _, c := range r.Cells {
+		if c.Kind != CellText {
+			continue
+		}
+		if u := UnitFromNote(c.Raw); u != "" {
+			x.sh.pendingUnit, x.sh.pendingText = u, strings.TrimSpace(c.Raw)
+		}
+	}
+}
+
+// endRegion ends the rows under a header-like row; rows with figures
+// there are reported, unless the sheet ends without any table (the
+// sheet's own finding describes it then).
+func (x *FileExtraction) endRegion(sheetEnd bool) {
+	s := x.sh
+	p := s.partial
+	if p == nil {
+		return
+	}
+	if sheetEnd && s.tables == 0 {
+		return
+	}
+	s.partial = nil
+	if p.rows == 0 || s.skipHidden {
+		return
+	}
+	x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, p.row),
+		Message: fmt.Sprintf("表「%s」第 %d 行像表头（%s），但缺少%s列，其下 %d 行数据未读取：请使用“指标名称”“数值”等列名",
+			s.info.Name, p.row, strings.Join(p.words, "、"), p.missing, p.rows)})
+}
+
+// endSheet records the outcome of the sheet just read.
+func (x *FileExtraction) endSheet() {
+	s := x.sh
+	if s == nil {
+		return
+	}
+	x.endRegion(true)
+	o := SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
+	switch {
+	case !s.want:
+		o.Outcome, o.Reason = SheetExcluded, "不在 extraction.sheets 所列的工作表中"
+	case s.skipHidden:
+		o.Outcome = SheetHidden
+		o.Reason = "隐藏的工作表，未读取（extraction.hidden_sheets: skip）"
+		if s.info.Hidden == VeryHidden {
+			o.Reason = "深度隐藏的工作表，未读取（extraction.hidden_sheets: skip）"
+		}
+	case s.tables > 0:
+		o.Outcome = SheetRead
+	case s.ambiguous != "":
+		o.Outcome, o.Reason = SheetNoTable, s.ambiguous
+	case !s.summary.nonEmpty:
+		o.Outcome = SheetEmpty
+	case s.summary.notes():
+		o.Outcome, o.Reason = SheetNotes, "只有标题或说明文字，没有表格"
+	default:
+		o.Outcome, o.Reason = SheetNoTable, s.describe()
+		x.noTable = append(x.noTable, s)
+	}
+	x.outcomes = append(x.outcomes, o)
+	x.sh = nil
+}
+
+// Outcomes says what became of each sheet, after Finish.
+func (x *FileExtraction) Outcomes() []SheetOutcome { return x.outcomes }
+
+// Finish ends the file. Rows that matched no indicator become one
+// finding. A sheet with figures but no table is flagged when another sheet
+// of the file was read; a file in which no table was found at all gets one
+// finding describing its sheets: otherwise its department would only hear
+// that it sent nothing.
+func (x *FileExtraction) Finish() {
+	x.endSheet()
+	read := 0
+	for _, o := range x.outcomes {
+		if o.Outcome == SheetRead {
+			read++
+		}
+	}
+	if read > 0 {
+		for _, s := range x.noTable {
+			x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: s.summary.firstRef,
+				Raw: s.summary.quoted(), Message: "表" + quote(s.info.Name) + s.describe()})
+		}
+	} else {
+		x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Message: x.noTableMessage()})
+	}
+	if x.nUnknown == 0 {
+		return
+	}
+	list := strings.Join(x.unknown, "；")
+	if x.nUnknown > len(x.unknown) {
+		list += fmt.Sprintf("……等共 %d 行", x.nUnknown)
+	}
+	x.finding(Finding{
+		Kind:     KindUnknown,
+		Severity: SeverityInfo,
+		Raw:      list,
+		Message:  fmt.Sprintf("%d 行不在指标目录中，未读取：%s", x.nUnknown, list),
+	})
+}
+
+// noTableMessage describes a file in which no table was read, sheet by
+// sheet.
+func (x *FileExtraction) noTableMessage() string {
+	msg := "文件中没有可读取的表格，未读取任何数据：表头须包含“指标名称”（或“指标编码”）和“数值”列"
+	var parts []string
+	for _, o := range x.outcomes {
+		switch o.Outcome {
+		case SheetEmpty:
+			parts = append(parts, "工作表"+quote(o.Sheet)+"为空")
+		default:
+			parts = append(parts, "工作表"+quote(o.Sheet)+o.Reason)
+		}
+	}
+	if len(parts) == 0 {
+		return msg + "。"
+	}
+	return msg + "。" + strings.Join(parts, "；")
+}

@@ -1,0 +1,143 @@
+package sheets
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/config"
+)
+
+// rowResult is what one data row gave.
+type rowResult struct {
+	obs      []Observation
+	findings []Finding
+	// unknown is the label of a row that matches no indicator, as listed
+	// in the unknown finding.
+	unknown string
+	// nothing: the row is no figure (a title, a footer, a note).
+	nothing bool
+}
+
+// row reads one data row of the sheet's current table.
+func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
+	lay := *s.table
+	label := func(role string) (Cell, bool) {
+		j, ok := lay.cols[role]
+		if !ok {
+			return Cell{}, false
+		}
+		return s.merges.label(row, j, lay.headerRow)
+	}
+	codeCell, _ := label(RoleCode)
+	nameCell, nameMerged := label(RoleName)
+	code := strings.TrimSpace(codeCell.Raw)
+	name := strings.TrimSpace(nameCell.Raw)
+	if code == "" && stripLabel(name) == "" {
+		return rowResult{nothing: true}
+	}
+	valueCol := lay.cols[RoleValue]
+	valueCell := row.Col(valueCol)
+	cellRef := valueCell.Ref
+	if cellRef == "" {
+		cellRef = cellName(valueCol, row.Num)
+	}
+	ind := e.indicator(fc, code, name)
+	display := name
+	if display == "" {
+		display = code
+	}
+	if ind == nil {
+		if e.ignored(code) || e.ignored(stripLabel(name)) || e.ignored(name) {
+			return rowResult{}
+		}
+		// A label with no value and no code is a section title or a footer
+		// ("一、基本情况", "填表人：…"), not a figure. A name merged down
+		// over its rows is listed once, at its own cell.
+		if (code == "" && strings.TrimSpace(valueCell.Raw) == "") || nameMerged {
+			return rowResult{nothing: true}
+		}
+		ref := nameCell.Ref
+		if ref == "" {
+			ref = codeCell.Ref
+		}
+		if ref == "" {
+			ref = fmt.Sprintf("row %d", row.Num)
+		}
+		return rowResult{unknown: fmt.Sprintf("%s!%s %s", s.info.Name, ref, display)}
+	}
+
+	noteCell, _ := label(RoleNote)
+	note := strings.TrimSpace(noteCell.Raw)
+	periodCell, _ := label(RolePeriod)
+	invalid := func(c Cell, ref, period, msg string) rowResult {
+		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityError, Indicator: ind.ID, Period: period,
+			Sheet: s.info.Name, Cell: ref, Raw: c.Raw, Note: note, Message: msg}}}
+	}
+	period, msg, err := e.periodOf(ind, periodCell)
+	if err != nil {
+		return invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))
+	}
+	if msg != "" {
+		ref := periodCell.Ref
+		if ref == "" {
+			ref = cellRef
+		}
+		return invalid(periodCell, ref, period, msg)
+	}
+
+	key := ind.ID + "@" + period
+	if i, ok := s.merges.startsValue(row.Num, valueCol); ok {
+		s.merges.topKey[i] = key
+	}
+	if i, ok := s.merges.coveredValue(row.Num, valueCol, lay.headerRow); ok && strings.TrimSpace(valueCell.Raw) == "" {
+		// A value merged over several rows is one value, at its top-left
+		// cell. A covered row of another indicator or period has no value
+		// of its own: a blank here would withdraw an older value silently.
+		if s.merges.topKey[i] == key {
+			return rowResult{}
+		}
+		top := s.merges.top[i]
+		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityWarning, Indicator: ind.ID, Period: period,
+			Sheet: s.info.Name, Cell: cellRef, Raw: top.Raw, Note: note,
+			Message: fmt.Sprintf("%s（%s）：数值单元格 %s 在合并单元格 %s 中，合并区域只有一个值%s（在 %s），无法确定本行的数值，未读取；请取消合并，逐行填写",
+				ind.Name, PeriodWord(period), cellRef, s.merges.ref(i), quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
+	}
+
+	unitCell, _ := label(RoleUnit)
+	unit, _ := config.LookupUnit(ind.Unit)
+	rowUnit := nameUnit(name)
+	hints := UnitHints{Column: strings.TrimSpace(unitCell.Raw), Header: lay.headerUnit}
+	implicit := lay.headerText
+	if hints.Header == "" && lay.noteUnit != "" {
+		if nu, ok := config.LookupUnit(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
+			hints.Header, implicit = lay.noteUnit, lay.noteText
+		}
+	}
+	if rowUnit != "" {
+		hints.Header, implicit = rowUnit, "" // "教育支出（万元）" names the unit of this row only
+	}
+	rd, err := Normalize(valueCell, hints, unit)
+	if err != nil {
+		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, PeriodWord(period), err))
+	}
+	raw := valueCell.Raw
+	if valueCell.Kind == CellNumber && rd.HasValue {
+		// What the department sees in the cell, not the number stored.
+		raw = shownText(valueCell)
+	}
+	o := Observation{
+		Indicator: ind.ID, Period: period,
+		Value: rd.Value, HasValue: rd.HasValue, Decimals: rd.Decimals, Approx: rd.Approx,
+		Unit: ind.Unit, Raw: raw, Note: note, Sheet: s.info.Name, Cell: cellRef, Label: display,
+		HiddenRow: row.Hidden,
+	}
+	if valueCell.Formula != "" && o.Raw == "" {
+		o.Raw = "=" + valueCell.Formula
+	}
+	c := check{ind: ind, unit: unit, o: &o, cell: valueCell, note: note}
+	if hints.Column == "" && implicit != "" {
+		c.implicit, c.implicitUnit = implicit, hints.Header
+	}
+	fs := c.findings(rd) // sets o.Fraction
+	return rowResult{obs: []Observation{o}, findings: fs}
+}
