@@ -42,6 +42,8 @@ type outcome struct {
 	deferred string // why it must wait for the next sync
 	rows     int
 	stats    sheets.StreamStats
+	// sheets says what became of each sheet of a file read.
+	sheets []sheets.SheetOutcome
 }
 
 // fileJob is one file on its way through the pipeline.
@@ -183,6 +185,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 			s.log().Warn("file could not be read", "department", c.dept.ID, "file", c.ref.Path, "err", out.failed)
 			return nil
 		default:
+			w.Sheets(out.sheets)
 			id, err := w.Commit(storage.ReadOK, "", out.rows)
 			w = nil
 			if err != nil {
@@ -370,7 +373,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		return
 	}
 	h.x.Finish()
-	finish(outcome{rows: h.rows, stats: stats}, h)
+	finish(outcome{rows: h.rows, stats: stats, sheets: h.x.Outcomes()}, h)
 }
 
 var errChanged = errors.New("file changed since it was listed")

@@ -73,8 +73,8 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 		// 在校生数 merged over A15:A16 names both year rows.
 		{"students.total@2023", 36000, 0, "C15", reconcile.StatusOK},
 		{"students.total@2024", 36614, 0, "C16", reconcile.StatusOK},
-		// 17500 under the 万元 note is converted, and doubtful.
-		{"fund.per_pupil@2024", 175000000, 0, "C17", reconcile.StatusDoubtful},
+		// 17500 under the 万元 note is converted (precise to 万), and doubtful.
+		{"fund.per_pupil@2024", 175000000, -4, "C17", reconcile.StatusDoubtful},
 	} {
 		fig, ok := figs[c.key]
 		if !ok {
