@@ -21,8 +21,9 @@ import (
 
 // genSheet is one sheet of a crafted package: its name and the whole part.
 type genSheet struct {
-	name string
-	xml  string
+	name  string
+	xml   string
+	state string // the <sheet state> attribute, if any
 }
 
 // genBook is a crafted package.
@@ -123,7 +124,11 @@ func (g genBook) bytes(tb testing.TB) []byte {
 	rels.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
 	for i, sh := range g.sheets {
 		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="%sworksheet+xml"/>`, i+1, ct)
-		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, sh.name, i+1, i+1)
+		state := ""
+		if sh.state != "" {
+			state = ` state="` + sh.state + `"`
+		}
+		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"%s/>`, sh.name, i+1, i+1, state)
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
 	}
 	rels.WriteString(`<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`)
@@ -286,10 +291,12 @@ func makeGenCorpus(tb testing.TB) map[string][]byte {
 	mergeSST := []string{`<t>2024年统计表</t>`, `<t>指标</t>`, `<t>数值</t>`, `<t>备注</t>`, `<t>学校</t>`, `<t>甲</t>`, `<t>乙</t>`}
 	book("merges.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("", rows.String(), merges)}}})
 	// A value inside a merged range of another type, a formula heading a
-	// merged range: the careful reader reads them through the first cell.
-	book("fallback_merge_value.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
+	// merged range (excelize reads a covered cell's formula and type
+	// through the range's first cell): covered cells are empty in both
+	// readers.
+	book("merge_value.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
 		`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>5</v></c><c r="C1"><v>1</v></c></row>`, `<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`)}}})
-	book("fallback_merge_formula.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
+	book("merge_formula.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
 		`<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" s="1"/><c r="C1"><v>1</v></c></row>`, `<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`)}}})
 
 	// Gaps: missing rows and columns, rows and cells without r, empty
