@@ -1,0 +1,174 @@
+package sheets
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// showRow writes a row compactly: each cell as Ref, kind (T text, N
+// number, - empty), raw, and what its formula and format say.
+func showRow(r Row) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", r.Num)
+	if r.Hidden {
+		b.WriteString(" hidden")
+	}
+	for _, c := range r.Cells {
+		kind := map[CellKind]string{CellEmpty: "-", CellNumber: "N", CellText: "T", CellBool: "B", CellError: "E"}[c.Kind]
+		fmt.Fprintf(&b, " | %s %s %s", c.Ref, kind, c.Raw)
+		if c.Formula != "" {
+			fmt.Fprintf(&b, " =%s", c.Formula)
+		}
+		if c.Fixed {
+			fmt.Fprintf(&b, " .%d", c.Decimals)
+		}
+		if c.Percent {
+			b.WriteString(" %")
+		}
+		if c.Grouped {
+			b.WriteString(" ,")
+		}
+	}
+	return b.String()
+}
+
+// checkSheets compares sheets with what is expected of them: name, hidden
+// state, merged ranges and every row.
+func checkSheets(t *testing.T, reader string, got []Sheet, want []Sheet, rows map[string][]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d sheets, want %d", reader, len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Name != w.Name || g.Hidden != w.Hidden || !slices.Equal(g.Merges, w.Merges) {
+			t.Errorf("%s: sheet %d is %q hidden %q merges %v,\n want %q hidden %q merges %v", reader, i+1, g.Name, g.Hidden, g.Merges, w.Name, w.Hidden, w.Merges)
+		}
+		var lines []string
+		for _, r := range g.Rows {
+			lines = append(lines, showRow(r))
+		}
+		if wl := rows[w.Name]; !slices.Equal(lines, wl) {
+			t.Errorf("%s: sheet %q rows\n got %s\nwant %s", reader, w.Name, strings.Join(lines, "\n     "), strings.Join(wl, "\n     "))
+		}
+	}
+}
+
+// TestReadersLibreOffice: a workbook as LibreOffice writes it, with a
+// hidden and a very hidden sheet, merged ranges whose covered cells keep
+// content Excel does not show, a hidden row and formulas with number
+// formats. Both readers give exactly what Excel shows.
+func TestReadersLibreOffice(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "lo_hidden_merged.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a careless reader gets: the covered cells' hidden content, and
+	// for D12 the formula of the range's first cell evaluated.
+	f, err := excelize.OpenReader(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := f.GetRows("数据")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []struct {
+		ref      string
+		row, col int
+		hidden   string
+	}{{"B1", 1, 1, "旧标题"}, {"A4", 4, 0, "旧指标"}, {"C6", 6, 2, "9999"}} {
+		if v := raw[h.row-1][h.col]; v != h.hidden {
+			t.Errorf("the file no longer hides %q in %s (excelize's GetRows reads %q): the test proves nothing", h.hidden, h.ref, v)
+		}
+	}
+	if v, _ := f.GetCellFormula("数据", "D12"); v != "2+3" {
+		t.Errorf("excelize reads D12's formula as %q", v)
+	}
+	f.Close()
+
+	want := []Sheet{
+		{SheetInfo: SheetInfo{Name: "数据", Hidden: Visible, Merges: []Merge{
+			{Top: 1, Left: 0, Bottom: 1, Right: 4}, {Top: 3, Left: 0, Bottom: 4, Right: 0},
+			{Top: 5, Left: 2, Bottom: 6, Right: 2}, {Top: 12, Left: 2, Bottom: 12, Right: 3}}}},
+		{SheetInfo: SheetInfo{Name: "旧版勿用", Hidden: Hidden}},
+		{SheetInfo: SheetInfo{Name: "2025年（旧）", Hidden: VeryHidden}},
+	}
+	rows := map[string][]string{
+		"数据": {
+			"1 | A1 T 2024年教育统计表 | B1 - ",
+			"2 | A2 T 指标名称 | B2 T 年度 | C2 T 数值 | D2 T 单位 | E2 T 备注",
+			"3 | A3 T 教育支出 | B3 N 2023 | C3 N 68258 | D3 T 万元",
+			"4 | A4 -  | B4 N 2024 | C4 N 70001 | D4 T 万元",
+			"5 | A5 T 在校生数 | B5 N 2023 | C5 N 4141 | D5 T 人",
+			"6 | A6 T 在校生数 | B6 N 2024 | C6 -  | D6 T 人",
+			"7 hidden | A7 T 生均经费 | B7 N 2024 | C7 N 17500 | D7 T 元",
+			"8 | A8 T 巩固率 | B8 N 2024 | C8 N 48.2859141791045 =4141/8576*100 .2 | D8 T %",
+			"9 | A9 T 入园率 | B9 N 2024 | C9 N 0.482859141791045 =4141/8576 .0 %",
+			"10 | A10 T 教育经费预算 | B10 N 2024 | C10 N 105001.5 =70001*1.5 .2 , | D10 T 万元",
+			"11 | A11 T 生师比 | B11 N 2024 | C11 N 33.3333333333333 =100/3",
+			"12 | A12 T 合计 | B12 N 2024 | C12 N 5 =2+3 .2 | D12 -  | E12 T 备注文本",
+		},
+		"旧版勿用": {
+			"1 | A1 T 指标名称 | B1 T 年度 | C1 T 数值",
+			"2 | A2 T 教育支出 | B2 N 2024 | C2 N 99999",
+		},
+		"2025年（旧）": {
+			"1 | A1 T 指标名称 | B1 T 年度 | C1 T 数值",
+			"2 | A2 T 在校生数 | B2 N 2024 | C2 N 3999",
+		},
+	}
+	careful, err := readXLSX("lo_hidden_merged.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSheets(t, "careful", careful, want, rows)
+	fast, err := streamSheets("lo_hidden_merged.xlsx", data)
+	if err != nil {
+		t.Fatalf("the fast reader: %v", err)
+	}
+	checkSheets(t, "fast", fast, want, rows)
+
+	// The handler gets each sheet's info before its rows, and may refuse
+	// the hidden ones.
+	h := &recordHandler{skipHidden: true}
+	st, err := StreamWorkbook("lo_hidden_merged.xlsx", data, h)
+	if err != nil || st.FellBack {
+		t.Fatalf("StreamWorkbook: %v, %+v", err, st)
+	}
+	wantLog := []string{"sheet 数据 merges 4", "row 1", "row 2", "row 3", "row 4", "row 5", "row 6", "row 7", "row 8", "row 9", "row 10", "row 11", "row 12",
+		"sheet 旧版勿用 hidden merges 0", "sheet 2025年（旧） veryHidden merges 0"}
+	if !slices.Equal(h.log, wantLog) {
+		t.Errorf("handler saw %q,\nwant %q", h.log, wantLog)
+	}
+}
+
+// recordHandler logs what a RowHandler is given.
+type recordHandler struct {
+	skipHidden bool
+	log        []string
+	rows       []Row
+}
+
+func (h *recordHandler) Sheet(info SheetInfo) bool {
+	s := "sheet " + info.Name
+	if info.Hidden != Visible {
+		s += " " + info.Hidden
+	}
+	h.log = append(h.log, fmt.Sprintf("%s merges %d", s, len(info.Merges)))
+	return !h.skipHidden || info.Hidden == Visible
+}
+
+func (h *recordHandler) Row(r Row) error {
+	h.log = append(h.log, fmt.Sprintf("row %d", r.Num))
+	h.rows = append(h.rows, r)
+	return nil
+}
+
+func (h *recordHandler) Reset() { h.log, h.rows = nil, nil }
