@@ -48,35 +48,43 @@ func (wb *streamWorkbook) prescanSheet(sh streamSheet) ([]Merge, error) {
 
 func mergeRef(m Merge) string { return cellName(m.Left, m.Top) + ":" + cellName(m.Right, m.Bottom) }
 
-var (
-	endSheetData   = []byte("</sheetData")
-	startSheetData = []byte("<sheetData")
-	markupDecl     = []byte("<!")
-	markupProcInst = []byte("<?")
-)
+var endSheetData = []byte("</sheetData")
+
+// indexEndSheetData finds "</sheetData" in b. bytes.Index looks for the
+// pattern's first byte, '<', which sheet XML holds every few bytes; 'D'
+// is rare (column D's references, Excel's dyDescent), so look for it.
+func indexEndSheetData(b []byte) int {
+	const before = len("</sheet")
+	from := before
+	for from < len(b) {
+		i := bytes.IndexByte(b[from:], 'D')
+		if i < 0 {
+			return -1
+		}
+		at := from + i - before
+		if bytes.HasPrefix(b[at:], endSheetData) {
+			return at
+		}
+		from += i + 1
+	}
+	return -1
+}
 
 // skipSheetData moves the pre-scan from buf[q], inside sheetData, to its
 // end tag. Neither '<' nor "</sheetData" can occur in an attribute value
-// or character data, so the first "</sheetData" is the end; comments,
-// CDATA sections and processing instructions could hide one, and a nested
-// <sheetData> would be a wrong end: those the full reader refuses anyway,
-// and so does the pre-scan.
+// or character data, so the first "</sheetData" is the end. A comment or
+// CDATA section could hide one, and a nested <sheetData> would end early:
+// the full reader refuses both when it meets them (the caller then drops
+// what it was given, merges included), and a pre-scan led astray fails on
+// the tags that follow and is then diagnosed by a full read.
 func (r *sheetReader) skipSheetData(q int) error {
 	sc := &r.sc
 	b := sc.buf[:sc.w]
-	end := len(b)
-	i := bytes.Index(b[q:], endSheetData)
-	if i >= 0 {
-		end = q + i
-	}
-	skipped := b[q:end]
-	if bytes.Contains(skipped, markupDecl) || bytes.Contains(skipped, markupProcInst) || bytes.Contains(skipped, startSheetData) {
-		return fallbackf("comment, declaration or nested sheetData inside sheetData")
-	}
+	i := indexEndSheetData(b[q:])
 	if i < 0 {
-		// Keep what may be the start of "</sheetData" or of "<!".
+		// Keep what may be the start of "</sheetData".
 		sc.r = max(q, len(b)-len(endSheetData)+1)
 		return errNeedMore
 	}
-	return r.sheetDataStep(end)
+	return r.sheetDataStep(q + i)
 }
