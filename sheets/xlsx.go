@@ -231,6 +231,7 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 		return c, err
 	}
 	c.Formula = formula
+	computed := false
 	if raw == "" && formula != "" {
 		// A formula with no cached value (written by a program that does not
 		// calculate, such as excelize itself): evaluate it.
@@ -239,7 +240,7 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 			c.Kind, c.Raw = CellError, "="+formula
 			return c, nil
 		}
-		c.Raw = v
+		c.Raw, computed = v, true
 	}
 	if c.Raw == "" {
 		return c, nil
@@ -248,21 +249,26 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 	if err != nil {
 		return c, err
 	}
-	switch t {
-	case excelize.CellTypeBool:
+	_, numErr := strconv.ParseFloat(c.Raw, 64)
+	switch {
+	case computed && numErr == nil:
+		// A program that does not calculate (excelize itself) marks every
+		// formula it writes t="str"; a computed number is a number, shown
+		// in the cell's number format.
+		c.Kind = CellNumber
+	case t == excelize.CellTypeBool:
 		c.Kind = CellBool
-	case excelize.CellTypeError:
+	case t == excelize.CellTypeError:
 		c.Kind = CellError
-	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
+	case t == excelize.CellTypeSharedString, t == excelize.CellTypeInlineString, t == excelize.CellTypeFormula:
 		// CellTypeFormula is t="str": a formula whose result is text.
 		c.Kind = CellText
-	case excelize.CellTypeDate:
+	case t == excelize.CellTypeDate:
 		c.Kind, c.Date = CellText, true // an ISO 8601 date stored as text
+	case numErr == nil:
+		c.Kind = CellNumber
 	default:
 		c.Kind = CellText
-		if _, err := strconv.ParseFloat(c.Raw, 64); err == nil {
-			c.Kind = CellNumber
-		}
 	}
 	if c.Kind == CellNumber {
 		idx, err := r.f.GetCellStyle(sheet, ref)

@@ -172,3 +172,147 @@ func (h *recordHandler) Row(r Row) error {
 }
 
 func (h *recordHandler) Reset() { h.log, h.rows = nil, nil }
+
+// excelizeShapesBook writes, with excelize's API, the shapes the readers
+// must see as Excel shows them: merged ranges (excelize keeps no content in
+// covered cells), a hidden row, number formats, and a hidden and a very
+// hidden sheet. Column E holds numbers in six formats; with formulas set,
+// they are formulas excelize leaves without a cached value (it does not
+// calculate), else plain numbers.
+func excelizeShapesBook(t *testing.T, formulas bool) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	const sh = "数据"
+	must(f.SetSheetName("Sheet1", sh))
+	style := func(s *excelize.Style) int {
+		id, err := f.NewStyle(s)
+		must(err)
+		return id
+	}
+	custom := func(code string) *excelize.Style { return &excelize.Style{CustomNumFmt: &code} }
+	fix2, pct2, money, pct1, general := style(&excelize.Style{NumFmt: 2}), style(&excelize.Style{NumFmt: 10}),
+		style(&excelize.Style{NumFmt: 4}), style(custom("0.0%")), style(&excelize.Style{NumFmt: 0})
+	wan := style(custom(`#,##0.0"万元"`))
+	set := func(cell string, v any) { must(f.SetCellValue(sh, cell, v)) }
+	set("A1", "2024年统计")
+	must(f.MergeCell(sh, "A1", "D1"))
+	for i, row := range [][]any{{"指标名称", "年度", "数值", "备注"}, {"教育支出", 2023, 68258}, {nil, 2024, 70001}, {"在校生数", 2023, 4141}, {"在校生数", 2024}} {
+		for j, v := range row {
+			if v != nil {
+				c, _ := excelize.CoordinatesToCellName(j+1, i+2)
+				set(c, v)
+			}
+		}
+	}
+	must(f.MergeCell(sh, "A3", "A4"))
+	must(f.MergeCell(sh, "C5", "C6"))
+	set("A7", "生均经费")
+	set("B7", 2024)
+	set("C7", 17500)
+	must(f.SetRowVisible(sh, 7, false))
+	for i, c := range []struct {
+		value   float64
+		formula string
+		style   int
+	}{
+		{48.2858460774226, "C5/8576*100", fix2},
+		{0.125, "1/8", pct2},
+		{105001.5, "C4*1.5", money},
+		{0.0725, "0.0725", pct1},
+		{33.3333333333333, "100/3", general},
+		{7.0001, "C4/10000", wan},
+	} {
+		cell := fmt.Sprintf("E%d", i+3)
+		if formulas {
+			must(f.SetCellFormula(sh, cell, c.formula))
+		} else {
+			must(f.SetCellFloat(sh, cell, c.value, -1, 64))
+		}
+		must(f.SetCellStyle(sh, cell, cell, c.style))
+	}
+	for _, name := range []string{"旧版", "更旧"} {
+		_, err := f.NewSheet(name)
+		must(err)
+		must(f.SetCellValue(name, "A1", "教育支出"))
+		must(f.SetCellValue(name, "B1", 99999))
+	}
+	must(f.SetSheetVisible("旧版", false))
+	must(f.SetSheetVisible("更旧", false, true))
+	buf, err := f.WriteToBuffer()
+	must(err)
+	return buf.Bytes()
+}
+
+// TestReadersExcelize: the same shapes as excelize writes them, through
+// both readers, and formulas without a cached value through the careful
+// reader (the fast one leaves them to it).
+func TestReadersExcelize(t *testing.T) {
+	want := []Sheet{
+		{SheetInfo: SheetInfo{Name: "数据", Hidden: Visible, Merges: []Merge{
+			{Top: 1, Left: 0, Bottom: 1, Right: 3}, {Top: 3, Left: 0, Bottom: 4, Right: 0}, {Top: 5, Left: 2, Bottom: 6, Right: 2}}}},
+		{SheetInfo: SheetInfo{Name: "旧版", Hidden: Hidden}},
+		{SheetInfo: SheetInfo{Name: "更旧", Hidden: VeryHidden}},
+	}
+	wantSheets := want
+	rows := func(e3, e4, e5, e6, e7, e8 string) map[string][]string {
+		return map[string][]string{
+			"数据": {
+				"1 | A1 T 2024年统计",
+				"2 | A2 T 指标名称 | B2 T 年度 | C2 T 数值 | D2 T 备注",
+				"3 | A3 T 教育支出 | B3 N 2023 | C3 N 68258 | D3 -  | E3 N " + e3 + " .2",
+				"4 | A4 -  | B4 N 2024 | C4 N 70001 | D4 -  | E4 N " + e4 + " .2 %",
+				"5 | A5 T 在校生数 | B5 N 2023 | C5 N 4141 | D5 -  | E5 N " + e5 + " .2 ,",
+				"6 | A6 T 在校生数 | B6 N 2024 | C6 -  | D6 -  | E6 N " + e6 + " .1 %",
+				"7 hidden | A7 T 生均经费 | B7 N 2024 | C7 N 17500 | D7 -  | E7 N " + e7,
+				"8 | A8 -  | B8 -  | C8 -  | D8 -  | E8 N " + e8 + " .1 ,",
+			},
+			"旧版": {"1 | A1 T 教育支出 | B1 N 99999"},
+			"更旧": {"1 | A1 T 教育支出 | B1 N 99999"},
+		}
+	}
+	t.Run("values", func(t *testing.T) {
+		data := excelizeShapesBook(t, false)
+		want := rows("48.2858460774226", "0.125", "105001.5", "0.0725", "33.3333333333333", "7.0001")
+		careful, err := readXLSX("excelize.xlsx", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSheets(t, "careful", careful, wantSheets, want)
+		fast, err := streamSheets("excelize.xlsx", data)
+		if err != nil {
+			t.Fatalf("the fast reader: %v", err)
+		}
+		checkSheets(t, "fast", fast, wantSheets, want)
+	})
+	t.Run("formulas", func(t *testing.T) {
+		data := excelizeShapesBook(t, true)
+		want := rows("48.2859141791045 =C5/8576*100", "0.125 =1/8", "105001.5 =C4*1.5", "0.0725 =0.0725", "33.3333333333333 =100/3", "7.0001 =C4/10000")
+		careful, err := readXLSX("excelize.xlsx", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSheets(t, "careful", careful, wantSheets, want)
+		h := &recordHandler{}
+		st, err := StreamWorkbook("excelize.xlsx", data, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.FellBack {
+			t.Errorf("the fast reader read formulas without a cached value")
+		}
+		var got []string
+		for _, r := range h.rows[:8] {
+			got = append(got, showRow(r))
+		}
+		if !slices.Equal(got, want["数据"]) {
+			t.Errorf("StreamWorkbook gave\n%s", strings.Join(got, "\n"))
+		}
+	})
+}
