@@ -316,3 +316,103 @@ func TestReadersExcelize(t *testing.T) {
 		}
 	})
 }
+
+// TestReadersCoveredAndHidden: crafted packages whose covered cells hold
+// text, numbers and formulas (with and without a cached value, a shared
+// formula's text), and rows hidden in every spelling; both readers.
+func TestReadersCoveredAndHidden(t *testing.T) {
+	corpus := genCorpus(t)
+	cases := []struct {
+		file string
+		want []Sheet
+		rows map[string][]string
+	}{
+		{"covered.xlsx", []Sheet{{SheetInfo: SheetInfo{Name: "合并", Merges: []Merge{
+			{Top: 1, Left: 0, Bottom: 2, Right: 0}, {Top: 1, Left: 2, Bottom: 2, Right: 3}, {Top: 3, Left: 0, Bottom: 4, Right: 1}, {Top: 5, Left: 1, Bottom: 5, Right: 2}}}}},
+			map[string][]string{"合并": {
+				"1 | A1 T 2024年统计表 | B1 T 指标 | C1 N 7 | D1 - ",
+				"2 | A2 -  | B2 N 4 =C2*2 | C2 -  | D2 - ",
+				"3 | A3 T 学校 | B3 -  | C3 N 5 | D3 T 甲",
+				// row 4 holds only covered content: as Excel shows it, empty
+				"5 | A5 N 1 | B5 N 2",
+			}}},
+		{"hidden.xlsx", []Sheet{
+			{SheetInfo: SheetInfo{Name: "可见"}},
+			{SheetInfo: SheetInfo{Name: "隐藏", Hidden: Hidden, Merges: []Merge{{Top: 1, Left: 0, Bottom: 1, Right: 1}}}},
+			{SheetInfo: SheetInfo{Name: "深度隐藏", Hidden: VeryHidden}},
+			{SheetInfo: SheetInfo{Name: "无状态", Merges: []Merge{{Top: 1, Left: 0, Bottom: 1, Right: 1}}}},
+		}, map[string][]string{
+			"可见": {"1 hidden | A1 N 1", "2 hidden | A2 N 2", "3 hidden | A3 N 3", "4 | A4 N 4", "5 | A5 N 5",
+				"7 | A7 N 7", // a row without r: excelize drops its attributes
+				"8 hidden | A8 N 8"},
+			"隐藏":   {"1 | A1 T 2024年统计表"},
+			"深度隐藏": {"1 | A1 N 1"},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			careful, err := readXLSX(tc.file, corpus[tc.file])
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSheets(t, "careful", careful, tc.want, tc.rows)
+			fast, err := streamSheets(tc.file, corpus[tc.file])
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSheets(t, "fast", fast, tc.want, tc.rows)
+		})
+	}
+}
+
+// TestNumberFormatDecimals: what each format says of the decimals a
+// number cell shows, for built-in ids and custom codes alike.
+func TestNumberFormatDecimals(t *testing.T) {
+	type nf = numFormat
+	tests := []struct {
+		name string
+		got  numFormat
+		want numFormat
+	}{
+		{"General (0)", builtInNumFormat(0), nf{}},
+		{"0 (1)", builtInNumFormat(1), nf{fixed: true}},
+		{"0.00 (2)", builtInNumFormat(2), nf{fixed: true, decimals: 2}},
+		{"#,##0 (3)", builtInNumFormat(3), nf{fixed: true, grouped: true}},
+		{"#,##0.00 (4)", builtInNumFormat(4), nf{fixed: true, decimals: 2, grouped: true}},
+		{"0% (9)", builtInNumFormat(9), nf{percent: true, fixed: true}},
+		{"0.00% (10)", builtInNumFormat(10), nf{percent: true, fixed: true, decimals: 2}},
+		{"0.00E+00 (11)", builtInNumFormat(11), nf{}},
+		{"# ?/? (12)", builtInNumFormat(12), nf{}},
+		{"date (14)", builtInNumFormat(14), nf{date: true}},
+		{"#,##0 ;(#,##0) (37)", builtInNumFormat(37), nf{fixed: true, grouped: true}},
+		{"#,##0.00;[Red](#,##0.00) (40)", builtInNumFormat(40), nf{fixed: true, decimals: 2, grouped: true}},
+		{"_(* #,##0_) (41)", builtInNumFormat(41), nf{fixed: true, grouped: true}},
+		{"_($* #,##0.00_) (44)", builtInNumFormat(44), nf{fixed: true, decimals: 2, grouped: true}},
+		{"##0.0E+0 (48)", builtInNumFormat(48), nf{}},
+		{"@ (49)", builtInNumFormat(49), nf{}},
+		{"General", classifyFormat("General"), nf{}},
+		{"@", classifyFormat("@"), nf{}},
+		{"0", classifyFormat("0"), nf{fixed: true}},
+		{"0.00", classifyFormat("0.00"), nf{fixed: true, decimals: 2}},
+		{"0.000", classifyFormat("0.000"), nf{fixed: true, decimals: 3}},
+		{"#,##0.00", classifyFormat("#,##0.00"), nf{fixed: true, decimals: 2, grouped: true}},
+		{"0%", classifyFormat("0%"), nf{percent: true, fixed: true}},
+		{"0.00%", classifyFormat("0.00%"), nf{percent: true, fixed: true, decimals: 2}},
+		{"0.0%", classifyFormat("0.0%"), nf{percent: true, fixed: true, decimals: 1}},
+		{`0.00"万元"`, classifyFormat(`0.00"万元"`), nf{fixed: true, decimals: 2}},
+		{`[$¥-804]#,##0.00`, classifyFormat(`[$¥-804]#,##0.00`), nf{fixed: true, decimals: 2, grouped: true}},
+		{`#,##0.00_);[Red](#,##0.00)`, classifyFormat(`#,##0.00_);[Red](#,##0.00)`), nf{fixed: true, decimals: 2, grouped: true}},
+		{"0.0# (at most two)", classifyFormat("0.0#"), nf{fixed: true, decimals: 2}},
+		{"#,##0, (thousands)", classifyFormat("#,##0,"), nf{}},
+		{"0.00E+00", classifyFormat("0.00E+00"), nf{}},
+		{"# ?/?", classifyFormat("# ?/?"), nf{}},
+		{"[>=100]0;0.0", classifyFormat("[>=100]0;0.0"), nf{}},
+		{`yyyy"年"`, classifyFormat(`yyyy"年"`), nf{date: true}},
+		{`0.0"%"`, classifyFormat(`0.0"%"`), nf{fixed: true, decimals: 1}},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, tc.got, tc.want)
+		}
+	}
+}
