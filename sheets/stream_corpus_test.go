@@ -55,19 +55,19 @@ const (
 	gsQuotedPct    = 17 // 170 0"%": the % is quoted text
 	gsSectionsDate = 18 // 171 General;yyyy: only the first section counts
 	// Decimals: what a format fixes, and what it does not.
-	gsBuiltin1    = 19 // 0
-	gsBuiltin2    = 20 // 0.00
-	gsBuiltin3    = 21 // #,##0
-	gsBuiltin11   = 22 // 0.00E+00: not fixed
-	gsBuiltin37   = 23 // accounting, no decimals
-	gsBuiltin43   = 24 // accounting, two
-	gsScaled      = 25 // 172 #,##0,: shows thousands, not fixed
-	gsCondition   = 26 // 173 [>=100]0;0.0: not fixed
-	gsHashDec     = 27 // 174 0.0#: two at most
-	gsRedNeg      = 28 // 175 #,##0.00_);[Red](#,##0.00)
-	gsWanText     = 29 // 176 0.00"万元"
-	gsScientific  = 30 // 177 0.0E+0
-	gsFraction    = 31 // 178 # ?/?
+	gsBuiltin1   = 19 // 0
+	gsBuiltin2   = 20 // 0.00
+	gsBuiltin3   = 21 // #,##0
+	gsBuiltin11  = 22 // 0.00E+00: not fixed
+	gsBuiltin37  = 23 // accounting, no decimals
+	gsBuiltin43  = 24 // accounting, two
+	gsScaled     = 25 // 172 #,##0,: shows thousands, not fixed
+	gsCondition  = 26 // 173 [>=100]0;0.0: not fixed
+	gsHashDec    = 27 // 174 0.0#: two at most
+	gsRedNeg     = 28 // 175 #,##0.00_);[Red](#,##0.00)
+	gsWanText    = 29 // 176 0.00"万元"
+	gsScientific = 30 // 177 0.0E+0
+	gsFraction   = 31 // 178 # ?/?
 )
 
 const genStyles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
