@@ -416,3 +416,32 @@ func TestNumberFormatDecimals(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamPrescanChunkEdge: the pre-scan finds "</sheetData" and the
+// merged ranges after it wherever the end tag falls against the edge of
+// the scanning buffer, split or not.
+func TestStreamPrescanChunkEdge(t *testing.T) {
+	sheet := func(pad int) string {
+		return worksheetXML("", `<row r="1"><c r="A1" t="inlineStr"><is><t>`+strings.Repeat("x", pad)+
+			`</t></is></c><c r="B1"><v>1</v></c><c r="C1"><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c></row>`,
+			`<mergeCells count="1"><mergeCell ref="B1:C1"/></mergeCells>`)
+	}
+	base := sheet(0)
+	at := strings.Index(base, "</sheetData")
+	for k := -2; k <= len("</sheetData>")+1; k++ {
+		pad := scanChunk - k - at
+		xml := sheet(pad)
+		if got := strings.Index(xml, "</sheetData"); got != scanChunk-k {
+			t.Fatalf("end tag at %d, want %d", got, scanChunk-k)
+		}
+		data := genBook{sheets: []genSheet{{name: "S", xml: xml}}}.bytes(t)
+		shs, err := streamSheets("edge.xlsx", data)
+		if err != nil {
+			t.Fatalf("end tag %d bytes before the edge: %v", k, err)
+		}
+		want := []Merge{{Top: 1, Left: 1, Bottom: 1, Right: 2}}
+		if !slices.Equal(shs[0].Merges, want) || len(shs[0].Rows) != 2 || shs[0].Rows[0].Col(2) != (Cell{Ref: "C1"}) {
+			t.Errorf("end tag %d bytes before the edge: merges %v, %d rows, C1 %+v", k, shs[0].Merges, len(shs[0].Rows), shs[0].Rows[0].Col(2))
+		}
+	}
+}
