@@ -25,6 +25,11 @@ func readCSV(name string, data []byte) ([]Sheet, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	sh := Sheet{SheetInfo: SheetInfo{Name: strings.TrimSuffix(path.Base(name), path.Ext(name))}}
+	// A spreadsheet program shows each record as one row, a blank line as
+	// an empty row, and a quoted cell's line breaks inside its cell: a
+	// record's row is its first line less the line breaks quoted inside
+	// the records before it.
+	inside := 0
 	for n := 1; ; n++ {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -34,10 +39,11 @@ func readCSV(name string, data []byte) ([]Sheet, error) {
 			return nil, unreadable(name, "CSV 文件第 %d 行附近无法读取（%v），请检查该行，重新保存后再报送", n, err)
 		}
 		line, _ := r.FieldPos(0)
-		row := Row{Num: line}
+		row := Row{Num: line - inside}
 		empty := true
 		for j, v := range rec {
-			ref, _ := excelize.CoordinatesToCellName(j+1, line)
+			inside += strings.Count(v, "\n")
+			ref, _ := excelize.CoordinatesToCellName(j+1, row.Num)
 			c := Cell{Ref: ref, Raw: v}
 			if strings.TrimSpace(v) != "" {
 				c.Kind, empty = CellText, false

@@ -2,9 +2,11 @@ package sheets
 
 // The differential test: every workbook of the project and a generated
 // corpus, read by the careful reader (readXLSX) and the fast one
-// (streamXLSX), must give the same sheets, rows and cells — reference,
-// raw value, kind, percent, date and formula (shared formulas included, as
-// excelize translates them) — or the fast reader must fall back.
+// (streamXLSX), must give the same sheets (name, hidden state, merged
+// ranges), rows (number, hidden) and cells — reference, raw value, kind,
+// percent, date, number-format decimals and formula (shared formulas
+// included, as excelize translates them) — or the fast reader must fall
+// back.
 
 import (
 	"archive/zip"
@@ -15,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -59,6 +62,12 @@ func firstDifference(want, got []Sheet) string {
 		if w.Name != g.Name {
 			return fmt.Sprintf("sheet %d is %q, want %q", i+1, g.Name, w.Name)
 		}
+		if w.Hidden != g.Hidden {
+			return fmt.Sprintf("sheet %q: hidden %q, want %q", w.Name, g.Hidden, w.Hidden)
+		}
+		if !slices.Equal(w.Merges, g.Merges) {
+			return fmt.Sprintf("sheet %q: merged ranges %v, want %v", w.Name, g.Merges, w.Merges)
+		}
 		for j := 0; j < len(w.Rows) || j < len(g.Rows); j++ {
 			if j >= len(w.Rows) {
 				return fmt.Sprintf("sheet %q: extra row %d", w.Name, g.Rows[j].Num)
@@ -69,6 +78,9 @@ func firstDifference(want, got []Sheet) string {
 			wr, gr := w.Rows[j], g.Rows[j]
 			if wr.Num != gr.Num {
 				return fmt.Sprintf("sheet %q: row %d where row %d was expected", w.Name, gr.Num, wr.Num)
+			}
+			if wr.Hidden != gr.Hidden {
+				return fmt.Sprintf("sheet %q: row %d hidden %v, want %v", w.Name, wr.Num, gr.Hidden, wr.Hidden)
 			}
 			for k := 0; k < len(wr.Cells) || k < len(gr.Cells); k++ {
 				if k >= len(wr.Cells) || k >= len(gr.Cells) {
@@ -88,7 +100,8 @@ func showCell(c Cell) string {
 	if len(raw) > 60 {
 		raw = raw[:60] + "…"
 	}
-	return fmt.Sprintf("{Ref:%s Raw:%q Kind:%d Percent:%v Date:%v Formula:%q}", c.Ref, raw, c.Kind, c.Percent, c.Date, c.Formula)
+	return fmt.Sprintf("{Ref:%s Raw:%q Kind:%d Percent:%v Date:%v Formula:%q Fixed:%v Decimals:%d Grouped:%v}",
+		c.Ref, raw, c.Kind, c.Percent, c.Date, c.Formula, c.Fixed, c.Decimals, c.Grouped)
 }
 
 // workbookFiles lists the .xlsx and .xlsm files under the roots.
@@ -179,19 +192,10 @@ func TestStreamMatchesCareful(t *testing.T) {
 	}
 	t.Logf("%d workbooks, %d compared cell for cell, %d left to the careful reader:\n  %s",
 		len(files), compared, len(fellBack), strings.Join(fellBack, "\n  "))
-}
-
-// TestStreamMergeSecondPass reads the merged-range workbooks with a log too
-// small to hold their rows, so the check reads the sheets a second time.
-func TestStreamMergeSecondPass(t *testing.T) {
-	defer func(n int) { mergeLogLimit = n }(mergeLogLimit)
-	mergeLogLimit = 5
-	corpus := genCorpus(t)
-	for _, name := range []string{"merges.xlsx", "big.xlsx", "fallback_merge_value.xlsx", "fallback_merge_formula.xlsx", "excelize_api.xlsx"} {
-		fb, reason, _ := compareReaders(t, name, corpus[name])
-		if fb != strings.HasPrefix(name, "fallback_") {
-			t.Errorf("%s: fell back %v (%s)", name, fb, reason)
-		}
+	// The project's fixtures and the generated corpus: most must be read
+	// by the fast reader, or the comparison proves little.
+	if compared < 30 {
+		t.Errorf("only %d workbooks compared cell for cell", compared)
 	}
 }
 
@@ -385,7 +389,7 @@ func FuzzStreamSheetXML(f *testing.F) {
 // the parallel sync reads them) give what they give one at a time.
 func TestStreamConcurrent(t *testing.T) {
 	corpus := genCorpus(t)
-	names := []string{"strings.xlsx", "styles.xlsx", "formulas.xlsx", "merges.xlsx", "gaps.xlsx", "big.xlsx", "excelize_api.xlsx"}
+	names := []string{"strings.xlsx", "styles.xlsx", "formulas.xlsx", "merges.xlsx", "merge_value.xlsx", "gaps.xlsx", "big.xlsx", "excelize_api.xlsx"}
 	want := map[string][]Sheet{}
 	for _, n := range names {
 		shs, err := streamSheets(n, corpus[n])

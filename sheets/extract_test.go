@@ -86,7 +86,7 @@ func TestExtractFixtures(t *testing.T) {
 				v("汇总表!D5", "schools.total", "2024", 44, 0),
 				v("汇总表!D6", "students.total", "2024", 36614, 0),
 				v("汇总表!D7", "schools.total", "2024", 44, 0).withNote("名称含多余空格"),
-				v("汇总表!D8", "pay.teacher_avg", "2024", 97987.6, 1),
+				v("汇总表!D8", "pay.teacher_avg", "2024", 97987.6, 2), // shown 97,987.60: the format fixes two decimals
 				v("汇总表!D9", "fund.edu_spend", "2022", 68211, 0),
 				v("汇总表!D10", "fund.edu_spend", "2023", 68258, 0),
 				v("汇总表!D11", "fund.edu_spend", "2022", 68211, 4).withNote("按元填报"),
@@ -143,7 +143,7 @@ func TestExtractFixtures(t *testing.T) {
 				v("数据!C4", "fund.edu_spend", "2022", 68211, 0),
 				v("数据!C5", "fund.edu_spend", "2023", 68258, 0),
 				v("数据!C6", "fund.budget", "2024", 56366, 0),
-				v("数据!C7", "pay.teacher_avg", "2024", 97987.6, 1),
+				v("数据!C7", "pay.teacher_avg", "2024", 97987.6, 2), // shown 97,987.60
 				v("数据!C8", "safety.guards", "2024", 211, 0),
 				v("数据!C9", "special.ratio", "2024", 4.1, 1),
 			},

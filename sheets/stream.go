@@ -30,11 +30,13 @@ func fallbackf(format string, args ...any) error {
 // (in workbook order) and row for every non-empty row of the sheets visit
 // accepts, in order. Each Row and its cells are the caller's to keep.
 //
-// Rows are yielded as they are read, so a fault found later in a sheet (a
-// damaged end, or a merged range the careful reader would read differently:
-// merges are listed after the rows) arrives after some rows: on any error,
-// errFallback included, the caller must drop every row received. Sheets
-// visit refuses are not read at all, so damage in them goes unnoticed.
+// Before visit, each sheet's part is pre-scanned for its merged ranges
+// (listed after the rows), so that visit gets them in SheetInfo and covered
+// cells are yielded empty. Rows are yielded as they are read, so a fault
+// found later in a sheet (a damaged row) arrives after some rows: on any
+// error, errFallback included, the caller must drop every row received.
+// Sheets visit refuses are only pre-scanned, which finds a truncated or
+// corrupt part but not damage inside its rows.
 //
 // Malformed or truncated sheet XML, a damaged compressed stream and a part
 // over partSizeLimit are an *UnreadableError, in the careful reader's words;
@@ -61,13 +63,17 @@ func streamXLSX(name string, data []byte, visit func(SheetInfo) bool, row func(s
 		}
 	}()
 	for _, sh := range wb.sheets {
-		if !visit(SheetInfo{Name: sh.name}) {
+		merges, err := wb.prescanSheet(sh)
+		if err != nil {
+			return err
+		}
+		if !visit(SheetInfo{Name: sh.name, Hidden: sh.state, Merges: merges}) {
 			continue
 		}
 		if err := wb.loadStrings(); err != nil {
 			return err
 		}
-		if err := wb.readSheet(sh, row); err != nil {
+		if err := wb.readSheet(sh, merges, row); err != nil {
 			return err
 		}
 	}
@@ -90,9 +96,10 @@ type streamWorkbook struct {
 }
 
 type streamSheet struct {
-	name string
-	part string
-	zf   *zip.File
+	name  string
+	part  string
+	state string // SheetInfo.Hidden
+	zf    *zip.File
 }
 
 const (
@@ -148,7 +155,7 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 	if wbPath != "xl/workbook.xml" {
 		return nil, fallbackf("workbook part is %q", wbPath)
 	}
-	type bookSheet struct{ name, rid string }
+	type bookSheet struct{ name, rid, state string }
 	var sheets []bookSheet
 	err = wb.walkSmall("xl/workbook.xml", func(e *smallElem) error {
 		switch {
@@ -157,7 +164,7 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 				return fallbackf("workbook root <%s> in %q", e.local, e.ns(e.prefix))
 			}
 		case e.depth == 2 && string(e.local) == "sheet" && string(e.parent) == "sheets":
-			s := bookSheet{name: e.attr("name")}
+			s := bookSheet{name: e.attr("name"), state: sheetVisibility(e.attr("state"))}
 			for i := range e.tag.attrs {
 				a := &e.tag.attrs[i]
 				if prefix, local := splitName(a.name); string(local) == "id" && prefix != nil && e.ns(prefix) == nsRelationships {
@@ -207,7 +214,7 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 		if part == "" || zf == nil {
 			return nil, fallbackf("sheet %q has no part", s.name)
 		}
-		wb.sheets = append(wb.sheets, streamSheet{name: s.name, part: part, zf: zf})
+		wb.sheets = append(wb.sheets, streamSheet{name: s.name, part: part, state: s.state, zf: zf})
 	}
 	if err := wb.loadStyles(); err != nil {
 		return nil, err

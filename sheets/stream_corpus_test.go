@@ -21,8 +21,9 @@ import (
 
 // genSheet is one sheet of a crafted package: its name and the whole part.
 type genSheet struct {
-	name string
-	xml  string
+	name  string
+	xml   string
+	state string // the <sheet state> attribute, if any
 }
 
 // genBook is a crafted package.
@@ -53,19 +54,35 @@ const (
 	gsTimeOnly     = 16 // 169 h:mm
 	gsQuotedPct    = 17 // 170 0"%": the % is quoted text
 	gsSectionsDate = 18 // 171 General;yyyy: only the first section counts
+	// Decimals: what a format fixes, and what it does not.
+	gsBuiltin1   = 19 // 0
+	gsBuiltin2   = 20 // 0.00
+	gsBuiltin3   = 21 // #,##0
+	gsBuiltin11  = 22 // 0.00E+00: not fixed
+	gsBuiltin37  = 23 // accounting, no decimals
+	gsBuiltin43  = 24 // accounting, two
+	gsScaled     = 25 // 172 #,##0,: shows thousands, not fixed
+	gsCondition  = 26 // 173 [>=100]0;0.0: not fixed
+	gsHashDec    = 27 // 174 0.0#: two at most
+	gsRedNeg     = 28 // 175 #,##0.00_);[Red](#,##0.00)
+	gsWanText    = 29 // 176 0.00"万元"
+	gsScientific = 30 // 177 0.0E+0
+	gsFraction   = 31 // 178 # ?/?
 )
 
 const genStyles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
-	`<numFmts count="9"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>` +
+	`<numFmts count="16"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>` +
 	`<numFmt numFmtId="166" formatCode="#,##0.00"/><numFmt numFmtId="5" formatCode="0%"/><numFmt numFmtId="14" formatCode="0.00%"/>` +
 	`<numFmt numFmtId="168" formatCode="yyyy\年"/><numFmt numFmtId="169" formatCode="h:mm"/><numFmt numFmtId="170" formatCode="0&quot;%&quot;"/>` +
-	`<numFmt numFmtId="171" formatCode="General;yyyy"/></numFmts>` +
+	`<numFmt numFmtId="171" formatCode="General;yyyy"/><numFmt numFmtId="172" formatCode="#,##0,"/><numFmt numFmtId="173" formatCode="[&gt;=100]0;0.0"/>` +
+	`<numFmt numFmtId="174" formatCode="0.0#"/><numFmt numFmtId="175" formatCode="#,##0.00_);[Red](#,##0.00)"/><numFmt numFmtId="176" formatCode="0.00&quot;万元&quot;"/>` +
+	`<numFmt numFmtId="177" formatCode="0.0E+0"/><numFmt numFmtId="178" formatCode="# ?/?"/></numFmts>` +
 	`<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>` +
 	`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
 	`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
 	`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-	`<cellXfs count="19">` +
+	`<cellXfs count="32">` +
 	`<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
 	`<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
 	`<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
@@ -85,6 +102,19 @@ const genStyles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 	`<xf numFmtId="169" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
 	`<xf numFmtId="170" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
 	`<xf numFmtId="171" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="11" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="37" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="43" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="172" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="173" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="174" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="175" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="176" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="177" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="178" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
 	`</cellXfs></styleSheet>`
 
 // worksheetXML wraps sheetData rows in a worksheet part: pre goes before
@@ -123,7 +153,11 @@ func (g genBook) bytes(tb testing.TB) []byte {
 	rels.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
 	for i, sh := range g.sheets {
 		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="%sworksheet+xml"/>`, i+1, ct)
-		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, sh.name, i+1, i+1)
+		state := ""
+		if sh.state != "" {
+			state = ` state="` + sh.state + `"`
+		}
+		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"%s/>`, sh.name, i+1, i+1, state)
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
 	}
 	rels.WriteString(`<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`)
@@ -245,6 +279,10 @@ func makeGenCorpus(tb testing.TB) map[string][]byte {
 	rows.WriteString(`<row r="21" s="3" customFormat="1"><c r="A21"><v>0.5</v></c><c r="B21" s="4"><v>45000</v></c><c r="G21"><v>0.1</v></c></row>`)
 	rows.WriteString(`<row r="22" s="5"><c r="A22"><v>45000</v></c></row>`)
 	rows.WriteString(`<row s="3" customFormat="1"><c r="A23"><v>0.5</v></c><c r="G23"><v>0.2</v></c><c r="H23" s="6"><v>0.3</v></c></row>`)
+	for i, st := range []int{gsBuiltin1, gsBuiltin2, gsBuiltin3, gsBuiltin11, gsBuiltin37, gsBuiltin43, gsScaled, gsCondition, gsHashDec, gsRedNeg, gsWanText, gsScientific, gsFraction} {
+		r := 30 + i
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d" s="%d"><v>48.2858460774226</v></c><c r="B%d" s="%d"><f>A%d</f><v>48.2858460774226</v></c></row>`, r, r, st, r, st, r)
+	}
 	cols := `<cols><col min="1" max="1" width="12" customWidth="1"/><col min="7" max="8" width="10" style="2" customWidth="1"/></cols>`
 	book("styles.xlsx", genBook{sst: []string{`<t>文本</t>`}, sheets: []genSheet{{name: "格式", xml: worksheetXML(cols, rows.String(), "")}}})
 
@@ -286,11 +324,40 @@ func makeGenCorpus(tb testing.TB) map[string][]byte {
 	mergeSST := []string{`<t>2024年统计表</t>`, `<t>指标</t>`, `<t>数值</t>`, `<t>备注</t>`, `<t>学校</t>`, `<t>甲</t>`, `<t>乙</t>`}
 	book("merges.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("", rows.String(), merges)}}})
 	// A value inside a merged range of another type, a formula heading a
-	// merged range: the careful reader reads them through the first cell.
-	book("fallback_merge_value.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
+	// merged range (excelize reads a covered cell's formula and type
+	// through the range's first cell): covered cells are empty in both
+	// readers.
+	book("merge_value.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
 		`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>5</v></c><c r="C1"><v>1</v></c></row>`, `<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`)}}})
-	book("fallback_merge_formula.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
+	book("merge_formula.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
 		`<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" s="1"/><c r="C1"><v>1</v></c></row>`, `<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`)}}})
+
+	// Covered cells holding what Excel does not show: text, a number, a
+	// formula with and without a cached value, a shared formula's text
+	// (used by a later cell); a row with nothing but covered content; a
+	// covered cell last in its row.
+	book("covered.xlsx", genBook{sst: mergeSST, sheets: []genSheet{{name: "合并", xml: worksheetXML("",
+		`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1"><v>7</v></c><c r="D1" t="s"><v>2</v></c></row>`+
+			`<row r="2"><c r="A2"><f>1/0</f></c><c r="B2"><f t="shared" ref="B2:B3" si="0">C2*2</f><v>4</v></c><c r="C2"><v>2</v></c><c r="D2"><f>C2+1</f><v>3</v></c></row>`+
+			`<row r="3"><c r="A3" t="s"><v>4</v></c><c r="B3"><f t="shared" si="0"/><v>10</v></c><c r="C3"><v>5</v></c><c r="D3" t="s"><v>5</v></c></row>`+
+			`<row r="4"><c r="B4" t="s"><v>6</v></c></row>`+
+			`<row r="5"><c r="A5"><v>1</v></c><c r="B5"><v>2</v></c></row>`,
+		`<mergeCells count="4"><mergeCell ref="A1:A2"/><mergeCell ref="C1:D2"/><mergeCell ref="A3:B4"/><mergeCell ref="B5:C5"/></mergeCells>`)}}})
+	// Hidden and very hidden sheets; hidden rows written every way a
+	// boolean can be, and a row without r, whose hidden state excelize
+	// drops.
+	book("hidden.xlsx", genBook{sst: mergeSST, sheets: []genSheet{
+		{name: "可见", state: "visible", xml: worksheetXML("",
+			`<row r="1" hidden="1"><c r="A1"><v>1</v></c></row><row r="2" hidden="true"><c r="A2"><v>2</v></c></row>`+
+				`<row r="3" hidden=" 1 "><c r="A3"><v>3</v></c></row><row r="4" hidden="0"><c r="A4"><v>4</v></c></row>`+
+				`<row r="5" hidden="false"><c r="A5"><v>5</v></c></row><row r="6" hidden="1"/><row hidden="1"><c r="A7"><v>7</v></c></row>`+
+				`<row r="8" hidden="T"><c r="A8"><v>8</v></c></row>`, "")},
+		{name: "隐藏", state: "hidden", xml: worksheetXML("", `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, `<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`)},
+		{name: "深度隐藏", state: "veryHidden", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row>`, "")},
+		{name: "无状态", xml: worksheetXML("", "", `<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`)},
+	}})
+	book("fallback_merge_overlap.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row>`,
+		`<mergeCells count="2"><mergeCell ref="A1:B2"/><mergeCell ref="B2:C3"/></mergeCells>`)}}})
 
 	// Gaps: missing rows and columns, rows and cells without r, empty
 	// cells that exist, rows with nothing in them, trailing empties.

@@ -246,17 +246,6 @@ func excelizeBuiltInNumFmt(id int) bool {
 		27 <= id && id <= 36 || 50 <= id && id <= 62 || 67 <= id && id <= 81
 }
 
-// builtInNumFormat classifies a built-in id as xlsxReader.numFormat does.
-func builtInNumFormat(id int) numFormat {
-	switch {
-	case id == 9 || id == 10:
-		return numFormat{percent: true}
-	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
-		return numFormat{date: true}
-	}
-	return numFormat{}
-}
-
 // numFormatOf is the number format of cell style idx.
 func (wb *streamWorkbook) numFormatOf(idx int) numFormat {
 	if idx < 0 || idx >= len(wb.styles) {

@@ -115,7 +115,7 @@ func (r *sheetReader) row(p int) (int, error) {
 		return 0, err
 	}
 	num, style := 0, 0
-	hasR, hasS := false, false
+	hasR, hasS, hidden := false, false, false
 	for i := range r.tag.attrs {
 		a := &r.tag.attrs[i]
 		v := sc.attrBytes(a)
@@ -133,7 +133,9 @@ func (r *sheetReader) row(p int) (int, error) {
 			}
 			hasS = true
 			style, ok = parseIndex(v)
-		case "customFormat", "hidden", "customHeight", "collapsed", "thickTop", "thickBot", "ph":
+		case "hidden":
+			hidden, ok = parseXMLBool(v)
+		case "customFormat", "customHeight", "collapsed", "thickTop", "thickBot", "ph":
 			ok = validBool(v)
 		case "ht":
 			ok = validFloat(v)
@@ -147,14 +149,11 @@ func (r *sheetReader) row(p int) (int, error) {
 	if !hasR {
 		num = r.rowNum + 1
 		// excelize re-creates a row without r from its cells alone: the
-		// row's own style is lost.
-		style = 0
+		// row's own style and hidden state are lost.
+		style, hidden = 0, false
 	}
 	if num <= r.rowNum || num > excelizeMaxRows {
 		return 0, fallbackf("row %d after row %d", num, r.rowNum)
-	}
-	if r.check != nil && num > r.stopAfter {
-		return 0, errStop
 	}
 	r.cells = r.cells[:0]
 	r.text = r.text[:0]
@@ -194,7 +193,7 @@ func (r *sheetReader) row(p int) (int, error) {
 	}
 done:
 	r.rowNum = num
-	if err := r.finishRow(num, style); err != nil {
+	if err := r.finishRow(num, style, hidden); err != nil {
 		return 0, err
 	}
 	return q, nil
@@ -438,8 +437,12 @@ func cellClass(t uint8) uint8 {
 // finishRow works out, for a complete row, the values excelize's GetRows
 // gives and then the cells the careful reader makes of them, and yields the
 // row if any cell holds something.
-func (r *sheetReader) finishRow(num, rowStyle int) error {
+//
+// Cells a merged range covers are yielded empty, whatever the file holds
+// there, and do not make a row non-empty.
+func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 	wb := r.wb
+	active := r.cover.row(num)
 	dense := 0
 	for i := range r.cells {
 		c := &r.cells[i]
@@ -472,13 +475,6 @@ func (r *sheetReader) finishRow(num, rowStyle int) error {
 		if c.hasF || c.nonEmpty(r) {
 			dense = c.col
 		}
-	}
-	if r.check != nil {
-		r.infos = r.cellInfos(r.infos[:0])
-		return r.check.row(num, dense, r.infos)
-	}
-	if !r.log.full {
-		r.log.add(num, dense, r)
 	}
 	if dense == 0 {
 		return nil
@@ -516,7 +512,7 @@ func (r *sheetReader) finishRow(num, rowStyle int) error {
 		}
 		c.formula = len(r.formulas)
 		r.formulas = append(r.formulas, formula)
-		if formula != "" && !c.nonEmpty(r) {
+		if formula != "" && !c.nonEmpty(r) && !coveredBy(active, num, c.col-1) {
 			// Evaluating it is the careful reader's job.
 			return fallbackf("formula without a cached value in %s", cellName(c.col-1, num))
 		}
@@ -524,7 +520,7 @@ func (r *sheetReader) finishRow(num, rowStyle int) error {
 
 	anyValue := false
 	for i := range r.cells {
-		if c := &r.cells[i]; c.col <= dense && c.nonEmpty(r) {
+		if c := &r.cells[i]; c.col <= dense && c.nonEmpty(r) && !coveredBy(active, num, c.col-1) {
 			anyValue = true
 			break
 		}
@@ -546,7 +542,7 @@ func (r *sheetReader) finishRow(num, rowStyle int) error {
 	}
 	for i := range r.cells {
 		c := &r.cells[i]
-		if c.col > dense || c.valSST >= 0 {
+		if c.col > dense || c.valSST >= 0 || coveredBy(active, num, c.col-1) {
 			continue
 		}
 		s := len(ob)
@@ -570,6 +566,9 @@ func (r *sheetReader) finishRow(num, rowStyle int) error {
 		c := &r.cells[i]
 		if c.col > dense {
 			break
+		}
+		if coveredBy(active, num, c.col-1) {
+			continue // left empty, as Excel shows it
 		}
 		out := &cells[c.col-1]
 		if c.valSST >= 0 {
@@ -603,31 +602,14 @@ func (r *sheetReader) finishRow(num, rowStyle int) error {
 				if st == 0 {
 					st = r.colStyleOf(c.col)
 				}
-				nf := wb.numFormatOf(st)
-				out.Percent, out.Date = nf.percent, nf.date
+				wb.numFormatOf(st).apply(out)
 			}
 		}
 	}
-	if err := r.emit(r.sheet.name, Row{Num: num, Cells: cells}); err != nil {
+	if err := r.emit(r.sheet.name, Row{Num: num, Cells: cells, Hidden: hidden}); err != nil {
 		return callbackError{err}
 	}
 	return nil
-}
-
-// cellInfos is what the merged-range check needs of the row's cells.
-func (r *sheetReader) cellInfos(dst []cellInfo) []cellInfo {
-	for i := range r.cells {
-		c := &r.cells[i]
-		f := cellExists | cellClass(c.t)<<3
-		if c.hasF {
-			f |= cellHasFormula
-		}
-		if c.nonEmpty(r) {
-			f |= cellNonEmpty
-		}
-		dst = append(dst, cellInfo{col: int32(c.col), flags: f})
-	}
-	return dst
 }
 
 // appendColumn appends the letters of column col (1-based).

@@ -7,27 +7,11 @@ import (
 	"strings"
 )
 
-// readSheet reads one sheet, yielding its non-empty rows, then checks its
-// merged ranges (listed after the rows) against what it yielded.
-func (wb *streamWorkbook) readSheet(sh streamSheet, emit func(string, Row) error) error {
-	r := &sheetReader{wb: wb, sheet: sh, emit: emit}
+// readSheet reads one sheet, yielding its non-empty rows with the cells
+// the merged ranges cover blanked.
+func (wb *streamWorkbook) readSheet(sh streamSheet, merges []Merge, emit func(string, Row) error) error {
+	r := &sheetReader{wb: wb, sheet: sh, emit: emit, cover: newMergeCover(merges)}
 	if err := r.read(); err != nil {
-		return wb.sheetDamaged(sh, err)
-	}
-	if len(r.merges) == 0 {
-		return nil
-	}
-	m := newMergeCheck(r.merges)
-	if !r.log.full || m.maxRow <= r.log.last {
-		if err := r.log.replay(m); err != nil {
-			return err
-		}
-		return nil
-	}
-	// The rows the merges cover were too many to keep: read the sheet again
-	// up to the last of them.
-	r2 := &sheetReader{wb: wb, sheet: sh, check: m, stopAfter: m.maxRow}
-	if err := r2.read(); err != nil {
 		return wb.sheetDamaged(sh, err)
 	}
 	return nil
@@ -53,17 +37,14 @@ type callbackError struct{ err error }
 
 func (e callbackError) Error() string { return e.err.Error() }
 
-// errStop is internal: the second pass has read every row it needs.
-var errStop = errors.New("stop")
-
-// sheetReader reads one sheet part. With check set it is the second pass
-// of the merged-range check: it records cells and yields nothing.
+// sheetReader reads one sheet part. With prescan set it only looks for
+// the merged ranges: it skips sheetData and yields nothing.
 type sheetReader struct {
-	wb        *streamWorkbook
-	sheet     streamSheet
-	emit      func(string, Row) error
-	check     *mergeCheck
-	stopAfter int
+	wb      *streamWorkbook
+	sheet   streamSheet
+	emit    func(string, Row) error
+	prescan bool
+	cover   *mergeCover
 
 	sc xmlScan
 	// Elements open outside sheetData, their names copied out of the
@@ -76,7 +57,7 @@ type sheetReader struct {
 	sheetData int
 
 	cols    []colStyle
-	merges  []mergeRange
+	merges  []Merge // found by the pre-scan
 	masters map[int]sharedMaster
 	rowNum  int // the last row's number
 
@@ -86,11 +67,8 @@ type sheetReader struct {
 	text            []byte
 	out             []byte
 	refEnds         []int
-	infos           []cellInfo
 	formulas        []string
 	slab            []Cell // rows' cells are cut from it
-
-	log mergeLog
 }
 
 const (
@@ -126,7 +104,7 @@ func (r *sheetReader) read() error {
 			continue
 		}
 		switch err {
-		case errDone, errStop:
+		case errDone:
 			return nil
 		case errNeedMore:
 			if sc.eof {
@@ -179,6 +157,9 @@ func (r *sheetReader) step() error {
 	b := sc.buf[:sc.w]
 	q := sc.r
 	if r.sheetData == sheetDataInside {
+		if r.prescan {
+			return r.skipSheetData(q)
+		}
 		return r.sheetDataStep(q)
 	}
 	if q >= len(b) {
@@ -289,7 +270,7 @@ func (r *sheetReader) step() error {
 		if err := r.col(t); err != nil {
 			return err
 		}
-	case d == 2 && r.ctx == ctxMerges && string(local) == "mergeCell":
+	case d == 2 && r.ctx == ctxMerges && string(local) == "mergeCell" && r.prescan:
 		if prefixed {
 			return fallbackf("prefixed <%s>", t.name)
 		}
@@ -353,8 +334,7 @@ func (r *sheetReader) colStyleOf(col int) int {
 }
 
 // mergeCell reads a merged range. Only plain "A1:B2" references (first
-// cell top-left) are taken: excelize maps a cell to the first part of the
-// reference as written, which for anything else is not the top-left cell.
+// cell top-left) are taken; anything else is left to the careful reader.
 func (r *sheetReader) mergeCell(t *xmlTag) error {
 	ref := ""
 	for i := range t.attrs {
@@ -371,7 +351,7 @@ func (r *sheetReader) mergeCell(t *xmlTag) error {
 	if !ok1 || !ok2 || c2 < c1 || r2 < r1 {
 		return fallbackf("merged range %q", ref)
 	}
-	r.merges = append(r.merges, mergeRange{r1: r1, c1: c1, r2: r2, c2: c2})
+	r.merges = append(r.merges, Merge{Top: r1, Left: c1 - 1, Bottom: r2, Right: c2 - 1})
 	return nil
 }
 

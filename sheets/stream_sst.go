@@ -530,3 +530,15 @@ func isHex4(s string) bool {
 }
 
 func isFallback(err error) bool { return errors.Is(err, errFallback) }
+
+// parseXMLBool reads a boolean attribute as encoding/xml reads one into a
+// bool (strconv.ParseBool of the trimmed value), without allocating.
+func parseXMLBool(v []byte) (value, ok bool) {
+	switch string(bytes.TrimSpace(v)) {
+	case "1", "t", "T", "TRUE", "true", "True":
+		return true, true
+	case "0", "f", "F", "FALSE", "false", "False":
+		return false, true
+	}
+	return false, false
+}

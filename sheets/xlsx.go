@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,9 +66,13 @@ func readXLSX(name string, data []byte) ([]Sheet, error) {
 	}
 	defer f.Close()
 	r := &xlsxReader{f: f, styles: map[int]numFormat{}}
+	states := map[string]string{}
+	for _, p := range parts {
+		states[p.name] = p.state
+	}
 	var out []Sheet
 	for _, sn := range f.GetSheetList() {
-		sh, err := r.sheet(sn)
+		sh, err := r.sheet(sn, states[sn])
 		if err != nil {
 			return nil, unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", quote(sn), err)
 		}
@@ -81,19 +86,44 @@ type xlsxReader struct {
 	styles map[int]numFormat // per style index, to call GetStyle once each
 }
 
-type numFormat struct{ percent, date bool }
+// numFormat is what a cell's number format says about its number: a
+// percentage, a date, and how many decimals it shows (see Cell.Fixed).
+type numFormat struct {
+	percent, date bool
+	fixed         bool
+	decimals      int
+	grouped       bool
+}
 
-func (r *xlsxReader) sheet(name string) (Sheet, error) {
+func (r *xlsxReader) sheet(name, state string) (Sheet, error) {
 	rows, err := r.f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return Sheet{}, err
 	}
-	sh := Sheet{SheetInfo: SheetInfo{Name: name}}
+	// After GetRows: excelize re-serialises a worksheet its cell API has
+	// loaded before its row reader reads it, and GetMergeCells loads it.
+	merges, err := r.merges(name)
+	if err != nil && len(rows) > 0 {
+		return Sheet{}, err
+	}
+	// Without rows, an error is a part that is not a worksheet (a chart
+	// sheet): it has no merged ranges.
+	sh := Sheet{SheetInfo: SheetInfo{Name: name, Hidden: state, Merges: merges}}
+	cover := newMergeCover(merges)
 	for i, vals := range rows {
 		row := Row{Num: i + 1}
+		active := cover.row(row.Num)
 		empty := true
 		for j, raw := range vals {
 			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if coveredBy(active, row.Num, j) {
+				// As Excel shows it: empty, whatever the file keeps there
+				// (LibreOffice keeps the content of cells it merged over,
+				// and excelize reads a covered cell's formula and type
+				// through the range's first cell).
+				row.Cells = append(row.Cells, Cell{Ref: ref})
+				continue
+			}
 			c, err := r.cell(name, ref, raw)
 			if err != nil {
 				return Sheet{}, fmt.Errorf("单元格 %s：%w", ref, err)
@@ -104,10 +134,94 @@ func (r *xlsxReader) sheet(name string) (Sheet, error) {
 			row.Cells = append(row.Cells, c)
 		}
 		if !empty {
+			visible, err := r.f.GetRowVisible(name, row.Num)
+			if err != nil {
+				return Sheet{}, err
+			}
+			row.Hidden = !visible
 			sh.Rows = append(sh.Rows, row)
 		}
 	}
 	return sh, nil
+}
+
+// merges are the sheet's merged ranges as excelize reads them (overlapping
+// ranges joined into one).
+func (r *xlsxReader) merges(sheet string) ([]Merge, error) {
+	mcs, err := r.f.GetMergeCells(sheet, true)
+	if err != nil {
+		return nil, fmt.Errorf("合并单元格：%w", err)
+	}
+	var out []Merge
+	for _, mc := range mcs {
+		ref := mc[0]
+		first, last, ok := strings.Cut(ref, ":")
+		if !ok {
+			last = first
+		}
+		c1, r1, err1 := excelize.CellNameToCoordinates(first)
+		c2, r2, err2 := excelize.CellNameToCoordinates(last)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("合并单元格 %s：%w", ref, err)
+		}
+		out = append(out, Merge{Top: min(r1, r2), Left: min(c1, c2) - 1, Bottom: max(r1, r2), Right: max(c1, c2) - 1})
+	}
+	return out, nil
+}
+
+// mergeCover walks a sheet's rows in increasing order and gives the merged
+// ranges that cover each. Both readers blank covered cells through it.
+type mergeCover struct {
+	byTop  []Merge
+	next   int
+	active []Merge
+}
+
+func newMergeCover(merges []Merge) *mergeCover {
+	m := &mergeCover{byTop: slices.Clone(merges)}
+	slices.SortStableFunc(m.byTop, func(a, b Merge) int { return a.Top - b.Top })
+	return m
+}
+
+// row returns the ranges covering row num; num must not decrease from one
+// call to the next.
+func (m *mergeCover) row(num int) []Merge {
+	keep := m.active[:0]
+	for _, rg := range m.active {
+		if rg.Bottom >= num {
+			keep = append(keep, rg)
+		}
+	}
+	m.active = keep
+	for m.next < len(m.byTop) && m.byTop[m.next].Top <= num {
+		if rg := m.byTop[m.next]; rg.Bottom >= num {
+			m.active = append(m.active, rg)
+		}
+		m.next++
+	}
+	return m.active
+}
+
+// coveredBy reports whether the cell at row, col (0-based) is covered by
+// one of the ranges: inside it, and not its top-left cell.
+func coveredBy(active []Merge, row, col int) bool {
+	for _, rg := range active {
+		if rg.Covers(row, col) && (row != rg.Top || col != rg.Left) {
+			return true
+		}
+	}
+	return false
+}
+
+// sheetVisibility is a <sheet state> as SheetInfo.Hidden says it.
+func sheetVisibility(state string) string {
+	switch state {
+	case "hidden":
+		return Hidden
+	case "veryHidden":
+		return VeryHidden
+	}
+	return Visible
 }
 
 func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
@@ -117,6 +231,7 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 		return c, err
 	}
 	c.Formula = formula
+	computed := false
 	if raw == "" && formula != "" {
 		// A formula with no cached value (written by a program that does not
 		// calculate, such as excelize itself): evaluate it.
@@ -125,7 +240,7 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 			c.Kind, c.Raw = CellError, "="+formula
 			return c, nil
 		}
-		c.Raw = v
+		c.Raw, computed = v, true
 	}
 	if c.Raw == "" {
 		return c, nil
@@ -134,21 +249,26 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 	if err != nil {
 		return c, err
 	}
-	switch t {
-	case excelize.CellTypeBool:
+	_, numErr := strconv.ParseFloat(c.Raw, 64)
+	switch {
+	case computed && numErr == nil:
+		// A program that does not calculate (excelize itself) marks every
+		// formula it writes t="str"; a computed number is a number, shown
+		// in the cell's number format.
+		c.Kind = CellNumber
+	case t == excelize.CellTypeBool:
 		c.Kind = CellBool
-	case excelize.CellTypeError:
+	case t == excelize.CellTypeError:
 		c.Kind = CellError
-	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
+	case t == excelize.CellTypeSharedString, t == excelize.CellTypeInlineString, t == excelize.CellTypeFormula:
 		// CellTypeFormula is t="str": a formula whose result is text.
 		c.Kind = CellText
-	case excelize.CellTypeDate:
+	case t == excelize.CellTypeDate:
 		c.Kind, c.Date = CellText, true // an ISO 8601 date stored as text
+	case numErr == nil:
+		c.Kind = CellNumber
 	default:
 		c.Kind = CellText
-		if _, err := strconv.ParseFloat(c.Raw, 64); err == nil {
-			c.Kind = CellNumber
-		}
 	}
 	if c.Kind == CellNumber {
 		idx, err := r.f.GetCellStyle(sheet, ref)
@@ -160,7 +280,7 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 			nf = r.numFormat(idx)
 			r.styles[idx] = nf
 		}
-		c.Percent, c.Date = nf.percent, nf.date
+		nf.apply(&c)
 	}
 	return c, nil
 }
@@ -173,19 +293,50 @@ func (r *xlsxReader) numFormat(idx int) numFormat {
 	if st.CustomNumFmt != nil {
 		return classifyFormat(*st.CustomNumFmt)
 	}
-	switch id := st.NumFmt; {
-	case id == 9 || id == 10:
-		return numFormat{percent: true}
+	return builtInNumFormat(st.NumFmt)
+}
+
+// apply sets what the format says on a number cell.
+func (nf numFormat) apply(c *Cell) {
+	c.Percent, c.Date = nf.percent, nf.date
+	c.Fixed, c.Decimals, c.Grouped = nf.fixed, nf.decimals, nf.grouped
+}
+
+// builtInNumFormat classifies a built-in number format id (ECMA-376
+// 18.8.30) as classifyFormat classifies its code.
+func builtInNumFormat(id int) numFormat {
+	switch {
+	case id == 1: // 0
+		return numFormat{fixed: true}
+	case id == 2: // 0.00
+		return numFormat{fixed: true, decimals: 2}
+	case id == 3, id >= 37 && id <= 38, id >= 41 && id <= 42: // #,##0 and accounting without decimals
+		return numFormat{fixed: true, grouped: true}
+	case id == 4, id >= 39 && id <= 40, id >= 43 && id <= 44: // #,##0.00 and accounting with two
+		return numFormat{fixed: true, decimals: 2, grouped: true}
+	case id == 9: // 0%
+		return numFormat{percent: true, fixed: true}
+	case id == 10: // 0.00%
+		return numFormat{percent: true, fixed: true, decimals: 2}
 	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
 		return numFormat{date: true}
 	}
+	// 0 General, 11 and 48 scientific, 12 and 13 fractions, 49 text: the
+	// number shows as General shows it, or with a precision that is not a
+	// count of decimals.
 	return numFormat{}
 }
 
 // classifyFormat reads a custom number format code with excelize's own
 // format parser: "0.00%" is a percentage; "yyyy\"年\"m\"月\"" or "yyyy" is a
-// date. Only the first section (positive numbers) counts; quoted text and
-// "General" are not date tokens.
+// date; "#,##0.00" shows two decimals, grouped. Only the first section
+// (positive numbers) counts; quoted text and "General" are not date tokens.
+//
+// A format fixes the decimals when its first section is a plain number:
+// digit placeholders (0 # ?), maybe a decimal point, thousands separators,
+// a percent sign, literal text. Scientific, fraction, conditional and
+// scaled ("#,##0," shows thousands) formats, General and text (@) do not:
+// their cells count as General.
 func classifyFormat(code string) numFormat {
 	var nf numFormat
 	p := nfp.NumberFormatParser()
@@ -193,16 +344,37 @@ func classifyFormat(code string) numFormat {
 	if len(sections) == 0 {
 		return nf
 	}
+	digits, afterPoint, plain := 0, false, true
+	groupPending := false // a thousands separator not yet followed by a digit
 	for _, tok := range sections[0].Items {
 		switch tok.TType {
 		case nfp.TokenTypePercent:
 			nf.percent = true
 		case nfp.TokenTypeDateTimes, nfp.TokenTypeElapsedDateTimes:
 			nf.date = true
+		case nfp.TokenTypeZeroPlaceHolder, nfp.TokenTypeHashPlaceHolder, nfp.TokenTypeDigitalPlaceHolder:
+			digits++
+			if afterPoint {
+				nf.decimals += len(tok.TValue)
+			}
+			if groupPending {
+				nf.grouped, groupPending = true, false
+			}
+		case nfp.TokenTypeDecimalPoint:
+			afterPoint = true
+		case nfp.TokenTypeThousandsSeparator:
+			groupPending = true
+		case nfp.TokenTypeGeneral, nfp.TokenTypeTextPlaceHolder, nfp.TokenTypeExponential,
+			nfp.TokenTypeFraction, nfp.TokenTypeCondition:
+			plain = false
 		}
 	}
 	if nf.percent {
 		nf.date = false
+	}
+	nf.fixed = plain && digits > 0 && !nf.date && !groupPending
+	if !nf.fixed {
+		nf.decimals, nf.grouped = 0, false
 	}
 	return nf
 }
@@ -216,15 +388,16 @@ func findZip(zr *zip.Reader, name string) *zip.File {
 	return nil
 }
 
-type sheetPart struct{ name, part string }
+type sheetPart struct{ name, part, state string }
 
 // sheetParts maps the workbook's sheets to their parts through
 // xl/workbook.xml and its relationships.
 func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 	var wb struct {
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 			// Strict OOXML uses another namespace for the relationship id.
 			RIDStrict string `xml:"http://purl.oclc.org/ooxml/officeDocument/relationships id,attr"`
 		} `xml:"sheets>sheet"`
@@ -258,7 +431,7 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 			id = s.RIDStrict
 		}
 		if t, ok := targets[id]; ok {
-			out = append(out, sheetPart{name: s.Name, part: t})
+			out = append(out, sheetPart{name: s.Name, part: t, state: sheetVisibility(s.State)})
 		}
 	}
 	return out, nil
