@@ -39,9 +39,18 @@ func TestBundledExample(t *testing.T) {
 	if rep.Failed != 0 || rep.Read != len(cfg.Departments) {
 		t.Fatalf("read %d failed %d: %+v", rep.Read, rep.Failed, rep.Problems)
 	}
-	for _, kind := range []string{"invalid", "unknown", "file", "conflict"} {
-		if n := rep.FlagsOpen[kind]; n != 0 {
-			t.Errorf("%d %s flags in the example", n, kind)
+	// Exactly the flags the example's README lists under "Every flag the
+	// demo shows": no conflict, version, unit, range, invalid, unknown or
+	// file flag.
+	wantFlags := map[string]int{"approximate": 1, "missing": 3, "rule": 3}
+	for kind, n := range rep.FlagsOpen {
+		if n != wantFlags[kind] {
+			t.Errorf("%d open %s flags in the example, want %d", n, kind, wantFlags[kind])
+		}
+	}
+	for kind, n := range wantFlags {
+		if rep.FlagsOpen[kind] != n {
+			t.Errorf("%d open %s flags in the example, want %d", rep.FlagsOpen[kind], kind, n)
 		}
 	}
 	figs, err := db.Figures(context.Background())
