@@ -25,7 +25,7 @@ import (
 
 // corpusVersion changes whenever what the generator writes changes, so that
 // a cached corpus written by an older generator is written again.
-const corpusVersion = "sheaf bench corpus v2"
+const corpusVersion = "sheaf bench corpus v3"
 
 // corpusModTime is every generated file's modification time: long past, so
 // that no file is deferred as still being written.
@@ -84,13 +84,16 @@ func (c corpus) indicatorName(k int) string {
 var notes = []string{"快报数", "年报数", "含非全日制", "按常住人口口径", "已核实"}
 
 // row is data row r (0-based) of workbook f (0-based, over all departments):
-// 指标编码, 指标名称, 年度, 数值, 单位, 备注. Values differ from file to file
-// so that no two workbooks have the same content (copies count once); a
-// workbook that repeats an indicator (corpus B) repeats its value, so that
-// reconciling it measures the reading, not thousands of conflicts.
+// 指标编码, 指标名称, 年度, 数值, 单位, 备注. A department's files agree on
+// every value they share, as the files of one department do, so that
+// reconciling measures the reading, not thousands of version flags; no two
+// workbooks have the same content all the same (titles and notes differ),
+// so copies do not count once. A workbook that repeats an indicator
+// (corpus B) repeats its value.
 func (c corpus) row(f, r int) []any {
 	k := (f*c.spec.rows + r) % c.spec.indicators
-	value := float64((f*7919+k*104729)%10_000_000) / 10
+	d := f / c.spec.files
+	value := float64((d*7919+k*104729)%10_000_000) / 10
 	return []any{c.indicatorCode(k), c.indicatorName(k), 2024, value, "人", notes[(f+r)%len(notes)]}
 }
 

@@ -296,8 +296,14 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 					rep.Problems = append(rep.Problems, FileProblem{dept.ID, head.ref.Path, "failed", head.known.Error + "（文件未变）"})
 				}
 				// A file touched but not changed needs its new time recorded,
-				// so that the next listing need not hash it again.
-				if head.ref.Size != head.known.Size || !head.ref.ModTime.Equal(head.known.ModTime) || head.ref.ChangeKey != head.known.ChangeKey {
+				// so that the next listing need not hash it again; a file
+				// that was gone and is back (restored from the recycle bin,
+				// a folder emptied and refilled by a sync client) must be
+				// recorded present, and its values count again at once.
+				if !head.known.Present {
+					dirty = true
+				}
+				if !head.known.Present || head.ref.Size != head.known.Size || !head.ref.ModTime.Equal(head.known.ModTime) || head.ref.ChangeKey != head.known.ChangeKey {
 					unchanged[head.src] = append(unchanged[head.src], storage.Seen{Ref: head.ref, State: head.known.State})
 				}
 			} else {
@@ -334,6 +340,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		for _, c := range g[1:] {
 			rep.Duplicates++
 			if !c.isNew && c.known.Outcome == storage.ReadDuplicate && c.known.ReadKey == c.ref.ChangeKey {
+				dirty = dirty || !c.known.Present
 				if err := s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: c.known.State}}); err != nil {
 					return err
 				}

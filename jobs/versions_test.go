@@ -334,3 +334,59 @@ func TestIsCopyName(t *testing.T) {
 		}
 	}
 }
+
+// A file that leaves the folder and comes back (restored from the recycle
+// bin, or a folder a sync client empties and refills) counts again at once,
+// with the precedence its values had: the revised 4655, not the old 4645,
+// and the version flag open again.
+func TestAFileThatComesBackCountsAgain(t *testing.T) {
+	for _, touch := range []bool{false, true} {
+		t.Run(map[bool]string{false: "same time", true: "new time"}[touch], func(t *testing.T) {
+			f := newFixture(t, testConfig)
+			f.workbook("inbox/edu/快报.xlsx", row("schools.total", "学校总数", "2024", 4645))
+			f.sync()
+			f.now = f.now.Add(time.Hour)
+			f.workbook("inbox/edu/快报（修订）.xlsx", row("schools.total", "学校总数", "2024", 4655))
+			f.sync()
+			f.oneVersionFlag()
+
+			revised := filepath.Join(f.dir, "inbox/edu/快报（修订）.xlsx")
+			away := filepath.Join(f.dir, "回收站.xlsx")
+			if err := os.Rename(revised, away); err != nil {
+				t.Fatal(err)
+			}
+			f.now = f.now.Add(time.Hour)
+			if rep := f.sync(); rep.Gone != 1 {
+				t.Fatalf("gone = %d, want 1", rep.Gone)
+			}
+			wantValue(t, f.figures(), "schools.total@2024", 4645, "inbox/edu/快报.xlsx", "D4")
+			if vs := f.flagsOfKind(reconcile.KindVersion); len(vs) != 0 {
+				t.Fatalf("version flag open with one file: %+v", vs)
+			}
+
+			if err := os.Rename(away, revised); err != nil {
+				t.Fatal(err)
+			}
+			if touch {
+				f.setTime("inbox/edu/快报（修订）.xlsx", f.now.Add(-time.Minute))
+			}
+			f.now = f.now.Add(time.Hour)
+			f.sync()
+			figs := f.figures()
+			wantValue(t, figs, "schools.total@2024", 4655, "inbox/edu/快报（修订）.xlsx", "D4")
+			if s := figs["schools.total@2024"].Status; s != reconcile.StatusOK {
+				t.Errorf("status %s", s)
+			}
+			f.oneVersionFlag()
+
+			// Gone again: counted gone again.
+			if err := os.Remove(revised); err != nil {
+				t.Fatal(err)
+			}
+			f.now = f.now.Add(time.Hour)
+			if rep := f.sync(); rep.Gone != 1 {
+				t.Errorf("gone = %d after the second removal, want 1", rep.Gone)
+			}
+		})
+	}
+}

@@ -51,6 +51,10 @@ func (ru *run) versions(ind *config.Indicator, period string, obs []Observation,
 	}
 }
 
+// maxVersionsListed is how many outdated cells a version flag names; the
+// rest are counted, so fifty old copies make a readable flag, not a page.
+const maxVersionsListed = 5
+
 // versionFlag words the version flag: the value that counts first, then
 // the outdated ones, newest first.
 func (ru *run) versionFlag(ind *config.Indicator, period string, chosen Observation, old []Observation) Flag {
@@ -61,10 +65,15 @@ func (ru *run) versionFlag(ind *config.Indicator, period string, chosen Observat
 	files := map[int64]bool{chosen.FileID: true}
 	parts := []string{show(chosen) + "（较新，已采用）"}
 	ev := []Evidence{evidenceOf(chosen)}
-	for _, o := range old {
+	for i, o := range old {
 		files[o.FileID] = true
-		parts = append(parts, show(o))
-		ev = append(ev, evidenceOf(o))
+		if i < maxVersionsListed {
+			parts = append(parts, show(o))
+			ev = append(ev, evidenceOf(o))
+		}
+	}
+	if len(old) > maxVersionsListed {
+		parts = append(parts, fmt.Sprintf("……等共 %d 处较旧的不同数值", len(old)))
 	}
 	count := "两个"
 	if len(files) > 2 {
