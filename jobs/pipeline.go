@@ -162,8 +162,8 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 			continue
 		}
 		out := m.final
-		if out.stats.FellBack {
-			rep.Fallbacks++
+		if out.stats.FellBack && out.failed == "" && out.deferred == "" {
+			rep.Fallbacks++ // files the careful reader read, not ones nobody could
 		}
 		switch {
 		case out.deferred != "":

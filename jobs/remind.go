@@ -136,9 +136,9 @@ func owedItems(cfg *config.Config, dl config.Deadline, dept string, flags []stor
 		case reconcile.KindMissing:
 			switch {
 			case f.Department != dept:
-			case strings.Contains(f.Message, "隐藏工作表"):
-				// Sent, but only on a hidden sheet sheaf does not read: a
-				// question for the department, not an accusation.
+			case f.Subject == reconcile.MissingHiddenSheet || f.Subject == reconcile.MissingUnreadFile:
+				// Perhaps sent, on a hidden sheet sheaf does not read or in a
+				// file it cannot read: a question, not an accusation.
 				doubtful = append(doubtful, f.Message)
 			default:
 				missing = append(missing, f.Message)

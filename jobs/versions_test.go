@@ -390,3 +390,36 @@ func TestAFileThatComesBackCountsAgain(t *testing.T) {
 		})
 	}
 }
+
+// A department whose only file cannot be read is not told it sent nothing:
+// each figure it owes says the file could not be read, and its reminder
+// asks rather than accuses.
+func TestOnlyFileUnreadableIsNotUnsent(t *testing.T) {
+	f := newFixture(t, testConfig)
+	data, err := os.ReadFile(filepath.Join("..", "sheets", "testdata", "truncated.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.write("inbox/finance/经费.xlsx", data)
+	if rep := f.sync(); rep.Failed != 1 || rep.Fallbacks != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	missing := f.flagsOfKind(reconcile.KindMissing)
+	n := 0
+	for _, m := range missing {
+		if m.Department != "finance" {
+			continue
+		}
+		n++
+		if strings.Contains(m.Message, "未报送") || !strings.Contains(m.Message, "「inbox/finance/经费.xlsx」无法读取") ||
+			m.Subject != reconcile.MissingUnreadFile {
+			t.Errorf("finance missing flag %q (subject %q)", m.Message, m.Subject)
+		}
+	}
+	if n != 2 { // fund.edu_spend 2022 and 2023
+		t.Errorf("%d finance missing flags, want 2: %+v", n, missing)
+	}
+	if len(f.flagsOfKind("file")) != 1 {
+		t.Errorf("file flags: %+v", f.flagsOfKind("file"))
+	}
+}

@@ -244,6 +244,9 @@ func TestMissingFoundOnHiddenSheet(t *testing.T) {
 		}
 		if f.Kind == KindMissing && f.Indicator == "students.total" {
 			msg = f.Message
+			if f.Subject != MissingHiddenSheet {
+				t.Errorf("subject %q, want %q", f.Subject, MissingHiddenSheet)
+			}
 			if len(f.Evidence) != 1 || f.Evidence[0].Sheet != "旧版勿用" || f.Evidence[0].Cell != "C4" {
 				t.Errorf("evidence %+v", f.Evidence)
 			}
@@ -261,5 +264,27 @@ func TestMissingFoundOnHiddenSheet(t *testing.T) {
 		if f.Kind == KindMissing && f.Indicator == "fund.edu_spend" && f.Period == "2023" && f.Message != "市教育局未报送一般公共预算教育支出（2023年，单位：万元）" {
 			t.Errorf("2023 message %q", f.Message)
 		}
+	}
+}
+
+// TestMissingBesideAnUnreadableFile: a department one of whose files cannot
+// be read is not told it sent nothing: the figure may be in that file.
+func TestMissingBesideAnUnreadableFile(t *testing.T) {
+	broken := Finding{Finding: sheets.Finding{Kind: sheets.KindFile, Severity: sheets.SeverityError,
+		Message: "文件已损坏"}, Department: "edu", FileID: 2, File: "edu/快报.xlsx", Content: "sha256:1"}
+	res := reconcileTest(t, testConfig(), Input{Findings: []Finding{broken}, Files: map[string]int{"edu": 1, "stats": 0}})
+	found := false
+	for _, f := range res.Flags {
+		if f.Kind != KindMissing || f.Department != "edu" || f.Indicator != "students.total" {
+			continue
+		}
+		found = true
+		want := "尚未读到市教育局的在校生数（2024年，单位：人）：「edu/快报.xlsx」无法读取，该项可能在其中；请按文件问题的提示重新保存后报送"
+		if f.Message != want || f.Subject != MissingUnreadFile {
+			t.Errorf("missing flag %q (subject %q)\nwant %q", f.Message, f.Subject, want)
+		}
+	}
+	if !found {
+		t.Fatalf("no missing flag for students.total: %+v", res.Flags)
 	}
 }

@@ -281,6 +281,7 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 // missingFlags flags every required figure whose owner gave no usable
 // value; a department with no file at all gets one flag listing it all.
 func (ru *run) missingFlags(owes map[string][]string) {
+	unread := ru.unreadFiles()
 	for _, d := range ru.cfg.Departments {
 		list := owes[d.ID]
 		if len(list) == 0 {
@@ -322,11 +323,22 @@ func (ru *run) missingFlags(owes map[string][]string) {
 					// The department did send it, on a sheet sheaf does not
 					// read: 未报送 would blame it wrongly.
 					h := ru.hiddenSheet(d.ID, k)
+					f.Subject = MissingHiddenSheet
 					f.Message = hiddenSheetMessage(d.Name, ind, p, h)
 					f.Evidence = []Evidence{{Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell, Raw: h.Raw}}
 					if dec.standIn != nil {
 						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
 						f.Evidence = append(f.Evidence, evidenceOf(*dec.standIn))
+					}
+				case len(unread[d.ID]) > 0:
+					// A file of the department cannot be read: the figure may
+					// well be in it, so it is not said to be unsent.
+					f.Subject = MissingUnreadFile
+					f.Message = fmt.Sprintf("尚未读到%s的%s（%s，%s）：%s无法读取，该项可能在其中；请按文件问题的提示重新保存后报送",
+						d.Name, ind.Name, sheets.PeriodWord(p), unitWord(ind.Unit), strings.Join(unread[d.ID], "、"))
+					if dec.standIn != nil {
+						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
+						f.Evidence = []Evidence{evidenceOf(*dec.standIn)}
 					}
 				case dec.standIn != nil:
 					f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
@@ -338,6 +350,34 @@ func (ru *run) missingFlags(owes map[string][]string) {
 			}
 		}
 	}
+}
+
+// Subjects of a missing flag whose figure the department may well have
+// sent: on a hidden sheet sheaf does not read, or in a file it cannot read.
+// They word the reminder and the draft's mark; a missing flag's identity
+// does not depend on them.
+const (
+	MissingHiddenSheet = "hidden_sheet"
+	MissingUnreadFile  = "unread_file"
+)
+
+// unreadFiles lists, per department, the present files (or tables) that
+// could not be read, from their file findings.
+func (ru *run) unreadFiles() map[string][]string {
+	out := map[string][]string{}
+	for _, f := range ru.in.Findings {
+		if f.Kind != sheets.KindFile || f.Indicator != "" || f.File == "" {
+			continue
+		}
+		name := "「" + f.File + "」"
+		if f.Sheet != "" {
+			name = "「" + f.File + "」的工作表「" + f.Sheet + "」"
+		}
+		if !slices.Contains(out[f.Department], name) {
+			out[f.Department] = append(out[f.Department], name)
+		}
+	}
+	return out
 }
 
 // SourceSubject prefixes the subject of a flag about a whole source.

@@ -34,6 +34,14 @@ func newCatalogue(d Data) *catalogue {
 			c.flags[k] = append(c.flags[k], f)
 		}
 	}
+	// An accepted invalid flag still leaves its figure without a value: the
+	// draft must not then say the department sent nothing.
+	for _, f := range storedFlags(d.Flags, "accepted") {
+		if f.Indicator != "" && f.Kind == sheets.KindInvalid {
+			k := slotKey{f.Indicator, f.Period}
+			c.flags[k] = append(c.flags[k], f)
+		}
+	}
 	for i := range d.Figures {
 		f := &d.Figures[i]
 		c.figures[slotKey{f.Indicator, f.Period}] = f
@@ -193,33 +201,56 @@ func (c *catalogue) label(r reading) string {
 // 【缺：…】, or 【待核实：无法识别…】 when its owner did send it in a cell
 // that could not be read (the department is not to be told it sent nothing).
 func (c *catalogue) missingMark(r reading) string {
-	if raws, ok := c.unreadable(r); ok {
+	if raws, note, ok := c.unreadable(r); ok {
 		text := "待核实：无法识别" + c.label(r) + "，" + c.departmentName(r.ind.Owner)
 		if len(raws) > 0 {
 			text += "填写「" + strings.Join(raws, "」「") + "」"
 		}
+		if note != "" {
+			text += "；说明：" + note
+		}
 		return mark(text)
+	}
+	for _, f := range c.flags[slotKey{r.ind.ID, r.period}] {
+		if f.Kind != reconcile.KindMissing || f.Department != r.ind.Owner {
+			continue
+		}
+		switch f.Subject {
+		case reconcile.MissingHiddenSheet:
+			sheet := ""
+			if len(f.Evidence) > 0 {
+				sheet = f.Evidence[0].Sheet
+			}
+			return mark("待核实：" + c.label(r) + "在" + c.departmentName(r.ind.Owner) + "文件的隐藏工作表「" + sheet + "」中，未读取")
+		case reconcile.MissingUnreadFile:
+			return mark("待核实：" + c.label(r) + "，" + c.departmentName(r.ind.Owner) + "的文件无法读取")
+		}
 	}
 	return mark("缺：" + c.label(r) + "，" + c.departmentName(r.ind.Owner))
 }
 
 // unreadable returns the texts the owner wrote for a figure sheaf could not
-// read, and whether there is such an open flag.
-func (c *catalogue) unreadable(r reading) ([]string, bool) {
+// read, the explanation accepted for it if any, and whether there is such an
+// open or accepted flag.
+func (c *catalogue) unreadable(r reading) ([]string, string, bool) {
 	found := false
 	var raws []string
+	note := ""
 	for _, f := range c.flags[slotKey{r.ind.ID, r.period}] {
 		if f.Kind != sheets.KindInvalid || f.Department != r.ind.Owner {
 			continue
 		}
 		found = true
+		if f.State == "accepted" && f.Note != "" {
+			note = f.Note
+		}
 		for _, e := range f.Evidence {
 			if raw := strings.TrimSpace(e.Raw); raw != "" && !slices.Contains(raws, raw) {
 				raws = append(raws, raw)
 			}
 		}
 	}
-	return raws, found
+	return raws, note, found
 }
 
 // doubtfulReasons says why a doubtful figure's value is doubtful, from its

@@ -59,3 +59,52 @@ func TestUnreadableAndDoubtfulMarks(t *testing.T) {
 		t.Errorf("no invalid flag: got %s", got)
 	}
 }
+
+// TestMarksForFiguresThatMayHaveBeenSent: a figure with no value is 缺 only
+// when nothing says the department sent it: an accepted unreadable cell, a
+// row on a hidden sheet and a file that cannot be read are 待核实.
+func TestMarksForFiguresThatMayHaveBeenSent(t *testing.T) {
+	d := testData(t)
+	for i, f := range d.Figures {
+		if f.Indicator == "schools.special" {
+			d.Figures[i].Statuses = []string{reconcile.StatusMissing}
+		}
+	}
+	flag := func(state string, f reconcile.Flag) storage.StoredFlag {
+		return storage.StoredFlag{Flag: f, ID: 30, State: state, Note: "系统故障，已口头确认2所"}
+	}
+	tests := []struct {
+		name string
+		flag storage.StoredFlag
+		want string
+	}{
+		{"accepted unreadable", flag("accepted", reconcile.Flag{Kind: sheets.KindInvalid, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Evidence: []reconcile.Evidence{{Department: "edu", Cell: "C7", Raw: "#REF!"}}}),
+			"【待核实：无法识别特殊教育学校数，市教育局填写「#REF!」；说明：系统故障，已口头确认2所】"},
+		{"hidden sheet", flag("open", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Subject: reconcile.MissingHiddenSheet, Evidence: []reconcile.Evidence{{Department: "edu", File: "a.xlsx", Sheet: "附表", Cell: "B3", Raw: "2"}}}),
+			"【待核实：特殊教育学校数在市教育局文件的隐藏工作表「附表」中，未读取】"},
+		{"unread file", flag("open", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Subject: reconcile.MissingUnreadFile}),
+			"【待核实：特殊教育学校数，市教育局的文件无法读取】"},
+		{"not sent", flag("open", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024"}),
+			"【缺：特殊教育学校数，市教育局】"},
+		// An accepted flag of another kind says nothing about the value.
+		{"accepted missing", flag("accepted", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Subject: reconcile.MissingHiddenSheet}),
+			"【缺：特殊教育学校数，市教育局】"},
+	}
+	base := d.Flags
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d.Flags = append(append([]storage.StoredFlag{}, base...), tt.flag)
+			got, err := render("t.tmpl", "t.tmpl", `{{fig "schools.special"}}`, d)
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -154,10 +154,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
 RETURNING id;
 
 -- name: refresh-flag
-UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ? WHERE id = ?;
+UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ? WHERE id = ?;
 
 -- name: reopen-flag
-UPDATE flags SET severity = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, state = 'open',
+UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, state = 'open',
                  resolved_at = NULL, note = '', accepted_by = '', accepted_at = NULL, accepted_digest = ''
 WHERE id = ?;
 

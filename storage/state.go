@@ -312,7 +312,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 			}
 		case (k.state == "resolved" || k.state == "obsolete") && !frozen(f.Department, f.Kind, f.Subject),
 			k.state == "accepted" && k.accepted != f.Digest:
-			if _, err := db.stmt(ctx, tx, "reopen-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+			if _, err := db.stmt(ctx, tx, "reopen-flag").ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("reopen flag %d: %w", k.id, err)
 			}
 			ch.Reopened++
@@ -324,7 +324,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 				return err
 			}
 		case k.state == "open" || k.state == "accepted":
-			if _, err := db.stmt(ctx, tx, "refresh-flag").ExecContext(ctx, f.Severity, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+			if _, err := db.stmt(ctx, tx, "refresh-flag").ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("refresh flag %d: %w", k.id, err)
 			}
 		}
