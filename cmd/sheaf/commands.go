@@ -228,8 +228,16 @@ type flagJSON struct {
 }
 
 func cmdFlags(ctx context.Context, e *env, args []string) error {
-	if len(args) > 0 && args[0] == "accept" {
-		return cmdFlagsAccept(ctx, e, args[1:])
+	// "flags accept ID …", also with flags before "accept"
+	// ("flags --config X accept ID --note …").
+	for i, a := range args {
+		if a == "accept" {
+			rest := append(append([]string{}, args[i+1:]...), args[:i]...)
+			return cmdFlagsAccept(ctx, e, rest)
+		}
+		if !strings.HasPrefix(a, "-") && (i == 0 || !strings.HasPrefix(args[i-1], "-") || strings.Contains(args[i-1], "=") || boolFlags[strings.TrimLeft(args[i-1], "-")]) {
+			break // a positional argument that is not "accept"
+		}
 	}
 	fs := e.flags("flags")
 	asJSON := fs.Bool("json", false, "print JSON")

@@ -281,3 +281,30 @@ func TestHelpVersionAndFlagsBeforeTheCommand(t *testing.T) {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestFlagsAcceptWithFlagsFirst: "flags --config X accept ID --note …" works
+// like "flags accept ID --note … --config X".
+func TestFlagsAcceptWithFlagsFirst(t *testing.T) {
+	cfg := setup(t)
+	if _, errOut, code := sheaf(t, "sync", "--config", cfg); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	out, _, _ := sheaf(t, "flags", "--json", "--config", cfg)
+	var flags []struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(out), &flags); err != nil || len(flags) == 0 {
+		t.Fatalf("flags: %v %q", err, out)
+	}
+	id := strconv.FormatInt(flags[0].ID, 10)
+	if _, errOut, code := sheaf(t, "flags", "--config", cfg, "accept", id, "--note", "已核实"); code != 0 {
+		t.Fatalf("accept with --config first: exit %d %s", code, errOut)
+	}
+	out, _, _ = sheaf(t, "flags", "--json", "--state", "accepted", "--config", cfg)
+	var accepted []struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(out), &accepted); err != nil || len(accepted) != 1 || accepted[0].ID != flags[0].ID {
+		t.Errorf("accepted flags: %v %s", err, out)
+	}
+}
