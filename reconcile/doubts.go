@@ -146,13 +146,29 @@ func (ru *run) findings() {
 			}
 		}
 	}
+	// A flag of the same identity already raised while the slots were
+	// decided (a version flag between two files, beside a hidden sheet's
+	// differing value) takes the findings in: one flag per identity.
+	raised := map[string]int{}
+	for i, f := range ru.res.Flags {
+		raised[f.Key()] = i
+	}
 	for _, key := range order {
 		g := groups[key]
 		if !g.kept {
-			ru.res.Closed[key] = Superseded
+			if _, ok := raised[key]; !ok {
+				ru.res.Closed[key] = Superseded
+			}
 			continue
 		}
 		g.flag.Message = strings.Join(g.msgs, "；")
+		if i, ok := raised[key]; ok {
+			f := &ru.res.Flags[i]
+			f.Message += "；" + g.flag.Message
+			f.Evidence = append(f.Evidence, g.flag.Evidence...)
+			f.Digest = Digest(*f)
+			continue
+		}
 		ru.add(g.flag)
 	}
 }

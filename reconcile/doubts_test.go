@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -286,5 +287,51 @@ func TestMissingBesideAnUnreadableFile(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no missing flag for students.total: %+v", res.Flags)
+	}
+}
+
+// TestVersionFindingJoinsTheVersionFlag: a hidden sheet's differing value
+// (a version finding of extraction) and two files that disagree are one
+// version flag for the figure, holding both.
+func TestVersionFindingJoinsTheVersionFlag(t *testing.T) {
+	oldFile := obs("edu", 1, t0, t0, "students.total", "2024", 36000)
+	newFile := obs("edu", 2, t0.Add(time.Hour), t0.Add(time.Hour), "students.total", "2024", 36614)
+	hidden := Finding{Finding: sheets.Finding{Kind: "version", Severity: sheets.SeverityWarning, Indicator: "students.total", Period: "2024",
+		Sheet: "修订", Cell: "C4", Raw: "36620", Message: "隐藏工作表「修订」!C4 为 36620人"}, Department: "edu", FileID: 2, File: "edu/2.xlsx",
+		Received: t0.Add(time.Hour), ModTime: t0.Add(time.Hour)}
+	for _, tt := range []struct {
+		name  string
+		obs   []Observation
+		parts []string
+	}{
+		{"two files and a hidden sheet", []Observation{oldFile, newFile}, []string{"不一致", "隐藏工作表「修订」!C4 为 36620人"}},
+		{"a hidden sheet only", []Observation{newFile}, []string{"隐藏工作表「修订」!C4 为 36620人"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := reconcileTest(t, testConfig(), Input{Observations: tt.obs, Findings: []Finding{hidden},
+				Files: map[string]int{"edu": 2, "stats": 0}})
+			var versions []Flag
+			keys := map[string]bool{}
+			for _, f := range res.Flags {
+				if keys[f.Key()] {
+					t.Errorf("two flags with the key %q", f.Key())
+				}
+				keys[f.Key()] = true
+				if f.Kind == KindVersion {
+					versions = append(versions, f)
+				}
+			}
+			if len(versions) != 1 {
+				t.Fatalf("%d version flags, want 1: %+v", len(versions), versions)
+			}
+			for _, p := range tt.parts {
+				if !strings.Contains(versions[0].Message, p) {
+					t.Errorf("version flag %q lacks %q", versions[0].Message, p)
+				}
+			}
+			if f := figure(t, res, "students.total", "2024"); f.Value != 36614 {
+				t.Errorf("figure %v, want 36614", f.Value)
+			}
+		})
 	}
 }
