@@ -71,7 +71,7 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	periodCell, _ := label(RolePeriod)
 	invalid := func(c Cell, ref, period, msg string) rowResult {
 		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityError, Indicator: ind.ID, Period: period,
-			Sheet: s.info.Name, Cell: ref, Raw: c.Raw, Note: note, Message: msg}}}
+			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
 	}
 	period, msg, err := e.periodOf(ind, periodCell)
 	if err != nil {
@@ -98,7 +98,7 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		}
 		top := s.merges.top[i]
 		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityWarning, Indicator: ind.ID, Period: period,
-			Sheet: s.info.Name, Cell: cellRef, Raw: top.Raw, Note: note,
+			Sheet: s.info.Name, Cell: cellRef, Raw: shownRaw(top), Note: note,
 			Message: fmt.Sprintf("%s（%s）：数值单元格 %s 在合并单元格 %s 中，合并区域只有一个值%s（在 %s），无法确定本行的数值，未读取；请取消合并，逐行填写",
 				ind.Name, PeriodWord(period), cellRef, s.merges.ref(i), quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
 	}
@@ -121,9 +121,8 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, PeriodWord(period), err))
 	}
 	raw := valueCell.Raw
-	if valueCell.Kind == CellNumber && rd.HasValue {
-		// What the department sees in the cell, not the number stored.
-		raw = shownText(valueCell)
+	if rd.HasValue {
+		raw = shownRaw(valueCell)
 	}
 	o := Observation{
 		Indicator: ind.ID, Period: period,
@@ -140,4 +139,14 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	}
 	fs := c.findings(rd) // sets o.Fraction
 	return rowResult{obs: []Observation{o}, findings: fs}
+}
+
+// shownRaw is a cell's text as the department sees it: for a number cell
+// what its format shows (48.29), not the number stored (48.2858460774226),
+// so that a flag quotes what is in the cell.
+func shownRaw(c Cell) string {
+	if c.Kind == CellNumber && strings.TrimSpace(c.Raw) != "" {
+		return shownText(c)
+	}
+	return c.Raw
 }
