@@ -99,6 +99,7 @@ func (x *FileExtraction) Row(r Row) {
 			x.orphansAbove(r.Num)
 		}
 		lay := h.lay
+		lay.spans = s.merges.headerSpans(r.Num, lay.cols)
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
 		s.pendingUnit, s.pendingText = "", ""
 		s.table = &lay

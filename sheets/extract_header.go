@@ -17,6 +17,10 @@ type layout struct {
 	// notes the unit of its money rows, so it applies only to indicators of
 	// its dimension.
 	noteUnit, noteText string
+	// spans are, for a name or code header merged across several columns
+	// ("指标" over an ordinal column and a name column), the last column
+	// it covers.
+	spans map[string]int
 }
 
 // headerKind is what a row is as a header.

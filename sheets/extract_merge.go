@@ -121,3 +121,27 @@ func (x *mergeIndex) ref(i int) string {
 	m := x.merges[i]
 	return fmt.Sprintf("%s:%s", cellName(m.Left, m.Top), cellName(m.Right, m.Bottom))
 }
+
+// headerSpans finds the name and code headers merged across several
+// columns of a header row: the last column each covers.
+func (x *mergeIndex) headerSpans(row int, cols map[string]int) map[string]int {
+	if x == nil {
+		return nil
+	}
+	var spans map[string]int
+	for _, role := range []string{RoleCode, RoleName} {
+		col, ok := cols[role]
+		if !ok {
+			continue
+		}
+		i, ok := x.covering(row, col)
+		if !ok || x.merges[i].Left != col || x.merges[i].Right == col {
+			continue
+		}
+		if spans == nil {
+			spans = map[string]int{}
+		}
+		spans[role] = x.merges[i].Right
+	}
+	return spans
+}

@@ -26,7 +26,17 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		if !ok {
 			return Cell{}, false
 		}
-		return s.merges.label(row, j, lay.headerRow)
+		c, merged := s.merges.label(row, j, lay.headerRow)
+		// A header merged over an ordinal column and a name column: the
+		// label is the first cell of its span that is more than numbering.
+		if last, ok := lay.spans[role]; ok && ordinalOnly(c) {
+			for k := j + 1; k <= last; k++ {
+				if d, m := s.merges.label(row, k, lay.headerRow); !ordinalOnly(d) {
+					return d, m
+				}
+			}
+		}
+		return c, merged
 	}
 	codeCell, _ := label(RoleCode)
 	nameCell, nameMerged := label(RoleName)

@@ -1,0 +1,79 @@
+package sheets
+
+import (
+	"os"
+	"testing"
+
+	"github.com/sheaf-dev/sheaf/config"
+)
+
+// probeCatalogue is the fixtures' catalogue with 专任教师数 added and
+// 教师平均工资 reported for 2023 and 2024, as the lo_merged_header_ordinal,
+// lo_year_*, lo_hidden_newer and lo_label_ordinal fixtures need.
+func probeCatalogue(t *testing.T) *config.Config {
+	t.Helper()
+	cfg := testCatalogue(t)
+	cfg.Indicators = append(cfg.Indicators,
+		config.Indicator{ID: "teachers.total", Name: "专任教师数", Unit: "人", Owner: "edu", Required: true, Periods: []string{"2023", "2024"}})
+	for i := range cfg.Indicators {
+		if cfg.Indicators[i].ID == "pay.teacher_avg" {
+			cfg.Indicators[i].Periods = []string{"2023", "2024"}
+		}
+	}
+	return cfg
+}
+
+// streamFixture extracts a fixture through the streaming reader, as the
+// sync does.
+func streamFixture(t *testing.T, cfg *config.Config, name string) ([]Observation, []Finding, []SheetOutcome) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obs []Observation
+	var fs []Finding
+	x := NewExtractor(cfg, nil).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
+	if _, err := StreamWorkbook(name, data, streamTo{x}); err != nil {
+		t.Fatal(err)
+	}
+	x.Finish()
+	return obs, fs, x.Outcomes()
+}
+
+// TestMergedHeaderOverOrdinals: "指标" merged over A1:B1, ordinals in A
+// ("（一）", "▲", 1) and names in B. A reader taking column A as the name
+// loses every row, and the required 专任教师数 would be flagged 未报送.
+func TestMergedHeaderOverOrdinals(t *testing.T) {
+	obs, fs, out := streamFixture(t, probeCatalogue(t), "lo_merged_header_ordinal.xlsx")
+	assertObs(t, obs,
+		"教师!D2 teachers.total@2023 = 2950/0 raw 2950",
+		"教师!D3 teachers.total@2024 = 3010/0 raw 3010",
+		"教师!D4 pay.teacher_avg@2023 = 80000/0 raw 80000",
+		"教师!D5 pay.teacher_avg@2024 = 85000/0 raw 85000",
+	)
+	assertFindings(t, fs)
+	assertOutcomes(t, out, "教师 read 4")
+	for i, want := range []string{"专任教师数", "专任教师数", "教师平均工资", "教师平均工资"} {
+		if i < len(obs) && obs[i].Label != want {
+			t.Errorf("%s: label %q, want %q", obs[i].Cell, obs[i].Label, want)
+		}
+	}
+
+	// Constructed: a name in the first column of the span is taken as
+	// written; a row with only an ordinal in the span is no name.
+	cfg := probeCatalogue(t)
+	obs, fs, _ = run(t, cfg, nil, Sheet{SheetInfo: SheetInfo{Name: "表", Merges: []Merge{{Top: 1, Left: 0, Bottom: 1, Right: 1}}}, Rows: []Row{
+		r(1, "指标", "", "数值"),
+		r(2, "专任教师数", "", "#3010"),
+		r(3, "一", "保安员人数", "#12"),
+	}})
+	assertObs(t, obs,
+		"表!C2 teachers.total@2024 = 3010/0 raw 3010",
+		"表!C3 safety.guards@2024 = 12/0 raw 12",
+	)
+	assertFindings(t, fs)
+	if len(obs) == 2 && (obs[0].Label != "专任教师数" || obs[1].Label != "保安员人数") {
+		t.Errorf("labels %q, %q", obs[0].Label, obs[1].Label)
+	}
+}
