@@ -145,3 +145,20 @@ func (x *mergeIndex) headerSpans(row int, cols map[string]int) map[string]int {
 	}
 	return spans
 }
+
+// coversLabel reports whether a row's name or code cell is covered by a
+// merged range: such a row takes its label from the range, or is part of
+// a title merged across the table.
+func (x *mergeIndex) coversLabel(row int, cols map[string]int) bool {
+	if x == nil {
+		return false
+	}
+	for _, role := range []string{RoleCode, RoleName} {
+		if col, ok := cols[role]; ok {
+			if _, ok := x.covering(row, col); ok {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -77,3 +77,29 @@ func TestMergedHeaderOverOrdinals(t *testing.T) {
 		t.Errorf("labels %q, %q", obs[0].Label, obs[1].Label)
 	}
 }
+
+// TestValueWithoutName: a row with a value but no name, or a name that is
+// only an ordinal, is an unknown row naming its cells; a careless reader
+// drops 85000 and 99999 without a word. Rows under a merged name and rows
+// without a value stay quiet.
+func TestValueWithoutName(t *testing.T) {
+	obs, fs, out := streamFixture(t, probeCatalogue(t), "lo_label_ordinal.xlsx")
+	assertObs(t, obs, "表!D2 teachers.total@2024 = 3010/0 raw 3010")
+	assertFindings(t, fs, "unknown info ! @|2 行不在指标目录中，未读取：表!A3 第 3 行没有可识别的指标名称：「合计」「99999」；表!A4 第 4 行没有可识别的指标名称：「2」「（二）」「2024」「85000」")
+	assertOutcomes(t, out, "表 read 1")
+
+	cfg := probeCatalogue(t)
+	obs, fs, _ = run(t, cfg, nil, Sheet{SheetInfo: SheetInfo{Name: "表", Merges: []Merge{{Top: 2, Left: 0, Bottom: 3, Right: 0}}}, Rows: []Row{
+		r(1, "指标名称", "年度", "数值"),
+		r(2, "专任教师数", "#2023", "#2950"),
+		r(3, "", "#2024", "#3010"), // under the merged name
+		r(4, "", "", ""),           // no value
+		r(5, "合计", "", "#5960"),    // a total in the name column: unknown as before
+		r(6, "▲", "#2024", "#7"),
+	}})
+	assertObs(t, obs,
+		"表!C2 teachers.total@2023 = 2950/0 raw 2950",
+		"表!C3 teachers.total@2024 = 3010/0 raw 3010",
+	)
+	assertFindings(t, fs, "unknown info ! @|2 行不在指标目录中，未读取：表!A5 合计；表!A6 第 6 行没有可识别的指标名称：「▲」「2024」「7」")
+}

@@ -42,11 +42,18 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	nameCell, nameMerged := label(RoleName)
 	code := strings.TrimSpace(codeCell.Raw)
 	name := strings.TrimSpace(nameCell.Raw)
-	if code == "" && stripLabel(name) == "" {
-		return rowResult{nothing: true}
-	}
 	valueCol := lay.cols[RoleValue]
 	valueCell := row.Col(valueCol)
+	if code == "" && stripLabel(name) == "" {
+		// A value without a name ("（二）| 2024 | 85000", a 合计 written
+		// in the ordinal column) would be lost unsaid: it is an unknown
+		// row. Rows under a merged label, and rows without a value, are
+		// titles, blank lines and the rest of a merged range.
+		if strings.TrimSpace(valueCell.Raw) == "" || s.merges.coversLabel(row.Num, lay.cols) {
+			return rowResult{nothing: true}
+		}
+		return rowResult{unknown: fmt.Sprintf("%s!%s 第 %d 行没有可识别的指标名称：%s", s.info.Name, firstRef(row), row.Num, rowText(row))}
+	}
 	cellRef := valueCell.Ref
 	if cellRef == "" {
 		cellRef = cellName(valueCol, row.Num)
@@ -159,4 +166,40 @@ func shownRaw(c Cell) string {
 		return shownText(c)
 	}
 	return c.Raw
+}
+
+// maxRowCells is how many of a row's cells an unknown row quotes.
+const maxRowCells = 8
+
+// rowText quotes a row's non-empty cells as the department sees them:
+// "「2」「（二）」「2024」「85000」".
+func rowText(r Row) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range r.Cells {
+		text := strings.TrimSpace(shownRaw(c))
+		if text == "" {
+			continue
+		}
+		if n == maxRowCells {
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(quote(shorten(text)))
+		n++
+	}
+	return b.String()
+}
+
+// firstRef is the reference of a row's first non-empty cell.
+func firstRef(r Row) string {
+	for j, c := range r.Cells {
+		if strings.TrimSpace(c.Raw) != "" {
+			if c.Ref != "" {
+				return c.Ref
+			}
+			return cellName(j, r.Num)
+		}
+	}
+	return cellName(0, r.Num)
 }
