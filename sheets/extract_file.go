@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -44,6 +45,9 @@ type sheetState struct {
 	// applies to the next table.
 	pendingUnit, pendingText string
 	partial                  *partialRegion
+	// titles are the years written in title and note lines since the
+	// last header row, for a table without a period column.
+	titles []yearSource
 
 	// orphans counts rows with figures above the first header (an
 	// unrecognised table there), from row orphanRow.
@@ -100,6 +104,7 @@ func (x *FileExtraction) Row(r Row) {
 		}
 		lay := h.lay
 		lay.spans = s.merges.headerSpans(r.Num, lay.cols)
+		x.tableYear(&lay)
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
 		s.pendingUnit, s.pendingText = "", ""
 		s.table = &lay
@@ -108,6 +113,7 @@ func (x *FileExtraction) Row(r Row) {
 	case ambiguousHeader:
 		x.endRegion(false)
 		s.table = nil
+		s.titles = nil
 		s.pendingUnit, s.pendingText = "", ""
 		if s.ambiguous == "" {
 			s.ambiguous = h.conflict
@@ -122,6 +128,7 @@ func (x *FileExtraction) Row(r Row) {
 	case partialHeader:
 		x.endRegion(false)
 		s.table = nil
+		s.titles = nil
 		s.partial = &partialRegion{row: r.Num, words: h.words, missing: h.missing}
 		return
 	}
@@ -130,6 +137,9 @@ func (x *FileExtraction) Row(r Row) {
 		return
 	}
 	res := x.e.row(s, r, x.folds)
+	if res.nothing {
+		x.titleLine(r)
+	}
 	if s.skipHidden {
 		hidden := func(ind, period, cell, raw string) {
 			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: ind, Period: period,
@@ -170,6 +180,7 @@ func (x *FileExtraction) Row(r Row) {
 func (x *FileExtraction) outside(r Row) {
 	s := x.sh
 	x.note(r)
+	x.titleLine(r)
 	switch {
 	case s.partial != nil:
 		if rowHasNumber(r) {
@@ -181,6 +192,70 @@ func (x *FileExtraction) outside(r Row) {
 		}
 		s.orphans++
 	}
+}
+
+// yearSource is a year written in a sheet name or a title line, and
+// where: "工作表名「2023年」", "A1「2023年度教育统计表」".
+type yearSource struct {
+	year, where string
+}
+
+// maxTitleYears bounds the title years kept between two tables.
+const maxTitleYears = 8
+
+// titleLine keeps the years a title or note line gives.
+func (x *FileExtraction) titleLine(r Row) {
+	s := x.sh
+	for j, c := range r.Cells {
+		if c.Kind != CellText || len(s.titles) >= maxTitleYears {
+			continue
+		}
+		ref := c.Ref
+		if ref == "" {
+			ref = cellName(j, r.Num)
+		}
+		for _, y := range TitleYears(c.Raw) {
+			s.titles = append(s.titles, yearSource{y, ref + quote(shorten(strings.TrimSpace(c.Raw)))})
+		}
+	}
+}
+
+// tableYear decides the period of a table without a period column from
+// the year its sheet name and the title lines above it give. Two different
+// years are not guessed between: every row of the table is flagged.
+func (x *FileExtraction) tableYear(lay *layout) {
+	s := x.sh
+	titles := s.titles
+	s.titles = nil
+	if _, ok := lay.cols[RolePeriod]; ok {
+		return
+	}
+	var srcs []yearSource
+	for _, y := range TitleYears(s.info.Name) {
+		srcs = append(srcs, yearSource{y, "工作表名" + quote(s.info.Name)})
+	}
+	srcs = append(srcs, titles...)
+	if len(srcs) == 0 {
+		return
+	}
+	var years, wheres []string
+	for _, src := range srcs {
+		if !slices.Contains(years, src.year) {
+			years = append(years, src.year)
+		}
+		if !slices.Contains(wheres, src.where) {
+			wheres = append(wheres, src.where)
+		}
+	}
+	if len(years) == 1 {
+		lay.year, lay.yearFrom = years[0], strings.Join(wheres, "、")
+		return
+	}
+	words := make([]string, len(years))
+	for i, y := range years {
+		words[i] = PeriodWord(y)
+	}
+	lay.yearConflict = fmt.Sprintf("表中没有年度列，%s写的年度不同（%s）", strings.Join(wheres, "、"), strings.Join(words, "、"))
 }
 
 // orphansAbove reports rows of figures above a sheet's first table: a

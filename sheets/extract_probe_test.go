@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -102,4 +103,125 @@ func TestValueWithoutName(t *testing.T) {
 		"表!C3 teachers.total@2024 = 3010/0 raw 3010",
 	)
 	assertFindings(t, fs, "unknown info ! @|2 行不在指标目录中，未读取：表!A5 合计；表!A6 第 6 行没有可识别的指标名称：「▲」「2024」「7」")
+}
+
+// TestYearFromSheetNameAndTitle: a table without a period column takes the
+// year its sheet name or title gives. A careless reader files the 2023
+// sheet's figures as 2024's, status ok.
+func TestYearFromSheetNameAndTitle(t *testing.T) {
+	cfg := probeCatalogue(t)
+	obs, fs, out := streamFixture(t, cfg, "lo_year_sheet_name.xlsx")
+	assertObs(t, obs,
+		"2023年!B3 teachers.total@2023 = 2950/0 raw 2950",
+		"2023年!B4 pay.teacher_avg@2023 = 80000/0 raw 80000",
+		"2024年!B3 teachers.total@2024 = 3010/0 raw 3010",
+	)
+	assertFindings(t, fs)
+	assertOutcomes(t, out, "2023年 read 2", "2024年 read 1")
+
+	obs, fs, _ = streamFixture(t, cfg, "lo_year_title.xlsx")
+	assertObs(t, obs, "Sheet1!B3 pay.teacher_avg@2023 = 80000/0 raw 80000")
+	assertFindings(t, fs)
+
+	sheet := func(name string, rows ...Row) Sheet { return Sheet{SheetInfo: SheetInfo{Name: name}, Rows: rows} }
+	cases := []struct {
+		name     string
+		sheet    Sheet
+		obs      []string
+		findings []string
+	}{
+		{
+			name: "sheet name and title disagree",
+			sheet: sheet("2023年（旧）",
+				r(1, "2024年度教育统计表"),
+				r(2, "指标名称", "数值"),
+				r(3, "专任教师数", "#2950"),
+				r(4, "教师平均工资", "#80000"),
+			),
+			findings: []string{
+				"invalid error 2023年（旧）!B3 teachers.total@|专任教师数：无法确定年度：表中没有年度列，工作表名「2023年（旧）」、A1「2024年度教育统计表」写的年度不同（2023年、2024年）",
+				"invalid error 2023年（旧）!B4 pay.teacher_avg@|教师平均工资：无法确定年度",
+			},
+		},
+		{
+			name: "a date line is no title",
+			sheet: sheet("Sheet1",
+				r(1, "填报单位：县教育局", "填报日期：2025年1月10日"),
+				r(2, "统计截至2023年12月31日"),
+				r(3, "指标名称", "数值"),
+				r(4, "专任教师数", "#3010"),
+			),
+			obs: []string{"Sheet1!B4 teachers.total@2024 = 3010/0 raw 3010"},
+		},
+		{
+			name: "a period column decides, not the title",
+			sheet: sheet("2023年",
+				r(1, "2023年度履行教育职责自评"),
+				r(2, "指标名称", "年度", "数值"),
+				r(3, "专任教师数", "#2024", "#3010"),
+				r(4, "保安员人数", "", "#12"),
+			),
+			obs: []string{
+				"2023年!C3 teachers.total@2024 = 3010/0 raw 3010",
+				"2023年!C4 safety.guards@2024 = 12/0 raw 12",
+			},
+		},
+		{
+			name: "each table its own title",
+			sheet: sheet("Sheet1",
+				r(1, "2023年教育统计表"),
+				r(2, "指标名称", "数值"),
+				r(3, "专任教师数", "#2950"),
+				r(5, "2024年教育统计表"),
+				r(6, "指标名称", "数值"),
+				r(7, "专任教师数", "#3010"),
+				r(9, "指标名称", "数值"),
+				r(10, "保安员人数", "#12"),
+			),
+			obs: []string{
+				"Sheet1!B3 teachers.total@2023 = 2950/0 raw 2950",
+				"Sheet1!B7 teachers.total@2024 = 3010/0 raw 3010",
+				"Sheet1!B10 safety.guards@2024 = 12/0 raw 12",
+			},
+		},
+		{
+			name: "a year the indicator is not reported for",
+			sheet: sheet("2023",
+				r(1, "指标名称", "数值"),
+				r(2, "生均经费", "#17500"),
+			),
+			findings: []string{"invalid error 2023!B2 pay.per_student@2023|生均经费：年度 2023年 不在该指标的填报年度内（2024年）；表中没有年度列，年度取自工作表名「2023」"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			obs, fs, _ := run(t, cfg, nil, tc.sheet)
+			assertObs(t, obs, tc.obs...)
+			assertFindings(t, fs, tc.findings...)
+		})
+	}
+}
+
+func TestTitleYears(t *testing.T) {
+	for text, want := range map[string]string{
+		"2023年":            "2023",
+		"2023":             "2023",
+		"2023年度":           "2023",
+		"2023年（旧）":         "2023",
+		"2023年度教育统计表":      "2023",
+		"汇总2023":           "2023",
+		"填报日期：2025年1月10日":  "",
+		"2025年1月10日":       "",
+		"2024-01-05":       "",
+		"2024年12月":         "",
+		"2024年第一季度":        "",
+		"2024年上半年":         "",
+		"电话 13820231234":   "",
+		"Sheet1":           "",
+		"2023—2024学年教育统计表": "2023 2024",
+	} {
+		if got := strings.Join(TitleYears(text), " "); got != want {
+			t.Errorf("TitleYears(%q) = %q, want %q", text, got, want)
+		}
+	}
 }

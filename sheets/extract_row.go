@@ -90,7 +90,10 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityError, Indicator: ind.ID, Period: period,
 			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
 	}
-	period, msg, err := e.periodOf(ind, periodCell)
+	if lay.yearConflict != "" {
+		return invalid(valueCell, cellRef, "", fmt.Sprintf("%s：无法确定年度：%s；请增加“年度”列，或更正工作表名和标题", ind.Name, lay.yearConflict))
+	}
+	period, msg, err := e.periodOf(ind, periodCell, lay.year, lay.yearFrom)
 	if err != nil {
 		return invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))
 	}
