@@ -225,3 +225,76 @@ func TestTitleYears(t *testing.T) {
 		}
 	}
 }
+
+// TestHiddenSheetDisagrees: a skipped hidden sheet ("汇总(修订)") giving
+// another value than the visible sheet is a version warning naming both
+// cells: a careless reader keeps 3010 silently while the revision says
+// 3055.
+func TestHiddenSheetDisagrees(t *testing.T) {
+	cfg := probeCatalogue(t)
+	obs, fs, out := streamFixture(t, cfg, "lo_hidden_newer.xlsx")
+	assertObs(t, obs,
+		"汇总!C2 teachers.total@2024 = 3010/0 raw 3010",
+		"汇总!C3 pay.teacher_avg@2024 = 85000/0 raw 85000",
+	)
+	assertFindings(t, fs,
+		"hidden_sheet info 汇总(修订)!C2 teachers.total@2024|在隐藏工作表「汇总(修订)」中有此项，未读取",
+		"hidden_sheet info 汇总(修订)!C3 pay.teacher_avg@2024",
+		"version warning 汇总(修订)!C2 teachers.total@2024|专任教师数（2024年）：隐藏工作表「汇总(修订)」!C2 为 3055人，与采用的「汇总」!C2 的 3010人 不同；隐藏的工作表未读取，请确认哪个是最新的数据，并删除或更正另一个",
+		"version warning 汇总(修订)!C3 pay.teacher_avg@2024|教师平均工资（2024年）：隐藏工作表「汇总(修订)」!C3 为 86500元，与采用的「汇总」!C3 的 85000元 不同",
+	)
+	if len(fs) == 4 && fs[2].Raw != "3055" {
+		t.Errorf("version finding raw = %q, want 3055", fs[2].Raw)
+	}
+	assertOutcomes(t, out, "汇总 read 2", "汇总(修订) hidden 0")
+
+	sheets := func(hiddenName string, hiddenFirst bool, hiddenRows ...Row) []Sheet {
+		vis := Sheet{SheetInfo: SheetInfo{Name: "汇总"}, Rows: []Row{
+			r(1, "指标名称", "数值"),
+			r(2, "专任教师数", "#3010"),
+			r(3, "教育支出", "#68211"),
+			r(4, "专任教师数", "#2999"), // a second row: the first counts here
+		}}
+		hid := Sheet{SheetInfo: SheetInfo{Name: hiddenName, Hidden: Hidden}, Rows: append([]Row{r(1, "指标名称", "数值")}, hiddenRows...)}
+		if hiddenFirst {
+			return []Sheet{hid, vis}
+		}
+		return []Sheet{vis, hid}
+	}
+	cases := []struct {
+		name   string
+		sheets []Sheet
+		want   []string
+	}{
+		{"hidden sheet first", sheets("修订", true, r(2, "专任教师数", "#3055")), []string{
+			"hidden_sheet info 修订!B2 teachers.total@2024",
+			"version warning 修订!B2 teachers.total@2024|隐藏工作表「修订」!B2 为 3055人，与采用的「汇总」!B2 的 3010人 不同",
+		}},
+		{"values that agree", sheets("修订", false, r(2, "专任教师数", "3010人"), r(3, "教育支出", "682110000元")), []string{
+			"hidden_sheet info 修订!B2 teachers.total@2024",
+			"hidden_sheet info 修订!B3 edu.spend@2024",
+		}},
+		{"an approximate value that covers it", sheets("修订", false, r(2, "专任教师数", "约3000")), []string{
+			"hidden_sheet info 修订!B2 teachers.total@2024",
+		}},
+		{"a figure only the hidden sheet gives", sheets("修订", false, r(2, "保安员人数", "#12")), []string{
+			"hidden_sheet info 修订!B2 safety.guards@2024",
+		}},
+		{"a sheet named as old", sheets("旧版勿用", false, r(2, "专任教师数", "#2800")), []string{
+			"hidden_sheet info 旧版勿用!B2 teachers.total@2024",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, fs, _ := run(t, cfg, nil, tc.sheets...)
+			assertFindings(t, fs, tc.want...)
+		})
+	}
+
+	// Read hidden sheets: both values are read and reconciled as any two.
+	cfg.Extraction.HiddenSheets = config.HiddenSheetsRead
+	obs, fs, _ = run(t, cfg, nil, sheets("修订", false, r(2, "专任教师数", "#3055"))...)
+	if len(obs) != 4 || len(fs) != 0 {
+		t.Errorf("hidden_sheets: read gave %d observations and findings %v, want 4 and none", len(obs), fs)
+	}
+}
