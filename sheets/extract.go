@@ -15,7 +15,7 @@ import (
 
 // ExtractorVersion changes whenever extraction would read the same file
 // differently; it is part of every file's cache key.
-const ExtractorVersion = "3"
+const ExtractorVersion = "4"
 
 // Column roles of the long layout.
 const (
@@ -225,15 +225,20 @@ func (e *Extractor) declared(ind *config.Indicator) []string {
 	return ind.Periods
 }
 
-// periodOf decides a row's period: the period cell, or the indicator's
-// only period. It returns a message when the period is not one the
-// indicator is reported for.
-func (e *Extractor) periodOf(ind *config.Indicator, periodCell Cell) (string, string, error) {
+// periodOf decides a row's period: the period cell; for a table without
+// a period column, the year its sheet name or title gives (year, written
+// in from); else the indicator's only period or the cycle's. It returns a
+// message when the period is not one the indicator is reported for.
+func (e *Extractor) periodOf(ind *config.Indicator, periodCell Cell, year, from string) (string, string, error) {
 	period, err := NormalizePeriod(periodCell)
 	if err != nil {
 		return "", "", err
 	}
-	if period == "" {
+	switch {
+	case period != "":
+	case year != "":
+		period = year
+	default:
 		period = e.cycle
 		if len(ind.Periods) == 1 {
 			period = ind.Periods[0]
@@ -248,7 +253,11 @@ func (e *Extractor) periodOf(ind *config.Indicator, periodCell Cell) (string, st
 		words[i] = PeriodWord(d)
 	}
 	msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, PeriodWord(period), strings.Join(words, "、"))
-	if strings.TrimSpace(periodCell.Raw) == "" {
+	switch {
+	case strings.TrimSpace(periodCell.Raw) != "":
+	case year != "":
+		msg += "；表中没有年度列，年度取自" + from
+	default:
 		msg = fmt.Sprintf("%s：未填写年度，该指标须分年度填报（%s），请在年度列注明", ind.Name, strings.Join(words, "、"))
 	}
 	return period, msg, nil

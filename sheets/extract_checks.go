@@ -24,7 +24,7 @@ type check struct {
 
 func (c check) finding(kind, severity, msg string) Finding {
 	return Finding{Kind: kind, Severity: severity, Indicator: c.ind.ID, Period: c.o.Period,
-		Sheet: c.o.Sheet, Cell: c.o.Cell, Raw: c.cell.Raw, Note: c.note, Message: msg}
+		Sheet: c.o.Sheet, Cell: c.o.Cell, Raw: shownRaw(c.cell), Note: c.note, Message: msg}
 }
 
 // what names the figure in messages: "教师平均工资（2024年）".

@@ -2,7 +2,11 @@ package sheets
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
+
+	"github.com/sheaf-dev/sheaf/config"
 )
 
 // maxUnknownListed is how many unmatched rows the unknown flag names; the
@@ -28,6 +32,20 @@ type FileExtraction struct {
 	unknown  []string
 	nUnknown int
 	folds    folds
+
+	// visible is the first value the read sheets gave for each indicator
+	// and period, hidden the first each skipped hidden sheet gave, in
+	// order: compared at Finish, whichever sheet comes first. Bounded by
+	// the catalogue, never by the rows.
+	visible    map[string]seenValue
+	hidden     []seenValue
+	hiddenSeen map[string]bool
+}
+
+// seenValue is a value a sheet gave for a figure, for comparing a hidden
+// sheet with the visible ones.
+type seenValue struct {
+	o Observation
 }
 
 // sheetState is what extraction knows of the sheet being read.
@@ -44,6 +62,9 @@ type sheetState struct {
 	// applies to the next table.
 	pendingUnit, pendingText string
 	partial                  *partialRegion
+	// titles are the years written in title and note lines since the
+	// last header row, for a table without a period column.
+	titles []yearSource
 
 	// orphans counts rows with figures above the first header (an
 	// unrecognised table there), from row orphanRow.
@@ -66,7 +87,8 @@ type partialRegion struct {
 
 // Start begins the extraction of one file.
 func (e *Extractor) Start(observation func(Observation), finding func(Finding)) *FileExtraction {
-	return &FileExtraction{e: e, observation: observation, finding: finding, folds: folds{}}
+	return &FileExtraction{e: e, observation: observation, finding: finding, folds: folds{},
+		visible: map[string]seenValue{}, hiddenSeen: map[string]bool{}}
 }
 
 // Sheet begins a sheet and reports whether its rows are wanted. Hidden
@@ -99,6 +121,8 @@ func (x *FileExtraction) Row(r Row) {
 			x.orphansAbove(r.Num)
 		}
 		lay := h.lay
+		lay.spans = s.merges.headerSpans(r.Num, lay.cols)
+		x.tableYear(&lay)
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
 		s.pendingUnit, s.pendingText = "", ""
 		s.table = &lay
@@ -107,6 +131,7 @@ func (x *FileExtraction) Row(r Row) {
 	case ambiguousHeader:
 		x.endRegion(false)
 		s.table = nil
+		s.titles = nil
 		s.pendingUnit, s.pendingText = "", ""
 		if s.ambiguous == "" {
 			s.ambiguous = h.conflict
@@ -121,6 +146,7 @@ func (x *FileExtraction) Row(r Row) {
 	case partialHeader:
 		x.endRegion(false)
 		s.table = nil
+		s.titles = nil
 		s.partial = &partialRegion{row: r.Num, words: h.words, missing: h.missing}
 		return
 	}
@@ -129,6 +155,9 @@ func (x *FileExtraction) Row(r Row) {
 		return
 	}
 	res := x.e.row(s, r, x.folds)
+	if res.nothing {
+		x.titleLine(r)
+	}
 	if s.skipHidden {
 		hidden := func(ind, period, cell, raw string) {
 			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: ind, Period: period,
@@ -137,6 +166,7 @@ func (x *FileExtraction) Row(r Row) {
 		}
 		for _, o := range res.obs {
 			hidden(o.Indicator, o.Period, o.Cell, o.Raw)
+			x.seeHidden(o)
 		}
 		// A row whose value could not be read is still the item, there.
 		for _, f := range res.findings {
@@ -149,6 +179,11 @@ func (x *FileExtraction) Row(r Row) {
 	for _, o := range res.obs {
 		s.rows++
 		x.observation(o)
+		if k := o.Indicator + "@" + o.Period; o.HasValue {
+			if _, ok := x.visible[k]; !ok {
+				x.visible[k] = seenValue{o}
+			}
+		}
 	}
 	for _, f := range res.findings {
 		x.finding(f)
@@ -169,6 +204,7 @@ func (x *FileExtraction) Row(r Row) {
 func (x *FileExtraction) outside(r Row) {
 	s := x.sh
 	x.note(r)
+	x.titleLine(r)
 	switch {
 	case s.partial != nil:
 		if rowHasNumber(r) {
@@ -180,6 +216,70 @@ func (x *FileExtraction) outside(r Row) {
 		}
 		s.orphans++
 	}
+}
+
+// yearSource is a year written in a sheet name or a title line, and
+// where: "工作表名「2023年」", "A1「2023年度教育统计表」".
+type yearSource struct {
+	year, where string
+}
+
+// maxTitleYears bounds the title years kept between two tables.
+const maxTitleYears = 8
+
+// titleLine keeps the years a title or note line gives.
+func (x *FileExtraction) titleLine(r Row) {
+	s := x.sh
+	for j, c := range r.Cells {
+		if c.Kind != CellText || len(s.titles) >= maxTitleYears {
+			continue
+		}
+		ref := c.Ref
+		if ref == "" {
+			ref = cellName(j, r.Num)
+		}
+		for _, y := range TitleYears(c.Raw) {
+			s.titles = append(s.titles, yearSource{y, ref + quote(shorten(strings.TrimSpace(c.Raw)))})
+		}
+	}
+}
+
+// tableYear decides the period of a table without a period column from
+// the year its sheet name and the title lines above it give. Two different
+// years are not guessed between: every row of the table is flagged.
+func (x *FileExtraction) tableYear(lay *layout) {
+	s := x.sh
+	titles := s.titles
+	s.titles = nil
+	if _, ok := lay.cols[RolePeriod]; ok {
+		return
+	}
+	var srcs []yearSource
+	for _, y := range TitleYears(s.info.Name) {
+		srcs = append(srcs, yearSource{y, "工作表名" + quote(s.info.Name)})
+	}
+	srcs = append(srcs, titles...)
+	if len(srcs) == 0 {
+		return
+	}
+	var years, wheres []string
+	for _, src := range srcs {
+		if !slices.Contains(years, src.year) {
+			years = append(years, src.year)
+		}
+		if !slices.Contains(wheres, src.where) {
+			wheres = append(wheres, src.where)
+		}
+	}
+	if len(years) == 1 {
+		lay.year, lay.yearFrom = years[0], strings.Join(wheres, "、")
+		return
+	}
+	words := make([]string, len(years))
+	for i, y := range years {
+		words[i] = PeriodWord(y)
+	}
+	lay.yearConflict = fmt.Sprintf("表中没有年度列，%s写的年度不同（%s）", strings.Join(wheres, "、"), strings.Join(words, "、"))
 }
 
 // orphansAbove reports rows of figures above a sheet's first table: a
@@ -296,6 +396,7 @@ func (x *FileExtraction) Finish() {
 	} else {
 		x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Message: x.noTableMessage()})
 	}
+	x.versions()
 	if x.nUnknown == 0 {
 		return
 	}
@@ -309,6 +410,92 @@ func (x *FileExtraction) Finish() {
 		Raw:      list,
 		Message:  fmt.Sprintf("%d 行不在指标目录中，未读取：%s", x.nUnknown, list),
 	})
+}
+
+// seeHidden keeps the first value a skipped hidden sheet gives for a
+// figure.
+func (x *FileExtraction) seeHidden(o Observation) {
+	k := o.Sheet + "\x00" + o.Indicator + "@" + o.Period
+	if !o.HasValue || x.hiddenSeen[k] || namedOld(o.Sheet) {
+		return
+	}
+	x.hiddenSeen[k] = true
+	x.hidden = append(x.hidden, seenValue{o})
+}
+
+// oldMarks are words by which a sheet's name says it is an old version.
+var oldMarks = []string{"旧", "作废", "废弃", "勿用", "历史", "备份", "old", "archive", "backup"}
+
+// namedOld reports whether a sheet's name says it is an old version
+// ("旧版勿用", "2025年（旧）"): the department has said which is current,
+// so its values differing is no question to ask.
+func namedOld(sheet string) bool {
+	f := strings.ToLower(sheet)
+	for _, m := range oldMarks {
+		if strings.Contains(f, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// versions flags a skipped hidden sheet that gives another value than the
+// visible sheets for the same figure: the hidden one may be the newer
+// ("汇总(修订)"), and nobody would know.
+func (x *FileExtraction) versions() {
+	for _, h := range x.hidden {
+		ho := h.o
+		v, ok := x.visible[ho.Indicator+"@"+ho.Period]
+		if !ok || agree(ho, v.o) {
+			continue
+		}
+		name := ho.Indicator
+		if ind := x.e.byCode[Fold(ho.Indicator)]; ind != nil {
+			name = ind.Name
+		}
+		unit, _ := config.LookupUnit(ho.Unit)
+		shown := func(o Observation) string { return FormatValue(o.Value, o.Decimals) + unit.Word() }
+		x.finding(Finding{Kind: KindVersion, Severity: SeverityWarning, Indicator: ho.Indicator, Period: ho.Period,
+			Sheet: ho.Sheet, Cell: ho.Cell, Raw: ho.Raw, Note: ho.Note,
+			Message: fmt.Sprintf("%s（%s）：隐藏工作表%s!%s 为 %s，与采用的%s!%s 的 %s 不同；隐藏的工作表未读取，请确认哪个是最新的数据，并删除或更正另一个",
+				name, PeriodWord(ho.Period), quote(ho.Sheet), ho.Cell, shown(ho), quote(v.o.Sheet), v.o.Cell, shown(v.o))})
+	}
+}
+
+// agree reports whether two values for one figure agree: they differ by
+// no more than half a unit in the last written digit of the less precise
+// one, an approximate value counting as its whole range. It is the rule
+// reconcile judges two files by, which this package cannot import.
+func agree(a, b Observation) bool {
+	tol := 0.5 * math.Pow10(-min(a.Decimals, b.Decimals))
+	alo, ahi := valueInterval(a)
+	blo, bhi := valueInterval(b)
+	gap := 0.0
+	switch {
+	case ahi < blo:
+		gap = blo - ahi
+	case bhi < alo:
+		gap = alo - bhi
+	}
+	return gap <= tol*(1+1e-9)+1e-9*math.Max(math.Abs(a.Value), math.Abs(b.Value))
+}
+
+// valueInterval is the range of true values a written value stands for:
+// a point, or "3.6万余" [36000, 37000], "约3.6万" [35000, 37000].
+func valueInterval(o Observation) (lo, hi float64) {
+	unit := math.Pow10(-o.Decimals)
+	if o.Approx != Exact {
+		for unit < math.Abs(o.Value) && math.Mod(o.Value, unit*10) == 0 {
+			unit *= 10
+		}
+	}
+	switch o.Approx {
+	case Over:
+		return o.Value, o.Value + unit
+	case About:
+		return o.Value - unit, o.Value + unit
+	}
+	return o.Value, o.Value
 }
 
 // noTableMessage describes a file in which no table was read, sheet by

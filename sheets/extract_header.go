@@ -17,6 +17,14 @@ type layout struct {
 	// notes the unit of its money rows, so it applies only to indicators of
 	// its dimension.
 	noteUnit, noteText string
+	// spans are, for a name or code header merged across several columns
+	// ("指标" over an ordinal column and a name column), the last column
+	// it covers.
+	spans map[string]int
+	// year is the period of a table without a period column, from its
+	// sheet name or a title above it, and yearFrom where it is written;
+	// yearConflict says which of those disagree (no year is taken then).
+	year, yearFrom, yearConflict string
 }
 
 // headerKind is what a row is as a header.

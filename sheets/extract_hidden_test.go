@@ -42,7 +42,8 @@ func TestHiddenSheetsSkipped(t *testing.T) {
 	assertFindings(t, fs,
 		"hidden_sheet info 旧版勿用!B2 schools.total@2024|在隐藏工作表「旧版勿用」中有此项，未读取",
 		"hidden_sheet info 旧版勿用!B3 safety.guards@2024|在隐藏工作表「旧版勿用」中有此项",
-		"hidden_sheet info 2025年（旧）!B2 schools.total@2024|在隐藏工作表「2025年（旧）」中有此项",
+		// The sheet's name gives its year: the table has no period column.
+		"hidden_sheet info 2025年（旧）!B2 schools.total@2025|在隐藏工作表「2025年（旧）」中有此项",
 	)
 	if fs[0].Raw != "40" {
 		t.Errorf("hidden-sheet finding raw = %q, want 40", fs[0].Raw)
@@ -66,7 +67,7 @@ func TestHiddenSheetsRead(t *testing.T) {
 		"旧版勿用!B3 safety.guards@2024 = 200/0 raw 200",
 	)
 	assertFindings(t, fs,
-		"invalid error 2025年（旧）!B2 schools.total@2024|待统计",
+		"invalid error 2025年（旧）!B2 schools.total@2025|年度 2025年 不在该指标的填报年度内（2024年）；表中没有年度列，年度取自工作表名「2025年（旧）」",
 		"unknown info ! @|旧版勿用!A4 食堂数量",
 	)
 	assertOutcomes(t, out, "汇总 read 2", "旧版勿用 read 2", "2025年（旧） read 0")

@@ -42,6 +42,21 @@ func stripLabel(name string) string {
 	return s
 }
 
+// bareOrdinal is a number with nothing after it, as an ordinal column
+// holds it: "1", "2.1", "三".
+var bareOrdinal = regexp.MustCompile(`^(?:[0-9]+(?:[.．][0-9]+)*|[一二三四五六七八九十百]+)$`)
+
+// ordinalOnly reports whether a label cell holds nothing but numbering or
+// marks ("（一）", "▲", "1", a number cell): no name.
+func ordinalOnly(c Cell) bool {
+	text := strings.TrimSpace(c.Raw)
+	if text == "" || c.Kind == CellNumber {
+		return true
+	}
+	s := stripLabel(text)
+	return s == "" || bareOrdinal.MatchString(s)
+}
+
 // markStarts are the characters a numbering or mark may start with.
 const markStarts = "0123456789(（一二三四五六七八九十其▲△▼▽●○◆◇■□★☆·•※-—>＞"
 

@@ -121,3 +121,44 @@ func (x *mergeIndex) ref(i int) string {
 	m := x.merges[i]
 	return fmt.Sprintf("%s:%s", cellName(m.Left, m.Top), cellName(m.Right, m.Bottom))
 }
+
+// headerSpans finds the name and code headers merged across several
+// columns of a header row: the last column each covers.
+func (x *mergeIndex) headerSpans(row int, cols map[string]int) map[string]int {
+	if x == nil {
+		return nil
+	}
+	var spans map[string]int
+	for _, role := range []string{RoleCode, RoleName} {
+		col, ok := cols[role]
+		if !ok {
+			continue
+		}
+		i, ok := x.covering(row, col)
+		if !ok || x.merges[i].Left != col || x.merges[i].Right == col {
+			continue
+		}
+		if spans == nil {
+			spans = map[string]int{}
+		}
+		spans[role] = x.merges[i].Right
+	}
+	return spans
+}
+
+// coversLabel reports whether a row's name or code cell is covered by a
+// merged range: such a row takes its label from the range, or is part of
+// a title merged across the table.
+func (x *mergeIndex) coversLabel(row int, cols map[string]int) bool {
+	if x == nil {
+		return false
+	}
+	for _, role := range []string{RoleCode, RoleName} {
+		if col, ok := cols[role]; ok {
+			if _, ok := x.covering(row, col); ok {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -26,17 +26,34 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		if !ok {
 			return Cell{}, false
 		}
-		return s.merges.label(row, j, lay.headerRow)
+		c, merged := s.merges.label(row, j, lay.headerRow)
+		// A header merged over an ordinal column and a name column: the
+		// label is the first cell of its span that is more than numbering.
+		if last, ok := lay.spans[role]; ok && ordinalOnly(c) {
+			for k := j + 1; k <= last; k++ {
+				if d, m := s.merges.label(row, k, lay.headerRow); !ordinalOnly(d) {
+					return d, m
+				}
+			}
+		}
+		return c, merged
 	}
 	codeCell, _ := label(RoleCode)
 	nameCell, nameMerged := label(RoleName)
 	code := strings.TrimSpace(codeCell.Raw)
 	name := strings.TrimSpace(nameCell.Raw)
-	if code == "" && stripLabel(name) == "" {
-		return rowResult{nothing: true}
-	}
 	valueCol := lay.cols[RoleValue]
 	valueCell := row.Col(valueCol)
+	if code == "" && stripLabel(name) == "" {
+		// A value without a name ("（二）| 2024 | 85000", a 合计 written
+		// in the ordinal column) would be lost unsaid: it is an unknown
+		// row. Rows under a merged label, and rows without a value, are
+		// titles, blank lines and the rest of a merged range.
+		if strings.TrimSpace(valueCell.Raw) == "" || s.merges.coversLabel(row.Num, lay.cols) {
+			return rowResult{nothing: true}
+		}
+		return rowResult{unknown: fmt.Sprintf("%s!%s 第 %d 行没有可识别的指标名称：%s", s.info.Name, firstRef(row), row.Num, rowText(row))}
+	}
 	cellRef := valueCell.Ref
 	if cellRef == "" {
 		cellRef = cellName(valueCol, row.Num)
@@ -71,9 +88,12 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	periodCell, _ := label(RolePeriod)
 	invalid := func(c Cell, ref, period, msg string) rowResult {
 		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityError, Indicator: ind.ID, Period: period,
-			Sheet: s.info.Name, Cell: ref, Raw: c.Raw, Note: note, Message: msg}}}
+			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
 	}
-	period, msg, err := e.periodOf(ind, periodCell)
+	if lay.yearConflict != "" {
+		return invalid(valueCell, cellRef, "", fmt.Sprintf("%s：无法确定年度：%s；请增加“年度”列，或更正工作表名和标题", ind.Name, lay.yearConflict))
+	}
+	period, msg, err := e.periodOf(ind, periodCell, lay.year, lay.yearFrom)
 	if err != nil {
 		return invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))
 	}
@@ -98,7 +118,7 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		}
 		top := s.merges.top[i]
 		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityWarning, Indicator: ind.ID, Period: period,
-			Sheet: s.info.Name, Cell: cellRef, Raw: top.Raw, Note: note,
+			Sheet: s.info.Name, Cell: cellRef, Raw: shownRaw(top), Note: note,
 			Message: fmt.Sprintf("%s（%s）：数值单元格 %s 在合并单元格 %s 中，合并区域只有一个值%s（在 %s），无法确定本行的数值，未读取；请取消合并，逐行填写",
 				ind.Name, PeriodWord(period), cellRef, s.merges.ref(i), quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
 	}
@@ -121,9 +141,8 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, PeriodWord(period), err))
 	}
 	raw := valueCell.Raw
-	if valueCell.Kind == CellNumber && rd.HasValue {
-		// What the department sees in the cell, not the number stored.
-		raw = shownText(valueCell)
+	if rd.HasValue {
+		raw = shownRaw(valueCell)
 	}
 	o := Observation{
 		Indicator: ind.ID, Period: period,
@@ -140,4 +159,50 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	}
 	fs := c.findings(rd) // sets o.Fraction
 	return rowResult{obs: []Observation{o}, findings: fs}
+}
+
+// shownRaw is a cell's text as the department sees it: for a number cell
+// what its format shows (48.29), not the number stored (48.2858460774226),
+// so that a flag quotes what is in the cell.
+func shownRaw(c Cell) string {
+	if c.Kind == CellNumber && strings.TrimSpace(c.Raw) != "" {
+		return shownText(c)
+	}
+	return c.Raw
+}
+
+// maxRowCells is how many of a row's cells an unknown row quotes.
+const maxRowCells = 8
+
+// rowText quotes a row's non-empty cells as the department sees them:
+// "「2」「（二）」「2024」「85000」".
+func rowText(r Row) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range r.Cells {
+		text := strings.TrimSpace(shownRaw(c))
+		if text == "" {
+			continue
+		}
+		if n == maxRowCells {
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(quote(shorten(text)))
+		n++
+	}
+	return b.String()
+}
+
+// firstRef is the reference of a row's first non-empty cell.
+func firstRef(r Row) string {
+	for j, c := range r.Cells {
+		if strings.TrimSpace(c.Raw) != "" {
+			if c.Ref != "" {
+				return c.Ref
+			}
+			return cellName(j, r.Num)
+		}
+	}
+	return cellName(0, r.Num)
 }

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -172,4 +174,51 @@ func PeriodWord(p string) string {
 		return y + "年第" + q + "季度"
 	}
 	return p + "年"
+}
+
+// titleYearRE finds a candidate year in a sheet name or a title: four
+// digits not part of a longer number.
+var titleYearRE = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
+
+// TitleYears are the years a sheet name or a title line gives as the
+// period of its table: "2023年", "2023年度教育统计表", "2023", "2023年（旧）".
+// A date is no period title: "填报日期：2025年1月10日", "2024-01-05",
+// "2024年12月" and a quarter or half year ("2024年第一季度",
+// "2024年上半年") give nothing, and neither does a line about dates
+// (日期, 时间). Each year is listed once.
+func TitleYears(text string) []string {
+	if strings.Contains(text, "日期") || strings.Contains(text, "时间") {
+		return nil
+	}
+	var years []string
+	for _, loc := range titleYearRE.FindAllStringIndex(text, -1) {
+		if loc[0] > 0 && isDigit(text[loc[0]-1]) {
+			continue
+		}
+		rest := text[loc[1]:]
+		if rest != "" && isDigit(rest[0]) {
+			continue
+		}
+		if len(rest) >= 2 && strings.ContainsRune("-/.", rune(rest[0])) && isDigit(rest[1]) {
+			continue // 2024-01-05
+		}
+		if after, ok := strings.CutPrefix(rest, "年"); ok && !strings.HasPrefix(after, "度") {
+			after = strings.TrimLeft(after, " \u3000")
+			if after != "" && (isDigit(after[0]) || strings.ContainsRune("第一二三四上下全首末前后", leadRune(after))) {
+				continue // a month, a quarter, a half year
+			}
+		}
+		y := text[loc[0]:loc[1]]
+		if !slices.Contains(years, y) {
+			years = append(years, y)
+		}
+	}
+	return years
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func leadRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }

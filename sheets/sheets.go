@@ -185,7 +185,7 @@ type Observation struct {
 // unreadable value, an unknown row, an approximate figure, or a file that
 // could not be read. Findings become flags.
 type Finding struct {
-	Kind      string // invalid | unknown | approximate | file | unit | range | hidden_sheet
+	Kind      string // invalid | unknown | approximate | file | unit | range | hidden_sheet | version
 	Severity  string // error | warning | info
 	Indicator string
 	Period    string
@@ -211,6 +211,10 @@ const (
 	// hidden sheet holds a row for an indicator, so that a missing figure
 	// says where it is instead of "未报送".
 	KindHiddenSheet = "hidden_sheet"
+	// KindVersion: a skipped hidden sheet gives another value than a
+	// visible sheet of the same file for one figure (the same word as
+	// reconcile's flag for two files that disagree).
+	KindVersion = "version"
 
 	SeverityError   = "error"
 	SeverityWarning = "warning"
