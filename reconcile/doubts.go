@@ -138,6 +138,13 @@ func (ru *run) findings() {
 			if ind, ok := ru.cfg.Indicator(f.Indicator); ok && ind.Owner == f.Department {
 				ru.ownerInvalid[k] = true
 			}
+		case f.Kind == sheets.KindVersion:
+			// A hidden sheet disagreeing with the value read: which one is
+			// current nobody can tell from the file, so the value is
+			// doubtful until the department says.
+			if d, ok := ru.decided[k]; ok && d.fig.HasValue && d.fig.Department == f.Department && d.fig.File == f.File {
+				ru.doubt(k, StatusDoubtful, key)
+			}
 		case f.Kind == sheets.KindUnit || f.Kind == sheets.KindRange:
 			// Doubtful when the finding is about the value that counts.
 			if d, ok := ru.decided[k]; ok && d.fig.HasValue && d.fig.Department == f.Department &&
