@@ -501,7 +501,22 @@ func valueInterval(o Observation) (lo, hi float64) {
 // noTableMessage describes a file in which no table was read, sheet by
 // sheet.
 func (x *FileExtraction) noTableMessage() string {
+	// Only hidden sheets hold anything: the header is not the problem.
+	var hidden []string
+	onlyHidden := true
+	for _, o := range x.outcomes {
+		switch o.Outcome {
+		case SheetHidden:
+			hidden = append(hidden, quote(o.Sheet))
+		case SheetEmpty, SheetNotes:
+		default:
+			onlyHidden = false
+		}
+	}
 	msg := "文件中没有可读取的表格，未读取任何数据：表头须包含“指标名称”（或“指标编码”）和“数值”列"
+	if onlyHidden && len(hidden) > 0 {
+		msg = "文件中只有隐藏的工作表" + strings.Join(hidden, "、") + "有内容，隐藏的工作表不读取（extraction.hidden_sheets: skip）；如其中的数据有效，请取消隐藏或移到可见的工作表后再报送"
+	}
 	var parts []string
 	for _, o := range x.outcomes {
 		switch o.Outcome {

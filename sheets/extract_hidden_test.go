@@ -78,3 +78,26 @@ func TestHiddenSheetsRead(t *testing.T) {
 		t.Errorf("department skip over global read: %d observations, outcomes %+v; want the hidden sheets skipped", len(obs), out)
 	}
 }
+
+// TestOnlyHiddenSheetsHoldData: a file whose only table is on a hidden sheet
+// is not told its header is wrong: the unknown warning says the data is on
+// a hidden sheet.
+func TestOnlyHiddenSheetsHoldData(t *testing.T) {
+	cfg := testCatalogue(t)
+	book := hiddenWorkbook()[1:] // 旧版勿用 and 2025年（旧） only
+	_, fs, _ := run(t, cfg, nil, book...)
+	var unknown []Finding
+	for _, f := range fs {
+		if f.Kind == KindUnknown {
+			unknown = append(unknown, f)
+		}
+	}
+	if len(unknown) != 1 {
+		t.Fatalf("unknown findings %+v", unknown)
+	}
+	m := unknown[0].Message
+	if !strings.Contains(m, "只有隐藏的工作表「旧版勿用」、「2025年（旧）」有内容") || strings.Contains(m, "表头须包含") ||
+		!strings.Contains(m, "工作表「旧版勿用」隐藏的工作表，未读取") {
+		t.Errorf("message %q", m)
+	}
+}

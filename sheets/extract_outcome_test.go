@@ -88,6 +88,6 @@ func TestFileWithOnlyHiddenTables(t *testing.T) {
 	assertObs(t, obs)
 	assertFindings(t, fs,
 		"hidden_sheet info 数据!B2 schools.total@2024|在隐藏工作表「数据」中有此项",
-		"unknown warning ! @|文件中没有可读取的表格|工作表「说明」只有标题或说明文字|工作表「数据」隐藏的工作表，未读取")
+		"unknown warning ! @|文件中只有隐藏的工作表「数据」有内容|工作表「说明」只有标题或说明文字|工作表「数据」隐藏的工作表，未读取")
 	assertOutcomes(t, out, "说明 notes 0", "数据 hidden 0")
 }
