@@ -43,6 +43,9 @@ func (c check) findings(rd Reading) []Finding {
 	if f, ok := c.unitFinding(shown); ok {
 		fs = append(fs, f)
 	}
+	if f, ok := c.scaleFinding(rd, shown); ok {
+		fs = append(fs, f)
+	}
 	if f, ok := c.rangeFinding(rd, shown); ok {
 		fs = append(fs, f)
 	}
@@ -77,9 +80,7 @@ func writtenUnit(cell Cell, target config.Unit) string {
 		}
 		return a.unit
 	case CellNumber:
-		if cell.Percent {
-			return "%"
-		}
+		return numberCellUnit(cell, target)
 	}
 	return ""
 }

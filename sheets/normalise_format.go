@@ -1,0 +1,49 @@
+package sheets
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf/config"
+)
+
+// numberCellUnit is the unit a number cell's format writes with it: "%"
+// for a percent format, the unit of its literal text (0"万元"), or "".
+func numberCellUnit(cell Cell, target config.Unit) string {
+	if cell.Percent {
+		return "%"
+	}
+	if cell.Format.Prefix == "" && cell.Format.Suffix == "" {
+		return ""
+	}
+	a, err := readNumberCell(cell, target)
+	if err != nil {
+		return ""
+	}
+	return a.unit
+}
+
+// scaleFinding: a format that shows the number scaled (0!.0000 shows
+// 682110000 as "68211.0000", #,##0, shows thousands) without writing a
+// unit. sheaf reads what the cell shows, as for every number cell, since
+// that is what the department sees and checks, and a 万元 or 千元 header
+// is written for the shown digits. But the stored number is another
+// quantity, and which one the department meant depends on a unit nobody
+// wrote in the cell: the value is read and flagged, never ok (a unit
+// warning makes the figure doubtful). A format that writes its unit
+// (0!.0000"万元") says what it shows and is not flagged.
+func (c check) scaleFinding(rd Reading, shown string) (Finding, bool) {
+	f := c.cell.Format
+	if c.cell.Kind != CellNumber || f.Scale == 0 || numberCellUnit(c.cell, c.unit) != "" {
+		return Finding{}, false
+	}
+	stored, d, err := storedNumber(strings.TrimSpace(c.cell.Raw))
+	if err != nil {
+		return Finding{}, false
+	}
+	return c.finding(KindUnit, SeverityWarning,
+		fmt.Sprintf("%s：单元格的数字格式%s把存储的 %s 显示为%s（缩小 %s 倍），已按显示的数字读取为 %s；单元格本身没有写单位，请核实",
+			c.what(), quote(f.Code), FormatValue(stored, d), quote(shownText(c.cell)),
+			FormatValue(math.Pow10(f.Scale), 0), shown)), true
+}
