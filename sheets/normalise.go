@@ -72,7 +72,11 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	if c.Kind == CellNumber && c.Percent && target.Name != "%" {
 		return Reading{}, fmt.Errorf("单元格设置为百分比格式，%s无法换算为%s", quote(c.Raw), target.Word())
 	}
-	src, err := sourceUnit(c.Raw, a.unit, hints, target)
+	raw := c.Raw
+	if c.Kind == CellNumber && (c.Format.Prefix != "" || c.Format.Suffix != "") {
+		raw = shownText(c) // "96.5%" is what the department wrote
+	}
+	src, err := sourceUnit(raw, a.unit, hints, target)
 	if err != nil {
 		return Reading{}, err
 	}
