@@ -11,17 +11,25 @@ import (
 // numberCellUnit is the unit a number cell's format writes with it: "%"
 // for a percent format, the unit of its literal text (0"万元"), or "".
 func numberCellUnit(cell Cell, target config.Unit) string {
+	u, _ := formatWrites(cell, target)
+	return u
+}
+
+// formatWrites is what a number cell's format writes with the number: a
+// unit, and whether a 万 or 亿 multiplier ("0.0,\"万\"" shows 92500 as
+// "9.3万").
+func formatWrites(cell Cell, target config.Unit) (unit string, multiplied bool) {
 	if cell.Percent {
-		return "%"
+		return "%", false
 	}
 	if cell.Format.Prefix == "" && cell.Format.Suffix == "" {
-		return ""
+		return "", false
 	}
 	a, err := readNumberCell(cell, target)
 	if err != nil {
-		return ""
+		return "", false
 	}
-	return a.unit
+	return a.unit, a.multiplied
 }
 
 // scaleFinding: a format that shows the number scaled (0!.0000 shows
@@ -32,10 +40,14 @@ func numberCellUnit(cell Cell, target config.Unit) string {
 // quantity, and which one the department meant depends on a unit nobody
 // wrote in the cell: the value is read and flagged, never ok (a unit
 // warning makes the figure doubtful). A format that writes its unit
-// (0!.0000"万元") says what it shows and is not flagged.
+// (0!.0000"万元") or its multiplier (0!.0,"万" shows 92500 as "9.3万")
+// says what it shows and is not flagged.
 func (c check) scaleFinding(rd Reading, shown string) (Finding, bool) {
 	f := c.cell.Format
-	if c.cell.Kind != CellNumber || f.Scale == 0 || numberCellUnit(c.cell, c.unit) != "" {
+	if c.cell.Kind != CellNumber || f.Scale == 0 {
+		return Finding{}, false
+	}
+	if u, multiplied := formatWrites(c.cell, c.unit); u != "" || multiplied {
 		return Finding{}, false
 	}
 	stored, d, err := storedNumber(strings.TrimSpace(c.cell.Raw))

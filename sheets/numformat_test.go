@@ -86,8 +86,9 @@ func formatWorkbook(t *testing.T) []byte {
 		{"一般公共预算教育支出", 2022, 682110000, `0!.0000"万元"`},
 		{"保安员人数", 2024, 12, `"约"0`},
 		{"在校生数", 2024, 36614, `#,##0[$人]`},
-		{"学校总数", 2024, 4401234, "000-0000"},
-		{"体检学生数", 2024, 1234, `0.00"千人"`},
+		{"近视率", 2022, 4401234, "000-0000"},
+		{"学校总数", 2024, 1234, `0.00"千所"`},
+		{"体检学生数", 2024, 92500, `0!.0,"万"`},
 	}
 	set := func(cell string, v any) {
 		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
@@ -151,7 +152,8 @@ func TestNumberFormatCells(t *testing.T) {
 			num("C6", "12", true, 0, false, NumberFormat{Code: `"约"0`, Prefix: "约"}),
 			num("C7", "36614", true, 0, true, NumberFormat{Code: `#,##0[$人]`, Suffix: "人"}),
 			num("C8", "4401234", true, 0, false, NumberFormat{Code: "000-0000", Unreadable: true}),
-			num("C9", "1234", true, 2, false, NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}),
+			num("C9", "1234", true, 2, false, NumberFormat{Code: `0.00"千所"`, Suffix: "千所"}),
+			num("C10", "92500", true, 1, false, NumberFormat{Code: `0!.0,"万"`, Suffix: "万", Scale: 4}),
 		}},
 	}
 	for _, file := range files {
@@ -251,13 +253,14 @@ func TestNumberFormatExtractionExcelize(t *testing.T) {
 			"Sheet1!C5 fund.edu_spend@2022 = 68211/4 raw 68211.0000万元",  // its own unit: no flag
 			"Sheet1!C6 safety.guards@2024 = 12/0 raw 约12",
 			"Sheet1!C7 students.total@2024 = 36614/0 raw 36,614人",
+			"Sheet1!C10 health.examined@2024 = 93000/-3 raw 9.3万", // its multiplier: no flag
 		)
 		assertFindings(t, fs,
 			"unit warning Sheet1!C2 fund.budget@2024|数字格式「0!.0000」把存储的 682110000 显示为「68211.0000」（缩小 10000 倍）",
 			"unit warning Sheet1!C3 fund.edu_spend@2023|数字格式「0.0,,」把存储的 68251000 显示为「68.3」（缩小 1000000 倍），已按显示的数字读取为 68.3万元",
 			"approximate warning Sheet1!C6 safety.guards@2024|为约数",
-			"invalid error Sheet1!C8 schools.total@2024|数字格式「000-0000」显示的不是单纯的数值|「4401234」",
-			`invalid error Sheet1!C9 health.examined@2024|数字格式「0.00"千人"」使数值显示为「1234.00千人」|单位「千人」无法识别`,
+			"invalid error Sheet1!C8 health.myopia_rate@2022|数字格式「000-0000」显示的不是单纯的数值|「4401234」",
+			`invalid error Sheet1!C9 schools.total@2024|数字格式「0.00"千所"」使数值显示为「1234.00千所」|单位「千所」无法识别`,
 		)
 	})
 }
