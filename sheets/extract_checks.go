@@ -38,7 +38,7 @@ func (c check) findings(rd Reading) []Finding {
 	shown := FormatValue(rd.Value, rd.Decimals) + c.unit.Word()
 	if rd.Approx != Exact {
 		fs = append(fs, c.finding(KindApproximate, SeverityWarning,
-			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.cell.Raw), shown)))
+			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown)))
 	}
 	if f, ok := c.unitFinding(shown); ok {
 		fs = append(fs, f)

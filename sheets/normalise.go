@@ -83,7 +83,7 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	if a.multiplied && a.unit == "" && src.Factor != 1 {
 		// "3.6万" in a 万元 column may mean 3.6 万元 (the 万 repeated from the
 		// unit) or 3.6万 万元; a person has to say which.
-		return Reading{}, fmt.Errorf("%s含义不明确：单位已是%s，无法确定其中的“万”或“亿”是重复写了单位还是表示数量级，请只填写以%s计的数字", quote(c.Raw), src.Name, src.Name)
+		return Reading{}, fmt.Errorf("%s含义不明确：单位已是%s，无法确定其中的“万”或“亿”是重复写了单位还是表示数量级，请只填写以%s计的数字", quote(raw), src.Name, src.Name)
 	}
 
 	ratio := src.Factor / target.Factor

@@ -36,6 +36,7 @@ func TestNormalizeFormatQuantity(t *testing.T) {
 		{"literal % is a written percent", cell("96.5", true, 1, NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "%", 96.5, 1, Exact, "96.5%", ""},
 		{"literal % under a 元 indicator", cell("96.5", true, 1, NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "元", 0, 0, Exact, "", "「96.5%」的单位是%，无法换算为元"},
 		{"万 multiplier", cell("3.6", true, 1, NumberFormat{Code: `0.0"万人"`, Suffix: "万人"}), UnitHints{}, "人", 36000, -3, Exact, "3.6万人", ""},
+		{"万 in a 万元 column is ambiguous", cell("68211", true, 0, NumberFormat{Code: `0"万"`, Suffix: "万"}), UnitHints{Header: "万元"}, "元", 0, 0, Exact, "", "「68211万」含义不明确"},
 		{"约 word", cell("12", true, 0, NumberFormat{Code: `"约"0`, Prefix: "约"}), UnitHints{}, "人", 12, 0, About, "约12", ""},
 		{"unknown text", cell("44", true, 0, NumberFormat{Code: `"第"0"名"`, Prefix: "第", Suffix: "名"}), UnitHints{}, "所", 0, 0, Exact, "", `单元格的数字格式「"第"0"名"」使数值显示为「第44名」：无法识别为数字：「第44名」`},
 		{"unknown unit", cell("1234", true, 2, NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), UnitHints{}, "人", 0, 0, Exact, "", `「1234.00千人」中的单位「千人」无法识别`},
@@ -236,7 +237,7 @@ func TestNumberFormatExtraction(t *testing.T) {
 		)
 		assertFindings(t, fs,
 			`unit warning 格式!C3 fund.budget@2024|数字格式「0\.0000」把存储的 682110000 显示为「68211.0000」（缩小 10000 倍），已按显示的数字读取为 68211.0000万元`,
-			"approximate warning 格式!C7 safety.guards@2024|为约数",
+			"approximate warning 格式!C7 safety.guards@2024|为约数「约12人」，暂按 12人 计",
 			`invalid error 格式!C8 schools.total@2024|数字格式「\第0\名」使数值显示为「第44名」：无法识别为数字`,
 			"unit warning 格式!C9 fund.edu_spend@2023|数字格式「#,##0,」把存储的 68211000 显示为「68,211」（缩小 1000 倍），已按显示的数字读取为 68211万元",
 		)
@@ -258,7 +259,7 @@ func TestNumberFormatExtractionExcelize(t *testing.T) {
 		assertFindings(t, fs,
 			"unit warning Sheet1!C2 fund.budget@2024|数字格式「0!.0000」把存储的 682110000 显示为「68211.0000」（缩小 10000 倍）",
 			"unit warning Sheet1!C3 fund.edu_spend@2023|数字格式「0.0,,」把存储的 68251000 显示为「68.3」（缩小 1000000 倍），已按显示的数字读取为 68.3万元",
-			"approximate warning Sheet1!C6 safety.guards@2024|为约数",
+			"approximate warning Sheet1!C6 safety.guards@2024|为约数「约12」",
 			"invalid error Sheet1!C8 health.myopia_rate@2022|数字格式「000-0000」显示的不是单纯的数值|「4401234」",
 			`invalid error Sheet1!C9 schools.total@2024|数字格式「0.00"千所"」使数值显示为「1234.00千所」|单位「千所」无法识别`,
 		)
