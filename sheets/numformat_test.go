@@ -265,3 +265,17 @@ func TestNumberFormatExtractionExcelize(t *testing.T) {
 		)
 	})
 }
+
+// FuzzFormatMeaning: any format code is classified without a panic, and a
+// format that shows text or a scale is kept with its code.
+func FuzzFormatMeaning(f *testing.F) {
+	for _, code := range []string{`0"万元"`, "0!.0000", `0\.0000`, "#,##0,", "0.0,,", `"约"0`, `[$万元-804]0`, `[>=10000]0!.0,"万";0`, `_ * #,##0_ ;_ * -#,##0_ ;_ * "-"_ ;_ @_ `, `"`, `[`, `0!`, `_`, `General"元"`} {
+		f.Add(code)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		nf := classifyFormat(code)
+		if nf.format != (NumberFormat{}) && nf.format.Code != code {
+			t.Errorf("%q: format code %q", code, nf.format.Code)
+		}
+	})
+}
