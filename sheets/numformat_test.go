@@ -254,7 +254,7 @@ func TestNumberFormatExtractionExcelize(t *testing.T) {
 			"Sheet1!C5 fund.edu_spend@2022 = 68211/4 raw 68211.0000万元",  // its own unit: no flag
 			"Sheet1!C6 safety.guards@2024 = 12/0 raw 约12",
 			"Sheet1!C7 students.total@2024 = 36614/0 raw 36,614人",
-			"Sheet1!C10 health.examined@2024 = 93000/-3 raw 9.3万", // its multiplier: no flag
+			"Sheet1!C10 health.examined@2024 = 93000/-3 raw 9.3万", // its multiplier, but rounded: flagged
 		)
 		assertFindings(t, fs,
 			"unit warning Sheet1!C2 fund.budget@2024|数字格式「0!.0000」把存储的 682110000 显示为「68211.0000」（缩小 10000 倍）",
@@ -262,6 +262,7 @@ func TestNumberFormatExtractionExcelize(t *testing.T) {
 			"approximate warning Sheet1!C6 safety.guards@2024|为约数「约12」",
 			"invalid error Sheet1!C8 health.myopia_rate@2022|数字格式「000-0000」显示的不是单纯的数值|「4401234」",
 			`invalid error Sheet1!C9 schools.total@2024|数字格式「0.00"千所"」使数值显示为「1234.00千所」|单位「千所」无法识别`,
+			`unit warning Sheet1!C10 health.examined@2024|数字格式「0!.0,"万"」把存储的 92500 显示为「9.3万」，舍去了部分数位，已按显示的数字读取为 93000人`,
 		)
 	})
 }
