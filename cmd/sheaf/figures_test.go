@@ -30,6 +30,7 @@ func TestFiguresShowWrittenDecimals(t *testing.T) {
 		{"入学率", 0.97, "0%"},         // shows 97%
 		{"生均经费", 17500.456, "0.00"}, // catalogue decimals: 0
 		{"教师平均工资", 6.82, `0.00"万元"`},
+		{"教育附加", 682110000, "0!.0000"}, // shows 68211.0000
 	}
 	f.SetCellValue("Sheet1", "A1", "指标名称")
 	f.SetCellValue("Sheet1", "B1", "数值")
@@ -63,6 +64,7 @@ indicators:
   - {id: rate.enrol, name: 入学率, unit: "%", owner: edu}
   - {id: pay.per_student, name: 生均经费, unit: 元, owner: edu, decimals: 0}
   - {id: pay.teacher, name: 教师平均工资, unit: 元, owner: edu}
+  - {id: fund.extra, name: 教育附加, unit: 万元, owner: edu}
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +80,18 @@ indicators:
 		"rate.enrol":      "97",
 		"pay.per_student": "17500",
 		"pay.teacher":     "68200", // 6.82万元
+		// The shown number, never 682110000万元, and not ok: the format
+		// scales the stored number without saying in which unit.
+		"fund.extra": "68211.0000 doubtful",
 	}
 	got := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
 		fs := strings.Fields(line)
-		if len(fs) > 3 {
+		if len(fs) > 5 {
 			got[fs[0]] = fs[3]
+			if fs[5] != "ok" {
+				got[fs[0]] += " " + fs[5]
+			}
 		}
 	}
 	for id, v := range want {
