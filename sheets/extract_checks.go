@@ -38,9 +38,12 @@ func (c check) findings(rd Reading) []Finding {
 	shown := FormatValue(rd.Value, rd.Decimals) + c.unit.Word()
 	if rd.Approx != Exact {
 		fs = append(fs, c.finding(KindApproximate, SeverityWarning,
-			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.cell.Raw), shown)))
+			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown)))
 	}
 	if f, ok := c.unitFinding(shown); ok {
+		fs = append(fs, f)
+	}
+	if f, ok := c.scaleFinding(rd, shown); ok {
 		fs = append(fs, f)
 	}
 	if f, ok := c.rangeFinding(rd, shown); ok {
@@ -77,9 +80,7 @@ func writtenUnit(cell Cell, target config.Unit) string {
 		}
 		return a.unit
 	case CellNumber:
-		if cell.Percent {
-			return "%"
-		}
+		return numberCellUnit(cell, target)
 	}
 	return ""
 }

@@ -55,7 +55,7 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	case CellEmpty:
 		return Reading{}, nil
 	case CellNumber:
-		a, err = readNumberCell(c)
+		a, err = readNumberCell(c, target)
 	case CellText:
 		a, err = readText(c.Raw, target)
 	case CellBool:
@@ -72,14 +72,18 @@ func Normalize(c Cell, hints UnitHints, target config.Unit) (Reading, error) {
 	if c.Kind == CellNumber && c.Percent && target.Name != "%" {
 		return Reading{}, fmt.Errorf("单元格设置为百分比格式，%s无法换算为%s", quote(c.Raw), target.Word())
 	}
-	src, err := sourceUnit(c.Raw, a.unit, hints, target)
+	raw := c.Raw
+	if c.Kind == CellNumber && (c.Format.Prefix != "" || c.Format.Suffix != "") {
+		raw = shownText(c) // "96.5%" is what the department wrote
+	}
+	src, err := sourceUnit(raw, a.unit, hints, target)
 	if err != nil {
 		return Reading{}, err
 	}
 	if a.multiplied && a.unit == "" && src.Factor != 1 {
 		// "3.6万" in a 万元 column may mean 3.6 万元 (the 万 repeated from the
 		// unit) or 3.6万 万元; a person has to say which.
-		return Reading{}, fmt.Errorf("%s含义不明确：单位已是%s，无法确定其中的“万”或“亿”是重复写了单位还是表示数量级，请只填写以%s计的数字", quote(c.Raw), src.Name, src.Name)
+		return Reading{}, fmt.Errorf("%s含义不明确：单位已是%s，无法确定其中的“万”或“亿”是重复写了单位还是表示数量级，请只填写以%s计的数字", quote(raw), src.Name, src.Name)
 	}
 
 	ratio := src.Factor / target.Factor
@@ -171,8 +175,10 @@ func sourceUnit(raw, written string, hints UnitHints, target config.Unit) (confi
 	return src, nil
 }
 
-// readNumberCell reads a cell stored as a number, as the cell shows it.
-func readNumberCell(c Cell) (amount, error) {
+// readNumberCell reads a cell stored as a number, as the cell shows it:
+// the literal text of its format as if typed with the number (0"万元"
+// shows 68211 as "68211万元"), a scaled format's shown number.
+func readNumberCell(c Cell, target config.Unit) (amount, error) {
 	if c.Date {
 		// Excel turns a typed "1:4" into the time 01:04 and "3-5" into a
 		// date; the stored serial is then no figure anyone wrote.
@@ -182,9 +188,22 @@ func readNumberCell(c Cell) (amount, error) {
 	if raw == "" {
 		return amount{blank: true}, nil
 	}
+	if c.Format.Unreadable {
+		return amount{}, fmt.Errorf("单元格的数字格式%s显示的不是单纯的数值（数字中间有文字，或按条件换算），无法确定存储的%s应读作哪个数；请将单元格格式改为“常规”或“数值”，单位写在单位列或表头中",
+			quote(c.Format.Code), quote(raw))
+	}
 	v, d, err := shownNumber(c)
 	if err != nil {
 		return amount{}, err
+	}
+	if c.Format.Prefix != "" || c.Format.Suffix != "" {
+		shown := shownText(c)
+		a, err := readText(shown, target)
+		if err != nil {
+			return amount{}, fmt.Errorf("单元格的数字格式%s使数值显示为%s：%v；请将单元格格式改为“常规”或“数值”，单位写在单位列或表头中",
+				quote(c.Format.Code), quote(shown), err)
+		}
+		return a, nil
 	}
 	if c.Percent {
 		return amount{value: v, decimals: d, unit: "%"}, nil

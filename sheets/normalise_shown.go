@@ -15,6 +15,12 @@ func shownNumber(c Cell) (float64, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	if c.Format.Scale != 0 {
+		// 0!.0000 shows 682110000 as 68211.0000, #,##0, shows thousands:
+		// shift the decimal point in decimal, exactly.
+		v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'f', -1, 64)+"e-"+strconv.Itoa(c.Format.Scale), 64)
+		d += c.Format.Scale
+	}
 	if c.Percent {
 		v = roundDecimals(v*100, max(0, d-2)+noiseDigits)
 		d = max(0, d-2)
@@ -83,7 +89,8 @@ func roundHalfAway(v float64, places int) float64 {
 	return t
 }
 
-// shownText is what a number cell shows: "48.29", "10.8%", "1,234".
+// shownText is what a number cell shows: "48.29", "10.8%", "1,234",
+// "68211万元" (0"万元"), "68211.0000" (0!.0000).
 func shownText(c Cell) string {
 	v, d, err := shownNumber(c)
 	if err != nil {
@@ -96,7 +103,7 @@ func shownText(c Cell) string {
 	if c.Percent {
 		s += "%"
 	}
-	return s
+	return c.Format.Prefix + s + c.Format.Suffix
 }
 
 // groupThousands puts commas between groups of three integer digits.

@@ -83,6 +83,31 @@ type Cell struct {
 	Decimals int
 	// Grouped is set when the number format groups thousands (#,##0).
 	Grouped bool
+	// Format is what the number format shows besides the digits when that
+	// changes what the number means: a unit (0"万元"), a word ("约"0), a
+	// scale (0!.0000, #,##0,). Zero for most cells. Both readers fill it
+	// from the same classification.
+	Format NumberFormat
+}
+
+// NumberFormat is what a number cell's format shows around and instead of
+// the stored digits. Extraction reads the number as the cell shows it: the
+// literal text as if typed with the number, the scaled number as written.
+type NumberFormat struct {
+	// Code is the format code, quoted in messages: `0"万元"`.
+	Code string
+	// Prefix and Suffix are the literal text the format shows before and
+	// after the number ("约", "万元"), without spacing and currency signs.
+	Prefix, Suffix string
+	// Scale: the format shows the stored number divided by 10^Scale: 4 for
+	// 0!.0000 (a literal point among integer digits: 682110000 shows
+	// "68211.0000"), 3 for #,##0, and 6 for 0.0,, (trailing commas).
+	// Decimals are those of the shown number.
+	Scale int
+	// Unreadable is set when the format shows the number in a way sheaf
+	// cannot read back as one number: text among its digits (000-0000),
+	// or sections chosen by conditions that show text or scale.
+	Unreadable bool
 }
 
 // Sheet is one worksheet as a grid of rows. Rows[i] is the (i+1)th row of

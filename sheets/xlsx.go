@@ -93,6 +93,7 @@ type numFormat struct {
 	fixed         bool
 	decimals      int
 	grouped       bool
+	format        NumberFormat
 }
 
 func (r *xlsxReader) sheet(name, state string) (Sheet, error) {
@@ -300,6 +301,7 @@ func (r *xlsxReader) numFormat(idx int) numFormat {
 func (nf numFormat) apply(c *Cell) {
 	c.Percent, c.Date = nf.percent, nf.date
 	c.Fixed, c.Decimals, c.Grouped = nf.fixed, nf.decimals, nf.grouped
+	c.Format = nf.format
 }
 
 // builtInNumFormat classifies a built-in number format id (ECMA-376
@@ -329,14 +331,16 @@ func builtInNumFormat(id int) numFormat {
 
 // classifyFormat reads a custom number format code with excelize's own
 // format parser: "0.00%" is a percentage; "yyyy\"年\"m\"月\"" or "yyyy" is a
-// date; "#,##0.00" shows two decimals, grouped. Only the first section
-// (positive numbers) counts; quoted text and "General" are not date tokens.
+// date. Only the first section (positive numbers) counts; quoted text and
+// "General" are not date tokens. formatMeaning reads the layout of the
+// digits: "#,##0.00" shows two decimals, grouped; 0"万元" shows a unit;
+// 0!.0000 and #,##0, show the number scaled (Cell.Format).
 //
 // A format fixes the decimals when its first section is a plain number:
-// digit placeholders (0 # ?), maybe a decimal point, thousands separators,
-// a percent sign, literal text. Scientific, fraction, conditional and
-// scaled ("#,##0," shows thousands) formats, General and text (@) do not:
-// their cells count as General.
+// digit placeholders (0 # ?), maybe a decimal point (or a literal point
+// among the digits), thousands separators or scaling commas, a percent
+// sign, literal text. Scientific, fraction and conditional formats, General
+// and text (@) do not: their cells count as General.
 func classifyFormat(code string) numFormat {
 	var nf numFormat
 	p := nfp.NumberFormatParser()
@@ -344,26 +348,13 @@ func classifyFormat(code string) numFormat {
 	if len(sections) == 0 {
 		return nf
 	}
-	digits, afterPoint, plain := 0, false, true
-	groupPending := false // a thousands separator not yet followed by a digit
+	plain := true
 	for _, tok := range sections[0].Items {
 		switch tok.TType {
 		case nfp.TokenTypePercent:
 			nf.percent = true
 		case nfp.TokenTypeDateTimes, nfp.TokenTypeElapsedDateTimes:
 			nf.date = true
-		case nfp.TokenTypeZeroPlaceHolder, nfp.TokenTypeHashPlaceHolder, nfp.TokenTypeDigitalPlaceHolder:
-			digits++
-			if afterPoint {
-				nf.decimals += len(tok.TValue)
-			}
-			if groupPending {
-				nf.grouped, groupPending = true, false
-			}
-		case nfp.TokenTypeDecimalPoint:
-			afterPoint = true
-		case nfp.TokenTypeThousandsSeparator:
-			groupPending = true
 		case nfp.TokenTypeGeneral, nfp.TokenTypeTextPlaceHolder, nfp.TokenTypeExponential,
 			nfp.TokenTypeFraction, nfp.TokenTypeCondition:
 			plain = false
@@ -372,9 +363,14 @@ func classifyFormat(code string) numFormat {
 	if nf.percent {
 		nf.date = false
 	}
-	nf.fixed = plain && digits > 0 && !nf.date && !groupPending
-	if !nf.fixed {
-		nf.decimals, nf.grouped = 0, false
+	if nf.date {
+		return nf
+	}
+	format, lay := formatMeaning(code)
+	nf.format = format
+	nf.fixed = plain && lay.intDigits+lay.fracDigits > 0 && !lay.other
+	if nf.fixed {
+		nf.decimals, nf.grouped = lay.fracDigits, lay.grouped
 	}
 	return nf
 }

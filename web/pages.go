@@ -234,9 +234,11 @@ type figureRow struct {
 func (s *Server) figureRow(f reconcile.Figure) figureRow {
 	row := figureRow{Figure: f, Name: s.indicatorName(f.Indicator), DepartmentName: s.departmentName(f.Department), Shown: "—"}
 	if f.HasValue {
-		decimals := f.Decimals
-		if ind, ok := s.Config.Indicator(f.Indicator); ok {
-			decimals = ind.ShownDecimals()
+		// As written unless the catalogue sets decimals, as the draft does:
+		// a unit's default would show 0.9675% as 0.97.
+		decimals := max(f.Decimals, 0)
+		if ind, ok := s.Config.Indicator(f.Indicator); ok && ind.Decimals != nil {
+			decimals = *ind.Decimals
 		}
 		row.Shown = sheets.FormatValue(f.Value, decimals)
 		if f.Unit == "ratio" {

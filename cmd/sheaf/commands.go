@@ -194,13 +194,16 @@ func formatFigure(f reconcile.Figure, decimals int) string {
 	return sheets.FormatValue(f.Value, decimals)
 }
 
-// shownDecimals is how many decimals an indicator is shown with (its
-// decimals, else its unit's).
+// shownDecimals is how many decimals a figure is shown with: the
+// catalogue's decimals for its indicator, else as many as it was written
+// with (never fewer than none). The unit's default would show 0.9675% as
+// "0.97" and a 97 read from a 0% cell as "97.00": another number than the
+// department's. The draft does the same (report.reading).
 func (e *env) shownDecimals(indicator string, written int) int {
-	if ind, ok := e.cfg.Indicator(indicator); ok {
-		return ind.ShownDecimals()
+	if ind, ok := e.cfg.Indicator(indicator); ok && ind.Decimals != nil {
+		return *ind.Decimals
 	}
-	return written
+	return max(written, 0)
 }
 
 func nonEmpty(s []string, def string) []string {
