@@ -199,7 +199,8 @@ func TestDriveNativeSheetTooLargeIsReadThroughSheetsAPI(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
 	}
-	if f.g.countCalls("GET /v4/spreadsheets/big/values:batchGet") != 2 {
+	// One request reads values, formats, hidden sheets and merges.
+	if f.g.countCalls("GET /v4/spreadsheets/big?") != 1 || f.g.countCalls("GET /v4/") != 1 {
 		t.Errorf("calls: %v", f.g.callLog())
 	}
 }
@@ -363,6 +364,11 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 			{"城镇登记失业率", "3.21%", ""},
 			{"从业人员", "3.6万", "约"},
 			{"学校数", "4,141", "TRUE"},
+		}, Formats: [][]string{
+			{},
+			{"", "0.00%"},
+			{"", `0.0"万"`},
+			{"", "#,##0"},
 		}},
 	}}
 	src := &sheets.GoogleSheet{ID: "ss", Sheets: []string{"指标 表"}, Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
@@ -377,14 +383,14 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 	if len(wb) != 1 || wb[0].Name != "指标 表" {
 		t.Fatalf("sheets %+v", wb)
 	}
-	want := map[string]struct {
-		raw  string
-		kind sheets.CellKind
-	}{
-		"B2": {"3.21%", sheets.CellText},
-		"B3": {"3.6万", sheets.CellText},
-		"B4": {"4141", sheets.CellNumber},
-		"A2": {"城镇登记失业率", sheets.CellText},
+	// A percentage is a fraction formatted as a percent, as in a file; a
+	// number whose format shows a Chinese unit is its shown text.
+	want := map[string]sheets.Cell{
+		"B2": {Ref: "B2", Raw: "0.0321", Kind: sheets.CellNumber, Percent: true, Fixed: true, Decimals: 2},
+		"B3": {Ref: "B3", Raw: "3.6万", Kind: sheets.CellText},
+		"B4": {Ref: "B4", Raw: "4141", Kind: sheets.CellNumber, Fixed: true, Grouped: true},
+		"C4": {Ref: "C4", Raw: "1", Kind: sheets.CellBool},
+		"A2": {Ref: "A2", Raw: "城镇登记失业率", Kind: sheets.CellText},
 	}
 	got := map[string]sheets.Cell{}
 	for _, r := range wb[0].Rows {
@@ -393,8 +399,8 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 		}
 	}
 	for ref, w := range want {
-		if c := got[ref]; c.Raw != w.raw || c.Kind != w.kind {
-			t.Errorf("%s = %q kind %d, want %q kind %d", ref, c.Raw, c.Kind, w.raw, w.kind)
+		if c := got[ref]; c != w {
+			t.Errorf("%s = %+v, want %+v", ref, c, w)
 		}
 	}
 	// Unchanged: listing again reads nothing but the Drive metadata.
