@@ -342,7 +342,7 @@ func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool) {
 		ref.Size = 0 // a native sheet has no size until exported
 		ref.ChangeKey = fmt.Sprintf("gsheet:%d:%s", f.Version, f.ModifiedTime)
 	case strings.HasPrefix(f.MimeType, "application/vnd.google-apps."):
-		return FileRef{}, false // documents, shortcuts, forms: not spreadsheets
+		return FileRef{}, false // documents, forms, slides: not spreadsheets
 	case !Spreadsheet(p):
 		return FileRef{}, false
 	case f.Md5Checksum != "":

@@ -520,21 +520,21 @@ func TestGoogleSheetDatesFormatsHiddenAndMerges(t *testing.T) {
 		{Title: "报表", Raw: [][]any{
 			{"指标名称", "年度", "数值", "截止日期"},
 			{"学校总数", 45657.0, 44.0, 45657.0},
-			{"教师学历达标率", 45657.0, 0.4829},
+			{"教师学历达标率", 45657.0, 0.4829, 60.0},
 			{"在校生数", 45291.0, 36000.0},
 			{"", 45657.0, 36614.0},
 			{"生均教育经费", 45657.0, 17500.5},
 		}, Shown: [][]any{
 			{"指标名称", "年度", "数值", "截止日期"},
 			{"学校总数", "2024年", "44", "2024/12/31"},
-			{"教师学历达标率", "2024年", "48.29%"},
+			{"教师学历达标率", "2024年", "48.29%", "1900-02-28"},
 			{"在校生数", "2023年", "36,000"},
 			{"", "2024年", "36,614"},
 			{"生均教育经费", "2024年", "17500.50"},
 		}, Formats: [][]string{
 			{},
 			{"", `yyyy"年"`, "", "yyyy/m/d"},
-			{"", `yyyy"年"`, "0.00%"},
+			{"", `yyyy"年"`, "0.00%", "yyyy-mm-dd"},
 			{"", `yyyy"年"`, "#,##0"},
 			{"", `yyyy"年"`, "#,##0"},
 			{"", `yyyy"年"`, "0.00"},
@@ -554,6 +554,8 @@ func TestGoogleSheetDatesFormatsHiddenAndMerges(t *testing.T) {
 	want := map[string]sheets.Cell{
 		"报表!B2": {Ref: "B2", Raw: "45657", Kind: sheets.CellNumber, Date: true},
 		"报表!D2": {Ref: "D2", Raw: "45657", Kind: sheets.CellNumber, Date: true},
+		// Sheets' 60 is 1900-02-28, Excel's 59 (Excel counts 29 February).
+		"报表!D3": {Ref: "D3", Raw: "59", Kind: sheets.CellNumber, Date: true},
 		"报表!B4": {Ref: "B4", Raw: "45291", Kind: sheets.CellNumber, Date: true},
 		"报表!C3": {Ref: "C3", Raw: "0.4829", Kind: sheets.CellNumber, Percent: true, Fixed: true, Decimals: 2},
 		"报表!C4": {Ref: "C4", Raw: "36000", Kind: sheets.CellNumber, Fixed: true, Grouped: true},

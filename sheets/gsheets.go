@@ -20,9 +20,11 @@ import (
 const mimeSpreadsheet = "application/vnd.google-apps.spreadsheet"
 
 // GoogleSheet is one Google Sheets spreadsheet read through the Sheets API.
-// Open rebuilds it as an .xlsx in memory (same sheet names, same cells), so
-// that the same reader and extraction run and provenance is spreadsheet,
-// sheet and A1 cell.
+// Open rebuilds it as an .xlsx in memory (same sheet names, same cells,
+// each number with its number format, so a date is a date serial with its
+// date format; hidden sheets hidden; merged ranges merged), so that the
+// same reader and extraction run and provenance is spreadsheet, sheet and
+// A1 cell.
 type GoogleSheet struct {
 	// ID is the spreadsheet's id, from its address
 	// (docs.google.com/spreadsheets/d/ID/edit).
@@ -255,15 +257,22 @@ func cellValue(cd *gsheets.CellData) (any, string) {
 		if cd.EffectiveFormat != nil {
 			nf = cd.EffectiveFormat.NumberFormat
 		}
-		format := excelFormat(nf)
+		format, n := excelFormat(nf), *v.NumberValue
 		switch {
-		case nf != nil && (nf.Type == "DATE" || nf.Type == "TIME" || nf.Type == "DATE_TIME" || nf.Type == "PERCENT"):
+		case nf != nil && (nf.Type == "DATE" || nf.Type == "DATE_TIME"):
+			// Sheets counts days from 1899-12-30 without Excel's 29 February
+			// 1900: its serials of January and February 1900 are one more
+			// than Excel's; later ones are equal.
+			if n >= 1 && n < 61 {
+				n--
+			}
+		case nf != nil && (nf.Type == "TIME" || nf.Type == "PERCENT"):
 		case hasHan(cd.FormattedValue):
 			// A unit in the format (0.0"万"): the readers take units from
 			// text, not from a format.
 			return strings.TrimSpace(cd.FormattedValue), ""
 		}
-		return *v.NumberValue, format
+		return n, format
 	}
 	return nil, ""
 }
