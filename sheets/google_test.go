@@ -724,16 +724,19 @@ func TestDriveDanglingShortcutIsThatEntrysProblem(t *testing.T) {
 	f.g.add(fakeFile{ID: "private", Name: "科室 2024.xlsx", Data: []byte("PK private"), MimeType: mimeXLSXFile})
 	f.g.status["private"] = http.StatusForbidden
 	f.g.add(fakeFile{ID: "sc-dir", Name: "共享文件夹", Parent: "root", MimeType: fakeShortcut, TargetID: "nofolder", TargetMime: "application/vnd.google-apps.folder"})
+	f.g.add(fakeFile{ID: "binned", Name: "旧表.xlsx", Data: []byte("PK old"), MimeType: mimeXLSXFile, Trashed: true})
+	f.g.add(fakeFile{ID: "sc-bin", Name: "旧表.xlsx", Parent: "root", MimeType: fakeShortcut, TargetID: "binned", TargetMime: mimeXLSXFile})
 
 	src := f.Source()
 	l := listOK(t, src)
-	if got, want := listing(l), "ok.xlsx\n共享文件夹\n去年报表.xlsx\n科室报表"; got != want {
+	if got, want := listing(l), "ok.xlsx\n共享文件夹\n去年报表.xlsx\n旧表.xlsx\n科室报表"; got != want {
 		t.Fatalf("listed:\n%s\nwant:\n%s", got, want)
 	}
 	for _, c := range []struct{ path, kind, cause string }{
 		{"去年报表.xlsx", "文件", "googleapi: Error 404: File not found: deleted., notFound"},
 		{"科室报表", "文件", "googleapi: Error 403: File not found: private., notFound"},
 		{"共享文件夹", "文件夹", "googleapi: Error 404: File not found: nofolder., notFound"},
+		{"旧表.xlsx", "文件", "target is in the trash"},
 	} {
 		_, err := src.Open(context.Background(), sheets.FileRef{Path: c.path})
 		want := "快捷方式「" + c.path + "」指向的" + c.kind + "已被删除或无法访问：请将快捷方式指向的" + c.kind + "共享给服务账号 " + testEmail +
@@ -746,10 +749,10 @@ func TestDriveDanglingShortcutIsThatEntrysProblem(t *testing.T) {
 	// Shared at last: the entry becomes the file, under a new name.
 	delete(f.g.status, "private")
 	l = listOK(t, src)
-	if got, want := listing(l), "ok.xlsx\n共享文件夹\n去年报表.xlsx\n科室报表 → 科室 2024.xlsx"; got != want {
+	if got, want := listing(l), "ok.xlsx\n共享文件夹\n去年报表.xlsx\n旧表.xlsx\n科室报表 → 科室 2024.xlsx"; got != want {
 		t.Fatalf("after sharing, listed:\n%s\nwant:\n%s", got, want)
 	}
-	if got := readAll(t, src, l.Files[3]); string(got) != "PK private" {
+	if got := readAll(t, src, l.Files[4]); string(got) != "PK private" {
 		t.Errorf("content %q", got)
 	}
 }
