@@ -56,7 +56,12 @@ type fakeFile struct {
 	Version            int64
 	Modified           time.Time
 	ExportTooLarge     bool
+	// TargetID and TargetMime make a shortcut (MimeType fakeShortcut).
+	TargetID, TargetMime string
+	Trashed              bool
 }
+
+const fakeShortcut = "application/vnd.google-apps.shortcut"
 
 // fakeSpreadsheet is a native sheet's values as the Sheets API gives them.
 type fakeSpreadsheet struct {
@@ -66,8 +71,12 @@ type fakeSpreadsheet struct {
 
 type fakeTab struct {
 	Title string
-	Raw   [][]any // unformatted values
+	Raw   [][]any // unformatted values (dates as serial numbers)
 	Shown [][]any // formatted values
+	// Formats are the cells' number format patterns ("" for General).
+	Formats [][]string
+	Hidden  bool
+	Merges  []string // "A1:B2"
 }
 
 // fault is an injected answer to the next matching requests.
@@ -112,7 +121,6 @@ func newFakeGoogle(t *testing.T) *fakeGoogle {
 	mux.HandleFunc("GET /drive/v3/files/{id}", g.api(g.get))
 	mux.HandleFunc("GET /drive/v3/files/{id}/export", g.api(g.export))
 	mux.HandleFunc("GET /v4/spreadsheets/{id}", g.api(g.spreadsheet))
-	mux.HandleFunc("GET /v4/spreadsheets/{id}/values:batchGet", g.api(g.batchGet))
 	g.srv = httptest.NewServer(mux)
 	t.Cleanup(g.srv.Close)
 	return g
@@ -304,7 +312,7 @@ func (g *fakeGoogle) list(w http.ResponseWriter, r *http.Request) {
 	resp := map[string]any{"kind": "drive#fileList"}
 	var out []map[string]any
 	for _, f := range kids[min(start, len(kids)):end] {
-		out = append(out, f.meta())
+		out = append(out, f.meta(q.Get("fields")))
 	}
 	resp["files"] = out
 	if end < len(kids) {
@@ -314,13 +322,21 @@ func (g *fakeGoogle) list(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(resp)
 }
 
-func (f *fakeFile) meta() map[string]any {
+// meta is a file's resource; like Drive, it has shortcutDetails only when
+// the fields ask for them.
+func (f *fakeFile) meta(fields string) map[string]any {
 	m := map[string]any{
 		"id": f.ID, "name": f.Name, "mimeType": f.MimeType, "parents": []string{f.Parent},
 		"version": strconv.FormatInt(f.Version, 10), "modifiedTime": f.Modified.Format(time.RFC3339Nano),
 	}
 	if f.DriveID != "" {
 		m["driveId"] = f.DriveID
+	}
+	if f.Trashed {
+		m["trashed"] = true
+	}
+	if f.MimeType == fakeShortcut && strings.Contains(fields, "shortcutDetails") {
+		m["shortcutDetails"] = map[string]any{"targetId": f.TargetID, "targetMimeType": f.TargetMime}
 	}
 	if !strings.HasPrefix(f.MimeType, "application/vnd.google-apps.") {
 		sum := md5.Sum(f.Data)
@@ -345,7 +361,7 @@ func (g *fakeGoogle) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(f.meta())
+	json.NewEncoder(w).Encode(f.meta(r.URL.Query().Get("fields")))
 }
 
 func (g *fakeGoogle) export(w http.ResponseWriter, r *http.Request) {
@@ -364,15 +380,77 @@ func (g *fakeGoogle) export(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// spreadsheet serves spreadsheets.get: the sheets' properties, and with
+// includeGridData their cells (effective value, number format, shown
+// text) in the requested ranges. Like the API, it leaves out what the
+// fields do not ask for.
 func (g *fakeGoogle) spreadsheet(w http.ResponseWriter, r *http.Request) {
 	s := g.sheets[r.PathValue("id")]
 	if s == nil {
 		apiError(w, 404, "notFound", "Requested entity was not found.")
 		return
 	}
+	q := r.URL.Query()
+	fields := q.Get("fields")
+	grid := q.Get("includeGridData") == "true"
+	type want struct{ c0, r0, c1, r1 int }
+	ranges := map[string][]want{}
+	for _, rg := range q["ranges"] {
+		title, cells, _ := strings.Cut(rg, "!")
+		if len(title) >= 2 && title[0] == '\'' {
+			title = strings.ReplaceAll(title[1:len(title)-1], "''", "'")
+		}
+		found := false
+		for _, t := range s.Tabs {
+			found = found || t.Title == title
+		}
+		if !found {
+			apiError(w, 400, "badRequest", "Unable to parse range: "+rg)
+			return
+		}
+		wt := want{1, 1, 1 << 20, 1 << 20}
+		if cells != "" {
+			from, to, _ := strings.Cut(cells, ":")
+			wt.c0, wt.r0, _ = excelize.CellNameToCoordinates(from)
+			wt.c1, wt.r1, _ = excelize.CellNameToCoordinates(to)
+		}
+		ranges[title] = append(ranges[title], wt)
+	}
 	var tabs []map[string]any
 	for i, t := range s.Tabs {
-		tabs = append(tabs, map[string]any{"properties": map[string]any{"title": t.Title, "sheetId": i, "index": i}})
+		if len(q["ranges"]) > 0 && ranges[t.Title] == nil {
+			continue // only the sheets the ranges touch
+		}
+		props := map[string]any{"title": t.Title, "sheetId": i, "index": i}
+		if t.Hidden && strings.Contains(fields, "hidden") {
+			props["hidden"] = true
+		}
+		tab := map[string]any{"properties": props}
+		if strings.Contains(fields, "merges") {
+			var merges []map[string]any
+			for _, m := range t.Merges {
+				from, to, _ := strings.Cut(m, ":")
+				c0, r0, _ := excelize.CellNameToCoordinates(from)
+				c1, r1, _ := excelize.CellNameToCoordinates(to)
+				merges = append(merges, map[string]any{"sheetId": i, "startRowIndex": r0 - 1, "endRowIndex": r1,
+					"startColumnIndex": c0 - 1, "endColumnIndex": c1})
+			}
+			if merges != nil {
+				tab["merges"] = merges
+			}
+		}
+		if grid {
+			wants := ranges[t.Title]
+			if wants == nil {
+				wants = []want{{1, 1, 1 << 20, 1 << 20}}
+			}
+			var data []map[string]any
+			for _, wt := range wants {
+				data = append(data, t.grid(wt.c0, wt.r0, wt.c1, wt.r1, fields))
+			}
+			tab["data"] = data
+		}
+		tabs = append(tabs, tab)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{
@@ -380,57 +458,56 @@ func (g *fakeGoogle) spreadsheet(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (g *fakeGoogle) batchGet(w http.ResponseWriter, r *http.Request) {
-	s := g.sheets[r.PathValue("id")]
-	if s == nil {
-		apiError(w, 404, "notFound", "Requested entity was not found.")
-		return
-	}
-	q := r.URL.Query()
-	formatted := q.Get("valueRenderOption") == "FORMATTED_VALUE"
-	if !formatted && q.Get("valueRenderOption") != "UNFORMATTED_VALUE" {
-		apiError(w, 400, "badRequest", "valueRenderOption")
-		return
-	}
-	var out []map[string]any
-	for _, rg := range q["ranges"] {
-		title, cells, _ := strings.Cut(rg, "!")
-		if len(title) >= 2 && title[0] == '\'' {
-			title = strings.ReplaceAll(title[1:len(title)-1], "''", "'")
-		}
-		var tab *fakeTab
-		for i := range s.Tabs {
-			if s.Tabs[i].Title == title {
-				tab = &s.Tabs[i]
+// grid is a GridData of the cells from (c0, r0) to (c1, r1), 1-based.
+func (t *fakeTab) grid(c0, r0, c1, r1 int, fields string) map[string]any {
+	var rows []map[string]any
+	for i := r0 - 1; i < min(r1, len(t.Raw)); i++ {
+		var values []map[string]any
+		for j := c0 - 1; j < min(c1, len(t.Raw[i])); j++ {
+			cell := map[string]any{}
+			if strings.Contains(fields, "effectiveValue") {
+				switch v := t.Raw[i][j].(type) {
+				case float64:
+					cell["effectiveValue"] = map[string]any{"numberValue": v}
+				case bool:
+					cell["effectiveValue"] = map[string]any{"boolValue": v}
+				case string:
+					if strings.HasPrefix(v, "#") && (strings.HasSuffix(v, "!") || v == "#N/A") {
+						cell["effectiveValue"] = map[string]any{"errorValue": map[string]any{"type": "ERROR", "message": v}}
+					} else if v != "" {
+						cell["effectiveValue"] = map[string]any{"stringValue": v}
+					}
+				}
 			}
-		}
-		if tab == nil {
-			apiError(w, 400, "badRequest", "Unable to parse range: "+rg)
-			return
-		}
-		values := tab.Raw
-		if formatted {
-			values = tab.Shown
-		}
-		c0, r0, c1, r1 := 1, 1, 1<<20, 1<<20
-		if cells != "" {
-			from, to, _ := strings.Cut(cells, ":")
-			c0, r0, _ = excelize.CellNameToCoordinates(from)
-			c1, r1, _ = excelize.CellNameToCoordinates(to)
-		}
-		var rows [][]any
-		for i := r0 - 1; i < min(r1, len(values)); i++ {
-			var row []any
-			for j := c0 - 1; j < min(c1, len(values[i])); j++ {
-				row = append(row, values[i][j])
+			if i < len(t.Shown) && j < len(t.Shown[i]) && strings.Contains(fields, "formattedValue") {
+				if s := fmt.Sprint(t.Shown[i][j]); s != "" {
+					cell["formattedValue"] = s
+				}
 			}
-			rows = append(rows, row)
+			if i < len(t.Formats) && j < len(t.Formats[i]) && t.Formats[i][j] != "" && strings.Contains(fields, "effectiveFormat.numberFormat") {
+				cell["effectiveFormat"] = map[string]any{"numberFormat": map[string]any{"type": formatType(t.Formats[i][j]), "pattern": t.Formats[i][j]}}
+			}
+			values = append(values, cell)
 		}
-		first, _ := excelize.CoordinatesToCellName(c0, r0)
-		out = append(out, map[string]any{"range": quote(title) + "!" + first + ":Z1000", "majorDimension": "ROWS", "values": rows})
+		rows = append(rows, map[string]any{"values": values})
 	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"spreadsheetId": r.PathValue("id"), "valueRanges": out})
+	return map[string]any{"startRow": r0 - 1, "startColumn": c0 - 1, "rowData": rows}
+}
+
+// formatType is the Sheets number format type of a pattern.
+func formatType(pattern string) string {
+	unquoted := regexp.MustCompile(`"[^"]*"`).ReplaceAllString(pattern, "")
+	switch {
+	case strings.Contains(unquoted, "%"):
+		return "PERCENT"
+	case strings.ContainsAny(unquoted, "yd") && strings.ContainsAny(unquoted, "hs"):
+		return "DATE_TIME"
+	case strings.ContainsAny(unquoted, "ymd"):
+		return "DATE"
+	case strings.ContainsAny(unquoted, "hs"):
+		return "TIME"
+	}
+	return "NUMBER"
 }
 
 func quote(title string) string { return "'" + strings.ReplaceAll(title, "'", "''") + "'" }
@@ -489,6 +566,13 @@ func (g *fakeGoogle) setSheet(t *testing.T, id, parent, title string, xlsx []byt
 	defer wb.Close()
 	for _, name := range wb.GetSheetList() {
 		tab := fakeTab{Title: name}
+		if visible, err := wb.GetSheetVisible(name); err == nil {
+			tab.Hidden = !visible
+		}
+		merges, _ := wb.GetMergeCells(name)
+		for _, m := range merges {
+			tab.Merges = append(tab.Merges, m.GetStartAxis()+":"+m.GetEndAxis())
+		}
 		rows, err := wb.GetRows(name, excelize.Options{RawCellValue: true})
 		if err != nil {
 			t.Fatal(err)

@@ -2,9 +2,13 @@ package sheets_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,7 +203,8 @@ func TestDriveNativeSheetTooLargeIsReadThroughSheetsAPI(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
 	}
-	if f.g.countCalls("GET /v4/spreadsheets/big/values:batchGet") != 2 {
+	// One request reads values, formats, hidden sheets and merges.
+	if f.g.countCalls("GET /v4/spreadsheets/big?") != 1 || f.g.countCalls("GET /v4/") != 1 {
 		t.Errorf("calls: %v", f.g.callLog())
 	}
 }
@@ -363,6 +368,11 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 			{"城镇登记失业率", "3.21%", ""},
 			{"从业人员", "3.6万", "约"},
 			{"学校数", "4,141", "TRUE"},
+		}, Formats: [][]string{
+			{},
+			{"", "0.00%"},
+			{"", `0.0"万"`},
+			{"", "#,##0"},
 		}},
 	}}
 	src := &sheets.GoogleSheet{ID: "ss", Sheets: []string{"指标 表"}, Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
@@ -377,14 +387,14 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 	if len(wb) != 1 || wb[0].Name != "指标 表" {
 		t.Fatalf("sheets %+v", wb)
 	}
-	want := map[string]struct {
-		raw  string
-		kind sheets.CellKind
-	}{
-		"B2": {"3.21%", sheets.CellText},
-		"B3": {"3.6万", sheets.CellText},
-		"B4": {"4141", sheets.CellNumber},
-		"A2": {"城镇登记失业率", sheets.CellText},
+	// A percentage is a fraction formatted as a percent, as in a file; a
+	// number whose format shows a Chinese unit is its shown text.
+	want := map[string]sheets.Cell{
+		"B2": {Ref: "B2", Raw: "0.0321", Kind: sheets.CellNumber, Percent: true, Fixed: true, Decimals: 2},
+		"B3": {Ref: "B3", Raw: "3.6万", Kind: sheets.CellText},
+		"B4": {Ref: "B4", Raw: "4141", Kind: sheets.CellNumber, Fixed: true, Grouped: true},
+		"C4": {Ref: "C4", Raw: "1", Kind: sheets.CellBool},
+		"A2": {Ref: "A2", Raw: "城镇登记失业率", Kind: sheets.CellText},
 	}
 	got := map[string]sheets.Cell{}
 	for _, r := range wb[0].Rows {
@@ -393,8 +403,8 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 		}
 	}
 	for ref, w := range want {
-		if c := got[ref]; c.Raw != w.raw || c.Kind != w.kind {
-			t.Errorf("%s = %q kind %d, want %q kind %d", ref, c.Raw, c.Kind, w.raw, w.kind)
+		if c := got[ref]; c != w {
+			t.Errorf("%s = %+v, want %+v", ref, c, w)
 		}
 	}
 	// Unchanged: listing again reads nothing but the Drive metadata.
@@ -458,4 +468,296 @@ func TestDriveListsOldVersionFoldersAsExcluded(t *testing.T) {
 	if got := strings.Join(excluded, ", "); got != "sub/Archive/a.csv (sub/Archive), 旧版/快报.xlsx (旧版)" {
 		t.Errorf("excluded: %s", got)
 	}
+}
+
+// streamed is a workbook as StreamWorkbook hands it over.
+type streamed struct {
+	infos []sheets.SheetInfo
+	cells map[string]sheets.Cell // "sheet!A1" → cell, non-empty only
+	sheet string
+}
+
+func (s *streamed) Sheet(info sheets.SheetInfo) bool {
+	s.infos = append(s.infos, info)
+	s.sheet = info.Name
+	return true
+}
+
+func (s *streamed) Row(r sheets.Row) error {
+	for _, c := range r.Cells {
+		if c.Kind != sheets.CellEmpty {
+			s.cells[s.sheet+"!"+c.Ref] = c
+		}
+	}
+	return nil
+}
+
+func (s *streamed) Reset() { s.infos, s.cells = nil, map[string]sheets.Cell{} }
+
+func stream(t *testing.T, name string, data []byte) *streamed {
+	t.Helper()
+	s := &streamed{cells: map[string]sheets.Cell{}}
+	st, err := sheets.StreamWorkbook(name, data, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.FellBack {
+		t.Errorf("the built workbook fell back to the careful reader: %s", st.Reason)
+	}
+	return s
+}
+
+// TestGoogleSheetDatesFormatsHiddenAndMerges reads a spreadsheet whose year
+// cells are dates formatted yyyy"年" and yyyy/m/d, with a percentage, a
+// 0.00 number, a hidden sheet and a merged range: the readers see what they
+// would see in the same .xlsx (serials with date formats, the hidden sheet
+// hidden, the range merged).
+func TestGoogleSheetDatesFormatsHiddenAndMerges(t *testing.T) {
+	g := newFakeGoogle(t)
+	g.add(fakeFile{ID: "ss", Name: "教育局报表", MimeType: "application/vnd.google-apps.spreadsheet"})
+	g.sheets["ss"] = &fakeSpreadsheet{Title: "教育局报表", Tabs: []fakeTab{
+		{Title: "旧版勿用", Hidden: true, Raw: [][]any{{"指标名称", "数值"}, {"学校总数", 40.0}}, Shown: [][]any{{"指标名称", "数值"}, {"学校总数", "40"}}},
+		{Title: "报表", Raw: [][]any{
+			{"指标名称", "年度", "数值", "截止日期"},
+			{"学校总数", 45657.0, 44.0, 45657.0},
+			{"教师学历达标率", 45657.0, 0.4829, 60.0},
+			{"在校生数", 45291.0, 36000.0},
+			{"", 45657.0, 36614.0},
+			{"生均教育经费", 45657.0, 17500.5},
+		}, Shown: [][]any{
+			{"指标名称", "年度", "数值", "截止日期"},
+			{"学校总数", "2024年", "44", "2024/12/31"},
+			{"教师学历达标率", "2024年", "48.29%", "1900-02-28"},
+			{"在校生数", "2023年", "36,000"},
+			{"", "2024年", "36,614"},
+			{"生均教育经费", "2024年", "17500.50"},
+		}, Formats: [][]string{
+			{},
+			{"", `yyyy"年"`, "", "yyyy/m/d"},
+			{"", `yyyy"年"`, "0.00%", "yyyy-mm-dd"},
+			{"", `yyyy"年"`, "#,##0"},
+			{"", `yyyy"年"`, "#,##0"},
+			{"", `yyyy"年"`, "0.00"},
+		}, Merges: []string{"A4:A5"}},
+	}}
+	src := &sheets.GoogleSheet{ID: "ss", Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
+	l := listOK(t, src)
+	wb := stream(t, l.Files[0].Path, readAll(t, src, l.Files[0]))
+
+	var infos []string
+	for _, in := range wb.infos {
+		infos = append(infos, fmt.Sprintf("%s hidden=%q merges=%v", in.Name, in.Hidden, in.Merges))
+	}
+	if got, want := strings.Join(infos, "; "), `旧版勿用 hidden="hidden" merges=[]; 报表 hidden="" merges=[{4 0 5 0}]`; got != want {
+		t.Errorf("sheets:\n got %s\nwant %s", got, want)
+	}
+	want := map[string]sheets.Cell{
+		"报表!B2": {Ref: "B2", Raw: "45657", Kind: sheets.CellNumber, Date: true},
+		"报表!D2": {Ref: "D2", Raw: "45657", Kind: sheets.CellNumber, Date: true},
+		// Sheets' 60 is 1900-02-28, Excel's 59 (Excel counts 29 February).
+		"报表!D3": {Ref: "D3", Raw: "59", Kind: sheets.CellNumber, Date: true},
+		"报表!B4": {Ref: "B4", Raw: "45291", Kind: sheets.CellNumber, Date: true},
+		"报表!C3": {Ref: "C3", Raw: "0.4829", Kind: sheets.CellNumber, Percent: true, Fixed: true, Decimals: 2},
+		"报表!C4": {Ref: "C4", Raw: "36000", Kind: sheets.CellNumber, Fixed: true, Grouped: true},
+		"报表!C6": {Ref: "C6", Raw: "17500.5", Kind: sheets.CellNumber, Fixed: true, Decimals: 2},
+		"报表!A4": {Ref: "A4", Raw: "在校生数", Kind: sheets.CellText},
+		"报表!C2": {Ref: "C2", Raw: "44", Kind: sheets.CellNumber},
+	}
+	for k, w := range want {
+		if c := wb.cells[k]; c != w {
+			t.Errorf("%s = %+v, want %+v", k, c, w)
+		}
+	}
+	if c, ok := wb.cells["报表!A5"]; ok {
+		t.Errorf("covered cell A5 = %+v, want empty", c)
+	}
+	if g.countCalls("GET /v4/") != 1 {
+		t.Errorf("Sheets API calls: %v", g.countCallsWith("GET /v4/"))
+	}
+	for _, c := range g.countCallsWith("GET /v4/") {
+		for _, p := range []string{"includeGridData=true", url.QueryEscape("values(effectiveValue,effectiveFormat.numberFormat,formattedValue)"), "hidden", "merges"} {
+			if !strings.Contains(c, p) {
+				t.Errorf("request without %s: %s", p, c)
+			}
+		}
+	}
+}
+
+// TestGoogleSheetHiddenFirstSheetOfSelection: a hidden first sheet is
+// hidden though a new workbook selects its first tab.
+func TestGoogleSheetHiddenFirstSheetOfSelection(t *testing.T) {
+	g := newFakeGoogle(t)
+	g.add(fakeFile{ID: "ss", Name: "表", MimeType: "application/vnd.google-apps.spreadsheet"})
+	g.sheets["ss"] = &fakeSpreadsheet{Title: "表", Tabs: []fakeTab{
+		{Title: "说明", Raw: [][]any{{"x"}}, Shown: [][]any{{"x"}}},
+		{Title: "底稿", Hidden: true, Raw: [][]any{{"a"}}, Shown: [][]any{{"a"}}},
+		{Title: "汇总", Raw: [][]any{{"b"}}, Shown: [][]any{{"b"}}},
+	}}
+	src := &sheets.GoogleSheet{ID: "ss", Sheets: []string{"底稿", "汇总"}, Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
+	wb := stream(t, "表.xlsx", readAll(t, src, listOK(t, src).Files[0]))
+	var infos []string
+	for _, in := range wb.infos {
+		infos = append(infos, in.Name+":"+in.Hidden)
+	}
+	if got := strings.Join(infos, " "); got != "底稿:hidden 汇总:" {
+		t.Errorf("sheets %s", got)
+	}
+}
+
+const mimeXLSXFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// listing is a listing's paths, one a line.
+func listing(l sheets.Listing) string {
+	var out []string
+	for _, r := range l.Files {
+		out = append(out, r.Path)
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestDriveShortcutToFileIsListedAsItsTarget(t *testing.T) {
+	f := newDriveFixture(t)
+	f.g.add(fakeFile{ID: "elsewhere", Name: "财务科", MimeType: "application/vnd.google-apps.folder"})
+	f.g.add(fakeFile{ID: "target", Name: "2024年报表.xlsx", Parent: "elsewhere", Data: []byte("PK target"), MimeType: mimeXLSXFile})
+	f.g.add(fakeFile{ID: "sc1", Name: "报表快捷方式", Parent: f.folder("汇总"), MimeType: fakeShortcut, TargetID: "target", TargetMime: mimeXLSXFile})
+	// A shortcut to a document is not a spreadsheet: left out, not fetched.
+	f.g.add(fakeFile{ID: "sc2", Name: "说明", Parent: "root", MimeType: fakeShortcut, TargetID: "doc", TargetMime: "application/vnd.google-apps.document"})
+	f.Put(t, "汇总/本地.xlsx", []byte("PK local"))
+
+	src := f.Source()
+	l := listOK(t, src)
+	if got, want := listing(l), "汇总/报表快捷方式 → 2024年报表.xlsx\n汇总/本地.xlsx"; got != want {
+		t.Fatalf("listed:\n%s\nwant:\n%s", got, want)
+	}
+	if key := l.Files[0].ChangeKey; key != "md5:"+md5hex("PK target") {
+		t.Errorf("change key %q, want the target's md5", key)
+	}
+	if got := readAll(t, src, l.Files[0]); string(got) != "PK target" {
+		t.Errorf("content %q, want the target's", got)
+	}
+	if n := f.g.countCalls("GET /drive/v3/files/doc"); n != 0 {
+		t.Errorf("fetched the document a shortcut points to %d times", n)
+	}
+	if n := f.g.countCalls("GET /drive/v3/files/target?alt=json"); n != 1 {
+		t.Errorf("target fetched %d times while listing, want once: %v", n, f.g.callLog())
+	}
+}
+
+func TestDriveShortcutToFolderIsWalked(t *testing.T) {
+	f := newDriveFixture(t)
+	f.g.add(fakeFile{ID: "ext", Name: "乡镇报送", MimeType: "application/vnd.google-apps.folder"})
+	f.g.add(fakeFile{Name: "a.xlsx", Parent: "ext", Data: []byte("PK a"), MimeType: mimeXLSXFile})
+	deep := f.g.add(fakeFile{Name: "deep", Parent: "ext", MimeType: "application/vnd.google-apps.folder"})
+	f.g.add(fakeFile{Name: "b.csv", Parent: deep, Data: []byte("x,1"), MimeType: "text/csv"})
+	f.g.add(fakeFile{ID: "sc", Name: "乡镇", Parent: "root", MimeType: fakeShortcut, TargetID: "ext", TargetMime: "application/vnd.google-apps.folder"})
+	// A shortcut to a folder in the tree does not move its files: they stay
+	// at their own path, and the shortcut says it was not walked again.
+	f.Put(t, "2024/c.xlsx", []byte("PK c"))
+	f.g.add(fakeFile{ID: "sc2", Name: "今年", Parent: "root", MimeType: fakeShortcut, TargetID: f.folder("2024"), TargetMime: "application/vnd.google-apps.folder"})
+
+	src := f.Source()
+	l := listOK(t, src)
+	if got, want := listing(l), "2024/c.xlsx\n乡镇/a.xlsx\n乡镇/deep/b.csv\n今年"; got != want {
+		t.Fatalf("listed:\n%s\nwant:\n%s", got, want)
+	}
+	if got := readAll(t, src, l.Files[2]); string(got) != "x,1" {
+		t.Errorf("content %q", got)
+	}
+	_, err := src.Open(context.Background(), l.Files[3])
+	if want := "今年: 快捷方式「今年」指向的文件夹已在「2024」读取，不再重复读取（folder already listed）"; err == nil || err.Error() != want {
+		t.Errorf("open 今年: %v\nwant %s", err, want)
+	}
+}
+
+// TestDriveShortcutCyclesAreReportedOnce: a shortcut to an ancestor and two
+// folders whose shortcuts point at each other are walked once, each
+// shortcut is its own entry with its problem said once, and the rest of
+// the folder is read.
+func TestDriveShortcutCyclesAreReportedOnce(t *testing.T) {
+	f := newDriveFixture(t)
+	const folder = "application/vnd.google-apps.folder"
+	f.Put(t, "sub/a.xlsx", []byte("PK a"))
+	f.g.add(fakeFile{ID: "up", Name: "回到上级", Parent: f.folder("sub"), MimeType: fakeShortcut, TargetID: "root", TargetMime: folder})
+	// X and Y live outside the tree and point at each other.
+	f.g.add(fakeFile{ID: "X", Name: "X", MimeType: folder})
+	f.g.add(fakeFile{ID: "Y", Name: "Y", MimeType: folder})
+	f.g.add(fakeFile{Name: "y.xlsx", Parent: "Y", Data: []byte("PK y"), MimeType: mimeXLSXFile})
+	f.g.add(fakeFile{ID: "toX", Name: "到X", Parent: "root", MimeType: fakeShortcut, TargetID: "X", TargetMime: folder})
+	f.g.add(fakeFile{ID: "xy", Name: "到Y", Parent: "X", MimeType: fakeShortcut, TargetID: "Y", TargetMime: folder})
+	f.g.add(fakeFile{ID: "yx", Name: "回X", Parent: "Y", MimeType: fakeShortcut, TargetID: "X", TargetMime: folder})
+
+	src := f.Source()
+	l := listOK(t, src)
+	if got, want := listing(l), "sub/a.xlsx\nsub/回到上级\n到X/到Y/y.xlsx\n到X/到Y/回X"; got != want {
+		t.Fatalf("listed:\n%s\nwant:\n%s", got, want)
+	}
+	for _, c := range []struct{ path, why string }{
+		{"sub/回到上级", "快捷方式「sub/回到上级」指向它所在的上级文件夹「/」，形成循环：该文件夹只读取一次（shortcut to an ancestor folder: not walked again）"},
+		{"到X/到Y/回X", "快捷方式「到X/到Y/回X」指向它所在的上级文件夹「到X」，形成循环：该文件夹只读取一次（shortcut to an ancestor folder: not walked again）"},
+	} {
+		_, err := src.Open(context.Background(), sheets.FileRef{Path: c.path})
+		var ue *sheets.UnreadableError
+		if !errors.As(err, &ue) || ue.Reason != c.why {
+			t.Errorf("open %s: %v\nwant %s", c.path, err, c.why)
+		}
+	}
+	for _, id := range []string{"root", "X", "Y"} {
+		if n := f.g.countCalls("GET /drive/v3/files?alt=json&fields=nextPageToken%2CincompleteSearch%2Cfiles%28id%2Cname%2CmimeType%2Cmd5Checksum%2CmodifiedTime%2Cversion%2Csize%2Cparents%2CshortcutDetails%28targetId%2CtargetMimeType%29%29&includeItemsFromAllDrives=true&pageSize=1000&prettyPrint=false&q=%27" + id + "%27"); n != 1 {
+			t.Errorf("folder %s listed %d times, want once", id, n)
+		}
+	}
+	// The same listing again gives the same problems the same keys: a
+	// cycle is not news at every sync.
+	again := listOK(t, src)
+	for i := range l.Files {
+		if again.Files[i] != l.Files[i] {
+			t.Errorf("second listing %+v, first %+v", again.Files[i], l.Files[i])
+		}
+	}
+}
+
+func TestDriveDanglingShortcutIsThatEntrysProblem(t *testing.T) {
+	f := newDriveFixture(t)
+	f.Put(t, "ok.xlsx", []byte("PK ok"))
+	f.g.add(fakeFile{ID: "sc-gone", Name: "去年报表.xlsx", Parent: "root", MimeType: fakeShortcut, TargetID: "deleted", TargetMime: mimeXLSXFile})
+	f.g.add(fakeFile{ID: "sc-private", Name: "科室报表", Parent: "root", MimeType: fakeShortcut, TargetID: "private", TargetMime: mimeXLSXFile})
+	f.g.add(fakeFile{ID: "private", Name: "科室 2024.xlsx", Data: []byte("PK private"), MimeType: mimeXLSXFile})
+	f.g.status["private"] = http.StatusForbidden
+	f.g.add(fakeFile{ID: "sc-dir", Name: "共享文件夹", Parent: "root", MimeType: fakeShortcut, TargetID: "nofolder", TargetMime: "application/vnd.google-apps.folder"})
+	f.g.add(fakeFile{ID: "binned", Name: "旧表.xlsx", Data: []byte("PK old"), MimeType: mimeXLSXFile, Trashed: true})
+	f.g.add(fakeFile{ID: "sc-bin", Name: "旧表.xlsx", Parent: "root", MimeType: fakeShortcut, TargetID: "binned", TargetMime: mimeXLSXFile})
+
+	src := f.Source()
+	l := listOK(t, src)
+	if got, want := listing(l), "ok.xlsx\n共享文件夹\n去年报表.xlsx\n旧表.xlsx\n科室报表"; got != want {
+		t.Fatalf("listed:\n%s\nwant:\n%s", got, want)
+	}
+	for _, c := range []struct{ path, kind, cause string }{
+		{"去年报表.xlsx", "文件", "googleapi: Error 404: File not found: deleted., notFound"},
+		{"科室报表", "文件", "googleapi: Error 403: File not found: private., notFound"},
+		{"共享文件夹", "文件夹", "googleapi: Error 404: File not found: nofolder., notFound"},
+		{"旧表.xlsx", "文件", "target is in the trash"},
+	} {
+		_, err := src.Open(context.Background(), sheets.FileRef{Path: c.path})
+		want := "快捷方式「" + c.path + "」指向的" + c.kind + "已被删除或无法访问：请将快捷方式指向的" + c.kind + "共享给服务账号 " + testEmail +
+			"，或删除该快捷方式（shortcut target gone or not shared: " + c.cause + "）"
+		var ue *sheets.UnreadableError
+		if !errors.As(err, &ue) || ue.Reason != want {
+			t.Errorf("open %s: %v\nwant %s", c.path, err, want)
+		}
+	}
+	// Shared at last: the entry becomes the file, under a new name.
+	delete(f.g.status, "private")
+	l = listOK(t, src)
+	if got, want := listing(l), "ok.xlsx\n共享文件夹\n去年报表.xlsx\n旧表.xlsx\n科室报表 → 科室 2024.xlsx"; got != want {
+		t.Fatalf("after sharing, listed:\n%s\nwant:\n%s", got, want)
+	}
+	if got := readAll(t, src, l.Files[4]); string(got) != "PK private" {
+		t.Errorf("content %q", got)
+	}
+}
+
+func md5hex(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

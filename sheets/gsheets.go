@@ -20,9 +20,11 @@ import (
 const mimeSpreadsheet = "application/vnd.google-apps.spreadsheet"
 
 // GoogleSheet is one Google Sheets spreadsheet read through the Sheets API.
-// Open rebuilds it as an .xlsx in memory (same sheet names, same cells), so
-// that the same reader and extraction run and provenance is spreadsheet,
-// sheet and A1 cell.
+// Open rebuilds it as an .xlsx in memory (same sheet names, same cells,
+// each number with its number format, so a date is a date serial with its
+// date format; hidden sheets hidden; merged ranges merged), so that the
+// same reader and extraction run and provenance is spreadsheet, sheet and
+// A1 cell.
 type GoogleSheet struct {
 	// ID is the spreadsheet's id, from its address
 	// (docs.google.com/spreadsheets/d/ID/edit).
@@ -99,48 +101,33 @@ func (c *googleConn) spreadsheetError(id string, err error) error {
 	return fmt.Errorf("无法读取表格 %s（%w）", id, err)
 }
 
-// readSpreadsheet reads a spreadsheet's values through the Sheets API,
-// unformatted and formatted, and writes them into an .xlsx at the same
-// sheet names and cells. The Drive source uses it for native sheets too
-// large to export.
+// gridFields are what a spreadsheet read asks for: each sheet's title,
+// visibility and merged ranges, and each cell's value (dates as serial
+// numbers, as every value of the grid is), its number format and the text
+// the sheet shows.
+const gridFields = "sheets(properties(sheetId,title,index,hidden),merges," +
+	"data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat.numberFormat,formattedValue))))"
+
+// readSpreadsheet reads a spreadsheet through the Sheets API, in one
+// request, and writes it into an .xlsx at the same sheet names and cells,
+// with the cells' number formats, hidden sheets hidden and merged ranges
+// merged, so that the readers see it as they would see the file. The
+// Drive source uses it for native sheets too large to export.
 func (c *googleConn) readSpreadsheet(ctx context.Context, id string, ranges, sheetNames []string) ([]byte, error) {
-	ss, err := c.sheets.Spreadsheets.Get(id).Fields("properties.title,sheets.properties.title").Context(ctx).Do()
-	if err != nil {
-		return nil, c.spreadsheetError(id, err)
-	}
-	var titles []string
-	for _, sh := range ss.Sheets {
-		if sh.Properties != nil {
-			titles = append(titles, sh.Properties.Title)
-		}
-	}
 	if len(ranges) == 0 {
-		want := sheetNames
-		if len(want) == 0 {
-			want = titles
-		}
-		for _, t := range want {
+		for _, t := range sheetNames {
 			ranges = append(ranges, quoteSheet(t))
 		}
 	}
-	get := func(render string) ([]*gsheets.ValueRange, error) {
-		resp, err := c.sheets.Spreadsheets.Values.BatchGet(id).Ranges(ranges...).
-			ValueRenderOption(render).DateTimeRenderOption("FORMATTED_STRING").
-			MajorDimension("ROWS").Context(ctx).Do()
-		if err != nil {
-			return nil, c.spreadsheetError(id, err)
-		}
-		return resp.ValueRanges, nil
+	call := c.sheets.Spreadsheets.Get(id).IncludeGridData(true).Fields(gridFields)
+	if len(ranges) > 0 {
+		call = call.Ranges(ranges...)
 	}
-	raw, err := get("UNFORMATTED_VALUE")
+	ss, err := call.Context(ctx).Do()
 	if err != nil {
-		return nil, err
+		return nil, c.spreadsheetError(id, err)
 	}
-	shown, err := get("FORMATTED_VALUE")
-	if err != nil {
-		return nil, err
-	}
-	return buildWorkbook(titles, raw, shown)
+	return buildWorkbook(ss.Sheets)
 }
 
 // quoteSheet writes a sheet title as an A1 range of the whole sheet.
@@ -148,93 +135,93 @@ func quoteSheet(title string) string {
 	return "'" + strings.ReplaceAll(title, "'", "''") + "'"
 }
 
-// splitRange splits "'汇总 表'!B2:F9" into the sheet title and its first cell.
-func splitRange(r string) (sheet, first string) {
-	i := strings.LastIndex(r, "!")
-	if i < 0 {
-		sheet, first = r, "A1"
-	} else {
-		sheet, first = r[:i], r[i+1:]
-	}
-	if len(sheet) >= 2 && sheet[0] == '\'' && sheet[len(sheet)-1] == '\'' {
-		sheet = strings.ReplaceAll(sheet[1:len(sheet)-1], "''", "'")
-	}
-	first, _, _ = strings.Cut(first, ":")
-	if first == "" {
-		first = "A1"
-	}
-	return sheet, first
-}
-
-// buildWorkbook writes the values into a new .xlsx. Sheets keep their order
-// in the spreadsheet; numbers stay numbers and text stays text, except that
-// a number shown with a percent sign or a Chinese unit (10.8%, 3.6万) is
-// written as it is shown, so it reads as the department sees it.
-func buildWorkbook(titles []string, raw, shown []*gsheets.ValueRange) ([]byte, error) {
+// buildWorkbook writes the sheets into a new .xlsx, in the spreadsheet's
+// order. Numbers keep their number format (a date is its serial number
+// formatted as a date, a percentage a fraction formatted as a percent),
+// text stays text, except that a number whose format shows a Chinese unit
+// (3.6万) is written as it is shown, so it reads as the department sees it.
+func buildWorkbook(tabs []*gsheets.Sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	made := map[string]bool{}
-	sheetOf := func(name string) error {
-		if made[name] {
-			return nil
+	styles := map[string]int{} // number format → style id
+	var names []string
+	hidden := map[string]bool{}
+	for _, sh := range tabs {
+		if sh.Properties == nil {
+			continue
 		}
-		if len(made) == 0 {
-			made[name] = true
-			return f.SetSheetName("Sheet1", name)
+		name := sh.Properties.Title
+		if len(names) == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return nil, fmt.Errorf("sheet %q: %w", name, err)
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", name, err)
 		}
-		made[name] = true
-		_, err := f.NewSheet(name)
-		return err
-	}
-	// Create the sheets in the spreadsheet's order first.
-	inRanges := map[string]bool{}
-	for _, vr := range raw {
-		name, _ := splitRange(vr.Range)
-		inRanges[name] = true
-	}
-	for _, t := range titles {
-		if inRanges[t] {
-			if err := sheetOf(t); err != nil {
+		names = append(names, name)
+		hidden[name] = sh.Properties.Hidden
+		for _, grid := range sh.Data {
+			for r, row := range grid.RowData {
+				for col, cd := range row.Values {
+					v, format := cellValue(cd)
+					if v == nil {
+						continue
+					}
+					cell, err := excelize.CoordinatesToCellName(int(grid.StartColumn)+col+1, int(grid.StartRow)+r+1)
+					if err != nil {
+						return nil, err
+					}
+					if err := f.SetCellValue(name, cell, v); err != nil {
+						return nil, err
+					}
+					if format == "" {
+						continue
+					}
+					style, ok := styles[format]
+					if !ok {
+						if style, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+							return nil, fmt.Errorf("number format %q: %w", format, err)
+						}
+						styles[format] = style
+					}
+					if err := f.SetCellStyle(name, cell, cell, style); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		for _, m := range sh.Merges {
+			if m == nil || m.EndRowIndex-m.StartRowIndex < 1 || m.EndColumnIndex-m.StartColumnIndex < 1 ||
+				m.EndRowIndex-m.StartRowIndex == 1 && m.EndColumnIndex-m.StartColumnIndex == 1 {
+				continue
+			}
+			top, err := excelize.CoordinatesToCellName(int(m.StartColumnIndex)+1, int(m.StartRowIndex)+1)
+			if err != nil {
 				return nil, err
 			}
-		}
-	}
-	for i, vr := range raw {
-		name, first := splitRange(vr.Range)
-		if err := sheetOf(name); err != nil {
-			return nil, err
-		}
-		col0, row0, err := excelize.CellNameToCoordinates(first)
-		if err != nil {
-			return nil, fmt.Errorf("range %q: %w", vr.Range, err)
-		}
-		var formatted [][]any
-		if i < len(shown) {
-			formatted = shown[i].Values
-		}
-		for r, row := range vr.Values {
-			for c, v := range row {
-				text := ""
-				if r < len(formatted) && c < len(formatted[r]) {
-					text, _ = formatted[r][c].(string)
-				}
-				v = cellValue(v, text)
-				if v == nil {
-					continue
-				}
-				cell, err := excelize.CoordinatesToCellName(col0+c, row0+r)
-				if err != nil {
-					return nil, err
-				}
-				if err := f.SetCellValue(name, cell, v); err != nil {
-					return nil, err
-				}
+			bottom, err := excelize.CoordinatesToCellName(int(m.EndColumnIndex), int(m.EndRowIndex))
+			if err != nil {
+				return nil, err
+			}
+			if err := f.MergeCell(name, top, bottom); err != nil {
+				return nil, fmt.Errorf("merge %s:%s in %q: %w", top, bottom, name, err)
 			}
 		}
 	}
-	if len(made) == 0 {
-		// Nothing selected: an empty workbook still opens as one.
-		made["Sheet1"] = true
+	// Hidden sheets stay hidden, so they are skipped as in a file. The
+	// selected tab cannot be hidden: select the first visible sheet.
+	for i, name := range names {
+		if !hidden[name] {
+			f.SetActiveSheet(i)
+			break
+		}
+	}
+	for _, name := range names {
+		if hidden[name] {
+			if err := f.SetSheetVisible(name, false); err != nil {
+				return nil, fmt.Errorf("hide sheet %q: %w", name, err)
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
@@ -243,25 +230,86 @@ func buildWorkbook(titles []string, raw, shown []*gsheets.ValueRange) ([]byte, e
 	return buf.Bytes(), nil
 }
 
-// cellValue chooses what to write for one cell from its unformatted value
-// and the text the sheet shows.
-func cellValue(v any, shown string) any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case string:
-		if x == "" {
-			return nil
-		}
-		return x
-	case float64:
-		t := strings.TrimSpace(shown)
-		if strings.HasSuffix(t, "%") || strings.IndexFunc(t, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
-			return t
-		}
-		return x
-	case bool:
-		return x
+// cellValue chooses what to write for one cell, and its number format (""
+// for General): the effective value, with the format it is shown in.
+func cellValue(cd *gsheets.CellData) (any, string) {
+	if cd == nil || cd.EffectiveValue == nil {
+		return nil, ""
 	}
-	return fmt.Sprint(v)
+	v := cd.EffectiveValue
+	switch {
+	case v.StringValue != nil:
+		if *v.StringValue == "" {
+			return nil, ""
+		}
+		return *v.StringValue, ""
+	case v.BoolValue != nil:
+		return *v.BoolValue, ""
+	case v.ErrorValue != nil:
+		// As the values API gives it, and as a reader sees an error cell's
+		// shown text: "#DIV/0!", "#N/A".
+		if cd.FormattedValue != "" {
+			return cd.FormattedValue, ""
+		}
+		return "#ERROR!", ""
+	case v.NumberValue != nil:
+		var nf *gsheets.NumberFormat
+		if cd.EffectiveFormat != nil {
+			nf = cd.EffectiveFormat.NumberFormat
+		}
+		format, n := excelFormat(nf), *v.NumberValue
+		switch {
+		case nf != nil && (nf.Type == "DATE" || nf.Type == "DATE_TIME"):
+			// Sheets counts days from 1899-12-30 without Excel's 29 February
+			// 1900: its serials of January and February 1900 are one more
+			// than Excel's; later ones are equal.
+			if n >= 1 && n < 61 {
+				n--
+			}
+		case nf != nil && (nf.Type == "TIME" || nf.Type == "PERCENT"):
+		case hasHan(cd.FormattedValue):
+			// A unit in the format (0.0"万"): the readers take units from
+			// text, not from a format.
+			return strings.TrimSpace(cd.FormattedValue), ""
+		}
+		return n, format
+	}
+	return nil, ""
+}
+
+// excelFormat is the Excel number format code of a Sheets number format.
+// Sheets' patterns use Excel's syntax; a format with a type and no pattern
+// takes the type's usual pattern.
+func excelFormat(nf *gsheets.NumberFormat) string {
+	if nf == nil {
+		return ""
+	}
+	if p := strings.TrimSpace(nf.Pattern); p != "" {
+		if strings.EqualFold(p, "general") {
+			return ""
+		}
+		return p
+	}
+	switch nf.Type {
+	case "DATE":
+		return "yyyy-mm-dd"
+	case "TIME":
+		return "hh:mm:ss"
+	case "DATE_TIME":
+		return "yyyy-mm-dd hh:mm:ss"
+	case "PERCENT":
+		return "0.00%"
+	case "NUMBER":
+		return "#,##0.00"
+	case "SCIENTIFIC":
+		return "0.00E+00"
+	case "TEXT":
+		return "@"
+	}
+	return ""
+}
+
+// hasHan reports whether s holds a Chinese character.
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
 }
