@@ -2,7 +2,6 @@ package sheets
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -446,11 +445,19 @@ func (x *FileExtraction) versions() {
 	for _, h := range x.hidden {
 		ho := h.o
 		v, ok := x.visible[ho.Indicator+"@"+ho.Period]
-		if !ok || agree(ho, v.o) {
+		if !ok {
+			continue
+		}
+		ind := x.e.byCode[Fold(ho.Indicator)]
+		var tolerance *float64
+		if ind != nil {
+			tolerance = ind.Tolerance
+		}
+		if Agree(ho, v.o, tolerance) {
 			continue
 		}
 		name := ho.Indicator
-		if ind := x.e.byCode[Fold(ho.Indicator)]; ind != nil {
+		if ind != nil {
 			name = ind.Name
 		}
 		unit, _ := config.LookupUnit(ho.Unit)
@@ -460,42 +467,6 @@ func (x *FileExtraction) versions() {
 			Message: fmt.Sprintf("%s（%s）：隐藏工作表%s!%s 为 %s，与采用的%s!%s 的 %s 不同；隐藏的工作表未读取，请确认哪个是最新的数据，并删除或更正另一个",
 				name, PeriodWord(ho.Period), quote(ho.Sheet), ho.Cell, shown(ho), quote(v.o.Sheet), v.o.Cell, shown(v.o))})
 	}
-}
-
-// agree reports whether two values for one figure agree: they differ by
-// no more than half a unit in the last written digit of the less precise
-// one, an approximate value counting as its whole range. It is the rule
-// reconcile judges two files by, which this package cannot import.
-func agree(a, b Observation) bool {
-	tol := 0.5 * math.Pow10(-min(a.Decimals, b.Decimals))
-	alo, ahi := valueInterval(a)
-	blo, bhi := valueInterval(b)
-	gap := 0.0
-	switch {
-	case ahi < blo:
-		gap = blo - ahi
-	case bhi < alo:
-		gap = alo - bhi
-	}
-	return gap <= tol*(1+1e-9)+1e-9*math.Max(math.Abs(a.Value), math.Abs(b.Value))
-}
-
-// valueInterval is the range of true values a written value stands for:
-// a point, or "3.6万余" [36000, 37000], "约3.6万" [35000, 37000].
-func valueInterval(o Observation) (lo, hi float64) {
-	unit := math.Pow10(-o.Decimals)
-	if o.Approx != Exact {
-		for unit < math.Abs(o.Value) && math.Mod(o.Value, unit*10) == 0 {
-			unit *= 10
-		}
-	}
-	switch o.Approx {
-	case Over:
-		return o.Value, o.Value + unit
-	case About:
-		return o.Value - unit, o.Value + unit
-	}
-	return o.Value, o.Value
 }
 
 // noTableMessage describes a file in which no table was read, sheet by
