@@ -57,8 +57,8 @@ type SyncReport struct {
 	// and duplicates.
 	Files     int `json:"file_count"`
 	Read      int `json:"read"`
-	Unchanged int   `json:"unchanged"`
-	Deferred  int   `json:"deferred"`
+	Unchanged int `json:"unchanged"`
+	Deferred  int `json:"deferred"`
 	// Failed counts files that cannot be read, also unchanged ones.
 	Failed     int `json:"failed"`
 	Duplicates int `json:"duplicates"`
@@ -69,7 +69,7 @@ type SyncReport struct {
 	// files, files that are not spreadsheets).
 	Ignored int `json:"ignored"`
 	Gone    int `json:"gone"`
-	Rows     int `json:"observations"`
+	Rows    int `json:"observations"`
 	// Fallbacks counts files the fast reader handed to the careful one.
 	Fallbacks int `json:"fallbacks"`
 	// SourcesFailed counts sources that could not be listed; their files
@@ -79,7 +79,7 @@ type SyncReport struct {
 	// Entries says what became of every entry of every source, by
 	// department, source and path. It is not stored with the run.
 	Entries   []FileOutcome  `json:"files"`
-	FlagsOpen     map[string]int `json:"flags_open"`
+	FlagsOpen map[string]int `json:"flags_open"`
 	// Rules counts rule outcomes: pass, fail, incomplete, error.
 	Rules       map[string]int      `json:"rules"`
 	FlagChanges storage.FlagChanges `json:"flag_changes"`
