@@ -15,13 +15,18 @@ import (
 const xmlSniff = 4096
 
 // SpreadsheetML reports whether the start of a file is an Excel 2003 XML
-// workbook (SpreadsheetML): the <?mso-application progid="Excel.Sheet"?>
-// instruction or the office:spreadsheet namespace.
+// workbook (SpreadsheetML): an XML document with the
+// <?mso-application progid="Excel.Sheet"?> instruction or the
+// office:spreadsheet namespace.
 func SpreadsheetML(head []byte) bool {
 	if len(head) > xmlSniff {
 		head = head[:xmlSniff]
 	}
-	head = bytes.ToLower(head)
+	head = bytes.ToLower(bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))))
+	// An XML document; a web page saved as .xls names Excel too.
+	if !bytes.HasPrefix(head, []byte("<?xml")) && !bytes.HasPrefix(head, []byte("<workbook")) {
+		return false
+	}
 	return bytes.Contains(head, []byte(`progid="excel.sheet"`)) ||
 		bytes.Contains(head, []byte("urn:schemas-microsoft-com:office:spreadsheet"))
 }

@@ -40,3 +40,18 @@ func TestUnsupportedWorkbooksAreExplained(t *testing.T) {
 		})
 	}
 }
+
+// A web page Excel saved as .xls names Excel.Sheet too; it is reported as
+// a web page, not as an Excel 2003 XML workbook.
+func TestWebPageIsNotSpreadsheetML(t *testing.T) {
+	page := []byte(`<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:spreadsheet">
+<head><meta name=ProgId content=Excel.Sheet></head><body><table><tr><td>学校总数</td></tr></table></body></html>`)
+	if SpreadsheetML(page) {
+		t.Fatal("a web page taken for SpreadsheetML")
+	}
+	_, err := ReadWorkbook("报表.xls", page)
+	var ue *UnreadableError
+	if !errors.As(err, &ue) || !bytes.Contains([]byte(ue.Reason), []byte("网页（HTML）")) {
+		t.Fatalf("err = %v", err)
+	}
+}
