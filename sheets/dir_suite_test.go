@@ -12,7 +12,9 @@ import (
 // dirFixture is a folder under t.TempDir().
 type dirFixture struct{ root string }
 
-func (f *dirFixture) Source() sheets.Source { return &sheets.Dir{Root: f.root, Label: "inbox/教育局"} }
+func (f *dirFixture) Source() sheets.Source {
+	return &sheets.Dir{Root: f.root, Label: "inbox/教育局"}
+}
 
 func (f *dirFixture) Put(t *testing.T, p string, data []byte) {
 	full := filepath.Join(f.root, filepath.FromSlash(p))
