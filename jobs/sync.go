@@ -244,7 +244,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 					frozen[dept.ID] = true
 				}
 				rep.Problems = append(rep.Problems, FileProblem{Department: dept.ID, File: src.Name(), Outcome: "source", Reason: err.Error()})
-				rep.entry(dept.ID, src.Name(), "", OutcomeSource, err.Error()+"；此前读取的数据保留", "")
+				rep.entry(dept.ID, src.Name(), "", OutcomeSource, err.Error()+"；此前读取的数据（如有）保留", "")
 				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", err)
 				continue
 			}
