@@ -170,6 +170,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 			abandon()
 			rep.Deferred++
 			rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "deferred", out.deferred})
+			rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeDeferred, out.deferred, "")
 			return s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: storage.FileDeferred}})
 		case out.failed != "":
 			abandon()
@@ -180,8 +181,10 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 				return err
 			}
 			c.fileID = id
+			c.failed = out.failed
 			rep.Failed++
 			rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "failed", out.failed})
+			rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeFailed, out.failed, "")
 			s.log().Warn("file could not be read", "department", c.dept.ID, "file", c.ref.Path, "err", out.failed)
 			return nil
 		default:
@@ -194,6 +197,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 			c.fileID = id
 			rep.Read++
 			rep.Rows += stored
+			rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeRead, "", "")
 			return nil
 		}
 	}
@@ -296,7 +300,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 	}
 	data, err := readAll(ctx, c.src, c.ref, s.maxFileSize())
 	if errors.Is(err, errChanged) {
-		finish(outcome{deferred: "still being written (its content changed after it was listed)"}, nil)
+		finish(outcome{deferred: reasonChanged}, nil)
 		return
 	}
 	if err != nil {
@@ -418,7 +422,7 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef, maxSize
 	// workbook is a few megabytes; a 2 GB file in the share is a mistake.
 	data, err := io.ReadAll(io.LimitReader(rc, maxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
+		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf("读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)}
 	}
 	if int64(len(data)) > maxSize {
 		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(

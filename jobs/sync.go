@@ -52,26 +52,34 @@ type Progress struct {
 
 // SyncReport says what a sync did.
 type SyncReport struct {
-	RunID     int64 `json:"run_id"`
-	Files     int   `json:"files"`
-	Read      int   `json:"read"`
-	Unchanged int   `json:"unchanged"`
-	Deferred  int   `json:"deferred"`
+	RunID int64 `json:"run_id"`
+	// Files counts the files listed: read, unchanged, deferred, failed
+	// and duplicates.
+	Files     int `json:"file_count"`
+	Read      int `json:"read"`
+	Unchanged int `json:"unchanged"`
+	Deferred  int `json:"deferred"`
 	// Failed counts files that cannot be read, also unchanged ones.
 	Failed     int `json:"failed"`
 	Duplicates int `json:"duplicates"`
 	// Excluded counts files in folders of old versions (作废, 旧版, …,
 	// sync.exclude_default), each listed in Problems.
 	Excluded int `json:"excluded"`
-	Gone     int `json:"gone"`
-	Rows     int `json:"observations"`
+	// Ignored counts entries left out by rule (lock, hidden and temporary
+	// files, files that are not spreadsheets).
+	Ignored int `json:"ignored"`
+	Gone    int `json:"gone"`
+	Rows    int `json:"observations"`
 	// Fallbacks counts files the fast reader handed to the careful one.
 	Fallbacks int `json:"fallbacks"`
 	// SourcesFailed counts sources that could not be listed; their files
 	// keep their last good data.
-	SourcesFailed int            `json:"sources_failed"`
-	Problems      []FileProblem  `json:"problems,omitempty"`
-	FlagsOpen     map[string]int `json:"flags_open"`
+	SourcesFailed int           `json:"sources_failed"`
+	Problems      []FileProblem `json:"problems,omitempty"`
+	// Entries says what became of every entry of every source, by
+	// department, source and path. It is not stored with the run.
+	Entries   []FileOutcome  `json:"files"`
+	FlagsOpen map[string]int `json:"flags_open"`
 	// Rules counts rule outcomes: pass, fail, incomplete, error.
 	Rules       map[string]int      `json:"rules"`
 	FlagChanges storage.FlagChanges `json:"flag_changes"`
@@ -149,8 +157,13 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 	if runErr != nil {
 		outcome = "failed"
 	}
-	// Record the outcome even when ctx was cancelled mid-way.
-	if err := s.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, rep, runErr); err != nil && runErr == nil {
+	rep.sortEntries()
+	// Record the outcome even when ctx was cancelled mid-way. The entries
+	// are not stored: a folder of a thousand files would add them to every
+	// run; the problems are.
+	stored := *rep
+	stored.Entries = nil
+	if err := s.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, &stored, runErr); err != nil && runErr == nil {
 		runErr = err
 	}
 	return rep, runErr
@@ -166,6 +179,8 @@ type candidate struct {
 	fp     string
 	ex     *sheets.Extractor
 	fileID int64 // once stored
+	// failed is why the file cannot be read, once known: its copies say so.
+	failed string
 }
 
 func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) error {
@@ -229,6 +244,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 					frozen[dept.ID] = true
 				}
 				rep.Problems = append(rep.Problems, FileProblem{Department: dept.ID, File: src.Name(), Outcome: "source", Reason: err.Error()})
+				rep.entry(dept.ID, src.Name(), "", OutcomeSource, err.Error()+"；此前读取的数据（如有）保留", "")
 				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", err)
 				continue
 			}
@@ -236,10 +252,20 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			// moved into 旧版 must not look lost.
 			for _, x := range listing.Excluded {
 				rep.Excluded++
-				rep.Problems = append(rep.Problems, FileProblem{dept.ID, x.Path, "excluded",
-					fmt.Sprintf("in the folder %s, for old versions (sync.exclude_default): not read", x.Folder)})
+				rep.Problems = append(rep.Problems, FileProblem{dept.ID, x.Path, "excluded", excludedReason(x)})
+				rep.entry(dept.ID, src.Name(), x.Path, OutcomeExcluded, excludedReason(x), "")
+			}
+			for _, x := range listing.Ignored {
+				rep.Ignored++
+				rep.entry(dept.ID, src.Name(), x.Path, OutcomeIgnored, x.Reason, "")
 			}
 			present := map[string]bool{}
+			// An entry that cannot be read is that entry's file flag; the
+			// files known under a folder that cannot be opened keep their
+			// data.
+			if err := s.entryProblems(ctx, rep, dept, src, fp, listing.Problems, known, present); err != nil {
+				return err
+			}
 			var seen []storage.Seen
 			for _, ref := range listing.Files {
 				present[ref.Path] = true
@@ -249,12 +275,14 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				switch {
 				case ref.Unstable:
 					rep.Deferred++
-					rep.Problems = append(rep.Problems, FileProblem{dept.ID, ref.Path, "deferred", "still being written (it changed while it was read)"})
+					rep.Problems = append(rep.Problems, FileProblem{dept.ID, ref.Path, "deferred", reasonUnstable})
+					rep.entry(dept.ID, src.Name(), ref.Path, OutcomeDeferred, reasonUnstable, "")
 					seen = append(seen, storage.Seen{Ref: ref, State: storage.FileDeferred})
 				case settle > 0 && now.Sub(ref.ModTime) < settle:
 					rep.Deferred++
-					rep.Problems = append(rep.Problems, FileProblem{dept.ID, ref.Path, "deferred",
-						fmt.Sprintf("modified %s ago, less than the settle time %s", now.Sub(ref.ModTime).Round(time.Second), settle)})
+					reason := reasonSettling(now.Sub(ref.ModTime), settle)
+					rep.Problems = append(rep.Problems, FileProblem{dept.ID, ref.Path, "deferred", reason})
+					rep.entry(dept.ID, src.Name(), ref.Path, OutcomeDeferred, reason, "")
 					seen = append(seen, storage.Seen{Ref: ref, State: storage.FileDeferred})
 				default:
 					ready = append(ready, c)
@@ -293,7 +321,11 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				if head.known.Outcome == storage.ReadFailed {
 					// Still broken: say so every time, not only when first read.
 					rep.Failed++
+					head.failed = head.known.Error
 					rep.Problems = append(rep.Problems, FileProblem{dept.ID, head.ref.Path, "failed", head.known.Error + "（文件未变）"})
+					rep.entry(dept.ID, head.src.Name(), head.ref.Path, OutcomeFailed, head.known.Error+"（文件未变）", "")
+				} else {
+					rep.entry(dept.ID, head.src.Name(), head.ref.Path, OutcomeUnchanged, "", "")
 				}
 				// A file touched but not changed needs its new time recorded,
 				// so that the next listing need not hash it again; a file
@@ -334,12 +366,23 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 
 	for _, g := range dupes {
 		head := g[0]
-		if head.fileID == 0 {
-			continue // the original could not be stored; try again next sync
-		}
 		for _, c := range g[1:] {
+			of := head.ref.Path
+			if c.src != head.src {
+				of = sheets.DisplayPath(head.src.Name(), head.ref.Path)
+			}
+			if head.fileID == 0 {
+				// The original could not be stored; try again next sync.
+				rep.Deferred++
+				reason := fmt.Sprintf("与 %s 内容相同，%s 尚未读取，下次同步再处理", of, of)
+				rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "deferred", reason})
+				rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeDeferred, reason, of)
+				continue
+			}
 			rep.Duplicates++
-			if !c.isNew && c.known.Outcome == storage.ReadDuplicate && c.known.ReadKey == c.ref.ChangeKey {
+			reason := duplicateReason(of, head.failed)
+			rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeDuplicate, reason, of)
+			if !c.isNew && c.known.Outcome == storage.ReadDuplicate && c.known.ReadKey == c.ref.ChangeKey && c.known.Error == reason {
 				dirty = dirty || !c.known.Present
 				if err := s.DB.SeeFiles(ctx, c.dept.ID, c.src.Name(), []storage.Seen{{Ref: c.ref, State: c.known.State}}); err != nil {
 					return err
@@ -347,11 +390,16 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				continue
 			}
 			dirty = true
-			if _, err := s.DB.StoreRead(ctx, storage.Read{
+			read := storage.Read{
 				Department: c.dept.ID, Source: c.src.Name(), Ref: c.ref, RunID: rep.RunID, Fingerprint: c.fp,
-				Outcome: storage.ReadDuplicate, DuplicateOf: head.fileID,
-				Error: fmt.Sprintf("与 %s 内容相同，只计一次", head.ref.Path),
-			}); err != nil {
+				Outcome: storage.ReadDuplicate, DuplicateOf: head.fileID, Error: reason,
+			}
+			if head.failed != "" {
+				// The copy joins the original's file flag (a flag about a
+				// file is identified by its content), which so names it.
+				read.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: head.failed}}
+			}
+			if _, err := s.DB.StoreRead(ctx, read); err != nil {
 				return err
 			}
 		}
@@ -369,6 +417,45 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	recStart := time.Now()
 	defer func() { rep.ReconcileMS = time.Since(recStart).Milliseconds() }()
 	return s.reconcile(ctx, rep, rec, dirty, frozen)
+}
+
+// entryProblems records the entries of a listing that could not be read,
+// each as a failed read with its file flag, unless it failed the same way
+// at the last sync. present receives their paths, and the paths of the
+// files known under a folder that could not be opened.
+func (s *Syncer) entryProblems(ctx context.Context, rep *SyncReport, dept *config.Department, src sheets.Source, fp string,
+	problems []sheets.EntryProblem, known map[string]storage.KnownFile, present map[string]bool) error {
+	var same []storage.Seen
+	for _, p := range problems {
+		present[p.Path] = true
+		if p.Folder {
+			for k, f := range known {
+				if f.Present && strings.HasPrefix(k, p.Path+"/") {
+					present[k] = true
+				}
+			}
+		}
+		rep.Files++
+		rep.Failed++
+		rep.Problems = append(rep.Problems, FileProblem{dept.ID, p.Path, "failed", p.Reason})
+		rep.entry(dept.ID, src.Name(), p.Path, OutcomeFailed, p.Reason, "")
+		// No content to tell it by: the key names the entry, and is never
+		// taken for a content hash.
+		ref := sheets.FileRef{Path: p.Path, ChangeKey: "unreadable:" + p.Path}
+		if k, ok := known[p.Path]; ok && k.Outcome == storage.ReadFailed && k.ReadKey == ref.ChangeKey && k.Error == p.Reason {
+			same = append(same, storage.Seen{Ref: ref, State: storage.FileFailed})
+			continue
+		}
+		if _, err := s.DB.StoreRead(ctx, storage.Read{
+			Department: dept.ID, Source: src.Name(), Ref: ref, RunID: rep.RunID, Fingerprint: fp,
+			Outcome: storage.ReadFailed, Error: p.Reason,
+			Findings: []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: p.Reason}},
+		}); err != nil {
+			return err
+		}
+		s.log().Warn("entry could not be read", "department", dept.ID, "file", p.Path, "err", p.Reason)
+	}
+	return s.DB.SeeFiles(ctx, dept.ID, src.Name(), same)
 }
 
 // canonicalBefore orders files with the same content: the one already read

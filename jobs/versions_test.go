@@ -172,7 +172,7 @@ func TestOldVersionMovedIntoOldVersionsFolder(t *testing.T) {
 		}
 	}
 	if len(excluded) != 1 || excluded[0].Department != "edu" || excluded[0].File != "旧版/快报.xlsx" ||
-		excluded[0].Reason != "in the folder 旧版, for old versions (sync.exclude_default): not read" {
+		excluded[0].Reason != "位于旧版本文件夹「旧版」中（sync.exclude_default），不读取" {
 		t.Errorf("excluded files in the report: %+v", excluded)
 	}
 	if vs := f.flagsOfKind(reconcile.KindVersion); len(vs) != 0 {

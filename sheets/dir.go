@@ -13,8 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/bmatcuk/doublestar/v4"
+	"sync"
 )
 
 // Dir is a folder of spreadsheets: a local folder or a mounted network share.
@@ -32,6 +31,11 @@ type Dir struct {
 	ExcludedFolders []string
 
 	known func(path string) (FileRef, bool)
+
+	// raw maps the readable path of a file whose name is not UTF-8 to its
+	// path on disk, as the last listing found it.
+	mu  sync.Mutex
+	raw map[string]string
 }
 
 // KnownKeys is implemented by sources whose change keys are costly to
@@ -76,9 +80,12 @@ func DisplayPath(source, file string) string {
 }
 
 // List walks the folder and returns every spreadsheet matching the glob,
-// with the SHA-256 of its content as change key. Office lock files, hidden
-// and temporary files are left out. A file whose size or modification time
-// changes while it is hashed is marked Unstable.
+// with the SHA-256 of its content as change key, and what became of every
+// other entry: ignored by rule (Office lock files, hidden and temporary
+// files, files that are not spreadsheets), excluded, or a problem of its
+// own (see dirWalk). A file whose size or modification time changes while
+// it is hashed is marked Unstable. Only a folder that cannot be opened at
+// all is an error.
 func (d *Dir) List(ctx context.Context) (Listing, error) {
 	info, err := os.Stat(d.Root)
 	if err != nil {
@@ -87,55 +94,29 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 	if !info.IsDir() {
 		return Listing{}, fmt.Errorf("%s 不是文件夹", d.shown())
 	}
-	glob := d.Glob
-	if glob == "" {
-		glob = "**/*"
+	entries, err := os.ReadDir(d.Root)
+	if err != nil {
+		return Listing{}, folderError(d.shown(), err)
 	}
-	fsys := os.DirFS(d.Root)
-	var files []FileRef
-	var excluded []ExcludedFile
-	walkErr := doublestar.GlobWalk(fsys, glob, func(p string, de fs.DirEntry) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if de.IsDir() || Ignored(p) || !Spreadsheet(p) {
-			return nil
-		}
-		for _, ex := range d.Exclude {
-			if ok, _ := doublestar.Match(ex, p); ok {
-				return nil
-			}
-		}
-		if folder, ok := InExcludedFolder(p, d.ExcludedFolders); ok {
-			excluded = append(excluded, ExcludedFile{Path: p, Folder: folder})
-			return nil
-		}
-		full := filepath.Join(d.Root, filepath.FromSlash(p))
-		if d.known != nil {
-			if k, ok := d.known(p); ok && k.ChangeKey != "" {
-				if info, err := de.Info(); err == nil && info.Size() == k.Size && info.ModTime().Equal(k.ModTime) {
-					files = append(files, FileRef{Path: p, Size: k.Size, ModTime: info.ModTime(), ChangeKey: k.ChangeKey})
-					return nil
-				}
-			}
-		}
-		ref, err := hashFile(full)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // removed while listing: it is simply not there
-			}
-			return err
-		}
-		ref.Path = p
-		files = append(files, ref)
-		return nil
-	}, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
-	if walkErr != nil {
-		return Listing{}, folderError(d.shown(), walkErr)
+	w := &dirWalk{ctx: ctx, d: d, visited: map[dirID]string{}, raw: map[string]string{}}
+	var ancestors []dirID
+	if id, ok := fileIdentity(info); ok {
+		w.visited[id] = "."
+		ancestors = append(ancestors, id)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	sort.Slice(excluded, func(i, j int) bool { return excluded[i].Path < excluded[j].Path })
-	return Listing{Files: files, Complete: true, Excluded: excluded}, nil
+	if err := w.folder("", "", entries, ancestors); err != nil {
+		return Listing{}, err
+	}
+	l := w.l
+	sort.Slice(l.Files, func(i, j int) bool { return l.Files[i].Path < l.Files[j].Path })
+	sort.Slice(l.Excluded, func(i, j int) bool { return l.Excluded[i].Path < l.Excluded[j].Path })
+	sort.Slice(l.Ignored, func(i, j int) bool { return l.Ignored[i].Path < l.Ignored[j].Path })
+	sort.Slice(l.Problems, func(i, j int) bool { return l.Problems[i].Path < l.Problems[j].Path })
+	l.Complete = true
+	d.mu.Lock()
+	d.raw = w.raw
+	d.mu.Unlock()
+	return l, nil
 }
 
 // InExcludedFolder reports whether a file's path (with forward slashes)
@@ -157,14 +138,20 @@ func InExcludedFolder(p string, names []string) (string, bool) {
 	return "", false
 }
 
-// Open opens a listed file.
+// Open opens a listed file by its name on disk, whatever its encoding.
 func (d *Dir) Open(ctx context.Context, ref FileRef) (io.ReadCloser, error) {
-	if !fs.ValidPath(ref.Path) {
-		return nil, fmt.Errorf("open %s: invalid path", ref.Path)
+	p := ref.Path
+	d.mu.Lock()
+	if raw, ok := d.raw[p]; ok {
+		p = raw
 	}
-	f, err := os.Open(filepath.Join(d.Root, filepath.FromSlash(ref.Path)))
+	d.mu.Unlock()
+	if !validRel(p) {
+		return nil, &UnreadableError{File: ref.Path, Reason: "文件路径无效（不在数据来源的文件夹内），无法读取"}
+	}
+	f, err := os.Open(filepath.Join(d.Root, filepath.FromSlash(p)))
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", ref.Path, err)
+		return nil, &UnreadableError{File: ref.Path, Reason: entryReason(err)}
 	}
 	return f, nil
 }
@@ -210,33 +197,50 @@ func hashFile(name string) (FileRef, error) {
 // Ignored reports whether a path names a file no department means to
 // submit: Office and LibreOffice lock files, hidden files, temporary and
 // partial downloads, anything inside a hidden folder.
-func Ignored(p string) bool {
-	for _, part := range strings.Split(p, "/") {
-		if strings.HasPrefix(part, ".") {
-			return true // hidden file or folder; also LibreOffice's .~lock.name#
+func Ignored(p string) bool { return IgnoreReason(p) != "" }
+
+// IgnoreReason says why a path names a file no department means to submit
+// (see Ignored), in words a department understands; "" when it may be one.
+func IgnoreReason(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		switch {
+		case strings.HasPrefix(part, ".~lock."):
+			return "LibreOffice 或 WPS 的锁定文件（表格正被打开编辑时生成），不读取"
+		case strings.HasPrefix(part, ".") && i < len(parts)-1:
+			return "位于隐藏文件夹「" + strings.Join(parts[:i+1], "/") + "」中，不读取"
+		case strings.HasPrefix(part, "."):
+			return "隐藏文件，不读取"
 		}
 	}
-	base := path.Base(p)
+	base := parts[len(parts)-1]
 	lower := strings.ToLower(base)
 	switch {
-	case strings.HasPrefix(base, "~$"), strings.HasPrefix(base, "~"): // Office owner files and temporaries
-		return true
+	case strings.HasPrefix(base, "~$"):
+		return "Office 锁定文件（表格正被打开编辑时生成），不读取"
+	case strings.HasPrefix(base, "~"):
+		return "临时文件，不读取"
 	case lower == "thumbs.db", lower == "desktop.ini":
-		return true
+		return "系统文件，不读取"
 	}
-	for _, suffix := range []string{".tmp", ".temp", ".part", ".crdownload", ".download", ".partial", "~", ".bak", ".swp"} {
+	for _, suffix := range []string{".tmp", ".temp", ".part", ".crdownload", ".download", ".partial", "~", ".swp"} {
 		if strings.HasSuffix(lower, suffix) {
-			return true
+			return "临时文件或未下载完的文件，不读取"
 		}
 	}
-	return false
+	if strings.HasSuffix(lower, ".bak") {
+		return "备份文件，不读取"
+	}
+	return ""
 }
 
 // Spreadsheet reports whether a path has the extension of a spreadsheet
-// sheaf reads or explains it cannot read (.xls, .et, .ods, .numbers).
+// sheaf reads or explains it cannot read (.xls, .xlsb, .et, .ods,
+// .numbers). An Excel 2003 XML workbook (.xml) is told by its content
+// (SpreadsheetML).
 func Spreadsheet(p string) bool {
 	switch strings.ToLower(path.Ext(p)) {
-	case ".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods", ".numbers", ".xltx", ".xltm":
+	case ".xlsx", ".xlsm", ".csv", ".xls", ".xlsb", ".et", ".ods", ".numbers", ".xltx", ".xltm":
 		return true
 	}
 	return false

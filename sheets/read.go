@@ -112,6 +112,9 @@ func isCSV(name string) bool { return strings.ToLower(path.Ext(name)) == ".csv" 
 // for .xlsx-like packages and CSV.
 func identify(name string, data []byte) error {
 	ext := strings.ToLower(path.Ext(name))
+	if err := unsupportedWorkbook(name, data); err != nil {
+		return err
+	}
 	switch {
 	case len(data) == 0:
 		return errEmpty(name)

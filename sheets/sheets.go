@@ -30,12 +30,39 @@ type Listing struct {
 	// Excluded are spreadsheets left out because they lie in a folder of
 	// old versions (sync.exclude_default): reported, never read.
 	Excluded []ExcludedFile
+	// Ignored are the entries left out by rule, each with why: lock,
+	// hidden and temporary files, files that are not spreadsheets or that
+	// the source's glob does not select.
+	Ignored []IgnoredEntry
+	// Problems are the entries that could not be read (no permission, a
+	// broken link, a link loop, not a regular file): each becomes that
+	// entry's file flag, and the rest of the source is listed. With Files,
+	// Excluded and Ignored, every entry of the source has an outcome.
+	Problems []EntryProblem
 }
 
-// ExcludedFile is a spreadsheet a source leaves out, and the folder why.
+// ExcludedFile is a spreadsheet a source leaves out, and why: the folder
+// of old versions it lies in, or the source's exclude pattern it matches.
 type ExcludedFile struct {
+	Path    string
+	Folder  string
+	Pattern string
+}
+
+// IgnoredEntry is an entry of a source left out by rule, with the reason
+// in words a department understands.
+type IgnoredEntry struct {
 	Path   string
-	Folder string
+	Reason string
+}
+
+// EntryProblem is an entry of a source that could not be read, and why.
+type EntryProblem struct {
+	Path   string
+	Reason string
+	// Folder is set for a folder that could not be opened: the files
+	// known under it are not taken as gone.
+	Folder bool
 }
 
 // FileRef identifies one file in a source.

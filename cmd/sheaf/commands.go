@@ -61,21 +61,29 @@ func progressPrinter(w interface{ Write([]byte) (int, error) }) func(jobs.Progre
 
 func printSyncReport(e *env, r *jobs.SyncReport) {
 	w := e.stdout
-	fmt.Fprintf(w, "sync run %d: %d files: %d read, %d unchanged, %d deferred, %d failed, %d duplicates, %d gone; %d values read in %.1fs\n",
-		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Rows, float64(r.DurationMS)/1000)
+	fmt.Fprintf(w, "sync run %d: %d files: %d read, %d unchanged, %d deferred, %d failed, %d duplicates, %d gone; %d ignored, %d excluded; %d values read in %.1fs\n",
+		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Ignored, r.Excluded, r.Rows, float64(r.DurationMS)/1000)
 	if r.Fallbacks > 0 {
 		fmt.Fprintf(w, "%s read by the careful reader (the fast one does not handle something in them)\n", plural(r.Fallbacks, "file"))
 	}
 	if r.SourcesFailed > 0 {
 		fmt.Fprintf(w, "%s could not be listed (files read before keep their data)\n", plural(r.SourcesFailed, "source"))
 	}
-	if len(r.Problems) > 0 {
-		t := &table{}
+	// Every entry that was not read or unchanged, with why; a report from
+	// a daemon that does not list entries gives its problems.
+	t := &table{}
+	for _, f := range r.Entries {
+		if f.Outcome == jobs.OutcomeRead || f.Outcome == jobs.OutcomeUnchanged {
+			continue
+		}
+		t.add(f.Outcome, f.Department, sheets.DisplayPath(f.Source, f.Path), f.Reason)
+	}
+	if len(r.Entries) == 0 {
 		for _, p := range r.Problems {
 			t.add(p.Outcome, p.Department, p.File, p.Reason)
 		}
-		t.write(w, "  ")
 	}
+	t.write(w, "  ")
 	kinds := make([]string, 0, len(r.FlagsOpen))
 	for k := range r.FlagsOpen {
 		kinds = append(kinds, k)
