@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test test-browser test-crash lint demo bench clean
+.PHONY: build test test-browser test-crash lint demo bench corpus-report clean
 
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sheaf
@@ -53,6 +53,14 @@ demo: build
 # in $SHEAF_BENCH_DIR (default ~/.cache/sheaf-bench). See bench/README.md.
 bench:
 	$(GO) test ./jobs -run '^$$' -bench . -benchtime 3x -timeout 60m
+
+# Sync every folder of a corpus of real-world files (by default the shared
+# sample of Apache POI's spreadsheet test data beside this repository) as one
+# department's folder: every file must have an outcome someone can see; the
+# counts per outcome and the reasons are printed.
+CORPORA ?= ../shared/corpora
+corpus-report:
+	SHEAF_CORPORA=$(abspath $(CORPORA)) $(GO) test ./jobs -run TestCorporaEveryFileAccountedFor -count=1 -v -timeout 30m
 
 clean:
 	rm -rf bin examples/*/data examples/*/outbox
