@@ -112,6 +112,7 @@ type driveWalk struct {
 	later    []driveShortcut   // shortcuts to follow once the queue is empty
 	entries  []driveEntry
 	excluded []ExcludedFile
+	ignored  []IgnoredEntry
 }
 
 // List lists the folder and its subfolders to the end: a page that cannot
@@ -173,7 +174,8 @@ func (d *GoogleDrive) List(ctx context.Context) (Listing, error) {
 	d.ids = ids
 	d.mu.Unlock()
 	sort.Slice(w.excluded, func(i, j int) bool { return w.excluded[i].Path < w.excluded[j].Path })
-	return Listing{Files: files, Complete: true, Excluded: w.excluded}, nil
+	sort.Slice(w.ignored, func(i, j int) bool { return w.ignored[i].Path < w.ignored[j].Path })
+	return Listing{Files: files, Complete: true, Excluded: w.excluded, Ignored: w.ignored}, nil
 }
 
 // list lists one folder, page by page, to the end.
@@ -199,7 +201,8 @@ func (w *driveWalk) list(dir driveDir) error {
 		}
 		for _, f := range resp.Files {
 			p := path.Join(dir.path, strings.ReplaceAll(f.Name, "/", "／"))
-			if Ignored(p) {
+			if reason := IgnoreReason(p); reason != "" {
+				w.ignored = append(w.ignored, IgnoredEntry{Path: p, Reason: reason})
 				continue
 			}
 			switch f.MimeType {
@@ -230,8 +233,14 @@ func dirChain(dir driveDir) []driveDir {
 // rule leaves it out; at is where the entry itself lies, for the folders
 // of old versions.
 func (w *driveWalk) file(f *drive.File, p, at string) {
-	e, ok := w.d.entry(f, p)
+	e, ok, why := w.d.entry(f, p)
 	if !ok {
+		switch {
+		case why.pattern != "":
+			w.excluded = append(w.excluded, ExcludedFile{Path: e.Path, Pattern: why.pattern})
+		case why.ignored != "":
+			w.ignored = append(w.ignored, IgnoredEntry{Path: e.Path, Reason: why.ignored})
+		}
 		return
 	}
 	if folder, old := InExcludedFolder(at, w.d.ExcludedFolders); old {
@@ -301,7 +310,8 @@ var errTrashed = errors.New("target is in the trash")
 // why; its change key changes when the shortcut does, and when it can be
 // followed it is listed as what it points to instead.
 func (w *driveWalk) problem(f *drive.File, p, target, why string) {
-	if w.d.excludedPath(p) {
+	if ex := w.d.excludedBy(p); ex != "" {
+		w.excluded = append(w.excluded, ExcludedFile{Path: p, Pattern: ex})
 		return
 	}
 	if folder, old := InExcludedFolder(p, w.d.ExcludedFolders); old {
@@ -316,13 +326,14 @@ func (w *driveWalk) problem(f *drive.File, p, target, why string) {
 }
 
 // excludedPath reports whether an Exclude pattern leaves p out.
-func (d *GoogleDrive) excludedPath(p string) bool {
+// excludedBy is the exclude pattern a path matches, or "".
+func (d *GoogleDrive) excludedBy(p string) string {
 	for _, ex := range d.Exclude {
 		if ok, _ := doublestar.Match(ex, p); ok {
-			return true
+			return ex
 		}
 	}
-	return false
+	return ""
 }
 
 func shownDir(p string) string {
@@ -332,8 +343,12 @@ func shownDir(p string) string {
 	return p
 }
 
-// entry makes the FileRef of a listed file, or says it is not read.
-func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool) {
+// leftOut says why a listed file is not read: a rule (ignored) or the
+// source's exclude pattern.
+type leftOut struct{ ignored, pattern string }
+
+// entry makes the FileRef of a listed file, or says why it is not read.
+func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool, leftOut) {
 	mt, _ := time.Parse(time.RFC3339, f.ModifiedTime)
 	ref := FileRef{Path: p, Size: f.Size, ModTime: mt}
 	switch {
@@ -342,9 +357,10 @@ func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool) {
 		ref.Size = 0 // a native sheet has no size until exported
 		ref.ChangeKey = fmt.Sprintf("gsheet:%d:%s", f.Version, f.ModifiedTime)
 	case strings.HasPrefix(f.MimeType, "application/vnd.google-apps."):
-		return FileRef{}, false // documents, forms, slides: not spreadsheets
+		// Documents, forms, slides: not spreadsheets.
+		return ref, false, leftOut{ignored: "不是表格文件（Google 文档、表单或幻灯片），不读取"}
 	case !Spreadsheet(p):
-		return FileRef{}, false
+		return ref, false, leftOut{ignored: "不是表格文件，不读取"}
 	case f.Md5Checksum != "":
 		ref.ChangeKey = "md5:" + f.Md5Checksum
 	default:
@@ -353,13 +369,13 @@ func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool) {
 	}
 	if d.Glob != "" {
 		if ok, _ := doublestar.Match(d.Glob, ref.Path); !ok {
-			return FileRef{}, false
+			return ref, false, leftOut{ignored: fmt.Sprintf("不符合数据来源的文件规则「%s」，不读取", d.Glob)}
 		}
 	}
-	if d.excludedPath(ref.Path) {
-		return FileRef{}, false
+	if ex := d.excludedBy(ref.Path); ex != "" {
+		return ref, false, leftOut{pattern: ex}
 	}
-	return ref, true
+	return ref, true, leftOut{}
 }
 
 // Open downloads an uploaded file, or exports a native sheet as .xlsx. A

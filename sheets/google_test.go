@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -760,4 +761,47 @@ func TestDriveDanglingShortcutIsThatEntrysProblem(t *testing.T) {
 func md5hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// TestDriveListsEveryEntryWithAnOutcome: what the Drive folder holds but
+// sheaf does not read is listed with the reason, as a folder source lists
+// it: a Google Doc, a PDF, a lock file, a file outside the glob, a file an
+// exclude pattern leaves out.
+func TestDriveListsEveryEntryWithAnOutcome(t *testing.T) {
+	f := newDriveFixture(t)
+	for _, p := range []string{"快报.xlsx", "说明.pdf", "~$快报.xlsx", "附件/统计.csv", "草稿/试填.xlsx"} {
+		f.Put(t, p, []byte("PK "+p))
+	}
+	f.g.add(fakeFile{Name: "填报说明", Parent: f.root, MimeType: "application/vnd.google-apps.document"})
+	src := f.Source().(*sheets.GoogleDrive)
+	src.Glob = "**/*.xlsx"
+	src.Exclude = []string{"草稿/**"}
+	l := listOK(t, src)
+	var files, ignored, excluded []string
+	for _, r := range l.Files {
+		files = append(files, r.Path)
+	}
+	for _, e := range l.Ignored {
+		ignored = append(ignored, e.Path+": "+e.Reason)
+	}
+	for _, x := range l.Excluded {
+		excluded = append(excluded, x.Path+" ("+x.Pattern+")")
+	}
+	if got := strings.Join(files, ", "); got != "快报.xlsx" {
+		t.Errorf("files: %s", got)
+	}
+	want := []string{
+		"~$快报.xlsx: Office 锁定文件（表格正被打开编辑时生成），不读取",
+		"填报说明: 不是表格文件（Google 文档、表单或幻灯片），不读取",
+		"说明.pdf: 不是表格文件，不读取",
+		"附件/统计.csv: 不符合数据来源的文件规则「**/*.xlsx」，不读取",
+	}
+	sort.Strings(want)
+	sort.Strings(ignored)
+	if got := strings.Join(ignored, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("ignored:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	if got := strings.Join(excluded, ", "); got != "草稿/试填.xlsx (草稿/**)" {
+		t.Errorf("excluded: %s", got)
+	}
 }
