@@ -188,3 +188,18 @@ func TestSlowCopyIsNeverTakenHalfCopied(t *testing.T) {
 	}
 	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
 }
+
+// TestOversizedFileSaysItsSize: the flag of a file over sync.max_file_mb
+// says how big the file is and what the limit is.
+func TestOversizedFileSaysItsSize(t *testing.T) {
+	f := newFixture(t, strings.Replace(testConfig, "sync: {settle: 1m, workers: 2}", "sync: {settle: 1m, workers: 2, max_file_mb: 1}", 1))
+	f.write("inbox/edu/大文件.csv", bytes.Repeat([]byte("学校总数,2024,44\n"), 150_000)) // about 3 MB
+	f.sync()
+	fl := f.flagOf("file", "edu")
+	if fl == nil {
+		t.Fatalf("no file flag: %+v", f.openFlags())
+	}
+	if !strings.Contains(fl.Message, "文件过大（3.0 MB，上限 1 MB，sync.max_file_mb）") {
+		t.Errorf("message %q", fl.Message)
+	}
+}

@@ -425,8 +425,12 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef, maxSize
 		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf("读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)}
 	}
 	if int64(len(data)) > maxSize {
+		size := "超过 " + megabytes(maxSize)
+		if ref.Size > maxSize {
+			size = megabytes(ref.Size)
+		}
 		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(
-			"文件过大（超过 %d MB 的上限），不是正常的报表文件，请检查后重新保存", maxSize>>20)}
+			"文件过大（%s，上限 %s，sync.max_file_mb），不是正常的报表文件，请检查后重新保存", size, megabytes(maxSize))}
 	}
 	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
 		sum := sha256.Sum256(data)
@@ -435,4 +439,13 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef, maxSize
 		}
 	}
 	return data, nil
+}
+
+// megabytes writes a size for people: "300 MB", "1.5 MB".
+func megabytes(n int64) string {
+	mb := float64(n) / (1 << 20)
+	if mb >= 10 || mb == float64(int64(mb)) {
+		return fmt.Sprintf("%.0f MB", mb)
+	}
+	return fmt.Sprintf("%.1f MB", mb)
 }
