@@ -125,14 +125,6 @@ func CompileRules(cfg *config.Config) (*RuleSet, error) {
 	return rs, nil
 }
 
-// Len is the number of rules in the set.
-func (rs *RuleSet) Len() int {
-	if rs == nil {
-		return 0
-	}
-	return len(rs.rules)
-}
-
 // Evaluate runs every rule, in configuration order, against figures found
 // by lookup, which is called once for each input of each rule.
 func (rs *RuleSet) Evaluate(lookup func(indicator, period string) FigureValue) []RuleOutcome {

@@ -385,20 +385,6 @@ func (sc *xmlScan) endTag(p int, name []byte) (int, error) {
 	return q + 1, nil
 }
 
-// isEndOf reports whether buf[p:] begins "</name" followed by a
-// delimiter; errNeedMore when that cannot be told yet.
-func (sc *xmlScan) isEndOf(p int, name string) (bool, error) {
-	b := sc.buf[:sc.w]
-	if p+2+len(name) >= len(b) {
-		return false, errNeedMore
-	}
-	if b[p+1] != '/' || string(b[p+2:p+2+len(name)]) != name {
-		return false, nil
-	}
-	c := b[p+2+len(name)]
-	return c == '>' || isXMLSpace(c), nil
-}
-
 // isStartOf reports whether buf[p:] begins "<name" followed by a
 // delimiter.
 func (sc *xmlScan) isStartOf(p int, name string) (bool, error) {

@@ -267,8 +267,3 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	}
 	return nil
 }
-
-// indent prefixes every line of s.
-func indent(s, prefix string) string {
-	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
-}
