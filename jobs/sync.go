@@ -1,6 +1,6 @@
 // Package jobs runs sheaf's jobs: the sync that reads every department's
-// files into the database, and (later) the reminders, digests and drafts,
-// whether the schedule, the command line or the web page starts them.
+// files into the database, the reminders, the digest and the draft, whether
+// the schedule, the command line or the web page starts them.
 package jobs
 
 import (

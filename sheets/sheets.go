@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Source is one place a department's spreadsheets live: a folder today,
-// a Google Drive folder or a Google Sheet later. Every kind passes the same
-// test suite (see sourcetest).
+// Source is one place a department's spreadsheets live: a folder, a Google
+// Drive folder or a Google Sheet. Every kind passes the same test suite
+// (see sourcetest).
 type Source interface {
 	// Name identifies the source in messages and in the database,
 	// e.g. "dir:inbox/教育局".

@@ -67,7 +67,7 @@ func (e *env) wire(db *storage.DB, log *slog.Logger) (*parts, error) {
 // delivering the outbox every minute, and once more on the way out.
 func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("run")
-	once := fs.String("once", "", "run this job now and exit, instead of scheduling (sync, remind, digest)")
+	once := fs.String("once", "", "run this job now and exit, instead of scheduling (sync, remind, digest, draft)")
 	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
