@@ -104,14 +104,22 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
-		subject, text := ComposeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
+		digest := ComposeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
 			Since: since, AsOf: asOf})
+		text, err := digest.Text()
+		if err != nil {
+			return nil, fmt.Errorf("write the digest: %w", err)
+		}
+		html, err := digest.HTML()
+		if err != nil {
+			return nil, fmt.Errorf("write the digest as HTML: %w", err)
+		}
 		key := scheduled
 		if key.IsZero() {
 			key = now
 		}
 		return []storage.OutboxMessage{{Kind: storage.MailDigest, Sender: m.Config.Mail.From, To: m.Config.Mail.Coordinators,
-			Subject: subject, BodyText: text, BodyHTML: DigestHTML(subject, text),
+			Subject: digest.Subject, BodyText: text, BodyHTML: html,
 			DedupKey: "digest/" + key.In(m.Config.Cycle.Location).Format("2006-01-02T15:04")}}, nil
 	})
 }
