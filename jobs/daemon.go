@@ -86,10 +86,6 @@ func (d *Daemon) Run(ctx context.Context) error {
 // CatchUp runs, once each, the jobs whose last scheduled time passed since
 // their last run (the daemon was down then).
 func (d *Daemon) CatchUp(ctx context.Context) error {
-	runs, err := d.DB.Runs(ctx, 500)
-	if err != nil {
-		return err
-	}
 	now := d.now()
 	for _, j := range d.Jobs {
 		if j.Spec == "" {
@@ -99,13 +95,11 @@ func (d *Daemon) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("schedules.%s: %w", j.Name, err)
 		}
-		var last time.Time
-		for _, r := range runs {
-			if r.Job == j.Name {
-				last = r.StartedAt
-				break
-			}
+		prev, err := lastRun(ctx, d.DB, j.Name, "")
+		if err != nil {
+			return err
 		}
+		last := prev.StartedAt
 		loc := d.Config.Cycle.Location
 		if missed(sched, loc, last, now) {
 			d.log().Info("running a job missed while the daemon was down", "job", j.Name, "last_run", last)

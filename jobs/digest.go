@@ -2,12 +2,12 @@ package jobs
 
 import (
 	"fmt"
-	"html"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/notify"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -27,8 +27,9 @@ type DigestInput struct {
 // ComposeDigest writes the coordinators' digest, in Chinese: who has
 // submitted and when, sources failing, open flags by kind, every conflict
 // and failing check with its cells, failing standards, what changed since
-// the last digest, and the next deadlines.
-func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, text string) {
+// the last digest, and the next deadlines. Its Text and HTML are the mail's
+// two parts.
+func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Digest {
 	loc := cfg.Cycle.Location
 	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
 	class := map[string]string{}
@@ -60,35 +61,30 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 			accepted = append(accepted, f)
 		}
 	}
-
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s 汇总（数据截至 %s）\n\n", cfg.Cycle.Name, at(in.AsOf))
-
-	// Sections are numbered as they appear: an empty one is left out.
-	numerals := []string{"一", "二", "三", "四", "五", "六", "七", "八"}
-	n := 0
-	heading := func(title string) {
-		if n > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%s、%s\n", numerals[n], title)
-		n++
+	total := 0
+	for _, n := range open {
+		total += n
 	}
-	heading("各单位报送情况")
-	for _, d := range DepartmentStatuses(cfg, in.Files, nil, nil) {
+	d := notify.Digest{
+		Subject: fmt.Sprintf("【数据汇总】%s：%d 项待处理（截至 %s）", cfg.Cycle.Name, total, in.AsOf.In(loc).Format("1月2日15:04")),
+		Title:   fmt.Sprintf("%s 汇总（数据截至 %s）", cfg.Cycle.Name, at(in.AsOf)),
+	}
+
+	submitted := notify.DigestSection{Title: "各单位报送情况"}
+	for _, st := range DepartmentStatuses(cfg, in.Files, nil, nil) {
 		state := "未报送"
-		if d.Files > 0 {
-			state = fmt.Sprintf("已报送 %d 个文件，最近一次 %s", d.Files, at(d.Last))
+		if st.Files > 0 {
+			state = fmt.Sprintf("已报送 %d 个文件，最近一次 %s", st.Files, at(st.Last))
 		}
-		fmt.Fprintf(&b, "  %s：%s\n", d.Name, state)
+		submitted.Lines = append(submitted.Lines, st.Name+"："+state)
 	}
 	for _, s := range in.Sources {
 		if s.Error != "" {
-			fmt.Fprintf(&b, "  ！%s 的数据来源 %s 自 %s 起无法读取：%s\n", name(cfg, s.Department), s.Source, at(s.Since), s.Error)
+			submitted.Lines = append(submitted.Lines, fmt.Sprintf("！%s 的数据来源 %s 自 %s 起无法读取：%s", name(cfg, s.Department), s.Source, at(s.Since), s.Error))
 		}
 	}
+	d.Sections = append(d.Sections, submitted)
 
-	heading("待处理问题")
 	kinds := []struct{ kind, word string }{{"missing", "未报送"}, {"conflict", "数值不一致"}, {"rule", "规则不符"},
 		{"invalid", "无法识别"}, {"version", "版本不一致"}, {"unit", "单位换算存疑"}, {"range", "超出合理范围"},
 		{"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
@@ -101,26 +97,29 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 	if len(counts) == 0 {
 		counts = []string{"无"}
 	}
-	fmt.Fprintf(&b, "  %s\n", strings.Join(counts, "，"))
-	section := func(title string, fs []storage.StoredFlag) {
+	d.Sections = append(d.Sections, notify.DigestSection{Title: "待处理问题", Lines: []string{strings.Join(counts, "，")}})
+
+	// A section with no flag is left out.
+	flagSection := func(title string, fs []storage.StoredFlag) {
 		if len(fs) == 0 {
 			return
 		}
-		heading(title)
-		for i, f := range fs {
-			fmt.Fprintf(&b, "  %d. %s\n", i+1, f.Message)
+		s := notify.DigestSection{Title: title}
+		for _, f := range fs {
+			it := notify.DigestItem{Text: f.Message}
 			for _, e := range f.Evidence {
 				if e.File != "" && e.Cell != "" {
-					fmt.Fprintf(&b, "     %s %s %s!%s「%s」\n", name(cfg, e.Department), e.File, e.Sheet, e.Cell, strings.TrimSpace(e.Raw))
+					it.Cells = append(it.Cells, fmt.Sprintf("%s %s %s!%s「%s」", name(cfg, e.Department), e.File, e.Sheet, e.Cell, strings.TrimSpace(e.Raw)))
 				}
 			}
+			s.Items = append(s.Items, it)
 		}
+		d.Sections = append(d.Sections, s)
 	}
-	section("数值不一致", conflicts)
-	section("校验不通过（数据可能有误）", checks)
-	section("未达标准（供报告“存在问题”部分参考）", standards)
+	flagSection("数值不一致", conflicts)
+	flagSection("校验不通过（数据可能有误）", checks)
+	flagSection("未达标准（供报告“存在问题”部分参考）", standards)
 
-	heading("自上次汇总以来的变化")
 	var news []string
 	for _, f := range in.Files {
 		if f.Present && f.Outcome != "" && f.Received.After(in.Since) {
@@ -128,14 +127,6 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 		}
 	}
 	sort.Strings(news)
-	line := func(word string, items []string) {
-		if len(items) > 0 {
-			fmt.Fprintf(&b, "  %s：\n", word)
-			for _, it := range items {
-				fmt.Fprintf(&b, "    - %s\n", it)
-			}
-		}
-	}
 	msgs := func(fs []storage.StoredFlag) []string {
 		var out []string
 		for _, f := range fs {
@@ -147,34 +138,31 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (subject, 
 		}
 		return out
 	}
-	line("新报送", news)
-	line("新问题", msgs(opened))
-	line("已解决", msgs(resolved))
-	line("已接受说明", msgs(accepted))
-	if len(news)+len(opened)+len(resolved)+len(accepted) == 0 {
-		b.WriteString("  无\n")
+	changes := notify.DigestSection{Title: "自上次汇总以来的变化"}
+	for _, g := range []notify.DigestGroup{{Word: "新报送", Items: news}, {Word: "新问题", Items: msgs(opened)},
+		{Word: "已解决", Items: msgs(resolved)}, {Word: "已接受说明", Items: msgs(accepted)}} {
+		if len(g.Items) > 0 {
+			changes.Groups = append(changes.Groups, g)
+		}
 	}
+	if len(changes.Groups) == 0 {
+		changes.Lines = []string{"无"}
+	}
+	d.Sections = append(d.Sections, changes)
 
-	heading("后续截止时间")
-	upcoming := 0
+	deadlines := notify.DigestSection{Title: "后续截止时间"}
 	for _, dl := range cfg.Deadlines {
 		due, err := dl.DueTime(loc)
 		if err != nil || due.Before(now) {
 			continue
 		}
-		upcoming++
-		fmt.Fprintf(&b, "  %s：%s（还剩%s）\n", dl.Name, at(due), span(due.Sub(now)))
+		deadlines.Lines = append(deadlines.Lines, fmt.Sprintf("%s：%s（还剩%s）", dl.Name, at(due), span(due.Sub(now))))
 	}
-	if upcoming == 0 {
-		b.WriteString("  无\n")
+	if len(deadlines.Lines) == 0 {
+		deadlines.Lines = []string{"无"}
 	}
-	b.WriteString("\n（本汇总由 sheaf 自动生成。）\n")
-	total := 0
-	for _, n := range open {
-		total += n
-	}
-	subject = fmt.Sprintf("【数据汇总】%s：%d 项待处理（截至 %s）", cfg.Cycle.Name, total, in.AsOf.In(loc).Format("1月2日15:04"))
-	return subject, b.String()
+	d.Sections = append(d.Sections, deadlines)
+	return d
 }
 
 func name(cfg *config.Config, dept string) string {
@@ -182,37 +170,4 @@ func name(cfg *config.Config, dept string) string {
 		return d.Name
 	}
 	return dept
-}
-
-// DigestHTML renders a digest's text as HTML for mail programs that show
-// it: section titles as headings, the rest as it is written, escaped.
-func DigestHTML(subject, text string) string {
-	var b strings.Builder
-	b.WriteString("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
-	b.WriteString(html.EscapeString(subject))
-	b.WriteString("</title></head><body style=\"font-family: 'FangSong', 'STFangsong', 'Noto Serif CJK SC', serif; line-height: 1.6\">\n")
-	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "":
-			continue
-		case isSectionTitle(t):
-			fmt.Fprintf(&b, "<h3 style=\"font-family: 'SimHei', 'Noto Sans CJK SC', sans-serif\">%s</h3>\n", html.EscapeString(t))
-		default:
-			indent := len(line) - len(strings.TrimLeft(line, " "))
-			fmt.Fprintf(&b, "<div style=\"margin-left: %dem\">%s</div>\n", indent/2, html.EscapeString(t))
-		}
-	}
-	b.WriteString("</body></html>\n")
-	return b.String()
-}
-
-// isSectionTitle reports whether a line opens a section: "一、…".
-func isSectionTitle(line string) bool {
-	for _, n := range []string{"一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"} {
-		if strings.HasPrefix(line, n) {
-			return true
-		}
-	}
-	return false
 }

@@ -25,8 +25,13 @@ func TestComposeDigest(t *testing.T) {
 		{Department: "finance", Path: "经费.xlsx", Present: true, Outcome: "ok", Received: since.Add(2 * time.Hour)},
 		{Department: "edu", Path: "教育.xlsx", Present: true, Outcome: "ok", Received: since.Add(-96 * time.Hour)},
 	}
-	subject, text := ComposeDigest(cfg, now, DigestInput{Files: files, Flags: []storage.StoredFlag{conflict, standard, fixed, old},
+	d := ComposeDigest(cfg, now, DigestInput{Files: files, Flags: []storage.StoredFlag{conflict, standard, fixed, old},
 		Since: since, AsOf: now})
+	subject := d.Subject
+	text, err := d.Text()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{
 		"市教育局：已报送 1 个文件", "市统计局：未报送",
 		"三、数值不一致", "在校生数（2024年）数值不一致", "市统计局 inbox/stats/报表.xlsx Sheet1!D4「36600」",
@@ -41,7 +46,10 @@ func TestComposeDigest(t *testing.T) {
 	if strings.Contains(text, "很早以前解决的问题") {
 		t.Errorf("the digest repeats a change from before the last digest:\n%s", text)
 	}
-	h := DigestHTML(subject, text)
+	h, err := d.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(h, "<h3") || !strings.Contains(h, "三、数值不一致") || !strings.Contains(h, "「36600」") {
 		t.Errorf("HTML digest:\n%s", h)
 	}

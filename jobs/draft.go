@@ -41,19 +41,10 @@ func (m *Mailing) Draft(ctx context.Context, trigger string, scheduled time.Time
 			return nil, fmt.Errorf("sync before drafting: %w", err)
 		}
 	}
-	runID, err := m.DB.StartRun(ctx, "draft", trigger, scheduled)
-	if err != nil {
-		return nil, err
-	}
 	rep := &DraftReport{}
-	err = m.draft(ctx, outDir, formats, rep)
-	outcome := "ok"
-	if err != nil {
-		outcome = "failed"
-	}
-	if ferr := m.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, rep, err); ferr != nil && err == nil {
-		err = ferr
-	}
+	err := m.runner().run(ctx, "draft", trigger, scheduled, func(ctx context.Context, _ int64) (any, error) {
+		return rep, m.draft(ctx, outDir, formats, rep)
+	})
 	return rep, err
 }
 
@@ -71,18 +62,9 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	if err != nil {
 		return err
 	}
-	runs, err := m.DB.Runs(ctx, 500)
+	since, asOf, err := m.sinceAndAsOf(ctx, "draft")
 	if err != nil {
 		return err
-	}
-	var since, asOf time.Time
-	for _, r := range runs {
-		if r.Job == "draft" && r.Outcome == "ok" && since.IsZero() {
-			since = r.StartedAt
-		}
-		if r.Job == "sync" && r.Outcome == "ok" && asOf.IsZero() {
-			asOf = r.StartedAt
-		}
 	}
 	prev := map[string]string{}
 	if s, err := m.DB.Meta(ctx, draftSnapshot); err == nil {
@@ -135,7 +117,7 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	if rep.Queued, err = m.DB.Enqueue(ctx, msg); err != nil {
 		return err
 	}
-	rep.Sent, _, err = m.Sender.Flush(ctx)
+	rep.Sent, _, err = m.flush(ctx)
 	return err
 }
 

@@ -88,18 +88,9 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if len(m.Config.Mail.Coordinators) == 0 {
 			return nil, nil
 		}
-		runs, err := m.DB.Runs(ctx, 500)
+		since, asOf, err := m.sinceAndAsOf(ctx, "digest")
 		if err != nil {
 			return nil, err
-		}
-		var since, asOf time.Time
-		for _, r := range runs {
-			if r.Job == "digest" && r.Outcome == "ok" && since.IsZero() {
-				since = r.StartedAt
-			}
-			if r.Job == "sync" && r.Outcome == "ok" && asOf.IsZero() {
-				asOf = r.StartedAt
-			}
 		}
 		files, err := m.DB.Files(ctx)
 		if err != nil {
@@ -113,14 +104,22 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
-		subject, text := ComposeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
+		digest := ComposeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
 			Since: since, AsOf: asOf})
+		text, err := digest.Text()
+		if err != nil {
+			return nil, fmt.Errorf("write the digest: %w", err)
+		}
+		html, err := digest.HTML()
+		if err != nil {
+			return nil, fmt.Errorf("write the digest as HTML: %w", err)
+		}
 		key := scheduled
 		if key.IsZero() {
 			key = now
 		}
 		return []storage.OutboxMessage{{Kind: storage.MailDigest, Sender: m.Config.Mail.From, To: m.Config.Mail.Coordinators,
-			Subject: subject, BodyText: text, BodyHTML: DigestHTML(subject, text),
+			Subject: digest.Subject, BodyText: text, BodyHTML: html,
 			DedupKey: "digest/" + key.In(m.Config.Cycle.Location).Format("2006-01-02T15:04")}}, nil
 	})
 }
@@ -128,33 +127,52 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 // run records a mail job's run around deciding, queueing and delivering.
 func (m *Mailing) run(ctx context.Context, job, trigger string, scheduled time.Time,
 	decide func(now time.Time) ([]storage.OutboxMessage, error)) (*MailReport, error) {
-	runID, err := m.DB.StartRun(ctx, job, trigger, scheduled)
-	if err != nil {
-		return nil, err
-	}
 	rep := &MailReport{}
-	err = func() error {
+	err := m.runner().run(ctx, job, trigger, scheduled, func(ctx context.Context, _ int64) (any, error) {
 		msgs, err := decide(m.now())
 		if err != nil {
-			return err
+			return rep, err
 		}
 		rep.Planned = len(msgs)
 		if rep.Queued, err = m.DB.Enqueue(ctx, msgs...); err != nil {
-			return err
+			return rep, err
 		}
-		if m.Sender != nil {
-			rep.Sent, rep.Failed, err = m.Sender.Flush(ctx)
-		}
-		return err
-	}()
-	outcome := "ok"
-	if err != nil {
-		outcome = "failed"
-	}
-	if ferr := m.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, rep, err); ferr != nil && err == nil {
-		err = ferr
-	}
+		rep.Sent, rep.Failed, err = m.flush(ctx)
+		return rep, err
+	})
 	return rep, err
+}
+
+// runner records the mail jobs' runs under the lock that syncs and
+// senders take.
+func (m *Mailing) runner() runner {
+	return runner{DB: m.DB, LockPath: m.Config.DBPath() + ".lock"}
+}
+
+// flush delivers the outbox from inside a run, which holds the lock
+// already: the sender must not wait for it a second time.
+func (m *Mailing) flush(ctx context.Context) (sent, failed int, err error) {
+	if m.Sender == nil {
+		return 0, 0, nil
+	}
+	s := *m.Sender
+	s.Lock = nil
+	return s.Flush(ctx)
+}
+
+// sinceAndAsOf are when the last successful run of job started (zero for
+// none: what changed since is listed from it) and when the data was last
+// synced.
+func (m *Mailing) sinceAndAsOf(ctx context.Context, job string) (since, asOf time.Time, err error) {
+	prev, err := lastRun(ctx, m.DB, job, runOK)
+	if err != nil {
+		return since, asOf, err
+	}
+	synced, err := lastRun(ctx, m.DB, "sync", runOK)
+	if err != nil {
+		return since, asOf, err
+	}
+	return prev.StartedAt, synced.StartedAt, nil
 }
 
 func (m *Mailing) now() time.Time {

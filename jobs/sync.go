@@ -133,40 +133,25 @@ func (s *Syncer) Sync(ctx context.Context, trigger string) (*SyncReport, error) 
 // recorded with the run.
 func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled time.Time) (*SyncReport, error) {
 	start := time.Now()
-	lock, err := AcquireLock(ctx, s.Config.DBPath()+".lock", func() {
+	var rep *SyncReport
+	r := runner{DB: s.DB, LockPath: s.Config.DBPath() + ".lock", Waiting: func() {
 		s.log().Info("another sync or mailing holds the lock; waiting")
 		if s.onWait != nil {
 			s.onWait()
 		}
+	}}
+	err := r.run(ctx, "sync", trigger, scheduled, func(ctx context.Context, runID int64) (any, error) {
+		rep = &SyncReport{RunID: runID, FlagsOpen: map[string]int{}, Rules: map[string]int{}}
+		runErr := s.sync(ctx, rep, start)
+		rep.DurationMS = time.Since(start).Milliseconds()
+		rep.sortEntries()
+		// The entries are not stored: a folder of a thousand files would
+		// add them to every run; the problems are.
+		stored := *rep
+		stored.Entries = nil
+		return &stored, runErr
 	})
-	if err != nil {
-		return nil, err
-	}
-	defer lock.Release()
-	if err := s.DB.InterruptRuns(ctx, "sync"); err != nil {
-		return nil, err
-	}
-	runID, err := s.DB.StartRun(ctx, "sync", trigger, scheduled)
-	if err != nil {
-		return nil, err
-	}
-	rep := &SyncReport{RunID: runID, FlagsOpen: map[string]int{}, Rules: map[string]int{}}
-	runErr := s.sync(ctx, rep, start)
-	rep.DurationMS = time.Since(start).Milliseconds()
-	outcome := "ok"
-	if runErr != nil {
-		outcome = "failed"
-	}
-	rep.sortEntries()
-	// Record the outcome even when ctx was cancelled mid-way. The entries
-	// are not stored: a folder of a thousand files would add them to every
-	// run; the problems are.
-	stored := *rep
-	stored.Entries = nil
-	if err := s.DB.FinishRun(context.WithoutCancel(ctx), runID, outcome, &stored, runErr); err != nil && runErr == nil {
-		runErr = err
-	}
-	return rep, runErr
+	return rep, err
 }
 
 // candidate is a listed file of one department, with what is known of it.

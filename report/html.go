@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	_ "embed"
 	"html/template"
 )
 
@@ -49,31 +50,14 @@ mark { background: #ffeb3b; color: inherit; }
 }
 `)
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Page.Title}}</title>
-<style>{{.CSS}}</style>
-</head>
-<body>
-<aside class="draft-note">
-<p>初稿{{if .Page.Date}}，数据截至{{.Page.AsOf.Format "2006年1月2日 15:04"}}{{end}}。标有<mark>【缺：…】</mark>的数字尚未报送，标有<mark>【待核实：…】</mark>的数字须核实后再定稿。</p>
-{{- if .Page.Changes}}
-<p>自上次初稿以来的变化：</p>
-<ul>
-{{- range .Page.Changes}}
-<li>{{.}}</li>
-{{- end}}
-</ul>
-{{- end}}
-</aside>
-<article class="report">
-{{.Body}}</article>
-</body>
-</html>
-`))
+// pageTemplate is the draft's HTML page, also the draft mail's HTML part:
+// the note above the report (what changed since the previous draft), then
+// the report.
+//
+//go:embed page.html.tmpl
+var pageSource string
+
+var pageTemplate = template.Must(template.New("page").Parse(pageSource))
 
 // renderHTML writes the document as a complete HTML page.
 func renderHTML(doc document, page Page) (string, error) {

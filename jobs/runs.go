@@ -1,0 +1,84 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// Outcomes of a run, as the runs table records them.
+const (
+	runOK          = "ok"
+	runFailed      = "failed"
+	runInterrupted = "interrupted"
+)
+
+// runner records the runs of jobs: every job (sync, remind, digest, draft)
+// starts, finishes and is interrupted through it, the same way.
+type runner struct {
+	DB *storage.DB
+	// LockPath is the lock beside the database, held for the whole run: a
+	// process holding it knows no other run of the job is alive, so runs of
+	// the job still "running" were left by a process that died.
+	LockPath string
+	// Waiting is called once if another process holds the lock.
+	Waiting func()
+}
+
+// run takes the lock, marks the job's runs left running by a dead process
+// interrupted, records the start of this run, does work and records how it
+// ended with the counts work returns. A run whose context ended before work
+// did (SIGTERM, SIGINT) is interrupted, not failed: that is not a fault of
+// the job. The error returned is work's.
+func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Time,
+	work func(ctx context.Context, runID int64) (counts any, err error)) error {
+	lock, err := AcquireLock(ctx, r.LockPath, r.Waiting)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := r.DB.InterruptRuns(ctx, job); err != nil {
+		return err
+	}
+	id, err := r.DB.StartRun(ctx, job, trigger, scheduled)
+	if err != nil {
+		return err
+	}
+	counts, err := work(ctx, id)
+	outcome, recorded := runOK, err
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Whatever the error says (a query interrupted, a lock not
+		// waited for), the run stopped because it was told to.
+		outcome, recorded = runInterrupted, nil
+	case err != nil:
+		outcome = runFailed
+	}
+	// Recorded even when ctx was cancelled mid-way.
+	if ferr := r.DB.FinishRun(context.WithoutCancel(ctx), id, outcome, counts, recorded); ferr != nil && err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// lastRun is the newest run of job that ended with outcome ("" for any
+// outcome), or the zero Run when there is none. It looks past any number of
+// other jobs' runs: a week of 15-minute syncs lies between two weekly drafts.
+func lastRun(ctx context.Context, db *storage.DB, job, outcome string) (storage.Run, error) {
+	// The newest runs first, which usually hold it; then all of them.
+	for limit := 500; ; limit = -1 { // SQLite reads a negative LIMIT as none
+		runs, err := db.Runs(ctx, limit)
+		if err != nil {
+			return storage.Run{}, err
+		}
+		for _, r := range runs {
+			if r.Job == job && (outcome == "" || r.Outcome == outcome) {
+				return r, nil
+			}
+		}
+		if limit < 0 || len(runs) < limit {
+			return storage.Run{}, nil
+		}
+	}
+}

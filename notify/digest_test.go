@@ -1,0 +1,55 @@
+package notify
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDigestLayout(t *testing.T) {
+	d := Digest{Subject: "【数据汇总】测试：1 项待处理", Title: "测试 汇总（数据截至 2025-03-20 17:30）",
+		Sections: []DigestSection{
+			{Title: "各单位报送情况", Lines: []string{"市教育局：未报送"}},
+			{Title: "数值不一致", Items: []DigestItem{{Text: "在校生数 <不一致>", Cells: []string{"市教育局 a.xlsx Sheet1!D4「36600」"}}}},
+			{Title: "自上次汇总以来的变化", Groups: []DigestGroup{{Word: "新问题", Items: []string{"在校生数 <不一致>"}}}},
+		}}
+	text, err := d.Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `测试 汇总（数据截至 2025-03-20 17:30）
+
+一、各单位报送情况
+  市教育局：未报送
+
+二、数值不一致
+  1. 在校生数 <不一致>
+     市教育局 a.xlsx Sheet1!D4「36600」
+
+三、自上次汇总以来的变化
+  新问题：
+    - 在校生数 <不一致>
+
+（本汇总由 sheaf 自动生成。）
+`
+	if text != want {
+		t.Errorf("text:\n%s\nwant:\n%s", text, want)
+	}
+	h, err := d.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"<title>【数据汇总】测试：1 项待处理</title>", ">二、数值不一致</h3>",
+		"<ol", "<li>在校生数 &lt;不一致&gt;", "<ul", "<li>在校生数 &lt;不一致&gt;</li>", ">新问题：</p>"} {
+		if !strings.Contains(h, w) {
+			t.Errorf("HTML lacks %q:\n%s", w, h)
+		}
+	}
+}
+
+func TestNumeral(t *testing.T) {
+	for i, want := range map[int]string{0: "一", 7: "八", 9: "十", 10: "11"} {
+		if got := numeral(i); got != want {
+			t.Errorf("numeral(%d) = %q, want %q", i, got, want)
+		}
+	}
+}
