@@ -39,10 +39,10 @@ func fallbackf(format string, args ...any) error {
 // corrupt part but not damage inside its rows.
 //
 // Malformed or truncated sheet XML, a damaged compressed stream and a part
-// over partSizeLimit are an *UnreadableError, in the careful reader's words;
+// over lim's part size are an *UnreadableError, in the careful reader's words;
 // what the careful reader reports better (not a zip, no workbook, a
 // password) is errFallback.
-func streamXLSX(name string, data []byte, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
+func streamXLSX(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
 	// excelize tries to decrypt any package holding an OLE signature (an
 	// embedded object) and then refuses it: leave that to the careful reader.
 	if bytes.Contains(data, oleMagic) {
@@ -57,6 +57,7 @@ func streamXLSX(name string, data []byte, visit func(SheetInfo) bool, row func(s
 		return err
 	}
 	wb.file = name
+	wb.partLimit = lim.part()
 	defer func() {
 		if wb.buf != nil {
 			putScanBuffer(wb.buf)
@@ -93,6 +94,8 @@ type streamWorkbook struct {
 	// temporary file, which changes what a dangling index reads as.
 	sstTemp bool
 	buf     []byte // the scanning buffer, reused part to part
+	// partLimit is the most a part may decompress to (Limits.PartSize).
+	partLimit int64
 }
 
 type streamSheet struct {
@@ -241,13 +244,13 @@ func checkExcelizeSheetName(name string) error {
 // openPart opens a part for scanning, refusing it when its header already
 // says it is over the size limit.
 func (wb *streamWorkbook) openPart(zf *zip.File, sc *xmlScan) (io.ReadCloser, error) {
-	if zf.UncompressedSize64 > uint64(partSizeLimit) {
-		return nil, &partTooLargeError{limit: partSizeLimit}
+	if zf.UncompressedSize64 > uint64(wb.partLimit) {
+		return nil, &partTooLargeError{size: zf.UncompressedSize64, limit: wb.partLimit}
 	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, err
 	}
-	sc.reset(rc, wb.buf, partSizeLimit)
+	sc.reset(rc, wb.buf, wb.partLimit)
 	return rc, nil
 }

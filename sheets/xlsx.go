@@ -19,7 +19,7 @@ import (
 // readXLSX reads every worksheet of an .xlsx/.xlsm package through
 // excelize's full cell API, so that each cell's type, number format and
 // formula are seen, not only its text.
-func readXLSX(name string, data []byte) ([]Sheet, error) {
+func readXLSX(name string, data []byte, lim Limits) ([]Sheet, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, unreadable(name, "文件已损坏或不完整（不是可读取的 zip 包：%v），请重新另存为 .xlsx 格式再报送", err)
@@ -58,9 +58,10 @@ func readXLSX(name string, data []byte) ([]Sheet, error) {
 		}
 	}
 
-	// excelize's own unzip limit is about 16 GB; keep it to ours.
+	// excelize's own unzip limit is about 16 GB; keep it to ours. Its XML
+	// limit is not a limit: a part over it is kept in a temporary file.
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: MaxPackageSize, UnzipXMLSizeLimit: MaxPartSize})
+		UnzipSizeLimit: lim.pkg(), UnzipXMLSizeLimit: min(MaxPartSize, lim.pkg())})
 	if err != nil {
 		return nil, unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
 	}
