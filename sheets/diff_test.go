@@ -101,8 +101,8 @@ func showCell(c Cell) string {
 	if len(raw) > 60 {
 		raw = raw[:60] + "…"
 	}
-	return fmt.Sprintf("{Ref:%s Raw:%q Kind:%d Percent:%v Date:%v Formula:%q Fixed:%v Decimals:%d Grouped:%v Format:%+v}",
-		c.Ref, raw, c.Kind, c.Percent, c.Date, c.Formula, c.Fixed, c.Decimals, c.Grouped, c.Format)
+	return fmt.Sprintf("{Ref:%s Raw:%q Kind:%d Percent:%v Date:%v Date1904:%v Formula:%q Fixed:%v Decimals:%d Grouped:%v Format:%+v}",
+		c.Ref, raw, c.Kind, c.Percent, c.Date, c.Date1904, c.Formula, c.Fixed, c.Decimals, c.Grouped, c.Format)
 }
 
 // workbookFiles lists the .xlsx and .xlsm files under the roots.

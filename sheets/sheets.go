@@ -71,9 +71,14 @@ type Cell struct {
 	Ref     string // "B7"
 	Raw     string // stored value: "0.4829", "2024年", cached result of a formula
 	Kind    CellKind
-	Percent bool   // number format shows a percentage (0.108 → 10.8%)
-	Date    bool   // number format shows a date or time
-	Formula string // formula text without "=", if any
+	Percent bool // number format shows a percentage (0.108 → 10.8%)
+	Date    bool // number format shows a date or time
+	// Date1904 is set on a date cell (Date) of a workbook in Excel's 1904
+	// date system (<workbookPr date1904="1"/>, old Mac workbooks): its
+	// serial counts days from 1904-01-01, not 1900 (see SerialDate). Raw
+	// stays the stored serial.
+	Date1904 bool
+	Formula  string // formula text without "=", if any
 	// Fixed is set when the cell's number format fixes how many decimals
 	// it shows (0.00, #,##0, 0.0%); Decimals is that count, of the shown
 	// number (of the percentage for a % format). Without Fixed the format

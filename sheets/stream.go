@@ -94,6 +94,8 @@ type streamWorkbook struct {
 	// temporary file, which changes what a dangling index reads as.
 	sstTemp bool
 	buf     []byte // the scanning buffer, reused part to part
+	// date1904: the workbook counts date serials from 1904 (Cell.Date1904).
+	date1904 bool
 	// partLimit is the most a part may decompress to (Limits.PartSize).
 	partLimit int64
 }
@@ -160,11 +162,25 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 	}
 	type bookSheet struct{ name, rid, state string }
 	var sheets []bookSheet
+	workbookPr := 0
 	err = wb.walkSmall("xl/workbook.xml", func(e *smallElem) error {
 		switch {
 		case e.depth == 0:
 			if string(e.local) != "workbook" || e.ns(e.prefix) != nsMain {
 				return fallbackf("workbook root <%s> in %q", e.local, e.ns(e.prefix))
+			}
+		case e.depth == 1 && string(e.local) == "workbookPr":
+			// The date system: "1" or "true" (as encoding/xml reads a
+			// bool) for serials counted from 1904.
+			if workbookPr++; workbookPr > 1 {
+				return fallbackf("two <workbookPr>")
+			}
+			if v := e.attr("date1904"); v != "" {
+				d, ok := parseXMLBool([]byte(v))
+				if !ok {
+					return fallbackf("date1904=%q", v)
+				}
+				wb.date1904 = d
 			}
 		case e.depth == 2 && string(e.local) == "sheet" && string(e.parent) == "sheets":
 			s := bookSheet{name: e.attr("name"), state: sheetVisibility(e.attr("state"))}

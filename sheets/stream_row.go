@@ -603,6 +603,7 @@ func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 					st = r.colStyleOf(c.col)
 				}
 				wb.numFormatOf(st).apply(out)
+				out.Date1904 = out.Date && wb.date1904
 			}
 		}
 	}

@@ -67,6 +67,9 @@ func readXLSX(name string, data []byte, lim Limits) ([]Sheet, error) {
 	}
 	defer f.Close()
 	r := &xlsxReader{f: f, styles: map[int]numFormat{}}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		r.date1904 = *props.Date1904
+	}
 	states := map[string]string{}
 	for _, p := range parts {
 		states[p.name] = p.state
@@ -85,6 +88,8 @@ func readXLSX(name string, data []byte, lim Limits) ([]Sheet, error) {
 type xlsxReader struct {
 	f      *excelize.File
 	styles map[int]numFormat // per style index, to call GetStyle once each
+	// date1904: the workbook counts date serials from 1904 (Cell.Date1904).
+	date1904 bool
 }
 
 // numFormat is what a cell's number format says about its number: a
@@ -283,6 +288,7 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 			r.styles[idx] = nf
 		}
 		nf.apply(&c)
+		c.Date1904 = c.Date && r.date1904
 	}
 	return c, nil
 }
