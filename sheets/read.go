@@ -75,12 +75,14 @@ func StreamWorkbook(name string, data []byte, lim Limits, h RowHandler) (st Stre
 		return st, err
 	}
 	if !isCSV(name) {
-		err := streamXLSX(name, data, lim, h.Sheet, func(_ string, r Row) error { return h.Row(r) })
+		err := streamXLSXSheets(name, data, lim, h.Sheet, func(_ string, r Row) error { return h.Row(r) }, h.Reset)
 		if !errors.Is(err, errFallback) {
 			return st, err
 		}
 		st = StreamStats{FellBack: true, Reason: err.Error()}
 		h.Reset()
+		// The careful reader, sheet by sheet into h.
+		return st, readXLSXSheets(name, data, lim, h.Sheet, h.Row)
 	}
 	shs, err := ReadWorkbook(name, data, lim)
 	if err != nil {

@@ -140,7 +140,25 @@ type SheetInfo struct {
 	// Merges are the sheet's merged ranges. Readers report a covered cell
 	// (any but a range's top-left one) as empty, as Excel shows it.
 	Merges []Merge
+	// Kind is Worksheet, or what else the sheet is (ChartSheet,
+	// MacroSheet, DialogSheet): such a sheet holds no table, readers give
+	// it no rows, and extraction lists it as not read.
+	Kind string
+	// Problem says why a worksheet cannot be read (its part is missing or
+	// damaged), in words a department understands; "" for a readable
+	// one. Readers give such a sheet no rows and read the file's other
+	// sheets; extraction flags it, naming the sheet.
+	Problem string
 }
+
+// Sheet kinds (SheetInfo.Kind), from the workbook's relationship to the
+// sheet's part.
+const (
+	Worksheet   = ""
+	ChartSheet  = "chart"
+	MacroSheet  = "macro"  // an Excel 4.0 macro sheet (xl/macrosheets)
+	DialogSheet = "dialog" // an Excel 5 dialog sheet (xl/dialogsheets)
+)
 
 // Merge is one merged range: rows are 1-based like Row.Num, columns
 // 0-based like Row.Col; both ends inclusive.
@@ -268,4 +286,9 @@ const (
 	SheetEmpty    = "empty"    // nothing in it
 	SheetNotes    = "notes"    // only titles or notes, no table
 	SheetNoTable  = "no_table" // content, but no table sheaf recognises (flagged)
+	// SheetNotWorksheet: a chart, macro or dialog sheet, not read.
+	SheetNotWorksheet = "not_worksheet"
+	// SheetUnreadable: a worksheet whose part is missing or damaged
+	// (flagged); the file's other sheets are read.
+	SheetUnreadable = "unreadable"
 )

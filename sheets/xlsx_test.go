@@ -304,8 +304,8 @@ func TestReadersExcelize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !st.FellBack {
-			t.Errorf("the fast reader read formulas without a cached value")
+		if st.FellBack {
+			t.Errorf("the fast reader left formulas without a cached value to the careful one: %s", st.Reason)
 		}
 		var got []string
 		for _, r := range h.rows[:8] {
