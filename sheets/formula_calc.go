@@ -30,6 +30,7 @@ type formulaCalc struct {
 	lim  Limits
 	// small: the worksheets are small enough to be loaded for computing.
 	small bool
+	most  int // formulas computed at most
 	done  int
 	f     *excelize.File // opened on first use
 	err   error          // opening failed
@@ -42,13 +43,20 @@ func newFormulaCalc(zr *zip.Reader, data []byte, lim Limits) *formulaCalc {
 			sheets += f.UncompressedSize64
 		}
 	}
-	return &formulaCalc{data: data, lim: lim, small: sheets <= maxCalcSheetBytes}
+	limit, n := uint64(maxCalcSheetBytes), maxCalcFormulas
+	if lim.calcSheetBytes > 0 {
+		limit = lim.calcSheetBytes
+	}
+	if lim.calcFormulas > 0 {
+		n = lim.calcFormulas
+	}
+	return &formulaCalc{data: data, lim: lim, small: sheets <= limit, most: n}
 }
 
 // value computes the cell's formula; ok is false when it is not computed
 // (out of bounds, or excelize cannot compute it).
 func (fc *formulaCalc) value(sheet, ref string) (v string, ok bool) {
-	if !fc.small || fc.done >= maxCalcFormulas || fc.err != nil {
+	if !fc.small || fc.done >= fc.most || fc.err != nil {
 		return "", false
 	}
 	fc.done++
@@ -72,8 +80,10 @@ func (fc *formulaCalc) close() {
 
 // openExcelize opens the package with excelize under the limits.
 // excelize's own unzip limit is about 16 GB; keep it to ours. Its XML limit
-// is not a limit: a part over it is kept in a temporary file.
+// is not a limit: a worksheet or shared-string part over it is kept in a
+// temporary file rather than in memory, as excelize does by default (and
+// as the fast reader's sstTemp assumes).
 func openExcelize(data []byte, lim Limits) (*excelize.File, error) {
 	return excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: lim.pkg(), UnzipXMLSizeLimit: min(MaxPartSize, lim.pkg())})
+		UnzipSizeLimit: lim.pkg(), UnzipXMLSizeLimit: min(excelizeXMLTempSize, lim.pkg())})
 }

@@ -18,6 +18,18 @@ type Limits struct {
 	// PackageSize is the most all parts together may unpack to, in bytes;
 	// 0 means MaxPackageSize.
 	PackageSize int64
+	// carefulStreamFrom overrides carefulStreamSize, calcFormulas
+	// maxCalcFormulas and calcSheetBytes maxCalcSheetBytes (tests).
+	carefulStreamFrom int64
+	calcFormulas      int
+	calcSheetBytes    uint64
+}
+
+func (l Limits) carefulStream() int64 {
+	if l.carefulStreamFrom > 0 {
+		return l.carefulStreamFrom
+	}
+	return carefulStreamSize
 }
 
 // The default limits.

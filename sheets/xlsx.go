@@ -100,17 +100,17 @@ func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) 
 		return unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	defer f.Close()
-	r := &xlsxReader{f: f, styles: map[int]numFormat{}, calc: newFormulaCalc(zr, data, lim)}
+	r := &xlsxReader{f: f, styles: map[int]numFormat{}, calc: newFormulaCalc(zr, data, lim), streamFrom: lim.carefulStream()}
 	defer r.calc.close()
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
 	}
-	for _, info := range infos {
+	for i, info := range infos {
 		if info.Kind != Worksheet || info.Problem != "" {
 			visit(info)
 			continue
 		}
-		if err := r.sheet(info, visit, row); err != nil {
+		if err := r.sheet(info, findZip(zr, parts[i].part), visit, row); err != nil {
 			var cb callbackError
 			if errors.As(err, &cb) {
 				return cb.err
@@ -127,6 +127,9 @@ type xlsxReader struct {
 	// date1904: the workbook counts date serials from 1904 (Cell.Date1904).
 	date1904 bool
 	calc     *formulaCalc
+	// streamFrom is the worksheet part size from which rows are streamed
+	// (streamSheet).
+	streamFrom int64
 }
 
 // numFormat is what a cell's number format says about its number: a
@@ -142,9 +145,22 @@ type numFormat struct {
 // sheet reads one worksheet: its merged ranges for visit, then its rows.
 // The worksheet excelize loaded for them is dropped after, so that the
 // workbook's sheets are not all held at once.
-func (r *xlsxReader) sheet(info SheetInfo, visit func(SheetInfo) bool, emit func(Row) error) error {
+func (r *xlsxReader) sheet(info SheetInfo, zf *zip.File, visit func(SheetInfo) bool, emit func(Row) error) error {
 	defer r.f.Sheet.Range(func(k, _ any) bool { r.f.Sheet.Delete(k); return true })
 	name := info.Name
+	if zf.UncompressedSize64 >= uint64(r.streamFrom) {
+		// Merged ranges from a loaded copy of the sheet would load it
+		// whole: read them from the part as the fast reader does.
+		merges, err := partMerges(zf)
+		if err != nil {
+			return err
+		}
+		info.Merges = merges
+		if !visit(info) {
+			return nil
+		}
+		return r.streamSheet(name, zf, merges, emit)
+	}
 	rows, err := r.f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return err
@@ -286,24 +302,37 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 		return c, err
 	}
 	c.Formula = formula
+	t, err := r.f.GetCellType(sheet, ref)
+	if err != nil {
+		return c, err
+	}
+	var styleErr error
+	r.settle(&c, sheet, t, func() int {
+		idx, err := r.f.GetCellStyle(sheet, ref)
+		styleErr = err
+		return idx
+	})
+	return c, styleErr
+}
+
+// settle completes a cell read with its value and formula: a formula
+// without a cached value computed, its kind from its type and value, and
+// a number's format from its style (style is called for numbers only).
+func (r *xlsxReader) settle(c *Cell, sheet string, t excelize.CellType, style func() int) {
 	computed := false
-	if raw == "" && formula != "" {
+	if c.Raw == "" && c.Formula != "" {
 		// A formula with no cached value (written by a program that does not
 		// calculate, such as excelize itself): computed within bounds
 		// (formulaCalc).
-		v, ok := r.calc.value(sheet, ref)
+		v, ok := r.calc.value(sheet, c.Ref)
 		if !ok {
-			c.Kind, c.Raw = CellError, "="+formula
-			return c, nil
+			c.Kind, c.Raw = CellError, "="+c.Formula
+			return
 		}
 		c.Raw, computed = v, true
 	}
 	if c.Raw == "" {
-		return c, nil
-	}
-	t, err := r.f.GetCellType(sheet, ref)
-	if err != nil {
-		return c, err
+		return
 	}
 	_, numErr := strconv.ParseFloat(c.Raw, 64)
 	switch {
@@ -327,19 +356,15 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 		c.Kind = CellText
 	}
 	if c.Kind == CellNumber {
-		idx, err := r.f.GetCellStyle(sheet, ref)
-		if err != nil {
-			return c, err
-		}
+		idx := style()
 		nf, ok := r.styles[idx]
 		if !ok {
 			nf = r.numFormat(idx)
 			r.styles[idx] = nf
 		}
-		nf.apply(&c)
+		nf.apply(c)
 		c.Date1904 = c.Date && r.date1904
 	}
-	return c, nil
 }
 
 func (r *xlsxReader) numFormat(idx int) numFormat {
