@@ -37,8 +37,12 @@ func fallbackf(format string, args ...any) error {
 // Sheets visit refuses are only pre-scanned, which finds a truncated or
 // corrupt part but not damage inside its rows.
 //
-// Malformed or truncated sheet XML, a damaged compressed stream and a part
-// over lim's part size are an *UnreadableError, in the careful reader's words;
+// A chart, macro or dialog sheet is visited with its Kind, a worksheet
+// whose part is missing or found damaged by the pre-scan with its Problem,
+// and neither is read. Damage found inside a sheet's rows is a
+// *sheetDamageError: streamXLSXSheets reads the package again with that
+// sheet marked. A file none of whose worksheets can be read, and a part over
+// lim's part size, are an *UnreadableError, in the careful reader's words;
 // what the careful reader reports better (not a zip, no workbook, a
 // password) is errFallback.
 func streamXLSX(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
