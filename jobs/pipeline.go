@@ -427,8 +427,12 @@ func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef, maxSize
 		return nil, fmt.Errorf("read %s: %w", ref.Path, err)
 	}
 	if int64(len(data)) > maxSize {
+		size := fmt.Sprintf("超过 %d MB", maxSize>>20) // the listing understated it
+		if ref.Size > maxSize {
+			size = fmt.Sprintf("%.1f MB", float64(ref.Size)/(1<<20))
+		}
 		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(
-			"文件过大（超过 %d MB 的上限），不是正常的报表文件，请检查后重新保存", maxSize>>20)}
+			"文件过大（%s，上限 %d MB），不是正常的报表文件，请检查后重新保存", size, maxSize>>20)}
 	}
 	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
 		sum := sha256.Sum256(data)
