@@ -67,6 +67,12 @@ type Sync struct {
 	MaxFileMB   int      `yaml:"max_file_mb"`  // default 256
 	MaxRows     int      `yaml:"max_rows"`     // non-empty rows, default 1,000,000
 	FileTimeout Duration `yaml:"file_timeout"` // default 2m
+	// Unpack limits of one workbook (an .xlsx is a zip package): the most
+	// one part and all parts together may decompress to, in MB; 0 means
+	// the default (256 and 1024). A small file that inflates past them is
+	// refused before it is decompressed.
+	MaxPartMB    int `yaml:"max_part_mb"`
+	MaxPackageMB int `yaml:"max_package_mb"`
 	// ExcludeDefault lists folder names whose files are old versions, left
 	// out of every folder source: nil means DefaultExcludedFolders; an
 	// empty list reads every folder.

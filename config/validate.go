@@ -104,6 +104,15 @@ func (v *validator) storageAndSync() {
 	if v.c.Sync.MaxFileMB < 0 {
 		v.add("sync.max_file_mb", "%d must not be negative", v.c.Sync.MaxFileMB)
 	}
+	if v.c.Sync.MaxPartMB < 0 {
+		v.add("sync.max_part_mb", "%d must not be negative", v.c.Sync.MaxPartMB)
+	}
+	if v.c.Sync.MaxPackageMB < 0 {
+		v.add("sync.max_package_mb", "%d must not be negative", v.c.Sync.MaxPackageMB)
+	}
+	if p, k := v.c.Sync.MaxPartMB, v.c.Sync.MaxPackageMB; p > 0 && k > 0 && p > k {
+		v.add("sync.max_part_mb", "%d is more than sync.max_package_mb (%d): one part cannot unpack to more than the whole workbook", p, k)
+	}
 	if v.c.Sync.MaxRows < 0 {
 		v.add("sync.max_rows", "%d must not be negative", v.c.Sync.MaxRows)
 	}

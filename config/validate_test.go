@@ -283,6 +283,29 @@ sync:
 			},
 		},
 		{
+			name: "unpack limits negative",
+			yaml: `
+sync:
+  max_part_mb: -1    # ← sync.max_part_mb
+  max_package_mb: -5    # ← sync.max_package_mb
+`,
+			want: []want{
+				{"sync.max_part_mb", "-1 must not be negative"},
+				{"sync.max_package_mb", "-5 must not be negative"},
+			},
+		},
+		{
+			name: "part limit over package limit",
+			yaml: `
+sync:
+  max_part_mb: 600    # ← sync.max_part_mb
+  max_package_mb: 500
+`,
+			want: []want{
+				{"sync.max_part_mb", "600 is more than sync.max_package_mb (500): one part cannot unpack to more than the whole workbook"},
+			},
+		},
+		{
 			name: "negative settle",
 			yaml: `
 sync:

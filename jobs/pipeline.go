@@ -342,7 +342,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		if s.beforeRead != nil {
 			s.beforeRead()
 		}
-		stats, err := sheets.StreamWorkbook(path.Base(c.ref.Path), data, h)
+		stats, err := sheets.StreamWorkbook(path.Base(c.ref.Path), data, s.unpackLimits(), h)
 		done <- result{stats, err}
 	}()
 	limit := s.FileTimeout
@@ -401,6 +401,12 @@ func (s *Syncer) maxFileSize() int64 {
 		return int64(mb) << 20
 	}
 	return MaxFileSize
+}
+
+// unpackLimits are sync.max_part_mb and sync.max_package_mb for the
+// readers (0: their defaults).
+func (s *Syncer) unpackLimits() sheets.Limits {
+	return sheets.Limits{PartSize: int64(s.Config.Sync.MaxPartMB) << 20, PackageSize: int64(s.Config.Sync.MaxPackageMB) << 20}
 }
 
 func (s *Syncer) maxRows() int {

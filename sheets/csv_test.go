@@ -24,7 +24,7 @@ func TestCSVRowsCountRecords(t *testing.T) {
 （人）",318,`,
 				"生均经费,17500,",
 			}, eol) + eol
-			shs, err := ReadWorkbook("统计.csv", []byte(csv))
+			shs, err := ReadWorkbook("统计.csv", []byte(csv), Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,7 +28,7 @@ import (
 // careful reader returns them.
 func streamSheets(name string, data []byte) ([]Sheet, error) {
 	var out []Sheet
-	err := streamXLSX(name, data,
+	err := streamXLSXSheets(name, data, Limits{},
 		func(info SheetInfo) bool { out = append(out, Sheet{SheetInfo: info}); return true },
 		func(sheet string, r Row) error {
 			sh := &out[len(out)-1]
@@ -37,7 +37,7 @@ func streamSheets(name string, data []byte) ([]Sheet, error) {
 			}
 			sh.Rows = append(sh.Rows, r)
 			return nil
-		})
+		}, func() { out = nil })
 	return out, err
 }
 
@@ -49,7 +49,7 @@ func carefulSheets(name string, data []byte) (shs []Sheet, err error) {
 			shs, err = nil, fmt.Errorf("careful reader panicked: %v", r)
 		}
 	}()
-	return readXLSX(name, data)
+	return readXLSX(name, data, Limits{})
 }
 
 // firstDifference describes where got differs from want, or "".
@@ -64,6 +64,13 @@ func firstDifference(want, got []Sheet) string {
 		}
 		if w.Hidden != g.Hidden {
 			return fmt.Sprintf("sheet %q: hidden %q, want %q", w.Name, g.Hidden, w.Hidden)
+		}
+		if w.Kind != g.Kind {
+			return fmt.Sprintf("sheet %q: kind %q, want %q", w.Name, g.Kind, w.Kind)
+		}
+		// The readers word a damaged part's fault differently.
+		if (w.Problem == "") != (g.Problem == "") {
+			return fmt.Sprintf("sheet %q: problem %q, want %q", w.Name, g.Problem, w.Problem)
 		}
 		if !slices.Equal(w.Merges, g.Merges) {
 			return fmt.Sprintf("sheet %q: merged ranges %v, want %v", w.Name, g.Merges, w.Merges)
@@ -100,8 +107,8 @@ func showCell(c Cell) string {
 	if len(raw) > 60 {
 		raw = raw[:60] + "…"
 	}
-	return fmt.Sprintf("{Ref:%s Raw:%q Kind:%d Percent:%v Date:%v Formula:%q Fixed:%v Decimals:%d Grouped:%v Format:%+v}",
-		c.Ref, raw, c.Kind, c.Percent, c.Date, c.Formula, c.Fixed, c.Decimals, c.Grouped, c.Format)
+	return fmt.Sprintf("{Ref:%s Raw:%q Kind:%d Percent:%v Date:%v Date1904:%v Formula:%q Fixed:%v Decimals:%d Grouped:%v Format:%+v}",
+		c.Ref, raw, c.Kind, c.Percent, c.Date, c.Date1904, c.Formula, c.Fixed, c.Decimals, c.Grouped, c.Format)
 }
 
 // workbookFiles lists the .xlsx and .xlsm files under the roots.
@@ -128,9 +135,7 @@ func workbookFiles(tb testing.TB, roots ...string) []string {
 
 // expectedFallbacks are the project's workbooks the fast reader leaves to
 // the careful one, and why.
-var expectedFallbacks = map[string]string{
-	"excelize_sharedstrings.xlsx": "a formula without a cached value (D7)",
-}
+var expectedFallbacks = map[string]string{}
 
 // compareReaders reads one workbook with both readers, fails the test on
 // any difference, and reports whether the fast one fell back and whether
@@ -204,13 +209,14 @@ func TestStreamMatchesCareful(t *testing.T) {
 func TestStreamVisitSkips(t *testing.T) {
 	data := genCorpus(t)["sheets.xlsx"]
 	var visited, rowsOf []string
-	err := streamXLSX("sheets.xlsx", data, func(s SheetInfo) bool {
+	err := streamXLSX("sheets.xlsx", data, Limits{}, func(s SheetInfo) bool {
 		visited = append(visited, s.Name)
 		return s.Name == "四"
 	}, func(s string, r Row) error {
 		rowsOf = append(rowsOf, fmt.Sprintf("%s!%d", s, r.Num))
 		return nil
 	})
+
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +227,7 @@ func TestStreamVisitSkips(t *testing.T) {
 		t.Errorf("rows %s", got)
 	}
 	stop := errors.New("stop here")
-	err = streamXLSX("sheets.xlsx", data, func(SheetInfo) bool { return true }, func(string, Row) error { return stop })
+	err = streamXLSX("sheets.xlsx", data, Limits{}, func(SheetInfo) bool { return true }, func(string, Row) error { return stop })
 	if err != stop {
 		t.Errorf("the row callback's error came back as %v", err)
 	}
@@ -310,14 +316,18 @@ func TestStreamMalformedFails(t *testing.T) {
 }
 
 func TestStreamPartSizeLimit(t *testing.T) {
-	defer func(n int64) { partSizeLimit = n }(partSizeLimit)
-	partSizeLimit = 64 << 10
-	_, err := streamSheets("big.xlsx", genCorpus(t)["big.xlsx"])
+	data := genCorpus(t)["big.xlsx"]
+	err := streamXLSX("big.xlsx", data, Limits{PartSize: 64 << 10}, func(SheetInfo) bool { return true }, func(string, Row) error { return nil })
 	var ue *UnreadableError
-	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "过大") {
+	if !errors.As(err, &ue) {
 		t.Fatalf("got %v, want a part too large", err)
 	}
-	t.Log(err)
+	zr, _ := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	size := findZip(zr, "xl/worksheets/sheet1.xml").UncompressedSize64
+	want := fmt.Sprintf("工作表「大表」过大（xl/worksheets/sheet1.xml 解压后为 %s，上限 64 KB）", sizeWords(size))
+	if !strings.HasPrefix(ue.Reason, want) {
+		t.Errorf("reason %q, want it to begin %q", ue.Reason, want)
+	}
 }
 
 // FuzzStreamXLSX: whatever the bytes, the fast reader does not panic, and

@@ -347,6 +347,7 @@ func (x *FileExtraction) endSheet() {
 	x.endRegion(true)
 	o := SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
 	switch {
+	case x.skipped(s.info, &o):
 	case !s.want:
 		o.Outcome, o.Reason = SheetExcluded, "不在 extraction.sheets 所列的工作表中"
 	case s.skipHidden:

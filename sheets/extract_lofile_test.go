@@ -22,11 +22,11 @@ func TestTablesInALibreOfficeFile(t *testing.T) {
 			var fs []Finding
 			x := NewExtractor(cfg, dept).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
 			if name == "stream" {
-				if _, err := StreamWorkbook("lo_tables.xlsx", data, streamTo{x}); err != nil {
+				if _, err := StreamWorkbook("lo_tables.xlsx", data, Limits{}, streamTo{x}); err != nil {
 					t.Fatal(err)
 				}
 			} else {
-				shs, err := ReadWorkbook("lo_tables.xlsx", data)
+				shs, err := ReadWorkbook("lo_tables.xlsx", data, Limits{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -35,7 +35,7 @@ func streamFixture(t *testing.T, cfg *config.Config, name string) ([]Observation
 	var obs []Observation
 	var fs []Finding
 	x := NewExtractor(cfg, nil).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
-	if _, err := StreamWorkbook(name, data, streamTo{x}); err != nil {
+	if _, err := StreamWorkbook(name, data, Limits{}, streamTo{x}); err != nil {
 		t.Fatal(err)
 	}
 	x.Finish()

@@ -50,7 +50,7 @@ func extractFile(t *testing.T, cfg *config.Config, name string) ([]Observation, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	shs, err := ReadWorkbook(name, data)
+	shs, err := ReadWorkbook(name, data, Limits{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -272,7 +272,7 @@ func TestReadWorkbookSaysWhatTheFileIs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			shs, err := ReadWorkbook(tc.file, data)
+			shs, err := ReadWorkbook(tc.file, data, Limits{})
 			var ue *UnreadableError
 			if !errors.As(err, &ue) {
 				t.Fatalf("got %d sheets and error %v, want an UnreadableError", len(shs), err)

@@ -32,7 +32,7 @@ func TestUnsupportedWorkbooksAreExplained(t *testing.T) {
 		{"empty xlsb", "报表.xlsb", nil, "文件为空（0 字节），可能仍在复制中或未保存完整，请重新保存后再报送"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ReadWorkbook(tc.file, tc.data)
+			_, err := ReadWorkbook(tc.file, tc.data, Limits{})
 			var ue *UnreadableError
 			if !errors.As(err, &ue) || ue.Reason != tc.want {
 				t.Fatalf("err = %v, want %s", err, tc.want)
@@ -49,7 +49,7 @@ func TestWebPageIsNotSpreadsheetML(t *testing.T) {
 	if SpreadsheetML(page) {
 		t.Fatal("a web page taken for SpreadsheetML")
 	}
-	_, err := ReadWorkbook("报表.xls", page)
+	_, err := ReadWorkbook("报表.xls", page, Limits{})
 	var ue *UnreadableError
 	if !errors.As(err, &ue) || !bytes.Contains([]byte(ue.Reason), []byte("网页（HTML）")) {
 		t.Fatalf("err = %v", err)

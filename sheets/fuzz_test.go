@@ -51,7 +51,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("\xd6\xb8\xb1\xea\xc3\xfb\xb3\xc6,\xca\xfd\xd6\xb5\n"))
 	f.Add([]byte("\"a,b\",\"c\"\"d\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		shs, err := ReadWorkbook("f.csv", data)
+		shs, err := ReadWorkbook("f.csv", data, Limits{})
 		if err != nil {
 			return
 		}

@@ -49,7 +49,7 @@ func onPath(p string) func(r *http.Request) bool {
 // cellsOf reads a workbook the way the sync does: sheet!cell=raw.
 func cellsOf(t *testing.T, data []byte) map[string]string {
 	t.Helper()
-	wb, err := sheets.ReadWorkbook("x.xlsx", data)
+	wb, err := sheets.ReadWorkbook("x.xlsx", data, sheets.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 	if len(l.Files) != 1 || l.Files[0].Path != "人社局报表.xlsx" || src.Name() != "gsheet:ss" {
 		t.Fatalf("listed %+v as %s", l.Files, src.Name())
 	}
-	wb, err := sheets.ReadWorkbook("人社局报表.xlsx", readAll(t, src, l.Files[0]))
+	wb, err := sheets.ReadWorkbook("人社局报表.xlsx", readAll(t, src, l.Files[0]), sheets.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,7 +498,7 @@ func (s *streamed) Reset() { s.infos, s.cells = nil, map[string]sheets.Cell{} }
 func stream(t *testing.T, name string, data []byte) *streamed {
 	t.Helper()
 	s := &streamed{cells: map[string]sheets.Cell{}}
-	st, err := sheets.StreamWorkbook(name, data, s)
+	st, err := sheets.StreamWorkbook(name, data, sheets.Limits{}, s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,8 +48,8 @@ func TestZipBombIsRefused(t *testing.T) {
 		name string
 		fn   func() error
 	}{
-		{"careful", func() error { _, err := ReadWorkbook("bomb.xlsx", data); return err }},
-		{"streaming", func() error { _, err := StreamWorkbook("bomb.xlsx", data, nopHandler{}); return err }},
+		{"careful", func() error { _, err := ReadWorkbook("bomb.xlsx", data, Limits{}); return err }},
+		{"streaming", func() error { _, err := StreamWorkbook("bomb.xlsx", data, Limits{}, nopHandler{}); return err }},
 	} {
 		err := read.fn()
 		var ue *UnreadableError
@@ -75,7 +75,7 @@ func TestOversizedPartIsRefusedFromTheDirectory(t *testing.T) {
 		UncompressedSize64: 4 << 30, CompressedSize64: 1 << 20})
 	raw.Write(bytes.Repeat([]byte{0}, 1<<20))
 	zw.Close()
-	_, err := StreamWorkbook("big.xlsx", buf.Bytes(), nopHandler{})
+	_, err := StreamWorkbook("big.xlsx", buf.Bytes(), Limits{}, nopHandler{})
 	var ue *UnreadableError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "解压后过大") {
 		t.Fatalf("got %v, want the part refused as too large", err)
@@ -91,7 +91,7 @@ func TestPanicWhileReadingBecomesTheFilesError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = StreamWorkbook("small.xlsx", data, panicHandler{})
+	_, err = StreamWorkbook("small.xlsx", data, Limits{}, panicHandler{})
 	var ue *UnreadableError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "读取程序出错") {
 		t.Fatalf("got %v, want the panic as this file's error", err)
@@ -140,15 +140,64 @@ func TestStrictOOXMLIsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plain, strict collectRows
-	if _, err := StreamWorkbook("small.xlsx", data, &plain); err != nil {
+	if _, err := StreamWorkbook("small.xlsx", data, Limits{}, &plain); err != nil {
 		t.Fatal(err)
 	}
-	st, err := StreamWorkbook("strict.xlsx", strictCopy(t, data), &strict)
+	st, err := StreamWorkbook("strict.xlsx", strictCopy(t, data), Limits{}, &strict)
 	if err != nil {
 		t.Fatalf("Strict OOXML is not read: %v", err)
 	}
 	if len(strict.rows) != len(plain.rows) || strict.rows[1].Col(2).Raw != plain.rows[1].Col(2).Raw {
 		t.Fatalf("Strict OOXML read %d rows (%v), want %d like the transitional file (fell back: %v)",
 			len(strict.rows), strict.rows, len(plain.rows), st.FellBack)
+	}
+}
+
+// TestLimitsAreConfigurable: smaller limits passed in refuse a workbook
+// the defaults read, and the message says the actual size and the limit.
+func TestLimitsAreConfigurable(t *testing.T) {
+	data := genCorpus(t)["big.xlsx"]
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+	}
+	sheet := findZip(zr, "xl/worksheets/sheet1.xml").UncompressedSize64
+	cases := []struct {
+		name string
+		lim  Limits
+		want string // the whole reason; "" when read
+	}{
+		{"defaults", Limits{}, ""},
+		{"part", Limits{PartSize: 64 << 10},
+			"文件解压后过大（xl/worksheets/sheet1.xml 为 " + sizeWords(sheet) + "，上限 64 KB，见 sync.max_part_mb），可能已损坏或不是正常的报表，请检查后重新保存"},
+		{"package", Limits{PackageSize: int64(total - 1)},
+			"文件解压后过大（共 " + sizeWords(total) + "，上限 " + sizeWords(total-1) + "，见 sync.max_package_mb），请检查后重新保存"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, read := range []struct {
+				name string
+				fn   func() error
+			}{
+				{"careful", func() error { _, err := ReadWorkbook("big.xlsx", data, tc.lim); return err }},
+				{"streaming", func() error { _, err := StreamWorkbook("big.xlsx", data, tc.lim, nopHandler{}); return err }},
+			} {
+				err := read.fn()
+				if tc.want == "" {
+					if err != nil {
+						t.Errorf("%s: %v", read.name, err)
+					}
+					continue
+				}
+				var ue *UnreadableError
+				if !errors.As(err, &ue) || ue.Reason != tc.want {
+					t.Errorf("%s: %v\nwant %s", read.name, err, tc.want)
+				}
+			}
+		})
 	}
 }

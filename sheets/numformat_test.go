@@ -196,11 +196,11 @@ func extractBoth(t *testing.T, name string, data []byte, check func(t *testing.T
 			var fs []Finding
 			x := NewExtractor(cfg, dept).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
 			if path == "stream" {
-				if _, err := StreamWorkbook(name, data, streamTo{x}); err != nil {
+				if _, err := StreamWorkbook(name, data, Limits{}, streamTo{x}); err != nil {
 					t.Fatal(err)
 				}
 			} else {
-				shs, err := ReadWorkbook(name, data)
+				shs, err := ReadWorkbook(name, data, Limits{})
 				if err != nil {
 					t.Fatal(err)
 				}

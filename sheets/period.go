@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // The years a period may fall in. Anything outside is a typo or a date
@@ -84,13 +82,11 @@ func numberPeriod(c Cell) (string, error) {
 		return "", notPeriod(c.Raw)
 	}
 	if c.Date {
-		// The serial counts days from 1900 (the 1904 system is for old Mac
-		// workbooks; the reader would have to say so).
-		t, err := excelize.ExcelDateToTime(v, false)
+		y, _, _, err := SerialDate(v, c.Date1904)
 		if err != nil {
 			return "", fmt.Errorf("%s不是有效的日期（%w）", quote(c.Raw), err)
 		}
-		return yearPeriod(c.Raw, t.Year())
+		return yearPeriod(c.Raw, y)
 	}
 	if v != math.Trunc(v) {
 		return "", notPeriod(c.Raw)
@@ -99,6 +95,48 @@ func numberPeriod(c Cell) (string, error) {
 		return "", fmt.Errorf("%s不是有效的年份，年份应在 %d–%d 之间", quote(c.Raw), minYear, maxYear)
 	}
 	return yearPeriod(c.Raw, int(v))
+}
+
+// The last day each date system counts to, 9999-12-31, as a serial.
+const (
+	maxSerial1900 = 2958465
+	maxSerial1904 = maxSerial1900 - 1462
+)
+
+// SerialDate is the day an Excel date serial stands for, as Excel shows
+// it; a fraction (the time of day) is dropped. The workbook says which date
+// system its serials count in (Cell.Date1904):
+//
+//   - 1900 (Windows Excel, LibreOffice, WPS): serial 1 is 1900-01-01 and
+//     0 is shown as 1900-01-00. Serial 60 is 1900-02-29, a day that never
+//     was, kept from Lotus 1-2-3's leap-year mistake: it is returned as
+//     February 29th, so serials from 61 on count days from 1899-12-30 and
+//     those below 60 from 1899-12-31 (one day off the naive count).
+//   - 1904 (old Mac Excel): serial 0 is 1904-01-01; the same day's serial
+//     is 1462 less than in the 1900 system.
+func SerialDate(serial float64, date1904 bool) (year int, month time.Month, day int, err error) {
+	limit := float64(maxSerial1900)
+	if date1904 {
+		limit = maxSerial1904
+	}
+	if math.IsNaN(serial) || serial < 0 || serial >= limit+1 {
+		return 0, 0, 0, fmt.Errorf("Excel 的日期序号应在 0 到 %d 之间", int(limit))
+	}
+	n := int(math.Floor(serial))
+	switch {
+	case date1904:
+		t := time.Date(1904, 1, 1+n, 0, 0, 0, 0, time.UTC)
+		return t.Year(), t.Month(), t.Day(), nil
+	case n == 0:
+		return 1900, time.January, 0, nil
+	case n == 60:
+		return 1900, time.February, 29, nil
+	case n < 60:
+		t := time.Date(1899, 12, 31+n, 0, 0, 0, 0, time.UTC)
+		return t.Year(), t.Month(), t.Day(), nil
+	}
+	t := time.Date(1899, 12, 30+n, 0, 0, 0, 0, time.UTC)
+	return t.Year(), t.Month(), t.Day(), nil
 }
 
 // textPeriod reads a period typed as text.

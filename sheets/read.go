@@ -1,7 +1,6 @@
 package sheets
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -34,17 +33,17 @@ var (
 // reader. name is used for the file's kind (by extension, checked against
 // the content) and in errors. Whatever cannot be read is an error that says
 // what the file really is.
-func ReadWorkbook(name string, data []byte) (sheets []Sheet, err error) {
+func ReadWorkbook(name string, data []byte, lim Limits) (sheets []Sheet, err error) {
 	// A parsing library must never take the sync down with it: a panic on a
 	// strange file becomes that file's error.
 	defer recoverUnreadable(name, &err)
-	if err := identify(name, data); err != nil {
+	if err := identify(name, data, lim); err != nil {
 		return nil, err
 	}
 	if isCSV(name) {
 		return readCSV(name, data)
 	}
-	return readXLSX(name, data)
+	return readXLSX(name, data, lim)
 }
 
 // RowHandler receives a workbook row by row.
@@ -70,20 +69,22 @@ type StreamStats struct {
 // streaming reader, in memory that does not grow with the sheet, falling
 // back to the careful reader for what the fast one does not handle; CSV as
 // it is. Errors are as ReadWorkbook's.
-func StreamWorkbook(name string, data []byte, h RowHandler) (st StreamStats, err error) {
+func StreamWorkbook(name string, data []byte, lim Limits, h RowHandler) (st StreamStats, err error) {
 	defer recoverUnreadable(name, &err)
-	if err := identify(name, data); err != nil {
+	if err := identify(name, data, lim); err != nil {
 		return st, err
 	}
 	if !isCSV(name) {
-		err := streamXLSX(name, data, h.Sheet, func(_ string, r Row) error { return h.Row(r) })
+		err := streamXLSXSheets(name, data, lim, h.Sheet, func(_ string, r Row) error { return h.Row(r) }, h.Reset)
 		if !errors.Is(err, errFallback) {
 			return st, err
 		}
 		st = StreamStats{FellBack: true, Reason: err.Error()}
 		h.Reset()
+		// The careful reader, sheet by sheet into h.
+		return st, readXLSXSheets(name, data, lim, h.Sheet, h.Row)
 	}
-	shs, err := ReadWorkbook(name, data)
+	shs, err := ReadWorkbook(name, data, lim)
 	if err != nil {
 		return st, err
 	}
@@ -110,7 +111,7 @@ func isCSV(name string) bool { return strings.ToLower(path.Ext(name)) == ".csv" 
 
 // identify says what a file is when it is not a workbook sheaf reads; nil
 // for .xlsx-like packages and CSV.
-func identify(name string, data []byte) error {
+func identify(name string, data []byte, lim Limits) error {
 	ext := strings.ToLower(path.Ext(name))
 	if err := unsupportedWorkbook(name, data); err != nil {
 		return err
@@ -130,7 +131,7 @@ func identify(name string, data []byte) error {
 	case ext == ".et" || ext == ".ods" || ext == ".numbers":
 		return errOtherFormat(name, ext)
 	case bytes.HasPrefix(data, zipMagic):
-		return checkZipSizes(name, data)
+		return checkZipSizes(name, data, lim)
 	case ext == ".xls":
 		return errNotXLS(name)
 	default:
@@ -188,46 +189,6 @@ func looksLikeHTML(data []byte) bool {
 		}
 	}
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<table"))
-}
-
-// Limits on what a workbook may unpack to: a small file that inflates to
-// gigabytes (a zip bomb) is refused from its directory, before anything is
-// decompressed.
-const (
-	// MaxPartSize is the most any one part of a package may unpack to.
-	MaxPartSize = 256 << 20
-	// MaxPackageSize is the most all parts together may unpack to.
-	MaxPackageSize = 1 << 30
-	// bombRatio: a part that unpacks to more than this many times its
-	// compressed size, and to more than bombFloor, is taken for a bomb.
-	// Real sheet XML compresses 5–20 times.
-	bombRatio = 200
-	bombFloor = 32 << 20
-)
-
-// checkZipSizes refuses a package whose directory says it unpacks to more
-// than the limits. archive/zip stops reading an entry at its declared size,
-// so the directory cannot understate it.
-func checkZipSizes(name string, data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil // not a readable package: the readers say so in their words
-	}
-	var total uint64
-	for _, f := range zr.File {
-		size := f.UncompressedSize64
-		total += size
-		switch {
-		case size > MaxPartSize:
-			return unreadable(name, "文件解压后过大（%s 为 %d MB，上限 %d MB），可能已损坏或不是正常的报表，请检查后重新保存", f.Name, size>>20, MaxPartSize>>20)
-		case size > bombFloor && size > bombRatio*max(f.CompressedSize64, 1):
-			return unreadable(name, "文件的压缩比异常（%s 压缩 %d KB、解压 %d MB），疑似恶意构造的压缩包，已拒绝读取", f.Name, f.CompressedSize64>>10, size>>20)
-		}
-	}
-	if total > MaxPackageSize {
-		return unreadable(name, "文件解压后过大（共 %d MB，上限 %d MB），请检查后重新保存", total>>20, MaxPackageSize>>20)
-	}
-	return nil
 }
 
 // Decrypt opens a password-protected workbook (an OLE container holding

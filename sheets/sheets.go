@@ -98,9 +98,14 @@ type Cell struct {
 	Ref     string // "B7"
 	Raw     string // stored value: "0.4829", "2024年", cached result of a formula
 	Kind    CellKind
-	Percent bool   // number format shows a percentage (0.108 → 10.8%)
-	Date    bool   // number format shows a date or time
-	Formula string // formula text without "=", if any
+	Percent bool // number format shows a percentage (0.108 → 10.8%)
+	Date    bool // number format shows a date or time
+	// Date1904 is set on a date cell (Date) of a workbook in Excel's 1904
+	// date system (<workbookPr date1904="1"/>, old Mac workbooks): its
+	// serial counts days from 1904-01-01, not 1900 (see SerialDate). Raw
+	// stays the stored serial.
+	Date1904 bool
+	Formula  string // formula text without "=", if any
 	// Fixed is set when the cell's number format fixes how many decimals
 	// it shows (0.00, #,##0, 0.0%); Decimals is that count, of the shown
 	// number (of the percentage for a % format). Without Fixed the format
@@ -162,7 +167,25 @@ type SheetInfo struct {
 	// Merges are the sheet's merged ranges. Readers report a covered cell
 	// (any but a range's top-left one) as empty, as Excel shows it.
 	Merges []Merge
+	// Kind is Worksheet, or what else the sheet is (ChartSheet,
+	// MacroSheet, DialogSheet): such a sheet holds no table, readers give
+	// it no rows, and extraction lists it as not read.
+	Kind string
+	// Problem says why a worksheet cannot be read (its part is missing or
+	// damaged), in words a department understands; "" for a readable
+	// one. Readers give such a sheet no rows and read the file's other
+	// sheets; extraction flags it, naming the sheet.
+	Problem string
 }
+
+// Sheet kinds (SheetInfo.Kind), from the workbook's relationship to the
+// sheet's part.
+const (
+	Worksheet   = ""
+	ChartSheet  = "chart"
+	MacroSheet  = "macro"  // an Excel 4.0 macro sheet (xl/macrosheets)
+	DialogSheet = "dialog" // an Excel 5 dialog sheet (xl/dialogsheets)
+)
 
 // Merge is one merged range: rows are 1-based like Row.Num, columns
 // 0-based like Row.Col; both ends inclusive.
@@ -290,4 +313,9 @@ const (
 	SheetEmpty    = "empty"    // nothing in it
 	SheetNotes    = "notes"    // only titles or notes, no table
 	SheetNoTable  = "no_table" // content, but no table sheaf recognises (flagged)
+	// SheetNotWorksheet: a chart, macro or dialog sheet, not read.
+	SheetNotWorksheet = "not_worksheet"
+	// SheetUnreadable: a worksheet whose part is missing or damaged
+	// (flagged); the file's other sheets are read.
+	SheetUnreadable = "unreadable"
 )

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 	utf16enc "unicode/utf16"
 )
@@ -38,11 +37,21 @@ func fallbackf(format string, args ...any) error {
 // Sheets visit refuses are only pre-scanned, which finds a truncated or
 // corrupt part but not damage inside its rows.
 //
-// Malformed or truncated sheet XML, a damaged compressed stream and a part
-// over partSizeLimit are an *UnreadableError, in the careful reader's words;
+// A chart, macro or dialog sheet is visited with its Kind, a worksheet
+// whose part is missing or found damaged by the pre-scan with its Problem,
+// and neither is read. Damage found inside a sheet's rows is a
+// *sheetDamageError: streamXLSXSheets reads the package again with that
+// sheet marked. A file none of whose worksheets can be read, and a part over
+// lim's part size, are an *UnreadableError, in the careful reader's words;
 // what the careful reader reports better (not a zip, no workbook, a
 // password) is errFallback.
-func streamXLSX(name string, data []byte, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
+func streamXLSX(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
+	return streamXLSXWithout(name, data, lim, nil, visit, row)
+}
+
+// streamXLSXWithout is streamXLSX with the worksheets in damaged (by name,
+// their problem) given as unreadable, not read.
+func streamXLSXWithout(name string, data []byte, lim Limits, damaged map[string]string, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
 	// excelize tries to decrypt any package holding an OLE signature (an
 	// embedded object) and then refuses it: leave that to the careful reader.
 	if bytes.Contains(data, oleMagic) {
@@ -57,28 +66,70 @@ func streamXLSX(name string, data []byte, visit func(SheetInfo) bool, row func(s
 		return err
 	}
 	wb.file = name
+	wb.partLimit = lim.part()
+	wb.calc = newFormulaCalc(zr, data, lim)
+	defer wb.calc.close()
 	defer func() {
 		if wb.buf != nil {
 			putScanBuffer(wb.buf)
 		}
 	}()
+	infos := make([]SheetInfo, 0, len(wb.sheets))
 	for _, sh := range wb.sheets {
-		merges, err := wb.prescanSheet(sh)
-		if err != nil {
-			return err
+		info := SheetInfo{Name: sh.name, Hidden: sh.state, Kind: sh.kind, Problem: sh.problem}
+		if p := damaged[sh.name]; p != "" && info.Kind == Worksheet {
+			info.Problem = p
 		}
-		if !visit(SheetInfo{Name: sh.name, Hidden: sh.state, Merges: merges}) {
+		if info.Kind == Worksheet && info.Problem == "" {
+			merges, err := wb.prescanSheet(sh)
+			var sd *sheetDamageError
+			switch {
+			case errors.As(err, &sd):
+				info.Problem = sd.problem
+			case err != nil:
+				return err
+			}
+			info.Merges = merges
+		}
+		infos = append(infos, info)
+		if !visit(info) || info.Kind != Worksheet || info.Problem != "" {
 			continue
 		}
 		if err := wb.loadStrings(); err != nil {
 			return err
 		}
-		if err := wb.readSheet(sh, merges, row); err != nil {
+		if err := wb.readSheet(sh, info.Merges, row); err != nil {
 			return err
 		}
 	}
-	return nil
+	return noReadableSheet(name, infos)
 }
+
+// streamXLSXSheets is streamXLSX for a caller that can drop what it was
+// given (reset): a worksheet found damaged inside its rows, after some of
+// them were given, is marked unreadable and the package read again, so
+// that the file's other sheets are read.
+func streamXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(sheet string, r Row) error, reset func()) error {
+	damaged := map[string]string{}
+	for {
+		err := streamXLSXWithout(name, data, lim, damaged, visit, row)
+		var sd *sheetDamageError
+		if !errors.As(err, &sd) {
+			return err
+		}
+		if damaged[sd.sheet] != "" {
+			return unreadable(name, "工作表%s%s", quote(sd.sheet), sd.problem) // not met: a marked sheet is not read
+		}
+		damaged[sd.sheet] = sd.problem
+		reset()
+	}
+}
+
+// sheetDamageError is a worksheet found malformed or truncated: its
+// problem for SheetInfo.Problem.
+type sheetDamageError struct{ sheet, problem string }
+
+func (e *sheetDamageError) Error() string { return "工作表" + quote(e.sheet) + e.problem }
 
 // streamWorkbook is one package being read.
 type streamWorkbook struct {
@@ -93,13 +144,20 @@ type streamWorkbook struct {
 	// temporary file, which changes what a dangling index reads as.
 	sstTemp bool
 	buf     []byte // the scanning buffer, reused part to part
+	calc    *formulaCalc
+	// date1904: the workbook counts date serials from 1904 (Cell.Date1904).
+	date1904 bool
+	// partLimit is the most a part may decompress to (Limits.PartSize).
+	partLimit int64
 }
 
 type streamSheet struct {
-	name  string
-	part  string
-	state string // SheetInfo.Hidden
-	zf    *zip.File
+	name    string
+	part    string
+	state   string // SheetInfo.Hidden
+	zf      *zip.File
+	kind    string // SheetInfo.Kind: only worksheets are read
+	problem string // SheetInfo.Problem: a worksheet that cannot be read
 }
 
 const (
@@ -138,6 +196,11 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 			wb.sstFile = f
 		}
 	}
+	// A damaged content-types part makes excelize read the sheets as
+	// empty; the careful reader reports it as damage.
+	if err := wb.walkSmall("[Content_Types].xml", func(*smallElem) error { return nil }); err != nil {
+		return nil, err
+	}
 	// excelize finds the workbook through the package relationships.
 	wbPath := ""
 	err := wb.walkSmall("_rels/.rels", func(e *smallElem) error {
@@ -157,11 +220,25 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 	}
 	type bookSheet struct{ name, rid, state string }
 	var sheets []bookSheet
+	workbookPr := 0
 	err = wb.walkSmall("xl/workbook.xml", func(e *smallElem) error {
 		switch {
 		case e.depth == 0:
 			if string(e.local) != "workbook" || e.ns(e.prefix) != nsMain {
 				return fallbackf("workbook root <%s> in %q", e.local, e.ns(e.prefix))
+			}
+		case e.depth == 1 && string(e.local) == "workbookPr":
+			// The date system: "1" or "true" (as encoding/xml reads a
+			// bool) for serials counted from 1904.
+			if workbookPr++; workbookPr > 1 {
+				return fallbackf("two <workbookPr>")
+			}
+			if v := e.attr("date1904"); v != "" {
+				d, ok := parseXMLBool([]byte(v))
+				if !ok {
+					return fallbackf("date1904=%q", v)
+				}
+				wb.date1904 = d
 			}
 		case e.depth == 2 && string(e.local) == "sheet" && string(e.parent) == "sheets":
 			s := bookSheet{name: e.attr("name"), state: sheetVisibility(e.attr("state"))}
@@ -178,13 +255,14 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	targets := map[string]string{}
+	targets, types := map[string]string{}, map[string]string{}
 	err = wb.walkSmall("xl/_rels/workbook.xml.rels", func(e *smallElem) error {
 		if err := checkRelsRoot(e); err != nil {
 			return err
 		}
 		if e.depth == 1 && string(e.local) == "Relationship" {
 			targets[e.attr("Id")] = e.attr("Target")
+			types[e.attr("Id")] = e.attr("Type")
 		}
 		return nil
 	})
@@ -203,18 +281,14 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 		target, ok := targets[s.rid]
 		part := ""
 		if ok {
-			// As sheetParts and excelize's getWorksheetPath resolve it.
-			if strings.HasPrefix(target, "/") {
-				part = strings.TrimPrefix(path.Clean(target), "/")
-			} else {
-				part = path.Join("xl", target)
-			}
+			part = sheetPartPath(target)
 		}
-		zf := wb.entries[part]
-		if part == "" || zf == nil {
-			return nil, fallbackf("sheet %q has no part", s.name)
+		sh := streamSheet{name: s.name, part: part, state: s.state, zf: wb.entries[part],
+			kind: sheetKindOf(types[s.rid], part)}
+		if sh.kind == Worksheet && (part == "" || sh.zf == nil) {
+			sh.problem = problemMissing(part)
 		}
-		wb.sheets = append(wb.sheets, streamSheet{name: s.name, part: part, state: s.state, zf: zf})
+		wb.sheets = append(wb.sheets, sh)
 	}
 	if err := wb.loadStyles(); err != nil {
 		return nil, err
@@ -241,13 +315,13 @@ func checkExcelizeSheetName(name string) error {
 // openPart opens a part for scanning, refusing it when its header already
 // says it is over the size limit.
 func (wb *streamWorkbook) openPart(zf *zip.File, sc *xmlScan) (io.ReadCloser, error) {
-	if zf.UncompressedSize64 > uint64(partSizeLimit) {
-		return nil, &partTooLargeError{limit: partSizeLimit}
+	if zf.UncompressedSize64 > uint64(wb.partLimit) {
+		return nil, &partTooLargeError{size: zf.UncompressedSize64, limit: wb.partLimit}
 	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, err
 	}
-	sc.reset(rc, wb.buf, partSizeLimit)
+	sc.reset(rc, wb.buf, wb.partLimit)
 	return rc, nil
 }

@@ -24,6 +24,20 @@ type genSheet struct {
 	name  string
 	xml   string
 	state string // the <sheet state> attribute, if any
+	// kind is "" for a worksheet, or "chart", "macro" or "dialog": the
+	// relationship type and folder of the part.
+	kind string
+	// noPart: the workbook and its relationships name the part, but the
+	// package lacks it.
+	noPart bool
+}
+
+// genKinds are the relationship type and folder of each genSheet.kind.
+var genKinds = map[string][2]string{
+	"":       {"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet", "worksheets"},
+	"chart":  {"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet", "chartsheets"},
+	"dialog": {"http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet", "dialogsheets"},
+	"macro":  {"http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet", "macrosheets"},
 }
 
 // genBook is a crafted package.
@@ -152,13 +166,14 @@ func (g genBook) bytes(tb testing.TB) []byte {
 		`<Override PartName="/xl/workbook.xml" ContentType="` + ct + `sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="` + ct + `styles+xml"/>`)
 	rels.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
 	for i, sh := range g.sheets {
-		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="%sworksheet+xml"/>`, i+1, ct)
+		kind := genKinds[sh.kind]
+		fmt.Fprintf(&types, `<Override PartName="/xl/%s/sheet%d.xml" ContentType="%sworksheet+xml"/>`, kind[1], i+1, ct)
 		state := ""
 		if sh.state != "" {
 			state = ` state="` + sh.state + `"`
 		}
 		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"%s/>`, sh.name, i+1, i+1, state)
-		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="%s" Target="%s/sheet%d.xml"/>`, i+1, kind[0], kind[1], i+1)
 	}
 	rels.WriteString(`<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`)
 	if g.sst != nil {
@@ -188,7 +203,9 @@ func (g genBook) bytes(tb testing.TB) []byte {
 		add("xl/sharedStrings.xml", s.String())
 	}
 	for i, sh := range g.sheets {
-		add(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1), sh.xml)
+		if !sh.noPart {
+			add(fmt.Sprintf("xl/%s/sheet%d.xml", genKinds[sh.kind][1], i+1), sh.xml)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		tb.Fatal(err)
@@ -432,18 +449,34 @@ func makeGenCorpus(tb testing.TB) map[string][]byte {
 	// Text cells with no shared-string part: the indexes read as written.
 	book("sst_missing.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>7</v></c><c r="C1"><v>1</v></c></row>`, "")}}})
 	// A part that is not a worksheet (as a chart sheet is): no rows.
+	chart := `<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetPr/><sheetViews><sheetView workbookViewId="0"/></sheetViews><drawing r:id="rId1"/></chartsheet>`
 	book("chartsheet.xlsx", genBook{sheets: []genSheet{
 		{name: "数据", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row>`, "")},
-		{name: "图表", xml: `<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
-			`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetPr/><sheetViews><sheetView workbookViewId="0"/></sheetViews><drawing r:id="rId1"/></chartsheet>`},
+		{name: "图表", xml: chart, kind: "chart"},
+	}})
+	// A chart sheet's part where a worksheet should be: read as empty.
+	book("chartsheet_as_worksheet.xlsx", genBook{sheets: []genSheet{
+		{name: "数据", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row>`, "")},
+		{name: "图表", xml: chart},
+	}})
+	// Sheets that are not worksheets, and a worksheet whose part is
+	// missing: given without rows, the others read.
+	book("sheet_kinds.xlsx", genBook{sheets: []genSheet{
+		{name: "宏", kind: "macro", xml: `<?xml version="1.0"?><xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+			`xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1"><c r="A1"><v>7</v></c></row></sheetData></xm:macrosheet>`},
+		{name: "数据", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row>`, "")},
+		{name: "对话框", kind: "dialog", xml: `<?xml version="1.0"?><dialogsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr/></dialogsheet>`},
+		{name: "缺失", noPart: true},
+		{name: "损坏", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></row>`, "")},
 	}})
 
 	// What the fast reader leaves to the careful one.
 	book("fallback_bad_merge_ref.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c></row>`, `<mergeCells><mergeCell ref="A1:B"/></mergeCells>`)}}})
 	book("fallback_not_worksheet.xlsx", genBook{sheets: []genSheet{{name: "S", xml: `<?xml version="1.0"?><sheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
 		`<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></sheet>`}}})
-	book("fallback_uncached.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1*2</f></c></row>`, "")}}})
-	book("fallback_cached_empty.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1" t="str"><f>""&amp;""</f><v></v></c><c r="B1"><v>1</v></c></row>`, "")}}})
+	book("uncached.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1*2</f></c></row>`, "")}}})
+	book("cached_empty.xlsx", genBook{sheets: []genSheet{{name: "S", xml: worksheetXML("", `<row r="1"><c r="A1" t="str"><f>""&amp;""</f><v></v></c><c r="B1"><v>1</v></c></row>`, "")}}})
 	book("fallback_prefixed.xlsx", genBook{sheets: []genSheet{{name: "S", xml: `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
 		`<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>`}}})
 	book("fallback_strict.xlsx", genBook{sheets: []genSheet{{name: "S", xml: `<?xml version="1.0"?><worksheet xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main">` +
@@ -454,7 +487,7 @@ func makeGenCorpus(tb testing.TB) map[string][]byte {
 
 	// Workbooks written by excelize's API.
 	c["excelize_api.xlsx"] = excelizeAPIBook(tb, false)
-	c["fallback_excelize_formulas.xlsx"] = excelizeAPIBook(tb, true)
+	c["excelize_formulas.xlsx"] = excelizeAPIBook(tb, true)
 	c["excelize_stream.xlsx"] = excelizeStreamBook(tb)
 	return c
 }

@@ -47,13 +47,37 @@ type rawCell struct {
 	// the formula, in r.formulas; rawCell holds no pointer, so that
 	// appending cells costs no write barriers
 	formula int
+	// calc: a formula without a cached value, computed (its result is
+	// val) or not (formulaCalc)
+	calc uint8
 }
+
+// rawCell.calc
+const (
+	calcNone = iota
+	calcDone
+	calcFailed
+)
 
 func (c *rawCell) nonEmpty(r *sheetReader) bool {
 	if c.valSST >= 0 {
 		return r.wb.sst[c.valSST] != ""
 	}
 	return c.val[1] > c.val[0]
+}
+
+// numberFormat sets what a number cell's format says: the cell's style,
+// else its row's, else its column's.
+func (r *sheetReader) numberFormat(out *Cell, c *rawCell, rowStyle int) {
+	st := c.style
+	if st == 0 {
+		st = rowStyle
+	}
+	if st == 0 {
+		st = r.colStyleOf(c.col)
+	}
+	r.wb.numFormatOf(st).apply(out)
+	out.Date1904 = out.Date && r.wb.date1904
 }
 
 // sheetDataStep consumes the next row, or the end of sheetData.
@@ -513,14 +537,22 @@ func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 		c.formula = len(r.formulas)
 		r.formulas = append(r.formulas, formula)
 		if formula != "" && !c.nonEmpty(r) && !coveredBy(active, num, c.col-1) {
-			// Evaluating it is the careful reader's job.
-			return fallbackf("formula without a cached value in %s", cellName(c.col-1, num))
+			// No cached value: computed as the careful reader computes it
+			// (formulaCalc), the result taking the place of the value.
+			v, ok := wb.calc.value(r.sheet.name, cellName(c.col-1, num))
+			c.calc = calcDone
+			if !ok {
+				c.calc, v = calcFailed, ""
+			}
+			s := len(r.text)
+			r.text = append(r.text, v...)
+			c.val, c.valSST = [2]int{s, len(r.text)}, -1
 		}
 	}
 
 	anyValue := false
 	for i := range r.cells {
-		if c := &r.cells[i]; c.col <= dense && c.nonEmpty(r) && !coveredBy(active, num, c.col-1) {
+		if c := &r.cells[i]; c.col <= dense && (c.nonEmpty(r) || c.calc == calcFailed) && !coveredBy(active, num, c.col-1) {
 			anyValue = true
 			break
 		}
@@ -579,7 +611,18 @@ func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 		if c.hasF {
 			out.Formula = r.formulas[c.formula]
 		}
+		if c.calc == calcFailed {
+			out.Kind, out.Raw = CellError, "="+out.Formula
+			continue
+		}
 		if out.Raw == "" {
+			continue
+		}
+		if c.calc == calcDone && isFloat(out.Raw) {
+			// A computed number is a number, whatever type the cell says
+			// (a program that does not calculate marks formulas t="str").
+			out.Kind = CellNumber
+			r.numberFormat(out, c, rowStyle)
 			continue
 		}
 		switch c.t {
@@ -595,14 +638,7 @@ func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 			out.Kind = CellText
 			if isFloat(out.Raw) {
 				out.Kind = CellNumber
-				st := c.style
-				if st == 0 {
-					st = rowStyle
-				}
-				if st == 0 {
-					st = r.colStyleOf(c.col)
-				}
-				wb.numFormatOf(st).apply(out)
+				r.numberFormat(out, c, rowStyle)
 			}
 		}
 	}

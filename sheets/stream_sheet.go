@@ -29,7 +29,7 @@ func (wb *streamWorkbook) sheetDamaged(sh streamSheet, err error) error {
 	if errors.As(err, &big) {
 		return unreadable(wb.file, "工作表%s过大（%s %v），请删去无关内容或拆分工作表后再报送", quote(sh.name), sh.part, err)
 	}
-	return unreadable(wb.file, "工作表%s已损坏（%s: %v），请打开文件检查该工作表，重新保存后再报送", quote(sh.name), sh.part, err)
+	return &sheetDamageError{sheet: sh.name, problem: problemDamaged(sh.part, err)}
 }
 
 // callbackError carries the row callback's own error through unchanged.

@@ -186,11 +186,12 @@ func sheetXMLSize(data []byte) int64 {
 
 // countRows reads data with the fast reader, keeping nothing.
 func countRows(tb testing.TB, data []byte) (rows, cells int) {
-	err := streamXLSX("bench.xlsx", data, func(SheetInfo) bool { return true }, func(_ string, r Row) error {
+	err := streamXLSX("bench.xlsx", data, Limits{}, func(SheetInfo) bool { return true }, func(_ string, r Row) error {
 		rows++
 		cells += len(r.Cells)
 		return nil
 	})
+
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -217,7 +218,7 @@ func BenchmarkReadWorkbook(b *testing.B) {
 				for b.Loop() {
 					if reader == "stream" {
 						countRows(b, data)
-					} else if _, err := readXLSX("bench.xlsx", data); err != nil {
+					} else if _, err := readXLSX("bench.xlsx", data, Limits{}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -265,7 +266,7 @@ func measureHeap(read func(sample, collect func())) heapPeaks {
 func streamHeap(tb testing.TB, data []byte) heapPeaks {
 	return measureHeap(func(sample, collect func()) {
 		n := 0
-		err := streamXLSX("bench.xlsx", data, func(SheetInfo) bool { return true }, func(string, Row) error {
+		err := streamXLSX("bench.xlsx", data, Limits{}, func(SheetInfo) bool { return true }, func(string, Row) error {
 			n++
 			switch {
 			case n%25_000 == 0:
@@ -275,6 +276,7 @@ func streamHeap(tb testing.TB, data []byte) heapPeaks {
 			}
 			return nil
 		})
+
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -319,7 +321,7 @@ func BenchmarkPeakHeap(b *testing.B) {
 			var h heapPeaks
 			for b.Loop() {
 				h = measureHeap(func(_, collect func()) {
-					shs, err := readXLSX("bench.xlsx", data)
+					shs, err := readXLSX("bench.xlsx", data, Limits{})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -337,7 +339,7 @@ func BenchmarkPeakHeap(b *testing.B) {
 // both readers.
 func TestStreamBenchWorkbooksAgree(t *testing.T) {
 	data := benchWorkbookA(t, 3)
-	want, err := readXLSX("a.xlsx", data)
+	want, err := readXLSX("a.xlsx", data, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

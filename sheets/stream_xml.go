@@ -57,22 +57,20 @@ func (e *xmlTruncatedError) Error() string {
 	return fmt.Sprintf("XML 在第 %d 行附近意外结束", e.line)
 }
 
-// partTooLargeError is a part whose decompressed size is over the limit.
-type partTooLargeError struct{ limit int64 }
-
-func (e *partTooLargeError) Error() string {
-	if e.limit < 1<<20 {
-		return fmt.Sprintf("解压后超过 %d KB", e.limit>>10)
-	}
-	return fmt.Sprintf("解压后超过 %d MB", e.limit>>20)
+// partTooLargeError is a part whose decompressed size is over the limit:
+// size is what its zip header says, or 0 when the header understated it
+// and the part was cut off at the limit.
+type partTooLargeError struct {
+	size  uint64
+	limit int64
 }
 
-// maxPartSize is the largest decompressed part the fast reader reads; a
-// larger one is refused, never read into memory. partSizeLimit is what is
-// applied (tests lower it).
-const maxPartSize = 1 << 30
-
-var partSizeLimit int64 = maxPartSize
+func (e *partTooLargeError) Error() string {
+	if e.size > 0 {
+		return fmt.Sprintf("解压后为 %s，上限 %s", sizeWords(e.size), sizeWords(uint64(e.limit)))
+	}
+	return fmt.Sprintf("解压后超过上限 %s", sizeWords(uint64(e.limit)))
+}
 
 // scanChunk is how much decompressed XML is read at a time.
 const scanChunk = 128 << 10

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,74 +15,121 @@ import (
 	"github.com/xuri/nfp"
 )
 
-// readXLSX reads every worksheet of an .xlsx/.xlsm package through
-// excelize's full cell API, so that each cell's type, number format and
-// formula are seen, not only its text.
-func readXLSX(name string, data []byte) ([]Sheet, error) {
+// readXLSX reads every sheet of an .xlsx/.xlsm package with the careful
+// reader (readXLSXSheets) into memory.
+func readXLSX(name string, data []byte, lim Limits) ([]Sheet, error) {
+	var out []Sheet
+	err := readXLSXSheets(name, data, lim,
+		func(info SheetInfo) bool { out = append(out, Sheet{SheetInfo: info}); return true },
+		func(r Row) error { out[len(out)-1].Rows = append(out[len(out)-1].Rows, r); return nil })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readXLSXSheets reads an .xlsx/.xlsm package through excelize's full
+// cell API, so that each cell's type, number format and formula are seen,
+// not only its text, giving the sheets to visit in workbook order and the
+// non-empty rows of the worksheets it accepts to row. One worksheet is held
+// in memory at a time.
+//
+// A chart, macro or dialog sheet is given with its Kind and no rows; a
+// worksheet whose part is missing or damaged with its Problem and no rows,
+// and the file's other sheets are read; a file in which no worksheet can
+// be read is an error. Whatever the caller receives before an error must be
+// dropped.
+func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(Row) error) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, unreadable(name, "文件已损坏或不完整（不是可读取的 zip 包：%v），请重新另存为 .xlsx 格式再报送", err)
+		return unreadable(name, "文件已损坏或不完整（不是可读取的 zip 包：%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	if findZip(zr, "EncryptionInfo") != nil {
-		return nil, unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
+		return unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
 	}
 	if findZip(zr, "xl/workbook.xml") == nil {
 		if findZip(zr, "word/document.xml") != nil {
-			return nil, unreadable(name, "文件实际是 Word 文档，只是用了表格文件的扩展名，请将数据填入 .xlsx 工作簿后再报送")
+			return unreadable(name, "文件实际是 Word 文档，只是用了表格文件的扩展名，请将数据填入 .xlsx 工作簿后再报送")
 		}
-		return nil, unreadable(name, "文件中没有 Excel 工作簿（缺少 xl/workbook.xml），请重新另存为 .xlsx 格式再报送")
+		return unreadable(name, "文件中没有 Excel 工作簿（缺少 xl/workbook.xml），请重新另存为 .xlsx 格式再报送")
+	}
+	// excelize reads a damaged package part ([Content_Types].xml, the
+	// relationships) as empty, and then finds empty sheets or none: that
+	// is damage, not a workbook without tables.
+	for _, part := range []string{"[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml"} {
+		if zf := findZip(zr, part); zf != nil {
+			if err := checkXML(zf); err != nil {
+				return unreadable(name, "工作簿结构已损坏（%s: %v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name, err)
+			}
+		}
+	}
+	parts, err := sheetParts(zr)
+	if err != nil {
+		return unreadable(name, "工作簿结构已损坏（%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	// excelize's row readers stop silently at malformed sheet XML and return
 	// the rows before the fault: check every sheet part is well-formed first,
-	// so a damaged sheet is reported instead of stored half-read.
-	parts, err := sheetParts(zr)
-	if err != nil {
-		return nil, unreadable(name, "工作簿结构已损坏（%v），请重新另存为 .xlsx 格式再报送", err)
-	}
-	for _, p := range parts {
+	// so a damaged sheet is reported instead of read half.
+	infos := make([]SheetInfo, len(parts))
+	for i, p := range parts {
+		infos[i] = SheetInfo{Name: p.name, Hidden: p.state, Kind: p.kind}
+		if p.kind != Worksheet {
+			continue
+		}
 		zf := findZip(zr, p.part)
-		if zf == nil {
-			return nil, unreadable(name, "工作表%s在文件中缺失（缺少 %s），请重新保存工作簿后再报送", quote(p.name), p.part)
+		if p.part == "" || zf == nil {
+			infos[i].Problem = problemMissing(p.part)
+		} else if err := checkXML(zf); err != nil {
+			infos[i].Problem = problemDamaged(p.part, err)
 		}
-		if err := checkXML(zf); err != nil {
-			return nil, unreadable(name, "工作表%s已损坏（%s: %v），请打开文件检查该工作表，重新保存后再报送", quote(p.name), p.part, err)
-		}
+	}
+	if err := noReadableSheet(name, infos); err != nil {
+		return err
 	}
 
 	// A damaged shared-string table makes excelize's row readers stop
 	// silently too.
 	if zf := findZip(zr, "xl/sharedStrings.xml"); zf != nil {
 		if err := checkXML(zf); err != nil {
-			return nil, unreadable(name, "工作簿的共享字符串表已损坏（%s: %v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name, err)
+			return unreadable(name, "工作簿的共享字符串表已损坏（%s: %v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name, err)
 		}
 	}
 
-	// excelize's own unzip limit is about 16 GB; keep it to ours.
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: MaxPackageSize, UnzipXMLSizeLimit: MaxPartSize})
+	f, err := openExcelize(data, lim)
 	if err != nil {
-		return nil, unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
+		return unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
 	}
 	defer f.Close()
-	r := &xlsxReader{f: f, styles: map[int]numFormat{}}
-	states := map[string]string{}
-	for _, p := range parts {
-		states[p.name] = p.state
+	r := &xlsxReader{f: f, styles: map[int]numFormat{}, calc: newFormulaCalc(zr, data, lim), streamFrom: lim.carefulStream()}
+	defer r.calc.close()
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		r.date1904 = *props.Date1904
 	}
-	var out []Sheet
-	for _, sn := range f.GetSheetList() {
-		sh, err := r.sheet(sn, states[sn])
-		if err != nil {
-			return nil, unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", quote(sn), err)
+	for i, info := range infos {
+		if info.Kind != Worksheet || info.Problem != "" {
+			visit(info)
+			continue
 		}
-		out = append(out, sh)
+		if err := r.sheet(info, findZip(zr, parts[i].part), visit, row); err != nil {
+			var cb callbackError
+			if errors.As(err, &cb) {
+				return cb.err
+			}
+			return unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", quote(info.Name), err)
+		}
 	}
-	return out, nil
+	return nil
 }
 
 type xlsxReader struct {
 	f      *excelize.File
 	styles map[int]numFormat // per style index, to call GetStyle once each
+	// date1904: the workbook counts date serials from 1904 (Cell.Date1904).
+	date1904 bool
+	calc     *formulaCalc
+	// streamFrom is the worksheet part size from which rows are streamed
+	// (streamSheet).
+	streamFrom int64
 }
 
 // numFormat is what a cell's number format says about its number: a
@@ -96,20 +142,42 @@ type numFormat struct {
 	format        NumberFormat
 }
 
-func (r *xlsxReader) sheet(name, state string) (Sheet, error) {
+// sheet reads one worksheet: its merged ranges for visit, then its rows.
+// The worksheet excelize loaded for them is dropped after, so that the
+// workbook's sheets are not all held at once.
+func (r *xlsxReader) sheet(info SheetInfo, zf *zip.File, visit func(SheetInfo) bool, emit func(Row) error) error {
+	defer r.f.Sheet.Range(func(k, _ any) bool { r.f.Sheet.Delete(k); return true })
+	name := info.Name
+	if zf.UncompressedSize64 >= uint64(r.streamFrom) {
+		// Merged ranges from a loaded copy of the sheet would load it
+		// whole: read them from the part as the fast reader does.
+		merges, err := partMerges(zf)
+		if err != nil {
+			return err
+		}
+		info.Merges = merges
+		if !visit(info) {
+			return nil
+		}
+		return r.streamSheet(name, zf, merges, emit)
+	}
 	rows, err := r.f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
-		return Sheet{}, err
+		return err
 	}
 	// After GetRows: excelize re-serialises a worksheet its cell API has
 	// loaded before its row reader reads it, and GetMergeCells loads it.
 	merges, err := r.merges(name)
 	if err != nil && len(rows) > 0 {
-		return Sheet{}, err
+		return err
 	}
-	// Without rows, an error is a part that is not a worksheet (a chart
-	// sheet): it has no merged ranges.
-	sh := Sheet{SheetInfo: SheetInfo{Name: name, Hidden: state, Merges: merges}}
+	// Without rows, an error is a part that is not a worksheet where the
+	// workbook says a worksheet is (a chart sheet): it has no merged
+	// ranges.
+	info.Merges = merges
+	if !visit(info) {
+		return nil
+	}
 	cover := newMergeCover(merges)
 	for i, vals := range rows {
 		row := Row{Num: i + 1}
@@ -127,7 +195,7 @@ func (r *xlsxReader) sheet(name, state string) (Sheet, error) {
 			}
 			c, err := r.cell(name, ref, raw)
 			if err != nil {
-				return Sheet{}, fmt.Errorf("单元格 %s：%w", ref, err)
+				return fmt.Errorf("单元格 %s：%w", ref, err)
 			}
 			if c.Kind != CellEmpty {
 				empty = false
@@ -137,13 +205,15 @@ func (r *xlsxReader) sheet(name, state string) (Sheet, error) {
 		if !empty {
 			visible, err := r.f.GetRowVisible(name, row.Num)
 			if err != nil {
-				return Sheet{}, err
+				return err
 			}
 			row.Hidden = !visible
-			sh.Rows = append(sh.Rows, row)
+			if err := emit(row); err != nil {
+				return callbackError{err}
+			}
 		}
 	}
-	return sh, nil
+	return nil
 }
 
 // merges are the sheet's merged ranges as excelize reads them (overlapping
@@ -232,23 +302,37 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 		return c, err
 	}
 	c.Formula = formula
+	t, err := r.f.GetCellType(sheet, ref)
+	if err != nil {
+		return c, err
+	}
+	var styleErr error
+	r.settle(&c, sheet, t, func() int {
+		idx, err := r.f.GetCellStyle(sheet, ref)
+		styleErr = err
+		return idx
+	})
+	return c, styleErr
+}
+
+// settle completes a cell read with its value and formula: a formula
+// without a cached value computed, its kind from its type and value, and
+// a number's format from its style (style is called for numbers only).
+func (r *xlsxReader) settle(c *Cell, sheet string, t excelize.CellType, style func() int) {
 	computed := false
-	if raw == "" && formula != "" {
+	if c.Raw == "" && c.Formula != "" {
 		// A formula with no cached value (written by a program that does not
-		// calculate, such as excelize itself): evaluate it.
-		v, err := r.f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
-		if err != nil {
-			c.Kind, c.Raw = CellError, "="+formula
-			return c, nil
+		// calculate, such as excelize itself): computed within bounds
+		// (formulaCalc).
+		v, ok := r.calc.value(sheet, c.Ref)
+		if !ok {
+			c.Kind, c.Raw = CellError, "="+c.Formula
+			return
 		}
 		c.Raw, computed = v, true
 	}
 	if c.Raw == "" {
-		return c, nil
-	}
-	t, err := r.f.GetCellType(sheet, ref)
-	if err != nil {
-		return c, err
+		return
 	}
 	_, numErr := strconv.ParseFloat(c.Raw, 64)
 	switch {
@@ -272,18 +356,15 @@ func (r *xlsxReader) cell(sheet, ref, raw string) (Cell, error) {
 		c.Kind = CellText
 	}
 	if c.Kind == CellNumber {
-		idx, err := r.f.GetCellStyle(sheet, ref)
-		if err != nil {
-			return c, err
-		}
+		idx := style()
 		nf, ok := r.styles[idx]
 		if !ok {
 			nf = r.numFormat(idx)
 			r.styles[idx] = nf
 		}
-		nf.apply(&c)
+		nf.apply(c)
+		c.Date1904 = c.Date && r.date1904
 	}
-	return c, nil
 }
 
 func (r *xlsxReader) numFormat(idx int) numFormat {
@@ -384,7 +465,9 @@ func findZip(zr *zip.Reader, name string) *zip.File {
 	return nil
 }
 
-type sheetPart struct{ name, part, state string }
+// sheetPart is a sheet of the workbook: its part ("" when the workbook
+// names none) and its kind.
+type sheetPart struct{ name, part, state, kind string }
 
 // sheetParts maps the workbook's sheets to their parts through
 // xl/workbook.xml and its relationships.
@@ -404,21 +487,16 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 	var rels struct {
 		Rels []struct {
 			ID     string `xml:"Id,attr"`
+			Type   string `xml:"Type,attr"`
 			Target string `xml:"Target,attr"`
 		} `xml:"Relationship"`
 	}
 	if err := decodeZipXML(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
 		return nil, err
 	}
-	targets := map[string]string{}
+	targets, types := map[string]string{}, map[string]string{}
 	for _, r := range rels.Rels {
-		t := r.Target
-		if strings.HasPrefix(t, "/") {
-			t = strings.TrimPrefix(t, "/")
-		} else {
-			t = path.Join("xl", t)
-		}
-		targets[r.ID] = t
+		targets[r.ID], types[r.ID] = sheetPartPath(r.Target), r.Type
 	}
 	var out []sheetPart
 	for _, s := range wb.Sheets {
@@ -426,9 +504,8 @@ func sheetParts(zr *zip.Reader) ([]sheetPart, error) {
 		if id == "" {
 			id = s.RIDStrict
 		}
-		if t, ok := targets[id]; ok {
-			out = append(out, sheetPart{name: s.Name, part: t, state: sheetVisibility(s.State)})
-		}
+		t := targets[id]
+		out = append(out, sheetPart{name: s.Name, part: t, state: sheetVisibility(s.State), kind: sheetKindOf(types[id], t)})
 	}
 	return out, nil
 }

@@ -305,7 +305,7 @@ func workbook(t *testing.T, content map[string][][]any) []byte {
 // sheet!A1 kind raw.
 func cells(t *testing.T, data []byte) string {
 	t.Helper()
-	wb, err := sheets.ReadWorkbook("w.xlsx", data)
+	wb, err := sheets.ReadWorkbook("w.xlsx", data, sheets.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

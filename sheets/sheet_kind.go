@@ -1,0 +1,104 @@
+package sheets
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// sheetKindWords names a sheet kind for people.
+var sheetKindWords = map[string]string{
+	ChartSheet:  "图表工作表",
+	MacroSheet:  "宏表（Excel 4.0 宏）",
+	DialogSheet: "对话框工作表",
+}
+
+// skipped records the outcome of a sheet a reader gives no rows because
+// it is not a worksheet or cannot be read, and flags the latter; false for
+// a readable worksheet.
+func (x *FileExtraction) skipped(info SheetInfo, o *SheetOutcome) bool {
+	skip, f, ok := skippedSheet(info)
+	if ok {
+		*o = skip
+		if f != nil {
+			x.finding(*f)
+		}
+	}
+	return ok
+}
+
+// skippedSheet is the outcome of a sheet a reader gives no rows because
+// it is not a worksheet or cannot be read, and the finding for the latter;
+// ok is false for a readable worksheet.
+func skippedSheet(info SheetInfo) (o SheetOutcome, f *Finding, ok bool) {
+	switch {
+	case info.Kind != Worksheet:
+		w := sheetKindWords[info.Kind]
+		if w == "" {
+			w = "不是普通工作表"
+		}
+		return SheetOutcome{Sheet: info.Name, Outcome: SheetNotWorksheet, Reason: "是" + w + "，不含表格，未读取"}, nil, true
+	case info.Problem != "":
+		return SheetOutcome{Sheet: info.Name, Outcome: SheetUnreadable, Reason: info.Problem},
+			&Finding{Kind: KindFile, Severity: SeverityError, Sheet: info.Name,
+				Message: "工作表" + quote(info.Name) + info.Problem + "；文件中的其他工作表已读取"}, true
+	}
+	return SheetOutcome{}, nil, false
+}
+
+// sheetKindOf is the kind of a sheet from the type of the workbook's
+// relationship to its part, or the folder of the part, as excelize tells
+// them apart.
+func sheetKindOf(relType, part string) string {
+	switch {
+	case strings.HasSuffix(relType, "/chartsheet"), strings.HasPrefix(part, "xl/chartsheets/"):
+		return ChartSheet
+	case strings.HasSuffix(relType, "/dialogsheet"), strings.HasPrefix(part, "xl/dialogsheets/"):
+		return DialogSheet
+	case strings.HasSuffix(relType, "/xlMacrosheet"), strings.HasSuffix(relType, "/xlIntlMacrosheet"),
+		strings.HasPrefix(part, "xl/macrosheets/"):
+		return MacroSheet
+	}
+	return Worksheet
+}
+
+// sheetPartPath resolves a relationship's target from xl/workbook.xml to
+// a part name, as excelize's getWorksheetPath does.
+func sheetPartPath(target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return path.Join("xl", target)
+}
+
+// The problems of a worksheet that cannot be read (SheetInfo.Problem),
+// worded to follow "工作表「名称」".
+func problemMissing(part string) string {
+	if part == "" {
+		return "在文件中缺失（工作簿登记了这张工作表，但没有指向其内容），请重新保存工作簿后再报送"
+	}
+	return "在文件中缺失（缺少 " + part + "），请重新保存工作簿后再报送"
+}
+
+func problemDamaged(part string, err error) string {
+	return fmt.Sprintf("已损坏（%s: %v），请打开文件检查该工作表，重新保存后再报送", part, err)
+}
+
+// noReadableSheet is the file's error when none of its worksheets can be
+// read: the first one's problem, or nil when one can (or there are none).
+func noReadableSheet(file string, infos []SheetInfo) error {
+	var first *SheetInfo
+	for i := range infos {
+		switch {
+		case infos[i].Kind != Worksheet:
+		case infos[i].Problem == "":
+			return nil
+		case first == nil:
+			first = &infos[i]
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return unreadable(file, "工作表%s%s", quote(first.Name), first.Problem)
+}
