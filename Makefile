@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test test-browser test-crash lint demo bench corpus-report clean
+.PHONY: build test test-slow test-browser test-crash lint demo bench corpus-report clean
 
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sheaf
@@ -13,6 +13,11 @@ build:
 # excelize-written fixtures), loopback only.
 test:
 	$(GO) test ./...
+
+# Tests too slow for every run: the careful reader's memory bound on a
+# 400,000-row (10 MB) workbook.
+test-slow:
+	SHEAF_SLOW=1 $(GO) test ./sheets -run 'MemoryBound' -count=1 -v
 
 # Headless Chromium (Debian's chromium package) signs in to the bundled
 # example's status page, presses 立即同步 and waits for the new run; it saves

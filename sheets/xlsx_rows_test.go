@@ -77,8 +77,8 @@ func errorf(format string, args ...any) error { return fmt.Errorf(format, args..
 // not loaded into excelize's cell structures (which took 480 MB live for
 // half of it). It measures memory, not time.
 func TestCarefulReaderMemoryBound(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 400,000-row workbook")
+	if os.Getenv("SHEAF_SLOW") == "" {
+		t.Skip("builds and reads a 400,000-row workbook (40 s): make test-slow runs it")
 	}
 	data := benchWorkbookB(t, 400_000)
 	n := 0
