@@ -50,7 +50,7 @@ type KnownFile struct {
 
 // KnownFiles returns the files ever seen in one source, by path.
 func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[string]KnownFile, error) {
-	rows, err := db.stmt(ctx, nil, "known-files").QueryxContext(ctx, department, source)
+	rows, err := db.q.KnownFiles.QueryxContext(ctx, department, source)
 	if err != nil {
 		return nil, fmt.Errorf("list known files of %s: %w", source, err)
 	}
@@ -75,7 +75,7 @@ func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[st
 // TouchFiles records that every present file of a source was seen now: for
 // a listing where nothing changed, one statement instead of one per file.
 func (db *DB) TouchFiles(ctx context.Context, department, source string) error {
-	if _, err := db.stmt(ctx, nil, "touch-present-files").ExecContext(ctx, formatTime(db.Now()), department, source); err != nil {
+	if _, err := db.q.TouchPresentFiles.ExecContext(ctx, formatTime(db.Now()), department, source); err != nil {
 		return fmt.Errorf("record files of %s as seen: %w", source, err)
 	}
 	return nil
@@ -106,7 +106,7 @@ func (db *DB) SeeFiles(ctx context.Context, department, source string, files []S
 
 func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheets.FileRef, state string, now time.Time) (int64, error) {
 	var id int64
-	err := db.stmt(ctx, tx, "upsert-file").GetContext(ctx, &id, department, source, ref.Path, ref.ChangeKey, ref.Size,
+	err := bind(ctx, tx, db.q.UpsertFile).GetContext(ctx, &id, department, source, ref.Path, ref.ChangeKey, ref.Size,
 		nullTime(ref.ModTime), formatTime(now), formatTime(now), state)
 	if err != nil {
 		return 0, fmt.Errorf("record file %s: %w", ref.Path, err)
@@ -201,7 +201,7 @@ func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
 		dup = sql.NullInt64{Int64: r.DuplicateOf, Valid: true}
 	}
 	runID := sql.NullInt64{Int64: r.RunID, Valid: r.RunID != 0}
-	if err := db.stmt(ctx, tx, "insert-read").GetContext(ctx, &w.readID, w.fileID, runID, r.Ref.ChangeKey,
+	if err := bind(ctx, tx, db.q.InsertRead).GetContext(ctx, &w.readID, w.fileID, runID, r.Ref.ChangeKey,
 		r.Fingerprint, r.Ref.Size, nullTime(r.Ref.ModTime), formatTime(now), r.Outcome, r.Error, dup, r.Rows); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
@@ -250,7 +250,7 @@ func (w *ReadWriter) flush() error {
 
 // Finding adds one finding of the read.
 func (w *ReadWriter) Finding(f sheets.Finding) error {
-	if _, err := w.db.stmt(w.ctx, w.tx, "insert-finding").ExecContext(w.ctx, w.readID, f.Kind, f.Severity, f.Indicator,
+	if _, err := bind(w.ctx, w.tx, w.db.q.InsertFinding).ExecContext(w.ctx, w.readID, f.Kind, f.Severity, f.Indicator,
 		f.Period, f.Sheet, f.Cell, f.Raw, f.Note, f.Message); err != nil {
 		return fmt.Errorf("store finding of %s: %w", w.r.Ref.Path, err)
 	}
@@ -269,7 +269,7 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 		return 0, err
 	}
 	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[outcome]
-	if _, err := w.db.stmt(w.ctx, w.tx, "finish-read").ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
+	if _, err := bind(w.ctx, w.tx, w.db.q.FinishRead).ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
 	}
 	if w.sheets != nil {
@@ -277,7 +277,7 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
 		}
-		if _, err := w.db.stmt(w.ctx, w.tx, "set-read-sheets").ExecContext(w.ctx, string(js), w.readID); err != nil {
+		if _, err := bind(w.ctx, w.tx, w.db.q.SetReadSheets).ExecContext(w.ctx, string(js), w.readID); err != nil {
 			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
 		}
 	}
@@ -285,7 +285,7 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 	// corrupt changes nothing but its own file flag.
 	keepGood := outcome == ReadFailed
 	good := sql.NullInt64{Int64: w.readID, Valid: outcome == ReadOK}
-	if _, err := w.db.stmt(w.ctx, w.tx, "set-current-read").ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state,
+	if _, err := bind(w.ctx, w.tx, w.db.q.SetCurrentRead).ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state,
 		keepGood, good, w.fileID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
 	}
@@ -304,7 +304,7 @@ func (w *ReadWriter) Rollback() { w.tx.Rollback() }
 func (db *DB) MarkAbsent(ctx context.Context, department, source string, present map[string]bool) (int, error) {
 	n := 0
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		rows, err := db.stmt(ctx, tx, "present-files").QueryxContext(ctx, department, source)
+		rows, err := bind(ctx, tx, db.q.PresentFiles).QueryxContext(ctx, department, source)
 		if err != nil {
 			return err
 		}
@@ -322,7 +322,7 @@ func (db *DB) MarkAbsent(ctx context.Context, department, source string, present
 		}
 		rows.Close()
 		for _, id := range gone {
-			if _, err := db.stmt(ctx, tx, "mark-absent").ExecContext(ctx, id); err != nil {
+			if _, err := bind(ctx, tx, db.q.MarkAbsent).ExecContext(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -347,7 +347,7 @@ type SourceChange struct {
 func (db *DB) SetSourceStatus(ctx context.Context, department, source string, listErr error) (SourceChange, error) {
 	var before string
 	var everOK bool
-	row := db.stmt(ctx, nil, "source-error").QueryRowxContext(ctx, department, source)
+	row := db.q.SourceError.QueryRowxContext(ctx, department, source)
 	err := row.Scan(&before, &everOK)
 	known := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -356,10 +356,10 @@ func (db *DB) SetSourceStatus(ctx context.Context, department, source string, li
 	now := formatTime(db.Now())
 	after := ""
 	if listErr == nil {
-		_, err = db.stmt(ctx, nil, "upsert-source-ok").ExecContext(ctx, department, source, now, now)
+		_, err = db.q.UpsertSourceOK.ExecContext(ctx, department, source, now, now)
 	} else {
 		after = listErr.Error()
-		_, err = db.stmt(ctx, nil, "upsert-source-error").ExecContext(ctx, department, source, now, after, now)
+		_, err = db.q.UpsertSourceError.ExecContext(ctx, department, source, now, after, now)
 	}
 	if err != nil {
 		return SourceChange{}, fmt.Errorf("record status of source %s: %w", source, err)
@@ -391,7 +391,7 @@ type FileSummary struct {
 
 // Files lists every file ever seen, with its latest read.
 func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
-	rows, err := db.stmt(ctx, nil, "files-summary").QueryxContext(ctx)
+	rows, err := db.q.FilesSummary.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list files: %w", err)
 	}
@@ -424,7 +424,7 @@ func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
 // ObservationCounts returns, for every successful read, how many
 // observations it stored: a check that reads are stored whole.
 func (db *DB) ObservationCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := db.stmt(ctx, nil, "read-observation-counts").QueryxContext(ctx)
+	rows, err := db.q.ReadObservationCounts.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("count observations: %w", err)
 	}

@@ -21,7 +21,7 @@ import (
 func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var state string
-		err := db.stmt(ctx, tx, "flag-state").GetContext(ctx, &state, id)
+		err := bind(ctx, tx, db.q.FlagState).GetContext(ctx, &state, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("flag %d: %w", id, ErrNotFound)
 		}
@@ -32,18 +32,18 @@ func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 			return fmt.Errorf("flag %d is %s: only an open flag can be accepted", id, state)
 		}
 		at := formatTime(db.Now())
-		if _, err := db.stmt(ctx, tx, "accept-flag").ExecContext(ctx, note, by, at, id); err != nil {
+		if _, err := bind(ctx, tx, db.q.AcceptFlag).ExecContext(ctx, note, by, at, id); err != nil {
 			return fmt.Errorf("accept flag %d: %w", id, err)
 		}
 		// The figures must be reconciled again at the next sync.
-		if _, err := db.stmt(ctx, tx, "set-meta").ExecContext(ctx, ReconcileStamp, ""); err != nil {
+		if _, err := bind(ctx, tx, db.q.SetMeta).ExecContext(ctx, ReconcileStamp, ""); err != nil {
 			return fmt.Errorf("accept flag %d: %w", id, err)
 		}
 		msg := note
 		if by != "" {
 			msg = by + "：" + note
 		}
-		_, err = db.stmt(ctx, tx, "insert-flag-event").ExecContext(ctx, id, at, "accepted", msg)
+		_, err = bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, "accepted", msg)
 		return err
 	})
 }
@@ -57,7 +57,7 @@ type FlagEvent struct {
 
 // FlagEvents returns a flag's history, oldest first.
 func (db *DB) FlagEvents(ctx context.Context, id int64) ([]FlagEvent, error) {
-	rows, err := db.stmt(ctx, nil, "flag-events").QueryxContext(ctx, id)
+	rows, err := db.q.FlagEvents.QueryxContext(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("load history of flag %d: %w", id, err)
 	}
@@ -94,7 +94,7 @@ type RuleResult struct {
 }
 
 func (db *DB) saveRules(ctx context.Context, tx *sqlx.Tx, outs []reconcile.RuleOutcome, class func(string) string, now time.Time) error {
-	if _, err := db.stmt(ctx, tx, "delete-rule-results").ExecContext(ctx); err != nil {
+	if _, err := bind(ctx, tx, db.q.DeleteRuleResults).ExecContext(ctx); err != nil {
 		return fmt.Errorf("store rule outcomes: %w", err)
 	}
 	for _, o := range outs {
@@ -115,7 +115,7 @@ func (db *DB) saveRules(ctx context.Context, tx *sqlx.Tx, outs []reconcile.RuleO
 		if class != nil && c == "" {
 			c = class(o.Rule.ID)
 		}
-		if _, err := db.stmt(ctx, tx, "insert-rule-result").ExecContext(ctx, o.Rule.ID, c, o.State, string(ij), string(wj),
+		if _, err := bind(ctx, tx, db.q.InsertRuleResult).ExecContext(ctx, o.Rule.ID, c, o.State, string(ij), string(wj),
 			o.Err, formatTime(now)); err != nil {
 			return fmt.Errorf("store outcome of rule %s: %w", o.Rule.ID, err)
 		}
@@ -132,7 +132,7 @@ func nonNilInputs(v []RuleInputValue) []RuleInputValue {
 
 // RuleResults returns every rule's outcome at the latest sync.
 func (db *DB) RuleResults(ctx context.Context) ([]RuleResult, error) {
-	rows, err := db.stmt(ctx, nil, "rule-results").QueryxContext(ctx)
+	rows, err := db.q.RuleResults.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load rule outcomes: %w", err)
 	}
@@ -172,7 +172,7 @@ type HistoricObservation struct {
 // period, oldest read first, including superseded reads and files that
 // are gone.
 func (db *DB) History(ctx context.Context, indicator, period string) ([]HistoricObservation, error) {
-	rows, err := db.stmt(ctx, nil, "observation-history").QueryxContext(ctx, indicator, period)
+	rows, err := db.q.ObservationHistory.QueryxContext(ctx, indicator, period)
 	if err != nil {
 		return nil, fmt.Errorf("load history of %s %s: %w", indicator, period, err)
 	}
@@ -202,7 +202,7 @@ func (db *DB) History(ctx context.Context, indicator, period string) ([]Historic
 
 // OpenFlagCounts counts open flags by kind.
 func (db *DB) OpenFlagCounts(ctx context.Context) (map[string]int, error) {
-	m, err := db.countsByKey(ctx, "open-flag-counts")
+	m, err := countsByKey(ctx, db.q.OpenFlagCounts)
 	if err != nil {
 		return nil, fmt.Errorf("count open flags: %w", err)
 	}

@@ -24,7 +24,7 @@ type Run struct {
 // StartRun records that a job started.
 func (db *DB) StartRun(ctx context.Context, job, trigger string, scheduled time.Time) (int64, error) {
 	var id int64
-	if err := db.stmt(ctx, nil, "insert-run").GetContext(ctx, &id, job, trigger, nullTime(scheduled), formatTime(db.Now())); err != nil {
+	if err := db.q.InsertRun.GetContext(ctx, &id, job, trigger, nullTime(scheduled), formatTime(db.Now())); err != nil {
 		return 0, fmt.Errorf("record start of %s: %w", job, err)
 	}
 	return id, nil
@@ -40,7 +40,7 @@ func (db *DB) FinishRun(ctx context.Context, id int64, outcome string, counts an
 	if runErr != nil {
 		msg = runErr.Error()
 	}
-	if _, err := db.stmt(ctx, nil, "finish-run").ExecContext(ctx, formatTime(db.Now()), outcome, string(c), msg, id); err != nil {
+	if _, err := db.q.FinishRun.ExecContext(ctx, formatTime(db.Now()), outcome, string(c), msg, id); err != nil {
 		return fmt.Errorf("record end of run %d: %w", id, err)
 	}
 	return nil
@@ -49,7 +49,7 @@ func (db *DB) FinishRun(ctx context.Context, id int64, outcome string, counts an
 // InterruptRuns marks runs of job still "running" as interrupted: a process
 // that holds the job's lock knows no other run of it is alive.
 func (db *DB) InterruptRuns(ctx context.Context, job string) error {
-	if _, err := db.stmt(ctx, nil, "interrupt-runs").ExecContext(ctx, formatTime(db.Now()), job); err != nil {
+	if _, err := db.q.InterruptRuns.ExecContext(ctx, formatTime(db.Now()), job); err != nil {
 		return fmt.Errorf("close interrupted runs: %w", err)
 	}
 	return nil
@@ -57,7 +57,7 @@ func (db *DB) InterruptRuns(ctx context.Context, job string) error {
 
 // Runs returns the latest runs, newest first.
 func (db *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
-	rows, err := db.stmt(ctx, nil, "runs").QueryxContext(ctx, limit)
+	rows, err := db.q.Runs.QueryxContext(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}

@@ -23,7 +23,7 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 	var in reconcile.Input
 	var err error
 
-	frows, err := db.stmt(ctx, nil, "current-findings").QueryxContext(ctx)
+	frows, err := db.q.CurrentFindings.QueryxContext(ctx)
 	if err != nil {
 		return in, fmt.Errorf("load findings: %w", err)
 	}
@@ -44,11 +44,11 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 		return in, fmt.Errorf("load findings: %w", err)
 	}
 
-	if in.Files, err = db.countsByKey(ctx, "present-file-counts"); err != nil {
+	if in.Files, err = countsByKey(ctx, db.q.PresentFileCounts); err != nil {
 		return in, fmt.Errorf("count files: %w", err)
 	}
 	in.Accepted = map[string]string{}
-	arows, err := db.stmt(ctx, nil, "accepted-digests").QueryxContext(ctx)
+	arows, err := db.q.AcceptedDigests.QueryxContext(ctx)
 	if err != nil {
 		return in, fmt.Errorf("load accepted flags: %w", err)
 	}
@@ -62,7 +62,7 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 	}
 	arows.Close()
 
-	srows, err := db.stmt(ctx, nil, "source-statuses").QueryxContext(ctx)
+	srows, err := db.q.SourceStatuses.QueryxContext(ctx)
 	if err != nil {
 		return in, fmt.Errorf("load sources: %w", err)
 	}
@@ -89,7 +89,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 	return func(yield func(indicator, period string, obs []reconcile.Observation) error) error {
 		type fileInfo struct{ source, path string }
 		files := map[int64]fileInfo{}
-		frows, err := db.stmt(ctx, nil, "current-files").QueryxContext(ctx)
+		frows, err := db.q.CurrentFiles.QueryxContext(ctx)
 		if err != nil {
 			return fmt.Errorf("load files: %w", err)
 		}
@@ -127,7 +127,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			times[string(b)] = t
 			return t
 		}
-		rows, err := db.stmt(ctx, nil, "current-observations").QueryContext(ctx)
+		rows, err := db.q.CurrentObservations.QueryContext(ctx)
 		if err != nil {
 			return fmt.Errorf("load observations: %w", err)
 		}
@@ -188,25 +188,6 @@ type FlagChanges struct {
 	Obsolete int `json:"obsolete"`
 }
 
-// countsByKey runs a query of (key, count) rows into a map.
-func (db *DB) countsByKey(ctx context.Context, query string) (map[string]int, error) {
-	rows, err := db.stmt(ctx, nil, query).QueryxContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, rows.Err()
-}
-
 // SaveOptions say how SaveResult treats flags.
 type SaveOptions struct {
 	// IsObsolete says whether the indicator or rule behind a flag is no
@@ -229,10 +210,10 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOpt
 	now := db.Now()
 	var ch FlagChanges
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := db.stmt(ctx, tx, "delete-figures").ExecContext(ctx); err != nil {
+		if _, err := bind(ctx, tx, db.q.DeleteFigures).ExecContext(ctx); err != nil {
 			return err
 		}
-		ins := db.stmt(ctx, tx, "insert-figure")
+		ins := bind(ctx, tx, db.q.InsertFigure)
 		for _, f := range res.Figures {
 			var v sql.NullFloat64
 			if f.HasValue {
@@ -263,7 +244,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 		state, dept, kind, subject, accepted string
 	}
 	existing := map[string]known{}
-	rows, err := db.stmt(ctx, tx, "flag-states").QueryxContext(ctx)
+	rows, err := bind(ctx, tx, db.q.FlagStates).QueryxContext(ctx)
 	if err != nil {
 		return err
 	}
@@ -279,7 +260,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 	rows.Close()
 	at := formatTime(now)
 	event := func(id int64, state, msg string) error {
-		_, err := db.stmt(ctx, tx, "insert-flag-event").ExecContext(ctx, id, at, state, msg)
+		_, err := bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, state, msg)
 		return err
 	}
 	// A flag about a source's own failure is known even when the source is
@@ -302,7 +283,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 				continue
 			}
 			var id int64
-			if err := db.stmt(ctx, tx, "insert-flag").GetContext(ctx, &id, key, f.Kind, f.Severity, f.Department,
+			if err := bind(ctx, tx, db.q.InsertFlag).GetContext(ctx, &id, key, f.Kind, f.Severity, f.Department,
 				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at, f.Digest); err != nil {
 				return fmt.Errorf("open flag: %w", err)
 			}
@@ -312,7 +293,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 			}
 		case (k.state == "resolved" || k.state == "obsolete") && !frozen(f.Department, f.Kind, f.Subject),
 			k.state == "accepted" && k.accepted != f.Digest:
-			if _, err := db.stmt(ctx, tx, "reopen-flag").ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+			if _, err := bind(ctx, tx, db.q.ReopenFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("reopen flag %d: %w", k.id, err)
 			}
 			ch.Reopened++
@@ -324,7 +305,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 				return err
 			}
 		case k.state == "open" || k.state == "accepted":
-			if _, err := db.stmt(ctx, tx, "refresh-flag").ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+			if _, err := bind(ctx, tx, db.q.RefreshFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("refresh flag %d: %w", k.id, err)
 			}
 		}
@@ -346,7 +327,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 				state = "obsolete"
 			}
 		}
-		if _, err := db.stmt(ctx, tx, "resolve-flag").ExecContext(ctx, state, at, k.id); err != nil {
+		if _, err := bind(ctx, tx, db.q.ResolveFlag).ExecContext(ctx, state, at, k.id); err != nil {
 			return fmt.Errorf("resolve flag %d: %w", k.id, err)
 		}
 		if state == "obsolete" {
@@ -385,7 +366,7 @@ func nonNil(ev []reconcile.Evidence) []reconcile.Evidence {
 
 // Figures returns the figures of the latest sync, in catalogue order.
 func (db *DB) Figures(ctx context.Context) ([]reconcile.Figure, error) {
-	rows, err := db.stmt(ctx, nil, "figures").QueryxContext(ctx)
+	rows, err := db.q.Figures.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load figures: %w", err)
 	}
@@ -422,7 +403,7 @@ type StoredFlag struct {
 
 // Flags returns every flag, open ones first.
 func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
-	rows, err := db.stmt(ctx, nil, "flags").QueryxContext(ctx)
+	rows, err := db.q.Flags.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load flags: %w", err)
 	}
