@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Run is one run of a job.
@@ -64,16 +67,45 @@ func (db *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
 	defer rows.Close()
 	var out []Run
 	for rows.Next() {
-		var r Run
-		var sched, started, finished, counts string
-		if err := rows.Scan(&r.ID, &r.Job, &r.Trigger, &sched, &started, &finished, &r.Outcome, &counts, &r.Error); err != nil {
+		r, err := scanRun(rows)
+		if err != nil {
 			return nil, fmt.Errorf("list runs: %w", err)
 		}
-		r.ScheduledAt = parseTime(sql.NullString{String: sched, Valid: true})
-		r.StartedAt = parseTime(sql.NullString{String: started, Valid: true})
-		r.FinishedAt = parseTime(sql.NullString{String: finished, Valid: true})
-		r.Counts = json.RawMessage(counts)
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// LastRun returns the run of job that started last among those that ended
+// with outcome ("ok", "failed", …), or with any outcome when outcome is
+// empty. It returns ErrNotFound when there is none.
+func (db *DB) LastRun(ctx context.Context, job, outcome string) (Run, error) {
+	var row *sqlx.Row
+	if outcome == "" {
+		row = db.q.LastRunAny.QueryRowxContext(ctx, job)
+	} else {
+		row = db.q.LastRun.QueryRowxContext(ctx, job, outcome)
+	}
+	r, err := scanRun(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Run{}, ErrNotFound
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("find the last run of %s: %w", job, err)
+	}
+	return r, nil
+}
+
+// scanRun reads a run from a row of the runs or last-run query.
+func scanRun(row interface{ Scan(...any) error }) (Run, error) {
+	var r Run
+	var sched, started, finished, counts string
+	if err := row.Scan(&r.ID, &r.Job, &r.Trigger, &sched, &started, &finished, &r.Outcome, &counts, &r.Error); err != nil {
+		return Run{}, err
+	}
+	r.ScheduledAt = parseTime(sql.NullString{String: sched, Valid: true})
+	r.StartedAt = parseTime(sql.NullString{String: started, Valid: true})
+	r.FinishedAt = parseTime(sql.NullString{String: finished, Valid: true})
+	r.Counts = json.RawMessage(counts)
+	return r, nil
 }
