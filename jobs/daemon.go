@@ -86,10 +86,6 @@ func (d *Daemon) Run(ctx context.Context) error {
 // CatchUp runs, once each, the jobs whose last scheduled time passed since
 // their last run (the daemon was down then).
 func (d *Daemon) CatchUp(ctx context.Context) error {
-	runs, err := d.DB.Runs(ctx, 500)
-	if err != nil {
-		return err
-	}
 	now := d.now()
 	for _, j := range d.Jobs {
 		if j.Spec == "" {
@@ -99,12 +95,9 @@ func (d *Daemon) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("schedules.%s: %w", j.Name, err)
 		}
-		var last time.Time
-		for _, r := range runs {
-			if r.Job == j.Name {
-				last = r.StartedAt
-				break
-			}
+		last, err := lastStart(ctx, d.DB, j.Name, "")
+		if err != nil {
+			return err
 		}
 		loc := d.Config.Cycle.Location
 		if missed(sched, loc, last, now) {

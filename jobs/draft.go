@@ -71,18 +71,13 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	if err != nil {
 		return err
 	}
-	runs, err := m.DB.Runs(ctx, 500)
+	since, err := lastStart(ctx, m.DB, "draft", "ok")
 	if err != nil {
 		return err
 	}
-	var since, asOf time.Time
-	for _, r := range runs {
-		if r.Job == "draft" && r.Outcome == "ok" && since.IsZero() {
-			since = r.StartedAt
-		}
-		if r.Job == "sync" && r.Outcome == "ok" && asOf.IsZero() {
-			asOf = r.StartedAt
-		}
+	asOf, err := lastStart(ctx, m.DB, "sync", "ok")
+	if err != nil {
+		return err
 	}
 	prev := map[string]string{}
 	if s, err := m.DB.Meta(ctx, draftSnapshot); err == nil {

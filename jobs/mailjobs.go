@@ -88,18 +88,13 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if len(m.Config.Mail.Coordinators) == 0 {
 			return nil, nil
 		}
-		runs, err := m.DB.Runs(ctx, 500)
+		since, err := lastStart(ctx, m.DB, "digest", "ok")
 		if err != nil {
 			return nil, err
 		}
-		var since, asOf time.Time
-		for _, r := range runs {
-			if r.Job == "digest" && r.Outcome == "ok" && since.IsZero() {
-				since = r.StartedAt
-			}
-			if r.Job == "sync" && r.Outcome == "ok" && asOf.IsZero() {
-				asOf = r.StartedAt
-			}
+		asOf, err := lastStart(ctx, m.DB, "sync", "ok")
+		if err != nil {
+			return nil, err
 		}
 		files, err := m.DB.Files(ctx)
 		if err != nil {

@@ -32,12 +32,3 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
-
-// RuleStateCounts counts the rules of the latest sync by outcome.
-func (db *DB) RuleStateCounts(ctx context.Context) (map[string]int, error) {
-	m, err := countsByKey(ctx, db.q.RuleStateCounts)
-	if err != nil {
-		return nil, fmt.Errorf("count rule outcomes: %w", err)
-	}
-	return m, nil
-}

@@ -56,9 +56,11 @@ type queries struct {
 	PresentFileCounts   *sqlx.Stmt `query:"present-file-counts"`
 
 	// figures.sql
-	DeleteFigures     *sqlx.Stmt `query:"delete-figures"`
-	InsertFigure      *sqlx.Stmt `query:"insert-figure"`
-	Figures           *sqlx.Stmt `query:"figures"`
+	DeleteFigures *sqlx.Stmt `query:"delete-figures"`
+	InsertFigure  *sqlx.Stmt `query:"insert-figure"`
+	Figures       *sqlx.Stmt `query:"figures"`
+
+	// rules.sql
 	DeleteRuleResults *sqlx.Stmt `query:"delete-rule-results"`
 	InsertRuleResult  *sqlx.Stmt `query:"insert-rule-result"`
 	RuleResults       *sqlx.Stmt `query:"rule-results"`

@@ -1,5 +1,13 @@
 // Package storage keeps sheaf's state in one SQLite file: files and their
 // reads, every observation with its provenance, figures, flags and job runs.
+//
+// Each concern has a Go file and a file of queries of the same name under
+// queries/: files (what each source holds), reads (a file's reads with
+// their observations and findings; origins says when a value first
+// appeared), sources (whether listing worked), input (what reconcile works
+// from), figures, rules, flags, history (every observation of a figure),
+// runs, outbox and meta. queries.go prepares them all at Open; migrate.go
+// and migrations/ build the schema.
 package storage
 
 import (

@@ -1,5 +1,5 @@
--- Files: what is in each source, as last listed. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- Files: what is in each source, as last listed.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: known-files
 SELECT f.id, f.path, f.change_key, f.size, f.mod_time, f.first_seen, f.present, f.state,

@@ -1,5 +1,5 @@
--- Flags and their history. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- Flags and their history.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: flag-states
 SELECT id, key, state, department, kind, subject, accepted_digest FROM flags;

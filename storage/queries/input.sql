@@ -1,5 +1,5 @@
--- What reconcile works from: the current reads' observations and findings. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- What reconcile works from: the current reads' observations and findings.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: current-files
 SELECT f.id, f.source, f.path

@@ -1,5 +1,5 @@
--- Facts kept between runs. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- Facts kept between runs.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: get-meta
 SELECT value FROM meta WHERE key = ?;

@@ -1,5 +1,5 @@
--- The outbox: e-mail waiting to be sent, and what became of it. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- The outbox: e-mail waiting to be sent, and what became of it.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: insert-outbox
 -- A message whose dedup_key is already stored is skipped: no row returned.

@@ -1,5 +1,5 @@
--- Reads of a file, with the observations and findings each stored. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- Reads of a file, with the observations and findings each stored.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: insert-read
 INSERT INTO reads (file_id, run_id, change_key, fingerprint, size, mod_time, read_at, outcome, error, duplicate_of, rows)

@@ -1,5 +1,5 @@
--- Job runs. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- Job runs.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: insert-run
 INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome) VALUES (?, ?, ?, ?, 'running')

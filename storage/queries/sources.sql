@@ -1,5 +1,5 @@
--- Sources: whether listing each worked. Each query follows a "-- name:" line and fills the field of
--- the queries struct (queries.go) tagged with that name.
+-- Sources: whether listing each worked.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: upsert-source-ok
 INSERT INTO sources (department, source, last_listed, last_ok, error, error_since)
