@@ -201,23 +201,3 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 
 // Rollback abandons the read: nothing of it is stored.
 func (w *ReadWriter) Rollback() { w.tx.Rollback() }
-
-// ObservationCounts returns, for every successful read, how many
-// observations it stored: a check that reads are stored whole.
-func (db *DB) ObservationCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := db.q.ReadObservationCounts.QueryxContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("count observations: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
-}

@@ -90,14 +90,6 @@ func (db *DB) Close() error {
 	return db.db.Close()
 }
 
-// IntegrityCheck runs SQLite's integrity check and returns its verdict
-// ("ok" when the file is sound).
-func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
-	var res string
-	err := db.db.GetContext(ctx, &res, "PRAGMA integrity_check")
-	return res, err
-}
-
 // prepare reads the queries once and prepares them all.
 func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
 	texts, err := parseQueries(sqlFiles, "queries")

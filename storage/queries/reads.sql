@@ -51,7 +51,3 @@ JOIN reads r ON r.id = o.read_id
 JOIN files f ON f.id = o.file_id
 WHERE o.indicator = ? AND o.period = ?
 ORDER BY r.read_at, o.seq;
-
--- name: read-observation-counts
-SELECT r.id, count(o.id) FROM reads r LEFT JOIN observations o ON o.read_id = r.id
-WHERE r.outcome = 'ok' GROUP BY r.id;
