@@ -32,12 +32,14 @@ type queries struct {
 	FilesSummary      *sqlx.Stmt `query:"files-summary"`
 
 	// reads.sql
-	InsertRead         *sqlx.Stmt `query:"insert-read"`
-	SetCurrentRead     *sqlx.Stmt `query:"set-current-read"`
-	RunStarted         *sqlx.Stmt `query:"run-started"`
-	PreviousValues     *sqlx.Stmt `query:"previous-values"`
-	FinishRead         *sqlx.Stmt `query:"finish-read"`
-	SetReadSheets      *sqlx.Stmt `query:"set-read-sheets"`
+	InsertRead     *sqlx.Stmt `query:"insert-read"`
+	SetCurrentRead *sqlx.Stmt `query:"set-current-read"`
+	RunStarted     *sqlx.Stmt `query:"run-started"`
+	PreviousValues *sqlx.Stmt `query:"previous-values"`
+	FinishRead     *sqlx.Stmt `query:"finish-read"`
+	SetReadSheets  *sqlx.Stmt `query:"set-read-sheets"`
+	// InsertObservation stores one row; ReadWriter uses the multi-row forms
+	// prepareBatch builds from its text.
 	InsertObservation  *sqlx.Stmt `query:"insert-observation"`
 	InsertFinding      *sqlx.Stmt `query:"insert-finding"`
 	ObservationHistory *sqlx.Stmt `query:"observation-history"`
