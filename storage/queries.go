@@ -163,7 +163,7 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 		return nil, nil, err
 	}
 	v := reflect.ValueOf(q).Elem()
-	used := map[string]bool{}
+	used := map[string]string{} // query name → field
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Type().Field(i)
 		name := f.Tag.Get("query")
@@ -171,7 +171,10 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 		if name == "" || !ok {
 			return fail(fmt.Errorf("prepare queries: no query %q for field %s", name, f.Name))
 		}
-		used[name] = true
+		if other, ok := used[name]; ok {
+			return fail(fmt.Errorf("prepare queries: fields %s and %s both take query %q", other, f.Name, name))
+		}
+		used[name] = f.Name
 		st, err := db.PreparexContext(ctx, text)
 		if err != nil {
 			return fail(fmt.Errorf("prepare query %q: %w", name, err))
@@ -181,7 +184,7 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 	}
 	var unused []string
 	for name := range texts {
-		if !used[name] {
+		if used[name] == "" {
 			unused = append(unused, name)
 		}
 	}
