@@ -3,6 +3,7 @@ package jobs
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -55,13 +56,13 @@ func TestSyncKilledHalfWay(t *testing.T) {
 	}
 	for _, after := range []int{1, 8, 17} {
 		killAfter(t, f.cfg.File, after)
-		checkWhole(t, f.db)
+		checkWhole(t, f.cfg.DBPath())
 	}
 	rep := f.sync()
 	if rep.Read+rep.Unchanged != files || rep.Failed != 0 {
 		t.Fatalf("sync after kills: read %d unchanged %d failed %d, want %d files in all", rep.Read, rep.Unchanged, rep.Failed, files)
 	}
-	checkWhole(t, f.db)
+	checkWhole(t, f.cfg.DBPath())
 	if n := countCurrent(t, f.db); n != files {
 		t.Fatalf("%d current observations, want one per file (%d)", n, files)
 	}
@@ -106,23 +107,51 @@ func killAfter(t *testing.T, configPath string, after int) {
 	}
 }
 
-// checkWhole verifies the database is sound and every stored read has all
-// its observations: each test file holds exactly one known row.
-func checkWhole(t *testing.T, db *storage.DB) {
+// checkWhole verifies the database at path is sound and every stored read
+// has all its observations: each test file holds exactly one known row.
+func checkWhole(t *testing.T, path string) {
 	t.Helper()
-	ctx := context.Background()
-	res, err := db.IntegrityCheck(ctx)
-	if err != nil || res != "ok" {
-		t.Fatalf("integrity check: %q %v", res, err)
-	}
-	counts, err := db.ObservationCounts(ctx)
+	db := openRaw(t, path)
+	defer db.Close()
+	checkIntegrity(t, db)
+	rows, err := db.Query(`SELECT r.id, count(o.id) FROM reads r LEFT JOIN observations o ON o.read_id = r.id
+		WHERE r.outcome = 'ok' GROUP BY r.id`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, n := range counts {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 1 {
 			t.Fatalf("read %d stored %d observations, want exactly 1", id, n)
 		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openRaw opens the database file itself, beside any storage.DB using it,
+// to look at what a killed process left.
+func openRaw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// checkIntegrity fails the test unless SQLite finds db sound.
+func checkIntegrity(t *testing.T, db *sql.DB) {
+	t.Helper()
+	var res string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+		t.Fatalf("integrity check: %q %v", res, err)
 	}
 }
 
@@ -155,13 +184,13 @@ func TestSyncCrashLoop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("kill %d: reopen: %v", k, err)
 		}
-		checkWhole(t, db)
+		checkWhole(t, f.cfg.DBPath())
 		s := &Syncer{Config: f.cfg, DB: db, Now: func() time.Time { return time.Now().Add(time.Hour) }}
 		rep, err := s.Sync(context.Background(), "test")
 		if err != nil || rep.Read+rep.Unchanged != files {
 			t.Fatalf("kill %d: sync after it: %+v %v", k, rep, err)
 		}
-		checkWhole(t, db)
+		checkWhole(t, f.cfg.DBPath())
 		if n := countCurrent(t, db); n != files {
 			t.Fatalf("kill %d: %d current observations, want %d", k, n, files)
 		}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/sheaf-dev/sheaf/storage"
@@ -63,22 +64,13 @@ func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Tim
 }
 
 // lastRun is the newest run of job that ended with outcome ("" for any
-// outcome), or the zero Run when there is none. It looks past any number of
-// other jobs' runs: a week of 15-minute syncs lies between two weekly drafts.
+// outcome), or the zero Run when there is none: one query, however many
+// other jobs' runs lie between (a week of 15-minute syncs between two weekly
+// drafts).
 func lastRun(ctx context.Context, db *storage.DB, job, outcome string) (storage.Run, error) {
-	// The newest runs first, which usually hold it; then all of them.
-	for limit := 500; ; limit = -1 { // SQLite reads a negative LIMIT as none
-		runs, err := db.Runs(ctx, limit)
-		if err != nil {
-			return storage.Run{}, err
-		}
-		for _, r := range runs {
-			if r.Job == job && (outcome == "" || r.Outcome == outcome) {
-				return r, nil
-			}
-		}
-		if limit < 0 || len(runs) < limit {
-			return storage.Run{}, nil
-		}
+	r, err := db.LastRun(ctx, job, outcome)
+	if errors.Is(err, storage.ErrNotFound) {
+		return storage.Run{}, nil
 	}
+	return r, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,13 +18,6 @@ const (
 	FileFailed    = "failed"
 	FileDuplicate = "duplicate"
 	FileDeferred  = "deferred"
-)
-
-// Read outcomes, as stored in reads.outcome.
-const (
-	ReadOK        = "ok"
-	ReadFailed    = "failed"
-	ReadDuplicate = "duplicate"
 )
 
 // KnownFile is what the database remembers about a file of a source.
@@ -50,7 +42,7 @@ type KnownFile struct {
 
 // KnownFiles returns the files ever seen in one source, by path.
 func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[string]KnownFile, error) {
-	rows, err := db.stmt(ctx, nil, "known-files").QueryxContext(ctx, department, source)
+	rows, err := db.q.KnownFiles.QueryxContext(ctx, department, source)
 	if err != nil {
 		return nil, fmt.Errorf("list known files of %s: %w", source, err)
 	}
@@ -75,7 +67,7 @@ func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[st
 // TouchFiles records that every present file of a source was seen now: for
 // a listing where nothing changed, one statement instead of one per file.
 func (db *DB) TouchFiles(ctx context.Context, department, source string) error {
-	if _, err := db.stmt(ctx, nil, "touch-present-files").ExecContext(ctx, formatTime(db.Now()), department, source); err != nil {
+	if _, err := db.q.TouchPresentFiles.ExecContext(ctx, formatTime(db.Now()), department, source); err != nil {
 		return fmt.Errorf("record files of %s as seen: %w", source, err)
 	}
 	return nil
@@ -106,7 +98,7 @@ func (db *DB) SeeFiles(ctx context.Context, department, source string, files []S
 
 func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheets.FileRef, state string, now time.Time) (int64, error) {
 	var id int64
-	err := db.stmt(ctx, tx, "upsert-file").GetContext(ctx, &id, department, source, ref.Path, ref.ChangeKey, ref.Size,
+	err := bind(ctx, tx, db.q.UpsertFile).GetContext(ctx, &id, department, source, ref.Path, ref.ChangeKey, ref.Size,
 		nullTime(ref.ModTime), formatTime(now), formatTime(now), state)
 	if err != nil {
 		return 0, fmt.Errorf("record file %s: %w", ref.Path, err)
@@ -114,197 +106,13 @@ func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source st
 	return id, nil
 }
 
-// Read is one reading of a file, stored as a whole or not at all.
-type Read struct {
-	Department  string
-	Source      string
-	Ref         sheets.FileRef
-	RunID       int64
-	Fingerprint string
-	Outcome     string // ReadOK, ReadFailed or ReadDuplicate
-	Error       string // why a read failed, in words a department understands
-	// DuplicateOf is the id of the file whose identical content counts instead.
-	DuplicateOf  int64
-	Rows         int
-	Observations []sheets.Observation
-	Findings     []sheets.Finding
-	// Sheets says what became of each sheet of the file.
-	Sheets []sheets.SheetOutcome
-}
-
-// StoreRead stores a read of a file with all its observations and findings in
-// one transaction and makes it the file's current read. A process killed
-// half-way leaves either the whole read or none of it.
-func (db *DB) StoreRead(ctx context.Context, r Read) (int64, error) {
-	w, err := db.BeginRead(ctx, r)
-	if err != nil {
-		return 0, err
-	}
-	for _, o := range r.Observations {
-		if err := w.Observation(o); err != nil {
-			w.Rollback()
-			return 0, err
-		}
-	}
-	for _, f := range r.Findings {
-		if err := w.Finding(f); err != nil {
-			w.Rollback()
-			return 0, err
-		}
-	}
-	w.Sheets(r.Sheets)
-	return w.Commit(r.Outcome, r.Error, r.Rows)
-}
-
-// ReadWriter stores one read of a file inside one transaction, streaming
-// its observations in as they are extracted, so that a sheet of any size
-// is stored in constant memory and still all or nothing.
-type ReadWriter struct {
-	db     *DB
-	ctx    context.Context
-	tx     *sqlx.Tx
-	r      Read
-	fileID int64
-	readID int64
-	seq    int
-	batch  []any // arguments of buffered observation rows
-	n      int   // rows in batch
-	// origins tells when each value of the file first appeared (see
-	// valueOrigins); a value not in it appears now.
-	origins valueOrigins
-	now     origin
-	sheets  []sheets.SheetOutcome
-}
-
-// BeginRead starts storing a read of a file; r's observations and findings
-// are ignored (give them through Observation and Finding).
-func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
-	tx, err := db.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin transaction: %w", err)
-	}
-	w := &ReadWriter{db: db, ctx: ctx, tx: tx, r: r}
-	now := db.Now()
-	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[r.Outcome]
-	if w.fileID, err = db.upsertFile(ctx, tx, r.Department, r.Source, r.Ref, state, now); err != nil {
-		tx.Rollback()
-		return nil, err
-	}
-	if r.Outcome == ReadOK {
-		if err := w.loadOrigins(now); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-	}
-	var dup sql.NullInt64
-	if r.DuplicateOf != 0 {
-		dup = sql.NullInt64{Int64: r.DuplicateOf, Valid: true}
-	}
-	runID := sql.NullInt64{Int64: r.RunID, Valid: r.RunID != 0}
-	if err := db.stmt(ctx, tx, "insert-read").GetContext(ctx, &w.readID, w.fileID, runID, r.Ref.ChangeKey,
-		r.Fingerprint, r.Ref.Size, nullTime(r.Ref.ModTime), formatTime(now), r.Outcome, r.Error, dup, r.Rows); err != nil {
-		tx.Rollback()
-		return nil, fmt.Errorf("record read of %s: %w", r.Ref.Path, err)
-	}
-	return w, nil
-}
-
-// Observation adds one observation of the read.
-func (w *ReadWriter) Observation(o sheets.Observation) error {
-	var v sql.NullFloat64
-	if o.HasValue {
-		v = sql.NullFloat64{Float64: o.Value, Valid: true}
-	}
-	from := w.origins.of(o, w.now)
-	w.batch = append(w.batch, w.readID, w.fileID, w.r.Department, o.Indicator, o.Period, v, o.Decimals,
-		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq, from.seen, from.mod, o.HiddenRow, o.Fraction)
-	w.seq++
-	w.n++
-	if w.n == observationBatch {
-		return w.flush()
-	}
-	return nil
-}
-
-// flush inserts the buffered observations: many rows per statement, since
-// one statement per row spends most of its time outside SQLite.
-func (w *ReadWriter) flush() error {
-	per := 0
-	if w.n > 0 {
-		per = len(w.batch) / w.n
-	}
-	done := 0
-	for size := observationBatch; w.n-done > 0; size /= 2 {
-		for w.n-done >= size {
-			args := w.batch[done*per : (done+size)*per]
-			if _, err := w.tx.StmtxContext(w.ctx, w.db.batchObs[size]).ExecContext(w.ctx, args...); err != nil {
-				w.batch, w.n = w.batch[:0], 0
-				return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
-			}
-			done += size
-		}
-	}
-	w.batch, w.n = w.batch[:0], 0
-	return nil
-}
-
-// Finding adds one finding of the read.
-func (w *ReadWriter) Finding(f sheets.Finding) error {
-	if _, err := w.db.stmt(w.ctx, w.tx, "insert-finding").ExecContext(w.ctx, w.readID, f.Kind, f.Severity, f.Indicator,
-		f.Period, f.Sheet, f.Cell, f.Raw, f.Note, f.Message); err != nil {
-		return fmt.Errorf("store finding of %s: %w", w.r.Ref.Path, err)
-	}
-	return nil
-}
-
-// Sheets records what became of each sheet of the file (read, or skipped
-// and why), stored with the read when it commits.
-func (w *ReadWriter) Sheets(outcomes []sheets.SheetOutcome) { w.sheets = outcomes }
-
-// Commit ends the read with its outcome, makes it the file's current read
-// and commits. It returns the file's id.
-func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
-	defer w.tx.Rollback() // a no-op after a commit
-	if err := w.flush(); err != nil {
-		return 0, err
-	}
-	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[outcome]
-	if _, err := w.db.stmt(w.ctx, w.tx, "finish-read").ExecContext(w.ctx, outcome, errMsg, rows, w.readID); err != nil {
-		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
-	}
-	if w.sheets != nil {
-		js, err := json.Marshal(w.sheets)
-		if err != nil {
-			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
-		}
-		if _, err := w.db.stmt(w.ctx, w.tx, "set-read-sheets").ExecContext(w.ctx, string(js), w.readID); err != nil {
-			return 0, fmt.Errorf("record sheets of %s: %w", w.r.Ref.Path, err)
-		}
-	}
-	// A failed read keeps the last good one counting: a file re-saved
-	// corrupt changes nothing but its own file flag.
-	keepGood := outcome == ReadFailed
-	good := sql.NullInt64{Int64: w.readID, Valid: outcome == ReadOK}
-	if _, err := w.db.stmt(w.ctx, w.tx, "set-current-read").ExecContext(w.ctx, w.readID, w.r.Ref.ChangeKey, state,
-		keepGood, good, w.fileID); err != nil {
-		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
-	}
-	if err := w.tx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit read of %s: %w", w.r.Ref.Path, err)
-	}
-	return w.fileID, nil
-}
-
-// Rollback abandons the read: nothing of it is stored.
-func (w *ReadWriter) Rollback() { w.tx.Rollback() }
-
 // MarkAbsent records that the files of a source that are not in present
 // have disappeared; their values no longer count. Call it only after a
 // complete listing. It returns how many files disappeared.
 func (db *DB) MarkAbsent(ctx context.Context, department, source string, present map[string]bool) (int, error) {
 	n := 0
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		rows, err := db.stmt(ctx, tx, "present-files").QueryxContext(ctx, department, source)
+		rows, err := bind(ctx, tx, db.q.PresentFiles).QueryxContext(ctx, department, source)
 		if err != nil {
 			return err
 		}
@@ -322,7 +130,7 @@ func (db *DB) MarkAbsent(ctx context.Context, department, source string, present
 		}
 		rows.Close()
 		for _, id := range gone {
-			if _, err := db.stmt(ctx, tx, "mark-absent").ExecContext(ctx, id); err != nil {
+			if _, err := bind(ctx, tx, db.q.MarkAbsent).ExecContext(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -333,38 +141,6 @@ func (db *DB) MarkAbsent(ctx context.Context, department, source string, present
 		return 0, fmt.Errorf("record files gone from %s: %w", source, err)
 	}
 	return n, nil
-}
-
-// SourceChange says what recording a listing changed.
-type SourceChange struct {
-	// Changed: the source's status is not what it was at the last listing.
-	Changed bool
-	// EverListed: some listing of the source has worked, now or before.
-	EverListed bool
-}
-
-// SetSourceStatus records whether listing a source worked.
-func (db *DB) SetSourceStatus(ctx context.Context, department, source string, listErr error) (SourceChange, error) {
-	var before string
-	var everOK bool
-	row := db.stmt(ctx, nil, "source-error").QueryRowxContext(ctx, department, source)
-	err := row.Scan(&before, &everOK)
-	known := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return SourceChange{}, fmt.Errorf("read status of source %s: %w", source, err)
-	}
-	now := formatTime(db.Now())
-	after := ""
-	if listErr == nil {
-		_, err = db.stmt(ctx, nil, "upsert-source-ok").ExecContext(ctx, department, source, now, now)
-	} else {
-		after = listErr.Error()
-		_, err = db.stmt(ctx, nil, "upsert-source-error").ExecContext(ctx, department, source, now, after, now)
-	}
-	if err != nil {
-		return SourceChange{}, fmt.Errorf("record status of source %s: %w", source, err)
-	}
-	return SourceChange{Changed: !known || before != after, EverListed: everOK || listErr == nil}, nil
 }
 
 // FileSummary is one file as `sheaf status` shows it.
@@ -391,7 +167,7 @@ type FileSummary struct {
 
 // Files lists every file ever seen, with its latest read.
 func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
-	rows, err := db.stmt(ctx, nil, "files-summary").QueryxContext(ctx)
+	rows, err := db.q.FilesSummary.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list files: %w", err)
 	}
@@ -417,26 +193,6 @@ func (db *DB) Files(ctx context.Context) ([]FileSummary, error) {
 		f.Received = parseTime(sql.NullString{String: received, Valid: true})
 		f.Present = present == 1
 		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// ObservationCounts returns, for every successful read, how many
-// observations it stored: a check that reads are stored whole.
-func (db *DB) ObservationCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := db.stmt(ctx, nil, "read-observation-counts").QueryxContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("count observations: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
 	}
 	return out, rows.Err()
 }

@@ -15,7 +15,7 @@ const ReconcileStamp = "reconcile_stamp"
 // Meta returns a stored fact, or ErrNotFound.
 func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.stmt(ctx, nil, "get-meta").GetContext(ctx, &v, key)
+	err := db.q.GetMeta.GetContext(ctx, &v, key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}
@@ -27,17 +27,8 @@ func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 
 // SetMeta stores a fact.
 func (db *DB) SetMeta(ctx context.Context, key, value string) error {
-	if _, err := db.stmt(ctx, nil, "set-meta").ExecContext(ctx, key, value); err != nil {
+	if _, err := db.q.SetMeta.ExecContext(ctx, key, value); err != nil {
 		return fmt.Errorf("store %s: %w", key, err)
 	}
 	return nil
-}
-
-// RuleStateCounts counts the rules of the latest sync by outcome.
-func (db *DB) RuleStateCounts(ctx context.Context) (map[string]int, error) {
-	m, err := db.countsByKey(ctx, "rule-state-counts")
-	if err != nil {
-		return nil, fmt.Errorf("count rule outcomes: %w", err)
-	}
-	return m, nil
 }

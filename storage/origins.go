@@ -67,12 +67,12 @@ func (w *ReadWriter) loadOrigins(now time.Time) error {
 	w.now = origin{seen: formatTime(now), mod: formatTime(w.r.Ref.ModTime)}
 	if w.r.RunID != 0 {
 		var started string
-		if err := w.db.stmt(w.ctx, w.tx, "run-started").GetContext(w.ctx, &started, w.r.RunID); err != nil {
+		if err := bind(w.ctx, w.tx, w.db.q.RunStarted).GetContext(w.ctx, &started, w.r.RunID); err != nil {
 			return fmt.Errorf("read the start of run %d: %w", w.r.RunID, err)
 		}
 		w.now.seen = started
 	}
-	rows, err := w.db.stmt(w.ctx, w.tx, "previous-values").QueryxContext(w.ctx, w.fileID, w.r.Ref.ChangeKey, w.r.Department)
+	rows, err := bind(w.ctx, w.tx, w.db.q.PreviousValues).QueryxContext(w.ctx, w.fileID, w.r.Ref.ChangeKey, w.r.Department)
 	if err != nil {
 		return fmt.Errorf("read earlier values of %s: %w", w.r.Ref.Path, err)
 	}

@@ -104,7 +104,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...OutboxMessage) (added int, er
 	now := db.Now()
 	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
 		added = 0
-		st := db.stmt(ctx, tx, "insert-outbox")
+		st := bind(ctx, tx, db.q.InsertOutbox)
 		for i := range msgs {
 			m := &msgs[i]
 			if err := checkOutboxMessage(m); err != nil {
@@ -191,7 +191,7 @@ func newMessageID(sender string) string {
 // (a reminder whose deadline passed while the mail server was down), so it
 // is never delivered late. It returns how many expired.
 func (db *DB) ExpireMessages(ctx context.Context, now time.Time) (int, error) {
-	res, err := db.stmt(ctx, nil, "expire-outbox").ExecContext(ctx, "已过期：截止时间已过，不再发送", formatTime(now))
+	res, err := db.q.ExpireOutbox.ExecContext(ctx, "已过期：截止时间已过，不再发送", formatTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("expire messages: %w", err)
 	}
@@ -202,7 +202,7 @@ func (db *DB) ExpireMessages(ctx context.Context, now time.Time) (int, error) {
 // DueMessages returns up to limit queued messages whose next attempt is at
 // or before now, the longest waiting first.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
-	msgs, err := db.queryOutbox(ctx, "due-outbox", formatTime(now), limit)
+	msgs, err := db.queryOutbox(ctx, db.q.DueOutbox, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list due messages: %w", err)
 	}
@@ -212,7 +212,7 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]Outb
 // Outbox returns up to limit messages of every state, newest first, for
 // `sheaf outbox`.
 func (db *DB) Outbox(ctx context.Context, limit int) ([]OutboxMessage, error) {
-	msgs, err := db.queryOutbox(ctx, "list-outbox", limit)
+	msgs, err := db.queryOutbox(ctx, db.q.ListOutbox, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}
@@ -223,7 +223,7 @@ func (db *DB) Outbox(ctx context.Context, limit int) ([]OutboxMessage, error) {
 // at at, counting the attempt. It returns ErrNotFound when no queued
 // message has that id.
 func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	return db.updateOutbox(ctx, "outbox-sent", id, "record message %d as sent", formatTime(at), id)
+	return db.updateOutbox(ctx, db.q.OutboxSent, id, "record message %d as sent", formatTime(at), id)
 }
 
 // MarkRetry records a failed attempt on the queued message id: attempts is
@@ -231,14 +231,14 @@ func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
 // again, errText what went wrong. It returns ErrNotFound when no queued
 // message has that id.
 func (db *DB) MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, errText string) error {
-	return db.updateOutbox(ctx, "outbox-retry", id, "record retry of message %d", attempts, formatTime(next), errText, id)
+	return db.updateOutbox(ctx, db.q.OutboxRetry, id, "record retry of message %d", attempts, formatTime(next), errText, id)
 }
 
 // MarkFailed gives up on the queued message id after its last attempt
 // (counted), which failed with errText. It returns ErrNotFound when no
 // queued message has that id.
 func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
-	return db.updateOutbox(ctx, "outbox-failed", id, "record message %d as failed", errText, id)
+	return db.updateOutbox(ctx, db.q.OutboxFailed, id, "record message %d as failed", errText, id)
 }
 
 // RetryMessage queues the failed (or still queued) message id for an
@@ -246,7 +246,7 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 // for an unknown id, and an error for a message already sent: sending it
 // again would deliver it twice.
 func (db *DB) RetryMessage(ctx context.Context, id int64) error {
-	res, err := db.stmt(ctx, nil, "outbox-requeue").ExecContext(ctx, formatTime(db.Now()), id)
+	res, err := db.q.OutboxRequeue.ExecContext(ctx, formatTime(db.Now()), id)
 	if err != nil {
 		return fmt.Errorf("retry message %d: %w", id, err)
 	}
@@ -254,7 +254,7 @@ func (db *DB) RetryMessage(ctx context.Context, id int64) error {
 		return err
 	}
 	var state string
-	err = db.stmt(ctx, nil, "outbox-state").GetContext(ctx, &state, id)
+	err = db.q.OutboxState.GetContext(ctx, &state, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("retry message %d: %w", id, ErrNotFound)
 	}
@@ -264,8 +264,8 @@ func (db *DB) RetryMessage(ctx context.Context, id int64) error {
 	return fmt.Errorf("retry message %d: it is %s, not failed", id, state)
 }
 
-func (db *DB) updateOutbox(ctx context.Context, query string, id int64, what string, args ...any) error {
-	res, err := db.stmt(ctx, nil, query).ExecContext(ctx, args...)
+func (db *DB) updateOutbox(ctx context.Context, st *sqlx.Stmt, id int64, what string, args ...any) error {
+	res, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return fmt.Errorf(what+": %w", id, err)
 	}
@@ -279,8 +279,8 @@ func (db *DB) updateOutbox(ctx context.Context, query string, id int64, what str
 	return nil
 }
 
-func (db *DB) queryOutbox(ctx context.Context, query string, args ...any) ([]OutboxMessage, error) {
-	rows, err := db.stmt(ctx, nil, query).QueryContext(ctx, args...)
+func (db *DB) queryOutbox(ctx context.Context, st *sqlx.Stmt, args ...any) ([]OutboxMessage, error) {
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}

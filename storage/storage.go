@@ -1,19 +1,24 @@
 // Package storage keeps sheaf's state in one SQLite file: files and their
 // reads, every observation with its provenance, figures, flags and job runs.
+//
+// Each concern has a Go file and a file of queries of the same name under
+// queries/: files (what each source holds), reads (a file's reads with
+// their observations and findings; origins says when a value first
+// appeared), sources (whether listing worked), input (what reconcile works
+// from), figures, rules, flags, history (every observation of a figure),
+// runs, outbox and meta. queries.go prepares them all at Open; migrate.go
+// and migrations/ build the schema.
 package storage
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -23,20 +28,17 @@ import (
 // ErrNotFound is returned when a row asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-//go:embed queries.sql
-var queriesSQL string
-
 // DB is sheaf's database. It has one writer: every write runs in an
 // immediate transaction so that two writers queue instead of failing.
 type DB struct {
 	db *sqlx.DB
-	q  map[string]*sqlx.Stmt
+	// q holds every query, prepared.
+	q *queries
 	// batchObs[n] inserts n observations in one statement, for n a power
 	// of two up to observationBatch.
 	batchObs map[int]*sqlx.Stmt
+	// stmts is every prepared statement, closed with the database.
+	stmts []*sqlx.Stmt
 	// Now is the clock used for every stored time.
 	Now func() time.Time
 }
@@ -45,6 +47,11 @@ type DB struct {
 // migrations and prepares every query, so that a broken query stops the
 // start rather than a job hours later.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, queryFiles)
+}
+
+// open is Open with the queries read from the queries folder of sqlFiles.
+func open(ctx context.Context, path string, sqlFiles fs.FS) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
@@ -68,7 +75,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	if err := db.prepare(ctx); err != nil {
+	if err := db.prepare(ctx, sqlFiles); err != nil {
 		sdb.Close()
 		return nil, err
 	}
@@ -77,161 +84,34 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	for _, s := range db.q {
-		s.Close()
-	}
-	for _, s := range db.batchObs {
+	for _, s := range db.stmts {
 		s.Close()
 	}
 	return db.db.Close()
 }
 
-// IntegrityCheck runs SQLite's integrity check and returns its verdict
-// ("ok" when the file is sound).
-func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
-	var res string
-	err := db.db.GetContext(ctx, &res, "PRAGMA integrity_check")
-	return res, err
-}
-
-func (db *DB) migrate(ctx context.Context) error { return db.migrateBefore(ctx, "") }
-
-// migrateBefore runs the pending migrations whose names sort before stop
-// (all of them when stop is empty): a test builds an older database with it.
-func (db *DB) migrateBefore(ctx context.Context, stop string) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return err
+// prepare reads the queries once and prepares them all.
+func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
+	texts, err := parseQueries(sqlFiles, "queries")
+	if err != nil {
+		return fmt.Errorf("read queries: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	q, stmts, err := prepareQueries(ctx, db.db, texts)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		if stop != "" && name >= stop {
-			break
+	batch, err := prepareBatch(ctx, db.db, texts["insert-observation"])
+	if err != nil {
+		for _, st := range stmts {
+			st.Close()
 		}
-		if err := db.migrateOne(ctx, name); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+		return err
 	}
+	for _, st := range batch {
+		stmts = append(stmts, st)
+	}
+	db.q, db.batchObs, db.stmts = q, batch, stmts
 	return nil
-}
-
-func (db *DB) migrateOne(ctx context.Context, name string) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM migrations WHERE name = ?`, name); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if fix := goMigrations[name]; fix != nil {
-		if err := fix(ctx, tx); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
-		name, formatTime(db.Now())); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// prepare parses queries.sql, where each query follows a "-- name: x" line.
-func (db *DB) prepare(ctx context.Context) error {
-	db.q = map[string]*sqlx.Stmt{}
-	var name string
-	var body strings.Builder
-	flush := func() error {
-		if name == "" {
-			return nil
-		}
-		st, err := db.db.PreparexContext(ctx, body.String())
-		if err != nil {
-			return fmt.Errorf("prepare query %q: %w", name, err)
-		}
-		db.q[name] = st
-		body.Reset()
-		return nil
-	}
-	for _, line := range strings.Split(queriesSQL, "\n") {
-		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
-			if err := flush(); err != nil {
-				return err
-			}
-			name = strings.TrimSpace(n)
-			continue
-		}
-		body.WriteString(line)
-		body.WriteByte('\n')
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return db.prepareBatch(ctx)
-}
-
-// observationBatch is how many observations one INSERT stores (17
-// parameters each, well under SQLite's limit of 32,766).
-const observationBatch = 64
-
-// prepareBatch builds multi-row forms of insert-observation from the query
-// in queries.sql, so the columns are written in one place only: one for
-// each power of two up to observationBatch, so that any number of rows
-// takes few statements (200 rows: 64+64+64+8).
-func (db *DB) prepareBatch(ctx context.Context) error {
-	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(queryText("insert-observation")), ";"))
-	head, tuple, ok := strings.Cut(one, "VALUES")
-	if !ok {
-		return fmt.Errorf("prepare batch insert: insert-observation has no VALUES")
-	}
-	tuple = strings.TrimSpace(tuple)
-	db.batchObs = map[int]*sqlx.Stmt{}
-	for n := 1; n <= observationBatch; n *= 2 {
-		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",")
-		st, err := db.db.PreparexContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("prepare batch insert: %w", err)
-		}
-		db.batchObs[n] = st
-	}
-	return nil
-}
-
-// queryText returns the SQL of a named query in queries.sql.
-func queryText(name string) string {
-	_, rest, ok := strings.Cut(queriesSQL, "-- name: "+name+"\n")
-	if !ok {
-		return ""
-	}
-	body, _, _ := strings.Cut(rest, "-- name:")
-	return body
-}
-
-// stmt returns the prepared query name, bound to tx when tx is not nil.
-func (db *DB) stmt(ctx context.Context, tx *sqlx.Tx, name string) *sqlx.Stmt {
-	st, ok := db.q[name]
-	if !ok {
-		panic("storage: no query named " + name) // a programming error, caught by any test
-	}
-	if tx != nil {
-		return tx.StmtxContext(ctx, st)
-	}
-	return st
 }
 
 // inTx runs fn in one immediate transaction.

@@ -1,0 +1,264 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/sheaf-dev/sheaf/reconcile"
+)
+
+// FlagChanges counts what SaveResult did to flags.
+type FlagChanges struct {
+	Opened   int `json:"opened"`
+	Reopened int `json:"reopened"`
+	Resolved int `json:"resolved"`
+	Obsolete int `json:"obsolete"`
+}
+
+func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, closed map[string]string, opts SaveOptions,
+	now time.Time, ch *FlagChanges) error {
+	type known struct {
+		id                                   int64
+		state, dept, kind, subject, accepted string
+	}
+	existing := map[string]known{}
+	rows, err := bind(ctx, tx, db.q.FlagStates).QueryxContext(ctx)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k known
+		var key string
+		if err := rows.Scan(&k.id, &key, &k.state, &k.dept, &k.kind, &k.subject, &k.accepted); err != nil {
+			rows.Close()
+			return err
+		}
+		existing[key] = k
+	}
+	rows.Close()
+	at := formatTime(now)
+	event := func(id int64, state, msg string) error {
+		_, err := bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, state, msg)
+		return err
+	}
+	// A flag about a source's own failure is known even when the source is
+	// not; everything else about a frozen department stays as it was.
+	frozen := func(dept, kind, subject string) bool {
+		return opts.Frozen[dept] && !(kind == "file" && strings.HasPrefix(subject, reconcile.SourceSubject))
+	}
+	seen := map[string]bool{}
+	for _, f := range flags {
+		key := f.Key()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		ev, _ := json.Marshal(nonNil(f.Evidence))
+		k, ok := existing[key]
+		switch {
+		case !ok:
+			if frozen(f.Department, f.Kind, f.Subject) {
+				continue
+			}
+			var id int64
+			if err := bind(ctx, tx, db.q.InsertFlag).GetContext(ctx, &id, key, f.Kind, f.Severity, f.Department,
+				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at, f.Digest); err != nil {
+				return fmt.Errorf("open flag: %w", err)
+			}
+			ch.Opened++
+			if err := event(id, "open", f.Message); err != nil {
+				return err
+			}
+		case (k.state == "resolved" || k.state == "obsolete") && !frozen(f.Department, f.Kind, f.Subject),
+			k.state == "accepted" && k.accepted != f.Digest:
+			if _, err := bind(ctx, tx, db.q.ReopenFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+				return fmt.Errorf("reopen flag %d: %w", k.id, err)
+			}
+			ch.Reopened++
+			msg := f.Message
+			if k.state == "accepted" {
+				msg = "数值已变化，原说明不再适用：" + f.Message
+			}
+			if err := event(k.id, "open", msg); err != nil {
+				return err
+			}
+		case k.state == "open" || k.state == "accepted":
+			if _, err := bind(ctx, tx, db.q.RefreshFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+				return fmt.Errorf("refresh flag %d: %w", k.id, err)
+			}
+		}
+	}
+	keys := make([]string, 0, len(existing))
+	for key := range existing {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys) // deterministic event order
+	for _, key := range keys {
+		k := existing[key]
+		if seen[key] || (k.state != "open" && k.state != "accepted") || frozen(k.dept, k.kind, k.subject) {
+			continue
+		}
+		state := "resolved"
+		if opts.IsObsolete != nil {
+			p := keyParts(key)
+			if opts.IsObsolete(p[2], p[4]) {
+				state = "obsolete"
+			}
+		}
+		if _, err := bind(ctx, tx, db.q.ResolveFlag).ExecContext(ctx, state, at, k.id); err != nil {
+			return fmt.Errorf("resolve flag %d: %w", k.id, err)
+		}
+		if state == "obsolete" {
+			ch.Obsolete++
+		} else {
+			ch.Resolved++
+		}
+		// Why it closed, when reconcile knows ("已由较新的文件更正").
+		msg := ""
+		if state == "resolved" {
+			msg = closed[key]
+		}
+		if err := event(k.id, state, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyParts splits a flag key into kind, department, indicator, period, rule
+// and subject.
+func keyParts(key string) []string {
+	p := strings.SplitN(key, "\x1f", 6)
+	for len(p) < 6 {
+		p = append(p, "")
+	}
+	return p
+}
+
+func nonNil(ev []reconcile.Evidence) []reconcile.Evidence {
+	if ev == nil {
+		return []reconcile.Evidence{}
+	}
+	return ev
+}
+
+// StoredFlag is a flag with its life so far.
+type StoredFlag struct {
+	reconcile.Flag
+	ID         int64
+	State      string
+	OpenedAt   time.Time
+	LastSeenAt time.Time
+	ResolvedAt time.Time
+	// The explanation (说明) a flag was accepted with.
+	Note       string
+	AcceptedBy string
+	AcceptedAt time.Time
+}
+
+// Flags returns every flag, open ones first.
+func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
+	rows, err := db.q.Flags.QueryxContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load flags: %w", err)
+	}
+	defer rows.Close()
+	var out []StoredFlag
+	for rows.Next() {
+		var (
+			f                      StoredFlag
+			ev                     string
+			opened, seen, resolved sql.NullString
+			accepted               sql.NullString
+		)
+		if err := rows.Scan(&f.ID, &f.Kind, &f.Severity, &f.Department, &f.Indicator, &f.Period, &f.Rule, &f.Subject,
+			&f.Message, &ev, &f.State, &opened, &seen, &resolved, &f.Note, &f.AcceptedBy, &accepted); err != nil {
+			return nil, fmt.Errorf("load flags: %w", err)
+		}
+		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
+			return nil, fmt.Errorf("flag %d: bad evidence: %w", f.ID, err)
+		}
+		f.OpenedAt, f.LastSeenAt, f.ResolvedAt = parseTime(opened), parseTime(seen), parseTime(resolved)
+		f.AcceptedAt = parseTime(accepted)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// AcceptFlag accepts an open flag with a department's explanation (说明): it
+// stops reminders and draft marks while the values it is about stay the
+// same, and reopens by itself when they change. It returns ErrNotFound for
+// an unknown id, and an error for a flag that is resolved or obsolete.
+func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var state string
+		err := bind(ctx, tx, db.q.FlagState).GetContext(ctx, &state, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("flag %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("accept flag %d: %w", id, err)
+		}
+		if state != "open" && state != "accepted" {
+			return fmt.Errorf("flag %d is %s: only an open flag can be accepted", id, state)
+		}
+		at := formatTime(db.Now())
+		if _, err := bind(ctx, tx, db.q.AcceptFlag).ExecContext(ctx, note, by, at, id); err != nil {
+			return fmt.Errorf("accept flag %d: %w", id, err)
+		}
+		// The figures must be reconciled again at the next sync.
+		if _, err := bind(ctx, tx, db.q.SetMeta).ExecContext(ctx, ReconcileStamp, ""); err != nil {
+			return fmt.Errorf("accept flag %d: %w", id, err)
+		}
+		msg := note
+		if by != "" {
+			msg = by + "：" + note
+		}
+		_, err = bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, "accepted", msg)
+		return err
+	})
+}
+
+// FlagEvent is one step in a flag's life.
+type FlagEvent struct {
+	At      time.Time
+	State   string
+	Message string
+}
+
+// FlagEvents returns a flag's history, oldest first.
+func (db *DB) FlagEvents(ctx context.Context, id int64) ([]FlagEvent, error) {
+	rows, err := db.q.FlagEvents.QueryxContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load history of flag %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []FlagEvent
+	for rows.Next() {
+		var e FlagEvent
+		var at string
+		if err := rows.Scan(&at, &e.State, &e.Message); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(sql.NullString{String: at, Valid: true})
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OpenFlagCounts counts open flags by kind.
+func (db *DB) OpenFlagCounts(ctx context.Context) (map[string]int, error) {
+	m, err := countsByKey(ctx, db.q.OpenFlagCounts)
+	if err != nil {
+		return nil, fmt.Errorf("count open flags: %w", err)
+	}
+	return m, nil
+}

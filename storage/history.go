@@ -1,0 +1,54 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// HistoricObservation is an observation with where and when it was read,
+// and whether it still counts.
+type HistoricObservation struct {
+	ID         int64
+	Department string
+	File       string
+	Present    bool // the file is still in its source
+	Current    bool // it is from the file's read that counts: its latest good read
+	ReadAt     time.Time
+	sheets.Observation
+}
+
+// History returns every observation ever read for one indicator and
+// period, oldest read first, including superseded reads and files that
+// are gone.
+func (db *DB) History(ctx context.Context, indicator, period string) ([]HistoricObservation, error) {
+	rows, err := db.q.ObservationHistory.QueryxContext(ctx, indicator, period)
+	if err != nil {
+		return nil, fmt.Errorf("load history of %s %s: %w", indicator, period, err)
+	}
+	defer rows.Close()
+	var out []HistoricObservation
+	for rows.Next() {
+		var (
+			h                        HistoricObservation
+			v                        sql.NullFloat64
+			approx, source, path, at string
+			present, current         bool
+			outcome                  string
+		)
+		if err := rows.Scan(&h.ID, &h.Department, &v, &h.Decimals, &approx, &h.Unit, &h.Raw, &h.Note, &h.Sheet, &h.Cell,
+			&h.Label, &h.HiddenRow, &h.Fraction, &source, &path, &present, &at, &current, &outcome); err != nil {
+			return nil, err
+		}
+		h.Indicator, h.Period = indicator, period
+		h.Value, h.HasValue, h.Approx = v.Float64, v.Valid, sheets.Approximation(approx)
+		h.File = sheets.DisplayPath(source, path)
+		h.Present, h.Current = present, current
+		h.ReadAt = parseTime(sql.NullString{String: at, Valid: true})
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,193 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// CurrentInput loads what reconcile works from, but for the observations
+// (see CurrentSlots): the findings of every present file's current read,
+// the sources' status, files per department and accepted flags.
+func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
+	var in reconcile.Input
+	var err error
+
+	frows, err := db.q.CurrentFindings.QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load findings: %w", err)
+	}
+	for frows.Next() {
+		var f reconcile.Finding
+		var received, mod sql.NullString
+		if err := frows.Scan(&f.FileID, &f.Department, &f.Source, &f.File, &f.Kind, &f.Severity, &f.Indicator, &f.Period,
+			&f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.Message, &f.Content, &received, &mod); err != nil {
+			frows.Close()
+			return in, fmt.Errorf("load findings: %w", err)
+		}
+		f.Received, f.ModTime = parseTime(received), parseTime(mod)
+		f.File = sheets.DisplayPath(f.Source, f.File)
+		in.Findings = append(in.Findings, f)
+	}
+	frows.Close()
+	if err := frows.Err(); err != nil {
+		return in, fmt.Errorf("load findings: %w", err)
+	}
+
+	if in.Files, err = countsByKey(ctx, db.q.PresentFileCounts); err != nil {
+		return in, fmt.Errorf("count files: %w", err)
+	}
+	in.Accepted = map[string]string{}
+	arows, err := db.q.AcceptedDigests.QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load accepted flags: %w", err)
+	}
+	for arows.Next() {
+		var key, d string
+		if err := arows.Scan(&key, &d); err != nil {
+			arows.Close()
+			return in, fmt.Errorf("load accepted flags: %w", err)
+		}
+		in.Accepted[key] = d
+	}
+	arows.Close()
+
+	srows, err := db.q.SourceStatuses.QueryxContext(ctx)
+	if err != nil {
+		return in, fmt.Errorf("load sources: %w", err)
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var s reconcile.SourceStatus
+		var since, lastOK sql.NullString
+		if err := srows.Scan(&s.Department, &s.Source, &s.Error, &since, &lastOK); err != nil {
+			return in, fmt.Errorf("load sources: %w", err)
+		}
+		s.Since, s.LastOK = parseTime(since), parseTime(lastOK)
+		in.Sources = append(in.Sources, s)
+	}
+	return in, srows.Err()
+}
+
+// CurrentSlots reads the observations of every present file's current
+// read (without Unit and Label, which reconcile does not use: the figure's
+// unit is the indicator's), one indicator and period at a time, so that reconciling a cycle of
+// any size holds one slot in memory. File details are read once per file,
+// and the few distinct departments, indicators, periods, units and sheet
+// names are shared instead of allocated per row.
+func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
+	return func(yield func(indicator, period string, obs []reconcile.Observation) error) error {
+		type fileInfo struct{ source, path string }
+		files := map[int64]fileInfo{}
+		frows, err := db.q.CurrentFiles.QueryxContext(ctx)
+		if err != nil {
+			return fmt.Errorf("load files: %w", err)
+		}
+		for frows.Next() {
+			var id int64
+			var f fileInfo
+			if err := frows.Scan(&id, &f.source, &f.path); err != nil {
+				frows.Close()
+				return fmt.Errorf("load files: %w", err)
+			}
+			f.path = sheets.DisplayPath(f.source, f.path)
+			files[id] = f
+		}
+		frows.Close()
+		if err := frows.Err(); err != nil {
+			return fmt.Errorf("load files: %w", err)
+		}
+
+		strs := map[string]string{}
+		intern := func(b sql.RawBytes) string {
+			if s, ok := strs[string(b)]; ok {
+				return s
+			}
+			s := string(b)
+			strs[s] = s
+			return s
+		}
+		// Few distinct times: sync starts and modification times.
+		times := map[string]time.Time{}
+		timeOf := func(b sql.RawBytes) time.Time {
+			if t, ok := times[string(b)]; ok {
+				return t
+			}
+			t := parseTime(sql.NullString{String: string(b), Valid: true})
+			times[string(b)] = t
+			return t
+		}
+		rows, err := db.q.CurrentObservations.QueryContext(ctx)
+		if err != nil {
+			return fmt.Errorf("load observations: %w", err)
+		}
+		defer rows.Close()
+		var key, firstSeen, firstMod sql.RawBytes
+		var details string
+		var part [5]sql.RawBytes
+		var batch []reconcile.Observation
+		for rows.Next() {
+			var o reconcile.Observation
+			var v sql.NullFloat64
+			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &firstSeen, &firstMod, &o.HiddenRow, &o.Fraction, &key, &details); err != nil {
+				return fmt.Errorf("load observations: %w", err)
+			}
+			if splitUnits(key, part[:]) != len(part) {
+				return fmt.Errorf("load observations: observation %d: bad key", o.ID)
+			}
+			o.Indicator, o.Period, o.Department = intern(part[0]), intern(part[1]), intern(part[2])
+			o.Approx, o.Sheet = sheets.Approximation(intern(part[3])), intern(part[4])
+			// Split from the right: a cell reference never holds U+001F, and
+			// of the texts a CSV's raw value is the likeliest to.
+			j := strings.LastIndexByte(details, 0x1f)
+			i := -1
+			if j > 0 {
+				i = strings.LastIndexByte(details[:j], 0x1f)
+			}
+			if i < 0 {
+				return fmt.Errorf("load observations: observation %d: bad details", o.ID)
+			}
+			o.Raw, o.Note, o.Cell = details[:i], details[i+1:j], details[j+1:]
+			o.Value, o.HasValue = v.Float64, v.Valid
+			f := files[o.FileID]
+			o.Source, o.File = f.source, f.path
+			o.FirstSeen, o.FirstModTime = timeOf(firstSeen), timeOf(firstMod)
+			if len(batch) > 0 && (batch[0].Indicator != o.Indicator || batch[0].Period != o.Period) {
+				if err := yield(batch[0].Indicator, batch[0].Period, batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+			batch = append(batch, o)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("load observations: %w", err)
+		}
+		if len(batch) > 0 {
+			return yield(batch[0].Indicator, batch[0].Period, batch)
+		}
+		return nil
+	}
+}
+
+// splitUnits splits b at U+001F into parts, returning how many it found.
+func splitUnits(b []byte, parts []sql.RawBytes) int {
+	n := 0
+	for n < len(parts) {
+		i := bytes.IndexByte(b, 0x1f)
+		if i < 0 {
+			parts[n] = b
+			return n + 1
+		}
+		parts[n] = b[:i]
+		b = b[i+1:]
+		n++
+	}
+	return n + 1 // more parts than expected
+}

@@ -1,0 +1,253 @@
+package storage
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// queryFiles holds the SQL, one file per table or concern; in each, a
+// query follows a "-- name: x" line.
+//
+//go:embed queries/*.sql
+var queryFiles embed.FS
+
+// queries are every statement sheaf runs, prepared once when the database
+// opens: a query with a typo, a field without a query or a query without a
+// field stops the start, not a job hours later. Each field's tag names its
+// query in queries/*.sql.
+type queries struct {
+	// files.sql
+	KnownFiles        *sqlx.Stmt `query:"known-files"`
+	UpsertFile        *sqlx.Stmt `query:"upsert-file"`
+	TouchPresentFiles *sqlx.Stmt `query:"touch-present-files"`
+	PresentFiles      *sqlx.Stmt `query:"present-files"`
+	MarkAbsent        *sqlx.Stmt `query:"mark-absent"`
+	FilesSummary      *sqlx.Stmt `query:"files-summary"`
+
+	// reads.sql
+	InsertRead     *sqlx.Stmt `query:"insert-read"`
+	SetCurrentRead *sqlx.Stmt `query:"set-current-read"`
+	RunStarted     *sqlx.Stmt `query:"run-started"`
+	PreviousValues *sqlx.Stmt `query:"previous-values"`
+	FinishRead     *sqlx.Stmt `query:"finish-read"`
+	SetReadSheets  *sqlx.Stmt `query:"set-read-sheets"`
+	// InsertObservation stores one row; ReadWriter uses the multi-row forms
+	// prepareBatch builds from its text.
+	InsertObservation  *sqlx.Stmt `query:"insert-observation"`
+	InsertFinding      *sqlx.Stmt `query:"insert-finding"`
+	ObservationHistory *sqlx.Stmt `query:"observation-history"`
+
+	// sources.sql
+	UpsertSourceOK    *sqlx.Stmt `query:"upsert-source-ok"`
+	UpsertSourceError *sqlx.Stmt `query:"upsert-source-error"`
+	SourceStatuses    *sqlx.Stmt `query:"source-statuses"`
+	SourceError       *sqlx.Stmt `query:"source-error"`
+
+	// input.sql
+	CurrentFiles        *sqlx.Stmt `query:"current-files"`
+	CurrentObservations *sqlx.Stmt `query:"current-observations"`
+	CurrentFindings     *sqlx.Stmt `query:"current-findings"`
+	PresentFileCounts   *sqlx.Stmt `query:"present-file-counts"`
+
+	// figures.sql
+	DeleteFigures *sqlx.Stmt `query:"delete-figures"`
+	InsertFigure  *sqlx.Stmt `query:"insert-figure"`
+	Figures       *sqlx.Stmt `query:"figures"`
+
+	// rules.sql
+	DeleteRuleResults *sqlx.Stmt `query:"delete-rule-results"`
+	InsertRuleResult  *sqlx.Stmt `query:"insert-rule-result"`
+	RuleResults       *sqlx.Stmt `query:"rule-results"`
+	RuleStateCounts   *sqlx.Stmt `query:"rule-state-counts"`
+
+	// flags.sql
+	FlagStates      *sqlx.Stmt `query:"flag-states"`
+	InsertFlag      *sqlx.Stmt `query:"insert-flag"`
+	RefreshFlag     *sqlx.Stmt `query:"refresh-flag"`
+	ReopenFlag      *sqlx.Stmt `query:"reopen-flag"`
+	AcceptFlag      *sqlx.Stmt `query:"accept-flag"`
+	FlagState       *sqlx.Stmt `query:"flag-state"`
+	AcceptedDigests *sqlx.Stmt `query:"accepted-digests"`
+	FlagEvents      *sqlx.Stmt `query:"flag-events"`
+	ResolveFlag     *sqlx.Stmt `query:"resolve-flag"`
+	InsertFlagEvent *sqlx.Stmt `query:"insert-flag-event"`
+	Flags           *sqlx.Stmt `query:"flags"`
+	OpenFlagCounts  *sqlx.Stmt `query:"open-flag-counts"`
+
+	// runs.sql
+	InsertRun     *sqlx.Stmt `query:"insert-run"`
+	FinishRun     *sqlx.Stmt `query:"finish-run"`
+	InterruptRuns *sqlx.Stmt `query:"interrupt-runs"`
+	Runs          *sqlx.Stmt `query:"runs"`
+	LastRun       *sqlx.Stmt `query:"last-run"`
+	LastRunAny    *sqlx.Stmt `query:"last-run-any"`
+
+	// outbox.sql
+	InsertOutbox  *sqlx.Stmt `query:"insert-outbox"`
+	DueOutbox     *sqlx.Stmt `query:"due-outbox"`
+	ListOutbox    *sqlx.Stmt `query:"list-outbox"`
+	OutboxSent    *sqlx.Stmt `query:"outbox-sent"`
+	OutboxRetry   *sqlx.Stmt `query:"outbox-retry"`
+	OutboxFailed  *sqlx.Stmt `query:"outbox-failed"`
+	OutboxRequeue *sqlx.Stmt `query:"outbox-requeue"`
+	OutboxState   *sqlx.Stmt `query:"outbox-state"`
+	ExpireOutbox  *sqlx.Stmt `query:"expire-outbox"`
+
+	// meta.sql
+	GetMeta *sqlx.Stmt `query:"get-meta"`
+	SetMeta *sqlx.Stmt `query:"set-meta"`
+}
+
+// parseQueries reads every *.sql file of dir in files into its named
+// queries. A name given twice is an error.
+func parseQueries(files fs.FS, dir string) (map[string]string, error) {
+	names, err := fs.Glob(files, dir+"/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	where := map[string]string{}
+	for _, file := range names {
+		body, err := fs.ReadFile(files, file)
+		if err != nil {
+			return nil, err
+		}
+		name := ""
+		var text strings.Builder
+		flush := func() error {
+			if name == "" {
+				return nil
+			}
+			if prev, ok := where[name]; ok {
+				return fmt.Errorf("query %q is in both %s and %s", name, prev, file)
+			}
+			out[name], where[name] = text.String(), file
+			text.Reset()
+			return nil
+		}
+		for _, line := range strings.Split(string(body), "\n") {
+			if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				name = strings.TrimSpace(n)
+				continue
+			}
+			text.WriteString(line)
+			text.WriteByte('\n')
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// prepareQueries prepares the query named by each field's tag into the
+// field. A field whose query is missing, or a query no field takes, is an
+// error naming it.
+func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (*queries, []*sqlx.Stmt, error) {
+	q := &queries{}
+	var all []*sqlx.Stmt
+	fail := func(err error) (*queries, []*sqlx.Stmt, error) {
+		for _, st := range all {
+			st.Close()
+		}
+		return nil, nil, err
+	}
+	v := reflect.ValueOf(q).Elem()
+	used := map[string]string{} // query name → field
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		name := f.Tag.Get("query")
+		text, ok := texts[name]
+		if name == "" || !ok {
+			return fail(fmt.Errorf("prepare queries: no query %q for field %s", name, f.Name))
+		}
+		if other, ok := used[name]; ok {
+			return fail(fmt.Errorf("prepare queries: fields %s and %s both take query %q", other, f.Name, name))
+		}
+		used[name] = f.Name
+		st, err := db.PreparexContext(ctx, text)
+		if err != nil {
+			return fail(fmt.Errorf("prepare query %q: %w", name, err))
+		}
+		all = append(all, st)
+		v.Field(i).Set(reflect.ValueOf(st))
+	}
+	var unused []string
+	for name := range texts {
+		if used[name] == "" {
+			unused = append(unused, name)
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		return fail(fmt.Errorf("prepare queries: no field takes query %s", strings.Join(unused, ", ")))
+	}
+	return q, all, nil
+}
+
+// observationBatch is how many observations one INSERT stores (19
+// parameters each, well under SQLite's limit of 32,766).
+const observationBatch = 64
+
+// prepareBatch builds multi-row forms of insert-observation, one for each
+// power of two up to observationBatch, so that any number of rows takes few
+// statements (200 rows: 64+64+64+8) and the columns are written in one
+// place only. batch[1] is the one-row form.
+func prepareBatch(ctx context.Context, db *sqlx.DB, insertObservation string) (map[int]*sqlx.Stmt, error) {
+	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(insertObservation), ";"))
+	head, tuple, ok := strings.Cut(one, "VALUES")
+	if !ok {
+		return nil, fmt.Errorf("prepare batch insert: insert-observation has no VALUES")
+	}
+	tuple = strings.TrimSpace(tuple)
+	batch := map[int]*sqlx.Stmt{}
+	for n := 1; n <= observationBatch; n *= 2 {
+		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",")
+		st, err := db.PreparexContext(ctx, q)
+		if err != nil {
+			for _, s := range batch {
+				s.Close()
+			}
+			return nil, fmt.Errorf("prepare batch insert: %w", err)
+		}
+		batch[n] = st
+	}
+	return batch, nil
+}
+
+// bind returns st bound to tx, or st itself when tx is nil.
+func bind(ctx context.Context, tx *sqlx.Tx, st *sqlx.Stmt) *sqlx.Stmt {
+	if tx == nil {
+		return st
+	}
+	return tx.StmtxContext(ctx, st)
+}
+
+// countsByKey runs a query of (key, count) rows into a map.
+func countsByKey(ctx context.Context, st *sqlx.Stmt) (map[string]int, error) {
+	rows, err := st.QueryxContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,47 @@
+-- Flags and their history.
+-- Each query follows a "-- name:" line; queries.go has a field for each.
+
+-- name: flag-states
+SELECT id, key, state, department, kind, subject, accepted_digest FROM flags;
+
+-- name: insert-flag
+INSERT INTO flags (key, kind, severity, department, indicator, period, rule, subject, message, evidence,
+                   state, opened_at, last_seen_at, digest)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+RETURNING id;
+
+-- name: refresh-flag
+UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ? WHERE id = ?;
+
+-- name: reopen-flag
+UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, state = 'open',
+                 resolved_at = NULL, note = '', accepted_by = '', accepted_at = NULL, accepted_digest = ''
+WHERE id = ?;
+
+-- name: accept-flag
+UPDATE flags SET state = 'accepted', note = ?, accepted_by = ?, accepted_at = ?, accepted_digest = digest
+WHERE id = ? AND state IN ('open', 'accepted');
+
+-- name: flag-state
+SELECT state FROM flags WHERE id = ?;
+
+-- name: accepted-digests
+SELECT key, accepted_digest FROM flags WHERE state = 'accepted';
+
+-- name: flag-events
+SELECT at, state, message FROM flag_events WHERE flag_id = ? ORDER BY id;
+
+-- name: resolve-flag
+UPDATE flags SET state = ?, resolved_at = ? WHERE id = ?;
+
+-- name: insert-flag-event
+INSERT INTO flag_events (flag_id, at, state, message) VALUES (?, ?, ?, ?);
+
+-- name: flags
+SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
+       opened_at, last_seen_at, resolved_at, note, accepted_by, accepted_at
+FROM flags
+ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
+
+-- name: open-flag-counts
+SELECT kind, count(*) FROM flags WHERE state = 'open' GROUP BY kind;
