@@ -14,12 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/robfig/cron/v3"
 )
 
 var (
-	periodRe      = regexp.MustCompile(`^[0-9]{4}(Q[1-4])?$`)
 	departmentRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 	indicatorRe   = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
 	headerRoles   = []string{"code", "name", "period", "value", "unit", "note"}
@@ -83,7 +84,7 @@ func (v *validator) cycle() {
 	}
 	if cy.Period == "" {
 		v.add("cycle.period", "is required, a year (2024) or a quarter (2024Q2)")
-	} else if !periodRe.MatchString(cy.Period) {
+	} else if !isPeriod(cy.Period) {
 		v.add("cycle.period", "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", cy.Period)
 	}
 	if _, err := loadLocation(cy.Timezone); err != nil {
@@ -269,7 +270,7 @@ func (v *validator) indicators() {
 		for j, p := range ind.Periods {
 			pk := fmt.Sprintf("%s.periods[%d]", key, j)
 			switch {
-			case !periodRe.MatchString(p):
+			case !isPeriod(p):
 				v.add(pk, "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", p)
 			case seen[p]:
 				v.add(pk, "%q is listed twice", p)
@@ -587,4 +588,11 @@ func (v *validator) source(sk string, s Source) {
 	if s.MaxRequests < 0 {
 		v.add(sk+".max_requests", "%d must not be negative", s.MaxRequests)
 	}
+}
+
+// isPeriod reports whether p has a period's normalised form, "2024" or
+// "2024Q2".
+func isPeriod(p string) bool {
+	_, _, ok := sheaf.ParsePeriod(p)
+	return ok
 }

@@ -21,9 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -382,7 +382,7 @@ func BenchmarkReconcile100k(b *testing.B) {
 		}
 		file := round*depts + dept // one workbook per department and round: 1,000 files
 		o := reconcile.Observation{
-			Observation: sheets.Observation{
+			Observation: sheaf.Observation{
 				Indicator: fmt.Sprintf("bench.i%04d", k), Period: "2024",
 				Value: float64(n%9973) + 0.5, HasValue: n%101 != 0, Decimals: 1, Unit: "人",
 				Raw: strconv.Itoa(n % 9973), Sheet: "Sheet1", Cell: fmt.Sprintf("D%d", 4+k), Label: fmt.Sprintf("基准指标%04d", k),
@@ -393,12 +393,12 @@ func BenchmarkReconcile100k(b *testing.B) {
 			Seq: k,
 		}
 		if n%97 == 0 {
-			o.Approx = sheets.Over
+			o.Approx = sheaf.Over
 		}
 		in.Observations = append(in.Observations, o)
 		if n%50 == 0 {
 			in.Findings = append(in.Findings, reconcile.Finding{
-				Finding: sheets.Finding{Kind: sheets.KindInvalid, Severity: sheets.SeverityError, Indicator: o.Indicator,
+				Finding: sheaf.Finding{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: o.Indicator,
 					Period: "2024", Sheet: "Sheet1", Cell: fmt.Sprintf("C%d", 4+k), Raw: "二〇二四", Message: "年度无法识别"},
 				Department: o.Department, Source: o.Source, File: o.File,
 			})

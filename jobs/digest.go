@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/notify"
 	"github.com/sheaf-dev/sheaf/reconcile"
@@ -43,11 +44,11 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 		if f.State == "open" {
 			open[f.Kind]++
 			switch {
-			case f.Kind == reconcile.KindConflict:
+			case f.Kind == sheaf.KindConflict:
 				conflicts = append(conflicts, f)
-			case f.Kind == reconcile.KindRule && class[f.Rule] == reconcile.ClassStandard:
+			case f.Kind == sheaf.KindRule && class[f.Rule] == reconcile.ClassStandard:
 				standards = append(standards, f)
-			case f.Kind == reconcile.KindRule:
+			case f.Kind == sheaf.KindRule:
 				checks = append(checks, f)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
@@ -36,11 +37,11 @@ func legacyComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (sub
 		if f.State == "open" {
 			open[f.Kind]++
 			switch {
-			case f.Kind == reconcile.KindConflict:
+			case f.Kind == sheaf.KindConflict:
 				conflicts = append(conflicts, f)
-			case f.Kind == reconcile.KindRule && class[f.Rule] == reconcile.ClassStandard:
+			case f.Kind == sheaf.KindRule && class[f.Rule] == reconcile.ClassStandard:
 				standards = append(standards, f)
-			case f.Kind == reconcile.KindRule:
+			case f.Kind == sheaf.KindRule:
 				checks = append(checks, f)
 			}
 		}

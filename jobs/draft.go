@@ -11,10 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/report"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -124,14 +123,14 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 // draftChanges lists what changed since the previous draft: figures whose
 // values changed, flags opened and resolved. It returns the lines and the
 // snapshot of this draft's figures for the next one.
-func draftChanges(cfg *config.Config, figs []reconcile.Figure, flags []storage.StoredFlag, prev map[string]string, since time.Time, hadDraft bool) ([]string, string) {
+func draftChanges(cfg *config.Config, figs []sheaf.Figure, flags []storage.StoredFlag, prev map[string]string, since time.Time, hadDraft bool) ([]string, string) {
 	now := map[string]string{}
 	var lines []string
 	for _, f := range figs {
 		key := f.Indicator + "@" + f.Period
 		v := "缺"
 		if f.HasValue {
-			v = sheets.FormatValue(f.Value, max(f.Decimals, 0)) + f.Unit
+			v = sheaf.FormatValue(f.Value, max(f.Decimals, 0)) + f.Unit
 		}
 		now[key] = v
 		if old, ok := prev[key]; hadDraft && ok && old != v {
@@ -139,7 +138,7 @@ func draftChanges(cfg *config.Config, figs []reconcile.Figure, flags []storage.S
 			if ind, ok := cfg.Indicator(f.Indicator); ok {
 				name = ind.Name
 			}
-			lines = append(lines, fmt.Sprintf("%s（%s）：%s → %s", name, sheets.PeriodWord(f.Period), old, v))
+			lines = append(lines, fmt.Sprintf("%s（%s）：%s → %s", name, sheaf.PeriodWord(f.Period), old, v))
 		}
 	}
 	sort.Strings(lines)

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -57,7 +57,7 @@ func TestBundledExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]reconcile.Figure{}
+	got := map[string]sheaf.Figure{}
 	for _, f := range figs {
 		got[f.Indicator+"@"+f.Period] = f
 	}
@@ -91,10 +91,10 @@ func TestBundledExample(t *testing.T) {
 			t.Errorf("%s = %v (%s), want %v", key, f.Value, f.Status, v)
 		}
 	}
-	if s := got["health.examined@2023"].Status; s != reconcile.StatusApproximate {
+	if s := got["health.examined@2023"].Status; s != sheaf.StatusApproximate {
 		t.Errorf("3.6万余 has status %s, want approximate", s)
 	}
-	if s := got["fund.per_pupil_spend@2022"].Status; s != reconcile.StatusMissing {
+	if s := got["fund.per_pupil_spend@2022"].Status; s != sheaf.StatusMissing {
 		t.Errorf("per-pupil spending (not in the seed) has status %s, want missing", s)
 	}
 
@@ -120,11 +120,11 @@ func TestBundledExample(t *testing.T) {
 		t.Errorf("rules in error: %v", states["error"])
 	}
 	// Figures that only feed standards and passing checks stay ok.
-	if s := got["pay.teacher_avg@2024"].Status; s != reconcile.StatusOK {
+	if s := got["pay.teacher_avg@2024"].Status; s != sheaf.StatusOK {
 		t.Errorf("pay.teacher_avg status %s, want ok", s)
 	}
 	// The public share check fails: its inputs are doubtful.
-	if s := got["preschool.public_share@2024"].Status; s != reconcile.StatusFailing {
+	if s := got["preschool.public_share@2024"].Status; s != sheaf.StatusFailing {
 		t.Errorf("preschool.public_share status %s, want failing", s)
 	}
 

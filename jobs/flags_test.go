@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 func TestResubmissionClosesTheOldFilesFindings(t *testing.T) {
@@ -16,11 +16,11 @@ func TestResubmissionClosesTheOldFilesFindings(t *testing.T) {
 	ctx := context.Background()
 	f.workbook("inbox/edu/快报.xlsx", row("students.total", "", "2024", "三万六"), row("schools.total", "", "2024", "约44"))
 	f.sync()
-	inv, approx := f.flagsOfKind(sheets.KindInvalid), f.flagsOfKind(sheets.KindApproximate)
+	inv, approx := f.flagsOfKind(sheaf.KindInvalid), f.flagsOfKind(sheaf.KindApproximate)
 	if len(inv) != 1 || len(approx) != 1 {
 		t.Fatalf("first file: invalid %+v, approximate %+v", inv, approx)
 	}
-	if fig := f.figures()["students.total@2024"]; fig.HasValue || len(fig.Statuses) != 2 || fig.Statuses[1] != reconcile.StatusInvalid {
+	if fig := f.figures()["students.total@2024"]; fig.HasValue || len(fig.Statuses) != 2 || fig.Statuses[1] != sheaf.StatusInvalid {
 		t.Fatalf("students statuses %v, want missing and invalid", fig.Statuses)
 	}
 
@@ -28,7 +28,7 @@ func TestResubmissionClosesTheOldFilesFindings(t *testing.T) {
 	f.workbook("inbox/edu/快报（修订）.xlsx", row("students.total", "", "2024", 36614), row("schools.total", "", "2024", 44))
 	f.now = f.now.Add(time.Hour)
 	f.sync()
-	if open := append(f.flagsOfKind(sheets.KindInvalid), f.flagsOfKind(sheets.KindApproximate)...); len(open) != 0 {
+	if open := append(f.flagsOfKind(sheaf.KindInvalid), f.flagsOfKind(sheaf.KindApproximate)...); len(open) != 0 {
 		t.Errorf("the old file's findings are still open: %+v", open)
 	}
 	for _, id := range []int64{inv[0].ID, approx[0].ID} {
@@ -38,10 +38,10 @@ func TestResubmissionClosesTheOldFilesFindings(t *testing.T) {
 		}
 	}
 	figs := f.figures()
-	if fig := figs["students.total@2024"]; fig.Value != 36614 || fig.Status != reconcile.StatusOK || fig.File != "inbox/edu/快报（修订）.xlsx" {
+	if fig := figs["students.total@2024"]; fig.Value != 36614 || fig.Status != sheaf.StatusOK || fig.File != "inbox/edu/快报（修订）.xlsx" {
 		t.Errorf("students = %v %s (%v) from %s, want 36614 ok", fig.Value, fig.Status, fig.Statuses, fig.File)
 	}
-	if fig := figs["schools.total@2024"]; fig.Value != 44 || fig.Status != reconcile.StatusOK {
+	if fig := figs["schools.total@2024"]; fig.Value != 44 || fig.Status != sheaf.StatusOK {
 		t.Errorf("schools = %v %s (%v), want 44 ok", fig.Value, fig.Status, fig.Statuses)
 	}
 
@@ -52,10 +52,10 @@ func TestResubmissionClosesTheOldFilesFindings(t *testing.T) {
 	f.workbook("inbox/edu/快报.xlsx", row("students.total", "", "2024", "三万六"), row("health.examined", "", "2024", 30000))
 	f.now = f.now.Add(time.Hour)
 	f.sync()
-	if open := f.flagsOfKind(sheets.KindInvalid); len(open) != 0 {
+	if open := f.flagsOfKind(sheaf.KindInvalid); len(open) != 0 {
 		t.Errorf("re-saving the old file reopened its finding: %+v", open)
 	}
-	if fig := f.figures()["students.total@2024"]; fig.Value != 36614 || fig.Status != reconcile.StatusOK {
+	if fig := f.figures()["students.total@2024"]; fig.Value != 36614 || fig.Status != sheaf.StatusOK {
 		t.Errorf("after the re-save: students = %v %s (%v), want 36614 ok", fig.Value, fig.Status, fig.Statuses)
 	}
 }
@@ -66,7 +66,7 @@ func TestAcceptanceHoldsUnderANewFileName(t *testing.T) {
 	f.workbook("inbox/edu/edu.xlsx", row("students.total", "", "2024", 36614))
 	f.workbook("inbox/stats/stats.xlsx", row("students.total", "", "2024", 36600))
 	f.sync()
-	c := f.flagsOfKind(reconcile.KindConflict)
+	c := f.flagsOfKind(sheaf.KindConflict)
 	if len(c) != 1 {
 		t.Fatalf("conflicts %+v", c)
 	}
@@ -81,11 +81,11 @@ func TestAcceptanceHoldsUnderANewFileName(t *testing.T) {
 	f.sync()
 	flags, _ := f.db.Flags(ctx)
 	for _, fl := range flags {
-		if fl.Kind == reconcile.KindConflict && (fl.ID != c[0].ID || fl.State != "accepted") {
+		if fl.Kind == sheaf.KindConflict && (fl.ID != c[0].ID || fl.State != "accepted") {
 			t.Errorf("conflict %d is %s, want %d still accepted", fl.ID, fl.State, c[0].ID)
 		}
 	}
-	if fig := f.figures()["students.total@2024"]; fig.Status != reconcile.StatusAccepted || fig.File != "inbox/edu/教育快报.xlsx" {
+	if fig := f.figures()["students.total@2024"]; fig.Status != sheaf.StatusAccepted || fig.File != "inbox/edu/教育快报.xlsx" {
 		t.Errorf("figure %s from %s, want accepted from the renamed file", fig.Status, fig.File)
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
@@ -175,7 +175,7 @@ indicators:
 			continue
 		}
 		if !fig.HasValue || fig.Value != c.value || fig.Decimals != c.decimals || fig.Cell != c.cell ||
-			fig.File != "gsheet:ss:教育局报表.xlsx" || fig.Status != reconcile.StatusOK {
+			fig.File != "gsheet:ss:教育局报表.xlsx" || fig.Status != sheaf.StatusOK {
 			t.Errorf("%s = %v (has %v, decimals %d, %s) from %s %s; want %v (decimals %d, ok) from gsheet:ss:教育局报表.xlsx %s",
 				c.key, fig.Value, fig.HasValue, fig.Decimals, fig.Status, fig.File, fig.Cell, c.value, c.decimals, c.cell)
 		}
@@ -185,7 +185,7 @@ indicators:
 	}
 }
 
-func keysOf(figs map[string]reconcile.Figure) []string {
+func keysOf(figs map[string]sheaf.Figure) []string {
 	var out []string
 	for k, fig := range figs {
 		if fig.HasValue {
@@ -244,7 +244,7 @@ func TestSyncDriveShortcuts(t *testing.T) {
 	}
 	wantValue(t, f.figures(), "schools.total@2024", 44, "gdrive:root:报表快捷方式 → 2024年报表.xlsx", "C2")
 	var msgs []string
-	for _, fl := range f.flagsOfKind(sheets.KindFile) {
+	for _, fl := range f.flagsOfKind(sheaf.KindFile) {
 		msgs = append(msgs, fl.Message)
 	}
 	want := "快捷方式「科室报表.xlsx」指向的文件已被删除或无法访问：请将快捷方式指向的文件共享给服务账号 （sheaf 使用的账号），或删除该快捷方式"

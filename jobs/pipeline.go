@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
@@ -28,8 +29,8 @@ const batchSize = 512
 
 // message is what a worker tells the writer about its file.
 type message struct {
-	obs      []sheets.Observation
-	findings []sheets.Finding
+	obs      []sheaf.Observation
+	findings []sheaf.Finding
 	// reset: the fast reader gave up part-way; drop what was sent.
 	reset bool
 	// final ends the file.
@@ -43,7 +44,7 @@ type outcome struct {
 	rows     int
 	stats    sheets.StreamStats
 	// sheets says what became of each sheet of a file read.
-	sheets []sheets.SheetOutcome
+	sheets []sheaf.SheetOutcome
 }
 
 // fileJob is one file on its way through the pipeline.
@@ -175,7 +176,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 		case out.failed != "":
 			abandon()
 			read.Outcome, read.Error = storage.ReadFailed, out.failed
-			read.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: out.failed}}
+			read.Findings = []sheaf.Finding{{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Message: out.failed}}
 			id, err := s.DB.StoreRead(ctx, read)
 			if err != nil {
 				return err
@@ -209,8 +210,8 @@ type handler struct {
 	ctx  context.Context
 	j    *fileJob
 	x    *sheets.FileExtraction
-	obs  []sheets.Observation
-	fs   []sheets.Finding
+	obs  []sheaf.Observation
+	fs   []sheaf.Finding
 	rows int
 	// maxRows is the most rows a file may have (sync.max_rows).
 	maxRows int
@@ -232,13 +233,13 @@ func (h *handler) stop() {
 
 func (h *handler) start() {
 	h.x = h.j.c.ex.Start(
-		func(o sheets.Observation) {
+		func(o sheaf.Observation) {
 			h.obs = append(h.obs, o)
 			if len(h.obs) >= batchSize {
 				h.send(message{})
 			}
 		},
-		func(f sheets.Finding) { h.fs = append(h.fs, f) })
+		func(f sheaf.Finding) { h.fs = append(h.fs, f) })
 }
 
 // send passes the buffered observations and findings on with m.
@@ -418,7 +419,7 @@ func (s *Syncer) maxRows() int {
 
 // readAll reads a listed file whole and checks it is still the content the
 // listing saw, so a file rewritten in between is never half-taken.
-func readAll(ctx context.Context, src sheets.Source, ref sheets.FileRef, maxSize int64) ([]byte, error) {
+func readAll(ctx context.Context, src sheets.Source, ref sheaf.FileRef, maxSize int64) ([]byte, error) {
 	rc, err := src.Open(ctx, ref)
 	if err != nil {
 		return nil, err

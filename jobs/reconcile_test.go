@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -81,7 +81,7 @@ func TestTwoDepartmentsDisagreeMakeOneConflict(t *testing.T) {
 		t.Errorf("message %q does not show both values", c.Message)
 	}
 	fig := f.figures()["students.total@2024"]
-	if fig.Value != 36614 || fig.Status != reconcile.StatusConflict {
+	if fig.Value != 36614 || fig.Status != sheaf.StatusConflict {
 		t.Errorf("figure = %v %s, want the owner's 36614 marked conflict", fig.Value, fig.Status)
 	}
 }
@@ -99,7 +99,7 @@ func TestAgreeingValuesAreNoConflict(t *testing.T) {
 	if c := f.flagsOfKind("conflict"); len(c) != 0 {
 		t.Fatalf("conflicts between agreeing values: %+v", c)
 	}
-	if fig := f.figures()["fund.edu_spend@2022"]; fig.Value != 68211 || fig.Status != reconcile.StatusOK {
+	if fig := f.figures()["fund.edu_spend@2022"]; fig.Value != 68211 || fig.Status != sheaf.StatusOK {
 		t.Errorf("fund.edu_spend = %v %s", fig.Value, fig.Status)
 	}
 }
@@ -122,12 +122,12 @@ func TestResubmissionSupersedesWithoutConflict(t *testing.T) {
 		t.Errorf("students = %v from %s, want 36614 from the resubmission", fig.Value, fig.File)
 	}
 	// "—" in the newer file withdraws the older 44.
-	if fig := figs["schools.total@2024"]; fig.HasValue || fig.Status != reconcile.StatusMissing {
+	if fig := figs["schools.total@2024"]; fig.HasValue || fig.Status != sheaf.StatusMissing {
 		t.Errorf("schools = %+v, want withdrawn", fig)
 	}
 	// The first file is still in the folder with its 36000: the department
 	// is asked to tidy it away (a withdrawn value is the missing flag's).
-	vs := f.flagsOfKind(reconcile.KindVersion)
+	vs := f.flagsOfKind(sheaf.KindVersion)
 	if len(vs) != 1 || vs[0].Indicator != "students.total" || vs[0].Message != "市教育局的两个文件中「在校生数（2024年）」不一致："+
 		"inbox/edu/更正.xlsx!Sheet1!D4 为 36614人（较新，已采用），inbox/edu/初报.xlsx!Sheet1!D4 为 36000人；"+
 		"请删除过时的文件，或将其移入“旧版”文件夹" {
@@ -173,13 +173,13 @@ func TestFailingCheckAndStandardDiffer(t *testing.T) {
 	figs := f.figures()
 	// A failing check makes its inputs doubtful …
 	for _, k := range []string{"schools.total@2024", "schools.primary@2024", "schools.junior@2024"} {
-		if figs[k].Status != reconcile.StatusFailing {
+		if figs[k].Status != sheaf.StatusFailing {
 			t.Errorf("%s status %s, want failing", k, figs[k].Status)
 		}
 	}
 	// … a failing standard does not: the figures are right.
 	for _, k := range []string{"special.teachers@2024", "special.students@2024"} {
-		if figs[k].Status != reconcile.StatusOK {
+		if figs[k].Status != sheaf.StatusOK {
 			t.Errorf("%s status %s, want ok", k, figs[k].Status)
 		}
 	}
@@ -248,7 +248,7 @@ func TestFlagLife(t *testing.T) {
 	}
 	f.now = f.now.Add(time.Hour)
 	f.sync()
-	if fig := f.figures()["students.total@2024"]; fig.Status != reconcile.StatusAccepted {
+	if fig := f.figures()["students.total@2024"]; fig.Status != sheaf.StatusAccepted {
 		t.Fatalf("accepted conflict: figure status %s, want accepted", fig.Status)
 	}
 	if len(f.flagsOfKind("conflict")) != 0 {

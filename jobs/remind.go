@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -41,7 +42,7 @@ type Notice struct {
 // the latest sync, and the departments whose sources failed in it.
 type Owing struct {
 	Flags   []storage.StoredFlag
-	Figures []reconcile.Figure
+	Figures []sheaf.Figure
 	// SourcesFailed departments get no "you owe" mail: what they owe is not
 	// known (the digest says why).
 	SourcesFailed map[string]bool
@@ -133,35 +134,35 @@ func owedItems(cfg *config.Config, dl config.Deadline, dept string, flags []stor
 			involved = involved || e.Department == dept
 		}
 		switch f.Kind {
-		case reconcile.KindMissing:
+		case sheaf.KindMissing:
 			switch {
 			case f.Department != dept:
-			case f.Subject == reconcile.MissingHiddenSheet || f.Subject == reconcile.MissingUnreadFile:
+			case f.Subject == sheaf.MissingHiddenSheet || f.Subject == sheaf.MissingUnreadFile:
 				// Perhaps sent, on a hidden sheet sheaf does not read or in a
 				// file it cannot read: a question, not an accusation.
 				doubtful = append(doubtful, f.Message)
 			default:
 				missing = append(missing, f.Message)
 			}
-		case sheets.KindUnit, sheets.KindRange, reconcile.KindVersion:
+		case sheaf.KindUnit, sheaf.KindRange, sheaf.KindVersion:
 			if f.Department == dept {
 				doubtful = append(doubtful, withCells(f, dept))
 			}
-		case sheets.KindUnknown:
+		case sheaf.KindUnknown:
 			// A sheet or file with no table sheaf recognises (a warning) is
 			// owed an answer; rows outside the catalogue (info) are not.
-			if f.Department == dept && f.Severity != sheets.SeverityInfo {
+			if f.Department == dept && f.Severity != sheaf.SeverityInfo {
 				doubtful = append(doubtful, withCells(f, dept))
 			}
-		case sheets.KindInvalid, sheets.KindFile:
-			if f.Department == dept && !strings.HasPrefix(f.Subject, reconcile.SourceSubject) {
+		case sheaf.KindInvalid, sheaf.KindFile:
+			if f.Department == dept && !strings.HasPrefix(f.Subject, sheaf.SourceSubject) {
 				doubtful = append(doubtful, withCells(f, dept))
 			}
-		case reconcile.KindConflict:
+		case sheaf.KindConflict:
 			if involved {
 				doubtful = append(doubtful, withCells(f, dept))
 			}
-		case reconcile.KindRule:
+		case sheaf.KindRule:
 			if class[f.Rule] == reconcile.ClassCheck && involved {
 				doubtful = append(doubtful, withCells(f, dept))
 			}

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -47,7 +47,7 @@ func flag(kind, dept, ind, rule, state, msg string, evidenceDepts ...string) sto
 	f := storage.StoredFlag{State: state}
 	f.Kind, f.Department, f.Indicator, f.Rule, f.Message = kind, dept, ind, rule, msg
 	for _, d := range evidenceDepts {
-		f.Evidence = append(f.Evidence, reconcile.Evidence{Department: d, File: "inbox/" + d + "/报表.xlsx", Sheet: "Sheet1", Cell: "D4", Raw: "36600"})
+		f.Evidence = append(f.Evidence, sheaf.Evidence{Department: d, File: "inbox/" + d + "/报表.xlsx", Sheet: "Sheet1", Cell: "D4", Raw: "36600"})
 	}
 	return f
 }

@@ -6,8 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // shapesConfig is the catalogue jobs/testdata/shapes/教育局报表.xlsx is read
@@ -59,22 +58,22 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 		status   string
 	}{
 		// The visible sheet's 44, not the hidden old version's 40.
-		{"schools.total@2024", 44, 0, "B4", reconcile.StatusOK},
-		{"kg.public@2024", 20, 0, "B5", reconcile.StatusOK},
+		{"schools.total@2024", 44, 0, "B4", sheaf.StatusOK},
+		{"kg.public@2024", 20, 0, "B5", sheaf.StatusOK},
 		// A hidden row is read.
-		{"kg.private@2024", 12, 0, "B6", reconcile.StatusOK},
+		{"kg.private@2024", 12, 0, "B6", sheaf.StatusOK},
 		// 0.9675 typed for 96.75%: read as written, but not ok.
-		{"rate.consolidation@2024", 0.9675, 4, "B7", reconcile.StatusDoubtful},
+		{"rate.consolidation@2024", 0.9675, 4, "B7", sheaf.StatusDoubtful},
 		// A formula shown as 48.29 is 48.29, not 48.2857142857143.
-		{"rate.degree@2024", 48.29, 2, "B8", reconcile.StatusOK},
+		{"rate.degree@2024", 48.29, 2, "B8", sheaf.StatusOK},
 		// The second table's own columns: 70001, not the year.
-		{"fund.edu_spend@2023", 65000, 0, "C13", reconcile.StatusOK},
-		{"fund.edu_spend@2024", 70001, 0, "C14", reconcile.StatusOK},
+		{"fund.edu_spend@2023", 65000, 0, "C13", sheaf.StatusOK},
+		{"fund.edu_spend@2024", 70001, 0, "C14", sheaf.StatusOK},
 		// 在校生数 merged over A15:A16 names both year rows.
-		{"students.total@2023", 36000, 0, "C15", reconcile.StatusOK},
-		{"students.total@2024", 36614, 0, "C16", reconcile.StatusOK},
+		{"students.total@2023", 36000, 0, "C15", sheaf.StatusOK},
+		{"students.total@2024", 36614, 0, "C16", sheaf.StatusOK},
 		// 17500 under the 万元 note is converted (precise to 万), and doubtful.
-		{"fund.per_pupil@2024", 175000000, -4, "C17", reconcile.StatusDoubtful},
+		{"fund.per_pupil@2024", 175000000, -4, "C17", sheaf.StatusDoubtful},
 	} {
 		fig, ok := figs[c.key]
 		if !ok {
@@ -89,7 +88,7 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 			t.Errorf("%s status %s (%v), want %s", c.key, fig.Status, fig.Statuses, c.status)
 		}
 	}
-	if fig := figs["health.examined@2024"]; fig.HasValue || fig.Status != reconcile.StatusMissing {
+	if fig := figs["health.examined@2024"]; fig.HasValue || fig.Status != sheaf.StatusMissing {
 		t.Errorf("health.examined = %v (has %v) %s; only the hidden sheet has it", fig.Value, fig.HasValue, fig.Status)
 	}
 
@@ -111,16 +110,16 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 		t.Errorf("no open %s flag saying %q; %s flags: %q", kind, parts, kind, byKind[kind])
 	}
 	// The figure only the hidden sheet holds is not "未报送".
-	want(reconcile.KindMissing, "隐藏工作表「旧版勿用」", "体检学生数")
-	for _, m := range byKind[reconcile.KindMissing] {
+	want(sheaf.KindMissing, "隐藏工作表「旧版勿用」", "体检学生数")
+	for _, m := range byKind[sheaf.KindMissing] {
 		if strings.Contains(m, "体检学生数") && strings.Contains(m, "未报送") {
 			t.Errorf("missing flag blames the department: %s", m)
 		}
 	}
-	want(sheets.KindUnit, "单位：万元", "17500")
-	want(sheets.KindRange, "疑似小数形式", "0.9675", "96.75%")
+	want(sheaf.KindUnit, "单位：万元", "17500")
+	want(sheaf.KindRange, "疑似小数形式", "0.9675", "96.75%")
 	// The sheet with no header is named; the empty one is not flagged.
-	want(sheets.KindUnknown, "历年支出")
+	want(sheaf.KindUnknown, "历年支出")
 	for kind, msgs := range byKind {
 		for _, m := range msgs {
 			if strings.Contains(m, "Sheet3") {
@@ -128,13 +127,13 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 			}
 		}
 	}
-	for _, kind := range []string{reconcile.KindConflict, sheets.KindInvalid, sheets.KindFile} {
+	for _, kind := range []string{sheaf.KindConflict, sheaf.KindInvalid, sheaf.KindFile} {
 		if len(byKind[kind]) > 0 {
 			t.Errorf("unexpected %s flags: %q", kind, byKind[kind])
 		}
 	}
 	// Only the listed indicators are missing: nothing else was lost.
-	if n := len(byKind[reconcile.KindMissing]); n != 1 {
-		t.Errorf("%d missing flags, want 1 (体检学生数): %q", n, byKind[reconcile.KindMissing])
+	if n := len(byKind[sheaf.KindMissing]); n != 1 {
+		t.Errorf("%d missing flags, want 1 (体检学生数): %q", n, byKind[sheaf.KindMissing])
 	}
 }

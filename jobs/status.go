@@ -3,8 +3,8 @@ package jobs
 import (
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -24,7 +24,7 @@ type DepartmentStatus struct {
 }
 
 // DepartmentStatuses computes every department's status, in config order.
-func DepartmentStatuses(cfg *config.Config, files []storage.FileSummary, figs []reconcile.Figure, flags []storage.StoredFlag) []DepartmentStatus {
+func DepartmentStatuses(cfg *config.Config, files []storage.FileSummary, figs []sheaf.Figure, flags []storage.StoredFlag) []DepartmentStatus {
 	given, owed := map[string]int{}, map[string]int{}
 	for _, f := range figs {
 		ind, ok := cfg.Indicator(f.Indicator)

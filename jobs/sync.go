@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/sheets"
@@ -158,7 +159,7 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 type candidate struct {
 	dept   *config.Department
 	src    sheets.Source
-	ref    sheets.FileRef
+	ref    sheaf.FileRef
 	known  storage.KnownFile
 	isNew  bool
 	fp     string
@@ -209,9 +210,9 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				return err
 			}
 			if kk, ok := src.(sheets.KnownKeys); ok {
-				kk.SetKnown(func(path string) (sheets.FileRef, bool) {
+				kk.SetKnown(func(path string) (sheaf.FileRef, bool) {
 					k, ok := known[path]
-					return sheets.FileRef{Path: path, Size: k.Size, ModTime: k.ModTime, ChangeKey: k.ChangeKey}, ok && k.Present
+					return sheaf.FileRef{Path: path, Size: k.Size, ModTime: k.ModTime, ChangeKey: k.ChangeKey}, ok && k.Present
 				})
 			}
 			listing, err := src.List(ctx)
@@ -354,7 +355,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		for _, c := range g[1:] {
 			of := head.ref.Path
 			if c.src != head.src {
-				of = sheets.DisplayPath(head.src.Name(), head.ref.Path)
+				of = sheaf.DisplayPath(head.src.Name(), head.ref.Path)
 			}
 			if head.fileID == 0 {
 				// The original could not be stored; try again next sync.
@@ -382,7 +383,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			if head.failed != "" {
 				// The copy joins the original's file flag (a flag about a
 				// file is identified by its content), which so names it.
-				read.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: head.failed}}
+				read.Findings = []sheaf.Finding{{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Message: head.failed}}
 			}
 			if _, err := s.DB.StoreRead(ctx, read); err != nil {
 				return err
@@ -426,7 +427,7 @@ func (s *Syncer) entryProblems(ctx context.Context, rep *SyncReport, dept *confi
 		rep.entry(dept.ID, src.Name(), p.Path, OutcomeFailed, p.Reason, "")
 		// No content to tell it by: the key names the entry, and is never
 		// taken for a content hash.
-		ref := sheets.FileRef{Path: p.Path, ChangeKey: "unreadable:" + p.Path}
+		ref := sheaf.FileRef{Path: p.Path, ChangeKey: "unreadable:" + p.Path}
 		if k, ok := known[p.Path]; ok && k.Outcome == storage.ReadFailed && k.ReadKey == ref.ChangeKey && k.Error == p.Reason {
 			same = append(same, storage.Seen{Ref: ref, State: storage.FileFailed})
 			continue
@@ -434,7 +435,7 @@ func (s *Syncer) entryProblems(ctx context.Context, rep *SyncReport, dept *confi
 		if _, err := s.DB.StoreRead(ctx, storage.Read{
 			Department: dept.ID, Source: src.Name(), Ref: ref, RunID: rep.RunID, Fingerprint: fp,
 			Outcome: storage.ReadFailed, Error: p.Reason,
-			Findings: []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: p.Reason}},
+			Findings: []sheaf.Finding{{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Message: p.Reason}},
 		}); err != nil {
 			return err
 		}

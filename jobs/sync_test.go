@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/sheets"
@@ -126,13 +127,13 @@ func (f *fixture) write(rel string, data []byte) string {
 	return path
 }
 
-func (f *fixture) figures() map[string]reconcile.Figure {
+func (f *fixture) figures() map[string]sheaf.Figure {
 	f.t.Helper()
 	figs, err := f.db.Figures(context.Background())
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	out := map[string]reconcile.Figure{}
+	out := map[string]sheaf.Figure{}
 	for _, fig := range figs {
 		out[fig.Indicator+"@"+fig.Period] = fig
 	}
@@ -163,7 +164,7 @@ func (f *fixture) flagOf(kind, dept string) *storage.StoredFlag {
 	return nil
 }
 
-func wantValue(t *testing.T, figs map[string]reconcile.Figure, key string, want float64, file, cell string) {
+func wantValue(t *testing.T, figs map[string]sheaf.Figure, key string, want float64, file, cell string) {
 	t.Helper()
 	fig, ok := figs[key]
 	if !ok {
@@ -201,7 +202,7 @@ func TestSyncReadsDepartmentFolders(t *testing.T) {
 		t.Errorf("note = %q, want the row's 备注", got)
 	}
 	ex := figs["health.examined@2024"]
-	if ex.Value != 36000 || ex.Status != reconcile.StatusApproximate {
+	if ex.Value != 36000 || ex.Status != sheaf.StatusApproximate {
 		t.Errorf("examined = %v %s, want 36000 approximate", ex.Value, ex.Status)
 	}
 	if fl := f.flagOf("approximate", "edu"); fl == nil || !strings.Contains(fl.Message, "3.6万余") {
@@ -321,7 +322,7 @@ func TestSyncWithdrawsValuesOfRemovedFiles(t *testing.T) {
 	if rep.Gone != 1 {
 		t.Fatalf("gone = %d", rep.Gone)
 	}
-	if fig := f.figures()["schools.total@2024"]; fig.HasValue || fig.Status != reconcile.StatusMissing {
+	if fig := f.figures()["schools.total@2024"]; fig.HasValue || fig.Status != sheaf.StatusMissing {
 		t.Fatalf("figure of a removed file = %+v, want missing", fig)
 	}
 	if f.flagOf("missing", "edu") == nil {
@@ -358,7 +359,7 @@ func TestSyncGBKCSV(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	fig := f.figures()["students.total@2024"]
-	if fig.Value != 36614 || fig.Department != "stats" || fig.Status != reconcile.StatusUnverified || fig.Cell != "C2" {
+	if fig.Value != 36614 || fig.Department != "stats" || fig.Status != sheaf.StatusUnverified || fig.Cell != "C2" {
 		t.Fatalf("students from the stats CSV = %+v, want 36614 unverified from C2", fig)
 	}
 }
@@ -366,12 +367,12 @@ func TestSyncGBKCSV(t *testing.T) {
 // fakeSource is a source built from function fields.
 type fakeSource struct {
 	list func(ctx context.Context) (sheets.Listing, error)
-	open func(ctx context.Context, ref sheets.FileRef) (io.ReadCloser, error)
+	open func(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error)
 }
 
 func (s *fakeSource) Name() string                                     { return "fake:inbox" }
 func (s *fakeSource) List(ctx context.Context) (sheets.Listing, error) { return s.list(ctx) }
-func (s *fakeSource) Open(ctx context.Context, ref sheets.FileRef) (io.ReadCloser, error) {
+func (s *fakeSource) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 	return s.open(ctx, ref)
 }
 
@@ -386,7 +387,7 @@ func TestSyncDefersFileRewrittenAfterListing(t *testing.T) {
 	rewritten := true
 	src := &fakeSource{
 		list: func(ctx context.Context) (sheets.Listing, error) { return listed, nil },
-		open: func(ctx context.Context, ref sheets.FileRef) (io.ReadCloser, error) {
+		open: func(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 			if rewritten { // someone saves over the file between listing and reading
 				return io.NopCloser(strings.NewReader("PK\x03\x04 half-written")), nil
 			}

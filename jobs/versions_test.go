@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -31,7 +31,7 @@ func (f *fixture) setTime(rel string, t time.Time) {
 // and severity.
 func (f *fixture) oneVersionFlag() storage.StoredFlag {
 	f.t.Helper()
-	vs := f.flagsOfKind(reconcile.KindVersion)
+	vs := f.flagsOfKind(sheaf.KindVersion)
 	if len(vs) != 1 {
 		f.t.Fatalf("%d open version flags, want 1: %+v", len(vs), vs)
 	}
@@ -83,7 +83,7 @@ func TestResavingAnOldVersionKeepsTheNewerValue(t *testing.T) {
 	}
 	figs := f.figures()
 	wantValue(t, figs, "schools.total@2024", 4655, "inbox/edu/快报（修订）.xlsx", "D4")
-	if st := figs["schools.total@2024"].Status; st != reconcile.StatusOK {
+	if st := figs["schools.total@2024"].Status; st != sheaf.StatusOK {
 		t.Errorf("status %s, want ok (the newer value counts; the warning asks to tidy the folder)", st)
 	}
 	again := f.oneVersionFlag()
@@ -108,7 +108,7 @@ func TestResavingAnOldVersionKeepsTheNewerValue(t *testing.T) {
 	f.now = f.now.Add(time.Hour)
 	f.workbook("inbox/edu/快报（修订）.xlsx", row("schools.total", "学校总数", "2024", 4660))
 	f.sync()
-	if vs := f.flagsOfKind(reconcile.KindVersion); len(vs) != 0 {
+	if vs := f.flagsOfKind(sheaf.KindVersion); len(vs) != 0 {
 		t.Errorf("agreeing files still flagged: %+v", vs)
 	}
 }
@@ -175,7 +175,7 @@ func TestOldVersionMovedIntoOldVersionsFolder(t *testing.T) {
 		excluded[0].Reason != "位于旧版本文件夹「旧版」中（sync.exclude_default），不读取" {
 		t.Errorf("excluded files in the report: %+v", excluded)
 	}
-	if vs := f.flagsOfKind(reconcile.KindVersion); len(vs) != 0 {
+	if vs := f.flagsOfKind(sheaf.KindVersion); len(vs) != 0 {
 		t.Errorf("the version flag is still open: %+v", vs)
 	}
 	flags, _ := f.db.Flags(context.Background())
@@ -229,10 +229,10 @@ func TestCorruptResaveKeepsLastGoodValues(t *testing.T) {
 	figs := f.figures()
 	wantValue(t, figs, "schools.total@2024", 44, "inbox/edu/报表.xlsx", "D4")
 	wantValue(t, figs, "students.total@2024", 36614, "inbox/edu/报表.xlsx", "D5")
-	if st := figs["schools.total@2024"].Status; st != reconcile.StatusConflict {
+	if st := figs["schools.total@2024"].Status; st != sheaf.StatusConflict {
 		t.Errorf("schools.total status %s, want conflict still", st)
 	}
-	if st := figs["students.total@2024"].Status; st != reconcile.StatusOK {
+	if st := figs["students.total@2024"].Status; st != sheaf.StatusOK {
 		t.Errorf("students.total status %s, want ok", st)
 	}
 	if c := f.flagOf("conflict", "edu"); c == nil || c.ID != conflict.ID {
@@ -307,7 +307,7 @@ func TestCopiesCiteTheOriginal(t *testing.T) {
 	if got := evidenceCells(*c); got != "inbox/edu/报表.xlsx!Sheet1!D4=44 inbox/stats/stats.csv!stats!C2=45" {
 		t.Errorf("conflict cites %s, want the original", got)
 	}
-	if vs := f.flagsOfKind(reconcile.KindVersion); len(vs) != 0 {
+	if vs := f.flagsOfKind(sheaf.KindVersion); len(vs) != 0 {
 		t.Errorf("copies made a version flag: %+v", vs)
 	}
 }
@@ -360,7 +360,7 @@ func TestAFileThatComesBackCountsAgain(t *testing.T) {
 				t.Fatalf("gone = %d, want 1", rep.Gone)
 			}
 			wantValue(t, f.figures(), "schools.total@2024", 4645, "inbox/edu/快报.xlsx", "D4")
-			if vs := f.flagsOfKind(reconcile.KindVersion); len(vs) != 0 {
+			if vs := f.flagsOfKind(sheaf.KindVersion); len(vs) != 0 {
 				t.Fatalf("version flag open with one file: %+v", vs)
 			}
 
@@ -374,7 +374,7 @@ func TestAFileThatComesBackCountsAgain(t *testing.T) {
 			f.sync()
 			figs := f.figures()
 			wantValue(t, figs, "schools.total@2024", 4655, "inbox/edu/快报（修订）.xlsx", "D4")
-			if s := figs["schools.total@2024"].Status; s != reconcile.StatusOK {
+			if s := figs["schools.total@2024"].Status; s != sheaf.StatusOK {
 				t.Errorf("status %s", s)
 			}
 			f.oneVersionFlag()
@@ -404,7 +404,7 @@ func TestOnlyFileUnreadableIsNotUnsent(t *testing.T) {
 	if rep := f.sync(); rep.Failed != 1 || rep.Fallbacks != 0 {
 		t.Fatalf("report %+v", rep)
 	}
-	missing := f.flagsOfKind(reconcile.KindMissing)
+	missing := f.flagsOfKind(sheaf.KindMissing)
 	n := 0
 	for _, m := range missing {
 		if m.Department != "finance" {
@@ -412,7 +412,7 @@ func TestOnlyFileUnreadableIsNotUnsent(t *testing.T) {
 		}
 		n++
 		if strings.Contains(m.Message, "未报送") || !strings.Contains(m.Message, "「inbox/finance/经费.xlsx」无法读取") ||
-			m.Subject != reconcile.MissingUnreadFile {
+			m.Subject != sheaf.MissingUnreadFile {
 			t.Errorf("finance missing flag %q (subject %q)", m.Message, m.Subject)
 		}
 	}

@@ -3,27 +3,27 @@ package reconcile
 import (
 	"testing"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 func TestAgree(t *testing.T) {
-	val := func(v float64, dec int) sheets.Observation {
-		return sheets.Observation{Value: v, Decimals: dec, HasValue: true}
+	val := func(v float64, dec int) sheaf.Observation {
+		return sheaf.Observation{Value: v, Decimals: dec, HasValue: true}
 	}
-	over := func(v float64, dec int) sheets.Observation {
+	over := func(v float64, dec int) sheaf.Observation {
 		o := val(v, dec)
-		o.Approx = sheets.Over
+		o.Approx = sheaf.Over
 		return o
 	}
-	about := func(v float64, dec int) sheets.Observation {
+	about := func(v float64, dec int) sheaf.Observation {
 		o := val(v, dec)
-		o.Approx = sheets.About
+		o.Approx = sheaf.About
 		return o
 	}
 	five := 5.0
 	tests := []struct {
 		name string
-		a, b sheets.Observation
+		a, b sheaf.Observation
 		tol  *float64
 		want bool
 	}{

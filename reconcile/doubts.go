@@ -5,8 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // deptSlot is one department's part of one indicator and period.
@@ -87,7 +88,7 @@ func (ru *run) superseded(f Finding) bool {
 // Superseded in its history.
 func (ru *run) findings() {
 	type group struct {
-		flag  Flag
+		flag  sheaf.Flag
 		msgs  []string
 		kept  bool
 		index int
@@ -96,20 +97,20 @@ func (ru *run) findings() {
 	var order []string
 	for i := range ru.in.Findings {
 		f := ru.in.Findings[i]
-		if f.Kind == sheets.KindHiddenSheet {
+		if f.Kind == sheaf.KindHiddenSheet {
 			k := deptSlot{f.Department, slot{f.Indicator, f.Period}}
 			if ru.ds.hidden[k] == nil {
 				ru.ds.hidden[k] = &ru.in.Findings[i]
 			}
 			continue
 		}
-		fl := Flag{Kind: f.Kind, Severity: f.Severity, Department: f.Department, Indicator: f.Indicator, Period: f.Period}
+		fl := sheaf.Flag{Kind: f.Kind, Severity: f.Severity, Department: f.Department, Indicator: f.Indicator, Period: f.Period}
 		if f.Indicator == "" {
 			content := f.Content
 			if content == "" {
 				content = f.File // only when the file's content is not known
 			}
-			fl.Subject = FileSubject(content, f.Sheet)
+			fl.Subject = sheaf.FileSubject(content, f.Sheet)
 		}
 		key := fl.Key()
 		g := groups[key]
@@ -129,27 +130,27 @@ func (ru *run) findings() {
 			g.msgs = append(g.msgs, msg)
 		}
 		g.flag.Evidence = append(g.flag.Evidence,
-			Evidence{Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note})
+			sheaf.Evidence{Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note})
 		k := slot{f.Indicator, f.Period}
 		switch {
 		case f.Indicator == "":
-		case f.Kind == sheets.KindInvalid:
-			ru.doubt(k, StatusInvalid, key)
+		case f.Kind == sheaf.KindInvalid:
+			ru.doubt(k, sheaf.StatusInvalid, key)
 			if ind, ok := ru.cfg.Indicator(f.Indicator); ok && ind.Owner == f.Department {
 				ru.ownerInvalid[k] = true
 			}
-		case f.Kind == sheets.KindVersion:
+		case f.Kind == sheaf.KindVersion:
 			// A hidden sheet disagreeing with the value read: which one is
 			// current nobody can tell from the file, so the value is
 			// doubtful until the department says.
 			if d, ok := ru.decided[k]; ok && d.fig.HasValue && d.fig.Department == f.Department && d.fig.File == f.File {
-				ru.doubt(k, StatusDoubtful, key)
+				ru.doubt(k, sheaf.StatusDoubtful, key)
 			}
-		case f.Kind == sheets.KindUnit || f.Kind == sheets.KindRange:
+		case f.Kind == sheaf.KindUnit || f.Kind == sheaf.KindRange:
 			// Doubtful when the finding is about the value that counts.
 			if d, ok := ru.decided[k]; ok && d.fig.HasValue && d.fig.Department == f.Department &&
 				d.fig.File == f.File && d.fig.Sheet == f.Sheet && d.fig.Cell == f.Cell {
-				ru.doubt(k, StatusDoubtful, key)
+				ru.doubt(k, sheaf.StatusDoubtful, key)
 			}
 		}
 	}
@@ -205,8 +206,8 @@ func (ru *run) fractions() {
 			continue
 		}
 		k := slot{o.Indicator, o.Period}
-		fl := Flag{Kind: sheets.KindRange, Severity: sheets.SeverityWarning, Department: o.Department,
-			Indicator: o.Indicator, Period: o.Period, Evidence: []Evidence{evidenceOf(o)}}
+		fl := sheaf.Flag{Kind: sheaf.KindRange, Severity: sheaf.SeverityWarning, Department: o.Department,
+			Indicator: o.Indicator, Period: o.Period, Evidence: []sheaf.Evidence{evidenceOf(o)}}
 		fl.Message = fractionMessage(ind, o)
 		key := fl.Key()
 		if !have[key] {
@@ -217,7 +218,7 @@ func (ru *run) fractions() {
 		}
 		if d := ru.decided[k]; d.fig.HasValue && d.fig.ObservationID == o.ID && d.fig.Department == o.Department &&
 			d.fig.File == o.File && d.fig.Cell == o.Cell {
-			ru.doubt(k, StatusDoubtful, key)
+			ru.doubt(k, sheaf.StatusDoubtful, key)
 		}
 	}
 }
@@ -226,10 +227,10 @@ func (ru *run) fractions() {
 func fractionMessage(ind *config.Indicator, o Observation) string {
 	raw := strings.TrimSpace(o.Raw)
 	if raw == "" {
-		raw = sheets.FormatValue(o.Value, o.Decimals)
+		raw = sheaf.FormatValue(o.Value, o.Decimals)
 	}
 	return fmt.Sprintf("疑似小数形式：%s（%s）在 %s %s!%s 填写 %s，如为 %s%% 请改为百分数", ind.Name,
-		sheets.PeriodWord(o.Period), o.File, o.Sheet, o.Cell, raw, sheets.FormatValue(o.Value*100, max(o.Decimals-2, 0)))
+		sheaf.PeriodWord(o.Period), o.File, o.Sheet, o.Cell, raw, sheaf.FormatValue(o.Value*100, max(o.Decimals-2, 0)))
 }
 
 // hiddenSheet returns a row for the figure on a hidden sheet of dept that
@@ -248,16 +249,16 @@ func hiddenSheetMessage(deptName string, ind *config.Indicator, period string, h
 		where += "!" + h.Cell
 	}
 	return fmt.Sprintf("%s的%s（%s，%s）在隐藏工作表「%s」中有此项（%s），未读取；如该表数据有效，请移到可见工作表或取消隐藏",
-		deptName, ind.Name, sheets.PeriodWord(period), unitWord(ind.Unit), h.Sheet, where)
+		deptName, ind.Name, sheaf.PeriodWord(period), unitWord(ind.Unit), h.Sheet, where)
 }
 
 func severityRank(s string) int {
 	switch s {
-	case sheets.SeverityError:
+	case sheaf.SeverityError:
 		return 0
-	case sheets.SeverityWarning:
+	case sheaf.SeverityWarning:
 		return 1
-	case sheets.SeverityInfo:
+	case sheaf.SeverityInfo:
 		return 2
 	}
 	return 3

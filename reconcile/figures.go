@@ -10,8 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // Reconciler decides figures and flags for one configuration.
@@ -46,7 +47,7 @@ type run struct {
 	// byFlag links a figure's doubtful statuses to the flags behind them,
 	// so that accepting every one of them makes the status "accepted".
 	doubts  map[slot]map[string][]string // status → flag keys
-	figures map[slot]*Figure
+	figures map[slot]*sheaf.Figure
 	// ownerInvalid: the owner sent a value for the slot that cannot be read.
 	ownerInvalid map[slot]bool
 	decided      map[slot]decision
@@ -85,7 +86,7 @@ func (r *Reconciler) Reconcile(in Input) Result {
 // ReconcileSlots is Reconcile with observations read slot by slot (in's
 // Observations are not used). Its error is the one slots returns.
 func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
-	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*Figure{},
+	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*sheaf.Figure{},
 		ownerInvalid: map[slot]bool{}, decided: map[slot]decision{}, ds: newDoubtState()}
 	ru.res.Closed = map[string]string{}
 	ru.sources()
@@ -117,7 +118,7 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 			}
 			ru.res.Figures = append(ru.res.Figures, d.fig)
 			if !d.owned && ind.Required {
-				owes[ind.Owner] = append(owes[ind.Owner], fmt.Sprintf("%s（%s，%s）", ind.Name, sheets.PeriodWord(p), unitWord(ind.Unit)))
+				owes[ind.Owner] = append(owes[ind.Owner], fmt.Sprintf("%s（%s，%s）", ind.Name, sheaf.PeriodWord(p), unitWord(ind.Unit)))
 			}
 		}
 	}
@@ -135,7 +136,7 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 // catalogue is reconciled: the figure, and for the missing flag the owner's
 // blank row or the stand-in value.
 type decision struct {
-	fig     Figure
+	fig     sheaf.Figure
 	owned   bool         // the owner gave the value
 	blank   *Observation // the owner's newest row for it is blank
 	standIn *Observation // another department's value used instead
@@ -187,7 +188,7 @@ func given(rows []Observation) (Observation, bool) {
 // decide decides one indicator and period from its observations.
 func (ru *run) decide(ind *config.Indicator, period string, obs []Observation) decision {
 	k := slot{ind.ID, period}
-	fig := Figure{Indicator: ind.ID, Name: ind.Name, Period: period, Unit: ind.Unit}
+	fig := sheaf.Figure{Indicator: ind.ID, Name: ind.Name, Period: period, Unit: ind.Unit}
 	cur := current(obs)
 	var d decision
 	if rows := cur[ind.Owner]; len(rows) > 0 {
@@ -210,7 +211,7 @@ func (ru *run) decide(ind *config.Indicator, period string, obs []Observation) d
 		if len(others) > 0 {
 			chosen, ok = others[0], true
 			fig.Reason = fmt.Sprintf("责任单位%s未报送，取自%s", ru.name(ind.Owner), ru.name(chosen.Department))
-			ru.doubt(k, StatusUnverified, "")
+			ru.doubt(k, sheaf.StatusUnverified, "")
 			d.standIn = &others[0]
 		}
 	} else {
@@ -220,12 +221,12 @@ func (ru *run) decide(ind *config.Indicator, period string, obs []Observation) d
 		fig.Value, fig.HasValue, fig.Decimals = chosen.Value, true, chosen.Decimals
 		fig.Department, fig.File, fig.Sheet, fig.Cell = chosen.Department, chosen.File, chosen.Sheet, chosen.Cell
 		fig.Raw, fig.Note, fig.ObservationID = chosen.Raw, chosen.Note, chosen.ID
-		if chosen.Approx != sheets.Exact {
-			ru.doubt(k, StatusApproximate, Flag{Kind: sheets.KindApproximate, Department: chosen.Department,
+		if chosen.Approx != sheaf.Exact {
+			ru.doubt(k, sheaf.StatusApproximate, sheaf.Flag{Kind: sheaf.KindApproximate, Department: chosen.Department,
 				Indicator: ind.ID, Period: period, Subject: cellSubject(chosen.File, chosen.Sheet, chosen.Cell)}.Key())
 		}
 	} else {
-		ru.doubt(k, StatusMissing, "")
+		ru.doubt(k, sheaf.StatusMissing, "")
 	}
 	ru.conflict(ind, period, cur)
 	ru.versions(ind, period, obs, cur)
@@ -262,20 +263,20 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 		return
 	}
 	var parts []string
-	var ev []Evidence
+	var ev []sheaf.Evidence
 	for _, o := range vals {
 		parts = append(parts, fmt.Sprintf("%s %s（%s %s!%s 填写「%s」）", ru.name(o.Department),
-			showValue(&Figure{Value: o.Value, HasValue: true, Decimals: o.Decimals, Unit: ind.Unit}), o.File, o.Sheet, o.Cell,
+			showValue(&sheaf.Figure{Value: o.Value, HasValue: true, Decimals: o.Decimals, Unit: ind.Unit}), o.File, o.Sheet, o.Cell,
 			strings.TrimSpace(o.Raw)))
 		ev = append(ev, evidenceOf(o))
 	}
-	f := Flag{
-		Kind: KindConflict, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: period,
-		Message:  fmt.Sprintf("%s（%s）数值不一致：%s", ind.Name, sheets.PeriodWord(period), strings.Join(parts, "；")),
+	f := sheaf.Flag{
+		Kind: sheaf.KindConflict, Severity: sheaf.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: period,
+		Message:  fmt.Sprintf("%s（%s）数值不一致：%s", ind.Name, sheaf.PeriodWord(period), strings.Join(parts, "；")),
 		Evidence: ev,
 	}
 	ru.add(f)
-	ru.doubt(slot{ind.ID, period}, StatusConflict, f.Key())
+	ru.doubt(slot{ind.ID, period}, sheaf.StatusConflict, f.Key())
 }
 
 // missingFlags flags every required figure whose owner gave no usable
@@ -288,7 +289,7 @@ func (ru *run) missingFlags(owes map[string][]string) {
 			continue
 		}
 		if ru.in.Files != nil && ru.in.Files[d.ID] == 0 {
-			ru.add(Flag{Kind: KindMissing, Severity: sheets.SeverityError, Department: d.ID, Subject: "department",
+			ru.add(sheaf.Flag{Kind: sheaf.KindMissing, Severity: sheaf.SeverityError, Department: d.ID, Subject: "department",
 				Message: fmt.Sprintf("%s目前没有可读取的报送文件，应报送 %d 项：%s", d.Name, len(list), strings.Join(list, "、"))})
 			continue
 		}
@@ -308,8 +309,8 @@ func (ru *run) missingFlags(owes map[string][]string) {
 				if ru.ownerInvalid[k] {
 					continue
 				}
-				f := Flag{Kind: KindMissing, Severity: sheets.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: p,
-					Message: fmt.Sprintf("%s未报送%s（%s，%s）", d.Name, ind.Name, sheets.PeriodWord(p), unitWord(ind.Unit))}
+				f := sheaf.Flag{Kind: sheaf.KindMissing, Severity: sheaf.SeverityError, Department: ind.Owner, Indicator: ind.ID, Period: p,
+					Message: fmt.Sprintf("%s未报送%s（%s，%s）", d.Name, ind.Name, sheaf.PeriodWord(p), unitWord(ind.Unit))}
 				dec := ru.decided[k]
 				switch {
 				case dec.blank != nil:
@@ -317,15 +318,15 @@ func (ru *run) missingFlags(owes map[string][]string) {
 					// say so, or the department will not know why.
 					blank := dec.blank
 					f.Message = fmt.Sprintf("%s最新报送的 %s 中%s（%s）为空（%s!%s），此前报送的数值已撤回，请补报",
-						d.Name, blank.File, ind.Name, sheets.PeriodWord(p), blank.Sheet, blank.Cell)
-					f.Evidence = []Evidence{evidenceOf(*blank)}
+						d.Name, blank.File, ind.Name, sheaf.PeriodWord(p), blank.Sheet, blank.Cell)
+					f.Evidence = []sheaf.Evidence{evidenceOf(*blank)}
 				case ru.hiddenSheet(d.ID, k) != nil:
 					// The department did send it, on a sheet sheaf does not
 					// read: 未报送 would blame it wrongly.
 					h := ru.hiddenSheet(d.ID, k)
-					f.Subject = MissingHiddenSheet
+					f.Subject = sheaf.MissingHiddenSheet
 					f.Message = hiddenSheetMessage(d.Name, ind, p, h)
-					f.Evidence = []Evidence{{Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell, Raw: h.Raw}}
+					f.Evidence = []sheaf.Evidence{{Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell, Raw: h.Raw}}
 					if dec.standIn != nil {
 						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
 						f.Evidence = append(f.Evidence, evidenceOf(*dec.standIn))
@@ -333,40 +334,31 @@ func (ru *run) missingFlags(owes map[string][]string) {
 				case len(unread[d.ID]) > 0:
 					// A file of the department cannot be read: the figure may
 					// well be in it, so it is not said to be unsent.
-					f.Subject = MissingUnreadFile
+					f.Subject = sheaf.MissingUnreadFile
 					f.Message = fmt.Sprintf("尚未读到%s的%s（%s，%s）：%s无法读取，该项可能在其中；请按文件问题的提示重新保存后报送",
-						d.Name, ind.Name, sheets.PeriodWord(p), unitWord(ind.Unit), strings.Join(unread[d.ID], "、"))
+						d.Name, ind.Name, sheaf.PeriodWord(p), unitWord(ind.Unit), strings.Join(unread[d.ID], "、"))
 					if dec.standIn != nil {
 						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
-						f.Evidence = []Evidence{evidenceOf(*dec.standIn)}
+						f.Evidence = []sheaf.Evidence{evidenceOf(*dec.standIn)}
 					}
 				case dec.standIn != nil:
 					f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
-					f.Evidence = []Evidence{evidenceOf(*dec.standIn)}
+					f.Evidence = []sheaf.Evidence{evidenceOf(*dec.standIn)}
 				}
 				ru.add(f)
-				ru.attach(k, StatusMissing, f.Key())
-				ru.attach(k, StatusUnverified, f.Key())
+				ru.attach(k, sheaf.StatusMissing, f.Key())
+				ru.attach(k, sheaf.StatusUnverified, f.Key())
 			}
 		}
 	}
 }
-
-// Subjects of a missing flag whose figure the department may well have
-// sent: on a hidden sheet sheaf does not read, or in a file it cannot read.
-// They word the reminder and the draft's mark; a missing flag's identity
-// does not depend on them.
-const (
-	MissingHiddenSheet = "hidden_sheet"
-	MissingUnreadFile  = "unread_file"
-)
 
 // unreadFiles lists, per department, the present files (or tables) that
 // could not be read, from their file findings.
 func (ru *run) unreadFiles() map[string][]string {
 	out := map[string][]string{}
 	for _, f := range ru.in.Findings {
-		if f.Kind != sheets.KindFile || f.Indicator != "" || f.File == "" {
+		if f.Kind != sheaf.KindFile || f.Indicator != "" || f.File == "" {
 			continue
 		}
 		name := "「" + f.File + "」"
@@ -380,30 +372,27 @@ func (ru *run) unreadFiles() map[string][]string {
 	return out
 }
 
-// SourceSubject prefixes the subject of a flag about a whole source.
-const SourceSubject = "source:"
-
 // sources flags every source that could not be listed.
 func (ru *run) sources() {
 	for _, s := range ru.in.Sources {
 		if s.Error == "" {
 			continue
 		}
-		msg := fmt.Sprintf("无法读取数据来源 %s（自 %s 起）：%s", sheets.DisplayPath(s.Source, ""),
+		msg := fmt.Sprintf("无法读取数据来源 %s（自 %s 起）：%s", sheaf.DisplayPath(s.Source, ""),
 			ru.inZone(s.Since).Format("2006-01-02 15:04"), s.Error)
 		if !s.LastOK.IsZero() {
 			msg += fmt.Sprintf("；该来源的文件保留 %s 最后一次读取的数据", ru.inZone(s.LastOK).Format("2006-01-02 15:04"))
 		}
-		ru.add(Flag{
-			Kind: sheets.KindFile, Severity: sheets.SeverityError, Department: s.Department, Subject: SourceSubject + s.Source,
+		ru.add(sheaf.Flag{
+			Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Department: s.Department, Subject: sheaf.SourceSubject + s.Source,
 			Message:  msg,
-			Evidence: []Evidence{{Department: s.Department, File: sheets.DisplayPath(s.Source, "")}},
+			Evidence: []sheaf.Evidence{{Department: s.Department, File: sheaf.DisplayPath(s.Source, "")}},
 		})
 	}
 }
 
 // add records a flag with its digest.
-func (ru *run) add(f Flag) {
+func (ru *run) add(f sheaf.Flag) {
 	f.Digest = Digest(f)
 	ru.res.Flags = append(ru.res.Flags, f)
 }
@@ -456,7 +445,7 @@ func (ru *run) settle() {
 			f.Statuses = append(f.Statuses, st)
 		}
 		if accepted && len(f.Statuses) == 0 {
-			f.Statuses = append(f.Statuses, StatusAccepted)
+			f.Statuses = append(f.Statuses, sheaf.StatusAccepted)
 		}
 		f.Status = worst(f.Statuses)
 	}
@@ -495,8 +484,8 @@ func newer(a, b Observation) bool {
 }
 
 // statusOrder ranks statuses from most to least serious.
-var statusOrder = []string{StatusMissing, StatusInvalid, StatusConflict, StatusFailing, StatusDoubtful, StatusUnverified,
-	StatusApproximate, StatusAccepted}
+var statusOrder = []string{sheaf.StatusMissing, sheaf.StatusInvalid, sheaf.StatusConflict, sheaf.StatusFailing, sheaf.StatusDoubtful, sheaf.StatusUnverified,
+	sheaf.StatusApproximate, sheaf.StatusAccepted}
 
 func worst(statuses []string) string {
 	for _, s := range statusOrder {
@@ -506,7 +495,7 @@ func worst(statuses []string) string {
 			}
 		}
 	}
-	return StatusOK
+	return sheaf.StatusOK
 }
 
 func (ru *run) name(dept string) string {
@@ -528,8 +517,8 @@ func cellSubject(file, sheet, cell string) string {
 	return strings.Join([]string{file, sheet, cell}, "!")
 }
 
-func evidenceOf(o Observation) Evidence {
-	ev := Evidence{Department: o.Department, File: o.File, Sheet: o.Sheet, Cell: o.Cell, Raw: o.Raw, Note: o.Note,
+func evidenceOf(o Observation) sheaf.Evidence {
+	ev := sheaf.Evidence{Department: o.Department, File: o.File, Sheet: o.Sheet, Cell: o.Cell, Raw: o.Raw, Note: o.Note,
 		HiddenRow: o.HiddenRow}
 	if o.HasValue {
 		v := o.Value
@@ -551,7 +540,7 @@ func unitWord(unit string) string {
 // only words them differently nor the file, sheet or cell they are in
 // changes it: the same value arriving under a new file name, or a row
 // moved down, keeps an explanation accepted for it.
-func Digest(f Flag) string {
+func Digest(f sheaf.Flag) string {
 	h := sha256.New()
 	h.Write([]byte(f.Key()))
 	parts := make([]string, 0, len(f.Evidence))

@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 func testConfig() *config.Config {
@@ -24,13 +25,13 @@ var t0 = time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)
 
 func obs(dept string, fileID int64, firstSeen, mod time.Time, ind, period string, value float64) Observation {
 	return Observation{
-		Observation: sheets.Observation{Indicator: ind, Period: period, Value: value, HasValue: true, Unit: "人",
+		Observation: sheaf.Observation{Indicator: ind, Period: period, Value: value, HasValue: true, Unit: "人",
 			Sheet: "Sheet1", Cell: "D4"},
 		Department: dept, FileID: fileID, File: "f.xlsx", FirstSeen: firstSeen, FirstModTime: mod,
 	}
 }
 
-func figure(t *testing.T, res Result, ind, period string) Figure {
+func figure(t *testing.T, res Result, ind, period string) sheaf.Figure {
 	t.Helper()
 	for _, f := range res.Figures {
 		if f.Indicator == ind && f.Period == period {
@@ -38,7 +39,7 @@ func figure(t *testing.T, res Result, ind, period string) Figure {
 		}
 	}
 	t.Fatalf("no figure %s %s", ind, period)
-	return Figure{}
+	return sheaf.Figure{}
 }
 
 func TestWhichValueCounts(t *testing.T) {
@@ -53,7 +54,7 @@ func TestWhichValueCounts(t *testing.T) {
 		{
 			name:      "owner's value",
 			obs:       []Observation{obs("edu", 1, t0, t0, "students.total", "2024", 36614)},
-			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+			wantValue: 36614, wantHas: true, wantStatus: sheaf.StatusOK,
 		},
 		{
 			name: "a resubmission seen later wins even with an older modification time",
@@ -61,7 +62,7 @@ func TestWhichValueCounts(t *testing.T) {
 				obs("edu", 1, t0, t0, "students.total", "2024", 36000),
 				obs("edu", 2, later, t0.Add(-48*time.Hour), "students.total", "2024", 36614),
 			},
-			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+			wantValue: 36614, wantHas: true, wantStatus: sheaf.StatusOK,
 		},
 		{
 			name: "files seen in the same sync: the newer modification time wins",
@@ -69,7 +70,7 @@ func TestWhichValueCounts(t *testing.T) {
 				obs("edu", 2, t0, later, "students.total", "2024", 36614),
 				obs("edu", 1, t0, t0, "students.total", "2024", 36000),
 			},
-			wantValue: 36614, wantHas: true, wantStatus: StatusOK,
+			wantValue: 36614, wantHas: true, wantStatus: sheaf.StatusOK,
 		},
 		{
 			name: "the owner's value beats another department's, which disagrees",
@@ -77,12 +78,12 @@ func TestWhichValueCounts(t *testing.T) {
 				obs("stats", 2, later, later, "students.total", "2024", 36600),
 				obs("edu", 1, t0, t0, "students.total", "2024", 36614),
 			},
-			wantValue: 36614, wantHas: true, wantStatus: StatusConflict,
+			wantValue: 36614, wantHas: true, wantStatus: sheaf.StatusConflict,
 		},
 		{
 			name:      "no owner value: another department's stands in, unverified",
 			obs:       []Observation{obs("stats", 2, t0, t0, "students.total", "2024", 36614)},
-			wantValue: 36614, wantHas: true, wantStatus: StatusUnverified,
+			wantValue: 36614, wantHas: true, wantStatus: sheaf.StatusUnverified,
 		},
 		{
 			name: "a blank in a later file withdraws the value",
@@ -91,9 +92,9 @@ func TestWhichValueCounts(t *testing.T) {
 				o.HasValue = false
 				return []Observation{obs("edu", 1, t0, t0, "students.total", "2024", 36614), o}
 			}(),
-			wantStatus: StatusMissing,
+			wantStatus: sheaf.StatusMissing,
 		},
-		{name: "nothing given", wantStatus: StatusMissing},
+		{name: "nothing given", wantStatus: sheaf.StatusMissing},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,7 +105,7 @@ func TestWhichValueCounts(t *testing.T) {
 			}
 			missing := 0
 			for _, fl := range res.Flags {
-				if fl.Kind == KindMissing && fl.Indicator == "students.total" {
+				if fl.Kind == sheaf.KindMissing && fl.Indicator == "students.total" {
 					missing++
 					if fl.Department != "edu" {
 						t.Errorf("missing flag on %s, want the owner edu", fl.Department)
@@ -112,7 +113,7 @@ func TestWhichValueCounts(t *testing.T) {
 				}
 			}
 			wantMissing := 0
-			if tc.wantStatus == StatusMissing || tc.wantStatus == StatusUnverified {
+			if tc.wantStatus == sheaf.StatusMissing || tc.wantStatus == sheaf.StatusUnverified {
 				wantMissing = 1 // the owner still owes the figure
 			}
 			if missing != wantMissing {
@@ -127,11 +128,11 @@ func TestEveryDeclaredPeriodIsAFigure(t *testing.T) {
 	if f := figure(t, res, "fund.edu_spend", "2022"); f.Value != 68211 {
 		t.Errorf("2022 = %v", f.Value)
 	}
-	if f := figure(t, res, "fund.edu_spend", "2023"); f.Status != StatusMissing {
+	if f := figure(t, res, "fund.edu_spend", "2023"); f.Status != sheaf.StatusMissing {
 		t.Errorf("2023 status %s, want missing", f.Status)
 	}
 	// Not required: no flag, but still a figure with status missing.
-	if f := figure(t, res, "health.examined", "2024"); f.Status != StatusMissing {
+	if f := figure(t, res, "health.examined", "2024"); f.Status != sheaf.StatusMissing {
 		t.Errorf("examined status %s", f.Status)
 	}
 	for _, fl := range res.Flags {
@@ -143,22 +144,22 @@ func TestEveryDeclaredPeriodIsAFigure(t *testing.T) {
 
 func TestApproximateAndInvalid(t *testing.T) {
 	o := obs("edu", 1, t0, t0, "health.examined", "2024", 36000)
-	o.Approx = sheets.Over
+	o.Approx = sheaf.Over
 	in := Input{
 		Observations: []Observation{o},
-		Findings: []Finding{{Finding: sheets.Finding{Kind: sheets.KindInvalid, Severity: "error", Indicator: "students.total",
+		Findings: []Finding{{Finding: sheaf.Finding{Kind: sheaf.KindInvalid, Severity: "error", Indicator: "students.total",
 			Period: "2024", Sheet: "S", Cell: "D5", Raw: "待统计", Message: "无法识别"}, Department: "edu", File: "f.xlsx"}},
 	}
 	res := reconcileTest(t, testConfig(), in)
-	if f := figure(t, res, "health.examined", "2024"); f.Status != StatusApproximate {
+	if f := figure(t, res, "health.examined", "2024"); f.Status != sheaf.StatusApproximate {
 		t.Errorf("examined status %s, want approximate", f.Status)
 	}
-	if f := figure(t, res, "students.total", "2024"); f.Status != StatusMissing || len(f.Statuses) != 2 {
+	if f := figure(t, res, "students.total", "2024"); f.Status != sheaf.StatusMissing || len(f.Statuses) != 2 {
 		t.Errorf("students statuses %v, want missing and invalid", f.Statuses)
 	}
-	var inv *Flag
+	var inv *sheaf.Flag
 	for i, fl := range res.Flags {
-		if fl.Kind == sheets.KindInvalid {
+		if fl.Kind == sheaf.KindInvalid {
 			inv = &res.Flags[i]
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // Rule classes.
@@ -42,7 +42,7 @@ func (ru *run) evaluateRules() {
 		if out.State != RuleFail && out.State != RuleError {
 			continue
 		}
-		f := Flag{Kind: KindRule, Severity: out.Rule.Severity, Rule: out.Rule.ID}
+		f := sheaf.Flag{Kind: sheaf.KindRule, Severity: out.Rule.Severity, Rule: out.Rule.ID}
 		var parts []string
 		for _, in := range out.Inputs {
 			fig := ru.figures[slot{in.Indicator, in.Period}]
@@ -54,8 +54,8 @@ func (ru *run) evaluateRules() {
 					f.Department = ind.Owner
 				}
 			}
-			parts = append(parts, fmt.Sprintf("%s（%s）%s", fig.Name, sheets.PeriodWord(fig.Period), showValue(fig)))
-			ev := Evidence{Department: fig.Department, File: fig.File, Sheet: fig.Sheet, Cell: fig.Cell, Raw: fig.Raw, Note: fig.Note}
+			parts = append(parts, fmt.Sprintf("%s（%s）%s", fig.Name, sheaf.PeriodWord(fig.Period), showValue(fig)))
+			ev := sheaf.Evidence{Department: fig.Department, File: fig.File, Sheet: fig.Sheet, Cell: fig.Cell, Raw: fig.Raw, Note: fig.Note}
 			if fig.HasValue {
 				v := fig.Value
 				ev.Value = &v
@@ -75,18 +75,18 @@ func (ru *run) evaluateRules() {
 		ru.add(f)
 		if out.Rule.Class == ClassCheck {
 			for _, in := range out.Inputs {
-				ru.doubt(slot{in.Indicator, in.Period}, StatusFailing, f.Key())
+				ru.doubt(slot{in.Indicator, in.Period}, sheaf.StatusFailing, f.Key())
 			}
 		}
 	}
 }
 
 // showValue writes a figure's value with its unit for a message.
-func showValue(f *Figure) string {
+func showValue(f *sheaf.Figure) string {
 	if !f.HasValue {
 		return "无数据"
 	}
-	v := sheets.FormatValue(f.Value, f.Decimals)
+	v := sheaf.FormatValue(f.Value, f.Decimals)
 	switch f.Unit {
 	case "ratio":
 		return "1:" + v

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -444,7 +444,7 @@ func (p *rulePatcher) input(fn string, idArg ast.Node, periodArg []ast.Node) (in
 			}
 			return 0, false
 		}
-		if !rulePeriodRe.MatchString(lit.Value) {
+		if _, _, ok := sheaf.ParsePeriod(lit.Value); !ok {
 			p.fail(at, `period %q is not a year or a quarter, e.g. "2023" or "2024Q2"`, lit.Value)
 			return 0, false
 		}
@@ -472,16 +472,11 @@ func (p *rulePatcher) input(fn string, idArg ast.Node, periodArg []ast.Node) (in
 	return k, true
 }
 
-var rulePeriodRe = regexp.MustCompile(`^[0-9]{4}(Q[1-4])?$`)
-
 // rulePreviousPeriod is the same period one year earlier: 2024 → 2023, 2024Q2
 // → 2023Q2.
 func rulePreviousPeriod(period string) (string, bool) {
-	if !rulePeriodRe.MatchString(period) {
-		return "", false
-	}
-	year, _ := strconv.Atoi(period[:4])
-	if year <= 1 {
+	year, _, ok := sheaf.ParsePeriod(period)
+	if !ok || year <= 1 {
 		return "", false
 	}
 	return fmt.Sprintf("%04d%s", year-1, period[4:]), true

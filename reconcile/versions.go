@@ -5,8 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // versions flags a department whose present files give different values
@@ -57,14 +58,14 @@ const maxVersionsListed = 5
 
 // versionFlag words the version flag: the value that counts first, then
 // the outdated ones, newest first.
-func (ru *run) versionFlag(ind *config.Indicator, period string, chosen Observation, old []Observation) Flag {
+func (ru *run) versionFlag(ind *config.Indicator, period string, chosen Observation, old []Observation) sheaf.Flag {
 	show := func(o Observation) string {
 		return fmt.Sprintf("%s 为 %s", cellSubject(o.File, o.Sheet, o.Cell),
-			showValue(&Figure{Value: o.Value, HasValue: true, Decimals: o.Decimals, Unit: ind.Unit}))
+			showValue(&sheaf.Figure{Value: o.Value, HasValue: true, Decimals: o.Decimals, Unit: ind.Unit}))
 	}
 	files := map[int64]bool{chosen.FileID: true}
 	parts := []string{show(chosen) + "（较新，已采用）"}
-	ev := []Evidence{evidenceOf(chosen)}
+	ev := []sheaf.Evidence{evidenceOf(chosen)}
 	for i, o := range old {
 		files[o.FileID] = true
 		if i < maxVersionsListed {
@@ -79,10 +80,10 @@ func (ru *run) versionFlag(ind *config.Indicator, period string, chosen Observat
 	if len(files) > 2 {
 		count = fmt.Sprintf(" %d 个", len(files))
 	}
-	return Flag{
-		Kind: KindVersion, Severity: sheets.SeverityWarning, Department: chosen.Department, Indicator: ind.ID, Period: period,
+	return sheaf.Flag{
+		Kind: sheaf.KindVersion, Severity: sheaf.SeverityWarning, Department: chosen.Department, Indicator: ind.ID, Period: period,
 		Message: fmt.Sprintf("%s的%s文件中「%s（%s）」不一致：%s；请删除过时的文件，或将其移入“旧版”文件夹",
-			ru.name(chosen.Department), count, ind.Name, sheets.PeriodWord(period), strings.Join(parts, "，")),
+			ru.name(chosen.Department), count, ind.Name, sheaf.PeriodWord(period), strings.Join(parts, "，")),
 		Evidence: ev,
 	}
 }

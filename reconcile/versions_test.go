@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // at is an observation of students.total in a named file of edu.
@@ -69,18 +71,18 @@ func TestWhichVersionCounts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			res := reconcileTest(t, testConfig(), Input{Observations: tc.obs})
 			f := figure(t, res, "students.total", "2024")
-			if f.Value != tc.want || f.File != tc.file || f.Status != StatusOK {
+			if f.Value != tc.want || f.File != tc.file || f.Status != sheaf.StatusOK {
 				t.Errorf("figure = %v from %s (%s), want %v from %s (ok)", f.Value, f.File, f.Status, tc.want, tc.file)
 			}
 			var msgs []string
 			for _, fl := range res.Flags {
 				switch fl.Kind {
-				case KindVersion:
+				case sheaf.KindVersion:
 					msgs = append(msgs, fl.Message)
 					if fl.Department != "edu" || fl.Severity != "warning" || fl.Subject != "" || len(fl.Evidence) != len(tc.obs) {
 						t.Errorf("version flag = %+v", fl)
 					}
-				case KindConflict:
+				case sheaf.KindConflict:
 					t.Errorf("versions of one department made a conflict: %s", fl.Message)
 				}
 			}
@@ -102,7 +104,7 @@ func TestVersionFlagIdentityIgnoresFiles(t *testing.T) {
 		res := reconcileTest(t, testConfig(), Input{Observations: []Observation{
 			at(a, 1, t0, t0, 4645), at(b, 2, t0.Add(time.Hour), t0, 4655)}})
 		for _, fl := range res.Flags {
-			if fl.Kind == KindVersion {
+			if fl.Kind == sheaf.KindVersion {
 				return fl.Key()
 			}
 		}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -127,7 +127,7 @@ func (a *annex) filter(sheet string, cols []annexColumn, rows int) error {
 }
 
 // figure writes one figure's row.
-func (a *annex) figure(row int, fig reconcile.Figure) error {
+func (a *annex) figure(row int, fig sheaf.Figure) error {
 	c := a.cat
 	name, decimals, unit := fig.Name, fig.Decimals, fig.Unit
 	if ind, ok := c.cfg.Indicator(fig.Indicator); ok {
@@ -144,7 +144,7 @@ func (a *annex) figure(row int, fig reconcile.Figure) error {
 	if fig.HasValue {
 		notes = append(notes, c.reasons(&fig)...)
 	}
-	if fig.Raw != "" && hasStatus(fig, reconcile.StatusApproximate) {
+	if fig.Raw != "" && hasStatus(fig, sheaf.StatusApproximate) {
 		notes = append(notes, "原文“"+fig.Raw+"”")
 	}
 	if n := strings.TrimSpace(fig.Note); n != "" {
@@ -228,7 +228,7 @@ func safeCells(cells []any) []any {
 }
 
 // evidenceText names one cell: "市教育局 教育局/基本情况.xlsx 表1!C5（36614）".
-func evidenceText(c *catalogue, e reconcile.Evidence) string {
+func evidenceText(c *catalogue, e sheaf.Evidence) string {
 	var parts []string
 	if e.Department != "" {
 		parts = append(parts, c.departmentName(e.Department))
@@ -251,7 +251,7 @@ func evidenceText(c *catalogue, e reconcile.Evidence) string {
 	return s
 }
 
-func hasStatus(f reconcile.Figure, status string) bool {
+func hasStatus(f sheaf.Figure, status string) bool {
 	for _, s := range f.Statuses {
 		if s == status {
 			return true

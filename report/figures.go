@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -16,7 +16,7 @@ import (
 type catalogue struct {
 	data    Data
 	cfg     *config.Config
-	figures map[slotKey]*reconcile.Figure
+	figures map[slotKey]*sheaf.Figure
 	// failing lists, per figure, the messages of the checks that fail on it.
 	failing map[slotKey][]string
 	// flags lists, per figure, its open flags.
@@ -26,7 +26,7 @@ type catalogue struct {
 type slotKey struct{ indicator, period string }
 
 func newCatalogue(d Data) *catalogue {
-	c := &catalogue{data: d, cfg: d.Config, figures: map[slotKey]*reconcile.Figure{}, failing: map[slotKey][]string{},
+	c := &catalogue{data: d, cfg: d.Config, figures: map[slotKey]*sheaf.Figure{}, failing: map[slotKey][]string{},
 		flags: map[slotKey][]storage.StoredFlag{}}
 	for _, f := range storedFlags(d.Flags, "open") {
 		if f.Indicator != "" {
@@ -37,7 +37,7 @@ func newCatalogue(d Data) *catalogue {
 	// An accepted invalid flag still leaves its figure without a value: the
 	// draft must not then say the department sent nothing.
 	for _, f := range storedFlags(d.Flags, "accepted") {
-		if f.Indicator != "" && f.Kind == sheets.KindInvalid {
+		if f.Indicator != "" && f.Kind == sheaf.KindInvalid {
 			k := slotKey{f.Indicator, f.Period}
 			c.flags[k] = append(c.flags[k], f)
 		}
@@ -138,7 +138,7 @@ func (c *catalogue) periods(ind *config.Indicator) []string {
 
 // reasons says, in the draft's words, why a figure is doubtful: one reason
 // per open status, most serious first; none for an ok or accepted figure.
-func (c *catalogue) reasons(f *reconcile.Figure) []string {
+func (c *catalogue) reasons(f *sheaf.Figure) []string {
 	statuses := f.Statuses
 	if len(statuses) == 0 && f.Status != "" {
 		statuses = []string{f.Status}
@@ -146,21 +146,21 @@ func (c *catalogue) reasons(f *reconcile.Figure) []string {
 	var out []string
 	for _, s := range statuses {
 		switch s {
-		case reconcile.StatusConflict:
+		case sheaf.StatusConflict:
 			out = append(out, "数值不一致")
-		case reconcile.StatusApproximate:
+		case sheaf.StatusApproximate:
 			out = append(out, "约数")
-		case reconcile.StatusInvalid:
+		case sheaf.StatusInvalid:
 			out = append(out, "无法识别")
-		case reconcile.StatusDoubtful:
+		case sheaf.StatusDoubtful:
 			out = append(out, c.doubtfulReasons(f)...)
-		case reconcile.StatusUnverified:
+		case sheaf.StatusUnverified:
 			if f.Reason != "" {
 				out = append(out, f.Reason)
 			} else {
 				out = append(out, "责任单位未报送，取自"+c.departmentName(f.Department))
 			}
-		case reconcile.StatusFailing:
+		case sheaf.StatusFailing:
 			msgs := c.failing[slotKey{f.Indicator, f.Period}]
 			if len(msgs) == 0 {
 				out = append(out, "校验不通过")
@@ -212,17 +212,17 @@ func (c *catalogue) missingMark(r reading) string {
 		return mark(text)
 	}
 	for _, f := range c.flags[slotKey{r.ind.ID, r.period}] {
-		if f.Kind != reconcile.KindMissing || f.Department != r.ind.Owner {
+		if f.Kind != sheaf.KindMissing || f.Department != r.ind.Owner {
 			continue
 		}
 		switch f.Subject {
-		case reconcile.MissingHiddenSheet:
+		case sheaf.MissingHiddenSheet:
 			sheet := ""
 			if len(f.Evidence) > 0 {
 				sheet = f.Evidence[0].Sheet
 			}
 			return mark("待核实：" + c.label(r) + "在" + c.departmentName(r.ind.Owner) + "文件的隐藏工作表「" + sheet + "」中，未读取")
-		case reconcile.MissingUnreadFile:
+		case sheaf.MissingUnreadFile:
 			return mark("待核实：" + c.label(r) + "，" + c.departmentName(r.ind.Owner) + "的文件无法读取")
 		}
 	}
@@ -237,7 +237,7 @@ func (c *catalogue) unreadable(r reading) ([]string, string, bool) {
 	var raws []string
 	note := ""
 	for _, f := range c.flags[slotKey{r.ind.ID, r.period}] {
-		if f.Kind != sheets.KindInvalid || f.Department != r.ind.Owner {
+		if f.Kind != sheaf.KindInvalid || f.Department != r.ind.Owner {
 			continue
 		}
 		found = true
@@ -255,7 +255,7 @@ func (c *catalogue) unreadable(r reading) ([]string, string, bool) {
 
 // doubtfulReasons says why a doubtful figure's value is doubtful, from its
 // open unit and range flags.
-func (c *catalogue) doubtfulReasons(f *reconcile.Figure) []string {
+func (c *catalogue) doubtfulReasons(f *sheaf.Figure) []string {
 	var out []string
 	for _, fl := range c.flags[slotKey{f.Indicator, f.Period}] {
 		if fl.Department != f.Department {
@@ -265,9 +265,9 @@ func (c *catalogue) doubtfulReasons(f *reconcile.Figure) []string {
 		switch {
 		case strings.HasPrefix(fl.Message, "疑似小数形式"):
 			why = "疑似小数形式"
-		case fl.Kind == sheets.KindUnit:
+		case fl.Kind == sheaf.KindUnit:
 			why = "单位换算存疑"
-		case fl.Kind == sheets.KindRange:
+		case fl.Kind == sheaf.KindRange:
 			why = "超出合理范围"
 		default:
 			continue

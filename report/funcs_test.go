@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 )
 
 // TestFunctions runs each template function on the fixture's figures.
@@ -82,9 +82,9 @@ func testData(t *testing.T) Data {
 		}
 	}
 	d.Figures = append(d.Figures,
-		reconcile.Figure{Indicator: "zero", Period: "2024", HasValue: true, Status: reconcile.StatusOK},
-		reconcile.Figure{Indicator: "flat", Period: "2022", Value: 12.5, HasValue: true, Status: reconcile.StatusOK},
-		reconcile.Figure{Indicator: "flat", Period: "2023", Value: 12.5, HasValue: true, Status: reconcile.StatusOK},
+		sheaf.Figure{Indicator: "zero", Period: "2024", HasValue: true, Status: sheaf.StatusOK},
+		sheaf.Figure{Indicator: "flat", Period: "2022", Value: 12.5, HasValue: true, Status: sheaf.StatusOK},
+		sheaf.Figure{Indicator: "flat", Period: "2023", Value: 12.5, HasValue: true, Status: sheaf.StatusOK},
 	)
 	return d
 }

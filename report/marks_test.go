@@ -3,8 +3,7 @@ package report
 import (
 	"testing"
 
-	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -18,23 +17,23 @@ func TestUnreadableAndDoubtfulMarks(t *testing.T) {
 		indicator("fund.per_pupil", "生均经费", "元", "finance"))
 	for i, f := range d.Figures {
 		if f.Indicator == "schools.special" {
-			d.Figures[i].Statuses = []string{reconcile.StatusMissing, reconcile.StatusInvalid}
+			d.Figures[i].Statuses = []string{sheaf.StatusMissing, sheaf.StatusInvalid}
 		}
 	}
 	d.Figures = append(d.Figures,
-		reconcile.Figure{Indicator: "rate.consolidation", Period: "2024", Value: 0.9675, HasValue: true, Decimals: 4,
-			Department: "edu", Status: reconcile.StatusDoubtful, Statuses: []string{reconcile.StatusDoubtful}},
-		reconcile.Figure{Indicator: "fund.per_pupil", Period: "2024", Value: 175000000, HasValue: true,
-			Department: "finance", Status: reconcile.StatusDoubtful, Statuses: []string{reconcile.StatusDoubtful}})
-	open := func(id int64, f reconcile.Flag) storage.StoredFlag {
+		sheaf.Figure{Indicator: "rate.consolidation", Period: "2024", Value: 0.9675, HasValue: true, Decimals: 4,
+			Department: "edu", Status: sheaf.StatusDoubtful, Statuses: []string{sheaf.StatusDoubtful}},
+		sheaf.Figure{Indicator: "fund.per_pupil", Period: "2024", Value: 175000000, HasValue: true,
+			Department: "finance", Status: sheaf.StatusDoubtful, Statuses: []string{sheaf.StatusDoubtful}})
+	open := func(id int64, f sheaf.Flag) storage.StoredFlag {
 		return storage.StoredFlag{Flag: f, ID: id, State: "open"}
 	}
 	d.Flags = append(d.Flags,
-		open(20, reconcile.Flag{Kind: sheets.KindInvalid, Department: "edu", Indicator: "schools.special", Period: "2024",
-			Evidence: []reconcile.Evidence{{Department: "edu", Cell: "C7", Raw: "两所"}}}),
-		open(21, reconcile.Flag{Kind: sheets.KindRange, Department: "edu", Indicator: "rate.consolidation", Period: "2024",
+		open(20, sheaf.Flag{Kind: sheaf.KindInvalid, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Evidence: []sheaf.Evidence{{Department: "edu", Cell: "C7", Raw: "两所"}}}),
+		open(21, sheaf.Flag{Kind: sheaf.KindRange, Department: "edu", Indicator: "rate.consolidation", Period: "2024",
 			Message: "疑似小数形式：九年义务教育巩固率（2024年）在 a.xlsx Sheet1!C5 填写 0.9675，如为 96.75% 请改为百分数"}),
-		open(22, reconcile.Flag{Kind: sheets.KindUnit, Department: "finance", Indicator: "fund.per_pupil", Period: "2024",
+		open(22, sheaf.Flag{Kind: sheaf.KindUnit, Department: "finance", Indicator: "fund.per_pupil", Period: "2024",
 			Message: "单位：万元"}),
 	)
 	tests := []struct{ name, template, want string }{
@@ -67,10 +66,10 @@ func TestMarksForFiguresThatMayHaveBeenSent(t *testing.T) {
 	d := testData(t)
 	for i, f := range d.Figures {
 		if f.Indicator == "schools.special" {
-			d.Figures[i].Statuses = []string{reconcile.StatusMissing}
+			d.Figures[i].Statuses = []string{sheaf.StatusMissing}
 		}
 	}
-	flag := func(state string, f reconcile.Flag) storage.StoredFlag {
+	flag := func(state string, f sheaf.Flag) storage.StoredFlag {
 		return storage.StoredFlag{Flag: f, ID: 30, State: state, Note: "系统故障，已口头确认2所"}
 	}
 	tests := []struct {
@@ -78,20 +77,20 @@ func TestMarksForFiguresThatMayHaveBeenSent(t *testing.T) {
 		flag storage.StoredFlag
 		want string
 	}{
-		{"accepted unreadable", flag("accepted", reconcile.Flag{Kind: sheets.KindInvalid, Department: "edu", Indicator: "schools.special", Period: "2024",
-			Evidence: []reconcile.Evidence{{Department: "edu", Cell: "C7", Raw: "#REF!"}}}),
+		{"accepted unreadable", flag("accepted", sheaf.Flag{Kind: sheaf.KindInvalid, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Evidence: []sheaf.Evidence{{Department: "edu", Cell: "C7", Raw: "#REF!"}}}),
 			"【待核实：无法识别特殊教育学校数，市教育局填写「#REF!」；说明：系统故障，已口头确认2所】"},
-		{"hidden sheet", flag("open", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
-			Subject: reconcile.MissingHiddenSheet, Evidence: []reconcile.Evidence{{Department: "edu", File: "a.xlsx", Sheet: "附表", Cell: "B3", Raw: "2"}}}),
+		{"hidden sheet", flag("open", sheaf.Flag{Kind: sheaf.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Subject: sheaf.MissingHiddenSheet, Evidence: []sheaf.Evidence{{Department: "edu", File: "a.xlsx", Sheet: "附表", Cell: "B3", Raw: "2"}}}),
 			"【待核实：特殊教育学校数在市教育局文件的隐藏工作表「附表」中，未读取】"},
-		{"unread file", flag("open", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
-			Subject: reconcile.MissingUnreadFile}),
+		{"unread file", flag("open", sheaf.Flag{Kind: sheaf.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Subject: sheaf.MissingUnreadFile}),
 			"【待核实：特殊教育学校数，市教育局的文件无法读取】"},
-		{"not sent", flag("open", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024"}),
+		{"not sent", flag("open", sheaf.Flag{Kind: sheaf.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024"}),
 			"【缺：特殊教育学校数，市教育局】"},
 		// An accepted flag of another kind says nothing about the value.
-		{"accepted missing", flag("accepted", reconcile.Flag{Kind: reconcile.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
-			Subject: reconcile.MissingHiddenSheet}),
+		{"accepted missing", flag("accepted", sheaf.Flag{Kind: sheaf.KindMissing, Department: "edu", Indicator: "schools.special", Period: "2024",
+			Subject: sheaf.MissingHiddenSheet}),
 			"【缺：特殊教育学校数，市教育局】"},
 	}
 	base := d.Flags

@@ -18,8 +18,8 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -29,7 +29,7 @@ type Data struct {
 	Config *config.Config
 	// Figures are the figures of the latest sync, one per indicator and
 	// period.
-	Figures []reconcile.Figure
+	Figures []sheaf.Figure
 	// Flags are the stored flags; the open and accepted ones matter.
 	Flags []storage.StoredFlag
 	// Rules are the rules' outcomes; a rule's class is taken from

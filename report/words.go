@@ -3,35 +3,34 @@ package report
 import (
 	"strings"
 
-	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // statusWords names a figure's statuses for people, in the annex.
 var statusWords = map[string]string{
-	reconcile.StatusOK:          "正常",
-	reconcile.StatusMissing:     "缺报",
-	reconcile.StatusConflict:    "数值不一致",
-	reconcile.StatusApproximate: "约数",
-	reconcile.StatusInvalid:     "无法识别",
-	reconcile.StatusFailing:     "校验不通过",
-	reconcile.StatusUnverified:  "未经责任单位核实",
-	reconcile.StatusAccepted:    "已说明",
-	reconcile.StatusDoubtful:    "存疑",
+	sheaf.StatusOK:          "正常",
+	sheaf.StatusMissing:     "缺报",
+	sheaf.StatusConflict:    "数值不一致",
+	sheaf.StatusApproximate: "约数",
+	sheaf.StatusInvalid:     "无法识别",
+	sheaf.StatusFailing:     "校验不通过",
+	sheaf.StatusUnverified:  "未经责任单位核实",
+	sheaf.StatusAccepted:    "已说明",
+	sheaf.StatusDoubtful:    "存疑",
 }
 
 // kindWords names a flag's kind for people.
 var kindWords = map[string]string{
-	reconcile.KindMissing:  "缺报",
-	reconcile.KindConflict: "数值不一致",
-	reconcile.KindRule:     "校验",
-	sheets.KindInvalid:     "无法识别",
-	sheets.KindUnknown:     "未知指标",
-	sheets.KindApproximate: "约数",
-	sheets.KindFile:        "文件",
-	sheets.KindUnit:        "单位",
-	sheets.KindRange:       "数值范围",
-	reconcile.KindVersion:  "多个版本",
+	sheaf.KindMissing:     "缺报",
+	sheaf.KindConflict:    "数值不一致",
+	sheaf.KindRule:        "校验",
+	sheaf.KindInvalid:     "无法识别",
+	sheaf.KindUnknown:     "未知指标",
+	sheaf.KindApproximate: "约数",
+	sheaf.KindFile:        "文件",
+	sheaf.KindUnit:        "单位",
+	sheaf.KindRange:       "数值范围",
+	sheaf.KindVersion:     "多个版本",
 }
 
 // severityWords names a flag's severity for people.
@@ -58,7 +57,7 @@ func word(words map[string]string, s string) string {
 }
 
 // statusText names every status of a figure: "约数、未经责任单位核实".
-func statusText(f reconcile.Figure) string {
+func statusText(f sheaf.Figure) string {
 	if len(f.Statuses) == 0 {
 		return word(statusWords, f.Status)
 	}
@@ -74,5 +73,5 @@ func periodWord(p string) string {
 	if p == "" {
 		return ""
 	}
-	return sheets.PeriodWord(p)
+	return sheaf.PeriodWord(p)
 }

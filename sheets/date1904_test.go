@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -149,9 +151,9 @@ func TestDate1904Workbooks(t *testing.T) {
 		for _, how := range []string{"stream", "whole"} {
 			t.Run(b.name+"/"+how, func(t *testing.T) {
 				dept, _ := cfg.Department("edu")
-				var obs []Observation
-				var fs []Finding
-				x := NewExtractor(cfg, dept).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
+				var obs []sheaf.Observation
+				var fs []sheaf.Finding
+				x := NewExtractor(cfg, dept).Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { fs = append(fs, f) })
 				h := &cellSpy{x: x}
 				if how == "stream" {
 					st, err := StreamWorkbook(b.name, b.data, Limits{}, h)

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // Dir is a folder of spreadsheets: a local folder or a mounted network share.
@@ -30,7 +32,7 @@ type Dir struct {
 	// files under them are listed as excluded, not read.
 	ExcludedFolders []string
 
-	known func(path string) (FileRef, bool)
+	known func(path string) (sheaf.FileRef, bool)
 
 	// raw maps the readable path of a file whose name is not UTF-8 to its
 	// path on disk, as the last listing found it.
@@ -42,7 +44,7 @@ type Dir struct {
 // compute (a folder hashes every file): told what was known, they reuse
 // the key of a file whose size and modification time have not changed.
 type KnownKeys interface {
-	SetKnown(known func(path string) (FileRef, bool))
+	SetKnown(known func(path string) (sheaf.FileRef, bool))
 }
 
 var _ KnownKeys = (*Dir)(nil)
@@ -50,7 +52,7 @@ var _ KnownKeys = (*Dir)(nil)
 // SetKnown gives the folder what was known of its files at the last sync.
 // A file with the same size and modification time (to the nanosecond the
 // file system keeps) is taken as unchanged and not read to be hashed.
-func (d *Dir) SetKnown(known func(path string) (FileRef, bool)) { d.known = known }
+func (d *Dir) SetKnown(known func(path string) (sheaf.FileRef, bool)) { d.known = known }
 
 var _ Source = (*Dir)(nil)
 
@@ -68,15 +70,6 @@ func (d *Dir) shown() string {
 		return d.Label
 	}
 	return d.Root
-}
-
-// DisplayPath writes a file of a source the way a person finds it: a
-// folder source's folder joined with the file's path.
-func DisplayPath(source, file string) string {
-	if dir, ok := strings.CutPrefix(source, "dir:"); ok {
-		return path.Join(dir, file)
-	}
-	return source + ":" + file
 }
 
 // List walks the folder and returns every spreadsheet matching the glob,
@@ -139,7 +132,7 @@ func InExcludedFolder(p string, names []string) (string, bool) {
 }
 
 // Open opens a listed file by its name on disk, whatever its encoding.
-func (d *Dir) Open(ctx context.Context, ref FileRef) (io.ReadCloser, error) {
+func (d *Dir) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 	p := ref.Path
 	d.mu.Lock()
 	if raw, ok := d.raw[p]; ok {
@@ -168,25 +161,25 @@ func folderError(root string, err error) error {
 	return fmt.Errorf("无法读取文件夹 %s（%w）", root, err)
 }
 
-func hashFile(name string) (FileRef, error) {
+func hashFile(name string) (sheaf.FileRef, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return FileRef{}, err
+		return sheaf.FileRef{}, err
 	}
 	defer f.Close()
 	before, err := f.Stat()
 	if err != nil {
-		return FileRef{}, err
+		return sheaf.FileRef{}, err
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return FileRef{}, fmt.Errorf("read %s: %w", name, err)
+		return sheaf.FileRef{}, fmt.Errorf("read %s: %w", name, err)
 	}
 	after, err := os.Stat(name)
 	if err != nil {
-		return FileRef{}, err
+		return sheaf.FileRef{}, err
 	}
-	return FileRef{
+	return sheaf.FileRef{
 		Size:      before.Size(),
 		ModTime:   before.ModTime(),
 		ChangeKey: "sha256:" + hex.EncodeToString(h.Sum(nil)),

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -197,7 +199,7 @@ func TestDirListsEveryEntryWithItsOutcome(t *testing.T) {
 		t.Error("a listing with problem entries must be complete: its other files are there")
 	}
 	// The link to a file reads the file it points to.
-	rc, err := d.Open(context.Background(), FileRef{Path: "链接.xlsx"})
+	rc, err := d.Open(context.Background(), sheaf.FileRef{Path: "链接.xlsx"})
 	if err != nil {
 		t.Fatal(err)
 	}

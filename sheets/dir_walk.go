@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"unicode/utf8"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/bmatcuk/doublestar/v4"
 )
 
@@ -116,7 +118,7 @@ func (w *dirWalk) entry(rawP, p string, e os.DirEntry, ancestors []dirID) error 
 				info, _ = e.Info()
 			}
 			if info != nil && info.Size() == k.Size && info.ModTime().Equal(k.ModTime) {
-				w.l.Files = append(w.l.Files, FileRef{Path: p, Size: k.Size, ModTime: info.ModTime(), ChangeKey: k.ChangeKey})
+				w.l.Files = append(w.l.Files, sheaf.FileRef{Path: p, Size: k.Size, ModTime: info.ModTime(), ChangeKey: k.ChangeKey})
 				return nil
 			}
 		}

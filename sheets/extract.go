@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -145,16 +147,16 @@ func Fingerprint(cfg *config.Config, dept *config.Department) string {
 
 // Extract reads observations from every table of every sheet. Sheets
 // without a table are described in findings when they hold figures.
-func (e *Extractor) Extract(sheets []Sheet) ([]Observation, []Finding) {
+func (e *Extractor) Extract(sheets []Sheet) ([]sheaf.Observation, []sheaf.Finding) {
 	obs, fs, _ := e.ExtractOutcomes(sheets)
 	return obs, fs
 }
 
 // ExtractOutcomes is Extract that also says what became of each sheet.
-func (e *Extractor) ExtractOutcomes(sheets []Sheet) ([]Observation, []Finding, []SheetOutcome) {
-	var obs []Observation
-	var findings []Finding
-	x := e.Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { findings = append(findings, f) })
+func (e *Extractor) ExtractOutcomes(sheets []Sheet) ([]sheaf.Observation, []sheaf.Finding, []sheaf.SheetOutcome) {
+	var obs []sheaf.Observation
+	var findings []sheaf.Finding
+	x := e.Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { findings = append(findings, f) })
 	for _, sh := range sheets {
 		if !x.Sheet(sh.SheetInfo) {
 			continue
@@ -250,9 +252,9 @@ func (e *Extractor) periodOf(ind *config.Indicator, periodCell Cell, year, from 
 	}
 	words := make([]string, len(declared))
 	for i, d := range declared {
-		words[i] = PeriodWord(d)
+		words[i] = sheaf.PeriodWord(d)
 	}
-	msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, PeriodWord(period), strings.Join(words, "、"))
+	msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, sheaf.PeriodWord(period), strings.Join(words, "、"))
 	switch {
 	case strings.TrimSpace(periodCell.Raw) != "":
 	case year != "":
@@ -274,13 +276,4 @@ func colName(col int) string {
 		name = string(rune('A'+(c-1)%26)) + name
 	}
 	return name
-}
-
-// FormatValue writes a value with its decimals (negative decimals write it
-// as an integer).
-func FormatValue(v float64, decimals int) string {
-	if decimals < 0 {
-		decimals = 0
-	}
-	return fmt.Sprintf("%.*f", decimals, v)
 }

@@ -3,6 +3,8 @@ package sheets
 import (
 	"strconv"
 	"testing"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // BenchmarkExtractRows streams a 200,000-row sheet through extraction, one
@@ -15,7 +17,7 @@ func BenchmarkExtractRows(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		x := e.Start(func(Observation) { n++ }, func(Finding) {})
+		x := e.Start(func(sheaf.Observation) { n++ }, func(sheaf.Finding) {})
 		x.Sheet(SheetInfo{Name: "S"})
 		x.Row(r(1, "指标名称", "数值", "备注"))
 		for i := 2; i <= 200_000; i++ {

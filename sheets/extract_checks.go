@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -14,7 +16,7 @@ import (
 type check struct {
 	ind  *config.Indicator
 	unit config.Unit
-	o    *Observation
+	o    *sheaf.Observation
 	cell Cell
 	note string
 	// implicit is the note or header the value's unit came from, when the
@@ -22,22 +24,22 @@ type check struct {
 	implicit, implicitUnit string
 }
 
-func (c check) finding(kind, severity, msg string) Finding {
-	return Finding{Kind: kind, Severity: severity, Indicator: c.ind.ID, Period: c.o.Period,
+func (c check) finding(kind, severity, msg string) sheaf.Finding {
+	return sheaf.Finding{Kind: kind, Severity: severity, Indicator: c.ind.ID, Period: c.o.Period,
 		Sheet: c.o.Sheet, Cell: c.o.Cell, Raw: shownRaw(c.cell), Note: c.note, Message: msg}
 }
 
 // what names the figure in messages: "教师平均工资（2024年）".
-func (c check) what() string { return c.ind.Name + "（" + PeriodWord(c.o.Period) + "）" }
+func (c check) what() string { return c.ind.Name + "（" + sheaf.PeriodWord(c.o.Period) + "）" }
 
-func (c check) findings(rd Reading) []Finding {
+func (c check) findings(rd Reading) []sheaf.Finding {
 	if !rd.HasValue {
 		return nil
 	}
-	var fs []Finding
-	shown := FormatValue(rd.Value, rd.Decimals) + c.unit.Word()
-	if rd.Approx != Exact {
-		fs = append(fs, c.finding(KindApproximate, SeverityWarning,
+	var fs []sheaf.Finding
+	shown := sheaf.FormatValue(rd.Value, rd.Decimals) + c.unit.Word()
+	if rd.Approx != sheaf.Exact {
+		fs = append(fs, c.finding(sheaf.KindApproximate, sheaf.SeverityWarning,
 			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown)))
 	}
 	if f, ok := c.unitFinding(shown); ok {
@@ -56,15 +58,15 @@ func (c check) findings(rd Reading) []Finding {
 // value column's header, of another scale than the indicator's, converted
 // the value. Applied, since that is what the note says, but a note is
 // easily left over from another table: a person confirms it.
-func (c check) unitFinding(shown string) (Finding, bool) {
+func (c check) unitFinding(shown string) (sheaf.Finding, bool) {
 	if c.implicit == "" || writtenUnit(c.cell, c.unit) != "" {
-		return Finding{}, false
+		return sheaf.Finding{}, false
 	}
 	u, ok := config.LookupUnit(c.implicitUnit)
 	if !ok || u.Factor == c.unit.Factor {
-		return Finding{}, false
+		return sheaf.Finding{}, false
 	}
-	return c.finding(KindUnit, SeverityWarning,
+	return c.finding(sheaf.KindUnit, sheaf.SeverityWarning,
 		fmt.Sprintf("%s：数值「%s」本身没有写单位，按表中的%s换算为 %s（该指标以%s计）；如单位不是%s，请更正",
 			c.what(), strings.TrimSpace(c.o.Raw), quote(c.implicit), shown, c.unit.Word(), u.Word())), true
 }
@@ -89,26 +91,26 @@ func writtenUnit(cell Cell, target config.Unit) string {
 // without a % sign or format, may be a fraction typed for a percentage
 // (0.9675 for 96.75%): it is marked, and below the range it is worded as
 // such. A real 0.07% inside the range stays quiet.
-func (c check) rangeFinding(rd Reading, shown string) (Finding, bool) {
+func (c check) rangeFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 	v := rd.Value
 	fraction := c.unit.Name == "%" && v > 0 && v < 1 && writtenUnit(c.cell, c.unit) == ""
 	c.o.Fraction = fraction
 	if len(c.ind.Range) != 2 {
-		return Finding{}, false
+		return sheaf.Finding{}, false
 	}
 	lo, hi := c.ind.Range[0], c.ind.Range[1]
 	bounds := fmt.Sprintf("%s–%s%s", bound(lo), bound(hi), c.unit.Word())
 	switch {
 	case fraction && v < lo:
-		pct := FormatValue(roundDecimals(v*100, max(0, rd.Decimals-2)+noiseDigits), max(0, rd.Decimals-2))
-		return c.finding(KindRange, SeverityWarning,
+		pct := sheaf.FormatValue(roundDecimals(v*100, max(0, rd.Decimals-2)+noiseDigits), max(0, rd.Decimals-2))
+		return c.finding(sheaf.KindRange, sheaf.SeverityWarning,
 			fmt.Sprintf("疑似小数形式：%s填写 %s，如为 %s%% 请改为百分数（填写 %s%% 或 %s）；该指标的合理范围为 %s",
-				c.what(), FormatValue(v, rd.Decimals), pct, pct, pct, bounds)), true
+				c.what(), sheaf.FormatValue(v, rd.Decimals), pct, pct, pct, bounds)), true
 	case v < lo || v > hi:
-		return c.finding(KindRange, SeverityWarning,
+		return c.finding(sheaf.KindRange, sheaf.SeverityWarning,
 			fmt.Sprintf("%s为 %s，超出合理范围（%s），请核实", c.what(), shown, bounds)), true
 	}
-	return Finding{}, false
+	return sheaf.Finding{}, false
 }
 
 // bound writes a range bound as short as it is.

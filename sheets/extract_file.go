@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -19,11 +21,11 @@ const maxUnknownListed = 30
 // sheets and of merged ranges, never with the rows.
 type FileExtraction struct {
 	e           *Extractor
-	observation func(Observation)
-	finding     func(Finding)
+	observation func(sheaf.Observation)
+	finding     func(sheaf.Finding)
 
 	sh       *sheetState // the current sheet, nil before the first
-	outcomes []SheetOutcome
+	outcomes []sheaf.SheetOutcome
 	// noTable are the sheets with content but no table, described, for
 	// Finish to flag.
 	noTable []*sheetState
@@ -44,7 +46,7 @@ type FileExtraction struct {
 // seenValue is a value a sheet gave for a figure, for comparing a hidden
 // sheet with the visible ones.
 type seenValue struct {
-	o Observation
+	o sheaf.Observation
 }
 
 // sheetState is what extraction knows of the sheet being read.
@@ -85,7 +87,7 @@ type partialRegion struct {
 }
 
 // Start begins the extraction of one file.
-func (e *Extractor) Start(observation func(Observation), finding func(Finding)) *FileExtraction {
+func (e *Extractor) Start(observation func(sheaf.Observation), finding func(sheaf.Finding)) *FileExtraction {
 	return &FileExtraction{e: e, observation: observation, finding: finding, folds: folds{},
 		visible: map[string]seenValue{}, hiddenSeen: map[string]bool{}}
 }
@@ -136,7 +138,7 @@ func (x *FileExtraction) Row(r Row) {
 			s.ambiguous = h.conflict
 		}
 		if !s.skipHidden {
-			x.finding(Finding{Kind: KindFile, Severity: SeverityError, Sheet: s.info.Name,
+			x.finding(sheaf.Finding{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Sheet: s.info.Name,
 				Cell: cellName(0, r.Num),
 				Message: fmt.Sprintf("表「%s」第 %d 行的表头中%s，无法确定读哪一列，该表未读取：请删除或改名其中一列，或在配置 extraction.headers 中按优先顺序列出列名",
 					s.info.Name, r.Num, h.conflict)})
@@ -159,7 +161,7 @@ func (x *FileExtraction) Row(r Row) {
 	}
 	if s.skipHidden {
 		hidden := func(ind, period, cell, raw string) {
-			x.finding(Finding{Kind: KindHiddenSheet, Severity: SeverityInfo, Indicator: ind, Period: period,
+			x.finding(sheaf.Finding{Kind: sheaf.KindHiddenSheet, Severity: sheaf.SeverityInfo, Indicator: ind, Period: period,
 				Sheet: s.info.Name, Cell: cell, Raw: raw,
 				Message: fmt.Sprintf("在隐藏工作表「%s」中有此项，未读取", s.info.Name)})
 		}
@@ -169,7 +171,7 @@ func (x *FileExtraction) Row(r Row) {
 		}
 		// A row whose value could not be read is still the item, there.
 		for _, f := range res.findings {
-			if f.Kind == KindInvalid && f.Indicator != "" && len(res.obs) == 0 {
+			if f.Kind == sheaf.KindInvalid && f.Indicator != "" && len(res.obs) == 0 {
 				hidden(f.Indicator, f.Period, f.Cell, f.Raw)
 			}
 		}
@@ -276,7 +278,7 @@ func (x *FileExtraction) tableYear(lay *layout) {
 	}
 	words := make([]string, len(years))
 	for i, y := range years {
-		words[i] = PeriodWord(y)
+		words[i] = sheaf.PeriodWord(y)
 	}
 	lay.yearConflict = fmt.Sprintf("表中没有年度列，%s写的年度不同（%s）", strings.Join(wheres, "、"), strings.Join(words, "、"))
 }
@@ -289,7 +291,7 @@ func (x *FileExtraction) orphansAbove(header int) {
 	if s.orphans < 2 || s.skipHidden {
 		return
 	}
-	x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, s.orphanRow),
+	x.finding(sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, s.orphanRow),
 		Message: fmt.Sprintf("表「%s」第 %d 行的表头之上有 %d 行数据（自第 %d 行起）不在可识别的表格中，未读取：如是另一张表，请为它加上含“指标名称”和“数值”的表头行",
 			s.info.Name, header, s.orphans, s.orphanRow)})
 }
@@ -333,7 +335,7 @@ func (x *FileExtraction) endRegion(sheetEnd bool) {
 	if p.rows == 0 || s.skipHidden {
 		return
 	}
-	x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, p.row),
+	x.finding(sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Cell: cellName(0, p.row),
 		Message: fmt.Sprintf("表「%s」第 %d 行像表头（%s），但缺少%s列，其下 %d 行数据未读取：请使用“指标名称”“数值”等列名",
 			s.info.Name, p.row, strings.Join(p.words, "、"), p.missing, p.rows)})
 }
@@ -345,27 +347,27 @@ func (x *FileExtraction) endSheet() {
 		return
 	}
 	x.endRegion(true)
-	o := SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
+	o := sheaf.SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
 	switch {
 	case x.skipped(s.info, &o):
 	case !s.want:
-		o.Outcome, o.Reason = SheetExcluded, "不在 extraction.sheets 所列的工作表中"
+		o.Outcome, o.Reason = sheaf.SheetExcluded, "不在 extraction.sheets 所列的工作表中"
 	case s.skipHidden:
-		o.Outcome = SheetHidden
+		o.Outcome = sheaf.SheetHidden
 		o.Reason = "隐藏的工作表，未读取（extraction.hidden_sheets: skip）"
 		if s.info.Hidden == VeryHidden {
 			o.Reason = "深度隐藏的工作表，未读取（extraction.hidden_sheets: skip）"
 		}
 	case s.tables > 0:
-		o.Outcome = SheetRead
+		o.Outcome = sheaf.SheetRead
 	case s.ambiguous != "":
-		o.Outcome, o.Reason = SheetNoTable, s.ambiguous
+		o.Outcome, o.Reason = sheaf.SheetNoTable, s.ambiguous
 	case !s.summary.nonEmpty:
-		o.Outcome = SheetEmpty
+		o.Outcome = sheaf.SheetEmpty
 	case s.summary.notes():
-		o.Outcome, o.Reason = SheetNotes, "只有标题或说明文字，没有表格"
+		o.Outcome, o.Reason = sheaf.SheetNotes, "只有标题或说明文字，没有表格"
 	default:
-		o.Outcome, o.Reason = SheetNoTable, s.describe()
+		o.Outcome, o.Reason = sheaf.SheetNoTable, s.describe()
 		x.noTable = append(x.noTable, s)
 	}
 	x.outcomes = append(x.outcomes, o)
@@ -373,7 +375,7 @@ func (x *FileExtraction) endSheet() {
 }
 
 // Outcomes says what became of each sheet, after Finish.
-func (x *FileExtraction) Outcomes() []SheetOutcome { return x.outcomes }
+func (x *FileExtraction) Outcomes() []sheaf.SheetOutcome { return x.outcomes }
 
 // Finish ends the file. Rows that matched no indicator become one
 // finding. A sheet with figures but no table is flagged when another sheet
@@ -384,17 +386,17 @@ func (x *FileExtraction) Finish() {
 	x.endSheet()
 	read := 0
 	for _, o := range x.outcomes {
-		if o.Outcome == SheetRead {
+		if o.Outcome == sheaf.SheetRead {
 			read++
 		}
 	}
 	if read > 0 {
 		for _, s := range x.noTable {
-			x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Sheet: s.info.Name, Cell: s.summary.firstRef,
+			x.finding(sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Cell: s.summary.firstRef,
 				Raw: s.summary.quoted(), Message: "表" + quote(s.info.Name) + s.describe()})
 		}
 	} else {
-		x.finding(Finding{Kind: KindUnknown, Severity: SeverityWarning, Message: x.noTableMessage()})
+		x.finding(sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityWarning, Message: x.noTableMessage()})
 	}
 	x.versions()
 	if x.nUnknown == 0 {
@@ -404,9 +406,9 @@ func (x *FileExtraction) Finish() {
 	if x.nUnknown > len(x.unknown) {
 		list += fmt.Sprintf("……等共 %d 行", x.nUnknown)
 	}
-	x.finding(Finding{
-		Kind:     KindUnknown,
-		Severity: SeverityInfo,
+	x.finding(sheaf.Finding{
+		Kind:     sheaf.KindUnknown,
+		Severity: sheaf.SeverityInfo,
 		Raw:      list,
 		Message:  fmt.Sprintf("%d 行不在指标目录中，未读取：%s", x.nUnknown, list),
 	})
@@ -414,7 +416,7 @@ func (x *FileExtraction) Finish() {
 
 // seeHidden keeps the first value a skipped hidden sheet gives for a
 // figure.
-func (x *FileExtraction) seeHidden(o Observation) {
+func (x *FileExtraction) seeHidden(o sheaf.Observation) {
 	k := o.Sheet + "\x00" + o.Indicator + "@" + o.Period
 	if !o.HasValue || x.hiddenSeen[k] || namedOld(o.Sheet) {
 		return
@@ -454,7 +456,7 @@ func (x *FileExtraction) versions() {
 		if ind != nil {
 			tolerance = ind.Tolerance
 		}
-		if Agree(ho, v.o, tolerance) {
+		if sheaf.Agree(ho, v.o, tolerance) {
 			continue
 		}
 		name := ho.Indicator
@@ -462,11 +464,11 @@ func (x *FileExtraction) versions() {
 			name = ind.Name
 		}
 		unit, _ := config.LookupUnit(ho.Unit)
-		shown := func(o Observation) string { return FormatValue(o.Value, o.Decimals) + unit.Word() }
-		x.finding(Finding{Kind: KindVersion, Severity: SeverityWarning, Indicator: ho.Indicator, Period: ho.Period,
+		shown := func(o sheaf.Observation) string { return sheaf.FormatValue(o.Value, o.Decimals) + unit.Word() }
+		x.finding(sheaf.Finding{Kind: sheaf.KindVersion, Severity: sheaf.SeverityWarning, Indicator: ho.Indicator, Period: ho.Period,
 			Sheet: ho.Sheet, Cell: ho.Cell, Raw: ho.Raw, Note: ho.Note,
 			Message: fmt.Sprintf("%s（%s）：隐藏工作表%s!%s 为 %s，与采用的%s!%s 的 %s 不同；隐藏的工作表未读取，请确认哪个是最新的数据，并删除或更正另一个",
-				name, PeriodWord(ho.Period), quote(ho.Sheet), ho.Cell, shown(ho), quote(v.o.Sheet), v.o.Cell, shown(v.o))})
+				name, sheaf.PeriodWord(ho.Period), quote(ho.Sheet), ho.Cell, shown(ho), quote(v.o.Sheet), v.o.Cell, shown(v.o))})
 	}
 }
 
@@ -478,9 +480,9 @@ func (x *FileExtraction) noTableMessage() string {
 	onlyHidden := true
 	for _, o := range x.outcomes {
 		switch o.Outcome {
-		case SheetHidden:
+		case sheaf.SheetHidden:
 			hidden = append(hidden, quote(o.Sheet))
-		case SheetEmpty, SheetNotes:
+		case sheaf.SheetEmpty, sheaf.SheetNotes:
 		default:
 			onlyHidden = false
 		}
@@ -492,7 +494,7 @@ func (x *FileExtraction) noTableMessage() string {
 	var parts []string
 	for _, o := range x.outcomes {
 		switch o.Outcome {
-		case SheetEmpty:
+		case sheaf.SheetEmpty:
 			parts = append(parts, "工作表"+quote(o.Sheet)+"为空")
 		default:
 			parts = append(parts, "工作表"+quote(o.Sheet)+o.Reason)

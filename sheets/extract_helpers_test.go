@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -44,14 +46,14 @@ func testCatalogue(t *testing.T) *config.Config {
 }
 
 // run extracts sheets through the streaming interface, as the sync does.
-func run(t *testing.T, cfg *config.Config, dept *config.Department, shs ...Sheet) ([]Observation, []Finding, []SheetOutcome) {
+func run(t *testing.T, cfg *config.Config, dept *config.Department, shs ...Sheet) ([]sheaf.Observation, []sheaf.Finding, []sheaf.SheetOutcome) {
 	t.Helper()
 	return NewExtractor(cfg, dept).ExtractOutcomes(shs)
 }
 
 // obsLine writes an observation as tests compare it:
 // "Sheet!C9 edu.spend@2024 = 70001/0 raw 70001".
-func obsLine(o Observation) string {
+func obsLine(o sheaf.Observation) string {
 	v := "blank"
 	if o.HasValue {
 		v = strconv.FormatFloat(o.Value, 'f', -1, 64) + "/" + strconv.Itoa(o.Decimals)
@@ -67,11 +69,11 @@ func obsLine(o Observation) string {
 }
 
 // findingLine writes a finding's identity: "kind severity Sheet!Cell ind@period".
-func findingLine(f Finding) string {
+func findingLine(f sheaf.Finding) string {
 	return fmt.Sprintf("%s %s %s!%s %s@%s", f.Kind, f.Severity, f.Sheet, f.Cell, f.Indicator, f.Period)
 }
 
-func assertObs(t *testing.T, obs []Observation, want ...string) {
+func assertObs(t *testing.T, obs []sheaf.Observation, want ...string) {
 	t.Helper()
 	var got []string
 	for _, o := range obs {
@@ -84,7 +86,7 @@ func assertObs(t *testing.T, obs []Observation, want ...string) {
 
 // assertFindings checks the findings' identities in order, and that each
 // message holds the given substrings (want[i] is "identity|sub|sub").
-func assertFindings(t *testing.T, fs []Finding, want ...string) {
+func assertFindings(t *testing.T, fs []sheaf.Finding, want ...string) {
 	t.Helper()
 	if len(fs) != len(want) {
 		t.Errorf("%d findings, want %d", len(fs), len(want))
@@ -110,7 +112,7 @@ func assertFindings(t *testing.T, fs []Finding, want ...string) {
 	}
 }
 
-func assertOutcomes(t *testing.T, got []SheetOutcome, want ...string) {
+func assertOutcomes(t *testing.T, got []sheaf.SheetOutcome, want ...string) {
 	t.Helper()
 	var lines []string
 	for _, o := range got {

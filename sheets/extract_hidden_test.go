@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -74,7 +76,7 @@ func TestHiddenSheetsRead(t *testing.T) {
 
 	dept := &config.Department{ID: "edu", Extraction: config.Extraction{HiddenSheets: config.HiddenSheetsSkip}}
 	obs, _, out = run(t, cfg, dept, hiddenWorkbook()...)
-	if len(obs) != 2 || out[1].Outcome != SheetHidden {
+	if len(obs) != 2 || out[1].Outcome != sheaf.SheetHidden {
 		t.Errorf("department skip over global read: %d observations, outcomes %+v; want the hidden sheets skipped", len(obs), out)
 	}
 }
@@ -86,9 +88,9 @@ func TestOnlyHiddenSheetsHoldData(t *testing.T) {
 	cfg := testCatalogue(t)
 	book := hiddenWorkbook()[1:] // 旧版勿用 and 2025年（旧） only
 	_, fs, _ := run(t, cfg, nil, book...)
-	var unknown []Finding
+	var unknown []sheaf.Finding
 	for _, f := range fs {
-		if f.Kind == KindUnknown {
+		if f.Kind == sheaf.KindUnknown {
 			unknown = append(unknown, f)
 		}
 	}

@@ -1,6 +1,8 @@
 package sheets
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestLabelMarks: numbering, bullets and 其中 before a name do not keep a
 // row from its indicator; a careless reader lists 其中：公办园 as unknown

@@ -3,6 +3,8 @@ package sheets
 import (
 	"os"
 	"testing"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // TestTablesInALibreOfficeFile reads lo_tables.xlsx as LibreOffice wrote
@@ -18,9 +20,9 @@ func TestTablesInALibreOfficeFile(t *testing.T) {
 	for _, name := range []string{"stream", "whole"} {
 		t.Run(name, func(t *testing.T) {
 			dept, _ := cfg.Department("edu")
-			var obs []Observation
-			var fs []Finding
-			x := NewExtractor(cfg, dept).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
+			var obs []sheaf.Observation
+			var fs []sheaf.Finding
+			x := NewExtractor(cfg, dept).Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { fs = append(fs, f) })
 			if name == "stream" {
 				if _, err := StreamWorkbook("lo_tables.xlsx", data, Limits{}, streamTo{x}); err != nil {
 					t.Fatal(err)

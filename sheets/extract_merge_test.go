@@ -1,6 +1,8 @@
 package sheets
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestMergedLabelAppliesToEachRow: a name merged down over its year rows
 // names each of them; a careless reader keeps only the first row and the

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -26,15 +28,15 @@ func probeCatalogue(t *testing.T) *config.Config {
 
 // streamFixture extracts a fixture through the streaming reader, as the
 // sync does.
-func streamFixture(t *testing.T, cfg *config.Config, name string) ([]Observation, []Finding, []SheetOutcome) {
+func streamFixture(t *testing.T, cfg *config.Config, name string) ([]sheaf.Observation, []sheaf.Finding, []sheaf.SheetOutcome) {
 	t.Helper()
 	data, err := os.ReadFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var obs []Observation
-	var fs []Finding
-	x := NewExtractor(cfg, nil).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
+	var obs []sheaf.Observation
+	var fs []sheaf.Finding
+	x := NewExtractor(cfg, nil).Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { fs = append(fs, f) })
 	if _, err := StreamWorkbook(name, data, Limits{}, streamTo{x}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
 // rowResult is what one data row gave.
 type rowResult struct {
-	obs      []Observation
-	findings []Finding
+	obs      []sheaf.Observation
+	findings []sheaf.Finding
 	// unknown is the label of a row that matches no indicator, as listed
 	// in the unknown finding.
 	unknown string
@@ -87,7 +89,7 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	note := strings.TrimSpace(noteCell.Raw)
 	periodCell, _ := label(RolePeriod)
 	invalid := func(c Cell, ref, period, msg string) rowResult {
-		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityError, Indicator: ind.ID, Period: period,
+		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID, Period: period,
 			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
 	}
 	if lay.yearConflict != "" {
@@ -117,10 +119,10 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 			return rowResult{}
 		}
 		top := s.merges.top[i]
-		return rowResult{findings: []Finding{{Kind: KindInvalid, Severity: SeverityWarning, Indicator: ind.ID, Period: period,
+		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityWarning, Indicator: ind.ID, Period: period,
 			Sheet: s.info.Name, Cell: cellRef, Raw: shownRaw(top), Note: note,
 			Message: fmt.Sprintf("%s（%s）：数值单元格 %s 在合并单元格 %s 中，合并区域只有一个值%s（在 %s），无法确定本行的数值，未读取；请取消合并，逐行填写",
-				ind.Name, PeriodWord(period), cellRef, s.merges.ref(i), quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
+				ind.Name, sheaf.PeriodWord(period), cellRef, s.merges.ref(i), quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
 	}
 
 	unitCell, _ := label(RoleUnit)
@@ -138,13 +140,13 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 	}
 	rd, err := Normalize(valueCell, hints, unit)
 	if err != nil {
-		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, PeriodWord(period), err))
+		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, sheaf.PeriodWord(period), err))
 	}
 	raw := valueCell.Raw
 	if rd.HasValue {
 		raw = shownRaw(valueCell)
 	}
-	o := Observation{
+	o := sheaf.Observation{
 		Indicator: ind.ID, Period: period,
 		Value: rd.Value, HasValue: rd.HasValue, Decimals: rd.Decimals, Approx: rd.Approx,
 		Unit: ind.Unit, Raw: raw, Note: note, Sheet: s.info.Name, Cell: cellRef, Label: display,
@@ -158,7 +160,7 @@ func (e *Extractor) row(s *sheetState, row Row, fc folds) rowResult {
 		c.implicit, c.implicitUnit = implicit, hints.Header
 	}
 	fs := c.findings(rd) // sets o.Fraction
-	return rowResult{obs: []Observation{o}, findings: fs}
+	return rowResult{obs: []sheaf.Observation{o}, findings: fs}
 }
 
 // shownRaw is a cell's text as the department sees it: for a number cell

@@ -1,6 +1,8 @@
 package sheets
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestFindingRawIsShown: a flag quotes what the cell shows, as its
 // observation does, not the binary digits a formula stored: 48.29 for a

@@ -1,6 +1,8 @@
 package sheets
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestEveryTableInASheet: a second table lower in the sheet has its own
 // columns. Read with the first table's columns, 教育支出 2024 would be

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -20,7 +22,7 @@ type wantObs struct {
 	value     float64
 	hasValue  bool
 	decimals  int
-	approx    Approximation
+	approx    sheaf.Approximation
 	note      string
 }
 
@@ -32,8 +34,8 @@ func none(at, ind, period string) wantObs {
 	return wantObs{at: at, indicator: ind, period: period}
 }
 
-func (w wantObs) withNote(n string) wantObs          { w.note = n; return w }
-func (w wantObs) withApprox(a Approximation) wantObs { w.approx = a; return w }
+func (w wantObs) withNote(n string) wantObs                { w.note = n; return w }
+func (w wantObs) withApprox(a sheaf.Approximation) wantObs { w.approx = a; return w }
 
 func loadTestConfig(t *testing.T) *config.Config {
 	t.Helper()
@@ -44,7 +46,7 @@ func loadTestConfig(t *testing.T) *config.Config {
 	return cfg
 }
 
-func extractFile(t *testing.T, cfg *config.Config, name string) ([]Observation, []Finding, error) {
+func extractFile(t *testing.T, cfg *config.Config, name string) ([]sheaf.Observation, []sheaf.Finding, error) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -70,7 +72,7 @@ func TestExtractFixtures(t *testing.T) {
 		v("C3", "schools.total", "2024", 44, 0).withNote("含教师进修学校"),
 		v("C4", "fund.edu_spend", "2023", 68258, 0).withNote("财政决算口径"),
 		v("C5", "health.myopia_rate", "2022", 50.32, 2),
-		v("C6", "health.examined", "2024", 36000, -3).withApprox(Over).withNote("2023年春季体检"),
+		v("C6", "health.examined", "2024", 36000, -3).withApprox(sheaf.Over).withNote("2023年春季体检"),
 		v("C7", "special.ratio", "2024", 4.1, 1),
 	}
 	tests := []struct {
@@ -93,7 +95,7 @@ func TestExtractFixtures(t *testing.T) {
 				v("汇总表!D13", "fund.budget", "2024", 56366, 0).withNote("年初预算50000万元，追加6366万元"),
 				v("汇总表!D14", "health.myopia_rate", "2022", 50.32, 2),
 				v("汇总表!D15", "health.myopia_rate", "2023", 48.87, 2),
-				v("汇总表!D16", "health.examined", "2024", 36000, -3).withApprox(Over).withNote("2023年4月1日—5月15日组织体检"),
+				v("汇总表!D16", "health.examined", "2024", 36000, -3).withApprox(sheaf.Over).withNote("2023年4月1日—5月15日组织体检"),
 				v("汇总表!D17", "special.ratio", "2024", 4.1, 1),
 				v("汇总表!D18", "safety.guards", "2024", 592, 0),
 				v("汇总表!D20", "rotation.quarter", "2024Q1", 30, 0),
@@ -158,7 +160,7 @@ func TestExtractFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("read %s: %v", tc.file, err)
 			}
-			got := map[string]Observation{}
+			got := map[string]sheaf.Observation{}
 			for _, o := range obs {
 				got[o.Sheet+"!"+o.Cell] = o
 			}
@@ -205,7 +207,7 @@ func prefix(p string, ws []wantObs) []wantObs {
 	return out
 }
 
-func keys(m map[string]Observation) []string {
+func keys(m map[string]sheaf.Observation) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -221,7 +223,7 @@ func TestExtractFindingsSayWhat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byCell := map[string]Finding{}
+	byCell := map[string]sheaf.Finding{}
 	for _, f := range fs {
 		byCell[f.Kind+" "+f.Cell] = f
 	}
@@ -328,7 +330,7 @@ func TestClassifyFormat(t *testing.T) {
 }
 
 func ExampleFormatValue() {
-	fmt.Println(FormatValue(27216.8, 1), FormatValue(36000, -3))
+	fmt.Println(sheaf.FormatValue(27216.8, 1), sheaf.FormatValue(36000, -3))
 	// Output: 27216.8 36000
 }
 
@@ -342,7 +344,7 @@ func TestExtractSaysWhenNoHeaderIsFound(t *testing.T) {
 	obs, fs := NewExtractor(cfg, dept).Extract([]Sheet{sh})
 	// The file was read: a missing table is the department's to fix (an
 	// unknown warning), not a file that could not be read.
-	if len(obs) != 0 || len(fs) != 1 || fs[0].Kind != KindUnknown || fs[0].Severity != SeverityWarning ||
+	if len(obs) != 0 || len(fs) != 1 || fs[0].Kind != sheaf.KindUnknown || fs[0].Severity != sheaf.SeverityWarning ||
 		!strings.Contains(fs[0].Message, "没有找到表头行") || !strings.Contains(fs[0].Message, "「项目」「本年数」") {
 		t.Fatalf("observations %v findings %+v, want one unknown warning saying no header was found", obs, fs)
 	}

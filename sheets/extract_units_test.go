@@ -1,6 +1,8 @@
 package sheets
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestUnitFromNoteIsFlagged: a 万元 note above a table converts a 元
 // indicator's row that names no unit of its own; a careless reader stores

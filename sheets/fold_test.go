@@ -1,6 +1,8 @@
 package sheets
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestFold(t *testing.T) {
 	tests := []struct {

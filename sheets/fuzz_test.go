@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -39,7 +41,7 @@ func FuzzNormalizePeriod(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string, date bool) {
 		p, err := NormalizePeriod(Cell{Raw: raw, Kind: CellText, Date: date})
-		if err == nil && p != "" && !ValidPeriod(p) {
+		if err == nil && p != "" && !sheaf.ValidPeriod(p) {
 			t.Fatalf("NormalizePeriod(%q) = %q, not a valid period", raw, p)
 		}
 	})
@@ -84,7 +86,7 @@ func FuzzHeader(f *testing.F) {
 		}
 		obs, _ := ex.Extract([]Sheet{sh})
 		for _, o := range obs {
-			if _, ok := cfg.Indicator(o.Indicator); !ok || !ValidPeriod(o.Period) {
+			if _, ok := cfg.Indicator(o.Indicator); !ok || !sheaf.ValidPeriod(o.Period) {
 				t.Fatalf("observation %+v", o)
 			}
 		}

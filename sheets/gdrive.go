@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/bmatcuk/doublestar/v4"
 	drive "google.golang.org/api/drive/v3"
 )
@@ -91,7 +93,7 @@ type driveDir struct {
 
 // driveEntry is a listed entry before names are made unique.
 type driveEntry struct {
-	ref FileRef
+	ref sheaf.FileRef
 	f   driveFile
 }
 
@@ -160,7 +162,7 @@ func (d *GoogleDrive) List(ctx context.Context) (Listing, error) {
 		count[e.ref.Path]++
 	}
 	ids := map[string]driveFile{}
-	files := make([]FileRef, 0, len(w.entries))
+	files := make([]sheaf.FileRef, 0, len(w.entries))
 	for _, e := range w.entries {
 		if count[e.ref.Path] > 1 {
 			ext := path.Ext(e.ref.Path)
@@ -320,7 +322,7 @@ func (w *driveWalk) problem(f *drive.File, p, target, why string) {
 	}
 	mt, _ := time.Parse(time.RFC3339, f.ModifiedTime)
 	w.entries = append(w.entries, driveEntry{
-		FileRef{Path: p, ModTime: mt, ChangeKey: fmt.Sprintf("shortcut:%s:%s:%s", f.Id, target, shortHash(why))},
+		sheaf.FileRef{Path: p, ModTime: mt, ChangeKey: fmt.Sprintf("shortcut:%s:%s:%s", f.Id, target, shortHash(why))},
 		driveFile{id: f.Id, problem: why},
 	})
 }
@@ -348,9 +350,9 @@ func shownDir(p string) string {
 type leftOut struct{ ignored, pattern string }
 
 // entry makes the FileRef of a listed file, or says why it is not read.
-func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool, leftOut) {
+func (d *GoogleDrive) entry(f *drive.File, p string) (sheaf.FileRef, bool, leftOut) {
 	mt, _ := time.Parse(time.RFC3339, f.ModifiedTime)
-	ref := FileRef{Path: p, Size: f.Size, ModTime: mt}
+	ref := sheaf.FileRef{Path: p, Size: f.Size, ModTime: mt}
 	switch {
 	case f.MimeType == mimeSpreadsheet:
 		ref.Path = sheetPath(p)
@@ -380,7 +382,7 @@ func (d *GoogleDrive) entry(f *drive.File, p string) (FileRef, bool, leftOut) {
 
 // Open downloads an uploaded file, or exports a native sheet as .xlsx. A
 // file not listed by this source is looked up by listing the folder again.
-func (d *GoogleDrive) Open(ctx context.Context, ref FileRef) (io.ReadCloser, error) {
+func (d *GoogleDrive) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 	c, err := d.conn.get(ctx, &d.Google)
 	if err != nil {
 		return nil, err

@@ -16,10 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
-func readAll(t *testing.T, s sheets.Source, ref sheets.FileRef) []byte {
+func readAll(t *testing.T, s sheets.Source, ref sheaf.FileRef) []byte {
 	t.Helper()
 	rc, err := s.Open(context.Background(), ref)
 	if err != nil {
@@ -696,7 +697,7 @@ func TestDriveShortcutCyclesAreReportedOnce(t *testing.T) {
 		{"sub/回到上级", "快捷方式「sub/回到上级」指向它所在的上级文件夹「/」，形成循环：该文件夹只读取一次（shortcut to an ancestor folder: not walked again）"},
 		{"到X/到Y/回X", "快捷方式「到X/到Y/回X」指向它所在的上级文件夹「到X」，形成循环：该文件夹只读取一次（shortcut to an ancestor folder: not walked again）"},
 	} {
-		_, err := src.Open(context.Background(), sheets.FileRef{Path: c.path})
+		_, err := src.Open(context.Background(), sheaf.FileRef{Path: c.path})
 		var ue *sheets.UnreadableError
 		if !errors.As(err, &ue) || ue.Reason != c.why {
 			t.Errorf("open %s: %v\nwant %s", c.path, err, c.why)
@@ -739,7 +740,7 @@ func TestDriveDanglingShortcutIsThatEntrysProblem(t *testing.T) {
 		{"共享文件夹", "文件夹", "googleapi: Error 404: File not found: nofolder., notFound"},
 		{"旧表.xlsx", "文件", "target is in the trash"},
 	} {
-		_, err := src.Open(context.Background(), sheets.FileRef{Path: c.path})
+		_, err := src.Open(context.Background(), sheaf.FileRef{Path: c.path})
 		want := "快捷方式「" + c.path + "」指向的" + c.kind + "已被删除或无法访问：请将快捷方式指向的" + c.kind + "共享给服务账号 " + testEmail +
 			"，或删除该快捷方式（shortcut target gone or not shared: " + c.cause + "）"
 		var ue *sheets.UnreadableError

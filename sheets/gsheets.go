@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/xuri/excelize/v2"
 	gsheets "google.golang.org/api/sheets/v4"
 )
@@ -68,7 +70,7 @@ func (s *GoogleSheet) List(ctx context.Context) (Listing, error) {
 		h := sha256.Sum256([]byte(strings.Join(s.Ranges, "\x00") + "\x01" + strings.Join(s.Sheets, "\x00")))
 		key += ":" + hex.EncodeToString(h[:6])
 	}
-	return Listing{Files: []FileRef{{Path: sheetPath(f.Name), ModTime: mt, ChangeKey: key}}, Complete: true}, nil
+	return Listing{Files: []sheaf.FileRef{{Path: sheetPath(f.Name), ModTime: mt, ChangeKey: key}}, Complete: true}, nil
 }
 
 // sheetPath is a native sheet's file name: its title, as an .xlsx.
@@ -80,7 +82,7 @@ func sheetPath(title string) string {
 }
 
 // Open reads the spreadsheet's values and returns them as an .xlsx.
-func (s *GoogleSheet) Open(ctx context.Context, ref FileRef) (io.ReadCloser, error) {
+func (s *GoogleSheet) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 	c, err := s.conn.get(ctx, &s.Google)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -23,7 +25,7 @@ type Reading struct {
 	Decimals int
 	// Approx is how the text qualified the value: Over for 余, 多, 以上,
 	// 超过; About for 约, 大约, 左右, 近, 将近, 上下.
-	Approx Approximation
+	Approx sheaf.Approximation
 }
 
 // UnitHints are where else a unit may be written for this value, most
@@ -134,7 +136,7 @@ type amount struct {
 	blank      bool
 	value      float64 // multiplier applied
 	decimals   int     // as written, multiplier applied
-	approx     Approximation
+	approx     sheaf.Approximation
 	unit       string // unit written with the value, canonical name, or ""
 	multiplied bool   // a 万 or 亿 multiplier was written
 }
@@ -311,7 +313,7 @@ var multipliers = []struct {
 
 // readRatio reads "a:b" (the colon already folded from "：" and "∶") as b
 // per one a, with the written decimals of b.
-func readRatio(raw, s string, approx Approximation) (amount, error) {
+func readRatio(raw, s string, approx sheaf.Approximation) (amount, error) {
 	left, right, _ := strings.Cut(s, ":")
 	a, restA, err := parseNumber(raw, left)
 	if err != nil || restA != "" {
@@ -417,21 +419,21 @@ func isBlankMark(s string) bool {
 var (
 	prefixApprox = []struct {
 		word   string
-		approx Approximation
+		approx sheaf.Approximation
 	}{
-		{"大约", About}, {"将近", About}, {"超过", Over}, {"约", About}, {"近", About},
+		{"大约", sheaf.About}, {"将近", sheaf.About}, {"超过", sheaf.Over}, {"约", sheaf.About}, {"近", sheaf.About},
 	}
 	suffixApprox = []struct {
 		word   string
-		approx Approximation
+		approx sheaf.Approximation
 	}{
-		{"以上", Over}, {"左右", About}, {"上下", About}, {"余", Over}, {"多", Over},
+		{"以上", sheaf.Over}, {"左右", sheaf.About}, {"上下", sheaf.About}, {"余", sheaf.Over}, {"多", sheaf.Over},
 	}
 )
 
 // trimPrefixApprox removes approximation words before the number.
-func trimPrefixApprox(s string) (string, Approximation) {
-	ap := Exact
+func trimPrefixApprox(s string) (string, sheaf.Approximation) {
+	ap := sheaf.Exact
 	for {
 		found := false
 		for _, w := range prefixApprox {
@@ -448,8 +450,8 @@ func trimPrefixApprox(s string) (string, Approximation) {
 
 // trimSuffixApprox removes approximation words from both ends of the text
 // after a number: "余万元" and "人以上" alike.
-func trimSuffixApprox(s string) (string, Approximation) {
-	ap := Exact
+func trimSuffixApprox(s string) (string, sheaf.Approximation) {
+	ap := sheaf.Exact
 	for {
 		found := false
 		for _, w := range suffixApprox {
@@ -470,12 +472,12 @@ func trimSuffixApprox(s string) (string, Approximation) {
 
 // mergeApprox combines two qualifiers of one value. "约500人以上" claims no
 // bound that can be checked, so a mix of Over and About is About.
-func mergeApprox(a, b Approximation) Approximation {
+func mergeApprox(a, b sheaf.Approximation) sheaf.Approximation {
 	switch {
-	case a == b || b == Exact:
+	case a == b || b == sheaf.Exact:
 		return a
-	case a == Exact:
+	case a == sheaf.Exact:
 		return b
 	}
-	return About
+	return sheaf.About
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -43,28 +45,28 @@ func formatWrites(cell Cell, target config.Unit) (unit string, multiplied bool) 
 // (0!.0000"万元") or its multiplier (0!.0,"万") says what it shows and is
 // not flagged, unless showing it dropped digits the cell holds: 92500
 // shown as "9.3万" is read as 93000, which a person confirms.
-func (c check) scaleFinding(rd Reading, shown string) (Finding, bool) {
+func (c check) scaleFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 	f := c.cell.Format
 	if c.cell.Kind != CellNumber || f.Scale == 0 {
-		return Finding{}, false
+		return sheaf.Finding{}, false
 	}
 	stored, d, err := storedNumber(strings.TrimSpace(c.cell.Raw))
 	if err != nil {
-		return Finding{}, false
+		return sheaf.Finding{}, false
 	}
 	text := shownText(c.cell)
 	if u, multiplied := formatWrites(c.cell, c.unit); u != "" || multiplied {
 		v, _, err := shownNumber(c.cell)
 		exact := Cell{Kind: CellNumber, Raw: c.cell.Raw, Format: NumberFormat{Scale: f.Scale}}
 		if w, _, _ := shownNumber(exact); err != nil || v == w {
-			return Finding{}, false
+			return sheaf.Finding{}, false
 		}
-		return c.finding(KindUnit, SeverityWarning,
+		return c.finding(sheaf.KindUnit, sheaf.SeverityWarning,
 			fmt.Sprintf("%s：单元格的数字格式%s把存储的 %s 显示为%s，舍去了部分数位，已按显示的数字读取为 %s；如存储的数值才准确，请将单元格格式改为“常规”或“数值”",
-				c.what(), quote(f.Code), FormatValue(stored, d), quote(text), shown)), true
+				c.what(), quote(f.Code), sheaf.FormatValue(stored, d), quote(text), shown)), true
 	}
-	return c.finding(KindUnit, SeverityWarning,
+	return c.finding(sheaf.KindUnit, sheaf.SeverityWarning,
 		fmt.Sprintf("%s：单元格的数字格式%s把存储的 %s 显示为%s（缩小 %s 倍），已按显示的数字读取为 %s；单元格本身没有写单位，请核实",
-			c.what(), quote(f.Code), FormatValue(stored, d), quote(text),
-			FormatValue(math.Pow10(f.Scale), 0), shown)), true
+			c.what(), quote(f.Code), sheaf.FormatValue(stored, d), quote(text),
+			sheaf.FormatValue(math.Pow10(f.Scale), 0), shown)), true
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 )
 
@@ -25,10 +27,10 @@ func TestNormalize(t *testing.T) {
 	header := func(s string) UnitHints { return UnitHints{Header: s} }
 	value := func(v float64, decimals int) Reading { return Reading{Value: v, HasValue: true, Decimals: decimals} }
 	over := func(v float64, decimals int) Reading {
-		return Reading{Value: v, HasValue: true, Decimals: decimals, Approx: Over}
+		return Reading{Value: v, HasValue: true, Decimals: decimals, Approx: sheaf.Over}
 	}
 	about := func(v float64, decimals int) Reading {
-		return Reading{Value: v, HasValue: true, Decimals: decimals, Approx: About}
+		return Reading{Value: v, HasValue: true, Decimals: decimals, Approx: sheaf.About}
 	}
 
 	tests := []struct {

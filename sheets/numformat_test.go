@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/xuri/excelize/v2"
 )
@@ -24,28 +26,28 @@ func TestNormalizeFormatQuantity(t *testing.T) {
 		target   string
 		value    float64
 		decimals int
-		approx   Approximation
+		approx   sheaf.Approximation
 		shown    string
 		err      string
 	}{
-		{"万元 text, 元 indicator", cell("68211", true, 0, NumberFormat{Code: `0"万元"`, Suffix: "万元"}), UnitHints{}, "元", 682110000, -4, Exact, "68211万元", ""},
-		{"万元 text, 万元 indicator", cell("68211", true, 0, NumberFormat{Code: `0"万元"`, Suffix: "万元"}), UnitHints{}, "万元", 68211, 0, Exact, "68211万元", ""},
-		{"万元 text beats a 元 header", cell("6.82", true, 2, NumberFormat{Code: `0.00"万元"`, Suffix: "万元"}), UnitHints{Header: "元"}, "元", 68200, -2, Exact, "6.82万元", ""},
-		{"人 text", cell("36614", true, 0, NumberFormat{Code: `0"人"`, Suffix: "人"}), UnitHints{}, "人", 36614, 0, Exact, "36614人", ""},
-		{"grouped with 元", Cell{Kind: CellNumber, Raw: "1234.5", Fixed: true, Decimals: 2, Grouped: true, Format: NumberFormat{Code: `#,##0.00"元"`, Suffix: "元"}}, UnitHints{}, "万元", 0.12345, 6, Exact, "1,234.50元", ""},
-		{"literal % is a written percent", cell("96.5", true, 1, NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "%", 96.5, 1, Exact, "96.5%", ""},
-		{"literal % under a 元 indicator", cell("96.5", true, 1, NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "元", 0, 0, Exact, "", "「96.5%」的单位是%，无法换算为元"},
-		{"万 multiplier", cell("3.6", true, 1, NumberFormat{Code: `0.0"万人"`, Suffix: "万人"}), UnitHints{}, "人", 36000, -3, Exact, "3.6万人", ""},
-		{"万 in a 万元 column is ambiguous", cell("68211", true, 0, NumberFormat{Code: `0"万"`, Suffix: "万"}), UnitHints{Header: "万元"}, "元", 0, 0, Exact, "", "「68211万」含义不明确"},
-		{"约 word", cell("12", true, 0, NumberFormat{Code: `"约"0`, Prefix: "约"}), UnitHints{}, "人", 12, 0, About, "约12", ""},
-		{"unknown text", cell("44", true, 0, NumberFormat{Code: `"第"0"名"`, Prefix: "第", Suffix: "名"}), UnitHints{}, "所", 0, 0, Exact, "", `单元格的数字格式「"第"0"名"」使数值显示为「第44名」：无法识别为数字：「第44名」`},
-		{"unknown unit", cell("1234", true, 2, NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), UnitHints{}, "人", 0, 0, Exact, "", `「1234.00千人」中的单位「千人」无法识别`},
-		{"literal point", cell("682110000", true, 4, NumberFormat{Code: "0!.0000", Scale: 4}), UnitHints{Header: "万元"}, "万元", 68211, 4, Exact, "68211.0000", ""},
-		{"literal point rounds as shown", cell("682115678.9", true, 4, NumberFormat{Code: `0\.0000`, Scale: 4}), UnitHints{}, "万元", 68211.5679, 4, Exact, "68211.5679", ""},
-		{"literal point with its unit", cell("682110000", true, 4, NumberFormat{Code: `0!.0000"万元"`, Suffix: "万元", Scale: 4}), UnitHints{}, "元", 682110000, 0, Exact, "68211.0000万元", ""},
-		{"thousands", Cell{Kind: CellNumber, Raw: "68211499", Fixed: true, Grouped: true, Format: NumberFormat{Code: "#,##0,", Scale: 3}}, UnitHints{}, "元", 68211, 0, Exact, "68,211", ""},
-		{"millions", cell("68251000", true, 1, NumberFormat{Code: "0.0,,", Scale: 6}), UnitHints{}, "元", 68.3, 1, Exact, "68.3", ""},
-		{"text among digits", cell("4401234", true, 0, NumberFormat{Code: "000-0000", Unreadable: true}), UnitHints{}, "人", 0, 0, Exact, "", "单元格的数字格式「000-0000」显示的不是单纯的数值"},
+		{"万元 text, 元 indicator", cell("68211", true, 0, NumberFormat{Code: `0"万元"`, Suffix: "万元"}), UnitHints{}, "元", 682110000, -4, sheaf.Exact, "68211万元", ""},
+		{"万元 text, 万元 indicator", cell("68211", true, 0, NumberFormat{Code: `0"万元"`, Suffix: "万元"}), UnitHints{}, "万元", 68211, 0, sheaf.Exact, "68211万元", ""},
+		{"万元 text beats a 元 header", cell("6.82", true, 2, NumberFormat{Code: `0.00"万元"`, Suffix: "万元"}), UnitHints{Header: "元"}, "元", 68200, -2, sheaf.Exact, "6.82万元", ""},
+		{"人 text", cell("36614", true, 0, NumberFormat{Code: `0"人"`, Suffix: "人"}), UnitHints{}, "人", 36614, 0, sheaf.Exact, "36614人", ""},
+		{"grouped with 元", Cell{Kind: CellNumber, Raw: "1234.5", Fixed: true, Decimals: 2, Grouped: true, Format: NumberFormat{Code: `#,##0.00"元"`, Suffix: "元"}}, UnitHints{}, "万元", 0.12345, 6, sheaf.Exact, "1,234.50元", ""},
+		{"literal % is a written percent", cell("96.5", true, 1, NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "%", 96.5, 1, sheaf.Exact, "96.5%", ""},
+		{"literal % under a 元 indicator", cell("96.5", true, 1, NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "元", 0, 0, sheaf.Exact, "", "「96.5%」的单位是%，无法换算为元"},
+		{"万 multiplier", cell("3.6", true, 1, NumberFormat{Code: `0.0"万人"`, Suffix: "万人"}), UnitHints{}, "人", 36000, -3, sheaf.Exact, "3.6万人", ""},
+		{"万 in a 万元 column is ambiguous", cell("68211", true, 0, NumberFormat{Code: `0"万"`, Suffix: "万"}), UnitHints{Header: "万元"}, "元", 0, 0, sheaf.Exact, "", "「68211万」含义不明确"},
+		{"约 word", cell("12", true, 0, NumberFormat{Code: `"约"0`, Prefix: "约"}), UnitHints{}, "人", 12, 0, sheaf.About, "约12", ""},
+		{"unknown text", cell("44", true, 0, NumberFormat{Code: `"第"0"名"`, Prefix: "第", Suffix: "名"}), UnitHints{}, "所", 0, 0, sheaf.Exact, "", `单元格的数字格式「"第"0"名"」使数值显示为「第44名」：无法识别为数字：「第44名」`},
+		{"unknown unit", cell("1234", true, 2, NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), UnitHints{}, "人", 0, 0, sheaf.Exact, "", `「1234.00千人」中的单位「千人」无法识别`},
+		{"literal point", cell("682110000", true, 4, NumberFormat{Code: "0!.0000", Scale: 4}), UnitHints{Header: "万元"}, "万元", 68211, 4, sheaf.Exact, "68211.0000", ""},
+		{"literal point rounds as shown", cell("682115678.9", true, 4, NumberFormat{Code: `0\.0000`, Scale: 4}), UnitHints{}, "万元", 68211.5679, 4, sheaf.Exact, "68211.5679", ""},
+		{"literal point with its unit", cell("682110000", true, 4, NumberFormat{Code: `0!.0000"万元"`, Suffix: "万元", Scale: 4}), UnitHints{}, "元", 682110000, 0, sheaf.Exact, "68211.0000万元", ""},
+		{"thousands", Cell{Kind: CellNumber, Raw: "68211499", Fixed: true, Grouped: true, Format: NumberFormat{Code: "#,##0,", Scale: 3}}, UnitHints{}, "元", 68211, 0, sheaf.Exact, "68,211", ""},
+		{"millions", cell("68251000", true, 1, NumberFormat{Code: "0.0,,", Scale: 6}), UnitHints{}, "元", 68.3, 1, sheaf.Exact, "68.3", ""},
+		{"text among digits", cell("4401234", true, 0, NumberFormat{Code: "000-0000", Unreadable: true}), UnitHints{}, "人", 0, 0, sheaf.Exact, "", "单元格的数字格式「000-0000」显示的不是单纯的数值"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,15 +188,15 @@ func TestNumberFormatCells(t *testing.T) {
 
 // extractBoth extracts a workbook through StreamWorkbook and through
 // ReadWorkbook and an Extractor, and checks both give the same.
-func extractBoth(t *testing.T, name string, data []byte, check func(t *testing.T, obs []Observation, fs []Finding)) {
+func extractBoth(t *testing.T, name string, data []byte, check func(t *testing.T, obs []sheaf.Observation, fs []sheaf.Finding)) {
 	t.Helper()
 	cfg := loadTestConfig(t)
 	dept, _ := cfg.Department("edu")
 	for _, path := range []string{"stream", "whole"} {
 		t.Run(path, func(t *testing.T) {
-			var obs []Observation
-			var fs []Finding
-			x := NewExtractor(cfg, dept).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
+			var obs []sheaf.Observation
+			var fs []sheaf.Finding
+			x := NewExtractor(cfg, dept).Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { fs = append(fs, f) })
 			if path == "stream" {
 				if _, err := StreamWorkbook(name, data, Limits{}, streamTo{x}); err != nil {
 					t.Fatal(err)
@@ -225,7 +227,7 @@ func TestNumberFormatExtraction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	extractBoth(t, "lo_numformat.xlsx", data, func(t *testing.T, obs []Observation, fs []Finding) {
+	extractBoth(t, "lo_numformat.xlsx", data, func(t *testing.T, obs []sheaf.Observation, fs []sheaf.Finding) {
 		assertObs(t, obs,
 			"格式!C2 pay.teacher_avg@2024 = 68200/-2 raw 6.82万元", // not 6.82元
 			"格式!C3 fund.budget@2024 = 68211/4 raw 68211.0000",  // not 682110000万元, and flagged
@@ -246,7 +248,7 @@ func TestNumberFormatExtraction(t *testing.T) {
 
 // TestNumberFormatExtractionExcelize reads the excelize-written workbook.
 func TestNumberFormatExtractionExcelize(t *testing.T) {
-	extractBoth(t, "formats.xlsx", formatWorkbook(t), func(t *testing.T, obs []Observation, fs []Finding) {
+	extractBoth(t, "formats.xlsx", formatWorkbook(t), func(t *testing.T, obs []sheaf.Observation, fs []sheaf.Finding) {
 		assertObs(t, obs,
 			"Sheet1!C2 fund.budget@2024 = 68211/4 raw 68211.0000",
 			"Sheet1!C3 fund.edu_spend@2023 = 68.3/1 raw 68.3",

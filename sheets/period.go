@@ -9,18 +9,11 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// The years a period may fall in. Anything outside is a typo or a date
-// serial read as a year, not a reporting period.
-const (
-	minYear = 1900
-	maxYear = 2100
+	"github.com/sheaf-dev/sheaf"
 )
 
 var (
-	validPeriodRE = regexp.MustCompile(`^(\d{4})(?:Q[1-4])?$`)
-
 	// The text forms, matched against Fold's output (ASCII, no spaces,
 	// lower case).
 	yearRE    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
@@ -35,17 +28,6 @@ var (
 var quarterNumerals = map[string]string{
 	"1": "1", "2": "2", "3": "3", "4": "4",
 	"一": "1", "二": "2", "三": "3", "四": "4",
-}
-
-// ValidPeriod reports whether s is a period in normalised form: "YYYY" or
-// "YYYYQn" with a year from 1900 to 2100 and n from 1 to 4.
-func ValidPeriod(s string) bool {
-	m := validPeriodRE.FindStringSubmatch(s)
-	if m == nil {
-		return false
-	}
-	y, _ := strconv.Atoi(m[1])
-	return y >= minYear && y <= maxYear
 }
 
 // NormalizePeriod reads a period cell as "YYYY" or "YYYYQn", or "" for an
@@ -91,8 +73,8 @@ func numberPeriod(c Cell) (string, error) {
 	if v != math.Trunc(v) {
 		return "", notPeriod(c.Raw)
 	}
-	if v < minYear || v > maxYear {
-		return "", fmt.Errorf("%s不是有效的年份，年份应在 %d–%d 之间", quote(c.Raw), minYear, maxYear)
+	if v < sheaf.MinYear || v > sheaf.MaxYear {
+		return "", fmt.Errorf("%s不是有效的年份，年份应在 %d–%d 之间", quote(c.Raw), sheaf.MinYear, sheaf.MaxYear)
 	}
 	return yearPeriod(c.Raw, int(v))
 }
@@ -200,18 +182,10 @@ func yearText(raw, year string) (string, error) {
 
 // yearPeriod returns the year as a period if it is in range.
 func yearPeriod(raw string, y int) (string, error) {
-	if y < minYear || y > maxYear {
-		return "", fmt.Errorf("%s中的年份 %d 超出范围，年份应在 %d–%d 之间", quote(raw), y, minYear, maxYear)
+	if y < sheaf.MinYear || y > sheaf.MaxYear {
+		return "", fmt.Errorf("%s中的年份 %d 超出范围，年份应在 %d–%d 之间", quote(raw), y, sheaf.MinYear, sheaf.MaxYear)
 	}
 	return strconv.Itoa(y), nil
-}
-
-// PeriodWord writes a normalised period for people: "2024年", "2024年第2季度".
-func PeriodWord(p string) string {
-	if y, q, ok := strings.Cut(p, "Q"); ok {
-		return y + "年第" + q + "季度"
-	}
-	return p + "年"
 }
 
 // titleYearRE finds a candidate year in a sheet name or a title: four

@@ -3,6 +3,8 @@ package sheets
 import (
 	"strings"
 	"testing"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 func TestNormalizePeriod(t *testing.T) {
@@ -89,7 +91,7 @@ func TestNormalizePeriod(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("NormalizePeriod(%q) = %q, want %q", tt.cell.Raw, got, tt.want)
 			}
-			if got != "" && !ValidPeriod(got) {
+			if got != "" && !sheaf.ValidPeriod(got) {
 				t.Errorf("ValidPeriod(%q) = false for a normalised period", got)
 			}
 		})
@@ -119,7 +121,7 @@ func TestValidPeriod(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ValidPeriod(tt.in); got != tt.want {
+			if got := sheaf.ValidPeriod(tt.in); got != tt.want {
 				t.Errorf("ValidPeriod(%q) = %v, want %v", tt.in, got, tt.want)
 			}
 		})

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // sheetKindWords names a sheet kind for people.
@@ -16,7 +18,7 @@ var sheetKindWords = map[string]string{
 // skipped records the outcome of a sheet a reader gives no rows because
 // it is not a worksheet or cannot be read, and flags the latter; false for
 // a readable worksheet.
-func (x *FileExtraction) skipped(info SheetInfo, o *SheetOutcome) bool {
+func (x *FileExtraction) skipped(info SheetInfo, o *sheaf.SheetOutcome) bool {
 	skip, f, ok := skippedSheet(info)
 	if ok {
 		*o = skip
@@ -30,20 +32,20 @@ func (x *FileExtraction) skipped(info SheetInfo, o *SheetOutcome) bool {
 // skippedSheet is the outcome of a sheet a reader gives no rows because
 // it is not a worksheet or cannot be read, and the finding for the latter;
 // ok is false for a readable worksheet.
-func skippedSheet(info SheetInfo) (o SheetOutcome, f *Finding, ok bool) {
+func skippedSheet(info SheetInfo) (o sheaf.SheetOutcome, f *sheaf.Finding, ok bool) {
 	switch {
 	case info.Kind != Worksheet:
 		w := sheetKindWords[info.Kind]
 		if w == "" {
 			w = "不是普通工作表"
 		}
-		return SheetOutcome{Sheet: info.Name, Outcome: SheetNotWorksheet, Reason: "是" + w + "，不含表格，未读取"}, nil, true
+		return sheaf.SheetOutcome{Sheet: info.Name, Outcome: sheaf.SheetNotWorksheet, Reason: "是" + w + "，不含表格，未读取"}, nil, true
 	case info.Problem != "":
-		return SheetOutcome{Sheet: info.Name, Outcome: SheetUnreadable, Reason: info.Problem},
-			&Finding{Kind: KindFile, Severity: SeverityError, Sheet: info.Name,
+		return sheaf.SheetOutcome{Sheet: info.Name, Outcome: sheaf.SheetUnreadable, Reason: info.Problem},
+			&sheaf.Finding{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Sheet: info.Name,
 				Message: "工作表" + quote(info.Name) + info.Problem + "；文件中的其他工作表已读取"}, true
 	}
-	return SheetOutcome{}, nil, false
+	return sheaf.SheetOutcome{}, nil, false
 }
 
 // sheetKindOf is the kind of a sheet from the type of the workbook's

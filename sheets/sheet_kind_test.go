@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // kindsBook is a workbook with a table among a macro sheet, a dialog
@@ -36,11 +38,11 @@ func TestSheetsThatAreNotReadable(t *testing.T) {
 	for _, how := range []string{"stream", "whole"} {
 		t.Run(how, func(t *testing.T) {
 			dept, _ := cfg.Department("edu")
-			var obs []Observation
-			var fs []Finding
+			var obs []sheaf.Observation
+			var fs []sheaf.Finding
 			start := func() *FileExtraction {
 				obs, fs = nil, nil
-				return NewExtractor(cfg, dept).Start(func(o Observation) { obs = append(obs, o) }, func(f Finding) { fs = append(fs, f) })
+				return NewExtractor(cfg, dept).Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { fs = append(fs, f) })
 			}
 			x := start()
 			if how == "stream" {

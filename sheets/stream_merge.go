@@ -18,7 +18,9 @@ package sheets
 // searching for "</sheetData" with bytes.Index, whose first byte '<' sheet
 // XML holds every few bytes, cost as much again, hence indexEndSheetData.
 
-import "bytes"
+import (
+	"bytes"
+)
 
 // prescanSheet returns a sheet's merged ranges, in the order the sheet
 // lists them.

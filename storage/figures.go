@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/reconcile"
 )
 
@@ -61,15 +62,15 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOpt
 }
 
 // Figures returns the figures of the latest sync, in catalogue order.
-func (db *DB) Figures(ctx context.Context) ([]reconcile.Figure, error) {
+func (db *DB) Figures(ctx context.Context) ([]sheaf.Figure, error) {
 	rows, err := db.q.Figures.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load figures: %w", err)
 	}
 	defer rows.Close()
-	var out []reconcile.Figure
+	var out []sheaf.Figure
 	for rows.Next() {
-		var f reconcile.Figure
+		var f sheaf.Figure
 		var v sql.NullFloat64
 		var statuses string
 		if err := rows.Scan(&f.Indicator, &f.Period, &v, &f.Decimals, &f.Unit, &f.Status, &statuses, &f.Department,

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // File states, as stored in files.state.
@@ -75,7 +74,7 @@ func (db *DB) TouchFiles(ctx context.Context, department, source string) error {
 
 // Seen is a file found in a listing, with what the sync decided about it.
 type Seen struct {
-	Ref   sheets.FileRef
+	Ref   sheaf.FileRef
 	State string // FileDeferred, or the state it already had when unchanged
 }
 
@@ -96,7 +95,7 @@ func (db *DB) SeeFiles(ctx context.Context, department, source string, files []S
 	})
 }
 
-func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheets.FileRef, state string, now time.Time) (int64, error) {
+func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheaf.FileRef, state string, now time.Time) (int64, error) {
 	var id int64
 	err := bind(ctx, tx, db.q.UpsertFile).GetContext(ctx, &id, department, source, ref.Path, ref.ChangeKey, ref.Size,
 		nullTime(ref.ModTime), formatTime(now), formatTime(now), state)
@@ -162,7 +161,7 @@ type FileSummary struct {
 	// file holds now: the time of this submission.
 	Received time.Time
 	// Sheets says what became of each sheet at the current read.
-	Sheets []sheets.SheetOutcome
+	Sheets []sheaf.SheetOutcome
 }
 
 // Files lists every file ever seen, with its latest read.

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
+	"github.com/sheaf-dev/sheaf"
 
-	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/jmoiron/sqlx"
 )
 
 // FlagChanges counts what SaveResult did to flags.
@@ -23,7 +23,7 @@ type FlagChanges struct {
 	Obsolete int `json:"obsolete"`
 }
 
-func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag, closed map[string]string, opts SaveOptions,
+func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, closed map[string]string, opts SaveOptions,
 	now time.Time, ch *FlagChanges) error {
 	type known struct {
 		id                                   int64
@@ -52,7 +52,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []reconcile.Flag
 	// A flag about a source's own failure is known even when the source is
 	// not; everything else about a frozen department stays as it was.
 	frozen := func(dept, kind, subject string) bool {
-		return opts.Frozen[dept] && !(kind == "file" && strings.HasPrefix(subject, reconcile.SourceSubject))
+		return opts.Frozen[dept] && !(kind == "file" && strings.HasPrefix(subject, sheaf.SourceSubject))
 	}
 	seen := map[string]bool{}
 	for _, f := range flags {
@@ -143,16 +143,16 @@ func keyParts(key string) []string {
 	return p
 }
 
-func nonNil(ev []reconcile.Evidence) []reconcile.Evidence {
+func nonNil(ev []sheaf.Evidence) []sheaf.Evidence {
 	if ev == nil {
-		return []reconcile.Evidence{}
+		return []sheaf.Evidence{}
 	}
 	return ev
 }
 
 // StoredFlag is a flag with its life so far.
 type StoredFlag struct {
-	reconcile.Flag
+	sheaf.Flag
 	ID         int64
 	State      string
 	OpenedAt   time.Time

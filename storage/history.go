@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // HistoricObservation is an observation with where and when it was read,
@@ -18,7 +18,7 @@ type HistoricObservation struct {
 	Present    bool // the file is still in its source
 	Current    bool // it is from the file's read that counts: its latest good read
 	ReadAt     time.Time
-	sheets.Observation
+	sheaf.Observation
 }
 
 // History returns every observation ever read for one indicator and
@@ -44,8 +44,8 @@ func (db *DB) History(ctx context.Context, indicator, period string) ([]Historic
 			return nil, err
 		}
 		h.Indicator, h.Period = indicator, period
-		h.Value, h.HasValue, h.Approx = v.Float64, v.Valid, sheets.Approximation(approx)
-		h.File = sheets.DisplayPath(source, path)
+		h.Value, h.HasValue, h.Approx = v.Float64, v.Valid, sheaf.Approximation(approx)
+		h.File = sheaf.DisplayPath(source, path)
 		h.Present, h.Current = present, current
 		h.ReadAt = parseTime(sql.NullString{String: at, Valid: true})
 		out = append(out, h)

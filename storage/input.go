@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // CurrentInput loads what reconcile works from, but for the observations
@@ -32,7 +32,7 @@ func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
 			return in, fmt.Errorf("load findings: %w", err)
 		}
 		f.Received, f.ModTime = parseTime(received), parseTime(mod)
-		f.File = sheets.DisplayPath(f.Source, f.File)
+		f.File = sheaf.DisplayPath(f.Source, f.File)
 		in.Findings = append(in.Findings, f)
 	}
 	frows.Close()
@@ -96,7 +96,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 				frows.Close()
 				return fmt.Errorf("load files: %w", err)
 			}
-			f.path = sheets.DisplayPath(f.source, f.path)
+			f.path = sheaf.DisplayPath(f.source, f.path)
 			files[id] = f
 		}
 		frows.Close()
@@ -142,7 +142,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 				return fmt.Errorf("load observations: observation %d: bad key", o.ID)
 			}
 			o.Indicator, o.Period, o.Department = intern(part[0]), intern(part[1]), intern(part[2])
-			o.Approx, o.Sheet = sheets.Approximation(intern(part[3])), intern(part[4])
+			o.Approx, o.Sheet = sheaf.Approximation(intern(part[3])), intern(part[4])
 			// Split from the right: a cell reference never holds U+001F, and
 			// of the texts a CSV's raw value is the likeliest to.
 			j := strings.LastIndexByte(details, 0x1f)

@@ -7,7 +7,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // origin is when a value first appeared in a file: the start of the sync
@@ -49,7 +49,7 @@ func (v *valueOrigins) valueKey(indicator, period string, value sql.NullFloat64)
 
 // of returns when o's value first appeared in the file: when it did in an
 // earlier read, else now.
-func (v *valueOrigins) of(o sheets.Observation, now origin) origin {
+func (v *valueOrigins) of(o sheaf.Observation, now origin) origin {
 	if len(v.index) == 0 {
 		return now
 	}

@@ -7,8 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // Read outcomes, as stored in reads.outcome.
@@ -22,7 +21,7 @@ const (
 type Read struct {
 	Department  string
 	Source      string
-	Ref         sheets.FileRef
+	Ref         sheaf.FileRef
 	RunID       int64
 	Fingerprint string
 	Outcome     string // ReadOK, ReadFailed or ReadDuplicate
@@ -30,10 +29,10 @@ type Read struct {
 	// DuplicateOf is the id of the file whose identical content counts instead.
 	DuplicateOf  int64
 	Rows         int
-	Observations []sheets.Observation
-	Findings     []sheets.Finding
+	Observations []sheaf.Observation
+	Findings     []sheaf.Finding
 	// Sheets says what became of each sheet of the file.
-	Sheets []sheets.SheetOutcome
+	Sheets []sheaf.SheetOutcome
 }
 
 // StoreRead stores a read of a file with all its observations and findings in
@@ -77,7 +76,7 @@ type ReadWriter struct {
 	// valueOrigins); a value not in it appears now.
 	origins valueOrigins
 	now     origin
-	sheets  []sheets.SheetOutcome
+	sheets  []sheaf.SheetOutcome
 }
 
 // BeginRead starts storing a read of a file; r's observations and findings
@@ -114,7 +113,7 @@ func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
 }
 
 // Observation adds one observation of the read.
-func (w *ReadWriter) Observation(o sheets.Observation) error {
+func (w *ReadWriter) Observation(o sheaf.Observation) error {
 	var v sql.NullFloat64
 	if o.HasValue {
 		v = sql.NullFloat64{Float64: o.Value, Valid: true}
@@ -153,7 +152,7 @@ func (w *ReadWriter) flush() error {
 }
 
 // Finding adds one finding of the read.
-func (w *ReadWriter) Finding(f sheets.Finding) error {
+func (w *ReadWriter) Finding(f sheaf.Finding) error {
 	if _, err := bind(w.ctx, w.tx, w.db.q.InsertFinding).ExecContext(w.ctx, w.readID, f.Kind, f.Severity, f.Indicator,
 		f.Period, f.Sheet, f.Cell, f.Raw, f.Note, f.Message); err != nil {
 		return fmt.Errorf("store finding of %s: %w", w.r.Ref.Path, err)
@@ -163,7 +162,7 @@ func (w *ReadWriter) Finding(f sheets.Finding) error {
 
 // Sheets records what became of each sheet of the file (read, or skipped
 // and why), stored with the read when it commits.
-func (w *ReadWriter) Sheets(outcomes []sheets.SheetOutcome) { w.sheets = outcomes }
+func (w *ReadWriter) Sheets(outcomes []sheaf.SheetOutcome) { w.sheets = outcomes }
 
 // Commit ends the read with its outcome, makes it the file's current read
 // and commits. It returns the file's id.

@@ -7,10 +7,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // goMigrations run after the SQL migration of the same name, in its
@@ -30,7 +31,7 @@ const fileContentSQL = `coalesce((SELECT r4.change_key FROM reads r4 WHERE r4.fi
   ORDER BY r4.id LIMIT 1), r.change_key, '')`
 
 // rekeyFlags gives every existing flag its identity without file paths or
-// cells (reconcile.Flag.Key) and its digest without where its values are
+// cells (sheaf.Flag.Key) and its digest without where its values are
 // (reconcile.Digest). An acceptance given for the values the flag holds now
 // is carried over to the new digest. Flags that now share a key become one:
 // the accepted or open one is kept (with its note), and the others' history
@@ -49,7 +50,7 @@ func rekeyFlags(ctx context.Context, tx *sqlx.Tx) error {
 			return fmt.Errorf("re-key flags: %w", err)
 		}
 		if content != "" {
-			contents[[2]string{dept, sheets.DisplayPath(source, path)}] = content
+			contents[[2]string{dept, sheaf.DisplayPath(source, path)}] = content
 		}
 	}
 	frows.Close()
@@ -59,7 +60,7 @@ func rekeyFlags(ctx context.Context, tx *sqlx.Tx) error {
 
 	type stored struct {
 		id                     int64
-		flag                   reconcile.Flag
+		flag                   sheaf.Flag
 		state, lastSeen        string
 		digest, acceptedDigest string
 		newKey, newSubject, nd string
@@ -148,20 +149,20 @@ func rekeyFlags(ctx context.Context, tx *sqlx.Tx) error {
 // newSubject is an old flag's subject in the new identity: a file path
 // becomes the file's first-seen content; sources, departments and figures'
 // flags keep theirs (a figure's subject is not part of its key).
-func newSubject(f reconcile.Flag, contents map[[2]string]string) string {
+func newSubject(f sheaf.Flag, contents map[[2]string]string) string {
 	s := f.Subject
 	switch {
-	case f.Indicator != "", s == "", s == "department", strings.HasPrefix(s, reconcile.SourceSubject),
+	case f.Indicator != "", s == "", s == "department", strings.HasPrefix(s, sheaf.SourceSubject),
 		strings.HasPrefix(s, "file:"):
 		return s
 	}
 	if c, ok := contents[[2]string{f.Department, s}]; ok {
-		return reconcile.FileSubject(c, "")
+		return sheaf.FileSubject(c, "")
 	}
 	// "file!sheet!cell": the file is what identifies it now.
 	if i := strings.IndexByte(s, '!'); i > 0 {
 		if c, ok := contents[[2]string{f.Department, s[:i]}]; ok {
-			return reconcile.FileSubject(c, "")
+			return sheaf.FileSubject(c, "")
 		}
 	}
 	return s // a file sheaf no longer knows: the flag keeps its old identity

@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // oldKey and oldDigest are a flag's identity and digest before migration
@@ -24,7 +25,7 @@ func oldKey(kind, dept, ind, period, subject string) string {
 	return kind + "\x1f" + dept + "\x1f" + ind + "\x1f" + period + "\x1f\x1f" + subject
 }
 
-func oldDigest(key string, ev []reconcile.Evidence) string {
+func oldDigest(key string, ev []sheaf.Evidence) string {
 	h := sha256.New()
 	h.Write([]byte(key))
 	for _, e := range ev {
@@ -71,24 +72,24 @@ func TestMigrationRekeysFlagsKeepingAcceptances(t *testing.T) {
 		id                      int64
 		kind, ind, subject      string
 		state, note             string
-		ev                      []reconcile.Evidence
+		ev                      []sheaf.Evidence
 		accepted, lastSeen, msg string
 	}
 	flags := []oldFlag{
 		// Two unreadable cells of one figure, in two files: one resolved, one
 		// accepted with a note. They become one flag: the accepted one.
 		{id: 1, kind: "invalid", ind: "students.total", subject: "/data/edu/快报.xlsx!Sheet1!D4", state: "resolved",
-			ev: []reconcile.Evidence{{Department: "edu", File: "/data/edu/快报.xlsx", Sheet: "Sheet1", Cell: "D4", Raw: "三万六"}}, msg: "无法识别「三万六」"},
+			ev: []sheaf.Evidence{{Department: "edu", File: "/data/edu/快报.xlsx", Sheet: "Sheet1", Cell: "D4", Raw: "三万六"}}, msg: "无法识别「三万六」"},
 		{id: 2, kind: "invalid", ind: "students.total", subject: "/data/edu/快报（修订）.xlsx!Sheet1!D5", state: "accepted", note: "待统计局核定",
-			ev: []reconcile.Evidence{{Department: "edu", File: "/data/edu/快报（修订）.xlsx", Sheet: "Sheet1", Cell: "D5", Raw: "待统计"}}, msg: "无法识别「待统计」"},
+			ev: []sheaf.Evidence{{Department: "edu", File: "/data/edu/快报（修订）.xlsx", Sheet: "Sheet1", Cell: "D5", Raw: "待统计"}}, msg: "无法识别「待统计」"},
 		// An accepted conflict: no subject, but its digest named the file.
 		{id: 3, kind: "conflict", ind: "fund.edu_spend", state: "accepted", note: "以教育局为准",
-			ev: []reconcile.Evidence{{Department: "edu", File: "/data/edu/快报.xlsx", Sheet: "Sheet1", Cell: "D6", Raw: "4645", Value: &v}}, msg: "数值不一致"},
+			ev: []sheaf.Evidence{{Department: "edu", File: "/data/edu/快报.xlsx", Sheet: "Sheet1", Cell: "D6", Raw: "4645", Value: &v}}, msg: "数值不一致"},
 		// A file flag, by path.
 		{id: 4, kind: "file", subject: "/data/edu/快报.xlsx", state: "open",
-			ev: []reconcile.Evidence{{Department: "edu", File: "/data/edu/快报.xlsx"}}, msg: "文件已损坏"},
+			ev: []sheaf.Evidence{{Department: "edu", File: "/data/edu/快报.xlsx"}}, msg: "文件已损坏"},
 		// A source flag keeps its subject.
-		{id: 5, kind: "file", subject: reconcile.SourceSubject + "dir:/data/edu", state: "open", msg: "无法读取"},
+		{id: 5, kind: "file", subject: sheaf.SourceSubject + "dir:/data/edu", state: "open", msg: "无法读取"},
 	}
 	for _, f := range flags {
 		key := oldKey(f.kind, "edu", f.ind, "2024", f.subject)
@@ -157,11 +158,11 @@ func TestMigrationRekeysFlagsKeepingAcceptances(t *testing.T) {
 	// name and in another cell, stays accepted.
 	now := time.Date(2025, 1, 11, 8, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	conflict := reconcile.Flag{Kind: "conflict", Severity: "error", Department: "edu", Indicator: "fund.edu_spend", Period: "2024",
-		Message: "数值不一致", Evidence: []reconcile.Evidence{{Department: "edu", File: "/data/edu/快报（定稿）.xlsx", Sheet: "Sheet1",
+	conflict := sheaf.Flag{Kind: "conflict", Severity: "error", Department: "edu", Indicator: "fund.edu_spend", Period: "2024",
+		Message: "数值不一致", Evidence: []sheaf.Evidence{{Department: "edu", File: "/data/edu/快报（定稿）.xlsx", Sheet: "Sheet1",
 			Cell: "D9", Raw: "4645", Value: &v}}}
 	conflict.Digest = reconcile.Digest(conflict)
-	ch, err := db.SaveResult(ctx, reconcile.Result{Flags: []reconcile.Flag{conflict}}, SaveOptions{})
+	ch, err := db.SaveResult(ctx, reconcile.Result{Flags: []sheaf.Flag{conflict}}, SaveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestMigrationRekeysFlagsKeepingAcceptances(t *testing.T) {
 	conflict.Evidence[0].Raw, conflict.Evidence[0].Value = "4655", &v2
 	conflict.Digest = reconcile.Digest(conflict)
 	now = now.Add(time.Hour)
-	ch, err = db.SaveResult(ctx, reconcile.Result{Flags: []reconcile.Flag{conflict}}, SaveOptions{})
+	ch, err = db.SaveResult(ctx, reconcile.Result{Flags: []sheaf.Flag{conflict}}, SaveOptions{})
 	if err != nil || ch.Reopened != 1 {
 		t.Errorf("changed value: changes %+v, %v; want the flag reopened", ch, err)
 	}
@@ -190,8 +191,8 @@ func TestSupersededFlagResolvesWithItsReason(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 1, 10, 8, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	inv := reconcile.Flag{Kind: "invalid", Severity: "error", Department: "edu", Indicator: "students.total", Period: "2024", Message: "无法识别"}
-	if _, err := db.SaveResult(ctx, reconcile.Result{Flags: []reconcile.Flag{inv}}, SaveOptions{}); err != nil {
+	inv := sheaf.Flag{Kind: "invalid", Severity: "error", Department: "edu", Indicator: "students.total", Period: "2024", Message: "无法识别"}
+	if _, err := db.SaveResult(ctx, reconcile.Result{Flags: []sheaf.Flag{inv}}, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Hour)
@@ -209,12 +210,12 @@ func TestSupersededFlagResolvesWithItsReason(t *testing.T) {
 func TestHiddenRowsFractionsAndSheetsAreStored(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
-	ref := sheets.FileRef{Path: "快报.xlsx", ChangeKey: "sha-1", Size: 10}
-	outcomes := []sheets.SheetOutcome{{Sheet: "快报", Outcome: sheets.SheetRead, Rows: 2},
-		{Sheet: "旧版勿用", Outcome: sheets.SheetHidden, Reason: "隐藏工作表"}}
+	ref := sheaf.FileRef{Path: "快报.xlsx", ChangeKey: "sha-1", Size: 10}
+	outcomes := []sheaf.SheetOutcome{{Sheet: "快报", Outcome: sheaf.SheetRead, Rows: 2},
+		{Sheet: "旧版勿用", Outcome: sheaf.SheetHidden, Reason: "隐藏工作表"}}
 	_, err := db.StoreRead(ctx, Read{Department: "edu", Source: "dir:/data/edu", Ref: ref, Outcome: ReadOK, Rows: 2,
 		Sheets: outcomes,
-		Observations: []sheets.Observation{
+		Observations: []sheaf.Observation{
 			{Indicator: "students.total", Period: "2024", Value: 36614, HasValue: true, Unit: "人", Raw: "36614", Sheet: "快报", Cell: "C4", HiddenRow: true},
 			{Indicator: "rate.consolidation", Period: "2024", Value: 0.9675, HasValue: true, Decimals: 4, Unit: "%", Raw: "0.9675", Sheet: "快报", Cell: "C5", Fraction: true},
 		}})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/reconcile"
 )
 
@@ -50,20 +51,20 @@ func TestFlagLifecycle(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 1, 10, 8, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	missing := reconcile.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: "schools.total", Period: "2024", Message: "未报送"}
-	gone := reconcile.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: "old.indicator", Period: "2024", Message: "未报送"}
+	missing := sheaf.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: "schools.total", Period: "2024", Message: "未报送"}
+	gone := sheaf.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: "old.indicator", Period: "2024", Message: "未报送"}
 	obsolete := func(ind, rule string) bool { return ind == "old.indicator" }
 
 	steps := []struct {
 		name  string
-		flags []reconcile.Flag
+		flags []sheaf.Flag
 		want  FlagChanges
 		state map[string]string
 	}{
-		{"opened", []reconcile.Flag{missing, gone}, FlagChanges{Opened: 2}, map[string]string{"schools.total": "open", "old.indicator": "open"}},
-		{"still true", []reconcile.Flag{missing, gone}, FlagChanges{}, map[string]string{"schools.total": "open", "old.indicator": "open"}},
+		{"opened", []sheaf.Flag{missing, gone}, FlagChanges{Opened: 2}, map[string]string{"schools.total": "open", "old.indicator": "open"}},
+		{"still true", []sheaf.Flag{missing, gone}, FlagChanges{}, map[string]string{"schools.total": "open", "old.indicator": "open"}},
 		{"fixed, and an indicator removed", nil, FlagChanges{Resolved: 1, Obsolete: 1}, map[string]string{"schools.total": "resolved", "old.indicator": "obsolete"}},
-		{"broken again", []reconcile.Flag{missing}, FlagChanges{Reopened: 1}, map[string]string{"schools.total": "open", "old.indicator": "obsolete"}},
+		{"broken again", []sheaf.Flag{missing}, FlagChanges{Reopened: 1}, map[string]string{"schools.total": "open", "old.indicator": "obsolete"}},
 	}
 	for _, st := range steps {
 		now = now.Add(time.Hour)

@@ -11,8 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // slotValues reads every current observation as "indicator period value
@@ -24,7 +24,7 @@ func slotValues(t *testing.T, db *DB) []string {
 		for _, o := range obs {
 			v := "blank"
 			if o.HasValue {
-				v = sheets.FormatValue(o.Value, o.Decimals)
+				v = sheaf.FormatValue(o.Value, o.Decimals)
 			}
 			out = append(out, strings.Join([]string{o.File, ind, period, v,
 				o.FirstSeen.UTC().Format("15:04"), o.FirstModTime.UTC().Format("15:04")}, " "))
@@ -38,8 +38,8 @@ func slotValues(t *testing.T, db *DB) []string {
 	return out
 }
 
-func value(ind string, v float64) sheets.Observation {
-	return sheets.Observation{Indicator: ind, Period: "2024", Value: v, HasValue: true, Unit: "人", Sheet: "S", Cell: "D4"}
+func value(ind string, v float64) sheaf.Observation {
+	return sheaf.Observation{Indicator: ind, Period: "2024", Value: v, HasValue: true, Unit: "人", Sheet: "S", Cell: "D4"}
 }
 
 // A value keeps the time it first appeared in its file however often the
@@ -51,13 +51,13 @@ func TestValuesKeepWhenTheyFirstAppeared(t *testing.T) {
 	day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	clock := day.Add(9 * time.Hour)
 	db.Now = func() time.Time { return clock }
-	read := func(key string, mod time.Time, outcome string, obs ...sheets.Observation) {
+	read := func(key string, mod time.Time, outcome string, obs ...sheaf.Observation) {
 		t.Helper()
-		r := Read{Department: "edu", Source: "dir:inbox", Ref: sheets.FileRef{Path: "快报.xlsx", ChangeKey: key, ModTime: mod},
+		r := Read{Department: "edu", Source: "dir:inbox", Ref: sheaf.FileRef{Path: "快报.xlsx", ChangeKey: key, ModTime: mod},
 			Outcome: outcome, Observations: obs}
 		if outcome == ReadFailed {
 			r.Error = "文件已损坏"
-			r.Findings = []sheets.Finding{{Kind: sheets.KindFile, Severity: sheets.SeverityError, Message: "文件已损坏"}}
+			r.Findings = []sheaf.Finding{{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Message: "文件已损坏"}}
 		}
 		if _, err := db.StoreRead(ctx, r); err != nil {
 			t.Fatal(err)
@@ -85,7 +85,7 @@ func TestValuesKeepWhenTheyFirstAppeared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(in.Findings) != 1 || in.Findings[0].Kind != sheets.KindFile || in.Findings[0].File != "inbox/快报.xlsx" {
+	if len(in.Findings) != 1 || in.Findings[0].Kind != sheaf.KindFile || in.Findings[0].File != "inbox/快报.xlsx" {
 		t.Errorf("findings after a failed read: %+v", in.Findings)
 	}
 	files, err := db.Files(ctx)

@@ -10,9 +10,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
-	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -144,7 +143,7 @@ func (s *Server) deadlines(now time.Time) []deadlineRow {
 // departments counts, as `sheaf status` does, each department's files,
 // last submission, required figures given (with its own value) and owed,
 // and open flags.
-func (s *Server) departments(files []storage.FileSummary, figs []reconcile.Figure, flags []storage.StoredFlag) []departmentRow {
+func (s *Server) departments(files []storage.FileSummary, figs []sheaf.Figure, flags []storage.StoredFlag) []departmentRow {
 	var out []departmentRow
 	for _, d := range jobs.DepartmentStatuses(s.Config, files, figs, flags) {
 		out = append(out, departmentRow{ID: d.ID, Name: d.Name, OpenFlags: d.OpenFlags, Given: d.Given, Owed: d.Owed,
@@ -225,13 +224,13 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 
 // figureRow is one figure on /figures.
 type figureRow struct {
-	reconcile.Figure
+	sheaf.Figure
 	Name           string
 	Shown          string
 	DepartmentName string
 }
 
-func (s *Server) figureRow(f reconcile.Figure) figureRow {
+func (s *Server) figureRow(f sheaf.Figure) figureRow {
 	row := figureRow{Figure: f, Name: s.indicatorName(f.Indicator), DepartmentName: s.departmentName(f.Department), Shown: "—"}
 	if f.HasValue {
 		// As written unless the catalogue sets decimals, as the draft does:
@@ -240,7 +239,7 @@ func (s *Server) figureRow(f reconcile.Figure) figureRow {
 		if ind, ok := s.Config.Indicator(f.Indicator); ok && ind.Decimals != nil {
 			decimals = *ind.Decimals
 		}
-		row.Shown = sheets.FormatValue(f.Value, decimals)
+		row.Shown = sheaf.FormatValue(f.Value, decimals)
 		if f.Unit == "ratio" {
 			row.Shown = "1:" + row.Shown
 		}
@@ -314,7 +313,7 @@ func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 		h := hist[i]
 		row := historyRow{HistoricObservation: h, DepartmentName: s.departmentName(h.Department), Read: s.show(h.ReadAt), Shown: "—"}
 		if h.HasValue {
-			row.Shown = sheets.FormatValue(h.Value, h.Decimals)
+			row.Shown = sheaf.FormatValue(h.Value, h.Decimals)
 		}
 		rows = append(rows, row)
 	}

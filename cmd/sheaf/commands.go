@@ -13,9 +13,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
-	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -76,7 +75,7 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 		if f.Outcome == jobs.OutcomeRead || f.Outcome == jobs.OutcomeUnchanged {
 			continue
 		}
-		t.add(f.Outcome, f.Department, sheets.DisplayPath(f.Source, f.Path), f.Reason)
+		t.add(f.Outcome, f.Department, sheaf.DisplayPath(f.Source, f.Path), f.Reason)
 	}
 	if len(r.Entries) == 0 {
 		for _, p := range r.Problems {
@@ -195,11 +194,11 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 }
 
 // formatFigure writes a figure's value with the given decimals.
-func formatFigure(f reconcile.Figure, decimals int) string {
+func formatFigure(f sheaf.Figure, decimals int) string {
 	if f.Unit == "ratio" {
-		return "1:" + sheets.FormatValue(f.Value, decimals)
+		return "1:" + sheaf.FormatValue(f.Value, decimals)
 	}
-	return sheets.FormatValue(f.Value, decimals)
+	return sheaf.FormatValue(f.Value, decimals)
 }
 
 // shownDecimals is how many decimals a figure is shown with: the
@@ -223,19 +222,19 @@ func nonEmpty(s []string, def string) []string {
 
 // flagJSON is the stable JSON form of a flag, for scripts.
 type flagJSON struct {
-	ID         int64                `json:"id"`
-	Kind       string               `json:"kind"`
-	Severity   string               `json:"severity"`
-	Indicator  string               `json:"indicator"`
-	Period     string               `json:"period"`
-	Department string               `json:"department"`
-	Rule       string               `json:"rule"`
-	Class      string               `json:"class,omitempty"` // of a rule flag: check | standard
-	Message    string               `json:"message"`
-	State      string               `json:"state"`
-	Evidence   []reconcile.Evidence `json:"evidence"`
-	OpenedAt   time.Time            `json:"opened_at"`
-	LastSeenAt time.Time            `json:"last_seen_at"`
+	ID         int64            `json:"id"`
+	Kind       string           `json:"kind"`
+	Severity   string           `json:"severity"`
+	Indicator  string           `json:"indicator"`
+	Period     string           `json:"period"`
+	Department string           `json:"department"`
+	Rule       string           `json:"rule"`
+	Class      string           `json:"class,omitempty"` // of a rule flag: check | standard
+	Message    string           `json:"message"`
+	State      string           `json:"state"`
+	Evidence   []sheaf.Evidence `json:"evidence"`
+	OpenedAt   time.Time        `json:"opened_at"`
+	LastSeenAt time.Time        `json:"last_seen_at"`
 }
 
 func cmdFlags(ctx context.Context, e *env, args []string) error {
@@ -278,7 +277,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		for _, f := range flags {
 			ev := f.Evidence
 			if ev == nil {
-				ev = []reconcile.Evidence{}
+				ev = []sheaf.Evidence{}
 			}
 			out = append(out, flagJSON{ID: f.ID, Kind: f.Kind, Severity: f.Severity, Indicator: f.Indicator,
 				Period: f.Period, Department: f.Department, Rule: f.Rule, Class: e.ruleClass(f.Rule), Message: f.Message,
@@ -420,8 +419,8 @@ func writeSkippedSheets(w io.Writer, files []storage.FileSummary) {
 		}
 		for _, sh := range f.Sheets {
 			switch sh.Outcome {
-			case sheets.SheetHidden, sheets.SheetExcluded, sheets.SheetNoTable:
-				t.add(sheets.DisplayPath(f.Source, f.Path), "「"+sh.Sheet+"」", sh.Outcome, sh.Reason)
+			case sheaf.SheetHidden, sheaf.SheetExcluded, sheaf.SheetNoTable:
+				t.add(sheaf.DisplayPath(f.Source, f.Path), "「"+sh.Sheet+"」", sh.Outcome, sh.Reason)
 			}
 		}
 	}

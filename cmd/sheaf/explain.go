@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -97,7 +97,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			for _, h := range hist {
 				val := "(no value)"
 				if h.HasValue {
-					val = sheets.FormatValue(h.Value, h.Decimals)
+					val = sheaf.FormatValue(h.Value, h.Decimals)
 				}
 				state := "superseded"
 				switch {

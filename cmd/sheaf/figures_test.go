@@ -68,10 +68,10 @@ indicators:
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, code := sheaf(t, "sync", "--config", cfg); code != 0 {
+	if _, errOut, code := runSheaf(t, "sync", "--config", cfg); code != 0 {
 		t.Fatalf("sync exit %d: %s", code, errOut)
 	}
-	out, errOut, code := sheaf(t, "figures", "--config", cfg)
+	out, errOut, code := runSheaf(t, "figures", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("figures exit %d: %s", code, errOut)
 	}

@@ -53,7 +53,7 @@ indicators:
 	return path
 }
 
-func sheaf(t *testing.T, args ...string) (string, string, int) {
+func runSheaf(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, &out, &errOut)
@@ -62,7 +62,7 @@ func sheaf(t *testing.T, args ...string) (string, string, int) {
 
 func TestSyncFiguresFlagsStatus(t *testing.T) {
 	cfg := setup(t)
-	out, errOut, code := sheaf(t, "sync", "--config", cfg)
+	out, errOut, code := runSheaf(t, "sync", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("sync exit %d: %s", code, errOut)
 	}
@@ -73,7 +73,7 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 		}
 	}
 
-	out, _, code = sheaf(t, "figures", "--json", "--config", cfg)
+	out, _, code = runSheaf(t, "figures", "--json", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("figures exit %d", code)
 	}
@@ -100,7 +100,7 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 		t.Errorf("fund.edu_spend 2022 = %v", f)
 	}
 
-	out, _, _ = sheaf(t, "flags", "--json", "--config", cfg)
+	out, _, _ = runSheaf(t, "flags", "--json", "--config", cfg)
 	var flags []map[string]any
 	if err := json.Unmarshal([]byte(out), &flags); err != nil {
 		t.Fatalf("flags --json: %v\n%s", err, out)
@@ -124,7 +124,7 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 		t.Errorf("flag kinds = %v, want 1 file, 1 missing (finance sent nothing: one flag lists both years), 1 approximate, 2 unknown (one per file)", kinds)
 	}
 
-	out, _, code = sheaf(t, "status", "--config", cfg)
+	out, _, code = runSheaf(t, "status", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "市教育局") || !strings.Contains(out, "市财政局") {
 		t.Errorf("status exit %d:\n%s", code, out)
 	}
@@ -135,13 +135,13 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 
 func TestConfigCheck(t *testing.T) {
 	cfg := setup(t)
-	out, _, code := sheaf(t, "config", "check", "--config", cfg)
+	out, _, code := runSheaf(t, "config", "check", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "ok") {
 		t.Fatalf("config check exit %d: %s", code, out)
 	}
 	bad := strings.Replace(mustRead(t, cfg), "owner: finance, periods", "owner: finanse, periods", 1)
 	os.WriteFile(cfg, []byte(bad), 0o644)
-	_, errOut, code := sheaf(t, "config", "check", "--config", cfg)
+	_, errOut, code := runSheaf(t, "config", "check", "--config", cfg)
 	if code == 0 {
 		t.Fatal("a bad owner passed config check")
 	}
@@ -151,7 +151,7 @@ func TestConfigCheck(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
-	_, errOut, code := sheaf(t, "frobnicate")
+	_, errOut, code := runSheaf(t, "frobnicate")
 	if code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
@@ -168,26 +168,26 @@ func mustRead(t *testing.T, p string) string {
 
 func TestExplainRulesAndFilters(t *testing.T) {
 	cfg := setup(t)
-	if _, errOut, code := sheaf(t, "--config", cfg, "sync"); code != 0 {
+	if _, errOut, code := runSheaf(t, "--config", cfg, "sync"); code != 0 {
 		t.Fatalf("sync (config before the command) exit %d: %s", code, errOut)
 	}
-	out, _, code := sheaf(t, "explain", "schools.total", "--config", cfg)
+	out, _, code := runSheaf(t, "explain", "schools.total", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "inbox/edu/small.xlsx 数据!C2") || !strings.Contains(out, "← counts") {
 		t.Errorf("explain exit %d:\n%s", code, out)
 	}
-	_, errOut, code := sheaf(t, "explain", "fund.edu_spend", "2021", "--config", cfg)
+	_, errOut, code := runSheaf(t, "explain", "fund.edu_spend", "2021", "--config", cfg)
 	if code == 0 || !strings.Contains(errOut, "collected for 2022, 2023") {
 		t.Errorf("explain of an undeclared period: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = sheaf(t, "flags", "--state", "bogus", "--config", cfg)
+	_, errOut, code = runSheaf(t, "flags", "--state", "bogus", "--config", cfg)
 	if code != 2 || !strings.Contains(errOut, "expected one of") {
 		t.Errorf("a bad --state: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = sheaf(t, "flags", "--department", "市教育局", "--config", cfg)
+	_, errOut, code = runSheaf(t, "flags", "--department", "市教育局", "--config", cfg)
 	if code != 2 || !strings.Contains(errOut, "edu") {
 		t.Errorf("a department name instead of its id: exit %d: %s", code, errOut)
 	}
-	out, _, code = sheaf(t, "rules", "--config", cfg)
+	out, _, code = runSheaf(t, "rules", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "no rule outcomes") && !strings.Contains(out, "RULE") {
 		t.Errorf("rules exit %d:\n%s", code, out)
 	}
@@ -195,23 +195,23 @@ func TestExplainRulesAndFilters(t *testing.T) {
 
 func TestAcceptFlag(t *testing.T) {
 	cfg := setup(t)
-	sheaf(t, "sync", "--config", cfg)
-	out, _, _ := sheaf(t, "flags", "--json", "--kind", "approximate", "--config", cfg)
+	runSheaf(t, "sync", "--config", cfg)
+	out, _, _ := runSheaf(t, "flags", "--json", "--kind", "approximate", "--config", cfg)
 	var flags []map[string]any
 	if err := json.Unmarshal([]byte(out), &flags); err != nil || len(flags) != 1 {
 		t.Fatalf("approximate flags: %v %s", err, out)
 	}
 	id := flags[0]["id"].(float64)
-	out, errOut, code := sheaf(t, "flags", "accept", strconv.Itoa(int(id)), "--note", "卫健局体检人数为约数，以年报为准", "--by", "督导室", "--config", cfg)
+	out, errOut, code := runSheaf(t, "flags", "accept", strconv.Itoa(int(id)), "--note", "卫健局体检人数为约数，以年报为准", "--by", "督导室", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "accepted") {
 		t.Fatalf("accept exit %d: %s %s", code, out, errOut)
 	}
-	sheaf(t, "sync", "--config", cfg)
-	out, _, _ = sheaf(t, "flags", "--state", "accepted", "--config", cfg)
+	runSheaf(t, "sync", "--config", cfg)
+	out, _, _ = runSheaf(t, "flags", "--state", "accepted", "--config", cfg)
 	if !strings.Contains(out, "说明（督导室）：卫健局体检人数为约数，以年报为准") {
 		t.Errorf("accepted flag without its note:\n%s", out)
 	}
-	out, _, _ = sheaf(t, "figures", "--json", "--config", cfg)
+	out, _, _ = runSheaf(t, "figures", "--json", "--config", cfg)
 	if !strings.Contains(out, `"status": "accepted"`) {
 		t.Errorf("the accepted figure is not marked accepted:\n%s", out)
 	}
@@ -234,7 +234,7 @@ func TestRunWithAnUnschedulableSpecExitsAtOnce(t *testing.T) {
 	var code int
 	go func() {
 		defer close(done)
-		_, stderr, code = sheaf(t, "run", "--config", path)
+		_, stderr, code = runSheaf(t, "run", "--config", path)
 	}()
 	select {
 	case <-done:
@@ -244,7 +244,7 @@ func TestRunWithAnUnschedulableSpecExitsAtOnce(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "schedules.sync") || !strings.Contains(stderr, "minute") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
-	_, stderr, code = sheaf(t, "config", "check", "--config", path)
+	_, stderr, code = runSheaf(t, "config", "check", "--config", path)
 	if code == 0 || !strings.Contains(stderr, "schedules.sync") {
 		t.Errorf("config check: exit %d, stderr %q", code, stderr)
 	}
@@ -256,28 +256,28 @@ func TestRunWithAnUnschedulableSpecExitsAtOnce(t *testing.T) {
 func TestHelpVersionAndFlagsBeforeTheCommand(t *testing.T) {
 	for _, c := range commands {
 		for _, h := range []string{"-h", "--help"} {
-			out, errOut, code := sheaf(t, c.name, h)
+			out, errOut, code := runSheaf(t, c.name, h)
 			if code != 0 || !strings.Contains(out, "usage: sheaf "+c.name) || !strings.Contains(out, "-config") || errOut != "" {
 				t.Errorf("sheaf %s %s: exit %d, stdout %q, stderr %q", c.name, h, code, out, errOut)
 			}
 		}
 	}
-	if out, _, code := sheaf(t, "--version"); code != 0 || !strings.HasPrefix(out, "sheaf ") || !strings.Contains(out, "go1.") {
+	if out, _, code := runSheaf(t, "--version"); code != 0 || !strings.HasPrefix(out, "sheaf ") || !strings.Contains(out, "go1.") {
 		t.Errorf("--version: exit %d, %q", code, out)
 	}
-	if _, errOut, code := sheaf(t, "--config", "x.yaml"); code != 2 || !strings.Contains(errOut, "usage: sheaf COMMAND") {
+	if _, errOut, code := runSheaf(t, "--config", "x.yaml"); code != 2 || !strings.Contains(errOut, "usage: sheaf COMMAND") {
 		t.Errorf("no command: exit %d, stderr %q", code, errOut)
 	}
 	cfg := setup(t)
-	if _, errOut, code := sheaf(t, "sync", "--config", cfg); code != 0 {
+	if _, errOut, code := runSheaf(t, "sync", "--config", cfg); code != 0 {
 		t.Fatalf("sync: %d %s", code, errOut)
 	}
-	out, errOut, code := sheaf(t, "--json", "--config", cfg, "figures")
+	out, errOut, code := runSheaf(t, "--json", "--config", cfg, "figures")
 	var figs []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &figs) != nil || len(figs) == 0 {
 		t.Errorf("--json before the command: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	if _, errOut, code := sheaf(t, "figures", "--bogus", "--config", cfg); code != 2 || !strings.Contains(errOut, "-bogus") {
+	if _, errOut, code := runSheaf(t, "figures", "--bogus", "--config", cfg); code != 2 || !strings.Contains(errOut, "-bogus") {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errOut)
 	}
 }
@@ -286,10 +286,10 @@ func TestHelpVersionAndFlagsBeforeTheCommand(t *testing.T) {
 // like "flags accept ID --note … --config X".
 func TestFlagsAcceptWithFlagsFirst(t *testing.T) {
 	cfg := setup(t)
-	if _, errOut, code := sheaf(t, "sync", "--config", cfg); code != 0 {
+	if _, errOut, code := runSheaf(t, "sync", "--config", cfg); code != 0 {
 		t.Fatalf("sync: %s", errOut)
 	}
-	out, _, _ := sheaf(t, "flags", "--json", "--config", cfg)
+	out, _, _ := runSheaf(t, "flags", "--json", "--config", cfg)
 	var flags []struct {
 		ID int64 `json:"id"`
 	}
@@ -297,10 +297,10 @@ func TestFlagsAcceptWithFlagsFirst(t *testing.T) {
 		t.Fatalf("flags: %v %q", err, out)
 	}
 	id := strconv.FormatInt(flags[0].ID, 10)
-	if _, errOut, code := sheaf(t, "flags", "--config", cfg, "accept", id, "--note", "已核实"); code != 0 {
+	if _, errOut, code := runSheaf(t, "flags", "--config", cfg, "accept", id, "--note", "已核实"); code != 0 {
 		t.Fatalf("accept with --config first: exit %d %s", code, errOut)
 	}
-	out, _, _ = sheaf(t, "flags", "--json", "--state", "accepted", "--config", cfg)
+	out, _, _ = runSheaf(t, "flags", "--json", "--state", "accepted", "--config", cfg)
 	var accepted []struct {
 		ID int64 `json:"id"`
 	}

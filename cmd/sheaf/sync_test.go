@@ -19,7 +19,7 @@ func TestSyncListsEveryEntry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, errOut, code := sheaf(t, "sync", "--json", "--config", cfg)
+	out, errOut, code := runSheaf(t, "sync", "--json", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("sync exit %d: %s", code, errOut)
 	}
@@ -51,7 +51,7 @@ func TestSyncListsEveryEntry(t *testing.T) {
 	}
 
 	// The text output: counts, then what was not read.
-	out, _, _ = sheaf(t, "sync", "--config", cfg)
+	out, _, _ = runSheaf(t, "sync", "--config", cfg)
 	for _, w := range []string{
 		"3 files: 0 read, 3 unchanged, 0 deferred, 1 failed, 0 duplicates, 0 gone; 2 ignored, 0 excluded;",
 		"  failed   edu  inbox/edu/truncated.xlsx  ",
