@@ -105,11 +105,11 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	if m.Sender == nil || len(cfg.Mail.Coordinators) == 0 {
 		return nil
 	}
-	msg := storage.OutboxMessage{Kind: storage.MailDraft, Sender: cfg.Mail.From, To: cfg.Mail.Coordinators,
+	msg := sheaf.OutboxMessage{Kind: sheaf.MailDraft, Sender: cfg.Mail.From, To: cfg.Mail.Coordinators,
 		Subject:  fmt.Sprintf("【报告初稿】%s（数据截至 %s）", title, asOf.In(cfg.Cycle.Location).Format("1月2日15:04")),
 		BodyText: d.Markdown, BodyHTML: d.HTML,
 		DedupKey: "draft/" + base,
-		Attachments: []storage.Attachment{
+		Attachments: []sheaf.Attachment{
 			{Name: names["docx"], Data: d.DOCX},
 			{Name: names["xlsx"], Data: d.XLSX},
 		}}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/notify"
 	"github.com/sheaf-dev/sheaf/storage"
@@ -53,7 +55,7 @@ func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("sync before reminding: %w", err)
 	}
-	return m.run(ctx, "remind", trigger, scheduled, func(now time.Time) ([]storage.OutboxMessage, error) {
+	return m.run(ctx, "remind", trigger, scheduled, func(now time.Time) ([]sheaf.OutboxMessage, error) {
 		flags, err := m.DB.Flags(ctx)
 		if err != nil {
 			return nil, err
@@ -68,13 +70,13 @@ func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
-		var msgs []storage.OutboxMessage
+		var msgs []sheaf.OutboxMessage
 		for _, n := range notices {
-			kind := storage.MailReminder
+			kind := sheaf.MailReminder
 			if n.Kind == NoticeOverdue {
-				kind = storage.MailOverdue
+				kind = sheaf.MailOverdue
 			}
-			msgs = append(msgs, storage.OutboxMessage{Kind: kind, DedupKey: n.DedupKey, Sender: m.Config.Mail.From,
+			msgs = append(msgs, sheaf.OutboxMessage{Kind: kind, DedupKey: n.DedupKey, Sender: m.Config.Mail.From,
 				To: n.To, Cc: n.Cc, Subject: n.Subject, BodyText: n.Text, ExpiresAt: n.Expires})
 		}
 		return msgs, nil
@@ -84,7 +86,7 @@ func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Tim
 // Digest queues the coordinators' digest and delivers the outbox. A digest
 // covers what changed since the previous one.
 func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Time) (*MailReport, error) {
-	return m.run(ctx, "digest", trigger, scheduled, func(now time.Time) ([]storage.OutboxMessage, error) {
+	return m.run(ctx, "digest", trigger, scheduled, func(now time.Time) ([]sheaf.OutboxMessage, error) {
 		if len(m.Config.Mail.Coordinators) == 0 {
 			return nil, nil
 		}
@@ -118,7 +120,7 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if key.IsZero() {
 			key = now
 		}
-		return []storage.OutboxMessage{{Kind: storage.MailDigest, Sender: m.Config.Mail.From, To: m.Config.Mail.Coordinators,
+		return []sheaf.OutboxMessage{{Kind: sheaf.MailDigest, Sender: m.Config.Mail.From, To: m.Config.Mail.Coordinators,
 			Subject: digest.Subject, BodyText: text, BodyHTML: html,
 			DedupKey: "digest/" + key.In(m.Config.Cycle.Location).Format("2006-01-02T15:04")}}, nil
 	})
@@ -126,7 +128,7 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 
 // run records a mail job's run around deciding, queueing and delivering.
 func (m *Mailing) run(ctx context.Context, job, trigger string, scheduled time.Time,
-	decide func(now time.Time) ([]storage.OutboxMessage, error)) (*MailReport, error) {
+	decide func(now time.Time) ([]sheaf.OutboxMessage, error)) (*MailReport, error) {
 	rep := &MailReport{}
 	err := m.runner().run(ctx, job, trigger, scheduled, func(ctx context.Context, _ int64) (any, error) {
 		msgs, err := decide(m.now())

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/notify"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 const mailConfig = `
@@ -136,9 +137,9 @@ func syncWaiting(ctx context.Context, s *Syncer, waiting chan struct{}) (*SyncRe
 }
 
 // mailerFunc is a mailer built from a function.
-type mailerFunc func(ctx context.Context, m storage.OutboxMessage) error
+type mailerFunc func(ctx context.Context, m sheaf.OutboxMessage) error
 
-func (f mailerFunc) Send(ctx context.Context, m storage.OutboxMessage) error { return f(ctx, m) }
+func (f mailerFunc) Send(ctx context.Context, m sheaf.OutboxMessage) error { return f(ctx, m) }
 
 func TestReminderNeverDeliveredAfterItsDeadline(t *testing.T) {
 	f := newFixture(t, mailConfig)
@@ -146,7 +147,7 @@ func TestReminderNeverDeliveredAfterItsDeadline(t *testing.T) {
 	due := time.Date(2025, 3, 31, 23, 59, 59, 0, loc)
 	var delivered []string
 	up := false
-	mailer := mailerFunc(func(ctx context.Context, m storage.OutboxMessage) error {
+	mailer := mailerFunc(func(ctx context.Context, m sheaf.OutboxMessage) error {
 		if !up {
 			return errors.New("421 service not available")
 		}
@@ -177,7 +178,7 @@ func TestReminderNeverDeliveredAfterItsDeadline(t *testing.T) {
 	}
 	msgs, _ := f.db.Outbox(context.Background(), 10)
 	for _, m := range msgs {
-		if m.Kind == storage.MailReminder && (m.State != storage.OutboxFailed || !strings.Contains(m.LastError, "过期")) {
+		if m.Kind == sheaf.MailReminder && (m.State != sheaf.OutboxFailed || !strings.Contains(m.LastError, "过期")) {
 			t.Errorf("the late reminder is %s (%s), want failed as expired", m.State, m.LastError)
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/emersion/go-smtp"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -111,9 +113,9 @@ func TestMailKilled(t *testing.T) {
 
 	f := newFixture(t, testConfig)
 	total := max(40, 5*kills)
-	var msgs []storage.OutboxMessage
+	var msgs []sheaf.OutboxMessage
 	for i := range total {
-		msgs = append(msgs, storage.OutboxMessage{Kind: storage.MailDigest, Sender: "duban@example.org",
+		msgs = append(msgs, sheaf.OutboxMessage{Kind: sheaf.MailDigest, Sender: "duban@example.org",
 			To: []string{"edu@example.org"}, Subject: fmt.Sprintf("第%d封", i), BodyText: "测试",
 			DedupKey: fmt.Sprintf("test/%d", i)})
 	}

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -99,8 +100,8 @@ func TestSMTPPasswordNeverShown(t *testing.T) {
 	ts.user, ts.pass = "duda", "the-right-one"
 	const wrong = "S3cret-口令"
 	m := NewSMTP(config.SMTP{Host: ts.Host, Port: ts.Port, TLS: "none", Username: "duda"}, wrong)
-	err := m.Send(context.Background(), storage.OutboxMessage{
-		MessageID: "<x@edu.example.cn>", Kind: storage.MailTest, Sender: "duda@edu.example.cn",
+	err := m.Send(context.Background(), sheaf.OutboxMessage{
+		MessageID: "<x@edu.example.cn>", Kind: sheaf.MailTest, Sender: "duda@edu.example.cn",
 		To: []string{"wang@edu.example.cn"}, Subject: "测试", BodyText: "测试"})
 	if err == nil {
 		t.Fatal("Send with a wrong password succeeded")

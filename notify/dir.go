@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // Dir writes each message as a .eml file into a folder instead of sending
@@ -22,7 +22,7 @@ type Dir struct {
 // FileName is the name m is written under: its creation time, kind and id,
 // "20250110-090000-reminder-12.eml", so that the folder lists messages in
 // the order they were decided, and a retry overwrites the same file.
-func (d *Dir) FileName(m storage.OutboxMessage) string {
+func (d *Dir) FileName(m sheaf.OutboxMessage) string {
 	loc := d.Location
 	if loc == nil {
 		loc = time.UTC
@@ -32,7 +32,7 @@ func (d *Dir) FileName(m storage.OutboxMessage) string {
 
 // Send writes m into the folder, atomically: a reader sees either no file
 // or the whole message.
-func (d *Dir) Send(ctx context.Context, m storage.OutboxMessage) error {
+func (d *Dir) Send(ctx context.Context, m sheaf.OutboxMessage) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -7,14 +7,14 @@ package notify
 import (
 	"context"
 
-	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // Mailer delivers one message. Send returns nil only once the message has
 // been accepted (by the server, or written to disk); a message may be
 // delivered again after an error, with the same Message-ID.
 type Mailer interface {
-	Send(ctx context.Context, m storage.OutboxMessage) error
+	Send(ctx context.Context, m sheaf.OutboxMessage) error
 }
 
 var (

@@ -17,8 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // mailerKind is one way of delivering, with how to read back the bytes of
@@ -26,17 +27,17 @@ import (
 type mailerKind struct {
 	name string
 	// setup returns the mailer and a function returning what arrived.
-	setup func(t *testing.T) (Mailer, func(t *testing.T, m storage.OutboxMessage) (raw []byte, env *delivery))
+	setup func(t *testing.T) (Mailer, func(t *testing.T, m sheaf.OutboxMessage) (raw []byte, env *delivery))
 }
 
 func smtpKind(tlsMode string) mailerKind {
 	return mailerKind{
 		name: "smtp " + tlsMode,
-		setup: func(t *testing.T) (Mailer, func(*testing.T, storage.OutboxMessage) ([]byte, *delivery)) {
+		setup: func(t *testing.T) (Mailer, func(*testing.T, sheaf.OutboxMessage) ([]byte, *delivery)) {
 			ts := startServer(t, tlsMode)
 			m := NewSMTP(config.SMTP{Host: ts.Host, Port: ts.Port, TLS: tlsMode}, "")
 			m.TLSConfig = ts.ClientTLS
-			return m, func(t *testing.T, _ storage.OutboxMessage) ([]byte, *delivery) {
+			return m, func(t *testing.T, _ sheaf.OutboxMessage) ([]byte, *delivery) {
 				got := ts.Deliveries()
 				if len(got) != 1 {
 					t.Fatalf("server received %d messages, want 1", len(got))
@@ -54,7 +55,7 @@ var mailerKinds = []mailerKind{
 	smtpKind("tls"),
 	{
 		name: "smtp login from the environment",
-		setup: func(t *testing.T) (Mailer, func(*testing.T, storage.OutboxMessage) ([]byte, *delivery)) {
+		setup: func(t *testing.T) (Mailer, func(*testing.T, sheaf.OutboxMessage) ([]byte, *delivery)) {
 			ts := startServer(t, "none")
 			ts.user, ts.pass = "duda@edu.example.cn", "口令 with spaces"
 			t.Setenv("SHEAF_TEST_SMTP_PASSWORD", ts.pass)
@@ -64,7 +65,7 @@ var mailerKinds = []mailerKind{
 			if err != nil {
 				t.Fatal(err)
 			}
-			return m, func(t *testing.T, _ storage.OutboxMessage) ([]byte, *delivery) {
+			return m, func(t *testing.T, _ sheaf.OutboxMessage) ([]byte, *delivery) {
 				got := ts.Deliveries()
 				if len(got) != 1 || got[0].User != ts.user {
 					t.Fatalf("server received %d messages (login %q), want 1 from %s", len(got), got[0].User, ts.user)
@@ -75,9 +76,9 @@ var mailerKinds = []mailerKind{
 	},
 	{
 		name: "dir",
-		setup: func(t *testing.T) (Mailer, func(*testing.T, storage.OutboxMessage) ([]byte, *delivery)) {
+		setup: func(t *testing.T) (Mailer, func(*testing.T, sheaf.OutboxMessage) ([]byte, *delivery)) {
 			d := &Dir{Path: filepath.Join(t.TempDir(), "mail")}
-			return d, func(t *testing.T, m storage.OutboxMessage) ([]byte, *delivery) {
+			return d, func(t *testing.T, m sheaf.OutboxMessage) ([]byte, *delivery) {
 				files, _ := os.ReadDir(d.Path)
 				if len(files) != 1 || files[0].Name() != d.FileName(m) {
 					t.Fatalf("folder holds %v, want only %s", files, d.FileName(m))
@@ -93,22 +94,22 @@ var mailerKinds = []mailerKind{
 }
 
 // sample is a message with everything a digest may carry, in Chinese.
-func sample(t *testing.T) storage.OutboxMessage {
+func sample(t *testing.T) sheaf.OutboxMessage {
 	path := filepath.Join(t.TempDir(), "2024年教育统计.csv")
 	if err := os.WriteFile(path, []byte("指标,数值\n学校数,57\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return storage.OutboxMessage{
+	return sheaf.OutboxMessage{
 		ID:        7,
 		MessageID: "<sheaf.0123456789abcdef@edu.example.cn>",
-		Kind:      storage.MailDigest,
+		Kind:      sheaf.MailDigest,
 		Sender:    "尚志市教育督导室 <duda@edu.example.cn>",
 		To:        []string{"王主任 <wang@edu.example.cn>", "li@edu.example.cn"},
 		Cc:        []string{"市财政局 <finance@example.cn>"},
 		Subject:   "【尚志市2024年度履行教育职责自评】每日汇总：3个单位未报送，2处数据矛盾",
 		BodyText:  "各位领导：\n\n截至1月10日17:00，财政局尚未报送“教育经费保障情况表”。\n",
 		BodyHTML:  "<p>各位领导：</p><p>截至1月10日17:00，<b>财政局</b>尚未报送。</p>",
-		Attachments: []storage.Attachment{
+		Attachments: []sheaf.Attachment{
 			{Name: "教育经费保障情况表（2024年度，含各乡镇中心学校及村小明细）.xlsx", Data: []byte("PK\x03\x04 not really a workbook \x00\xff")},
 			{Path: path, ContentType: "text/csv"},
 		},
@@ -141,7 +142,7 @@ func TestMailers(t *testing.T) {
 
 // checkMessage reads raw as a mail program would and compares what it
 // shows with m.
-func checkMessage(t *testing.T, m storage.OutboxMessage, raw []byte) {
+func checkMessage(t *testing.T, m sheaf.OutboxMessage, raw []byte) {
 	t.Helper()
 	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 	for i, b := range head {

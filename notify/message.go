@@ -11,14 +11,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/wneessen/go-mail"
+	"github.com/sheaf-dev/sheaf"
 
-	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/wneessen/go-mail"
 )
 
 // buildMessage makes the go-mail message for an outbox message: the same
 // RFC 5322 bytes whether it goes to a server or into a .eml file.
-func buildMessage(m storage.OutboxMessage) (*mail.Msg, error) {
+func buildMessage(m sheaf.OutboxMessage) (*mail.Msg, error) {
 	// Base64 rather than go-mail's default quoted-printable: Chinese text
 	// in quoted-printable takes 9 bytes a character, in base64 4. It also
 	// makes go-mail write encoded headers as RFC 2047 "B" words.

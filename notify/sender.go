@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // Defaults of a Sender.
@@ -26,6 +26,21 @@ const (
 	giveUpAfter = 3
 )
 
+// Outbox is where a Sender finds the messages due and records how their
+// delivery went: the database's outbox (storage.DB).
+type Outbox interface {
+	// ExpireMessages marks failed the queued messages expired at now.
+	ExpireMessages(ctx context.Context, now time.Time) (int, error)
+	// DueMessages lists at most limit messages due at now.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]sheaf.OutboxMessage, error)
+	// MarkSent records message id as delivered at at.
+	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkRetry records a failed attempt and when to try again.
+	MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, errText string) error
+	// MarkFailed records that message id is given up.
+	MarkFailed(ctx context.Context, id int64, errText string) error
+}
+
 // Sender delivers the outbox's due messages through a Mailer.
 //
 // Delivery is at least once: a message is marked sent only after Mailer
@@ -33,7 +48,7 @@ const (
 // Message-ID. Two senders must not flush the same outbox at once; Lock
 // keeps them apart.
 type Sender struct {
-	DB     *storage.DB
+	DB     Outbox
 	Mailer Mailer
 	// Log receives one line per delivery and failure; nothing when nil.
 	Log *slog.Logger
@@ -99,11 +114,11 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 				return sent, failed, fmt.Errorf("flush outbox: %w", err)
 			}
 			switch outcome {
-			case storage.OutboxSent:
+			case sheaf.OutboxSent:
 				sent++
 				streak = 0
 				continue
-			case storage.OutboxFailed:
+			case sheaf.OutboxFailed:
 				failed++
 			}
 			if streak++; streak >= giveUpAfter {
@@ -119,7 +134,7 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 
 // deliver sends one message and records the outcome: the state it is left
 // in (sent, queued for a retry, or failed).
-func (s *Sender) deliver(ctx context.Context, m storage.OutboxMessage) (string, error) {
+func (s *Sender) deliver(ctx context.Context, m sheaf.OutboxMessage) (string, error) {
 	sendErr := s.Mailer.Send(ctx, m)
 	// The outcome is recorded even while ctx is being cancelled: a message
 	// accepted but not marked sent would go again.
@@ -130,7 +145,7 @@ func (s *Sender) deliver(ctx context.Context, m storage.OutboxMessage) (string, 
 			return "", fmt.Errorf("message %s was delivered but not recorded, and will be sent again: %w", m.MessageID, err)
 		}
 		log.Info("mail sent", "attempts", m.Attempts+1)
-		return storage.OutboxSent, nil
+		return sheaf.OutboxSent, nil
 	}
 	if err := ctx.Err(); err != nil {
 		// Interrupted, not refused: the attempt does not count.
@@ -142,7 +157,7 @@ func (s *Sender) deliver(ctx context.Context, m storage.OutboxMessage) (string, 
 			return "", err
 		}
 		log.Error("mail failed, giving up", "attempts", attempts, "error", sendErr)
-		return storage.OutboxFailed, nil
+		return sheaf.OutboxFailed, nil
 	}
 	wait := time.Second
 	if s.Backoff != nil {
@@ -155,7 +170,7 @@ func (s *Sender) deliver(ctx context.Context, m storage.OutboxMessage) (string, 
 		return "", err
 	}
 	log.Warn("mail not sent, will retry", "attempts", attempts, "next_attempt_at", next, "error", sendErr)
-	return storage.OutboxQueued, nil
+	return sheaf.OutboxQueued, nil
 }
 
 // Run flushes the outbox now and then every interval until ctx is done,

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -21,9 +23,9 @@ type clock struct{ t time.Time }
 func (c *clock) Now() time.Time { return c.t }
 
 // mailerFunc is a Mailer made of a function.
-type mailerFunc func(ctx context.Context, m storage.OutboxMessage) error
+type mailerFunc func(ctx context.Context, m sheaf.OutboxMessage) error
 
-func (f mailerFunc) Send(ctx context.Context, m storage.OutboxMessage) error { return f(ctx, m) }
+func (f mailerFunc) Send(ctx context.Context, m sheaf.OutboxMessage) error { return f(ctx, m) }
 
 // openDB opens a fresh database whose clock is c.
 func openDB(t *testing.T, c *clock) *storage.DB {
@@ -40,10 +42,10 @@ func openDB(t *testing.T, c *clock) *storage.DB {
 // enqueueReminders queues one reminder for each department.
 func enqueueReminders(t *testing.T, db *storage.DB, depts ...string) {
 	t.Helper()
-	var msgs []storage.OutboxMessage
+	var msgs []sheaf.OutboxMessage
 	for _, d := range depts {
-		msgs = append(msgs, storage.OutboxMessage{
-			Kind:     storage.MailReminder,
+		msgs = append(msgs, sheaf.OutboxMessage{
+			Kind:     sheaf.MailReminder,
 			DedupKey: "remind:" + d + ":年报初稿:7d",
 			Sender:   "尚志市教育督导室 <duda@edu.example.cn>",
 			To:       []string{d + "@example.cn"},
@@ -56,7 +58,7 @@ func enqueueReminders(t *testing.T, db *storage.DB, depts ...string) {
 	}
 }
 
-func outbox(t *testing.T, db *storage.DB) []storage.OutboxMessage {
+func outbox(t *testing.T, db *storage.DB) []sheaf.OutboxMessage {
 	t.Helper()
 	msgs, err := db.Outbox(context.Background(), 100)
 	if err != nil {
@@ -92,7 +94,7 @@ func TestSenderDeliversEverythingOnceServerAccepts(t *testing.T) {
 		for _, m := range outbox(t, db) {
 			wait := m.NextAttemptAt.Sub(c.t)
 			low := time.Duration(0.8 * float64(BackoffBase<<(round-1)))
-			if m.State != storage.OutboxQueued || m.Attempts != round || !strings.Contains(m.LastError, "451") ||
+			if m.State != sheaf.OutboxQueued || m.Attempts != round || !strings.Contains(m.LastError, "451") ||
 				wait < low || wait > BackoffMax || wait <= prev[m.ID] {
 				t.Fatalf("round %d: %s is %s after %d attempts, next in %v (previous wait %v), error %q",
 					round, m.DedupKey, m.State, m.Attempts, wait, prev[m.ID], m.LastError)
@@ -126,7 +128,7 @@ func TestSenderDeliversEverythingOnceServerAccepts(t *testing.T) {
 	}
 	var stored []string
 	for _, m := range outbox(t, db) {
-		if m.State != storage.OutboxSent || m.Attempts != 6 || !m.SentAt.Equal(c.t.Add(-24*time.Hour)) {
+		if m.State != sheaf.OutboxSent || m.Attempts != 6 || !m.SentAt.Equal(c.t.Add(-24*time.Hour)) {
 			t.Errorf("%s: %s after %d attempts, sent at %v", m.DedupKey, m.State, m.Attempts, m.SentAt)
 		}
 		stored = append(stored, m.MessageID)
@@ -153,7 +155,7 @@ func TestSenderGivesUpThenRetries(t *testing.T) {
 	c.t = c.t.Add(time.Minute)
 	flush(t, s, 0, 1)
 	m := outbox(t, db)[0]
-	if m.State != storage.OutboxFailed || m.Attempts != 3 || !strings.Contains(m.LastError, "服务器繁忙") {
+	if m.State != sheaf.OutboxFailed || m.Attempts != 3 || !strings.Contains(m.LastError, "服务器繁忙") {
 		t.Fatalf("after 3 refusals: %s, %d attempts, error %q; want failed, 3, the server's reply", m.State, m.Attempts, m.LastError)
 	}
 	c.t = c.t.Add(time.Hour)
@@ -170,7 +172,7 @@ func TestSenderGivesUpThenRetries(t *testing.T) {
 	if got := ts.Deliveries(); len(got) != 1 || !strings.Contains(string(got[0].Data), m.MessageID) {
 		t.Errorf("after RetryMessage the server received %d messages, want the failed one", len(got))
 	}
-	if m := outbox(t, db)[0]; m.State != storage.OutboxSent || m.LastError != "" {
+	if m := outbox(t, db)[0]; m.State != sheaf.OutboxSent || m.LastError != "" {
 		t.Errorf("after delivery: %s, error %q", m.State, m.LastError)
 	}
 }
@@ -213,7 +215,7 @@ func TestSenderInterruptedAttemptDoesNotCount(t *testing.T) {
 	db := openDB(t, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s := &Sender{DB: db, Now: c.Now, Mailer: mailerFunc(func(ctx context.Context, m storage.OutboxMessage) error {
+	s := &Sender{DB: db, Now: c.Now, Mailer: mailerFunc(func(ctx context.Context, m sheaf.OutboxMessage) error {
 		cancel() // shutdown while the message is being sent
 		return fmt.Errorf("dial: %w", ctx.Err())
 	})}
@@ -221,7 +223,7 @@ func TestSenderInterruptedAttemptDoesNotCount(t *testing.T) {
 	if _, _, err := s.Flush(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Flush = %v, want context.Canceled", err)
 	}
-	if m := outbox(t, db)[0]; m.State != storage.OutboxQueued || m.Attempts != 0 || !m.NextAttemptAt.Equal(c.t) {
+	if m := outbox(t, db)[0]; m.State != sheaf.OutboxQueued || m.Attempts != 0 || !m.NextAttemptAt.Equal(c.t) {
 		t.Errorf("interrupted message: %s, %d attempts, next %v; want queued as it was", m.State, m.Attempts, m.NextAttemptAt)
 	}
 }
@@ -232,7 +234,7 @@ func TestSenderLock(t *testing.T) {
 	enqueueReminders(t, db, "edu")
 	var events []string
 	s := &Sender{DB: db, Now: c.Now,
-		Mailer: mailerFunc(func(context.Context, storage.OutboxMessage) error { events = append(events, "send"); return nil }),
+		Mailer: mailerFunc(func(context.Context, sheaf.OutboxMessage) error { events = append(events, "send"); return nil }),
 		Lock: func(context.Context) (func(), error) {
 			events = append(events, "lock")
 			return func() { events = append(events, "unlock") }, nil
@@ -258,7 +260,7 @@ func TestSenderRun(t *testing.T) {
 	db := openDB(t, c)
 	enqueueReminders(t, db, "edu")
 	delivered := make(chan string, 1)
-	s := &Sender{DB: db, Now: c.Now, Mailer: mailerFunc(func(_ context.Context, m storage.OutboxMessage) error {
+	s := &Sender{DB: db, Now: c.Now, Mailer: mailerFunc(func(_ context.Context, m sheaf.OutboxMessage) error {
 		delivered <- m.MessageID
 		return nil
 	})}
@@ -275,7 +277,7 @@ func TestSenderRun(t *testing.T) {
 	}
 	cancel()
 	<-done
-	if m := outbox(t, db)[0]; m.State != storage.OutboxSent {
+	if m := outbox(t, db)[0]; m.State != sheaf.OutboxSent {
 		t.Errorf("message %s after Run, want sent", m.State)
 	}
 }

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/wneessen/go-mail"
 
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // DefaultSMTPTimeout bounds each step of a conversation with the server
@@ -58,7 +59,7 @@ func (s SMTP) String() string {
 func (s SMTP) GoString() string { return s.String() }
 
 // Send delivers m and returns once the server has accepted it.
-func (s *SMTP) Send(ctx context.Context, m storage.OutboxMessage) error {
+func (s *SMTP) Send(ctx context.Context, m sheaf.OutboxMessage) error {
 	msg, err := buildMessage(m)
 	if err != nil {
 		return fmt.Errorf("build message %s: %w", m.MessageID, err)

@@ -13,80 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/jmoiron/sqlx"
 )
 
-// Kinds of outgoing message.
-const (
-	MailReminder = "reminder" // a department is reminded of what it owes before a deadline
-	MailOverdue  = "overdue"  // a department still owes after a deadline
-	MailDigest   = "digest"   // the coordinators' summary
-	MailDraft    = "draft"    // the draft report, to the coordinators
-	MailTest     = "test"     // a message sent to try the mail settings
-)
-
-var mailKinds = []string{MailReminder, MailOverdue, MailDigest, MailDraft, MailTest}
-
-// States of a message in the outbox.
-const (
-	OutboxQueued = "queued" // waiting for its next attempt
-	OutboxSent   = "sent"   // accepted by the server (or written to the folder)
-	OutboxFailed = "failed" // given up after too many attempts; see RetryMessage
-)
-
-// OutboxMessage is one e-mail in the outbox: what to send, and how its
-// delivery is going.
-type OutboxMessage struct {
-	ID int64
-	// MessageID is the Message-ID header, "<…@…>", fixed when the message
-	// is enqueued (generated when empty) and sent unchanged on every
-	// attempt.
-	MessageID string
-	// Kind is one of MailReminder, MailOverdue, MailDigest, MailDraft,
-	// MailTest.
-	Kind string
-	// DedupKey, when not empty, names the decision to send this message,
-	// e.g. "remind:finance:年报初稿:7d": a second message with the same key
-	// is never enqueued.
-	DedupKey string
-	// Sender is the From address, "名称 <addr@host>" or a bare address.
-	Sender string
-	// To and Cc are the recipients' addresses; at least one is required.
-	To []string
-	Cc []string
-	// Subject, BodyText and BodyHTML are the message; BodyHTML, when set,
-	// is sent as an alternative to BodyText.
-	Subject  string
-	BodyText string
-	BodyHTML string
-	// Attachments are sent after the body.
-	Attachments []Attachment
-
-	// The delivery, kept by the outbox: ignored by Enqueue, except
-	// NextAttemptAt (when set, the message is not sent before it).
-	State         string
-	Attempts      int // delivery attempts made so far
-	NextAttemptAt time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        time.Time
-	// ExpiresAt, when set, is when the message stops being worth sending:
-	// still queued then, it is marked failed instead of delivered late.
-	ExpiresAt time.Time
-}
-
-// Attachment is a file sent with a message: its content is Data, or the
-// file at Path (absolute) read when the message is sent.
-type Attachment struct {
-	// Name is the file name the recipient sees (any script, e.g.
-	// 年报初稿.xlsx); the base name of Path when empty.
-	Name string `json:"name"`
-	// ContentType is the MIME type; guessed from Name's extension when
-	// empty.
-	ContentType string `json:"content_type,omitempty"`
-	Path        string `json:"path,omitempty"`
-	Data        []byte `json:"data,omitempty"` // stored base64-encoded
-}
+var mailKinds = []string{sheaf.MailReminder, sheaf.MailOverdue, sheaf.MailDigest, sheaf.MailDraft, sheaf.MailTest}
 
 // recipients is how To and Cc are stored, as one JSON object.
 type recipients struct {
@@ -100,7 +32,7 @@ type recipients struct {
 // decision to send, so the decision and its message commit together and
 // never twice. Enqueue fills in ID, MessageID, State, CreatedAt and
 // NextAttemptAt of the elements of msgs it adds.
-func (db *DB) Enqueue(ctx context.Context, msgs ...OutboxMessage) (added int, err error) {
+func (db *DB) Enqueue(ctx context.Context, msgs ...sheaf.OutboxMessage) (added int, err error) {
 	now := db.Now()
 	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
 		added = 0
@@ -137,7 +69,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...OutboxMessage) (added int, er
 			if err != nil {
 				return fmt.Errorf("enqueue %q: %w", m.Subject, err)
 			}
-			m.ID, m.State, m.CreatedAt, m.NextAttemptAt = id, OutboxQueued, now, next
+			m.ID, m.State, m.CreatedAt, m.NextAttemptAt = id, sheaf.OutboxQueued, now, next
 			added++
 		}
 		return nil
@@ -150,7 +82,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...OutboxMessage) (added int, er
 
 // checkOutboxMessage refuses a message that could never be sent, and
 // brings a given Message-ID into its "<…>" form.
-func checkOutboxMessage(m *OutboxMessage) error {
+func checkOutboxMessage(m *sheaf.OutboxMessage) error {
 	what := fmt.Sprintf("enqueue %q", m.Subject)
 	if m.DedupKey != "" {
 		what += " (" + m.DedupKey + ")"
@@ -201,7 +133,7 @@ func (db *DB) ExpireMessages(ctx context.Context, now time.Time) (int, error) {
 
 // DueMessages returns up to limit queued messages whose next attempt is at
 // or before now, the longest waiting first.
-func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
+func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]sheaf.OutboxMessage, error) {
 	msgs, err := db.queryOutbox(ctx, db.q.DueOutbox, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list due messages: %w", err)
@@ -211,7 +143,7 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]Outb
 
 // Outbox returns up to limit messages of every state, newest first, for
 // `sheaf outbox`.
-func (db *DB) Outbox(ctx context.Context, limit int) ([]OutboxMessage, error) {
+func (db *DB) Outbox(ctx context.Context, limit int) ([]sheaf.OutboxMessage, error) {
 	msgs, err := db.queryOutbox(ctx, db.q.ListOutbox, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
@@ -279,15 +211,15 @@ func (db *DB) updateOutbox(ctx context.Context, st *sqlx.Stmt, id int64, what st
 	return nil
 }
 
-func (db *DB) queryOutbox(ctx context.Context, st *sqlx.Stmt, args ...any) ([]OutboxMessage, error) {
+func (db *DB) queryOutbox(ctx context.Context, st *sqlx.Stmt, args ...any) ([]sheaf.OutboxMessage, error) {
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []OutboxMessage
+	var out []sheaf.OutboxMessage
 	for rows.Next() {
-		var m OutboxMessage
+		var m sheaf.OutboxMessage
 		var rcpt, att, next, created, sent string
 		if err := rows.Scan(&m.ID, &m.MessageID, &m.Kind, &m.DedupKey, &m.Sender, &rcpt, &m.Subject,
 			&m.BodyText, &m.BodyHTML, &att, &m.State, &m.Attempts, &next, &m.LastError, &created, &sent); err != nil {

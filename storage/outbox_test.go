@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
-func reminder(dept, lead string) OutboxMessage {
-	return OutboxMessage{
-		Kind:     MailReminder,
+func reminder(dept, lead string) sheaf.OutboxMessage {
+	return sheaf.OutboxMessage{
+		Kind:     sheaf.MailReminder,
 		DedupKey: "remind:" + dept + ":年报初稿:" + lead,
 		Sender:   "尚志市教育督导室 <duda@edu.example.cn>",
 		To:       []string{dept + "@example.cn"},
@@ -26,7 +28,7 @@ func TestEnqueueDedupKey(t *testing.T) {
 	now := time.Date(2025, 1, 10, 1, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 
-	msgs := []OutboxMessage{reminder("finance", "7d"), reminder("edu", "7d"), reminder("finance", "7d")}
+	msgs := []sheaf.OutboxMessage{reminder("finance", "7d"), reminder("edu", "7d"), reminder("finance", "7d")}
 	added, err := db.Enqueue(ctx, msgs...)
 	if err != nil || added != 2 {
 		t.Fatalf("Enqueue = %d, %v; want 2 (the repeated key in one call skipped)", added, err)
@@ -70,16 +72,16 @@ func TestEnqueueRoundTripAndRefusals(t *testing.T) {
 	now := time.Date(2025, 1, 10, 1, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 
-	in := OutboxMessage{
+	in := sheaf.OutboxMessage{
 		MessageID: "digest-1@edu.example.cn",
-		Kind:      MailDigest,
+		Kind:      sheaf.MailDigest,
 		Sender:    "duda@edu.example.cn",
 		To:        []string{"wang@edu.example.cn"},
 		Cc:        []string{"li@edu.example.cn"},
 		Subject:   "每日汇总",
 		BodyText:  "文本",
 		BodyHTML:  "<p>网页</p>",
-		Attachments: []Attachment{
+		Attachments: []sheaf.Attachment{
 			{Name: "汇总表.csv", ContentType: "text/csv", Data: []byte("a,b\n1,2\n")},
 			{Path: "/srv/sheaf/草稿.docx"},
 		},
@@ -92,7 +94,7 @@ func TestEnqueueRoundTripAndRefusals(t *testing.T) {
 		t.Fatalf("Outbox = %v, %v", got, err)
 	}
 	want := in
-	want.ID, want.MessageID, want.State = 1, "<digest-1@edu.example.cn>", OutboxQueued
+	want.ID, want.MessageID, want.State = 1, "<digest-1@edu.example.cn>", sheaf.OutboxQueued
 	want.CreatedAt, want.NextAttemptAt = now, now
 	if !reflect.DeepEqual(got[0], want) {
 		t.Errorf("stored\n %+v\nwant\n %+v", got[0], want)
@@ -100,13 +102,13 @@ func TestEnqueueRoundTripAndRefusals(t *testing.T) {
 
 	bad := []struct {
 		name string
-		edit func(m *OutboxMessage)
+		edit func(m *sheaf.OutboxMessage)
 		want string
 	}{
-		{"unknown kind", func(m *OutboxMessage) { m.Kind = "newsletter" }, `kind "newsletter" is not one of`},
-		{"no sender", func(m *OutboxMessage) { m.Sender = " " }, "no sender"},
-		{"no recipients", func(m *OutboxMessage) { m.To = nil }, "no recipients"},
-		{"bad Message-ID", func(m *OutboxMessage) { m.MessageID = "no-at-sign" }, "is not a Message-ID"},
+		{"unknown kind", func(m *sheaf.OutboxMessage) { m.Kind = "newsletter" }, `kind "newsletter" is not one of`},
+		{"no sender", func(m *sheaf.OutboxMessage) { m.Sender = " " }, "no sender"},
+		{"no recipients", func(m *sheaf.OutboxMessage) { m.To = nil }, "no recipients"},
+		{"bad Message-ID", func(m *sheaf.OutboxMessage) { m.MessageID = "no-at-sign" }, "is not a Message-ID"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,7 +164,7 @@ func TestOutboxDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	due, _ = db.DueMessages(ctx, now, 10)
-	if len(due) != 1 || due[0].ID != id || due[0].Attempts != 0 || due[0].State != OutboxQueued {
+	if len(due) != 1 || due[0].ID != id || due[0].Attempts != 0 || due[0].State != sheaf.OutboxQueued {
 		t.Fatalf("after RetryMessage: %+v; want it queued now with attempts counted afresh", due)
 	}
 	sentAt := now.Add(time.Minute)
@@ -171,7 +173,7 @@ func TestOutboxDelivery(t *testing.T) {
 	}
 	all, _ := db.Outbox(ctx, 10)
 	for _, m := range all {
-		if m.ID == id && (m.State != OutboxSent || !m.SentAt.Equal(sentAt) || m.Attempts != 1 || m.LastError != "") {
+		if m.ID == id && (m.State != sheaf.OutboxSent || !m.SentAt.Equal(sentAt) || m.Attempts != 1 || m.LastError != "") {
 			t.Errorf("sent message: %+v", m)
 		}
 	}

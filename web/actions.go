@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/jobs"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -119,7 +121,7 @@ func (s *Server) postRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log().Info("message queued again from the web", "message", id)
-	done(w, r, "/outbox", map[string]any{"id": id, "state": storage.OutboxQueued})
+	done(w, r, "/outbox", map[string]any{"id": id, "state": sheaf.OutboxQueued})
 }
 
 // acceptRequest is the body of POST /flags/{id}/accept, as a form or JSON.

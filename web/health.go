@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf"
 )
 
 // healthMetaKey is the meta row /healthz writes to prove the database
@@ -57,7 +57,7 @@ func (s *Server) Check(ctx context.Context) Health {
 		h.Problems = append(h.Problems, "outbox: "+err.Error())
 	}
 	for _, m := range msgs {
-		if m.State == storage.OutboxQueued && now.Sub(m.NextAttemptAt) > stuckAfter {
+		if m.State == sheaf.OutboxQueued && now.Sub(m.NextAttemptAt) > stuckAfter {
 			h.MailQueueDraining = false
 			h.Problems = append(h.Problems, "outbox: messages waiting more than an hour past their next attempt")
 			break

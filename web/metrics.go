@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -123,7 +125,7 @@ func (c *collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 	if err != nil {
 		return err
 	}
-	byState := map[string]int{storage.OutboxQueued: 0, storage.OutboxSent: 0, storage.OutboxFailed: 0}
+	byState := map[string]int{sheaf.OutboxQueued: 0, sheaf.OutboxSent: 0, sheaf.OutboxFailed: 0}
 	for _, m := range msgs {
 		byState[m.State]++
 	}

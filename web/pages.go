@@ -357,7 +357,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 	for _, m := range msgs {
 		row := messageRow{ID: m.ID, Kind: m.Kind, To: m.To, Subject: m.Subject, State: m.State, Attempts: m.Attempts,
 			Sent: s.show(m.SentAt), Error: m.LastError}
-		if m.State == storage.OutboxQueued {
+		if m.State == sheaf.OutboxQueued {
 			row.Next = s.show(m.NextAttemptAt)
 		}
 		rows = append(rows, row)

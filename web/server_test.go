@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -308,7 +310,7 @@ func TestHealthz(t *testing.T) {
 func enqueue(t *testing.T, db *storage.DB, next time.Time) int64 {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := db.Enqueue(ctx, storage.OutboxMessage{Kind: storage.MailReminder, Sender: "sheaf@example.org", To: []string{"edu@example.org"},
+	if _, err := db.Enqueue(ctx, sheaf.OutboxMessage{Kind: sheaf.MailReminder, Sender: "sheaf@example.org", To: []string{"edu@example.org"},
 		Subject: "提醒：年报初稿", BodyText: "请报送", NextAttemptAt: next}); err != nil {
 		t.Fatal(err)
 	}
@@ -410,7 +412,7 @@ func TestOutboxRetry(t *testing.T) {
 		t.Fatalf("retry: %d %q %s", w.Code, w.Header().Get("Location"), w.Body)
 	}
 	msgs, _ := f.db.Outbox(context.Background(), 1)
-	if msgs[0].State != storage.OutboxQueued {
+	if msgs[0].State != sheaf.OutboxQueued {
 		t.Errorf("state after retry: %s", msgs[0].State)
 	}
 	if w := f.do(request{method: "POST", path: path, bearer: testToken}); w.Code != http.StatusOK {

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/jobs"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 func cmdRuns(ctx context.Context, e *env, args []string) error {
@@ -173,7 +174,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		switch {
 		case !m.SentAt.IsZero():
 			when = m.SentAt.In(loc).Format("01-02 15:04")
-		case m.State == storage.OutboxQueued:
+		case m.State == sheaf.OutboxQueued:
 			when = "next " + m.NextAttemptAt.In(loc).Format("01-02 15:04")
 		}
 		t.add(fmt.Sprint(m.ID), m.Kind, m.State, strings.Join(m.To, ","), m.Subject, m.CreatedAt.In(loc).Format("01-02 15:04"),
