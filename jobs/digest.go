@@ -41,7 +41,7 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 	var conflicts, checks, standards []storage.StoredFlag
 	var opened, resolved, accepted []storage.StoredFlag
 	for _, f := range in.Flags {
-		if f.State == "open" {
+		if f.State == sheaf.FlagOpen {
 			open[f.Kind]++
 			switch {
 			case f.Kind == sheaf.KindConflict:
@@ -52,13 +52,13 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 				checks = append(checks, f)
 			}
 		}
-		if f.OpenedAt.After(in.Since) && f.State == "open" {
+		if f.OpenedAt.After(in.Since) && f.State == sheaf.FlagOpen {
 			opened = append(opened, f)
 		}
-		if f.State == "resolved" && f.ResolvedAt.After(in.Since) {
+		if f.State == sheaf.FlagResolved && f.ResolvedAt.After(in.Since) {
 			resolved = append(resolved, f)
 		}
-		if f.State == "accepted" && f.AcceptedAt.After(in.Since) {
+		if f.State == sheaf.FlagAccepted && f.AcceptedAt.After(in.Since) {
 			accepted = append(accepted, f)
 		}
 	}
@@ -86,13 +86,12 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 	}
 	d.Sections = append(d.Sections, submitted)
 
-	kinds := []struct{ kind, word string }{{"missing", "未报送"}, {"conflict", "数值不一致"}, {"rule", "规则不符"},
-		{"invalid", "无法识别"}, {"version", "版本不一致"}, {"unit", "单位换算存疑"}, {"range", "超出合理范围"},
-		{"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
+	kinds := []string{sheaf.KindMissing, sheaf.KindConflict, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindVersion,
+		sheaf.KindUnit, sheaf.KindRange, sheaf.KindApproximate, sheaf.KindFile, sheaf.KindUnknown}
 	var counts []string
 	for _, k := range kinds {
-		if open[k.kind] > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d 项", k.word, open[k.kind]))
+		if open[k] > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d 项", sheaf.KindWord(k), open[k]))
 		}
 	}
 	if len(counts) == 0 {

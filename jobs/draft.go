@@ -145,9 +145,9 @@ func draftChanges(cfg *config.Config, figs []sheaf.Figure, flags []storage.Store
 	if hadDraft {
 		for _, f := range flags {
 			switch {
-			case f.State == "open" && f.OpenedAt.After(since):
+			case f.State == sheaf.FlagOpen && f.OpenedAt.After(since):
 				lines = append(lines, "新问题："+f.Message)
-			case f.State == "resolved" && f.ResolvedAt.After(since):
+			case f.State == sheaf.FlagResolved && f.ResolvedAt.After(since):
 				lines = append(lines, "已解决："+f.Message)
 			}
 		}

@@ -166,11 +166,11 @@ func (m *Mailing) flush(ctx context.Context) (sent, failed int, err error) {
 // none: what changed since is listed from it) and when the data was last
 // synced.
 func (m *Mailing) sinceAndAsOf(ctx context.Context, job string) (since, asOf time.Time, err error) {
-	prev, err := lastRun(ctx, m.DB, job, runOK)
+	prev, err := lastRun(ctx, m.DB, job, sheaf.RunOK)
 	if err != nil {
 		return since, asOf, err
 	}
-	synced, err := lastRun(ctx, m.DB, "sync", runOK)
+	synced, err := lastRun(ctx, m.DB, "sync", sheaf.RunOK)
 	if err != nil {
 		return since, asOf, err
 	}

@@ -216,7 +216,7 @@ func TestFlagLife(t *testing.T) {
 	states := map[string]string{}
 	var conflictID int64
 	for _, fl := range flags {
-		states[fl.Kind+" "+fl.Indicator+" "+fl.Subject] = fl.State
+		states[fl.Kind+" "+fl.Indicator+" "+fl.Subject] = string(fl.State)
 		if fl.Kind == "conflict" {
 			conflictID = fl.ID
 		}

@@ -126,7 +126,7 @@ func owedItems(cfg *config.Config, dl config.Deadline, dept string, flags []stor
 	}
 	var missing, doubtful []string
 	for _, f := range flags {
-		if f.State != "open" || !inScope(f.Indicator) {
+		if f.State != sheaf.FlagOpen || !inScope(f.Indicator) {
 			continue
 		}
 		involved := f.Department == dept

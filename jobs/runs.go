@@ -5,14 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/storage"
-)
+	"github.com/sheaf-dev/sheaf"
 
-// Outcomes of a run, as the runs table records them.
-const (
-	runOK          = "ok"
-	runFailed      = "failed"
-	runInterrupted = "interrupted"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // runner records the runs of jobs: every job (sync, remind, digest, draft)
@@ -47,14 +42,14 @@ func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Tim
 		return err
 	}
 	counts, err := work(ctx, id)
-	outcome, recorded := runOK, err
+	outcome, recorded := sheaf.RunOK, err
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Whatever the error says (a query interrupted, a lock not
 		// waited for), the run stopped because it was told to.
-		outcome, recorded = runInterrupted, nil
+		outcome, recorded = sheaf.RunInterrupted, nil
 	case err != nil:
-		outcome = runFailed
+		outcome = sheaf.RunFailed
 	}
 	// Recorded even when ctx was cancelled mid-way.
 	if ferr := r.DB.FinishRun(context.WithoutCancel(ctx), id, outcome, counts, recorded); ferr != nil && err == nil {
@@ -67,7 +62,7 @@ func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Tim
 // outcome), or the zero Run when there is none: one query, however many
 // other jobs' runs lie between (a week of 15-minute syncs between two weekly
 // drafts).
-func lastRun(ctx context.Context, db *storage.DB, job, outcome string) (storage.Run, error) {
+func lastRun(ctx context.Context, db *storage.DB, job string, outcome sheaf.RunOutcome) (storage.Run, error) {
 	r, err := db.LastRun(ctx, job, outcome)
 	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Run{}, nil

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -19,7 +21,7 @@ func recordRuns(t *testing.T, db *storage.DB, job string, n int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.FinishRun(context.Background(), id, runOK, map[string]int{}, nil); err != nil {
+		if err := db.FinishRun(context.Background(), id, sheaf.RunOK, map[string]int{}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,7 +69,7 @@ func TestStoppedMailJobsAreInterrupted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Outcome != runInterrupted || r.Error != "" || r.FinishedAt.IsZero() {
+			if r.Outcome != sheaf.RunInterrupted || r.Error != "" || r.FinishedAt.IsZero() {
 				t.Errorf("stopped %s recorded %q (error %q, finished %v), want interrupted", tc.name, r.Outcome, r.Error, r.FinishedAt)
 			}
 		})
@@ -90,11 +92,11 @@ func TestRunLeftRunningIsInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[int64]string{}
+	got := map[int64]sheaf.RunOutcome{}
 	for _, r := range runs {
 		got[r.ID] = r.Outcome
 	}
-	if got[dead] != runInterrupted || got[runs[0].ID] != runOK {
+	if got[dead] != sheaf.RunInterrupted || got[runs[0].ID] != sheaf.RunOK {
 		t.Errorf("runs after a killed digest: %v, want the killed one interrupted and the new one ok", got)
 	}
 }

@@ -38,7 +38,7 @@ func DepartmentStatuses(cfg *config.Config, files []storage.FileSummary, figs []
 	}
 	open := map[string]int{}
 	for _, f := range flags {
-		if f.State == "open" {
+		if f.State == sheaf.FlagOpen {
 			open[f.Department]++
 		}
 	}

@@ -61,7 +61,7 @@ func renderAnnex(d Data) ([]byte, error) {
 	if err := a.header(flagsSheet, flagColumns); err != nil {
 		return nil, err
 	}
-	flags := storedFlags(d.Flags, "open", "accepted")
+	flags := storedFlags(d.Flags, sheaf.FlagOpen, sheaf.FlagAccepted)
 	for i, fl := range flags {
 		if err := a.flag(i+2, fl); err != nil {
 			return nil, err
@@ -207,8 +207,8 @@ func (a *annex) flag(row int, fl storage.StoredFlag) error {
 		note += "（" + fl.AcceptedBy + "）"
 	}
 	cells := []any{
-		fl.ID, word(kindWords, fl.Kind), word(severityWords, fl.Severity), c.departmentName(fl.Department),
-		subject, fl.Period, word(stateWords, fl.State), fl.Message, strings.Join(evidence, "；"), note,
+		fl.ID, sheaf.KindWord(fl.Kind), sheaf.SeverityWord(fl.Severity), c.departmentName(fl.Department),
+		subject, fl.Period, fl.State.Word(), fl.Message, strings.Join(evidence, "；"), note,
 	}
 	cells = safeCells(cells)
 	return a.f.SetSheetRow(flagsSheet, fmt.Sprintf("A%d", row), &cells)

@@ -28,7 +28,7 @@ type slotKey struct{ indicator, period string }
 func newCatalogue(d Data) *catalogue {
 	c := &catalogue{data: d, cfg: d.Config, figures: map[slotKey]*sheaf.Figure{}, failing: map[slotKey][]string{},
 		flags: map[slotKey][]storage.StoredFlag{}}
-	for _, f := range storedFlags(d.Flags, "open") {
+	for _, f := range storedFlags(d.Flags, sheaf.FlagOpen) {
 		if f.Indicator != "" {
 			k := slotKey{f.Indicator, f.Period}
 			c.flags[k] = append(c.flags[k], f)
@@ -36,7 +36,7 @@ func newCatalogue(d Data) *catalogue {
 	}
 	// An accepted invalid flag still leaves its figure without a value: the
 	// draft must not then say the department sent nothing.
-	for _, f := range storedFlags(d.Flags, "accepted") {
+	for _, f := range storedFlags(d.Flags, sheaf.FlagAccepted) {
 		if f.Indicator != "" && f.Kind == sheaf.KindInvalid {
 			k := slotKey{f.Indicator, f.Period}
 			c.flags[k] = append(c.flags[k], f)
@@ -241,7 +241,7 @@ func (c *catalogue) unreadable(r reading) ([]string, string, bool) {
 			continue
 		}
 		found = true
-		if f.State == "accepted" && f.Note != "" {
+		if f.State == sheaf.FlagAccepted && f.Note != "" {
 			note = f.Note
 		}
 		for _, e := range f.Evidence {
@@ -326,7 +326,7 @@ func withUnit(v, unit string) string {
 }
 
 // storedFlags returns the flags in a state, in id order.
-func storedFlags(flags []storage.StoredFlag, states ...string) []storage.StoredFlag {
+func storedFlags(flags []storage.StoredFlag, states ...sheaf.FlagState) []storage.StoredFlag {
 	var out []storage.StoredFlag
 	for _, f := range flags {
 		if slices.Contains(states, f.State) {

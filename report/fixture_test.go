@@ -68,7 +68,7 @@ func fixture(t *testing.T) Data {
 		ok("special.ratio", "2024", 4.1, 1, "edu", "C32"),
 		ok("compulsory.met_rate_gain", "2024", 3, 0, "edu", "C40"),
 	}
-	flag := func(id int64, state string, f sheaf.Flag) storage.StoredFlag {
+	flag := func(id int64, state sheaf.FlagState, f sheaf.Flag) storage.StoredFlag {
 		return storage.StoredFlag{Flag: f, ID: id, State: state, OpenedAt: asOf.Add(-48 * time.Hour)}
 	}
 	accepted := flag(5, "accepted", sheaf.Flag{

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/sheaf-dev/sheaf"
+
 	"github.com/sheaf-dev/sheaf/reconcile"
 )
 
@@ -255,7 +257,7 @@ func (c *catalogue) standards() []string {
 // was accepted with: "…（说明：…）".
 func (c *catalogue) explanations() []string {
 	var out []string
-	for _, f := range storedFlags(c.data.Flags, "accepted") {
+	for _, f := range storedFlags(c.data.Flags, sheaf.FlagAccepted) {
 		s := strings.TrimSpace(f.Message)
 		if note := strings.TrimSpace(f.Note); note != "" {
 			s += "（说明：" + note + "）"

@@ -70,7 +70,7 @@ func TestMarksForFiguresThatMayHaveBeenSent(t *testing.T) {
 		}
 	}
 	flag := func(state string, f sheaf.Flag) storage.StoredFlag {
-		return storage.StoredFlag{Flag: f, ID: 30, State: state, Note: "系统故障，已口头确认2所"}
+		return storage.StoredFlag{Flag: f, ID: 30, State: sheaf.FlagState(state), Note: "系统故障，已口头确认2所"}
 	}
 	tests := []struct {
 		name string

@@ -26,8 +26,9 @@ type FlagChanges struct {
 func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, closed map[string]string, opts SaveOptions,
 	now time.Time, ch *FlagChanges) error {
 	type known struct {
-		id                                   int64
-		state, dept, kind, subject, accepted string
+		id                            int64
+		state                         sheaf.FlagState
+		dept, kind, subject, accepted string
 	}
 	existing := map[string]known{}
 	rows, err := bind(ctx, tx, db.q.FlagStates).QueryxContext(ctx)
@@ -45,7 +46,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 	}
 	rows.Close()
 	at := formatTime(now)
-	event := func(id int64, state, msg string) error {
+	event := func(id int64, state sheaf.FlagState, msg string) error {
 		_, err := bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, state, msg)
 		return err
 	}
@@ -74,23 +75,23 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 				return fmt.Errorf("open flag: %w", err)
 			}
 			ch.Opened++
-			if err := event(id, "open", f.Message); err != nil {
+			if err := event(id, sheaf.FlagOpen, f.Message); err != nil {
 				return err
 			}
-		case (k.state == "resolved" || k.state == "obsolete") && !frozen(f.Department, f.Kind, f.Subject),
-			k.state == "accepted" && k.accepted != f.Digest:
+		case (k.state == sheaf.FlagResolved || k.state == sheaf.FlagObsolete) && !frozen(f.Department, f.Kind, f.Subject),
+			k.state == sheaf.FlagAccepted && k.accepted != f.Digest:
 			if _, err := bind(ctx, tx, db.q.ReopenFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("reopen flag %d: %w", k.id, err)
 			}
 			ch.Reopened++
 			msg := f.Message
-			if k.state == "accepted" {
+			if k.state == sheaf.FlagAccepted {
 				msg = "数值已变化，原说明不再适用：" + f.Message
 			}
-			if err := event(k.id, "open", msg); err != nil {
+			if err := event(k.id, sheaf.FlagOpen, msg); err != nil {
 				return err
 			}
-		case k.state == "open" || k.state == "accepted":
+		case k.state == sheaf.FlagOpen || k.state == sheaf.FlagAccepted:
 			if _, err := bind(ctx, tx, db.q.RefreshFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
 				return fmt.Errorf("refresh flag %d: %w", k.id, err)
 			}
@@ -103,27 +104,27 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 	sort.Strings(keys) // deterministic event order
 	for _, key := range keys {
 		k := existing[key]
-		if seen[key] || (k.state != "open" && k.state != "accepted") || frozen(k.dept, k.kind, k.subject) {
+		if seen[key] || (k.state != sheaf.FlagOpen && k.state != sheaf.FlagAccepted) || frozen(k.dept, k.kind, k.subject) {
 			continue
 		}
-		state := "resolved"
+		state := sheaf.FlagResolved
 		if opts.IsObsolete != nil {
 			p := keyParts(key)
 			if opts.IsObsolete(p[2], p[4]) {
-				state = "obsolete"
+				state = sheaf.FlagObsolete
 			}
 		}
 		if _, err := bind(ctx, tx, db.q.ResolveFlag).ExecContext(ctx, state, at, k.id); err != nil {
 			return fmt.Errorf("resolve flag %d: %w", k.id, err)
 		}
-		if state == "obsolete" {
+		if state == sheaf.FlagObsolete {
 			ch.Obsolete++
 		} else {
 			ch.Resolved++
 		}
 		// Why it closed, when reconcile knows ("已由较新的文件更正").
 		msg := ""
-		if state == "resolved" {
+		if state == sheaf.FlagResolved {
 			msg = closed[key]
 		}
 		if err := event(k.id, state, msg); err != nil {
@@ -154,7 +155,7 @@ func nonNil(ev []sheaf.Evidence) []sheaf.Evidence {
 type StoredFlag struct {
 	sheaf.Flag
 	ID         int64
-	State      string
+	State      sheaf.FlagState
 	OpenedAt   time.Time
 	LastSeenAt time.Time
 	ResolvedAt time.Time
@@ -199,7 +200,7 @@ func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
 // an unknown id, and an error for a flag that is resolved or obsolete.
 func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		var state string
+		var state sheaf.FlagState
 		err := bind(ctx, tx, db.q.FlagState).GetContext(ctx, &state, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("flag %d: %w", id, ErrNotFound)
@@ -207,7 +208,7 @@ func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 		if err != nil {
 			return fmt.Errorf("accept flag %d: %w", id, err)
 		}
-		if state != "open" && state != "accepted" {
+		if state != sheaf.FlagOpen && state != sheaf.FlagAccepted {
 			return fmt.Errorf("flag %d is %s: only an open flag can be accepted", id, state)
 		}
 		at := formatTime(db.Now())
@@ -222,7 +223,7 @@ func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 		if by != "" {
 			msg = by + "：" + note
 		}
-		_, err = bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, "accepted", msg)
+		_, err = bind(ctx, tx, db.q.InsertFlagEvent).ExecContext(ctx, id, at, sheaf.FlagAccepted, msg)
 		return err
 	})
 }
@@ -230,7 +231,7 @@ func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 // FlagEvent is one step in a flag's life.
 type FlagEvent struct {
 	At      time.Time
-	State   string
+	State   sheaf.FlagState
 	Message string
 }
 

@@ -61,7 +61,8 @@ func rekeyFlags(ctx context.Context, tx *sqlx.Tx) error {
 	type stored struct {
 		id                     int64
 		flag                   sheaf.Flag
-		state, lastSeen        string
+		state                  sheaf.FlagState
+		lastSeen               string
 		digest, acceptedDigest string
 		newKey, newSubject, nd string
 		newAccepted            string
@@ -108,7 +109,7 @@ func rekeyFlags(ctx context.Context, tx *sqlx.Tx) error {
 		groups[s.newKey] = append(groups[s.newKey], s)
 	}
 
-	rank := map[string]int{"accepted": 0, "open": 1, "resolved": 2, "obsolete": 3}
+	rank := map[sheaf.FlagState]int{sheaf.FlagAccepted: 0, sheaf.FlagOpen: 1, sheaf.FlagResolved: 2, sheaf.FlagObsolete: 3}
 	var keep []*stored
 	for _, g := range groups {
 		sort.Slice(g, func(i, j int) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sheaf-dev/sheaf"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,7 +20,7 @@ type Run struct {
 	ScheduledAt time.Time
 	StartedAt   time.Time
 	FinishedAt  time.Time
-	Outcome     string // running | ok | failed | interrupted
+	Outcome     sheaf.RunOutcome
 	Counts      json.RawMessage
 	Error       string
 }
@@ -34,7 +35,7 @@ func (db *DB) StartRun(ctx context.Context, job, trigger string, scheduled time.
 }
 
 // FinishRun records how a run ended; counts is stored as JSON.
-func (db *DB) FinishRun(ctx context.Context, id int64, outcome string, counts any, runErr error) error {
+func (db *DB) FinishRun(ctx context.Context, id int64, outcome sheaf.RunOutcome, counts any, runErr error) error {
 	c, err := json.Marshal(counts)
 	if err != nil {
 		return fmt.Errorf("encode run counts: %w", err)
@@ -79,7 +80,7 @@ func (db *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
 // LastRun returns the run of job that started last among those that ended
 // with outcome ("ok", "failed", …), or with any outcome when outcome is
 // empty. It returns ErrNotFound when there is none.
-func (db *DB) LastRun(ctx context.Context, job, outcome string) (Run, error) {
+func (db *DB) LastRun(ctx context.Context, job string, outcome sheaf.RunOutcome) (Run, error) {
 	var row *sqlx.Row
 	if outcome == "" {
 		row = db.q.LastRunAny.QueryRowxContext(ctx, job)

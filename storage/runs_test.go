@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 // The last good draft is found however many runs of other jobs came after
@@ -15,7 +17,7 @@ func TestLastRunSkipsManyRunsOfOtherJobs(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	run := func(job, outcome string) int64 {
+	run := func(job string, outcome sheaf.RunOutcome) int64 {
 		t.Helper()
 		id, err := db.StartRun(ctx, job, "cron", now)
 		if err != nil {
@@ -43,9 +45,10 @@ func TestLastRunSkipsManyRunsOfOtherJobs(t *testing.T) {
 	running := run("draft", "running")
 
 	tests := []struct {
-		name         string
-		job, outcome string
-		want         int64
+		name    string
+		job     string
+		outcome sheaf.RunOutcome
+		want    int64
 	}{
 		{"the earlier good draft", "draft", "ok", first},
 		{"the last good sync", "sync", "ok", lastSync - 1},

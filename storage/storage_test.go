@@ -80,7 +80,7 @@ func TestFlagLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range flags {
-			if st.state[f.Indicator] != f.State {
+			if st.state[f.Indicator] != string(f.State) {
 				t.Errorf("%s: %s is %s, want %s", st.name, f.Indicator, f.State, st.state[f.Indicator])
 			}
 		}

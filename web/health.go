@@ -42,12 +42,12 @@ func (s *Server) Check(ctx context.Context) Health {
 		h.Problems = append(h.Problems, "runs: "+err.Error())
 	}
 	for _, r := range runs {
-		if r.Job != "sync" || r.Outcome == "running" {
+		if r.Job != "sync" || r.Outcome == sheaf.RunRunning {
 			continue
 		}
-		if r.Outcome != "ok" {
+		if r.Outcome != sheaf.RunOK {
 			h.LastSyncOK = false
-			h.Problems = append(h.Problems, "last sync "+r.Outcome+": "+r.Error)
+			h.Problems = append(h.Problems, "last sync "+string(r.Outcome)+": "+r.Error)
 		}
 		break
 	}

@@ -92,7 +92,7 @@ func (c *collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 	}
 	c.countRuns(runs)
 	for _, r := range runs {
-		if r.Job == "sync" && r.Outcome == "ok" {
+		if r.Job == "sync" && r.Outcome == sheaf.RunOK {
 			ch <- prometheus.MustNewConstMetric(c.lastSync, prometheus.GaugeValue, float64(r.FinishedAt.Unix()))
 			break
 		}
@@ -142,16 +142,16 @@ func (c *collector) countRuns(runs []storage.Run) {
 	window := make(map[int64]bool, len(runs))
 	for i := len(runs) - 1; i >= 0; i-- { // oldest first
 		r := runs[i]
-		if r.Outcome == "running" || r.Outcome == "" {
+		if r.Outcome == sheaf.RunRunning || r.Outcome == "" {
 			continue
 		}
 		window[r.ID] = true
 		if c.counted[r.ID] {
 			continue
 		}
-		c.runs.WithLabelValues(r.Job, r.Outcome).Inc()
+		c.runs.WithLabelValues(r.Job, string(r.Outcome)).Inc()
 		if !r.FinishedAt.IsZero() {
-			c.duration.WithLabelValues(r.Job, r.Outcome).Observe(r.FinishedAt.Sub(r.StartedAt).Seconds())
+			c.duration.WithLabelValues(r.Job, string(r.Outcome)).Observe(r.FinishedAt.Sub(r.StartedAt).Seconds())
 		}
 		if r.Job == "sync" {
 			var counts struct{ Read, Failed, Unchanged, Deferred int }

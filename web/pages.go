@@ -155,7 +155,7 @@ func (s *Server) departments(files []storage.FileSummary, figs []sheaf.Figure, f
 func (s *Server) runRows(runs []storage.Run) []runRow {
 	var out []runRow
 	for _, r := range runs {
-		row := runRow{ID: r.ID, Job: r.Job, Trigger: r.Trigger, Started: s.show(r.StartedAt), Outcome: r.Outcome, Error: r.Error}
+		row := runRow{ID: r.ID, Job: r.Job, Trigger: r.Trigger, Started: s.show(r.StartedAt), Outcome: string(r.Outcome), Error: r.Error}
 		if !r.FinishedAt.IsZero() {
 			row.Duration = r.FinishedAt.Sub(r.StartedAt).Round(100 * time.Millisecond).String()
 		}
@@ -191,9 +191,9 @@ type flagRow struct {
 
 func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	dept, kind, state := q.Get("department"), q.Get("kind"), q.Get("state")
+	dept, kind, state := q.Get("department"), q.Get("kind"), sheaf.FlagState(q.Get("state"))
 	if state == "" {
-		state = "open"
+		state = sheaf.FlagOpen
 	}
 	all, err := s.DB.Flags(r.Context())
 	if err != nil {
@@ -218,7 +218,7 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "flags", pageData{Title: "问题清单", Body: map[string]any{
 		"Flags": rows, "Department": dept, "Kind": kind, "State": state,
-		"Departments": s.Config.Departments, "Kinds": kindList, "States": []string{"open", "accepted", "resolved", "all"},
+		"Departments": s.Config.Departments, "Kinds": kindList, "States": []sheaf.FlagState{sheaf.FlagOpen, sheaf.FlagAccepted, sheaf.FlagResolved, "all"},
 	}})
 }
 
@@ -324,7 +324,7 @@ func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 	}
 	var related []flagRow
 	for _, f := range flags {
-		if f.Indicator == indicator && f.Period == period && f.State != "resolved" && f.State != "obsolete" {
+		if f.Indicator == indicator && f.Period == period && f.State != sheaf.FlagResolved && f.State != sheaf.FlagObsolete {
 			related = append(related, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department), Opened: s.show(f.OpenedAt)})
 		}
 	}
@@ -391,7 +391,7 @@ func (s *Server) runsJSON(w http.ResponseWriter, r *http.Request) {
 	out := []runJSON{}
 	for _, run := range runs {
 		j := runJSON{ID: run.ID, Job: run.Job, Trigger: run.Trigger, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
-			Outcome: run.Outcome, Error: run.Error, ScheduledAt: run.ScheduledAt}
+			Outcome: string(run.Outcome), Error: run.Error, ScheduledAt: run.ScheduledAt}
 		if len(run.Counts) > 0 {
 			j.Counts = run.Counts
 		}

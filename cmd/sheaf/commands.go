@@ -231,7 +231,7 @@ type flagJSON struct {
 	Rule       string           `json:"rule"`
 	Class      string           `json:"class,omitempty"` // of a rule flag: check | standard
 	Message    string           `json:"message"`
-	State      string           `json:"state"`
+	State      sheaf.FlagState  `json:"state"`
 	Evidence   []sheaf.Evidence `json:"evidence"`
 	OpenedAt   time.Time        `json:"opened_at"`
 	LastSeenAt time.Time        `json:"last_seen_at"`
@@ -268,7 +268,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	}
 	var flags []storage.StoredFlag
 	for _, f := range all {
-		if (*state == "all" || f.State == *state) && (*kind == "" || f.Kind == *kind) && (*dept == "" || f.Department == *dept) {
+		if (*state == "all" || string(f.State) == *state) && (*kind == "" || f.Kind == *kind) && (*dept == "" || f.Department == *dept) {
 			flags = append(flags, f)
 		}
 	}
@@ -311,7 +311,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		}
 		state := ""
 		if f.State != "open" {
-			state = " [" + f.State + "]"
+			state = " [" + string(f.State) + "]"
 		}
 		class := ""
 		if c := e.ruleClass(f.Rule); c != "" {

@@ -49,7 +49,7 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 					rep.Unchanged, rep.Deferred, rep.Failed)
 			}
 		}
-		t.add(fmt.Sprint(r.ID), r.Job, r.Trigger, r.StartedAt.In(loc).Format("2006-01-02 15:04:05"), dur, r.Outcome, detail)
+		t.add(fmt.Sprint(r.ID), r.Job, r.Trigger, r.StartedAt.In(loc).Format("2006-01-02 15:04:05"), dur, string(r.Outcome), detail)
 	}
 	t.write(e.stdout, "")
 	return nil
