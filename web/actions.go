@@ -159,5 +159,5 @@ func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log().Info("flag accepted from the web", "flag", id, "by", req.By)
-	done(w, r, "/flags", map[string]any{"id": id, "state": "accepted"})
+	done(w, r, "/flags", map[string]any{"id": id, "state": sheaf.FlagAccepted})
 }

@@ -210,7 +210,7 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
 			IndicatorName: s.indicatorName(f.Indicator), Opened: s.show(f.OpenedAt)})
 	}
-	kindList := []string{"missing", "conflict", "version", "rule", "invalid", "unit", "range", "unknown", "approximate", "file"}
+	kindList := []string{sheaf.KindMissing, sheaf.KindConflict, sheaf.KindVersion, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindUnit, sheaf.KindRange, sheaf.KindUnknown, sheaf.KindApproximate, sheaf.KindFile}
 	for k := range kinds {
 		if !slices.Contains(kindList, k) {
 			kindList = append(kindList, k)
@@ -271,7 +271,7 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "figures", pageData{Title: "指标", Body: map[string]any{
 		"Figures": rows, "Status": status, "Department": dept, "Departments": s.Config.Departments,
-		"Statuses": []string{"ok", "missing", "conflict", "approximate", "invalid", "failing", "doubtful", "unverified", "accepted"},
+		"Statuses": []string{sheaf.StatusOK, sheaf.StatusMissing, sheaf.StatusConflict, sheaf.StatusApproximate, sheaf.StatusInvalid, sheaf.StatusFailing, sheaf.StatusDoubtful, sheaf.StatusUnverified, sheaf.StatusAccepted},
 	}})
 }
 

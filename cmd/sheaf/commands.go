@@ -187,7 +187,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		if f.Reason != "" {
 			from = f.Reason + "：" + from
 		}
-		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(nonEmpty(f.Statuses, "ok"), ","), from)
+		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(nonEmpty(f.Statuses, sheaf.StatusOK), ","), from)
 	}
 	t.write(e.stdout, "")
 	return nil
@@ -251,7 +251,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	}
 	fs := e.flags("flags")
 	asJSON := fs.Bool("json", false, "print JSON")
-	state := fs.String("state", "open", "which flags: open | accepted | resolved | obsolete | all")
+	state := fs.String("state", string(sheaf.FlagOpen), "which flags: open | accepted | resolved | obsolete | all")
 	kind := fs.String("kind", "", "only flags of this kind")
 	dept := fs.String("department", "", "only flags of this department")
 	_, db, err := e.parseOpen(ctx, fs, args)
@@ -310,7 +310,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "  %s\n", f.Kind)
 		}
 		state := ""
-		if f.State != "open" {
+		if f.State != sheaf.FlagOpen {
 			state = " [" + string(f.State) + "]"
 		}
 		class := ""
@@ -449,11 +449,15 @@ func (e *env) checkFilters(state, kind, dept string) error {
 	for _, d := range e.cfg.Departments {
 		depts = append(depts, d.ID)
 	}
-	if err := oneOf("state", state, []string{"open", "accepted", "resolved", "obsolete", "all"}); err != nil {
+	var states []string
+	for _, st := range sheaf.FlagStates {
+		states = append(states, string(st))
+	}
+	if err := oneOf("state", state, append(states, "all")); err != nil {
 		return err
 	}
-	if err := oneOf("kind", kind, []string{"missing", "conflict", "rule", "invalid", "unknown", "approximate", "file", "unit", "range",
-		"version"}); err != nil {
+	if err := oneOf("kind", kind, []string{sheaf.KindMissing, sheaf.KindConflict, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindUnknown, sheaf.KindApproximate, sheaf.KindFile, sheaf.KindUnit, sheaf.KindRange,
+		sheaf.KindVersion}); err != nil {
 		return err
 	}
 	return oneOf("department", dept, depts)
@@ -471,7 +475,7 @@ func (e *env) ruleClass(rule string) string {
 
 // kindRank orders flag kinds from what most needs a person to what least does.
 func kindRank(kind string) int {
-	for i, k := range []string{"file", "missing", "conflict", "version", "rule", "invalid", "unit", "range", "approximate", "unknown"} {
+	for i, k := range []string{sheaf.KindFile, sheaf.KindMissing, sheaf.KindConflict, sheaf.KindVersion, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindUnit, sheaf.KindRange, sheaf.KindApproximate, sheaf.KindUnknown} {
 		if k == kind {
 			return i
 		}

@@ -73,7 +73,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 				break
 			}
 			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals)), f.Unit,
-				strings.Join(nonEmpty(f.Statuses, "ok"), ", "))
+				strings.Join(nonEmpty(f.Statuses, sheaf.StatusOK), ", "))
 			fmt.Fprintf(w, "  from:   %s %s %s!%s%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell,
 				hiddenMark(hiddenRow[f.ObservationID]), f.Raw)
 			reason := f.Reason
@@ -118,7 +118,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			t.write(w, "    ")
 		}
 		for _, f := range flags {
-			if f.Indicator == ind.ID && f.Period == p && (f.State == "open" || f.State == "accepted") {
+			if f.Indicator == ind.ID && f.Period == p && f.State.Current() {
 				fmt.Fprintf(w, "  flag #%d %s [%s]: %s\n", f.ID, f.Kind, f.State, f.Message)
 			}
 		}
