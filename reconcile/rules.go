@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -586,45 +585,10 @@ func ruleEditDistance(a, b string) int {
 // 15 to 17 significant digits, and no figure is written with more.
 const ruleMaxDecimals = 15
 
-// roundHalfUp rounds x to n decimals (0 to 15), halves away from zero
-// (四舍五入), in decimal: roundHalfUp(48.285, 2) is 48.29 although the
-// float64 nearest 48.285 is 48.28499999…. Digits of x beyond the 15th
-// significant one are taken as binary noise (of a conversion or a
-// division) and dropped first.
-func roundHalfUp(x float64, n int) float64 {
-	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return x
-	}
-	n = max(0, min(n, ruleMaxDecimals))
-	// "d.dddddddddddddde±XX": the 15 significant digits, and the exponent.
-	s := strconv.FormatFloat(math.Abs(x), 'e', 14, 64)
-	mant, exp, _ := strings.Cut(s, "e")
-	e, _ := strconv.Atoi(exp)
-	digits := mant[:1] + mant[2:]
-	keep := e + 1 + n // digits left of the cut
-	var r float64
-	switch {
-	case keep >= len(digits):
-		r, _ = strconv.ParseFloat(s, 64) // nothing to cut but the noise
-	case keep < 0:
-		r = 0 // below half a unit of the last place kept
-	default:
-		m, _ := strconv.ParseUint("0"+digits[:keep], 10, 64)
-		if digits[keep] >= '5' {
-			m++
-		}
-		r, _ = strconv.ParseFloat(strconv.FormatUint(m, 10)+"e-"+strconv.Itoa(n), 64)
-	}
-	if x < 0 && r != 0 {
-		r = -r
-	}
-	return r
-}
-
 // sameAtDecimals reports whether x, rounded half up to decimals places,
 // equals figure at the same rounding: a stated rate against its quotient.
 func sameAtDecimals(x, figure float64, decimals int) bool {
-	return roundHalfUp(x, decimals) == roundHalfUp(figure, decimals)
+	return sheaf.Round(x, decimals) == sheaf.Round(figure, decimals)
 }
 
 // The functions below run inside expr: they receive int or float64
@@ -681,7 +645,7 @@ func roundFunc(params ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return roundHalfUp(x, n), nil
+	return sheaf.Round(x, n), nil
 }
 
 func sameFunc(params ...any) (any, error) {

@@ -196,7 +196,7 @@ func (c *catalogue) growth(id, p1, p2 string) (string, error) {
 	return c.computed(rs, func() string {
 		v1, v2 := rs[0].value, rs[1].value
 		dec := rs[0].decimals
-		if roundDecimal(v1, dec) == roundDecimal(v2, dec) {
+		if sheaf.RoundDecimal(v1, dec) == sheaf.RoundDecimal(v2, dec) {
 			return "持平"
 		}
 		verb := "增长了"
