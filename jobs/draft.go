@@ -14,6 +14,7 @@ import (
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/report"
+	"github.com/sheaf-dev/sheaf/report/annex"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -75,10 +76,14 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	rep.Changes = len(changes)
 	rep.First = since.IsZero()
 
-	d, err := report.Build(cfg.ReportTemplate(), report.Data{Config: cfg, Figures: figs, Flags: flags,
-		Rules: rules, AsOf: asOf, Changes: changes})
+	data := report.Data{Config: cfg, Figures: figs, Flags: flags, Rules: rules, AsOf: asOf, Changes: changes}
+	d, err := report.Build(cfg.ReportTemplate(), data)
 	if err != nil {
 		return err
+	}
+	xlsx, err := annex.Write(report.BuildAnnex(data))
+	if err != nil {
+		return fmt.Errorf("build annex: %w", err)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", outDir, err)
@@ -86,7 +91,7 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	title := cfg.ReportTitle()
 	// To the second, so that two drafts never share a name.
 	base := fmt.Sprintf("%s初稿-%s", title, m.now().In(cfg.Cycle.Location).Format("20060102-150405"))
-	contents := map[string][]byte{"md": []byte(d.Markdown), "html": []byte(d.HTML), "docx": d.DOCX, "xlsx": d.XLSX}
+	contents := map[string][]byte{"md": []byte(d.Markdown), "html": []byte(d.HTML), "docx": d.DOCX, "xlsx": xlsx}
 	names := map[string]string{"md": base + ".md", "html": base + ".html", "docx": base + ".docx", "xlsx": base + "-附表.xlsx"}
 	for _, f := range formats {
 		data, ok := contents[f]
@@ -111,7 +116,7 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 		DedupKey: "draft/" + base,
 		Attachments: []sheaf.Attachment{
 			{Name: names["docx"], Data: d.DOCX},
-			{Name: names["xlsx"], Data: d.XLSX},
+			{Name: names["xlsx"], Data: xlsx},
 		}}
 	if rep.Queued, err = m.DB.Enqueue(ctx, msg); err != nil {
 		return err

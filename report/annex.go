@@ -1,10 +1,7 @@
 package report
 
 import (
-	"fmt"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
@@ -17,118 +14,59 @@ const (
 	flagsSheet   = "问题"
 )
 
-// annexColumn is one column of an annex sheet: its header and width (in
+// AnnexColumn is one column of an annex sheet: its header and width (in
 // characters of the default font).
-type annexColumn struct {
-	header string
-	width  float64
+type AnnexColumn struct {
+	Header string
+	Width  float64
 }
 
-var figureColumns = []annexColumn{
+var figureColumns = []AnnexColumn{
 	{"指标编码", 24}, {"指标名称", 30}, {"年度", 8}, {"数值", 14}, {"单位", 8}, {"状态", 14},
 	{"报送单位", 14}, {"文件", 30}, {"工作表", 12}, {"单元格", 8}, {"说明", 40},
 }
 
-var flagColumns = []annexColumn{
+var flagColumns = []AnnexColumn{
 	{"编号", 6}, {"类型", 10}, {"严重程度", 9}, {"单位", 14}, {"指标", 26}, {"年度", 8}, {"状态", 8},
 	{"问题", 50}, {"依据单元格", 50}, {"说明", 40},
 }
 
-// renderAnnex writes the annex (附表): sheet 数据 traces every figure to the
+// Annex is the annex (附表) as tables: sheet 数据 traces every figure to the
 // cell it came from, sheet 问题 lists every open or accepted flag with its
-// evidence and explanation.
-func renderAnnex(d Data) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	a := &annex{f: f, cat: newCatalogue(d), numFmts: map[int]int{}}
-	if err := f.SetSheetName("Sheet1", figuresSheet); err != nil {
-		return nil, err
-	}
-	if _, err := f.NewSheet(flagsSheet); err != nil {
-		return nil, err
-	}
-	if err := a.header(figuresSheet, figureColumns); err != nil {
-		return nil, err
-	}
-	for i, fig := range d.Figures {
-		if err := a.figure(i+2, fig); err != nil {
-			return nil, err
-		}
-	}
-	if err := a.filter(figuresSheet, figureColumns, len(d.Figures)); err != nil {
-		return nil, err
-	}
-	if err := a.header(flagsSheet, flagColumns); err != nil {
-		return nil, err
-	}
-	flags := storedFlags(d.Flags, sheaf.FlagOpen, sheaf.FlagAccepted)
-	for i, fl := range flags {
-		if err := a.flag(i+2, fl); err != nil {
-			return nil, err
-		}
-	}
-	if err := a.filter(flagsSheet, flagColumns, len(flags)); err != nil {
-		return nil, err
-	}
-	f.SetActiveSheet(0)
-	b, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+// evidence and explanation. Package report/annex writes it as .xlsx.
+type Annex struct {
+	Sheets []AnnexSheet
 }
 
-type annex struct {
-	f   *excelize.File
-	cat *catalogue
-	// numFmts caches the style of a value cell by its number of decimals.
-	numFmts map[int]int
+// AnnexSheet is one sheet of the annex.
+type AnnexSheet struct {
+	Name    string
+	Columns []AnnexColumn
+	Rows    [][]any
+	// NumberColumn is the 0-based column holding a number shown with
+	// Decimals[i] decimals in row i; -1 when the sheet has none.
+	NumberColumn int
+	Decimals     []int
 }
 
-// header writes the header row in bold, frozen above the rows, and sets the
-// columns' widths.
-func (a *annex) header(sheet string, cols []annexColumn) error {
-	bold, err := a.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}},
-		Alignment: &excelize.Alignment{Vertical: "center"},
-	})
-	if err != nil {
-		return err
+// BuildAnnex lays out the annex of d.
+func BuildAnnex(d Data) Annex {
+	c := newCatalogue(d)
+	figures := AnnexSheet{Name: figuresSheet, Columns: figureColumns, NumberColumn: 3}
+	for _, fig := range d.Figures {
+		row, decimals := figureRow(c, fig)
+		figures.Rows = append(figures.Rows, row)
+		figures.Decimals = append(figures.Decimals, decimals)
 	}
-	row := make([]any, len(cols))
-	for i, c := range cols {
-		row[i] = c.header
-		name, err := excelize.ColumnNumberToName(i + 1)
-		if err != nil {
-			return err
-		}
-		if err := a.f.SetColWidth(sheet, name, name, c.width); err != nil {
-			return err
-		}
+	flags := AnnexSheet{Name: flagsSheet, Columns: flagColumns, NumberColumn: -1}
+	for _, fl := range storedFlags(d.Flags, sheaf.FlagOpen, sheaf.FlagAccepted) {
+		flags.Rows = append(flags.Rows, flagRow(c, fl))
 	}
-	if err := a.f.SetSheetRow(sheet, "A1", &row); err != nil {
-		return err
-	}
-	last, _ := excelize.ColumnNumberToName(len(cols))
-	if err := a.f.SetCellStyle(sheet, "A1", last+"1", bold); err != nil {
-		return err
-	}
-	return a.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	return Annex{Sheets: []AnnexSheet{figures, flags}}
 }
 
-// filter puts filter buttons on the header, over rows rows.
-func (a *annex) filter(sheet string, cols []annexColumn, rows int) error {
-	last, err := excelize.ColumnNumberToName(len(cols))
-	if err != nil {
-		return err
-	}
-	return a.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, rows+1), nil)
-}
-
-// figure writes one figure's row.
-func (a *annex) figure(row int, fig sheaf.Figure) error {
-	c := a.cat
+// figureRow is one figure's row, and the decimals its value is shown with.
+func figureRow(c *catalogue, fig sheaf.Figure) ([]any, int) {
 	name, decimals, unit := fig.Name, fig.Decimals, fig.Unit
 	if ind, ok := c.cfg.Indicator(fig.Indicator); ok {
 		name, decimals, unit = ind.Name, ind.ShownDecimals(), ind.Unit
@@ -159,38 +97,11 @@ func (a *annex) figure(row int, fig sheaf.Figure) error {
 		fig.Indicator, name, fig.Period, value, unit, statusText(fig),
 		c.departmentName(fig.Department), fig.File, fig.Sheet, fig.Cell, strings.Join(notes, "；"),
 	}
-	cells = safeCells(cells)
-	cell := fmt.Sprintf("A%d", row)
-	if err := a.f.SetSheetRow(figuresSheet, cell, &cells); err != nil {
-		return err
-	}
-	style, err := a.numberStyle(decimals)
-	if err != nil {
-		return err
-	}
-	return a.f.SetCellStyle(figuresSheet, fmt.Sprintf("D%d", row), fmt.Sprintf("D%d", row), style)
+	return safeCells(cells), decimals
 }
 
-// numberStyle is the style of a value shown with decimals: "#,##0.00".
-func (a *annex) numberStyle(decimals int) (int, error) {
-	if id, ok := a.numFmts[decimals]; ok {
-		return id, nil
-	}
-	format := "#,##0"
-	if decimals > 0 {
-		format += "." + strings.Repeat("0", decimals)
-	}
-	id, err := a.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
-	if err != nil {
-		return 0, err
-	}
-	a.numFmts[decimals] = id
-	return id, nil
-}
-
-// flag writes one flag's row.
-func (a *annex) flag(row int, fl storage.StoredFlag) error {
-	c := a.cat
+// flagRow is one flag's row.
+func flagRow(c *catalogue, fl storage.StoredFlag) []any {
 	subject := ""
 	switch {
 	case fl.Indicator != "":
@@ -210,8 +121,7 @@ func (a *annex) flag(row int, fl storage.StoredFlag) error {
 		fl.ID, sheaf.KindWord(fl.Kind), sheaf.SeverityWord(fl.Severity), c.departmentName(fl.Department),
 		subject, fl.Period, fl.State.Word(), fl.Message, strings.Join(evidence, "；"), note,
 	}
-	cells = safeCells(cells)
-	return a.f.SetSheetRow(flagsSheet, fmt.Sprintf("A%d", row), &cells)
+	return safeCells(cells)
 }
 
 // safeCells neutralises text a spreadsheet would run as a formula once

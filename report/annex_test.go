@@ -1,22 +1,24 @@
-package report
+package report_test
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 
+	"github.com/sheaf-dev/sheaf/report"
+	"github.com/sheaf-dev/sheaf/report/annex"
 	"github.com/xuri/excelize/v2"
 )
 
 // TestAnnex opens the annex again and finds each figure traced to its cell
 // and each open or accepted flag with its evidence and explanation.
 func TestAnnex(t *testing.T) {
-	data := fixture(t)
-	d, err := Build("testdata/report.md.tmpl", data)
+	data := report.Fixture(t)
+	xlsx, err := annex.Write(report.BuildAnnex(data))
 	if err != nil {
-		t.Fatalf("Build: %v", err)
+		t.Fatalf("Write: %v", err)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(d.XLSX))
+	f, err := excelize.OpenReader(bytes.NewReader(xlsx))
 	if err != nil {
 		t.Fatalf("the annex does not open: %v", err)
 	}

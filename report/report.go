@@ -51,9 +51,6 @@ type Draft struct {
 	HTML string
 	// DOCX is the Word document (.docx) of the report.
 	DOCX []byte
-	// XLSX is the annex (.xlsx): every figure, and every open or accepted
-	// flag.
-	XLSX []byte
 }
 
 // Page is the value of dot in a template: what the draft is about, beside
@@ -109,11 +106,7 @@ func build(path, name, text string, d Data) (*Draft, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build draft as Word document: %w", err)
 	}
-	xlsx, err := renderAnnex(d)
-	if err != nil {
-		return nil, fmt.Errorf("build annex: %w", err)
-	}
-	return &Draft{Markdown: md, HTML: html, DOCX: docx, XLSX: xlsx}, nil
+	return &Draft{Markdown: md, HTML: html, DOCX: docx}, nil
 }
 
 // render runs the template into Markdown.
