@@ -27,6 +27,25 @@ func (c *Config) Indicator(id string) (*Indicator, bool) {
 	return nil, false
 }
 
+// Periods are the periods ind is collected for: its declared periods, or
+// the cycle's period when it declares none.
+func (c *Config) Periods(ind *Indicator) []string {
+	if len(ind.Periods) > 0 {
+		return ind.Periods
+	}
+	return []string{c.Cycle.Period}
+}
+
+// DefaultPeriod is the period a figure of ind is read for when none is
+// named (a row without a period, a rule's v("id"), the draft's fig "id"):
+// its only declared period, else the cycle's.
+func (c *Config) DefaultPeriod(ind *Indicator) string {
+	if len(ind.Periods) == 1 {
+		return ind.Periods[0]
+	}
+	return c.Cycle.Period
+}
+
 // UnitInfo is the indicator's unit. It is the zero Unit when the unit is
 // not known, which Validate does not let through.
 func (i Indicator) UnitInfo() Unit {

@@ -144,10 +144,7 @@ type decision struct {
 
 // periods are the periods an indicator is collected for.
 func (r *Reconciler) periods(ind *config.Indicator) []string {
-	if len(ind.Periods) > 0 {
-		return ind.Periods
-	}
-	return []string{r.cfg.Cycle.Period}
+	return r.cfg.Periods(ind)
 }
 
 // current returns each department's current rows for one slot: the rows of

@@ -292,18 +292,11 @@ type ruleCatalogue struct {
 
 func newRuleCatalogue(cfg *config.Config) *ruleCatalogue {
 	c := &ruleCatalogue{periods: map[string][]string{}, defaults: map[string]string{}}
-	for _, ind := range cfg.Indicators {
+	for i := range cfg.Indicators {
+		ind := &cfg.Indicators[i]
 		c.ids = append(c.ids, ind.ID)
-		periods := ind.Periods
-		if len(periods) == 0 {
-			periods = []string{cfg.Cycle.Period}
-		}
-		c.periods[ind.ID] = periods
-		if len(ind.Periods) == 1 {
-			c.defaults[ind.ID] = ind.Periods[0]
-		} else {
-			c.defaults[ind.ID] = cfg.Cycle.Period
-		}
+		c.periods[ind.ID] = cfg.Periods(ind)
+		c.defaults[ind.ID] = cfg.DefaultPeriod(ind)
 	}
 	return c
 }

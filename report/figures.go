@@ -122,18 +122,12 @@ func (c *catalogue) read(id, period string) (reading, error) {
 // defaultPeriod is the period a figure is read for when none is named: the
 // indicator's only declared period, else the cycle's (as rules' v("id")).
 func (c *catalogue) defaultPeriod(ind *config.Indicator) string {
-	if len(ind.Periods) == 1 {
-		return ind.Periods[0]
-	}
-	return c.cfg.Cycle.Period
+	return c.cfg.DefaultPeriod(ind)
 }
 
 // periods are the periods an indicator is collected for.
 func (c *catalogue) periods(ind *config.Indicator) []string {
-	if len(ind.Periods) > 0 {
-		return ind.Periods
-	}
-	return []string{c.cfg.Cycle.Period}
+	return c.cfg.Periods(ind)
 }
 
 // reasons says, in the draft's words, why a figure is doubtful: one reason

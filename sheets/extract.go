@@ -59,7 +59,7 @@ type headerWord struct {
 // Extractor finds the long-layout tables in each sheet of a department's
 // workbook and turns their rows into observations.
 type Extractor struct {
-	cycle   string
+	cfg     *config.Config
 	byCode  map[string]*config.Indicator
 	byName  map[string]*config.Indicator
 	headers map[string]headerWord
@@ -79,7 +79,7 @@ type Extractor struct {
 // the first list naming it.
 func NewExtractor(cfg *config.Config, dept *config.Department) *Extractor {
 	e := &Extractor{
-		cycle:   cfg.Cycle.Period,
+		cfg:     cfg,
 		byCode:  map[string]*config.Indicator{},
 		byName:  map[string]*config.Indicator{},
 		headers: map[string]headerWord{},
@@ -219,14 +219,6 @@ func (e *Extractor) ignored(label string) bool {
 	return false
 }
 
-// declared is the periods an indicator is reported for.
-func (e *Extractor) declared(ind *config.Indicator) []string {
-	if len(ind.Periods) == 0 {
-		return []string{e.cycle}
-	}
-	return ind.Periods
-}
-
 // periodOf decides a row's period: the period cell; for a table without
 // a period column, the year its sheet name or title gives (year, written
 // in from); else the indicator's only period or the cycle's. It returns a
@@ -241,12 +233,9 @@ func (e *Extractor) periodOf(ind *config.Indicator, periodCell Cell, year, from 
 	case year != "":
 		period = year
 	default:
-		period = e.cycle
-		if len(ind.Periods) == 1 {
-			period = ind.Periods[0]
-		}
+		period = e.cfg.DefaultPeriod(ind)
 	}
-	declared := e.declared(ind)
+	declared := e.cfg.Periods(ind)
 	if slices.Contains(declared, period) {
 		return period, "", nil
 	}

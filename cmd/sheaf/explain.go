@@ -28,10 +28,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return exitError{1, fmt.Errorf("no indicator %q in the catalogue", pos[0])}
 	}
-	periods := ind.Periods
-	if len(periods) == 0 {
-		periods = []string{e.cfg.Cycle.Period}
-	}
+	periods := e.cfg.Periods(ind)
 	if len(pos) == 2 {
 		if !slices.Contains(periods, pos[1]) {
 			return exitError{1, fmt.Errorf("%s is collected for %s, not %s", ind.ID, strings.Join(periods, ", "), pos[1])}
