@@ -184,7 +184,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 			c.fileID = id
 			c.failed = out.failed
 			rep.Failed++
-			rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, "failed", out.failed})
+			rep.Problems = append(rep.Problems, FileProblem{c.dept.ID, c.ref.Path, OutcomeFailed, out.failed})
 			rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeFailed, out.failed, "")
 			s.log().Warn("file could not be read", "department", c.dept.ID, "file", c.ref.Path, "err", out.failed)
 			return nil

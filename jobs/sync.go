@@ -308,7 +308,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 					// Still broken: say so every time, not only when first read.
 					rep.Failed++
 					head.failed = head.known.Error
-					rep.Problems = append(rep.Problems, FileProblem{dept.ID, head.ref.Path, "failed", head.known.Error + "（文件未变）"})
+					rep.Problems = append(rep.Problems, FileProblem{dept.ID, head.ref.Path, OutcomeFailed, head.known.Error + "（文件未变）"})
 					rep.entry(dept.ID, head.src.Name(), head.ref.Path, OutcomeFailed, head.known.Error+"（文件未变）", "")
 				} else {
 					rep.entry(dept.ID, head.src.Name(), head.ref.Path, OutcomeUnchanged, "", "")
@@ -423,7 +423,7 @@ func (s *Syncer) entryProblems(ctx context.Context, rep *SyncReport, dept *confi
 		}
 		rep.Files++
 		rep.Failed++
-		rep.Problems = append(rep.Problems, FileProblem{dept.ID, p.Path, "failed", p.Reason})
+		rep.Problems = append(rep.Problems, FileProblem{dept.ID, p.Path, OutcomeFailed, p.Reason})
 		rep.entry(dept.ID, src.Name(), p.Path, OutcomeFailed, p.Reason, "")
 		// No content to tell it by: the key names the entry, and is never
 		// taken for a content hash.
