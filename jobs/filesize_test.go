@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 )
 
 // TestFileSizeFlagSaysTheSize: a file over sync.max_file_mb is refused
@@ -17,7 +18,7 @@ func TestFileSizeFlagSaysTheSize(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "大.xlsx"), make([]byte, 3<<20+1<<19), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src := &sheets.Dir{Root: dir, Glob: "*.xlsx"}
+	src := &sources.Dir{Root: dir, Glob: "*.xlsx"}
 	l, err := src.List(context.Background())
 	if err != nil || len(l.Files) != 1 {
 		t.Fatal(l, err)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 )
 
 // TestSyncDriveFolder syncs a department whose files live in a Google
@@ -60,10 +60,10 @@ func TestSyncDriveFolder(t *testing.T) {
 	srv.Close()
 	// Retries wait on a clock that does not tick in a test.
 	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
-		Sources: func(d *config.Department) ([]sheets.Source, error) {
+		Sources: func(d *config.Department) ([]sources.Source, error) {
 			srcs, err := SourcesFromConfig(f.cfg)(d)
 			for _, src := range srcs {
-				if g, ok := src.(*sheets.GoogleDrive); ok {
+				if g, ok := src.(*sources.GoogleDrive); ok {
 					g.Google.Retry.Sleep = func(context.Context, time.Duration) error { return nil }
 				}
 			}

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 )
 
 // FileOutcome is what a sync did with one entry of a source: every file
@@ -112,7 +112,7 @@ func chineseDuration(d time.Duration) string {
 }
 
 // excludedReason says why a file was left out by configuration.
-func excludedReason(x sheets.ExcludedFile) string {
+func excludedReason(x sources.ExcludedFile) string {
 	if x.Pattern != "" {
 		return fmt.Sprintf("符合排除规则「%s」（exclude），不读取", x.Pattern)
 	}

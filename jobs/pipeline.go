@@ -15,6 +15,7 @@ import (
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -419,7 +420,7 @@ func (s *Syncer) maxRows() int {
 
 // readAll reads a listed file whole and checks it is still the content the
 // listing saw, so a file rewritten in between is never half-taken.
-func readAll(ctx context.Context, src sheets.Source, ref sheaf.FileRef, maxSize int64) ([]byte, error) {
+func readAll(ctx context.Context, src sources.Source, ref sheaf.FileRef, maxSize int64) ([]byte, error) {
 	rc, err := src.Open(ctx, ref)
 	if err != nil {
 		return nil, err

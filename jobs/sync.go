@@ -19,6 +19,7 @@ import (
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -33,7 +34,7 @@ type Syncer struct {
 	// Progress, when set, receives progress while files are read.
 	Progress func(p Progress)
 	// Sources builds a department's sources; nil means from the config.
-	Sources func(d *config.Department) ([]sheets.Source, error)
+	Sources func(d *config.Department) ([]sources.Source, error)
 
 	// FileTimeout is how long reading one file may take; default
 	// DefaultFileTimeout.
@@ -101,22 +102,22 @@ type FileProblem struct {
 }
 
 // SourcesFromConfig builds the sources a department's config names.
-func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sheets.Source, error) {
-	return func(d *config.Department) ([]sheets.Source, error) {
-		var out []sheets.Source
+func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sources.Source, error) {
+	return func(d *config.Department) ([]sources.Source, error) {
+		var out []sources.Source
 		old := cfg.Sync.ExcludedFolders()
 		for _, s := range d.Sources {
-			google := sheets.Google{Endpoint: s.Endpoint, NoAuth: s.NoAuth, MaxRequests: s.MaxRequests}
+			google := sources.Google{Endpoint: s.Endpoint, NoAuth: s.NoAuth, MaxRequests: s.MaxRequests}
 			if s.Credentials != "" {
 				google.CredentialsFile = cfg.Path(s.Credentials)
 			}
 			switch {
 			case s.Drive != nil:
-				out = append(out, &sheets.GoogleDrive{Folder: s.Drive.Folder, Glob: s.Glob, Exclude: s.Exclude, ExcludedFolders: old, Google: google})
+				out = append(out, &sources.GoogleDrive{Folder: s.Drive.Folder, Glob: s.Glob, Exclude: s.Exclude, ExcludedFolders: old, Google: google})
 			case s.Sheet != nil:
-				out = append(out, &sheets.GoogleSheet{ID: s.Sheet.ID, Ranges: s.Sheet.Ranges, Sheets: s.Sheet.Sheets, Google: google})
+				out = append(out, &sources.GoogleSheet{ID: s.Sheet.ID, Ranges: s.Sheet.Ranges, Sheets: s.Sheet.Sheets, Google: google})
 			default:
-				out = append(out, &sheets.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude, ExcludedFolders: old})
+				out = append(out, &sources.Dir{Root: cfg.Path(s.Dir), Label: s.Dir, Glob: s.Glob, Exclude: s.Exclude, ExcludedFolders: old})
 			}
 		}
 		return out, nil
@@ -158,7 +159,7 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 // candidate is a listed file of one department, with what is known of it.
 type candidate struct {
 	dept   *config.Department
-	src    sheets.Source
+	src    sources.Source
 	ref    sheaf.FileRef
 	known  storage.KnownFile
 	isNew  bool
@@ -190,7 +191,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	frozen := map[string]bool{}
 	type listed struct {
 		dept    string
-		src     sheets.Source
+		src     sources.Source
 		present map[string]bool
 	}
 	var complete []listed
@@ -209,7 +210,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			if err != nil {
 				return err
 			}
-			if kk, ok := src.(sheets.KnownKeys); ok {
+			if kk, ok := src.(sources.KnownKeys); ok {
 				kk.SetKnown(func(path string) (sheaf.FileRef, bool) {
 					k, ok := known[path]
 					return sheaf.FileRef{Path: path, Size: k.Size, ModTime: k.ModTime, ChangeKey: k.ChangeKey}, ok && k.Present
@@ -286,7 +287,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		// keep the file read before (or seen first, or first by name), and
 		// record the others as duplicates of it.
 		groups := map[string][]*candidate{}
-		unchanged := map[sheets.Source][]storage.Seen{}
+		unchanged := map[sources.Source][]storage.Seen{}
 		var keys []string
 		for _, c := range ready {
 			if _, ok := groups[c.ref.ChangeKey]; !ok {
@@ -409,8 +410,8 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 // each as a failed read with its file flag, unless it failed the same way
 // at the last sync. present receives their paths, and the paths of the
 // files known under a folder that could not be opened.
-func (s *Syncer) entryProblems(ctx context.Context, rep *SyncReport, dept *config.Department, src sheets.Source, fp string,
-	problems []sheets.EntryProblem, known map[string]storage.KnownFile, present map[string]bool) error {
+func (s *Syncer) entryProblems(ctx context.Context, rep *SyncReport, dept *config.Department, src sources.Source, fp string,
+	problems []sources.EntryProblem, known map[string]storage.KnownFile, present map[string]bool) error {
 	var same []storage.Seen
 	for _, p := range problems {
 		present[p.Path] = true

@@ -14,7 +14,7 @@ import (
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -366,12 +366,12 @@ func TestSyncGBKCSV(t *testing.T) {
 
 // fakeSource is a source built from function fields.
 type fakeSource struct {
-	list func(ctx context.Context) (sheets.Listing, error)
+	list func(ctx context.Context) (sources.Listing, error)
 	open func(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error)
 }
 
-func (s *fakeSource) Name() string                                     { return "fake:inbox" }
-func (s *fakeSource) List(ctx context.Context) (sheets.Listing, error) { return s.list(ctx) }
+func (s *fakeSource) Name() string                                      { return "fake:inbox" }
+func (s *fakeSource) List(ctx context.Context) (sources.Listing, error) { return s.list(ctx) }
 func (s *fakeSource) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 	return s.open(ctx, ref)
 }
@@ -379,14 +379,14 @@ func (s *fakeSource) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser
 func TestSyncDefersFileRewrittenAfterListing(t *testing.T) {
 	f := newFixture(t, testConfig)
 	path := f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
-	listed, err := (&sheets.Dir{Root: filepath.Dir(path)}).List(context.Background())
+	listed, err := (&sources.Dir{Root: filepath.Dir(path)}).List(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := &sheets.Dir{Root: filepath.Dir(path)}
+	dir := &sources.Dir{Root: filepath.Dir(path)}
 	rewritten := true
 	src := &fakeSource{
-		list: func(ctx context.Context) (sheets.Listing, error) { return listed, nil },
+		list: func(ctx context.Context) (sources.Listing, error) { return listed, nil },
 		open: func(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 			if rewritten { // someone saves over the file between listing and reading
 				return io.NopCloser(strings.NewReader("PK\x03\x04 half-written")), nil
@@ -395,9 +395,9 @@ func TestSyncDefersFileRewrittenAfterListing(t *testing.T) {
 		},
 	}
 	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
-		Sources: func(d *config.Department) ([]sheets.Source, error) {
+		Sources: func(d *config.Department) ([]sources.Source, error) {
 			if d.ID == "edu" {
-				return []sheets.Source{src}, nil
+				return []sources.Source{src}, nil
 			}
 			return nil, nil
 		}}

@@ -286,27 +286,6 @@ func TestReadWorkbookSaysWhatTheFileIs(t *testing.T) {
 	}
 }
 
-func TestIgnoredFiles(t *testing.T) {
-	tests := []struct {
-		path string
-		want bool
-	}{
-		{"~$lo_cases.xlsx", true},
-		{"sub/~$报表.xlsx", true},
-		{".~lock.报表.xlsx#", true},
-		{".hidden/报表.xlsx", true},
-		{"报表.xlsx.tmp", true},
-		{"报表.xlsx.crdownload", true},
-		{"报表.xlsx", false},
-		{"2024/报表 - 副本.xlsx", false},
-	}
-	for _, tc := range tests {
-		if got := Ignored(tc.path); got != tc.want {
-			t.Errorf("Ignored(%q) = %v, want %v", tc.path, got, tc.want)
-		}
-	}
-}
-
 func TestClassifyFormat(t *testing.T) {
 	tests := []struct {
 		code          string

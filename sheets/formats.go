@@ -9,18 +9,18 @@ import (
 // Workbook formats that Excel writes and sheaf does not read, recognised so
 // that a department hears what to do instead of "not a workbook".
 
-// xmlSniff is how much of an .xml file is read to tell whether it is an
+// XMLSniff is how many bytes of an .xml file are read to tell whether it is an
 // Excel 2003 XML workbook: its processing instruction and root element
 // come first.
-const xmlSniff = 4096
+const XMLSniff = 4096
 
 // SpreadsheetML reports whether the start of a file is an Excel 2003 XML
 // workbook (SpreadsheetML): an XML document with the
 // <?mso-application progid="Excel.Sheet"?> instruction or the
 // office:spreadsheet namespace.
 func SpreadsheetML(head []byte) bool {
-	if len(head) > xmlSniff {
-		head = head[:xmlSniff]
+	if len(head) > XMLSniff {
+		head = head[:XMLSniff]
 	}
 	head = bytes.ToLower(bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))))
 	// An XML document; a web page saved as .xls names Excel too.

@@ -55,3 +55,12 @@ func TestWebPageIsNotSpreadsheetML(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// spreadsheetML2003 is an Excel 2003 XML workbook as Excel writes it.
+const spreadsheetML2003 = `<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">学校总数</Data></Cell></Row></Table></Worksheet>
+</Workbook>
+`

@@ -17,7 +17,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/jobs"
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -286,7 +286,7 @@ func TestHealthz(t *testing.T) {
 
 	// A sync that cannot run fails, and so does the health check.
 	broken := *f.syncer
-	broken.Sources = func(d *config.Department) ([]sheets.Source, error) { return nil, errors.New("share unmounted") }
+	broken.Sources = func(d *config.Department) ([]sources.Source, error) { return nil, errors.New("share unmounted") }
 	if _, err := broken.Sync(context.Background(), "test"); err == nil {
 		t.Fatal("the broken sync did not fail")
 	}

@@ -1,4 +1,4 @@
-package sheets
+package sources
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/sheets"
 )
 
 // Dir is a folder of spreadsheets: a local folder or a mounted network share.
@@ -140,11 +141,11 @@ func (d *Dir) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error
 	}
 	d.mu.Unlock()
 	if !validRel(p) {
-		return nil, &UnreadableError{File: ref.Path, Reason: "文件路径无效（不在数据来源的文件夹内），无法读取"}
+		return nil, &sheets.UnreadableError{File: ref.Path, Reason: "文件路径无效（不在数据来源的文件夹内），无法读取"}
 	}
 	f, err := os.Open(filepath.Join(d.Root, filepath.FromSlash(p)))
 	if err != nil {
-		return nil, &UnreadableError{File: ref.Path, Reason: entryReason(err)}
+		return nil, &sheets.UnreadableError{File: ref.Path, Reason: entryReason(err)}
 	}
 	return f, nil
 }

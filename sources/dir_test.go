@@ -1,4 +1,4 @@
-package sheets
+package sources
 
 import (
 	"context"
@@ -298,3 +298,27 @@ func TestReadableName(t *testing.T) {
 		})
 	}
 }
+
+func TestIgnoredFiles(t *testing.T) {
+	tests := []struct {
+		path string
+		want bool
+	}{
+		{"~$lo_cases.xlsx", true},
+		{"sub/~$报表.xlsx", true},
+		{".~lock.报表.xlsx#", true},
+		{".hidden/报表.xlsx", true},
+		{"报表.xlsx.tmp", true},
+		{"报表.xlsx.crdownload", true},
+		{"报表.xlsx", false},
+		{"2024/报表 - 副本.xlsx", false},
+	}
+	for _, tc := range tests {
+		if got := Ignored(tc.path); got != tc.want {
+			t.Errorf("Ignored(%q) = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+}
+
+// oleMagic starts an OLE compound file: an .xls, or an encrypted .xlsx.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}

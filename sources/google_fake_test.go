@@ -1,4 +1,4 @@
-package sheets_test
+package sources_test
 
 import (
 	"crypto"

@@ -1,4 +1,4 @@
-package sheets_test
+package sources_test
 
 import (
 	"context"
@@ -18,9 +18,10 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 )
 
-func readAll(t *testing.T, s sheets.Source, ref sheaf.FileRef) []byte {
+func readAll(t *testing.T, s sources.Source, ref sheaf.FileRef) []byte {
 	t.Helper()
 	rc, err := s.Open(context.Background(), ref)
 	if err != nil {
@@ -34,7 +35,7 @@ func readAll(t *testing.T, s sheets.Source, ref sheaf.FileRef) []byte {
 	return data
 }
 
-func listOK(t *testing.T, s sheets.Source) sheets.Listing {
+func listOK(t *testing.T, s sources.Source) sources.Listing {
 	t.Helper()
 	l, err := s.List(context.Background())
 	if err != nil {
@@ -73,7 +74,7 @@ func TestDriveRetries429And500ThenSucceeds(t *testing.T) {
 	f.g.inject(1, 429, `{"error":{"code":429,"message":"Rate Limit Exceeded"}}`, onPath("/drive/v3/files"))
 	f.g.inject(2, 500, `{"error":{"code":500,"message":"Internal Error"}}`, onPath("/drive/v3/files"))
 	var waits []time.Duration
-	src := &sheets.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
+	src := &sources.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
 	src.Google.Retry.Sleep = noSleep(&waits)
 	l := listOK(t, src)
 	if len(l.Files) != 1 || !l.Complete {
@@ -94,7 +95,7 @@ func TestDriveRetries429And500ThenSucceeds(t *testing.T) {
 func TestDriveRetriesAreBounded(t *testing.T) {
 	f := newDriveFixture(t)
 	f.g.inject(100, 503, `{"error":{"code":503,"message":"Backend Error"}}`, onPath("/drive/v3/files/root"))
-	src := &sheets.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
+	src := &sources.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
 	src.Google.Retry.Tries = 3
 	if _, err := src.List(context.Background()); err == nil || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("err = %v, want the 503 after 3 tries", err)
@@ -152,7 +153,7 @@ func TestDriveSharedDriveFolder(t *testing.T) {
 	f.g.add(fakeFile{ID: "team", Name: "统计共享盘", MimeType: "application/vnd.google-apps.folder", DriveID: "team"})
 	f.g.add(fakeFile{Name: "2024.xlsx", Parent: "team", DriveID: "team", Data: []byte("PK team"),
 		MimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
-	src := &sheets.GoogleDrive{Folder: "team", Google: googleFor(f.g, f.key)}
+	src := &sources.GoogleDrive{Folder: "team", Google: googleFor(f.g, f.key)}
 	l := listOK(t, src)
 	if len(l.Files) != 1 || l.Files[0].Path != "2024.xlsx" {
 		t.Fatalf("listed %+v", l.Files)
@@ -169,7 +170,7 @@ func TestDriveSharedDriveFolder(t *testing.T) {
 
 func TestDriveNativeSheetExportedAsXLSX(t *testing.T) {
 	f := newDriveFixture(t)
-	xlsx, err := os.ReadFile("testdata/small.xlsx")
+	xlsx, err := os.ReadFile("../sheets/testdata/small.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestDriveNativeSheetExportedAsXLSX(t *testing.T) {
 
 func TestDriveNativeSheetTooLargeIsReadThroughSheetsAPI(t *testing.T) {
 	f := newDriveFixture(t)
-	xlsx, err := os.ReadFile("testdata/small.xlsx")
+	xlsx, err := os.ReadFile("../sheets/testdata/small.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestDriveNativeSheetTooLargeIsReadThroughSheetsAPI(t *testing.T) {
 func TestDriveChangeDetection(t *testing.T) {
 	f := newDriveFixture(t)
 	f.Put(t, "a.xlsx", []byte("PK one"))
-	xlsx, _ := os.ReadFile("testdata/small.xlsx")
+	xlsx, _ := os.ReadFile("../sheets/testdata/small.xlsx")
 	f.g.setSheet(t, "n1", "root", "在线表", xlsx)
 	keys := func() map[string]string {
 		out := map[string]string{}
@@ -245,7 +246,7 @@ func TestDriveFolderWithoutAccessNamesFolderAndAccount(t *testing.T) {
 	for _, status := range []int{403, 404} {
 		f := newDriveFixture(t)
 		f.g.status["secret"] = status
-		src := &sheets.GoogleDrive{Folder: "secret", Google: googleFor(f.g, f.key)}
+		src := &sources.GoogleDrive{Folder: "secret", Google: googleFor(f.g, f.key)}
 		_, err := src.List(context.Background())
 		if err == nil {
 			t.Fatalf("%d: no error", status)
@@ -309,7 +310,7 @@ func TestBadKeyFileNamesTheFile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newFakeGoogle(t)
-			src := &sheets.GoogleDrive{Folder: "root", Google: googleFor(g, tc.file)}
+			src := &sources.GoogleDrive{Folder: "root", Google: googleFor(g, tc.file)}
 			_, err := src.List(context.Background())
 			if err == nil || !strings.Contains(err.Error(), tc.file) {
 				t.Fatalf("err = %v, want one naming %s", err, tc.file)
@@ -329,14 +330,14 @@ func TestRequestBudget(t *testing.T) {
 	for _, p := range []string{"a/1.xlsx", "b/2.xlsx", "c/3.xlsx"} {
 		f.Put(t, p, []byte("PK"))
 	}
-	src := &sheets.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
+	src := &sources.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
 	src.Google.MaxRequests = 3
 	_, err := src.List(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "request budget") {
 		t.Fatalf("err = %v, want the budget exceeded", err)
 	}
 	src.Google.MaxRequests = 0
-	src2 := &sheets.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
+	src2 := &sources.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
 	listOK(t, src2) // default budget: enough
 }
 
@@ -344,7 +345,7 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 	f := newDriveFixture(t)
 	f.g.inject(100, 500, "{}", onPath("/drive/v3/files/root"))
 	ctx, cancel := context.WithCancel(context.Background())
-	src := &sheets.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
+	src := &sources.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
 	src.Google.Retry.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
 	_, err := src.List(ctx)
 	if !errors.Is(err, context.Canceled) {
@@ -377,7 +378,7 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 			{"", "#,##0"},
 		}},
 	}}
-	src := &sheets.GoogleSheet{ID: "ss", Sheets: []string{"指标 表"}, Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
+	src := &sources.GoogleSheet{ID: "ss", Sheets: []string{"指标 表"}, Google: sources.Google{Endpoint: g.srv.URL, NoAuth: true}}
 	l := listOK(t, src)
 	if len(l.Files) != 1 || l.Files[0].Path != "人社局报表.xlsx" || src.Name() != "gsheet:ss" {
 		t.Fatalf("listed %+v as %s", l.Files, src.Name())
@@ -421,10 +422,10 @@ func TestGoogleSheetValuesAndPercent(t *testing.T) {
 
 func TestGoogleSheetRangeKeepsCellPositions(t *testing.T) {
 	g := newFakeGoogle(t)
-	xlsx, _ := os.ReadFile("testdata/small.xlsx")
+	xlsx, _ := os.ReadFile("../sheets/testdata/small.xlsx")
 	g.setSheet(t, "ss", "", "表", xlsx)
 	title := g.sheets["ss"].Tabs[0].Title
-	src := &sheets.GoogleSheet{ID: "ss", Ranges: []string{title + "!B2:C3"}, Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
+	src := &sources.GoogleSheet{ID: "ss", Ranges: []string{title + "!B2:C3"}, Google: sources.Google{Endpoint: g.srv.URL, NoAuth: true}}
 	got := cellsOf(t, readAll(t, src, listOK(t, src).Files[0]))
 	full := cellsOf(t, xlsx)
 	for k := range got {
@@ -442,7 +443,7 @@ func TestGoogleSheetRangeKeepsCellPositions(t *testing.T) {
 
 func TestGoogleSheetMissing(t *testing.T) {
 	f := newDriveFixture(t)
-	src := &sheets.GoogleSheet{ID: "nope", Google: googleFor(f.g, f.key)}
+	src := &sources.GoogleSheet{ID: "nope", Google: googleFor(f.g, f.key)}
 	_, err := src.List(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "表格 nope 不存在") || !strings.Contains(err.Error(), testEmail) {
 		t.Fatalf("err = %v", err)
@@ -454,7 +455,7 @@ func TestDriveListsOldVersionFoldersAsExcluded(t *testing.T) {
 	for _, p := range []string{"快报.xlsx", "旧版/快报.xlsx", "sub/Archive/a.csv", "旧版本/b.xlsx"} {
 		f.Put(t, p, []byte("PK "+p))
 	}
-	src := f.Source().(*sheets.GoogleDrive)
+	src := f.Source().(*sources.GoogleDrive)
 	src.ExcludedFolders = []string{"旧版", "archive"}
 	l := listOK(t, src)
 	var files, excluded []string
@@ -542,7 +543,7 @@ func TestGoogleSheetDatesFormatsHiddenAndMerges(t *testing.T) {
 			{"", `yyyy"年"`, "0.00"},
 		}, Merges: []string{"A4:A5"}},
 	}}
-	src := &sheets.GoogleSheet{ID: "ss", Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
+	src := &sources.GoogleSheet{ID: "ss", Google: sources.Google{Endpoint: g.srv.URL, NoAuth: true}}
 	l := listOK(t, src)
 	wb := stream(t, l.Files[0].Path, readAll(t, src, l.Files[0]))
 
@@ -595,7 +596,7 @@ func TestGoogleSheetHiddenFirstSheetOfSelection(t *testing.T) {
 		{Title: "底稿", Hidden: true, Raw: [][]any{{"a"}}, Shown: [][]any{{"a"}}},
 		{Title: "汇总", Raw: [][]any{{"b"}}, Shown: [][]any{{"b"}}},
 	}}
-	src := &sheets.GoogleSheet{ID: "ss", Sheets: []string{"底稿", "汇总"}, Google: sheets.Google{Endpoint: g.srv.URL, NoAuth: true}}
+	src := &sources.GoogleSheet{ID: "ss", Sheets: []string{"底稿", "汇总"}, Google: sources.Google{Endpoint: g.srv.URL, NoAuth: true}}
 	wb := stream(t, "表.xlsx", readAll(t, src, listOK(t, src).Files[0]))
 	var infos []string
 	for _, in := range wb.infos {
@@ -609,7 +610,7 @@ func TestGoogleSheetHiddenFirstSheetOfSelection(t *testing.T) {
 const mimeXLSXFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // listing is a listing's paths, one a line.
-func listing(l sheets.Listing) string {
+func listing(l sources.Listing) string {
 	var out []string
 	for _, r := range l.Files {
 		out = append(out, r.Path)
@@ -774,7 +775,7 @@ func TestDriveListsEveryEntryWithAnOutcome(t *testing.T) {
 		f.Put(t, p, []byte("PK "+p))
 	}
 	f.g.add(fakeFile{Name: "填报说明", Parent: f.root, MimeType: "application/vnd.google-apps.document"})
-	src := f.Source().(*sheets.GoogleDrive)
+	src := f.Source().(*sources.GoogleDrive)
 	src.Glob = "**/*.xlsx"
 	src.Exclude = []string{"草稿/**"}
 	l := listOK(t, src)

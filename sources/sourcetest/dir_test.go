@@ -5,12 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 )
 
 type dirFixture struct{ root string }
 
-func (d *dirFixture) Source() sheets.Source { return &sheets.Dir{Root: d.root, Glob: "**/*"} }
+func (d *dirFixture) Source() sources.Source { return &sources.Dir{Root: d.root, Glob: "**/*"} }
 
 func (d *dirFixture) Put(t *testing.T, path string, data []byte) {
 	t.Helper()
@@ -30,8 +30,8 @@ func (d *dirFixture) Remove(t *testing.T, path string) {
 	}
 }
 
-func (d *dirFixture) Unreachable(t *testing.T) sheets.Source {
-	return &sheets.Dir{Root: filepath.Join(d.root, "not-mounted")}
+func (d *dirFixture) Unreachable(t *testing.T) sources.Source {
+	return &sources.Dir{Root: filepath.Join(d.root, "not-mounted")}
 }
 
 func TestDir(t *testing.T) {

@@ -1,4 +1,4 @@
-package sheets_test
+package sources_test
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/sheets"
-	"github.com/sheaf-dev/sheaf/sheets/sourcetest"
+	"github.com/sheaf-dev/sheaf/sources"
+	"github.com/sheaf-dev/sheaf/sources/sourcetest"
 )
 
 // noSleep is the retry policy's sleep in tests: it records, never waits.
@@ -23,8 +23,8 @@ func noSleep(waits *[]time.Duration) func(context.Context, time.Duration) error 
 
 // googleFor is how a test source reaches the fake: through a
 // service-account key whose token_uri is the fake's.
-func googleFor(g *fakeGoogle, key string) sheets.Google {
-	return sheets.Google{Endpoint: g.srv.URL, CredentialsFile: key, Retry: sheets.Retry{Sleep: noSleep(nil)}}
+func googleFor(g *fakeGoogle, key string) sources.Google {
+	return sources.Google{Endpoint: g.srv.URL, CredentialsFile: key, Retry: sources.Retry{Sleep: noSleep(nil)}}
 }
 
 // driveFixture is a Drive folder on the fake server.
@@ -41,8 +41,8 @@ func newDriveFixture(t *testing.T) *driveFixture {
 	return f
 }
 
-func (f *driveFixture) Source() sheets.Source {
-	return &sheets.GoogleDrive{Folder: f.root, Google: googleFor(f.g, f.key)}
+func (f *driveFixture) Source() sources.Source {
+	return &sources.GoogleDrive{Folder: f.root, Google: googleFor(f.g, f.key)}
 }
 
 // folder returns the id of the folder at dir, creating it.
@@ -84,8 +84,8 @@ func (f *driveFixture) Remove(t *testing.T, p string) {
 	f.g.remove(c.ID)
 }
 
-func (f *driveFixture) Unreachable(t *testing.T) sheets.Source {
-	return &sheets.GoogleDrive{Folder: "not-shared", Google: googleFor(f.g, f.key)}
+func (f *driveFixture) Unreachable(t *testing.T) sources.Source {
+	return &sources.GoogleDrive{Folder: "not-shared", Google: googleFor(f.g, f.key)}
 }
 
 func TestGoogleDriveSuite(t *testing.T) {
@@ -100,8 +100,8 @@ type sheetFixture struct {
 
 func (f *sheetFixture) OneSpreadsheet() {}
 
-func (f *sheetFixture) Source() sheets.Source {
-	return &sheets.GoogleSheet{ID: "ss1", Google: googleFor(f.g, f.key)}
+func (f *sheetFixture) Source() sources.Source {
+	return &sources.GoogleSheet{ID: "ss1", Google: googleFor(f.g, f.key)}
 }
 
 func (f *sheetFixture) Put(t *testing.T, p string, data []byte) {
@@ -110,8 +110,8 @@ func (f *sheetFixture) Put(t *testing.T, p string, data []byte) {
 
 func (f *sheetFixture) Remove(t *testing.T, p string) { f.g.remove("ss1") }
 
-func (f *sheetFixture) Unreachable(t *testing.T) sheets.Source {
-	return &sheets.GoogleSheet{ID: "not-shared", Google: googleFor(f.g, f.key)}
+func (f *sheetFixture) Unreachable(t *testing.T) sources.Source {
+	return &sources.GoogleSheet{ID: "not-shared", Google: googleFor(f.g, f.key)}
 }
 
 func TestGoogleSheetSuite(t *testing.T) {

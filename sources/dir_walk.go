@@ -1,4 +1,4 @@
-package sheets
+package sources
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/sheets"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -230,9 +231,9 @@ func sniffSpreadsheetML(full string, mode fs.FileMode) bool {
 		return false
 	}
 	defer f.Close()
-	head := make([]byte, xmlSniff)
+	head := make([]byte, sheets.XMLSniff)
 	n, _ := io.ReadFull(f, head)
-	return SpreadsheetML(head[:n])
+	return sheets.SpreadsheetML(head[:n])
 }
 
 // entryReason says why a file cannot be read, in words a department's IT

@@ -1,19 +1,19 @@
-package sheets_test
+package sources_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/sheaf-dev/sheaf/sheets"
-	"github.com/sheaf-dev/sheaf/sheets/sourcetest"
+	"github.com/sheaf-dev/sheaf/sources"
+	"github.com/sheaf-dev/sheaf/sources/sourcetest"
 )
 
 // dirFixture is a folder under t.TempDir().
 type dirFixture struct{ root string }
 
-func (f *dirFixture) Source() sheets.Source {
-	return &sheets.Dir{Root: f.root, Label: "inbox/教育局"}
+func (f *dirFixture) Source() sources.Source {
+	return &sources.Dir{Root: f.root, Label: "inbox/教育局"}
 }
 
 func (f *dirFixture) Put(t *testing.T, p string, data []byte) {
@@ -32,8 +32,8 @@ func (f *dirFixture) Remove(t *testing.T, p string) {
 	}
 }
 
-func (f *dirFixture) Unreachable(t *testing.T) sheets.Source {
-	return &sheets.Dir{Root: filepath.Join(f.root, "unmounted")}
+func (f *dirFixture) Unreachable(t *testing.T) sources.Source {
+	return &sources.Dir{Root: filepath.Join(f.root, "unmounted")}
 }
 
 func TestDirSuite(t *testing.T) {

@@ -1,4 +1,4 @@
-package sheets
+package sources
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/sheets"
 
 	"github.com/bmatcuk/doublestar/v4"
 	drive "google.golang.org/api/drive/v3"
@@ -403,7 +404,7 @@ func (d *GoogleDrive) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadClose
 		return nil, fmt.Errorf("open %s: 文件已不在 Google Drive 文件夹 %s 中（file no longer in folder）", ref.Path, d.Folder)
 	}
 	if f.problem != "" {
-		return nil, &UnreadableError{File: ref.Path, Reason: f.problem}
+		return nil, &sheets.UnreadableError{File: ref.Path, Reason: f.problem}
 	}
 	if !f.native {
 		resp, err := c.drive.Files.Get(f.id).SupportsAllDrives(true).Context(ctx).Download()

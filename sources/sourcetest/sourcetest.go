@@ -1,4 +1,4 @@
-// Package sourcetest is the test suite every kind of sheets.Source passes:
+// Package sourcetest is the test suite every kind of sources.Source passes:
 // a folder, a Google Drive folder, a Google Sheet.
 package sourcetest
 
@@ -12,19 +12,20 @@ import (
 	"testing"
 
 	"github.com/sheaf-dev/sheaf/sheets"
+	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/xuri/excelize/v2"
 )
 
 // Fixture is a source under test whose content the suite can change.
 type Fixture interface {
 	// Source returns the source as a sync would see it.
-	Source() sheets.Source
+	Source() sources.Source
 	// Put creates or replaces a file; Remove deletes one.
 	Put(t *testing.T, path string, data []byte)
 	Remove(t *testing.T, path string)
 	// Unreachable returns a source of the same kind that cannot be listed
 	// (a folder that does not exist, a Drive folder without access).
-	Unreachable(t *testing.T) sheets.Source
+	Unreachable(t *testing.T) sources.Source
 }
 
 // Run runs the suite against fresh fixtures made by newFixture.
@@ -142,7 +143,7 @@ func Run(t *testing.T, newFixture func(t *testing.T) Fixture) {
 	})
 }
 
-func list(t *testing.T, s sheets.Source) sheets.Listing {
+func list(t *testing.T, s sources.Source) sources.Listing {
 	t.Helper()
 	l, err := s.List(context.Background())
 	if err != nil {
@@ -151,7 +152,7 @@ func list(t *testing.T, s sheets.Source) sheets.Listing {
 	return l
 }
 
-func paths(l sheets.Listing) []string {
+func paths(l sources.Listing) []string {
 	var out []string
 	for _, f := range l.Files {
 		out = append(out, f.Path)
@@ -160,7 +161,7 @@ func paths(l sheets.Listing) []string {
 	return out
 }
 
-func keysOf(l sheets.Listing) map[string]string {
+func keysOf(l sources.Listing) map[string]string {
 	out := map[string]string{}
 	for _, f := range l.Files {
 		out[f.Path] = f.ChangeKey

@@ -1,4 +1,4 @@
-package sheets
+package sources
 
 import (
 	"bytes"
