@@ -9,9 +9,10 @@ import (
 )
 
 // TestTablesInALibreOfficeFile reads lo_tables.xlsx as LibreOffice wrote
-// it (sheets/testdata/README.md): the second table's 2022 and 2023 are figures,
-// not its years; the header-like row without a value column starts no
-// table; the sheet without a header is flagged, the empty one listed.
+// it (sheets/testdata/README.md): the second table's 2022 and 2023 are
+// figures, not its years; the header-like row without a value column
+// starts no table; the sheet without a header is flagged, the empty one
+// listed.
 func TestTablesInALibreOfficeFile(t *testing.T) {
 	cfg := loadTestConfig(t)
 	data, err := os.ReadFile("../sheets/testdata/lo_tables.xlsx")

@@ -13,7 +13,7 @@ import (
 // file's table is read, by both readers.
 func TestSheetsThatAreNotReadable(t *testing.T) {
 	cfg := loadTestConfig(t)
-	data, err := os.ReadFile("../sheets/testdata/kinds.xlsx") // sheets' kindsBook
+	data, err := os.ReadFile("../sheets/testdata/kinds/kinds.xlsx") // sheets' kindsBook
 	if err != nil {
 		t.Fatal(err)
 	}

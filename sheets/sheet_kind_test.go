@@ -154,21 +154,22 @@ func replacePart(t *testing.T, data []byte, name string, edit func([]byte) []byt
 	return buf.Bytes()
 }
 
-// TestKindsFixture: testdata/kinds.xlsx, which package extract reads to
-// test how sheets that are not readable are reported, is kindsBook.
-// Write it again with SHEAF_WRITE_FIXTURES=1 after changing kindsBook.
+// TestKindsFixture: testdata/kinds/kinds.xlsx, which package extract
+// reads to test how sheets that are not readable are reported, is
+// kindsBook. Write it again with SHEAF_WRITE_FIXTURES=1 after changing
+// kindsBook.
 func TestKindsFixture(t *testing.T) {
 	data := kindsBook(t)
 	if os.Getenv("SHEAF_WRITE_FIXTURES") != "" {
-		if err := os.WriteFile("testdata/kinds.xlsx", data, 0o644); err != nil {
+		if err := os.WriteFile("testdata/kinds/kinds.xlsx", data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := os.ReadFile("testdata/kinds.xlsx")
+	got, err := os.ReadFile("testdata/kinds/kinds.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, data) {
-		t.Error("testdata/kinds.xlsx is not kindsBook: write it again with SHEAF_WRITE_FIXTURES=1")
+		t.Error("testdata/kinds/kinds.xlsx is not kindsBook: write it again with SHEAF_WRITE_FIXTURES=1")
 	}
 }
