@@ -70,7 +70,7 @@ func (i Indicator) ShownDecimals() int {
 //
 // Validate uses it to keep every label in the catalogue unique. It must
 // make equal at least the labels the sheet reader matches as equal
-// (sheets.Fold), or two indicators could claim one row.
+// (extract.Fold), or two indicators could claim one row.
 func NormalizeName(s string) string {
 	s = width.Narrow.String(s)
 	var b strings.Builder

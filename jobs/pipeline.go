@@ -14,6 +14,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/extract"
 	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
@@ -210,7 +211,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 type handler struct {
 	ctx  context.Context
 	j    *fileJob
-	x    *sheets.FileExtraction
+	x    *extract.FileExtraction
 	obs  []sheaf.Observation
 	fs   []sheaf.Finding
 	rows int

@@ -17,8 +17,8 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/extract"
 	"github.com/sheaf-dev/sheaf/reconcile"
-	"github.com/sheaf-dev/sheaf/sheets"
 	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -164,7 +164,7 @@ type candidate struct {
 	known  storage.KnownFile
 	isNew  bool
 	fp     string
-	ex     *sheets.Extractor
+	ex     *extract.Extractor
 	fileID int64 // once stored
 	// failed is why the file cannot be read, once known: its copies say so.
 	failed string
@@ -202,8 +202,8 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		if err != nil {
 			return fmt.Errorf("sources of %s: %w", dept.ID, err)
 		}
-		fp := sheets.Fingerprint(s.Config, dept)
-		ex := sheets.NewExtractor(s.Config, dept)
+		fp := extract.Fingerprint(s.Config, dept)
+		ex := extract.NewExtractor(s.Config, dept)
 		var ready []*candidate
 		for _, src := range srcs {
 			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())

@@ -115,7 +115,7 @@ func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) 
 			if errors.As(err, &cb) {
 				return cb.err
 			}
-			return unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", quote(info.Name), err)
+			return unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", Quote(info.Name), err)
 		}
 	}
 	return nil

@@ -118,7 +118,7 @@ func streamXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo
 			return err
 		}
 		if damaged[sd.sheet] != "" {
-			return unreadable(name, "工作表%s%s", quote(sd.sheet), sd.problem) // not met: a marked sheet is not read
+			return unreadable(name, "工作表%s%s", Quote(sd.sheet), sd.problem) // not met: a marked sheet is not read
 		}
 		damaged[sd.sheet] = sd.problem
 		reset()
@@ -129,7 +129,7 @@ func streamXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo
 // problem for SheetInfo.Problem.
 type sheetDamageError struct{ sheet, problem string }
 
-func (e *sheetDamageError) Error() string { return "工作表" + quote(e.sheet) + e.problem }
+func (e *sheetDamageError) Error() string { return "工作表" + Quote(e.sheet) + e.problem }
 
 // streamWorkbook is one package being read.
 type streamWorkbook struct {

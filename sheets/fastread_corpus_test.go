@@ -260,7 +260,7 @@ func makeGenCorpus(tb testing.TB) map[string][]byte {
 		var b strings.Builder
 		fmt.Fprintf(&b, `<row r="%d">`, r)
 		for j, idx := range cols {
-			fmt.Fprintf(&b, `<c r="%s" t="s"><v>%d</v></c>`, cellName(j, r), idx)
+			fmt.Fprintf(&b, `<c r="%s" t="s"><v>%d</v></c>`, CellName(j, r), idx)
 		}
 		b.WriteString(`</row>`)
 		return b.String()

@@ -54,7 +54,7 @@ func (wb *streamWorkbook) prescanSheet(sh streamSheet) ([]Merge, error) {
 	return r.merges, nil
 }
 
-func mergeRef(m Merge) string { return cellName(m.Left, m.Top) + ":" + cellName(m.Right, m.Bottom) }
+func mergeRef(m Merge) string { return CellName(m.Left, m.Top) + ":" + CellName(m.Right, m.Bottom) }
 
 var endSheetData = []byte("</sheetData")
 

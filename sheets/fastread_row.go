@@ -530,7 +530,7 @@ func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 			}
 			m, ok := r.masters[c.fSi]
 			if !ok {
-				return fallbackf("shared formula %d used before its text in %s", c.fSi, cellName(c.col-1, num))
+				return fallbackf("shared formula %d used before its text in %s", c.fSi, CellName(c.col-1, num))
 			}
 			formula = convertSharedFormula(m, c.col, num)
 		}
@@ -539,7 +539,7 @@ func (r *sheetReader) finishRow(num, rowStyle int, hidden bool) error {
 		if formula != "" && !c.nonEmpty(r) && !coveredBy(active, num, c.col-1) {
 			// No cached value: computed as the careful reader computes it
 			// (formulaCalc), the result taking the place of the value.
-			v, ok := wb.calc.value(r.sheet.name, cellName(c.col-1, num))
+			v, ok := wb.calc.value(r.sheet.name, CellName(c.col-1, num))
 			c.calc = calcDone
 			if !ok {
 				c.calc, v = calcFailed, ""

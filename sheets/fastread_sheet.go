@@ -27,7 +27,7 @@ func (wb *streamWorkbook) sheetDamaged(sh streamSheet, err error) error {
 	}
 	var big *partTooLargeError
 	if errors.As(err, &big) {
-		return unreadable(wb.file, "工作表%s过大（%s %v），请删去无关内容或拆分工作表后再报送", quote(sh.name), sh.part, err)
+		return unreadable(wb.file, "工作表%s过大（%s %v），请删去无关内容或拆分工作表后再报送", Quote(sh.name), sh.part, err)
 	}
 	return &sheetDamageError{sheet: sh.name, problem: problemDamaged(sh.part, err)}
 }

@@ -1,6 +1,9 @@
 // Package sheets reads department spreadsheets (the bytes a source of
-// package sources opens) and extracts normalised observations with their
-// provenance.
+// package sources opens) into sheets of rows of cells: it recognises the
+// file type, applies the limits, decrypts, reads CSV, and reads workbooks
+// with the fast streaming reader (fastread*.go) or the careful one built
+// on excelize (careful*.go). What the rows mean (headers, indicators,
+// values, periods) is package extract's concern.
 package sheets
 
 // CellKind is what a cell held as stored in the file.
@@ -25,8 +28,8 @@ type Cell struct {
 	Date    bool // number format shows a date or time
 	// Date1904 is set on a date cell (Date) of a workbook in Excel's 1904
 	// date system (<workbookPr date1904="1"/>, old Mac workbooks): its
-	// serial counts days from 1904-01-01, not 1900 (see SerialDate). Raw
-	// stays the stored serial.
+	// serial counts days from 1904-01-01, not 1900 (see
+	// extract.SerialDate). Raw stays the stored serial.
 	Date1904 bool
 	Formula  string // formula text without "=", if any
 	// Fixed is set when the cell's number format fixes how many decimals

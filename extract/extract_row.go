@@ -1,0 +1,211 @@
+package extract
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// rowResult is what one data row gave.
+type rowResult struct {
+	obs      []sheaf.Observation
+	findings []sheaf.Finding
+	// unknown is the label of a row that matches no indicator, as listed
+	// in the unknown finding.
+	unknown string
+	// nothing: the row is no figure (a title, a footer, a note).
+	nothing bool
+}
+
+// row reads one data row of the sheet's current table.
+func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
+	lay := *s.table
+	label := func(role string) (sheets.Cell, bool) {
+		j, ok := lay.cols[role]
+		if !ok {
+			return sheets.Cell{}, false
+		}
+		c, merged := s.merges.label(row, j, lay.headerRow)
+		// A header merged over an ordinal column and a name column: the
+		// label is the first cell of its span that is more than numbering.
+		if last, ok := lay.spans[role]; ok && ordinalOnly(c) {
+			for k := j + 1; k <= last; k++ {
+				if d, m := s.merges.label(row, k, lay.headerRow); !ordinalOnly(d) {
+					return d, m
+				}
+			}
+		}
+		return c, merged
+	}
+	codeCell, _ := label(RoleCode)
+	nameCell, nameMerged := label(RoleName)
+	code := strings.TrimSpace(codeCell.Raw)
+	name := strings.TrimSpace(nameCell.Raw)
+	valueCol := lay.cols[RoleValue]
+	valueCell := row.Col(valueCol)
+	if code == "" && stripLabel(name) == "" {
+		// A value without a name ("（二）| 2024 | 85000", a 合计 written
+		// in the ordinal column) would be lost unsaid: it is an unknown
+		// row. Rows under a merged label, and rows without a value, are
+		// titles, blank lines and the rest of a merged range.
+		if strings.TrimSpace(valueCell.Raw) == "" || s.merges.coversLabel(row.Num, lay.cols) {
+			return rowResult{nothing: true}
+		}
+		return rowResult{unknown: fmt.Sprintf("%s!%s 第 %d 行没有可识别的指标名称：%s", s.info.Name, firstRef(row), row.Num, rowText(row))}
+	}
+	cellRef := valueCell.Ref
+	if cellRef == "" {
+		cellRef = sheets.CellName(valueCol, row.Num)
+	}
+	ind := e.indicator(fc, code, name)
+	display := name
+	if display == "" {
+		display = code
+	}
+	if ind == nil {
+		if e.ignored(code) || e.ignored(stripLabel(name)) || e.ignored(name) {
+			return rowResult{}
+		}
+		// A label with no value and no code is a section title or a footer
+		// ("一、基本情况", "填表人：…"), not a figure. A name merged down
+		// over its rows is listed once, at its own cell.
+		if (code == "" && strings.TrimSpace(valueCell.Raw) == "") || nameMerged {
+			return rowResult{nothing: true}
+		}
+		ref := nameCell.Ref
+		if ref == "" {
+			ref = codeCell.Ref
+		}
+		if ref == "" {
+			ref = fmt.Sprintf("row %d", row.Num)
+		}
+		return rowResult{unknown: fmt.Sprintf("%s!%s %s", s.info.Name, ref, display)}
+	}
+
+	noteCell, _ := label(RoleNote)
+	note := strings.TrimSpace(noteCell.Raw)
+	periodCell, _ := label(RolePeriod)
+	invalid := func(c sheets.Cell, ref, period, msg string) rowResult {
+		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID, Period: period,
+			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
+	}
+	if lay.yearConflict != "" {
+		return invalid(valueCell, cellRef, "", fmt.Sprintf("%s：无法确定年度：%s；请增加“年度”列，或更正工作表名和标题", ind.Name, lay.yearConflict))
+	}
+	period, msg, err := e.periodOf(ind, periodCell, lay.year, lay.yearFrom)
+	if err != nil {
+		return invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))
+	}
+	if msg != "" {
+		ref := periodCell.Ref
+		if ref == "" {
+			ref = cellRef
+		}
+		return invalid(periodCell, ref, period, msg)
+	}
+
+	key := ind.ID + "@" + period
+	if i, ok := s.merges.startsValue(row.Num, valueCol); ok {
+		s.merges.topKey[i] = key
+	}
+	if i, ok := s.merges.coveredValue(row.Num, valueCol, lay.headerRow); ok && strings.TrimSpace(valueCell.Raw) == "" {
+		// A value merged over several rows is one value, at its top-left
+		// cell. A covered row of another indicator or period has no value
+		// of its own: a blank here would withdraw an older value silently.
+		if s.merges.topKey[i] == key {
+			return rowResult{}
+		}
+		top := s.merges.top[i]
+		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityWarning, Indicator: ind.ID, Period: period,
+			Sheet: s.info.Name, Cell: cellRef, Raw: shownRaw(top), Note: note,
+			Message: fmt.Sprintf("%s（%s）：数值单元格 %s 在合并单元格 %s 中，合并区域只有一个值%s（在 %s），无法确定本行的数值，未读取；请取消合并，逐行填写",
+				ind.Name, sheaf.PeriodWord(period), cellRef, s.merges.ref(i), sheets.Quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
+	}
+
+	unitCell, _ := label(RoleUnit)
+	unit, _ := config.LookupUnit(ind.Unit)
+	rowUnit := nameUnit(name)
+	hints := UnitHints{Column: strings.TrimSpace(unitCell.Raw), Header: lay.headerUnit}
+	implicit := lay.headerText
+	if hints.Header == "" && lay.noteUnit != "" {
+		if nu, ok := config.LookupUnit(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
+			hints.Header, implicit = lay.noteUnit, lay.noteText
+		}
+	}
+	if rowUnit != "" {
+		hints.Header, implicit = rowUnit, "" // "教育支出（万元）" names the unit of this row only
+	}
+	rd, err := Normalize(valueCell, hints, unit)
+	if err != nil {
+		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, sheaf.PeriodWord(period), err))
+	}
+	raw := valueCell.Raw
+	if rd.HasValue {
+		raw = shownRaw(valueCell)
+	}
+	o := sheaf.Observation{
+		Indicator: ind.ID, Period: period,
+		Value: rd.Value, HasValue: rd.HasValue, Decimals: rd.Decimals, Approx: rd.Approx,
+		Unit: ind.Unit, Raw: raw, Note: note, Sheet: s.info.Name, Cell: cellRef, Label: display,
+		HiddenRow: row.Hidden,
+	}
+	if valueCell.Formula != "" && o.Raw == "" {
+		o.Raw = "=" + valueCell.Formula
+	}
+	c := check{ind: ind, unit: unit, o: &o, cell: valueCell, note: note}
+	if hints.Column == "" && implicit != "" {
+		c.implicit, c.implicitUnit = implicit, hints.Header
+	}
+	fs := c.findings(rd) // sets o.Fraction
+	return rowResult{obs: []sheaf.Observation{o}, findings: fs}
+}
+
+// shownRaw is a cell's text as the department sees it: for a number cell
+// what its format shows (48.29), not the number stored (48.2858460774226),
+// so that a flag quotes what is in the cell.
+func shownRaw(c sheets.Cell) string {
+	if c.Kind == sheets.CellNumber && strings.TrimSpace(c.Raw) != "" {
+		return shownText(c)
+	}
+	return c.Raw
+}
+
+// maxRowCells is how many of a row's cells an unknown row quotes.
+const maxRowCells = 8
+
+// rowText quotes a row's non-empty cells as the department sees them:
+// "「2」「（二）」「2024」「85000」".
+func rowText(r sheets.Row) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range r.Cells {
+		text := strings.TrimSpace(shownRaw(c))
+		if text == "" {
+			continue
+		}
+		if n == maxRowCells {
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(sheets.Quote(shorten(text)))
+		n++
+	}
+	return b.String()
+}
+
+// firstRef is the reference of a row's first non-empty cell.
+func firstRef(r sheets.Row) string {
+	for j, c := range r.Cells {
+		if strings.TrimSpace(c.Raw) != "" {
+			if c.Ref != "" {
+				return c.Ref
+			}
+			return sheets.CellName(j, r.Num)
+		}
+	}
+	return sheets.CellName(0, r.Num)
+}
