@@ -73,7 +73,7 @@ func TestNormalizePeriodDate1904(t *testing.T) {
 		{sheets.Cell{Kind: sheets.CellNumber, Raw: "0", Date: true, Date1904: true}, "1904"},
 		{sheets.Cell{Kind: sheets.CellNumber, Raw: "60", Date: true}, "1900"},
 	} {
-		got, err := NormalizePeriod(tt.cell)
+		got, err := normalizePeriod(tt.cell)
 		if err != nil || got != tt.want {
 			t.Errorf("%+v: %q, %v; want %q", tt.cell, got, err, tt.want)
 		}

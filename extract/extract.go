@@ -225,7 +225,7 @@ func (e *Extractor) ignored(label string) bool {
 // in from); else the indicator's only period or the cycle's. It returns a
 // message when the period is not one the indicator is reported for.
 func (e *Extractor) periodOf(ind *config.Indicator, periodCell sheets.Cell, year, from string) (string, string, error) {
-	period, err := NormalizePeriod(periodCell)
+	period, err := normalizePeriod(periodCell)
 	if err != nil {
 		return "", "", err
 	}

@@ -240,7 +240,7 @@ func (x *FileExtraction) titleLine(r sheets.Row) {
 		if ref == "" {
 			ref = sheets.CellName(j, r.Num)
 		}
-		for _, y := range TitleYears(c.Raw) {
+		for _, y := range titleYears(c.Raw) {
 			s.titles = append(s.titles, yearSource{y, ref + sheets.Quote(shorten(strings.TrimSpace(c.Raw)))})
 		}
 	}
@@ -257,7 +257,7 @@ func (x *FileExtraction) tableYear(lay *layout) {
 		return
 	}
 	var srcs []yearSource
-	for _, y := range TitleYears(s.info.Name) {
+	for _, y := range titleYears(s.info.Name) {
 		srcs = append(srcs, yearSource{y, "工作表名" + sheets.Quote(s.info.Name)})
 	}
 	srcs = append(srcs, titles...)
@@ -314,7 +314,7 @@ func (x *FileExtraction) note(r sheets.Row) {
 		if c.Kind != sheets.CellText {
 			continue
 		}
-		if u := UnitFromNote(c.Raw); u != "" {
+		if u := unitFromNote(c.Raw); u != "" {
 			x.sh.pendingUnit, x.sh.pendingText = u, strings.TrimSpace(c.Raw)
 		}
 	}

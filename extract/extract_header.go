@@ -91,7 +91,7 @@ func (e *Extractor) header(row sheets.Row, fc folds) headerRow {
 		w, ok := e.headers[fc.fold(text)]
 		if !ok && mayHaveUnit(text) {
 			var base string
-			base, unit = StripUnitSuffix(text)
+			base, unit = stripUnitSuffix(text)
 			w, ok = e.headers[Fold(base)]
 		}
 		if !ok {

@@ -85,14 +85,14 @@ func mayHaveUnit(s string) bool {
 func labelForms(name string) []string {
 	var forms []string
 	if mayHaveUnit(name) {
-		if base, _ := StripUnitSuffix(name); base != name {
+		if base, _ := stripUnitSuffix(name); base != name {
 			forms = append(forms, base)
 		}
 	}
 	if s := stripLabel(name); s != "" && s != strings.TrimSpace(name) {
 		forms = append(forms, s)
 		if mayHaveUnit(s) {
-			if b, _ := StripUnitSuffix(s); b != s {
+			if b, _ := stripUnitSuffix(s); b != s {
 				forms = append(forms, b)
 			}
 		}
@@ -106,7 +106,7 @@ func nameUnit(name string) string {
 	if !mayHaveUnit(name) {
 		return ""
 	}
-	_, u := StripUnitSuffix(stripLabel(name))
+	_, u := stripUnitSuffix(stripLabel(name))
 	return u
 }
 

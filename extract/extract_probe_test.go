@@ -225,7 +225,7 @@ func TestTitleYears(t *testing.T) {
 		"Sheet1":           "",
 		"2023—2024学年教育统计表": "2023 2024",
 	} {
-		if got := strings.Join(TitleYears(text), " "); got != want {
+		if got := strings.Join(titleYears(text), " "); got != want {
 			t.Errorf("TitleYears(%q) = %q, want %q", text, got, want)
 		}
 	}

@@ -129,7 +129,7 @@ func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
 	unitCell, _ := label(RoleUnit)
 	unit, _ := config.LookupUnit(ind.Unit)
 	rowUnit := nameUnit(name)
-	hints := UnitHints{Column: strings.TrimSpace(unitCell.Raw), Header: lay.headerUnit}
+	hints := unitHints{Column: strings.TrimSpace(unitCell.Raw), Header: lay.headerUnit}
 	implicit := lay.headerText
 	if hints.Header == "" && lay.noteUnit != "" {
 		if nu, ok := config.LookupUnit(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
@@ -139,7 +139,7 @@ func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
 	if rowUnit != "" {
 		hints.Header, implicit = rowUnit, "" // "教育支出（万元）" names the unit of this row only
 	}
-	rd, err := Normalize(valueCell, hints, unit)
+	rd, err := normalize(valueCell, hints, unit)
 	if err != nil {
 		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, sheaf.PeriodWord(period), err))
 	}

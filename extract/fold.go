@@ -70,11 +70,11 @@ var unitBrackets = [][2]string{
 	{"〔", "〕"},
 }
 
-// StripUnitSuffix splits a header that carries its unit, such as
+// stripUnitSuffix splits a header that carries its unit, such as
 // "数值（万元）", "数值(万元)", "金额/万元", "数值 单位：万元" or
 // "数值（单位：万元）", into its base ("数值") and the unit's name ("万元").
 // When the header names no known unit it is returned unchanged with "".
-func StripUnitSuffix(header string) (base, unit string) {
+func stripUnitSuffix(header string) (base, unit string) {
 	h := strings.TrimRightFunc(header, isSpace)
 	for _, br := range unitBrackets {
 		if !strings.HasSuffix(h, br[1]) {
@@ -158,10 +158,10 @@ func lastUnitLabel(s string) (int, config.Unit, bool) {
 // "单位：万元(含专项)".
 const noteDelimiters = "()（）[]【】〔〕,，;；、。"
 
-// UnitFromNote finds a unit stated in a title or note line, as in
+// unitFromNote finds a unit stated in a title or note line, as in
 // "单位：万元", "单位:万元", "（单位：万元）" or "金额单位：万元", and returns its
 // name, or "" when the line states none.
-func UnitFromNote(text string) string {
+func unitFromNote(text string) string {
 	// Every occurrence is tried because "单位" also means an organisation:
 	// "填报单位：教育局  单位：万元" names the reporting body before the unit.
 	rest := text

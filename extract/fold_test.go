@@ -55,7 +55,7 @@ func TestStripUnitSuffix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base, unit := StripUnitSuffix(tt.header)
+			base, unit := stripUnitSuffix(tt.header)
 			if base != tt.wantBase || unit != tt.wantUnit {
 				t.Errorf("StripUnitSuffix(%q) = %q, %q; want %q, %q", tt.header, base, unit, tt.wantBase, tt.wantUnit)
 			}
@@ -84,7 +84,7 @@ func TestUnitFromNote(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := UnitFromNote(tt.text); got != tt.want {
+			if got := unitFromNote(tt.text); got != tt.want {
 				t.Errorf("UnitFromNote(%q) = %q, want %q", tt.text, got, tt.want)
 			}
 		})

@@ -28,7 +28,7 @@ func FuzzNormalize(f *testing.F) {
 			if percent {
 				kind = sheets.CellNumber
 			}
-			r, err := Normalize(sheets.Cell{Raw: raw, Kind: kind, Percent: percent}, UnitHints{Column: column, Header: header}, target)
+			r, err := normalize(sheets.Cell{Raw: raw, Kind: kind, Percent: percent}, unitHints{Column: column, Header: header}, target)
 			if err == nil && r.HasValue && (r.Value != r.Value) { // NaN
 				t.Fatalf("Normalize(%q → %s) = NaN", raw, u)
 			}
@@ -41,7 +41,7 @@ func FuzzNormalizePeriod(f *testing.F) {
 		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, raw string, date bool) {
-		p, err := NormalizePeriod(sheets.Cell{Raw: raw, Kind: sheets.CellText, Date: date})
+		p, err := normalizePeriod(sheets.Cell{Raw: raw, Kind: sheets.CellText, Date: date})
 		if err == nil && p != "" && !sheaf.ValidPeriod(p) {
 			t.Fatalf("NormalizePeriod(%q) = %q, not a valid period", raw, p)
 		}

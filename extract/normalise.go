@@ -29,9 +29,9 @@ type Reading struct {
 	Approx sheaf.Approximation
 }
 
-// UnitHints are where else a unit may be written for this value, most
+// unitHints are where else a unit may be written for this value, most
 // specific first.
-type UnitHints struct {
+type unitHints struct {
 	// Column is the row's unit column text ("万元", "元", "％", "人").
 	Column string
 	// Header is the unit from the value column's header ("数值（万元）") or
@@ -39,14 +39,14 @@ type UnitHints struct {
 	Header string
 }
 
-// Normalize reads one value cell as a number in the unit target.
+// normalize reads one value cell as a number in the unit target.
 //
 // The unit the value is written in is, in order: a unit written in the value
 // text ("592人"), hints.Column, hints.Header, and finally target itself. Every
 // unit given must be of target's dimension, so a 所 column under a 人
 // indicator is an error even when the value text says 人. Errors quote the
 // cell's raw text; the caller adds file, sheet and cell.
-func Normalize(c sheets.Cell, hints UnitHints, target config.Unit) (Reading, error) {
+func normalize(c sheets.Cell, hints unitHints, target config.Unit) (Reading, error) {
 	if target.Factor <= 0 {
 		return Reading{}, fmt.Errorf("该指标未设置计量单位，无法读取%s（请管理员检查配置）", sheets.Quote(c.Raw))
 	}
@@ -140,7 +140,7 @@ type amount struct {
 
 // sourceUnit decides which unit the value is written in, and checks that
 // every unit given converts to target.
-func sourceUnit(raw, written string, hints UnitHints, target config.Unit) (config.Unit, error) {
+func sourceUnit(raw, written string, hints unitHints, target config.Unit) (config.Unit, error) {
 	var src config.Unit
 	found := false
 	if written != "" {

@@ -22,7 +22,7 @@ func TestNormalizeFormatQuantity(t *testing.T) {
 	tests := []struct {
 		name     string
 		cell     sheets.Cell
-		hints    UnitHints
+		hints    unitHints
 		target   string
 		value    float64
 		decimals int
@@ -30,29 +30,29 @@ func TestNormalizeFormatQuantity(t *testing.T) {
 		shown    string
 		err      string
 	}{
-		{"万元 text, 元 indicator", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万元"`, Suffix: "万元"}), UnitHints{}, "元", 682110000, -4, sheaf.Exact, "68211万元", ""},
-		{"万元 text, 万元 indicator", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万元"`, Suffix: "万元"}), UnitHints{}, "万元", 68211, 0, sheaf.Exact, "68211万元", ""},
-		{"万元 text beats a 元 header", cell("6.82", true, 2, sheets.NumberFormat{Code: `0.00"万元"`, Suffix: "万元"}), UnitHints{Header: "元"}, "元", 68200, -2, sheaf.Exact, "6.82万元", ""},
-		{"人 text", cell("36614", true, 0, sheets.NumberFormat{Code: `0"人"`, Suffix: "人"}), UnitHints{}, "人", 36614, 0, sheaf.Exact, "36614人", ""},
-		{"grouped with 元", sheets.Cell{Kind: sheets.CellNumber, Raw: "1234.5", Fixed: true, Decimals: 2, Grouped: true, Format: sheets.NumberFormat{Code: `#,##0.00"元"`, Suffix: "元"}}, UnitHints{}, "万元", 0.12345, 6, sheaf.Exact, "1,234.50元", ""},
-		{"literal % is a written percent", cell("96.5", true, 1, sheets.NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "%", 96.5, 1, sheaf.Exact, "96.5%", ""},
-		{"literal % under a 元 indicator", cell("96.5", true, 1, sheets.NumberFormat{Code: `0.0"%"`, Suffix: "%"}), UnitHints{}, "元", 0, 0, sheaf.Exact, "", "「96.5%」的单位是%，无法换算为元"},
-		{"万 multiplier", cell("3.6", true, 1, sheets.NumberFormat{Code: `0.0"万人"`, Suffix: "万人"}), UnitHints{}, "人", 36000, -3, sheaf.Exact, "3.6万人", ""},
-		{"万 in a 万元 column is ambiguous", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万"`, Suffix: "万"}), UnitHints{Header: "万元"}, "元", 0, 0, sheaf.Exact, "", "「68211万」含义不明确"},
-		{"约 word", cell("12", true, 0, sheets.NumberFormat{Code: `"约"0`, Prefix: "约"}), UnitHints{}, "人", 12, 0, sheaf.About, "约12", ""},
-		{"unknown text", cell("44", true, 0, sheets.NumberFormat{Code: `"第"0"名"`, Prefix: "第", Suffix: "名"}), UnitHints{}, "所", 0, 0, sheaf.Exact, "", `单元格的数字格式「"第"0"名"」使数值显示为「第44名」：无法识别为数字：「第44名」`},
-		{"unknown unit", cell("1234", true, 2, sheets.NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), UnitHints{}, "人", 0, 0, sheaf.Exact, "", `「1234.00千人」中的单位「千人」无法识别`},
-		{"literal point", cell("682110000", true, 4, sheets.NumberFormat{Code: "0!.0000", Scale: 4}), UnitHints{Header: "万元"}, "万元", 68211, 4, sheaf.Exact, "68211.0000", ""},
-		{"literal point rounds as shown", cell("682115678.9", true, 4, sheets.NumberFormat{Code: `0\.0000`, Scale: 4}), UnitHints{}, "万元", 68211.5679, 4, sheaf.Exact, "68211.5679", ""},
-		{"literal point with its unit", cell("682110000", true, 4, sheets.NumberFormat{Code: `0!.0000"万元"`, Suffix: "万元", Scale: 4}), UnitHints{}, "元", 682110000, 0, sheaf.Exact, "68211.0000万元", ""},
-		{"thousands", sheets.Cell{Kind: sheets.CellNumber, Raw: "68211499", Fixed: true, Grouped: true, Format: sheets.NumberFormat{Code: "#,##0,", Scale: 3}}, UnitHints{}, "元", 68211, 0, sheaf.Exact, "68,211", ""},
-		{"millions", cell("68251000", true, 1, sheets.NumberFormat{Code: "0.0,,", Scale: 6}), UnitHints{}, "元", 68.3, 1, sheaf.Exact, "68.3", ""},
-		{"text among digits", cell("4401234", true, 0, sheets.NumberFormat{Code: "000-0000", Unreadable: true}), UnitHints{}, "人", 0, 0, sheaf.Exact, "", "单元格的数字格式「000-0000」显示的不是单纯的数值"},
+		{"万元 text, 元 indicator", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万元"`, Suffix: "万元"}), unitHints{}, "元", 682110000, -4, sheaf.Exact, "68211万元", ""},
+		{"万元 text, 万元 indicator", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万元"`, Suffix: "万元"}), unitHints{}, "万元", 68211, 0, sheaf.Exact, "68211万元", ""},
+		{"万元 text beats a 元 header", cell("6.82", true, 2, sheets.NumberFormat{Code: `0.00"万元"`, Suffix: "万元"}), unitHints{Header: "元"}, "元", 68200, -2, sheaf.Exact, "6.82万元", ""},
+		{"人 text", cell("36614", true, 0, sheets.NumberFormat{Code: `0"人"`, Suffix: "人"}), unitHints{}, "人", 36614, 0, sheaf.Exact, "36614人", ""},
+		{"grouped with 元", sheets.Cell{Kind: sheets.CellNumber, Raw: "1234.5", Fixed: true, Decimals: 2, Grouped: true, Format: sheets.NumberFormat{Code: `#,##0.00"元"`, Suffix: "元"}}, unitHints{}, "万元", 0.12345, 6, sheaf.Exact, "1,234.50元", ""},
+		{"literal % is a written percent", cell("96.5", true, 1, sheets.NumberFormat{Code: `0.0"%"`, Suffix: "%"}), unitHints{}, "%", 96.5, 1, sheaf.Exact, "96.5%", ""},
+		{"literal % under a 元 indicator", cell("96.5", true, 1, sheets.NumberFormat{Code: `0.0"%"`, Suffix: "%"}), unitHints{}, "元", 0, 0, sheaf.Exact, "", "「96.5%」的单位是%，无法换算为元"},
+		{"万 multiplier", cell("3.6", true, 1, sheets.NumberFormat{Code: `0.0"万人"`, Suffix: "万人"}), unitHints{}, "人", 36000, -3, sheaf.Exact, "3.6万人", ""},
+		{"万 in a 万元 column is ambiguous", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万"`, Suffix: "万"}), unitHints{Header: "万元"}, "元", 0, 0, sheaf.Exact, "", "「68211万」含义不明确"},
+		{"约 word", cell("12", true, 0, sheets.NumberFormat{Code: `"约"0`, Prefix: "约"}), unitHints{}, "人", 12, 0, sheaf.About, "约12", ""},
+		{"unknown text", cell("44", true, 0, sheets.NumberFormat{Code: `"第"0"名"`, Prefix: "第", Suffix: "名"}), unitHints{}, "所", 0, 0, sheaf.Exact, "", `单元格的数字格式「"第"0"名"」使数值显示为「第44名」：无法识别为数字：「第44名」`},
+		{"unknown unit", cell("1234", true, 2, sheets.NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), unitHints{}, "人", 0, 0, sheaf.Exact, "", `「1234.00千人」中的单位「千人」无法识别`},
+		{"literal point", cell("682110000", true, 4, sheets.NumberFormat{Code: "0!.0000", Scale: 4}), unitHints{Header: "万元"}, "万元", 68211, 4, sheaf.Exact, "68211.0000", ""},
+		{"literal point rounds as shown", cell("682115678.9", true, 4, sheets.NumberFormat{Code: `0\.0000`, Scale: 4}), unitHints{}, "万元", 68211.5679, 4, sheaf.Exact, "68211.5679", ""},
+		{"literal point with its unit", cell("682110000", true, 4, sheets.NumberFormat{Code: `0!.0000"万元"`, Suffix: "万元", Scale: 4}), unitHints{}, "元", 682110000, 0, sheaf.Exact, "68211.0000万元", ""},
+		{"thousands", sheets.Cell{Kind: sheets.CellNumber, Raw: "68211499", Fixed: true, Grouped: true, Format: sheets.NumberFormat{Code: "#,##0,", Scale: 3}}, unitHints{}, "元", 68211, 0, sheaf.Exact, "68,211", ""},
+		{"millions", cell("68251000", true, 1, sheets.NumberFormat{Code: "0.0,,", Scale: 6}), unitHints{}, "元", 68.3, 1, sheaf.Exact, "68.3", ""},
+		{"text among digits", cell("4401234", true, 0, sheets.NumberFormat{Code: "000-0000", Unreadable: true}), unitHints{}, "人", 0, 0, sheaf.Exact, "", "单元格的数字格式「000-0000」显示的不是单纯的数值"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u, _ := config.LookupUnit(tt.target)
-			got, err := Normalize(tt.cell, tt.hints, u)
+			got, err := normalize(tt.cell, tt.hints, u)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want %q", err, tt.err)

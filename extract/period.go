@@ -31,12 +31,12 @@ var quarterNumerals = map[string]string{
 	"一": "1", "二": "2", "三": "3", "四": "4",
 }
 
-// NormalizePeriod reads a period cell as "YYYY" or "YYYYQn", or "" for an
+// normalizePeriod reads a period cell as "YYYY" or "YYYYQn", or "" for an
 // empty cell. It accepts a year ("2024", "2024年", "2024年度", a number cell
 // 2024), a date (an Excel date cell, "2024-01-01", "2024/12/31",
 // "2024年12月"), which stands for its year, and a quarter ("2024Q2",
 // "2024年第二季度", "2024年2季度", "2024-Q2").
-func NormalizePeriod(c sheets.Cell) (string, error) {
+func normalizePeriod(c sheets.Cell) (string, error) {
 	raw := strings.TrimSpace(c.Raw)
 	switch c.Kind {
 	case sheets.CellEmpty:
@@ -193,13 +193,13 @@ func yearPeriod(raw string, y int) (string, error) {
 // digits not part of a longer number.
 var titleYearRE = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
 
-// TitleYears are the years a sheet name or a title line gives as the
+// titleYears are the years a sheet name or a title line gives as the
 // period of its table: "2023年", "2023年度教育统计表", "2023", "2023年（旧）".
 // A date is no period title: "填报日期：2025年1月10日", "2024-01-05",
 // "2024年12月" and a quarter or half year ("2024年第一季度",
 // "2024年上半年") give nothing, and neither does a line about dates
 // (日期, 时间). Each year is listed once.
-func TitleYears(text string) []string {
+func titleYears(text string) []string {
 	if strings.Contains(text, "日期") || strings.Contains(text, "时间") {
 		return nil
 	}

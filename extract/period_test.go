@@ -79,7 +79,7 @@ func TestNormalizePeriod(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := NormalizePeriod(tt.cell)
+			got, err := normalizePeriod(tt.cell)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("NormalizePeriod(%q) = %q, %v; want error containing %q", tt.cell.Raw, got, err, tt.wantErr)
