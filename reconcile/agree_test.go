@@ -44,10 +44,10 @@ func TestAgree(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Agree(tc.a, tc.b, tc.tol); got != tc.want {
+			if got := sheaf.Agree(tc.a, tc.b, tc.tol); got != tc.want {
 				t.Errorf("Agree = %v, want %v", got, tc.want)
 			}
-			if got := Agree(tc.b, tc.a, tc.tol); got != tc.want {
+			if got := sheaf.Agree(tc.b, tc.a, tc.tol); got != tc.want {
 				t.Errorf("Agree (swapped) = %v, want %v", got, tc.want)
 			}
 		})

@@ -250,7 +250,7 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 	disagree := false
 	for i := 0; i < len(vals) && !disagree; i++ {
 		for j := i + 1; j < len(vals); j++ {
-			if !Agree(vals[i].Observation, vals[j].Observation, ind.Tolerance) {
+			if !sheaf.Agree(vals[i].Observation, vals[j].Observation, ind.Tolerance) {
 				disagree = true
 				break
 			}

@@ -34,7 +34,7 @@ func (ru *run) versions(ind *config.Indicator, period string, obs []Observation,
 			if o.Department != dept || o.FileID == chosen.FileID || !o.HasValue {
 				continue
 			}
-			if Agree(o.Observation, chosen.Observation, ind.Tolerance) {
+			if sheaf.Agree(o.Observation, chosen.Observation, ind.Tolerance) {
 				continue
 			}
 			at := cellSubject(o.File, o.Sheet, o.Cell)
