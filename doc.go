@@ -9,8 +9,8 @@
 //     no figure;
 //   - the states of a stored flag (FlagState) and the outcomes of a job's
 //     run (RunOutcome);
-//   - the Chinese words for all of these, in one table (KindWord,
-//     StatusWord, SeverityWord, FlagState.Word);
+//   - the Chinese words for all of these, in one table (Kind.Word,
+//     Status.Word, Severity.Word, FlagState.Word);
 //   - periods (ParsePeriod, ValidPeriod, PeriodWord), value formatting
 //     (FormatValue) and rounding half away from zero (Round, RoundDecimal);
 //   - how a file of a source is named for people (DisplayPath), and the

@@ -1,26 +1,33 @@
 package sheaf
 
+// Status is how far a figure can be trusted; its word is Status.Word.
+type Status string
+
 // Figure statuses.
 const (
-	StatusOK          = "ok"
-	StatusMissing     = "missing"
-	StatusConflict    = "conflict"
-	StatusApproximate = "approximate"
-	StatusInvalid     = "invalid"
-	StatusFailing     = "failing"
-	StatusUnverified  = "unverified"
-	StatusAccepted    = "accepted"
+	StatusOK          Status = "ok"
+	StatusMissing     Status = "missing"
+	StatusConflict    Status = "conflict"
+	StatusApproximate Status = "approximate"
+	StatusInvalid     Status = "invalid"
+	StatusFailing     Status = "failing"
+	StatusUnverified  Status = "unverified"
+	StatusAccepted    Status = "accepted"
 	// StatusDoubtful: a unit, range or 疑似小数形式 flag is open for the
 	// value; it is read but not to be trusted until someone confirms it.
-	StatusDoubtful = "doubtful"
+	StatusDoubtful Status = "doubtful"
 )
+
+// FigureStatuses lists every status a figure can have, ok first, then
+// from most to least serious.
+var FigureStatuses = []Status{StatusOK, StatusMissing, StatusInvalid, StatusConflict, StatusFailing, StatusDoubtful, StatusUnverified, StatusApproximate, StatusAccepted}
 
 // Flag kinds beyond the extraction findings (KindVersion, shared with
 // them, is beside those).
 const (
-	KindMissing  = "missing"
-	KindConflict = "conflict"
-	KindRule     = "rule"
+	KindMissing  Kind = "missing"
+	KindConflict Kind = "conflict"
+	KindRule     Kind = "rule"
 )
 
 // Figure is the value that counts for one indicator and period.
@@ -34,8 +41,8 @@ type Figure struct {
 	Unit      string
 	// Status is the most serious of Statuses; Statuses lists every status
 	// that applies (a value can be both approximate and unverified).
-	Status   string
-	Statuses []string
+	Status   Status
+	Statuses []Status
 	// Where the value came from.
 	Department    string
 	File          string
@@ -64,8 +71,8 @@ type Evidence struct {
 
 // Flag is a finding shown to people. Its identity is Key().
 type Flag struct {
-	Kind       string
-	Severity   string
+	Kind       Kind
+	Severity   Severity
 	Department string
 	Indicator  string
 	Period     string
@@ -92,7 +99,7 @@ func (f Flag) Key() string {
 	if f.Indicator != "" {
 		subject = ""
 	}
-	return f.Kind + "\x1f" + f.Department + "\x1f" + f.Indicator + "\x1f" + f.Period + "\x1f" + f.Rule + "\x1f" + subject
+	return string(f.Kind) + "\x1f" + f.Department + "\x1f" + f.Indicator + "\x1f" + f.Period + "\x1f" + f.Rule + "\x1f" + subject
 }
 
 // FileSubject is the subject of a flag about a whole file, or one sheet of
@@ -116,3 +123,18 @@ const (
 
 // SourceSubject prefixes the subject of a flag about a whole source.
 const SourceSubject = "source:"
+
+// FlagKinds lists every kind a flag can have, in the order people read
+// them: what most needs a person first (a file nobody can read, then what
+// is owed, then what disagrees, then what is merely doubtful).
+var FlagKinds = []Kind{KindFile, KindMissing, KindConflict, KindVersion, KindRule, KindInvalid, KindUnit, KindRange, KindApproximate, KindUnknown}
+
+// Rank is the kind's place in FlagKinds; an unknown kind ranks last.
+func (k Kind) Rank() int {
+	for i, o := range FlagKinds {
+		if o == k {
+			return i
+		}
+	}
+	return len(FlagKinds)
+}

@@ -62,8 +62,8 @@ type Observation struct {
 // unreadable value, an unknown row, an approximate figure, or a file that
 // could not be read. Findings become flags.
 type Finding struct {
-	Kind      string // invalid | unknown | approximate | file | unit | range | hidden_sheet | version
-	Severity  string // error | warning | info
+	Kind      Kind
+	Severity  Severity
 	Indicator string
 	Period    string
 	Sheet     string
@@ -73,29 +73,35 @@ type Finding struct {
 	Message   string
 }
 
+// Kind is what a finding or a flag is about; its word is Kind.Word.
+type Kind string
+
+// Severity is how much a flag matters: error, warning or info.
+type Severity string
+
 // Finding kinds and severities, as stored in flags.
 const (
-	KindInvalid     = "invalid"
-	KindUnknown     = "unknown"
-	KindApproximate = "approximate"
-	KindFile        = "file"
+	KindInvalid     Kind = "invalid"
+	KindUnknown     Kind = "unknown"
+	KindApproximate Kind = "approximate"
+	KindFile        Kind = "file"
 	// KindUnit: a unit taken only from a table note or header converted
 	// the value between scales (a 万元 note above a 元 figure).
-	KindUnit = "unit"
+	KindUnit Kind = "unit"
 	// KindRange: a value outside the indicator's plausible range.
-	KindRange = "range"
+	KindRange Kind = "range"
 	// KindHiddenSheet is not a flag of its own: it records that a skipped
 	// hidden sheet holds a row for an indicator, so that a missing figure
 	// says where it is instead of "未报送".
-	KindHiddenSheet = "hidden_sheet"
+	KindHiddenSheet Kind = "hidden_sheet"
 	// KindVersion: two current files of one department give different
 	// values for one figure (the newer counts), or a skipped hidden sheet
 	// gives another value than a visible sheet of the same file.
-	KindVersion = "version"
+	KindVersion Kind = "version"
 
-	SeverityError   = "error"
-	SeverityWarning = "warning"
-	SeverityInfo    = "info"
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
 )
 
 // SheetOutcome is what became of one sheet of a file: read (with the rows

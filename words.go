@@ -4,7 +4,7 @@ package sheaf
 // digest, the draft and its annex, and every other place that names a
 // kind, a status, a severity or a state for people, look words up in.
 var (
-	kindWords = map[string]string{
+	kindWords = map[Kind]string{
 		KindMissing:     "未报送",
 		KindConflict:    "数值不一致",
 		KindRule:        "规则不符",
@@ -16,7 +16,7 @@ var (
 		KindRange:       "超出合理范围",
 		KindVersion:     "版本不一致",
 	}
-	statusWords = map[string]string{
+	statusWords = map[Status]string{
 		StatusOK:          "正常",
 		StatusMissing:     "缺报",
 		StatusConflict:    "数值不一致",
@@ -27,7 +27,7 @@ var (
 		StatusAccepted:    "已说明",
 		StatusDoubtful:    "存疑",
 	}
-	severityWords = map[string]string{
+	severityWords = map[Severity]string{
 		SeverityError:   "错误",
 		SeverityWarning: "警告",
 		SeverityInfo:    "提示",
@@ -40,15 +40,15 @@ var (
 	}
 )
 
-// KindWord names a flag's kind for people: "未报送", "规则不符"; an unknown
+// Word names a flag's kind for people: "未报送", "规则不符"; an unknown
 // kind is written as it is.
-func KindWord(kind string) string { return word(kindWords, kind) }
+func (k Kind) Word() string { return word(kindWords, k) }
 
-// StatusWord names a figure's status for people: "正常", "缺报".
-func StatusWord(status string) string { return word(statusWords, status) }
+// Word names a figure's status for people: "正常", "缺报".
+func (s Status) Word() string { return word(statusWords, s) }
 
-// SeverityWord names a flag's severity for people: "错误", "警告", "提示".
-func SeverityWord(severity string) string { return word(severityWords, severity) }
+// Word names a flag's severity for people: "错误", "警告", "提示".
+func (s Severity) Word() string { return word(severityWords, s) }
 
 // Word names a flag's state for people: "待处理", "已说明".
 func (s FlagState) Word() string { return word(stateWords, s) }

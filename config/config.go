@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -221,9 +222,9 @@ type Rule struct {
 	// Expr is the condition, over indicator ids, that should hold.
 	Expr string `yaml:"expr"`
 	// Message is shown when the rule does not hold.
-	Message  string `yaml:"message"`
-	Severity string `yaml:"severity"` // error | warning | info
-	Class    string `yaml:"class"`    // check | standard
+	Message  string         `yaml:"message"`
+	Severity sheaf.Severity `yaml:"severity"` // error | warning | info
+	Class    string         `yaml:"class"`    // check | standard
 }
 
 // Deadline is when figures are due, and when to remind before it.

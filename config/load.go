@@ -17,6 +17,7 @@ import (
 	_ "time/tzdata"
 	"unicode/utf8" // time zones work on machines without a zoneinfo database
 
+	"github.com/sheaf-dev/sheaf"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -26,7 +27,7 @@ const (
 	DefaultSettle   = Duration(time.Minute) // sync.settle
 	DefaultGlob     = "**/*"                // departments[].sources[].glob
 	DefaultDBPath   = "data/sheaf.db"       // storage.path
-	DefaultSeverity = "warning"             // rules[].severity
+	DefaultSeverity = sheaf.SeverityWarning // rules[].severity
 )
 
 // Load reads the configuration file at path, applies defaults and validates

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -45,8 +46,8 @@ func TestLoadFullExample(t *testing.T) {
 		{"decimals", *c.Indicators[3].Decimals, 1},
 		{"no decimals", c.Indicators[0].Decimals == nil, true},
 		{"tolerance", *c.Indicators[4].Tolerance, 0.01},
-		{"default severity", c.Rules[0].Severity, "warning"},
-		{"written severity", c.Rules[1].Severity, "error"},
+		{"default severity", c.Rules[0].Severity, sheaf.SeverityWarning},
+		{"written severity", c.Rules[1].Severity, sheaf.SeverityError},
 		{"unquoted date", c.Deadlines[0].Due, "2025-03-31"},
 		{"remind", strings.Join(c.Deadlines[0].Remind, ","), "7d,3d,1d"},
 		{"due", mustDue(t, c.Deadlines[1], c.Cycle.Location), "2025-03-20T17:00:00+08:00"},

@@ -24,7 +24,7 @@ var (
 	departmentRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 	indicatorRe   = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
 	headerRoles   = []string{"code", "name", "period", "value", "unit", "note"}
-	severities    = []string{"error", "warning", "info"}
+	severities    = []string{string(sheaf.SeverityError), string(sheaf.SeverityWarning), string(sheaf.SeverityInfo)}
 	ruleClasses   = []string{"check", "standard"}
 	smtpTLSModes  = []string{"starttls", "tls", "none"}
 	loopbackHosts = []string{"localhost", "127.0.0.1", "::1"}
@@ -309,7 +309,7 @@ func (v *validator) rules() {
 		if blank(r.Expr) {
 			v.add(key+".expr", "is required")
 		}
-		v.oneOf(key+".severity", r.Severity, severities)
+		v.oneOf(key+".severity", string(r.Severity), severities)
 		v.oneOf(key+".class", r.Class, ruleClasses)
 	}
 }

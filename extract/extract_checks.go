@@ -25,7 +25,7 @@ type check struct {
 	implicit, implicitUnit string
 }
 
-func (c check) finding(kind, severity, msg string) sheaf.Finding {
+func (c check) finding(kind sheaf.Kind, severity sheaf.Severity, msg string) sheaf.Finding {
 	return sheaf.Finding{Kind: kind, Severity: severity, Indicator: c.ind.ID, Period: c.o.Period,
 		Sheet: c.o.Sheet, Cell: c.o.Cell, Raw: shownRaw(c.cell), Note: c.note, Message: msg}
 }

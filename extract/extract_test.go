@@ -183,7 +183,7 @@ func TestExtractFixtures(t *testing.T) {
 			}
 			var gotF []string
 			for _, f := range fs {
-				gotF = append(gotF, f.Kind+" "+f.Sheet+"!"+f.Cell)
+				gotF = append(gotF, string(f.Kind)+" "+f.Sheet+"!"+f.Cell)
 			}
 			sort.Strings(gotF)
 			want := append([]string(nil), tc.findings...)
@@ -225,7 +225,7 @@ func TestExtractFindingsSayWhat(t *testing.T) {
 	}
 	byCell := map[string]sheaf.Finding{}
 	for _, f := range fs {
-		byCell[f.Kind+" "+f.Cell] = f
+		byCell[string(f.Kind)+" "+f.Cell] = f
 	}
 	tests := []struct {
 		key, wantRaw string

@@ -25,19 +25,19 @@ type DigestInput struct {
 	AsOf time.Time
 }
 
-// ComposeDigest writes the coordinators' digest, in Chinese: who has
+// composeDigest writes the coordinators' digest, in Chinese: who has
 // submitted and when, sources failing, open flags by kind, every conflict
 // and failing check with its cells, failing standards, what changed since
 // the last digest, and the next deadlines. Its Text and HTML are the mail's
 // two parts.
-func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Digest {
+func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Digest {
 	loc := cfg.Cycle.Location
 	at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
 	class := map[string]string{}
 	for _, r := range cfg.Rules {
 		class[r.ID] = r.Class
 	}
-	open := map[string]int{}
+	open := map[sheaf.Kind]int{}
 	var conflicts, checks, standards []storage.StoredFlag
 	var opened, resolved, accepted []storage.StoredFlag
 	for _, f := range in.Flags {
@@ -86,12 +86,10 @@ func ComposeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 	}
 	d.Sections = append(d.Sections, submitted)
 
-	kinds := []string{sheaf.KindMissing, sheaf.KindConflict, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindVersion,
-		sheaf.KindUnit, sheaf.KindRange, sheaf.KindApproximate, sheaf.KindFile, sheaf.KindUnknown}
 	var counts []string
-	for _, k := range kinds {
+	for _, k := range sheaf.FlagKinds {
 		if open[k] > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d 项", sheaf.KindWord(k), open[k]))
+			counts = append(counts, fmt.Sprintf("%s %d 项", k.Word(), open[k]))
 		}
 	}
 	if len(counts) == 0 {

@@ -19,7 +19,7 @@ import (
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
-// ComposeDigest writes the coordinators' digest, in Chinese: who has
+// composeDigest writes the coordinators' digest, in Chinese: who has
 // submitted and when, sources failing, open flags by kind, every conflict
 // and failing check with its cells, failing standards, what changed since
 // the last digest, and the next deadlines.
@@ -30,7 +30,7 @@ func legacyComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (sub
 	for _, r := range cfg.Rules {
 		class[r.ID] = r.Class
 	}
-	open := map[string]int{}
+	open := map[sheaf.Kind]int{}
 	var conflicts, checks, standards []storage.StoredFlag
 	var opened, resolved, accepted []storage.StoredFlag
 	for _, f := range in.Flags {
@@ -84,9 +84,12 @@ func legacyComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (sub
 	}
 
 	heading("待处理问题")
-	kinds := []struct{ kind, word string }{{"missing", "未报送"}, {"conflict", "数值不一致"}, {"rule", "规则不符"},
-		{"invalid", "无法识别"}, {"version", "版本不一致"}, {"unit", "单位换算存疑"}, {"range", "超出合理范围"},
-		{"approximate", "约数待核实"}, {"file", "文件无法读取"}, {"unknown", "未识别的行"}}
+	kinds := []struct {
+		kind sheaf.Kind
+		word string
+	}{{"file", "文件无法读取"}, {"missing", "未报送"}, {"conflict", "数值不一致"}, {"version", "版本不一致"}, {"rule", "规则不符"},
+		{"invalid", "无法识别"}, {"unit", "单位换算存疑"}, {"range", "超出合理范围"},
+		{"approximate", "约数待核实"}, {"unknown", "未识别的行"}}
 	var counts []string
 	for _, k := range kinds {
 		if open[k.kind] > 0 {
@@ -275,7 +278,7 @@ func TestDigestTemplatesWriteTheSameDigest(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			wantSubject, wantText := legacyComposeDigest(cfg, tc.now, tc.in)
-			d := ComposeDigest(cfg, tc.now, tc.in)
+			d := composeDigest(cfg, tc.now, tc.in)
 			text, err := d.Text()
 			if err != nil {
 				t.Fatal(err)

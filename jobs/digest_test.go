@@ -25,7 +25,7 @@ func TestComposeDigest(t *testing.T) {
 		{Department: "finance", Path: "经费.xlsx", Present: true, Outcome: "ok", Received: since.Add(2 * time.Hour)},
 		{Department: "edu", Path: "教育.xlsx", Present: true, Outcome: "ok", Received: since.Add(-96 * time.Hour)},
 	}
-	d := ComposeDigest(cfg, now, DigestInput{Files: files, Flags: []storage.StoredFlag{conflict, standard, fixed, old},
+	d := composeDigest(cfg, now, DigestInput{Files: files, Flags: []storage.StoredFlag{conflict, standard, fixed, old},
 		Since: since, AsOf: now})
 	subject := d.Subject
 	text, err := d.Text()

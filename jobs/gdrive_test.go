@@ -61,7 +61,7 @@ func TestSyncDriveFolder(t *testing.T) {
 	// Retries wait on a clock that does not tick in a test.
 	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
 		Sources: func(d *config.Department) ([]sources.Source, error) {
-			srcs, err := SourcesFromConfig(f.cfg)(d)
+			srcs, err := sourcesFromConfig(f.cfg)(d)
 			for _, src := range srcs {
 				if g, ok := src.(*sources.GoogleDrive); ok {
 					g.Google.Retry.Sleep = func(context.Context, time.Duration) error { return nil }

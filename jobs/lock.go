@@ -14,9 +14,9 @@ type Lock struct {
 	f *os.File
 }
 
-// AcquireLock takes the lock at path, waiting while another process holds it
+// acquireLock takes the lock at path, waiting while another process holds it
 // until ctx is done. waiting is called once if the lock is busy.
-func AcquireLock(ctx context.Context, path string, waiting func()) (*Lock, error) {
+func acquireLock(ctx context.Context, path string, waiting func()) (*Lock, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file %s: %w", path, err)

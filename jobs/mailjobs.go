@@ -40,7 +40,7 @@ type MailReport struct {
 // database, like every sync: two senders never deliver the same message.
 func LockedSender(cfg *config.Config, db *storage.DB, m notify.Mailer, log *slog.Logger) *notify.Sender {
 	return &notify.Sender{DB: db, Mailer: m, Log: log, Lock: func(ctx context.Context) (func(), error) {
-		l, err := AcquireLock(ctx, cfg.DBPath()+".lock", nil)
+		l, err := acquireLock(ctx, cfg.DBPath()+".lock", nil)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +106,7 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
-		digest := ComposeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
+		digest := composeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
 			Since: since, AsOf: asOf})
 		text, err := digest.Text()
 		if err != nil {

@@ -106,7 +106,7 @@ func TestRemindersBeforeAndAfterTheDeadline(t *testing.T) {
 
 func TestSyncWaitsWhileAnotherHoldsTheLock(t *testing.T) {
 	f := newFixture(t, testConfig)
-	lock, err := AcquireLock(context.Background(), f.cfg.DBPath()+".lock", nil)
+	lock, err := acquireLock(context.Background(), f.cfg.DBPath()+".lock", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func row(code, name, period string, value any) []any {
 	return []any{code, name, period, value, "", ""}
 }
 
-func (f *fixture) flagsOfKind(kind string) []storage.StoredFlag {
+func (f *fixture) flagsOfKind(kind sheaf.Kind) []storage.StoredFlag {
 	var out []storage.StoredFlag
 	for _, fl := range f.openFlags() {
 		if fl.Kind == kind {
@@ -216,7 +216,7 @@ func TestFlagLife(t *testing.T) {
 	states := map[string]string{}
 	var conflictID int64
 	for _, fl := range flags {
-		states[fl.Kind+" "+fl.Indicator+" "+fl.Subject] = string(fl.State)
+		states[string(fl.Kind)+" "+fl.Indicator+" "+fl.Subject] = string(fl.State)
 		if fl.Kind == "conflict" {
 			conflictID = fl.ID
 		}

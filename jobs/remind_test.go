@@ -45,7 +45,7 @@ func loadRemindConfig(t *testing.T) *config.Config {
 
 func flag(kind, dept, ind, rule, state, msg string, evidenceDepts ...string) storage.StoredFlag {
 	f := storage.StoredFlag{State: sheaf.FlagState(state)}
-	f.Kind, f.Department, f.Indicator, f.Rule, f.Message = kind, dept, ind, rule, msg
+	f.Kind, f.Department, f.Indicator, f.Rule, f.Message = sheaf.Kind(kind), dept, ind, rule, msg
 	for _, d := range evidenceDepts {
 		f.Evidence = append(f.Evidence, sheaf.Evidence{Department: d, File: "inbox/" + d + "/报表.xlsx", Sheet: "Sheet1", Cell: "D4", Raw: "36600"})
 	}

@@ -29,7 +29,7 @@ type runner struct {
 // the job. The error returned is work's.
 func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Time,
 	work func(ctx context.Context, runID int64) (counts any, err error)) error {
-	lock, err := AcquireLock(ctx, r.LockPath, r.Waiting)
+	lock, err := acquireLock(ctx, r.LockPath, r.Waiting)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 		value    float64
 		decimals int
 		cell     string
-		status   string
+		status   sheaf.Status
 	}{
 		// The visible sheet's 44, not the hidden old version's 40.
 		{"schools.total@2024", 44, 0, "B4", sheaf.StatusOK},
@@ -92,11 +92,11 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 		t.Errorf("health.examined = %v (has %v) %s; only the hidden sheet has it", fig.Value, fig.HasValue, fig.Status)
 	}
 
-	byKind := map[string][]string{}
+	byKind := map[sheaf.Kind][]string{}
 	for _, fl := range f.openFlags() {
 		byKind[fl.Kind] = append(byKind[fl.Kind], fl.Message)
 	}
-	want := func(kind string, parts ...string) {
+	want := func(kind sheaf.Kind, parts ...string) {
 		t.Helper()
 		for _, m := range byKind[kind] {
 			all := true
@@ -127,7 +127,7 @@ func TestCountyShapesReadRightOrFlagged(t *testing.T) {
 			}
 		}
 	}
-	for _, kind := range []string{sheaf.KindConflict, sheaf.KindInvalid, sheaf.KindFile} {
+	for _, kind := range []sheaf.Kind{sheaf.KindConflict, sheaf.KindInvalid, sheaf.KindFile} {
 		if len(byKind[kind]) > 0 {
 			t.Errorf("unexpected %s flags: %q", kind, byKind[kind])
 		}

@@ -101,8 +101,8 @@ type FileProblem struct {
 	Reason     string `json:"reason"`
 }
 
-// SourcesFromConfig builds the sources a department's config names.
-func SourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sources.Source, error) {
+// sourcesFromConfig builds the sources a department's config names.
+func sourcesFromConfig(cfg *config.Config) func(d *config.Department) ([]sources.Source, error) {
 	return func(d *config.Department) ([]sources.Source, error) {
 		var out []sources.Source
 		old := cfg.Sync.ExcludedFolders()
@@ -179,7 +179,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	settle := time.Duration(s.Config.Sync.Settle)
 	sourcesOf := s.Sources
 	if sourcesOf == nil {
-		sourcesOf = SourcesFromConfig(s.Config)
+		sourcesOf = sourcesFromConfig(s.Config)
 	}
 
 	var toParse []*candidate

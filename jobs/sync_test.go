@@ -155,7 +155,7 @@ func (f *fixture) openFlags() []storage.StoredFlag {
 	return out
 }
 
-func (f *fixture) flagOf(kind, dept string) *storage.StoredFlag {
+func (f *fixture) flagOf(kind sheaf.Kind, dept string) *storage.StoredFlag {
 	for _, fl := range f.openFlags() {
 		if fl.Kind == kind && fl.Department == dept {
 			return &fl

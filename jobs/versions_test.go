@@ -243,7 +243,7 @@ func TestCorruptResaveKeepsLastGoodValues(t *testing.T) {
 	}
 	var kinds []string
 	for _, fl := range f.openFlags() {
-		kinds = append(kinds, fl.Kind+" "+fl.Department)
+		kinds = append(kinds, string(fl.Kind)+" "+fl.Department)
 	}
 	if strings.Join(kinds, ", ") != "conflict edu, file edu" {
 		t.Errorf("open flags %v, want the conflict and one file flag", kinds)

@@ -13,7 +13,7 @@ import (
 // Defaults of a Sender.
 const (
 	DefaultMaxAttempts = 10
-	// BackoffBase and BackoffMax bound ExponentialBackoff.
+	// BackoffBase and BackoffMax bound exponentialBackoff.
 	BackoffBase = 30 * time.Second
 	BackoffMax  = time.Hour
 )
@@ -58,17 +58,17 @@ type Sender struct {
 	// failed; DefaultMaxAttempts when zero.
 	MaxAttempts int
 	// Backoff is the wait after the attempt-th failed attempt (1, 2, …);
-	// ExponentialBackoff when nil. A wait under a second counts as one.
+	// exponentialBackoff when nil. A wait under a second counts as one.
 	Backoff func(attempt int) time.Duration
 	// Lock, when set, is held during each Flush: the caller passes the lock
 	// beside the database that every sender (daemon or command) takes.
 	Lock func(ctx context.Context) (unlock func(), err error)
 }
 
-// ExponentialBackoff waits BackoffBase·2^(attempt-1), give or take 20% so
+// exponentialBackoff waits BackoffBase·2^(attempt-1), give or take 20% so
 // that messages failing together do not retry together, and at most
 // BackoffMax: 30s, 1m, 2m, 4m, … 1h.
-func ExponentialBackoff(attempt int) time.Duration {
+func exponentialBackoff(attempt int) time.Duration {
 	d := BackoffMax
 	if attempt < 1 {
 		attempt = 1
@@ -163,7 +163,7 @@ func (s *Sender) deliver(ctx context.Context, m sheaf.OutboxMessage) (string, er
 	if s.Backoff != nil {
 		wait = max(wait, s.Backoff(attempts))
 	} else {
-		wait = max(wait, ExponentialBackoff(attempts))
+		wait = max(wait, exponentialBackoff(attempts))
 	}
 	next := s.now().Add(wait)
 	if err := s.DB.MarkRetry(rec, m.ID, attempts, next, sendErr.Error()); err != nil {

@@ -289,9 +289,9 @@ func TestExponentialBackoff(t *testing.T) {
 			base = min(BackoffBase<<(attempt-1), BackoffMax)
 		}
 		for range 100 {
-			d := ExponentialBackoff(attempt)
+			d := exponentialBackoff(attempt)
 			if d < time.Duration(0.8*float64(base)) || d > min(time.Duration(1.2*float64(base)), BackoffMax) {
-				t.Fatalf("ExponentialBackoff(%d) = %v, want %v ± 20%%, at most %v", attempt, d, base, BackoffMax)
+				t.Fatalf("exponentialBackoff(%d) = %v, want %v ± 20%%, at most %v", attempt, d, base, BackoffMax)
 			}
 		}
 	}

@@ -252,7 +252,7 @@ func hiddenSheetMessage(deptName string, ind *config.Indicator, period string, h
 		deptName, ind.Name, sheaf.PeriodWord(period), unitWord(ind.Unit), h.Sheet, where)
 }
 
-func severityRank(s string) int {
+func severityRank(s sheaf.Severity) int {
 	switch s {
 	case sheaf.SeverityError:
 		return 0

@@ -10,7 +10,7 @@ import (
 	"github.com/sheaf-dev/sheaf/config"
 )
 
-func flagsOf(res Result, kind string) []sheaf.Flag {
+func flagsOf(res Result, kind sheaf.Kind) []sheaf.Flag {
 	var out []sheaf.Flag
 	for _, f := range res.Flags {
 		if f.Kind == kind {
@@ -20,7 +20,7 @@ func flagsOf(res Result, kind string) []sheaf.Flag {
 	return out
 }
 
-func finding(kind, dept string, fileID int64, file string, received time.Time, ind, period, cell, raw, msg string) Finding {
+func finding(kind sheaf.Kind, dept string, fileID int64, file string, received time.Time, ind, period, cell, raw, msg string) Finding {
 	sev := sheaf.SeverityError
 	if kind != sheaf.KindInvalid {
 		sev = sheaf.SeverityWarning
@@ -41,7 +41,7 @@ func TestFlagIdentityLeavesOutPathsAndCells(t *testing.T) {
 	a := run("edu/快报.xlsx", "D5", "三万六")
 	b := run("edu/快报（改名）.xlsx", "D9", "三万六")
 	c := run("edu/快报.xlsx", "D5", "三万七")
-	for _, kind := range []string{sheaf.KindInvalid, sheaf.KindFile} {
+	for _, kind := range []sheaf.Kind{sheaf.KindInvalid, sheaf.KindFile} {
 		fa, fb, fc := flagsOf(a, kind), flagsOf(b, kind), flagsOf(c, kind)
 		if len(fa) != 1 || len(fb) != 1 || len(fc) != 1 {
 			t.Fatalf("%s flags: %d %d %d, want one each", kind, len(fa), len(fb), len(fc))
@@ -150,7 +150,7 @@ func TestDoubtfulFigures(t *testing.T) {
 		obs        []Observation
 		findings   []Finding
 		accepted   func(Result) map[string]string
-		wantStatus string
+		wantStatus sheaf.Status
 	}{
 		{name: "a unit finding on the value", obs: []Observation{spend},
 			findings:   []Finding{finding(sheaf.KindUnit, "edu", 1, "f.xlsx", t0, "fund.edu_spend", "2022", "D6", "17500", "单位：万元")},

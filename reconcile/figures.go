@@ -18,14 +18,14 @@ import (
 // Reconciler decides figures and flags for one configuration.
 type Reconciler struct {
 	cfg   *config.Config
-	rules *RuleSet
+	rules *ruleSet
 	names map[string]string // department id → name
 }
 
 // New prepares reconciliation for cfg, compiling its rules. A rule that
 // does not compile is an error naming the rule and where.
 func New(cfg *config.Config) (*Reconciler, error) {
-	rs, err := CompileRules(cfg)
+	rs, err := compileRules(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ type run struct {
 	res Result
 	// byFlag links a figure's doubtful statuses to the flags behind them,
 	// so that accepting every one of them makes the status "accepted".
-	doubts  map[slot]map[string][]string // status → flag keys
+	doubts  map[slot]map[sheaf.Status][]string // status → flag keys
 	figures map[slot]*sheaf.Figure
 	// ownerInvalid: the owner sent a value for the slot that cannot be read.
 	ownerInvalid map[slot]bool
@@ -86,7 +86,7 @@ func (r *Reconciler) Reconcile(in Input) Result {
 // ReconcileSlots is Reconcile with observations read slot by slot (in's
 // Observations are not used). Its error is the one slots returns.
 func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
-	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[string][]string{}, figures: map[slot]*sheaf.Figure{},
+	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[sheaf.Status][]string{}, figures: map[slot]*sheaf.Figure{},
 		ownerInvalid: map[slot]bool{}, decided: map[slot]decision{}, ds: newDoubtState()}
 	ru.res.Closed = map[string]string{}
 	ru.sources()
@@ -396,10 +396,10 @@ func (ru *run) add(f sheaf.Flag) {
 
 // doubt records that a figure has a doubtful status, and the flag behind it
 // ("" when no flag can be accepted for it).
-func (ru *run) doubt(k slot, status, flagKey string) {
+func (ru *run) doubt(k slot, status sheaf.Status, flagKey string) {
 	m := ru.doubts[k]
 	if m == nil {
-		m = map[string][]string{}
+		m = map[sheaf.Status][]string{}
 		ru.doubts[k] = m
 	}
 	if _, ok := m[status]; !ok {
@@ -411,7 +411,7 @@ func (ru *run) doubt(k slot, status, flagKey string) {
 }
 
 // attach links a flag to a status the figure already has.
-func (ru *run) attach(k slot, status, flagKey string) {
+func (ru *run) attach(k slot, status sheaf.Status, flagKey string) {
 	if m := ru.doubts[k]; m != nil {
 		if _, ok := m[status]; ok {
 			m[status] = append(m[status], flagKey)
@@ -481,10 +481,9 @@ func newer(a, b Observation) bool {
 }
 
 // statusOrder ranks statuses from most to least serious.
-var statusOrder = []string{sheaf.StatusMissing, sheaf.StatusInvalid, sheaf.StatusConflict, sheaf.StatusFailing, sheaf.StatusDoubtful, sheaf.StatusUnverified,
-	sheaf.StatusApproximate, sheaf.StatusAccepted}
+var statusOrder = sheaf.FigureStatuses[1:]
 
-func worst(statuses []string) string {
+func worst(statuses []sheaf.Status) sheaf.Status {
 	for _, s := range statusOrder {
 		for _, t := range statuses {
 			if s == t {

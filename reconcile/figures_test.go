@@ -49,7 +49,7 @@ func TestWhichValueCounts(t *testing.T) {
 		obs        []Observation
 		wantValue  float64
 		wantHas    bool
-		wantStatus string
+		wantStatus sheaf.Status
 	}{
 		{
 			name:      "owner's value",

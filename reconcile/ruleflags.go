@@ -30,12 +30,12 @@ func (ru *run) evaluateRules() {
 	if ru.rules == nil {
 		return
 	}
-	lookup := func(indicator, period string) FigureValue {
+	lookup := func(indicator, period string) figureValue {
 		f := ru.figures[slot{indicator, period}]
 		if f == nil || !f.HasValue {
-			return FigureValue{}
+			return figureValue{}
 		}
-		return FigureValue{Value: f.Value, Decimals: f.Decimals, OK: true}
+		return figureValue{Value: f.Value, Decimals: f.Decimals, OK: true}
 	}
 	ru.res.Rules = ru.rules.Evaluate(lookup)
 	for _, out := range ru.res.Rules {

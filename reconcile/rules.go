@@ -17,9 +17,9 @@ import (
 	"github.com/sheaf-dev/sheaf/config"
 )
 
-// RuleSet is the configured rules, compiled once. It is read-only after
-// CompileRules, so one RuleSet may be evaluated from several goroutines.
-type RuleSet struct {
+// ruleSet is the configured rules, compiled once. It is read-only after
+// compileRules, so one ruleSet may be evaluated from several goroutines.
+type ruleSet struct {
 	rules []compiledRule
 }
 
@@ -28,18 +28,18 @@ type RuleSet struct {
 type compiledRule struct {
 	rule    config.Rule
 	program *vm.Program
-	inputs  []RuleInput
+	inputs  []ruleInput
 }
 
-// FigureValue is what a rule sees of one figure.
-type FigureValue struct {
+// figureValue is what a rule sees of one figure.
+type figureValue struct {
 	Value    float64
 	Decimals int  // decimals the value was written with (48.29 → 2)
 	OK       bool // false: no usable value (missing, withdrawn, unreadable)
 }
 
-// RuleInput names one figure a rule reads: an indicator and a period.
-type RuleInput struct {
+// ruleInput names one figure a rule reads: an indicator and a period.
+type ruleInput struct {
 	Indicator, Period string
 }
 
@@ -50,18 +50,18 @@ type RuleOutcome struct {
 	State string
 	// Inputs is every figure the rule reads, in the order the expression
 	// first names them, without duplicates.
-	Inputs []RuleInput
+	Inputs []ruleInput
 	// Waiting is the inputs with no usable value; the rule is incomplete
 	// while any is waiting, whatever the others say.
-	Waiting []RuleInput
+	Waiting []ruleInput
 	// Values holds the value of every input that has one.
-	Values map[RuleInput]float64
+	Values map[ruleInput]float64
 	// Err says why the rule could not be decided (State RuleError), e.g.
 	// "division by zero (column 14)".
 	Err string
 }
 
-// CompileRules compiles every rule of cfg, once, so that Evaluate only runs
+// compileRules compiles every rule of cfg, once, so that Evaluate only runs
 // them. Problems are returned together as config.Errors, one per bad rule,
 // keyed "rules[i].expr", each naming the rule and the column in the
 // expression.
@@ -102,9 +102,9 @@ type RuleOutcome struct {
 // A rule is incomplete, not failed, while a figure it names has no usable
 // value. Dividing by zero, or any arithmetic that gives no finite number,
 // makes the rule an error, shown with the reason.
-func CompileRules(cfg *config.Config) (*RuleSet, error) {
+func compileRules(cfg *config.Config) (*ruleSet, error) {
 	cat := newRuleCatalogue(cfg)
-	rs := &RuleSet{rules: make([]compiledRule, 0, len(cfg.Rules))}
+	rs := &ruleSet{rules: make([]compiledRule, 0, len(cfg.Rules))}
 	var errs config.Errors
 	for i, r := range cfg.Rules {
 		cr, msg := compileRule(r, cat)
@@ -126,7 +126,7 @@ func CompileRules(cfg *config.Config) (*RuleSet, error) {
 
 // Evaluate runs every rule, in configuration order, against figures found
 // by lookup, which is called once for each input of each rule.
-func (rs *RuleSet) Evaluate(lookup func(indicator, period string) FigureValue) []RuleOutcome {
+func (rs *ruleSet) Evaluate(lookup func(indicator, period string) figureValue) []RuleOutcome {
 	if rs == nil {
 		return nil
 	}
@@ -142,11 +142,11 @@ func (rs *RuleSet) Evaluate(lookup func(indicator, period string) FigureValue) [
 	return outcomes
 }
 
-func (cr *compiledRule) evaluate(machine *vm.VM, env any, run *ruleRun, lookup func(indicator, period string) FigureValue) RuleOutcome {
+func (cr *compiledRule) evaluate(machine *vm.VM, env any, run *ruleRun, lookup func(indicator, period string) figureValue) RuleOutcome {
 	o := RuleOutcome{
 		Rule:   cr.rule,
 		Inputs: slices.Clone(cr.inputs),
-		Values: make(map[RuleInput]float64, len(cr.inputs)),
+		Values: make(map[ruleInput]float64, len(cr.inputs)),
 	}
 	run.values, run.decs = run.values[:0], run.decs[:0]
 	var notFinite []string
@@ -236,7 +236,7 @@ func compileRule(r config.Rule, cat *ruleCatalogue) (compiledRule, string) {
 	if strings.TrimSpace(r.Expr) == "" {
 		return compiledRule{}, `the expression is empty: write the condition that must hold, e.g. v("kg.total") == sum("kg.public", "kg.private")`
 	}
-	p := &rulePatcher{cat: cat, index: map[RuleInput]int{}}
+	p := &rulePatcher{cat: cat, index: map[ruleInput]int{}}
 	program, err := expr.Compile(r.Expr, ruleOptions(p)...)
 	// The patcher's problems come first: they are about what the rule
 	// means (an unknown id), and expr's checker would report the same call
@@ -308,8 +308,8 @@ func newRuleCatalogue(cfg *config.Config) *ruleCatalogue {
 // inputs are numbered in the order the expression names them.
 type rulePatcher struct {
 	cat      *ruleCatalogue
-	inputs   []RuleInput
-	index    map[RuleInput]int
+	inputs   []ruleInput
+	index    map[ruleInput]int
 	problems []ruleProblem
 	parsed   bool // the expression parsed: the patcher only sees a tree
 }
@@ -454,7 +454,7 @@ func (p *rulePatcher) input(fn string, idArg ast.Node, periodArg []ast.Node) (in
 			id, strings.Join(periods, ", "), period, id, periods[len(periods)-1])
 		return 0, false
 	}
-	in := RuleInput{Indicator: id, Period: period}
+	in := ruleInput{Indicator: id, Period: period}
 	k, seen := p.index[in]
 	if !seen {
 		k = len(p.inputs)

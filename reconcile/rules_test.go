@@ -15,16 +15,16 @@ import (
 )
 
 // ruleFigures is a fixed set of figures for rules to read.
-type ruleFigures map[RuleInput]FigureValue
+type ruleFigures map[ruleInput]figureValue
 
-func (f ruleFigures) lookup(indicator, period string) FigureValue {
-	return f[RuleInput{indicator, period}]
+func (f ruleFigures) lookup(indicator, period string) figureValue {
+	return f[ruleInput{indicator, period}]
 }
 
 // ruleValue is a figure with a value written with dec decimals.
-func ruleValue(v float64, dec int) FigureValue { return FigureValue{Value: v, Decimals: dec, OK: true} }
+func ruleValue(v float64, dec int) figureValue { return figureValue{Value: v, Decimals: dec, OK: true} }
 
-func figAt(indicator, period string) RuleInput { return RuleInput{indicator, period} }
+func figAt(indicator, period string) ruleInput { return ruleInput{indicator, period} }
 
 // ruleTestConfig is a catalogue for rule tests, for a cycle such as "2024"
 // or "2024Q2": a, b, c and rate for the cycle's period; spend for the
@@ -48,7 +48,7 @@ func ruleTestConfig(cycle string, exprs ...string) *config.Config {
 // evaluateOne compiles one rule over ruleTestConfig and evaluates it.
 func evaluateOne(t *testing.T, cycle, expression string, figures ruleFigures) RuleOutcome {
 	t.Helper()
-	rs, err := CompileRules(ruleTestConfig(cycle, expression))
+	rs, err := compileRules(ruleTestConfig(cycle, expression))
 	if err != nil {
 		t.Fatalf("compile %s: %v", expression, err)
 	}
@@ -66,12 +66,12 @@ func TestRuleHelpers(t *testing.T) {
 		expr       string
 		figures    ruleFigures
 		want       string
-		wantInputs []RuleInput // checked when set
+		wantInputs []ruleInput // checked when set
 	}{
 		{
 			name: "v is the figure for the cycle's period", expr: `v("a") == 5`,
 			figures: ruleFigures{figAt("a", "2024"): ruleValue(5, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("a", "2024")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("a", "2024")},
 		},
 		{
 			name: "v that does not hold", expr: `v("a") == 5`,
@@ -81,22 +81,22 @@ func TestRuleHelpers(t *testing.T) {
 		{
 			name: "v with a period", expr: `v("spend", "2023") == 7`,
 			figures: ruleFigures{figAt("spend", "2023"): ruleValue(7, 0), figAt("spend", "2024"): ruleValue(9, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("spend", "2023")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("spend", "2023")},
 		},
 		{
 			name: "v of an indicator with one declared period is for that period", expr: `v("once") == 3`,
 			figures: ruleFigures{figAt("once", "2023"): ruleValue(3, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("once", "2023")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("once", "2023")},
 		},
 		{
 			name: "prev of a year", expr: `prev("spend") == 7 && v("spend") == 9`,
 			figures: ruleFigures{figAt("spend", "2023"): ruleValue(7, 0), figAt("spend", "2024"): ruleValue(9, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("spend", "2023"), figAt("spend", "2024")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("spend", "2023"), figAt("spend", "2024")},
 		},
 		{
 			name: "prev of a quarter", cycle: "2024Q2", expr: `prev("spend") < v("spend")`,
 			figures: ruleFigures{figAt("spend", "2023Q2"): ruleValue(7, 0), figAt("spend", "2024Q2"): ruleValue(9, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("spend", "2023Q2"), figAt("spend", "2024Q2")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("spend", "2023Q2"), figAt("spend", "2024Q2")},
 		},
 		{
 			name: "prev that does not hold: spending fell", expr: `v("spend") >= prev("spend")`,
@@ -106,7 +106,7 @@ func TestRuleHelpers(t *testing.T) {
 		{
 			name: "sum", expr: `v("a") == sum("b", "c")`,
 			figures: ruleFigures{figAt("a", "2024"): ruleValue(5, 0), figAt("b", "2024"): ruleValue(2, 0), figAt("c", "2024"): ruleValue(3, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("a", "2024"), figAt("b", "2024"), figAt("c", "2024")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("a", "2024"), figAt("b", "2024"), figAt("c", "2024")},
 		},
 		{
 			name: "sum that does not hold", expr: `v("a") == sum("b", "c")`,
@@ -166,14 +166,14 @@ func TestRuleHelpers(t *testing.T) {
 		{
 			name: "dec", expr: `dec("rate") == 2 && dec("spend", "2023") == 1`,
 			figures: ruleFigures{figAt("rate", "2024"): ruleValue(48.29, 2), figAt("spend", "2023"): ruleValue(68211.5, 1)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("rate", "2024"), figAt("spend", "2023")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("rate", "2024"), figAt("spend", "2023")},
 		},
 		{
 			name: "same: a stated rate equals its quotient at its written rounding",
 			expr: `same(pct(v("a"), v("b")), "rate")`,
 			figures: ruleFigures{figAt("a", "2024"): ruleValue(27216.8, 1), figAt("b", "2024"): ruleValue(56366, 0),
 				figAt("rate", "2024"): ruleValue(48.29, 2)},
-			want: RulePass, wantInputs: []RuleInput{figAt("a", "2024"), figAt("b", "2024"), figAt("rate", "2024")},
+			want: RulePass, wantInputs: []ruleInput{figAt("a", "2024"), figAt("b", "2024"), figAt("rate", "2024")},
 		},
 		{
 			name: "same: 52.57 is not a stated 52 (53 at no decimals)",
@@ -185,7 +185,7 @@ func TestRuleHelpers(t *testing.T) {
 		{
 			name: "same with a period", expr: `same(v("a"), "spend", "2023")`,
 			figures: ruleFigures{figAt("a", "2024"): ruleValue(7.04, 2), figAt("spend", "2023"): ruleValue(7.0, 1)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("a", "2024"), figAt("spend", "2023")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("a", "2024"), figAt("spend", "2023")},
 		},
 		{
 			name: "expr's builtins", expr: `abs(v("a") - v("b")) <= 1 && max(v("a"), v("b")) == 5 && floor(v("a")) == 4`,
@@ -195,7 +195,7 @@ func TestRuleHelpers(t *testing.T) {
 		{
 			name: "a figure named twice is one input", expr: `v("a") + v("a") == 2 * v("a") && sum("a", "b") > v("b")`,
 			figures: ruleFigures{figAt("a", "2024"): ruleValue(1, 0), figAt("b", "2024"): ruleValue(2, 0)},
-			want:    RulePass, wantInputs: []RuleInput{figAt("a", "2024"), figAt("b", "2024")},
+			want:    RulePass, wantInputs: []ruleInput{figAt("a", "2024"), figAt("b", "2024")},
 		},
 	}
 	for _, tt := range tests {
@@ -247,70 +247,70 @@ func TestRuleStates(t *testing.T) {
 		expr        string
 		figures     ruleFigures
 		want        string
-		wantWaiting []RuleInput
-		wantValues  map[RuleInput]float64
+		wantWaiting []ruleInput
+		wantValues  map[ruleInput]float64
 		wantErr     string
 	}{
 		{
 			name: "pass", expr: `v("a") >= v("b")`,
 			figures:    ruleFigures{figAt("a", "2024"): ruleValue(211, 0), figAt("b", "2024"): ruleValue(184, 0)},
 			want:       RulePass,
-			wantValues: map[RuleInput]float64{figAt("a", "2024"): 211, figAt("b", "2024"): 184},
+			wantValues: map[ruleInput]float64{figAt("a", "2024"): 211, figAt("b", "2024"): 184},
 		},
 		{
 			name: "fail", expr: `v("a") >= v("b")`,
 			figures:    ruleFigures{figAt("a", "2024"): ruleValue(184, 0), figAt("b", "2024"): ruleValue(211, 0)},
 			want:       RuleFail,
-			wantValues: map[RuleInput]float64{figAt("a", "2024"): 184, figAt("b", "2024"): 211},
+			wantValues: map[ruleInput]float64{figAt("a", "2024"): 184, figAt("b", "2024"): 211},
 		},
 		{
 			name: "incomplete: waits for every missing input, in order", expr: `v("a") >= v("b") && v("b") >= v("c")`,
 			figures:     ruleFigures{figAt("b", "2024"): ruleValue(2, 0)},
 			want:        RuleIncomplete,
-			wantWaiting: []RuleInput{figAt("a", "2024"), figAt("c", "2024")},
-			wantValues:  map[RuleInput]float64{figAt("b", "2024"): 2},
+			wantWaiting: []ruleInput{figAt("a", "2024"), figAt("c", "2024")},
+			wantValues:  map[ruleInput]float64{figAt("b", "2024"): 2},
 		},
 		{
 			name: "incomplete although the present inputs decide the condition", expr: `v("a") > 0 || v("b") > 0`,
 			figures:     ruleFigures{figAt("a", "2024"): ruleValue(1, 0)},
 			want:        RuleIncomplete,
-			wantWaiting: []RuleInput{figAt("b", "2024")},
-			wantValues:  map[RuleInput]float64{figAt("a", "2024"): 1},
+			wantWaiting: []ruleInput{figAt("b", "2024")},
+			wantValues:  map[ruleInput]float64{figAt("a", "2024"): 1},
 		},
 		{
 			name: "a value withdrawn (not OK) is waited for", expr: `v("a") == 0`,
 			figures:     ruleFigures{figAt("a", "2024"): {Value: 0, OK: false}},
 			want:        RuleIncomplete,
-			wantWaiting: []RuleInput{figAt("a", "2024")},
-			wantValues:  map[RuleInput]float64{},
+			wantWaiting: []ruleInput{figAt("a", "2024")},
+			wantValues:  map[ruleInput]float64{},
 		},
 		{
 			name: "error: division by zero", expr: `v("a") / v("b") > 1`,
 			figures:    ruleFigures{figAt("a", "2024"): ruleValue(1, 0), figAt("b", "2024"): ruleValue(0, 0)},
 			want:       RuleError,
-			wantValues: map[RuleInput]float64{figAt("a", "2024"): 1, figAt("b", "2024"): 0},
+			wantValues: map[ruleInput]float64{figAt("a", "2024"): 1, figAt("b", "2024"): 0},
 			wantErr:    "division by zero: 1 / 0 (column 8)",
 		},
 		{
 			name: "error: pct of zero", expr: `pct(v("a"), v("b")) > 1`,
 			figures:    ruleFigures{figAt("a", "2024"): ruleValue(1, 0), figAt("b", "2024"): ruleValue(0, 0)},
 			want:       RuleError,
-			wantValues: map[RuleInput]float64{figAt("a", "2024"): 1, figAt("b", "2024"): 0},
+			wantValues: map[ruleInput]float64{figAt("a", "2024"): 1, figAt("b", "2024"): 0},
 			wantErr:    "pct(1, 0): division by zero",
 		},
 		{
 			name: "error: a power that is not a finite number", expr: `v("b") ** -1 > 1`,
 			figures:    ruleFigures{figAt("b", "2024"): ruleValue(0, 0)},
 			want:       RuleError,
-			wantValues: map[RuleInput]float64{figAt("b", "2024"): 0},
+			wantValues: map[ruleInput]float64{figAt("b", "2024"): 0},
 			wantErr:    "not a finite number",
 		},
 		{
 			name: "incomplete rather than error while an input is missing", expr: `v("a") / v("b") > 1`,
 			figures:     ruleFigures{figAt("b", "2024"): ruleValue(0, 0)},
 			want:        RuleIncomplete,
-			wantWaiting: []RuleInput{figAt("a", "2024")},
-			wantValues:  map[RuleInput]float64{figAt("b", "2024"): 0},
+			wantWaiting: []ruleInput{figAt("a", "2024")},
+			wantValues:  map[ruleInput]float64{figAt("b", "2024"): 0},
 		},
 	}
 	for _, tt := range tests {
@@ -434,9 +434,9 @@ func TestCompileRulesErrors(t *testing.T) {
 			if err != nil {
 				t.Fatalf("load: %v", err)
 			}
-			rs, err := CompileRules(cfg)
+			rs, err := compileRules(cfg)
 			if rs != nil {
-				t.Errorf("got a RuleSet with an error")
+				t.Errorf("got a ruleSet with an error")
 			}
 			var errs config.Errors
 			if !errors.As(err, &errs) {
@@ -466,7 +466,7 @@ func TestCompileRulesErrors(t *testing.T) {
 
 func TestCompileRulesOneErrorPerBadRule(t *testing.T) {
 	cfg := ruleTestConfig("2024", `v("a") > 0`, `v("x") > 0`, `v("b") > 0`, `v("y") > 0 && w("a")`)
-	_, err := CompileRules(cfg)
+	_, err := compileRules(cfg)
 	var errs config.Errors
 	if !errors.As(err, &errs) {
 		t.Fatalf("error %v, want config.Errors", err)
@@ -552,14 +552,14 @@ func TestExampleRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := CompileRules(cfg)
+	rs, err := compileRules(cfg)
 	if err != nil {
 		t.Fatalf("the example's rules do not compile:\n%v", err)
 	}
 	// The example's README: three rules fail on the report's own figures,
 	// two wait for figures the report does not give, all others pass.
 	failing := map[string]bool{"preschool_public_share": true, "special_ratio_standard": true, "special_ratio_2025": true}
-	waiting := map[string][]RuleInput{
+	waiting := map[string][]ruleInput{
 		"per_pupil_spend_not_falling": {figAt("fund.per_pupil_spend", "2023"), figAt("fund.per_pupil_spend", "2022")},
 		"fitness_good_rate":           {figAt("health.fitness_good_rate", "2024")},
 	}
@@ -616,7 +616,7 @@ func BenchmarkEvaluateRules(b *testing.B) {
 		id := func(k int) string { return fmt.Sprintf("ind.n%03d", (i+k)%indicators) }
 		cfg.Rules = append(cfg.Rules, config.Rule{ID: fmt.Sprintf("r%d", i), Expr: forms[i%len(forms)](id(0), id(1), id(2))})
 	}
-	rs, err := CompileRules(cfg)
+	rs, err := compileRules(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -638,7 +638,7 @@ func TestDocumentedExampleCompiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := CompileRules(cfg); err != nil {
+	if _, err := compileRules(cfg); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -118,7 +118,7 @@ func flagRow(c *catalogue, fl storage.StoredFlag) []any {
 		note += "（" + fl.AcceptedBy + "）"
 	}
 	cells := []any{
-		fl.ID, sheaf.KindWord(fl.Kind), sheaf.SeverityWord(fl.Severity), c.departmentName(fl.Department),
+		fl.ID, fl.Kind.Word(), fl.Severity.Word(), c.departmentName(fl.Department),
 		subject, fl.Period, fl.State.Word(), fl.Message, strings.Join(evidence, "；"), note,
 	}
 	return safeCells(cells)
@@ -161,7 +161,7 @@ func evidenceText(c *catalogue, e sheaf.Evidence) string {
 	return s
 }
 
-func hasStatus(f sheaf.Figure, status string) bool {
+func hasStatus(f sheaf.Figure, status sheaf.Status) bool {
 	for _, s := range f.Statuses {
 		if s == status {
 			return true

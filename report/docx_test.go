@@ -289,7 +289,7 @@ func TestDOCXInlines(t *testing.T) {
 		"1. 第一项\n2. 第二项{{fig \"schools.special\"}}\n\n" +
 		"- 无序项\n\n" +
 		"硬换行  \n下一行\n"
-	d, err := BuildFrom("inline.md.tmpl", tmpl, fixture(t))
+	d, err := buildFrom("inline.md.tmpl", tmpl, fixture(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func (c *catalogue) periods(ind *config.Indicator) []string {
 func (c *catalogue) reasons(f *sheaf.Figure) []string {
 	statuses := f.Statuses
 	if len(statuses) == 0 && f.Status != "" {
-		statuses = []string{f.Status}
+		statuses = []sheaf.Status{f.Status}
 	}
 	var out []string
 	for _, s := range statuses {

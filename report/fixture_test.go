@@ -27,7 +27,7 @@ func fixture(t *testing.T) Data {
 			Raw: formatNumber(v, dec),
 		}
 	}
-	with := func(f sheaf.Figure, statuses ...string) sheaf.Figure {
+	with := func(f sheaf.Figure, statuses ...sheaf.Status) sheaf.Figure {
 		f.Statuses = statuses
 		f.Status = statuses[0]
 		return f

@@ -133,9 +133,9 @@ func TestTemplateErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := BuildFrom("testdata/bad.md.tmpl", tt.template, fixture(t))
+			_, err := buildFrom("testdata/bad.md.tmpl", tt.template, fixture(t))
 			if err == nil {
-				t.Fatal("BuildFrom succeeded, want an error")
+				t.Fatal("buildFrom succeeded, want an error")
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
@@ -150,7 +150,7 @@ func TestBuildReadsTheFile(t *testing.T) {
 	if _, err := Build("testdata/no-such.md.tmpl", fixture(t)); err == nil || !strings.Contains(err.Error(), "no-such.md.tmpl") {
 		t.Errorf("Build of a missing file: %v, want an error naming it", err)
 	}
-	if _, err := BuildFrom("x", "x", Data{}); err == nil {
-		t.Error("BuildFrom without a configuration succeeded")
+	if _, err := buildFrom("x", "x", Data{}); err == nil {
+		t.Error("buildFrom without a configuration succeeded")
 	}
 }

@@ -17,14 +17,14 @@ func TestUnreadableAndDoubtfulMarks(t *testing.T) {
 		indicator("fund.per_pupil", "生均经费", "元", "finance"))
 	for i, f := range d.Figures {
 		if f.Indicator == "schools.special" {
-			d.Figures[i].Statuses = []string{sheaf.StatusMissing, sheaf.StatusInvalid}
+			d.Figures[i].Statuses = []sheaf.Status{sheaf.StatusMissing, sheaf.StatusInvalid}
 		}
 	}
 	d.Figures = append(d.Figures,
 		sheaf.Figure{Indicator: "rate.consolidation", Period: "2024", Value: 0.9675, HasValue: true, Decimals: 4,
-			Department: "edu", Status: sheaf.StatusDoubtful, Statuses: []string{sheaf.StatusDoubtful}},
+			Department: "edu", Status: sheaf.StatusDoubtful, Statuses: []sheaf.Status{sheaf.StatusDoubtful}},
 		sheaf.Figure{Indicator: "fund.per_pupil", Period: "2024", Value: 175000000, HasValue: true,
-			Department: "finance", Status: sheaf.StatusDoubtful, Statuses: []string{sheaf.StatusDoubtful}})
+			Department: "finance", Status: sheaf.StatusDoubtful, Statuses: []sheaf.Status{sheaf.StatusDoubtful}})
 	open := func(id int64, f sheaf.Flag) storage.StoredFlag {
 		return storage.StoredFlag{Flag: f, ID: id, State: "open"}
 	}
@@ -66,7 +66,7 @@ func TestMarksForFiguresThatMayHaveBeenSent(t *testing.T) {
 	d := testData(t)
 	for i, f := range d.Figures {
 		if f.Indicator == "schools.special" {
-			d.Figures[i].Statuses = []string{sheaf.StatusMissing}
+			d.Figures[i].Statuses = []sheaf.Status{sheaf.StatusMissing}
 		}
 	}
 	flag := func(state string, f sheaf.Flag) storage.StoredFlag {

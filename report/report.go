@@ -82,9 +82,9 @@ func Build(path string, d Data) (*Draft, error) {
 	return build(path, filepath.Base(path), string(text), d)
 }
 
-// BuildFrom is Build with the template given as text; name stands for its
+// buildFrom is Build with the template given as text; name stands for its
 // file in errors.
-func BuildFrom(name, text string, d Data) (*Draft, error) {
+func buildFrom(name, text string, d Data) (*Draft, error) {
 	return build(name, filepath.Base(name), text, d)
 }
 

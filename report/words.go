@@ -9,11 +9,11 @@ import (
 // statusText names every status of a figure: "约数、未经责任单位核实".
 func statusText(f sheaf.Figure) string {
 	if len(f.Statuses) == 0 {
-		return sheaf.StatusWord(f.Status)
+		return f.Status.Word()
 	}
 	ws := make([]string, len(f.Statuses))
 	for i, s := range f.Statuses {
-		ws[i] = sheaf.StatusWord(s)
+		ws[i] = s.Word()
 	}
 	return strings.Join(ws, "、")
 }

@@ -113,11 +113,11 @@ func (d *Dir) List(ctx context.Context) (Listing, error) {
 	return l, nil
 }
 
-// InExcludedFolder reports whether a file's path (with forward slashes)
+// inExcludedFolder reports whether a file's path (with forward slashes)
 // lies under a folder whose name is one of names, and which folder: the
 // path of the outermost such folder. Names match whole folder names, with
 // ASCII letters in any case ("Old", "ARCHIVE").
-func InExcludedFolder(p string, names []string) (string, bool) {
+func inExcludedFolder(p string, names []string) (string, bool) {
 	if len(names) == 0 {
 		return "", false
 	}
@@ -228,11 +228,11 @@ func IgnoreReason(p string) string {
 	return ""
 }
 
-// Spreadsheet reports whether a path has the extension of a spreadsheet
+// isSpreadsheet reports whether a path has the extension of a spreadsheet
 // sheaf reads or explains it cannot read (.xls, .xlsb, .et, .ods,
 // .numbers). An Excel 2003 XML workbook (.xml) is told by its content
 // (SpreadsheetML).
-func Spreadsheet(p string) bool {
+func isSpreadsheet(p string) bool {
 	switch strings.ToLower(path.Ext(p)) {
 	case ".xlsx", ".xlsm", ".csv", ".xls", ".xlsb", ".et", ".ods", ".numbers", ".xltx", ".xltm":
 		return true

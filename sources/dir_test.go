@@ -292,8 +292,8 @@ func TestReadableName(t *testing.T) {
 		{"control character after decoding escaped", "\x81\x30\x81\x30\x01\xff", `\x810\x810` + "\x01" + `\xFF`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ReadableName(tc.in); got != tc.want {
-				t.Errorf("ReadableName(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := readableName(tc.in); got != tc.want {
+				t.Errorf("readableName(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}

@@ -63,7 +63,7 @@ func (w *dirWalk) folder(rawRel, rel string, entries []os.DirEntry, ancestors []
 		}
 		rawName, name := e.Name(), e.Name()
 		if !utf8.ValidString(rawName) {
-			if name = ReadableName(rawName); taken[name] {
+			if name = readableName(rawName); taken[name] {
 				name = escapeInvalid(rawName)
 			}
 			taken[name] = true
@@ -149,7 +149,7 @@ func (w *dirWalk) rules(p string, folderLike bool, spreadsheetML func() bool) bo
 		return false
 	}
 	if !folderLike {
-		sheet := Spreadsheet(p)
+		sheet := isSpreadsheet(p)
 		if !sheet && strings.EqualFold(path.Ext(p), ".xml") && spreadsheetML != nil {
 			sheet = spreadsheetML()
 		}
@@ -168,7 +168,7 @@ func (w *dirWalk) rules(p string, folderLike bool, spreadsheetML func() bool) bo
 		w.l.Excluded = append(w.l.Excluded, ExcludedFile{Path: p, Pattern: pat})
 		return false
 	}
-	if folder, ok := InExcludedFolder(p, w.d.ExcludedFolders); ok {
+	if folder, ok := inExcludedFolder(p, w.d.ExcludedFolders); ok {
 		w.l.Excluded = append(w.l.Excluded, ExcludedFile{Path: p, Folder: folder})
 		return false
 	}

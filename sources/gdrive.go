@@ -246,7 +246,7 @@ func (w *driveWalk) file(f *drive.File, p, at string) {
 		}
 		return
 	}
-	if folder, old := InExcludedFolder(at, w.d.ExcludedFolders); old {
+	if folder, old := inExcludedFolder(at, w.d.ExcludedFolders); old {
 		w.excluded = append(w.excluded, ExcludedFile{Path: e.Path, Folder: folder})
 		return
 	}
@@ -317,7 +317,7 @@ func (w *driveWalk) problem(f *drive.File, p, target, why string) {
 		w.excluded = append(w.excluded, ExcludedFile{Path: p, Pattern: ex})
 		return
 	}
-	if folder, old := InExcludedFolder(p, w.d.ExcludedFolders); old {
+	if folder, old := inExcludedFolder(p, w.d.ExcludedFolders); old {
 		w.excluded = append(w.excluded, ExcludedFile{Path: p, Folder: folder})
 		return
 	}
@@ -362,7 +362,7 @@ func (d *GoogleDrive) entry(f *drive.File, p string) (sheaf.FileRef, bool, leftO
 	case strings.HasPrefix(f.MimeType, "application/vnd.google-apps."):
 		// Documents, forms, slides: not spreadsheets.
 		return ref, false, leftOut{ignored: "不是表格文件（Google 文档、表单或幻灯片），不读取"}
-	case !Spreadsheet(p):
+	case !isSpreadsheet(p):
 		return ref, false, leftOut{ignored: "不是表格文件，不读取"}
 	case f.Md5Checksum != "":
 		ref.ChangeKey = "md5:" + f.Md5Checksum

@@ -10,12 +10,12 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// ReadableName writes a file or folder name as a person can read it. A
+// readableName writes a file or folder name as a person can read it. A
 // share mounted with the wrong character set shows names in the bytes of
 // another encoding (GBK from a Windows server): such a name is decoded as
 // GB18030 when every byte decodes to a printable character, and otherwise
 // its invalid bytes are written \xNN. A valid UTF-8 name is returned as is.
-func ReadableName(name string) string {
+func readableName(name string) string {
 	if utf8.ValidString(name) {
 		return name
 	}

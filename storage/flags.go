@@ -26,9 +26,10 @@ type FlagChanges struct {
 func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, closed map[string]string, opts SaveOptions,
 	now time.Time, ch *FlagChanges) error {
 	type known struct {
-		id                            int64
-		state                         sheaf.FlagState
-		dept, kind, subject, accepted string
+		id                      int64
+		state                   sheaf.FlagState
+		kind                    sheaf.Kind
+		dept, subject, accepted string
 	}
 	existing := map[string]known{}
 	rows, err := bind(ctx, tx, db.q.FlagStates).QueryxContext(ctx)
@@ -52,8 +53,8 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 	}
 	// A flag about a source's own failure is known even when the source is
 	// not; everything else about a frozen department stays as it was.
-	frozen := func(dept, kind, subject string) bool {
-		return opts.Frozen[dept] && !(kind == "file" && strings.HasPrefix(subject, sheaf.SourceSubject))
+	frozen := func(dept string, kind sheaf.Kind, subject string) bool {
+		return opts.Frozen[dept] && !(kind == sheaf.KindFile && strings.HasPrefix(subject, sheaf.SourceSubject))
 	}
 	seen := map[string]bool{}
 	for _, f := range flags {

@@ -191,7 +191,7 @@ type flagRow struct {
 
 func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	dept, kind, state := q.Get("department"), q.Get("kind"), sheaf.FlagState(q.Get("state"))
+	dept, kind, state := q.Get("department"), sheaf.Kind(q.Get("kind")), sheaf.FlagState(q.Get("state"))
 	if state == "" {
 		state = sheaf.FlagOpen
 	}
@@ -201,7 +201,7 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rows []flagRow
-	kinds := map[string]bool{}
+	kinds := map[sheaf.Kind]bool{}
 	for _, f := range all {
 		kinds[f.Kind] = true
 		if (dept != "" && f.Department != dept) || (kind != "" && f.Kind != kind) || (state != "all" && f.State != state) {
@@ -210,7 +210,7 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
 			IndicatorName: s.indicatorName(f.Indicator), Opened: s.show(f.OpenedAt)})
 	}
-	kindList := []string{sheaf.KindMissing, sheaf.KindConflict, sheaf.KindVersion, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindUnit, sheaf.KindRange, sheaf.KindUnknown, sheaf.KindApproximate, sheaf.KindFile}
+	kindList := slices.Clone(sheaf.FlagKinds)
 	for k := range kinds {
 		if !slices.Contains(kindList, k) {
 			kindList = append(kindList, k)
@@ -249,7 +249,7 @@ func (s *Server) figureRow(f sheaf.Figure) figureRow {
 
 func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	status, dept := q.Get("status"), q.Get("department")
+	status, dept := sheaf.Status(q.Get("status")), q.Get("department")
 	all, err := s.DB.Figures(r.Context())
 	if err != nil {
 		s.serverError(w, r, "读取指标", err)
@@ -271,7 +271,7 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "figures", pageData{Title: "指标", Body: map[string]any{
 		"Figures": rows, "Status": status, "Department": dept, "Departments": s.Config.Departments,
-		"Statuses": []string{sheaf.StatusOK, sheaf.StatusMissing, sheaf.StatusConflict, sheaf.StatusApproximate, sheaf.StatusInvalid, sheaf.StatusFailing, sheaf.StatusDoubtful, sheaf.StatusUnverified, sheaf.StatusAccepted},
+		"Statuses": sheaf.FigureStatuses,
 	}})
 }
 

@@ -119,21 +119,21 @@ func writeJSON(e *env, v any) error {
 
 // figureJSON is the stable JSON form of a figure, for scripts.
 type figureJSON struct {
-	Indicator  string   `json:"indicator"`
-	Name       string   `json:"name"`
-	Period     string   `json:"period"`
-	Value      *float64 `json:"value"`
-	Decimals   int      `json:"decimals"`
-	Unit       string   `json:"unit"`
-	Status     string   `json:"status"`
-	Statuses   []string `json:"statuses"`
-	Department string   `json:"department"`
-	File       string   `json:"file"`
-	Sheet      string   `json:"sheet"`
-	Cell       string   `json:"cell"`
-	Raw        string   `json:"raw"`
-	Note       string   `json:"note"`
-	Reason     string   `json:"reason,omitempty"`
+	Indicator  string         `json:"indicator"`
+	Name       string         `json:"name"`
+	Period     string         `json:"period"`
+	Value      *float64       `json:"value"`
+	Decimals   int            `json:"decimals"`
+	Unit       string         `json:"unit"`
+	Status     sheaf.Status   `json:"status"`
+	Statuses   []sheaf.Status `json:"statuses"`
+	Department string         `json:"department"`
+	File       string         `json:"file"`
+	Sheet      string         `json:"sheet"`
+	Cell       string         `json:"cell"`
+	Raw        string         `json:"raw"`
+	Note       string         `json:"note"`
+	Reason     string         `json:"reason,omitempty"`
 }
 
 func cmdFigures(ctx context.Context, e *env, args []string) error {
@@ -159,7 +159,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 				Unit: f.Unit, Status: f.Status, Statuses: f.Statuses, Department: f.Department, File: f.File,
 				Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note, Reason: f.Reason}
 			if j.Statuses == nil {
-				j.Statuses = []string{}
+				j.Statuses = []sheaf.Status{}
 			}
 			if f.HasValue {
 				v := f.Value
@@ -187,7 +187,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		if f.Reason != "" {
 			from = f.Reason + "：" + from
 		}
-		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(nonEmpty(f.Statuses, sheaf.StatusOK), ","), from)
+		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(statusNames(f.Statuses), ","), from)
 	}
 	t.write(e.stdout, "")
 	return nil
@@ -213,18 +213,24 @@ func (e *env) shownDecimals(indicator string, written int) int {
 	return max(written, 0)
 }
 
-func nonEmpty(s []string, def string) []string {
+// statusNames lists a figure's statuses as words for scripts and logs:
+// "ok" when it has none.
+func statusNames(s []sheaf.Status) []string {
 	if len(s) == 0 {
-		return []string{def}
+		return []string{string(sheaf.StatusOK)}
 	}
-	return s
+	out := make([]string, len(s))
+	for i, st := range s {
+		out[i] = string(st)
+	}
+	return out
 }
 
 // flagJSON is the stable JSON form of a flag, for scripts.
 type flagJSON struct {
 	ID         int64            `json:"id"`
-	Kind       string           `json:"kind"`
-	Severity   string           `json:"severity"`
+	Kind       sheaf.Kind       `json:"kind"`
+	Severity   sheaf.Severity   `json:"severity"`
 	Indicator  string           `json:"indicator"`
 	Period     string           `json:"period"`
 	Department string           `json:"department"`
@@ -268,7 +274,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	}
 	var flags []storage.StoredFlag
 	for _, f := range all {
-		if (*state == "all" || string(f.State) == *state) && (*kind == "" || f.Kind == *kind) && (*dept == "" || f.Department == *dept) {
+		if (*state == "all" || string(f.State) == *state) && (*kind == "" || string(f.Kind) == *kind) && (*dept == "" || f.Department == *dept) {
 			flags = append(flags, f)
 		}
 	}
@@ -297,9 +303,9 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		if flags[i].Department != flags[j].Department {
 			return flags[i].Department < flags[j].Department
 		}
-		return kindRank(flags[i].Kind) < kindRank(flags[j].Kind)
+		return flags[i].Kind.Rank() < flags[j].Kind.Rank()
 	})
-	cur, curKind := "", ""
+	cur, curKind := "", sheaf.Kind("")
 	for _, f := range flags {
 		if f.Department != cur {
 			cur, curKind = f.Department, ""
@@ -456,8 +462,11 @@ func (e *env) checkFilters(state, kind, dept string) error {
 	if err := oneOf("state", state, append(states, "all")); err != nil {
 		return err
 	}
-	if err := oneOf("kind", kind, []string{sheaf.KindMissing, sheaf.KindConflict, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindUnknown, sheaf.KindApproximate, sheaf.KindFile, sheaf.KindUnit, sheaf.KindRange,
-		sheaf.KindVersion}); err != nil {
+	kinds := make([]string, len(sheaf.FlagKinds))
+	for i, k := range sheaf.FlagKinds {
+		kinds[i] = string(k)
+	}
+	if err := oneOf("kind", kind, kinds); err != nil {
 		return err
 	}
 	return oneOf("department", dept, depts)
@@ -471,16 +480,6 @@ func (e *env) ruleClass(rule string) string {
 		}
 	}
 	return ""
-}
-
-// kindRank orders flag kinds from what most needs a person to what least does.
-func kindRank(kind string) int {
-	for i, k := range []string{sheaf.KindFile, sheaf.KindMissing, sheaf.KindConflict, sheaf.KindVersion, sheaf.KindRule, sheaf.KindInvalid, sheaf.KindUnit, sheaf.KindRange, sheaf.KindApproximate, sheaf.KindUnknown} {
-		if k == kind {
-			return i
-		}
-	}
-	return 99
 }
 
 func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {

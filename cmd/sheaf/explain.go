@@ -66,11 +66,11 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			}
 			found = true
 			if !f.HasValue {
-				fmt.Fprintf(w, "  figure: none (%s)\n", strings.Join(f.Statuses, ", "))
+				fmt.Fprintf(w, "  figure: none (%s)\n", strings.Join(statusNames(f.Statuses), ", "))
 				break
 			}
 			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals)), f.Unit,
-				strings.Join(nonEmpty(f.Statuses, sheaf.StatusOK), ", "))
+				strings.Join(statusNames(f.Statuses), ", "))
 			fmt.Fprintf(w, "  from:   %s %s %s!%s%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell,
 				hiddenMark(hiddenRow[f.ObservationID]), f.Raw)
 			reason := f.Reason
