@@ -23,6 +23,14 @@ type FlagChanges struct {
 	Obsolete int `json:"obsolete"`
 }
 
+// MarshalJSON writes the counts under the names of the states they led to,
+// taken from the vocabulary, so that a script reading "resolved" reads the
+// same word as a flag's state.
+func (c FlagChanges) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]int{"opened": c.Opened, "reopened": c.Reopened,
+		string(sheaf.FlagResolved): c.Resolved, string(sheaf.FlagObsolete): c.Obsolete})
+}
+
 func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, closed map[string]string, opts SaveOptions,
 	now time.Time, ch *FlagChanges) error {
 	type known struct {
