@@ -7,8 +7,28 @@ import (
 	"golang.org/x/text/width"
 )
 
+// index builds the id lookups of indicators and departments.
+func (c *Config) index() {
+	c.indicatorAt = make(map[string]int, len(c.Indicators))
+	for i := range c.Indicators {
+		if _, dup := c.indicatorAt[c.Indicators[i].ID]; !dup {
+			c.indicatorAt[c.Indicators[i].ID] = i
+		}
+	}
+	c.departmentAt = make(map[string]int, len(c.Departments))
+	for i := range c.Departments {
+		if _, dup := c.departmentAt[c.Departments[i].ID]; !dup {
+			c.departmentAt[c.Departments[i].ID] = i
+		}
+	}
+}
+
 // Department finds a department by id.
 func (c *Config) Department(id string) (*Department, bool) {
+	if i, ok := c.departmentAt[id]; ok && i < len(c.Departments) && c.Departments[i].ID == id {
+		return &c.Departments[i], true
+	}
+	// Not indexed (a Config built or changed in code): search in order.
 	for i := range c.Departments {
 		if c.Departments[i].ID == id {
 			return &c.Departments[i], true
@@ -19,6 +39,11 @@ func (c *Config) Department(id string) (*Department, bool) {
 
 // Indicator finds an indicator by id.
 func (c *Config) Indicator(id string) (*Indicator, bool) {
+	if i, ok := c.indicatorAt[id]; ok && i < len(c.Indicators) && c.Indicators[i].ID == id {
+		return &c.Indicators[i], true
+	}
+	// Not indexed (a Config built or changed in code, or an id that is
+	// not in the catalogue): search in order.
 	for i := range c.Indicators {
 		if c.Indicators[i].ID == id {
 			return &c.Indicators[i], true

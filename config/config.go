@@ -35,6 +35,11 @@ type Config struct {
 	// node is the parsed file, kept so that Validate can name the line of
 	// a key. It is nil for a Config built in code.
 	node *yaml.Node
+	// indicatorAt and departmentAt map ids to their positions, built once
+	// by Load so that a lookup does not scan a catalogue of tens of
+	// thousands of indicators for every figure. Nil for a Config built in
+	// code, which is then searched in order.
+	indicatorAt, departmentAt map[string]int
 }
 
 // Cycle is the reporting cycle: what is being collected, for which default

@@ -59,6 +59,7 @@ func parse(data []byte, file string) (*Config, error) {
 		d.decode(n, reflect.ValueOf(c).Elem(), "")
 	}
 	c.applyDefaults()
+	c.index()
 	if loc, err := loadLocation(c.Cycle.Timezone); err == nil {
 		c.Cycle.Location = loc
 	}

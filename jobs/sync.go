@@ -196,14 +196,15 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	}
 	var complete []listed
 
+	cat := extract.NewCatalogue(s.Config)
 	for i := range s.Config.Departments {
 		dept := &s.Config.Departments[i]
 		srcs, err := sourcesOf(dept)
 		if err != nil {
 			return fmt.Errorf("sources of %s: %w", dept.ID, err)
 		}
-		fp := extract.Fingerprint(s.Config, dept)
-		ex := extract.NewExtractor(s.Config, dept)
+		fp := cat.Fingerprint(dept)
+		ex := cat.Extractor(dept)
 		var ready []*candidate
 		for _, src := range srcs {
 			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())

@@ -280,6 +280,14 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 // value; a department with no file at all gets one flag listing it all.
 func (ru *run) missingFlags(owes map[string][]string) {
 	unread := ru.unreadFiles()
+	// Each department's required indicators, found in one pass over the
+	// catalogue rather than one pass per department.
+	required := map[string][]*config.Indicator{}
+	for i := range ru.cfg.Indicators {
+		if ind := &ru.cfg.Indicators[i]; ind.Required {
+			required[ind.Owner] = append(required[ind.Owner], ind)
+		}
+	}
 	for _, d := range ru.cfg.Departments {
 		list := owes[d.ID]
 		if len(list) == 0 {
@@ -290,11 +298,7 @@ func (ru *run) missingFlags(owes map[string][]string) {
 				Message: fmt.Sprintf("%s目前没有可读取的报送文件，应报送 %d 项：%s", d.Name, len(list), strings.Join(list, "、"))})
 			continue
 		}
-		for i := range ru.cfg.Indicators {
-			ind := &ru.cfg.Indicators[i]
-			if ind.Owner != d.ID || !ind.Required {
-				continue
-			}
+		for _, ind := range required[d.ID] {
 			for _, p := range ru.periods(ind) {
 				k := slot{ind.ID, p}
 				fig := ru.figures[k]
