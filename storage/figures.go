@@ -2,9 +2,15 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -34,31 +40,102 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOpt
 	now := db.Now()
 	var ch FlagChanges
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := bind(ctx, tx, db.q.DeleteFigures).ExecContext(ctx); err != nil {
+		if err := db.saveFigures(ctx, tx, res.Figures, now); err != nil {
 			return err
-		}
-		ins := bind(ctx, tx, db.q.InsertFigure)
-		for _, f := range res.Figures {
-			var v sql.NullFloat64
-			if f.HasValue {
-				v = sql.NullFloat64{Float64: f.Value, Valid: true}
-			}
-			statuses, _ := json.Marshal(f.Statuses)
-			obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
-			if _, err := ins.ExecContext(ctx, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
-				f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, formatTime(now), f.Reason); err != nil {
-				return fmt.Errorf("store figure %s %s: %w", f.Indicator, f.Period, err)
-			}
 		}
 		if err := db.saveRules(ctx, tx, res.Rules, opts.Class, now); err != nil {
 			return err
 		}
-		return db.syncFlags(ctx, tx, res.Flags, res.Closed, opts, now, &ch)
+		if err := db.syncFlags(ctx, tx, res.Flags, res.Closed, opts, now, &ch); err != nil {
+			return err
+		}
+		_, err := bind(ctx, tx, db.q.SetMeta).ExecContext(ctx, reconciledAt, formatTime(now))
+		return err
 	})
 	if err != nil {
 		return ch, fmt.Errorf("save figures and flags: %w", err)
 	}
 	return ch, nil
+}
+
+// saveFigures brings the figures table in line with figs, writing only the
+// rows that changed: a sync that changed one file rewrites the figures of
+// that file, not the whole catalogue's. A row's sig digests everything it
+// says; its ord is its place in figs (catalogue order).
+func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure, now time.Time) error {
+	type stored struct {
+		ord int
+		sig string
+	}
+	old := make(map[[2]string]stored, len(figs))
+	rows, err := bind(ctx, tx, db.q.FigureSignatures).QueryContext(ctx)
+	if err != nil {
+		return fmt.Errorf("load figure signatures: %w", err)
+	}
+	for rows.Next() {
+		var k [2]string
+		var s stored
+		if err := rows.Scan(&k[0], &k[1], &s.ord, &s.sig); err != nil {
+			rows.Close()
+			return fmt.Errorf("load figure signatures: %w", err)
+		}
+		old[k] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load figure signatures: %w", err)
+	}
+	up := bind(ctx, tx, db.q.UpsertFigure)
+	at := formatTime(now)
+	for i, f := range figs {
+		k := [2]string{f.Indicator, f.Period}
+		statuses, _ := json.Marshal(f.Statuses)
+		sig := figureSig(f, statuses)
+		s, had := old[k]
+		delete(old, k)
+		if had && s.sig == sig && s.ord == i {
+			continue
+		}
+		var v sql.NullFloat64
+		if f.HasValue {
+			v = sql.NullFloat64{Float64: f.Value, Valid: true}
+		}
+		obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
+		if _, err := up.ExecContext(ctx, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
+			f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, at, f.Reason, i, sig); err != nil {
+			return fmt.Errorf("store figure %s %s: %w", f.Indicator, f.Period, err)
+		}
+	}
+	if len(old) > 0 {
+		del := bind(ctx, tx, db.q.DeleteFigure)
+		for k := range old {
+			if _, err := del.ExecContext(ctx, k[0], k[1]); err != nil {
+				return fmt.Errorf("remove figure %s %s: %w", k[0], k[1], err)
+			}
+		}
+	}
+	return nil
+}
+
+// figureSig digests everything a stored figure says, its time aside.
+func figureSig(f sheaf.Figure, statuses []byte) string {
+	h := sha256.New()
+	var hasValue byte
+	if f.HasValue {
+		hasValue = 1
+	}
+	var num [8]byte
+	binary.LittleEndian.PutUint64(num[:], math.Float64bits(f.Value))
+	h.Write([]byte{hasValue})
+	h.Write(num[:])
+	for _, s := range []string{strconv.Itoa(f.Decimals), f.Unit, string(f.Status), string(statuses), f.Department, f.File,
+		f.Sheet, f.Cell, f.Raw, f.Note, strconv.FormatInt(f.ObservationID, 10), f.Reason} {
+		// Length first, so that no text can pass for two.
+		binary.LittleEndian.PutUint64(num[:], uint64(len(s)))
+		h.Write(num[:])
+		h.Write([]byte(s))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Figures returns the figures of the latest sync, in catalogue order.

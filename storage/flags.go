@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +41,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 		state                   sheaf.FlagState
 		kind                    sheaf.Kind
 		dept, subject, accepted string
+		sig                     string
 	}
 	existing := map[string]known{}
 	rows, err := bind(ctx, tx, db.q.FlagStates).QueryxContext(ctx)
@@ -47,7 +51,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 	for rows.Next() {
 		var k known
 		var key string
-		if err := rows.Scan(&k.id, &key, &k.state, &k.dept, &k.kind, &k.subject, &k.accepted); err != nil {
+		if err := rows.Scan(&k.id, &key, &k.state, &k.dept, &k.kind, &k.subject, &k.accepted, &k.sig); err != nil {
 			rows.Close()
 			return err
 		}
@@ -72,6 +76,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 		}
 		seen[key] = true
 		ev, _ := json.Marshal(nonNil(f.Evidence))
+		sig := flagSig(f, ev)
 		k, ok := existing[key]
 		switch {
 		case !ok:
@@ -80,7 +85,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 			}
 			var id int64
 			if err := bind(ctx, tx, db.q.InsertFlag).GetContext(ctx, &id, key, f.Kind, f.Severity, f.Department,
-				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at, f.Digest); err != nil {
+				f.Indicator, f.Period, f.Rule, f.Subject, f.Message, string(ev), at, at, f.Digest, sig); err != nil {
 				return fmt.Errorf("open flag: %w", err)
 			}
 			ch.Opened++
@@ -89,7 +94,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 			}
 		case (k.state == sheaf.FlagResolved || k.state == sheaf.FlagObsolete) && !frozen(f.Department, f.Kind, f.Subject),
 			k.state == sheaf.FlagAccepted && k.accepted != f.Digest:
-			if _, err := bind(ctx, tx, db.q.ReopenFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+			if _, err := bind(ctx, tx, db.q.ReopenFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, sig, k.id); err != nil {
 				return fmt.Errorf("reopen flag %d: %w", k.id, err)
 			}
 			ch.Reopened++
@@ -100,8 +105,11 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 			if err := event(k.id, sheaf.FlagOpen, msg); err != nil {
 				return err
 			}
-		case k.state == sheaf.FlagOpen || k.state == sheaf.FlagAccepted:
-			if _, err := bind(ctx, tx, db.q.RefreshFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, k.id); err != nil {
+		case (k.state == sheaf.FlagOpen || k.state == sheaf.FlagAccepted) && k.sig != sig:
+			// A current flag whose words or cells changed; one that says
+			// the same is not written (the last reconcile's time is its
+			// last_seen_at).
+			if _, err := bind(ctx, tx, db.q.RefreshFlag).ExecContext(ctx, f.Severity, f.Subject, f.Message, string(ev), at, f.Digest, sig, k.id); err != nil {
 				return fmt.Errorf("refresh flag %d: %w", k.id, err)
 			}
 		}
@@ -141,6 +149,19 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 		}
 	}
 	return nil
+}
+
+// flagSig digests what a stored flag says beyond its identity: severity,
+// subject, message, evidence and digest.
+func flagSig(f sheaf.Flag, evidence []byte) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, s := range []string{string(f.Severity), f.Subject, f.Message, string(evidence), f.Digest} {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // keyParts splits a flag key into kind, department, indicator, period, rule

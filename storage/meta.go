@@ -12,6 +12,11 @@ import (
 // inputs outside a sync (accepting a flag) clears it.
 const ReconcileStamp = "reconcile_stamp"
 
+// reconciledAt is the meta key holding when a reconcile result was last
+// saved: the last_seen_at of every current flag (the flags query reads it
+// under this name).
+const reconciledAt = "reconciled_at"
+
 // Meta returns a stored fact, or ErrNotFound.
 func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 	var v string

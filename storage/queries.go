@@ -57,8 +57,9 @@ type queries struct {
 	PresentFileCounts   *sqlx.Stmt `query:"present-file-counts"`
 
 	// figures.sql
-	DeleteFigures *sqlx.Stmt `query:"delete-figures"`
-	InsertFigure  *sqlx.Stmt `query:"insert-figure"`
+	FigureSignatures *sqlx.Stmt `query:"figure-signatures"`
+	DeleteFigure     *sqlx.Stmt `query:"delete-figure"`
+	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"`
 	Figures       *sqlx.Stmt `query:"figures"`
 
 	// rules.sql

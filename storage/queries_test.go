@@ -52,7 +52,7 @@ func TestOpenChecksQueriesAgainstTheStruct(t *testing.T) {
 			return text + "\n-- name: get-meta\nSELECT value FROM meta WHERE key = ?;\n"
 		}, `query "get-meta" is in both queries/meta.sql and queries/runs.sql`},
 		{"a query with a typo", func(file, text string) string {
-			return strings.Replace(text, "SELECT value FROM meta", "SELECT value FROM mets", 1)
+			return strings.Replace(text, "SELECT value FROM meta WHERE key = ?;", "SELECT value FROM mets WHERE key = ?;", 1)
 		}, `prepare query "get-meta"`},
 	}
 	for _, tt := range tests {

@@ -2,19 +2,19 @@
 -- Each query follows a "-- name:" line; queries.go has a field for each.
 
 -- name: flag-states
-SELECT id, key, state, department, kind, subject, accepted_digest FROM flags;
+SELECT id, key, state, department, kind, subject, accepted_digest, sig FROM flags;
 
 -- name: insert-flag
 INSERT INTO flags (key, kind, severity, department, indicator, period, rule, subject, message, evidence,
-                   state, opened_at, last_seen_at, digest)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                   state, opened_at, last_seen_at, digest, sig)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
 RETURNING id;
 
 -- name: refresh-flag
-UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ? WHERE id = ?;
+UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, sig = ? WHERE id = ?;
 
 -- name: reopen-flag
-UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, state = 'open',
+UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, sig = ?, state = 'open',
                  resolved_at = NULL, note = '', accepted_by = '', accepted_at = NULL, accepted_digest = ''
 WHERE id = ?;
 
@@ -39,7 +39,13 @@ INSERT INTO flag_events (flag_id, at, state, message) VALUES (?, ?, ?, ?);
 
 -- name: flags
 SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
-       opened_at, last_seen_at, resolved_at, note, accepted_by, accepted_at
+       opened_at,
+       -- A current flag was seen by the last reconcile, which rewrites
+       -- only the flags whose content changed.
+       CASE WHEN state IN ('open', 'accepted')
+            THEN max(last_seen_at, coalesce((SELECT value FROM meta WHERE key = 'reconciled_at'), ''))
+            ELSE last_seen_at END AS last_seen_at,
+       resolved_at, note, accepted_by, accepted_at
 FROM flags
 ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
 

@@ -1,0 +1,99 @@
+package storage
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/reconcile"
+)
+
+// A sync rewrites only the figures that changed: an unchanged result
+// touches no row, a changed value updates its row alone, a figure gone from
+// the result is removed, and the catalogue order holds whatever was
+// rewritten.
+func TestSaveResultWritesOnlyChangedFigures(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	fig := func(ind string, v float64) sheaf.Figure {
+		return sheaf.Figure{Indicator: ind, Period: "2024", Value: v, HasValue: true, Unit: "所", Status: sheaf.StatusOK,
+			Department: "edu", File: "报表.xlsx", Sheet: "Sheet1", Cell: "D4", Raw: "44"}
+	}
+	save := func(figs ...sheaf.Figure) {
+		t.Helper()
+		if _, err := db.SaveResult(ctx, reconcile.Result{Figures: figs}, SaveOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	updated := func() map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		rows, err := db.db.QueryContext(ctx, `SELECT indicator, updated_at FROM figures`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ind, at string
+			if err := rows.Scan(&ind, &at); err != nil {
+				t.Fatal(err)
+			}
+			out[ind] = at
+		}
+		return out
+	}
+	order := func() []string {
+		t.Helper()
+		figs, err := db.Figures(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, f := range figs {
+			ids = append(ids, f.Indicator)
+		}
+		return ids
+	}
+
+	save(fig("a", 1), fig("b", 2), fig("c", 3))
+	first := updated()
+
+	clock = clock.Add(time.Hour)
+	save(fig("a", 1), fig("b", 2), fig("c", 3))
+	if got := updated(); got["a"] != first["a"] || got["b"] != first["b"] || got["c"] != first["c"] {
+		t.Errorf("an unchanged result rewrote figures: before %v, after %v", first, got)
+	}
+
+	clock = clock.Add(time.Hour)
+	changed := fig("b", 20)
+	changed.Raw = "20"
+	save(fig("a", 1), changed, fig("c", 3))
+	got := updated()
+	if got["b"] == first["b"] {
+		t.Errorf("the changed figure b kept its old time %s", got["b"])
+	}
+	if got["a"] != first["a"] || got["c"] != first["c"] {
+		t.Errorf("figures a and c did not change but were rewritten: %v", got)
+	}
+	figs, _ := db.Figures(ctx)
+	if len(figs) != 3 || figs[1].Value != 20 || figs[1].Raw != "20" {
+		t.Fatalf("figures after the change: %+v", figs)
+	}
+
+	// Only a status changes: that is a change too.
+	doubtful := fig("c", 3)
+	doubtful.Status, doubtful.Statuses = sheaf.StatusDoubtful, []sheaf.Status{sheaf.StatusDoubtful}
+	save(fig("a", 1), changed, doubtful)
+	if figs, _ := db.Figures(ctx); figs[2].Status != sheaf.StatusDoubtful {
+		t.Errorf("status change not written: %+v", figs[2])
+	}
+
+	// A new indicator between a and b, and c gone from the catalogue.
+	save(fig("a", 1), fig("a2", 5), changed)
+	if got := order(); len(got) != 3 || got[0] != "a" || got[1] != "a2" || got[2] != "b" {
+		t.Errorf("order after inserting a2 and removing c: %v, want [a a2 b]", got)
+	}
+}
