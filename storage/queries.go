@@ -60,7 +60,7 @@ type queries struct {
 	FigureSignatures *sqlx.Stmt `query:"figure-signatures"`
 	DeleteFigure     *sqlx.Stmt `query:"delete-figure"`
 	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"`
-	Figures       *sqlx.Stmt `query:"figures"`
+	Figures          *sqlx.Stmt `query:"figures"`
 
 	// rules.sql
 	DeleteRuleResults *sqlx.Stmt `query:"delete-rule-results"`
