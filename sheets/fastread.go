@@ -14,6 +14,8 @@ import (
 	"io"
 	"strings"
 	utf16enc "unicode/utf16"
+
+	"github.com/sheaf-dev/sheaf/sheets/xmlscan"
 )
 
 // errFallback says the fast reader met something it does not handle; the
@@ -23,6 +25,14 @@ var errFallback = errors.New("fast reader cannot read this file")
 
 func fallbackf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errFallback}, args...)...)
+}
+
+// scanError makes the scanner's *xmlscan.UnsupportedError a fallback.
+func scanError(err error) error {
+	if u, ok := err.(*xmlscan.UnsupportedError); ok {
+		return fallbackf("%s", u.Reason)
+	}
+	return err
 }
 
 // streamXLSX reads the package in data once, calling visit for every sheet
@@ -69,11 +79,6 @@ func streamXLSXWithout(name string, data []byte, lim Limits, damaged map[string]
 	wb.partLimit = lim.part()
 	wb.calc = newFormulaCalc(zr, data, lim)
 	defer wb.calc.close()
-	defer func() {
-		if wb.buf != nil {
-			putScanBuffer(wb.buf)
-		}
-	}()
 	infos := make([]SheetInfo, 0, len(wb.sheets))
 	for _, sh := range wb.sheets {
 		info := SheetInfo{Name: sh.name, Hidden: sh.state, Kind: sh.kind, Problem: sh.problem}
@@ -143,7 +148,6 @@ type streamWorkbook struct {
 	// sstTemp mirrors excelize keeping a shared-string part over 16 MiB in a
 	// temporary file, which changes what a dangling index reads as.
 	sstTemp bool
-	buf     []byte // the scanning buffer, reused part to part
 	calc    *formulaCalc
 	// date1904: the workbook counts date serials from 1904 (Cell.Date1904).
 	date1904 bool
@@ -198,17 +202,17 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 	}
 	// A damaged content-types part makes excelize read the sheets as
 	// empty; the careful reader reports it as damage.
-	if err := wb.walkSmall("[Content_Types].xml", func(*smallElem) error { return nil }); err != nil {
+	if err := wb.walkSmall("[Content_Types].xml", func(*xmlscan.Element) error { return nil }); err != nil {
 		return nil, err
 	}
 	// excelize finds the workbook through the package relationships.
 	wbPath := ""
-	err := wb.walkSmall("_rels/.rels", func(e *smallElem) error {
+	err := wb.walkSmall("_rels/.rels", func(e *xmlscan.Element) error {
 		if err := checkRelsRoot(e); err != nil {
 			return err
 		}
-		if e.depth == 1 && string(e.local) == "Relationship" && wbPath == "" && e.attr("Type") == relOfficeDoc {
-			wbPath = strings.TrimPrefix(e.attr("Target"), "/")
+		if e.Depth == 1 && string(e.Local) == "Relationship" && wbPath == "" && e.Attr("Type") == relOfficeDoc {
+			wbPath = strings.TrimPrefix(e.Attr("Target"), "/")
 		}
 		return nil
 	})
@@ -221,31 +225,31 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 	type bookSheet struct{ name, rid, state string }
 	var sheets []bookSheet
 	workbookPr := 0
-	err = wb.walkSmall("xl/workbook.xml", func(e *smallElem) error {
+	err = wb.walkSmall("xl/workbook.xml", func(e *xmlscan.Element) error {
 		switch {
-		case e.depth == 0:
-			if string(e.local) != "workbook" || e.ns(e.prefix) != nsMain {
-				return fallbackf("workbook root <%s> in %q", e.local, e.ns(e.prefix))
+		case e.Depth == 0:
+			if string(e.Local) != "workbook" || e.NS(e.Prefix) != nsMain {
+				return fallbackf("workbook root <%s> in %q", e.Local, e.NS(e.Prefix))
 			}
-		case e.depth == 1 && string(e.local) == "workbookPr":
+		case e.Depth == 1 && string(e.Local) == "workbookPr":
 			// The date system: "1" or "true" (as encoding/xml reads a
 			// bool) for serials counted from 1904.
 			if workbookPr++; workbookPr > 1 {
 				return fallbackf("two <workbookPr>")
 			}
-			if v := e.attr("date1904"); v != "" {
+			if v := e.Attr("date1904"); v != "" {
 				d, ok := parseXMLBool([]byte(v))
 				if !ok {
 					return fallbackf("date1904=%q", v)
 				}
 				wb.date1904 = d
 			}
-		case e.depth == 2 && string(e.local) == "sheet" && string(e.parent) == "sheets":
-			s := bookSheet{name: e.attr("name"), state: sheetVisibility(e.attr("state"))}
-			for i := range e.tag.attrs {
-				a := &e.tag.attrs[i]
-				if prefix, local := splitName(a.name); string(local) == "id" && prefix != nil && e.ns(prefix) == nsRelationships {
-					s.rid = attrString(a)
+		case e.Depth == 2 && string(e.Local) == "sheet" && string(e.Parent) == "sheets":
+			s := bookSheet{name: e.Attr("name"), state: sheetVisibility(e.Attr("state"))}
+			for i := range e.Tag.Attrs {
+				a := &e.Tag.Attrs[i]
+				if prefix, local := xmlscan.SplitName(a.Name); string(local) == "id" && prefix != nil && e.NS(prefix) == nsRelationships {
+					s.rid = a.Value()
 				}
 			}
 			sheets = append(sheets, s)
@@ -256,13 +260,13 @@ func openWorkbook(zr *zip.Reader) (*streamWorkbook, error) {
 		return nil, err
 	}
 	targets, types := map[string]string{}, map[string]string{}
-	err = wb.walkSmall("xl/_rels/workbook.xml.rels", func(e *smallElem) error {
+	err = wb.walkSmall("xl/_rels/workbook.xml.rels", func(e *xmlscan.Element) error {
 		if err := checkRelsRoot(e); err != nil {
 			return err
 		}
-		if e.depth == 1 && string(e.local) == "Relationship" {
-			targets[e.attr("Id")] = e.attr("Target")
-			types[e.attr("Id")] = e.attr("Type")
+		if e.Depth == 1 && string(e.Local) == "Relationship" {
+			targets[e.Attr("Id")] = e.Attr("Target")
+			types[e.Attr("Id")] = e.Attr("Type")
 		}
 		return nil
 	})
@@ -312,9 +316,10 @@ func checkExcelizeSheetName(name string) error {
 	return nil
 }
 
-// openPart opens a part for scanning, refusing it when its header already
-// says it is over the size limit.
-func (wb *streamWorkbook) openPart(zf *zip.File, sc *xmlScan) (io.ReadCloser, error) {
+// openPart starts reading a part with sc, refusing it when its header
+// already says it is over the size limit, and once it has given more (a
+// header may understate the size).
+func (wb *streamWorkbook) openPart(zf *zip.File, sc *xmlscan.Scanner) (io.ReadCloser, error) {
 	if zf.UncompressedSize64 > uint64(wb.partLimit) {
 		return nil, &partTooLargeError{size: zf.UncompressedSize64, limit: wb.partLimit}
 	}
@@ -322,6 +327,21 @@ func (wb *streamWorkbook) openPart(zf *zip.File, sc *xmlScan) (io.ReadCloser, er
 	if err != nil {
 		return nil, err
 	}
-	sc.reset(rc, wb.buf, wb.partLimit)
+	sc.Reset(&partReader{ReadCloser: rc, limit: wb.partLimit})
 	return rc, nil
+}
+
+// partReader reads a part, failing with a *partTooLargeError once it has
+// given more than limit bytes.
+type partReader struct {
+	io.ReadCloser
+	n, limit int64
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	n, err := p.ReadCloser.Read(b)
+	if p.n += int64(n); p.n > p.limit {
+		return n, &partTooLargeError{limit: p.limit}
+	}
+	return n, err
 }

@@ -20,6 +20,8 @@ package sheets
 
 import (
 	"bytes"
+
+	"github.com/sheaf-dev/sheaf/sheets/xmlscan"
 )
 
 // prescanSheet returns a sheet's merged ranges, in the order the sheet
@@ -87,12 +89,12 @@ func indexEndSheetData(b []byte) int {
 // the tags that follow and is then diagnosed by a full read.
 func (r *sheetReader) skipSheetData(q int) error {
 	sc := &r.sc
-	b := sc.buf[:sc.w]
+	b := sc.Bytes()
 	i := indexEndSheetData(b[q:])
 	if i < 0 {
 		// Keep what may be the start of "</sheetData".
-		sc.r = max(q, len(b)-len(endSheetData)+1)
-		return errNeedMore
+		sc.SetPos(max(q, len(b)-len(endSheetData)+1))
+		return xmlscan.ErrNeedMore
 	}
 	return r.sheetDataStep(q + i)
 }

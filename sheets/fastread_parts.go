@@ -5,67 +5,23 @@ package sheets
 
 import (
 	"bytes"
-	"errors"
 	"io"
+
+	"github.com/sheaf-dev/sheaf/sheets/xmlscan"
 )
 
 // checkRelsRoot refuses a relationships part excelize cannot decode.
-func checkRelsRoot(e *smallElem) error {
-	if e.depth == 0 && (string(e.local) != "Relationships" || e.ns(e.prefix) != nsPackageRels) {
-		return fallbackf("relationships root <%s> in %q", e.local, e.ns(e.prefix))
+func checkRelsRoot(e *xmlscan.Element) error {
+	if e.Depth == 0 && (string(e.Local) != "Relationships" || e.NS(e.Prefix) != nsPackageRels) {
+		return fallbackf("relationships root <%s> in %q", e.Local, e.NS(e.Prefix))
 	}
 	return nil
-}
-
-// smallElem is a start tag met walking a small part.
-type smallElem struct {
-	tag           *xmlTag
-	depth         int    // the root is 0
-	prefix, local []byte // the element's name
-	parent        []byte // the parent's local name
-	decls         []nsDecl
-}
-
-type nsDecl struct {
-	prefix, uri string
-	depth       int
-}
-
-// attr is the decoded value of the element's last attribute with this
-// local name, in any namespace, as encoding/xml fills an untagged field.
-func (e *smallElem) attr(local string) string {
-	v := ""
-	for i := range e.tag.attrs {
-		if _, l := splitName(e.tag.attrs[i].name); string(l) == local {
-			v = attrString(&e.tag.attrs[i])
-		}
-	}
-	return v
-}
-
-// ns is the namespace a prefix (empty for the default) stands for here.
-func (e *smallElem) ns(prefix []byte) string {
-	for i := len(e.decls) - 1; i >= 0; i-- {
-		if e.decls[i].prefix == string(prefix) {
-			return e.decls[i].uri
-		}
-	}
-	return ""
-}
-
-// splitName splits a name as encoding/xml does: ":x" and "x:" have no
-// prefix.
-func splitName(n []byte) (prefix, local []byte) {
-	if i := bytes.IndexByte(n, ':'); i > 0 && i < len(n)-1 {
-		return n[:i], n[i+1:]
-	}
-	return nil, n
 }
 
 // walkSmall reads one of the package's small structural parts whole and
 // calls elem for each of its start tags. What it cannot read is left to
 // the careful reader, which reports it.
-func (wb *streamWorkbook) walkSmall(name string, elem func(*smallElem) error) error {
+func (wb *streamWorkbook) walkSmall(name string, elem func(*xmlscan.Element) error) error {
 	zf := wb.entries[name]
 	if zf == nil {
 		return fallbackf("no %s", name)
@@ -83,81 +39,11 @@ func (wb *streamWorkbook) walkSmall(name string, elem func(*smallElem) error) er
 	if err != nil {
 		return fallbackf("%s: %v", name, err)
 	}
-	data := buf.Bytes()
-	sc := &xmlScan{buf: data, w: len(data), eof: true}
-	var tag xmlTag
-	var e smallElem
-	var stack [][]byte // local names of the open elements
-	var decls []nsDecl
-	for q := 0; q < len(data); {
-		if data[q] != '<' {
-			if q, err = sc.text(q); err != nil {
-				return fallbackf("%s: %v", name, err)
-			}
-			continue
+	if err := xmlscan.Walk(buf.Bytes(), elem); err != nil {
+		if isFallback(err) {
+			return err // elem's
 		}
-		if q+1 >= len(data) {
-			return fallbackf("%s: truncated", name)
-		}
-		switch data[q+1] {
-		case '!', '?':
-			if q, err = sc.misc(q); err != nil {
-				return fallbackf("%s: %v", name, err)
-			}
-			continue
-		case '/':
-			if len(stack) == 0 {
-				return fallbackf("%s: stray end tag", name)
-			}
-			e, err := sc.name(q+2, "</")
-			if err != nil {
-				return fallbackf("%s: %v", name, err)
-			}
-			if _, l := splitName(data[q+2 : e]); !bytes.Equal(l, stack[len(stack)-1]) {
-				return fallbackf("%s: mismatched end tag", name)
-			}
-			if q, err = sc.endTag(q, data[q+2:e]); err != nil {
-				return fallbackf("%s: %v", name, err)
-			}
-			stack = stack[:len(stack)-1]
-			for len(decls) > 0 && decls[len(decls)-1].depth > len(stack) {
-				decls = decls[:len(decls)-1]
-			}
-			continue
-		}
-		if q, err = sc.startTag(q, &tag); err != nil {
-			if errors.Is(err, errNeedMore) {
-				return fallbackf("%s: truncated", name)
-			}
-			return fallbackf("%s: %v", name, err)
-		}
-		depth := len(stack)
-		for i := range tag.attrs {
-			a := &tag.attrs[i]
-			if string(a.name) == "xmlns" {
-				decls = append(decls, nsDecl{"", attrString(a), depth + 1})
-			} else if p, l := splitName(a.name); string(p) == "xmlns" {
-				decls = append(decls, nsDecl{string(l), attrString(a), depth + 1})
-			}
-		}
-		e = smallElem{tag: &tag, depth: depth, decls: decls}
-		e.prefix, e.local = splitName(tag.name)
-		if depth > 0 {
-			e.parent = stack[depth-1]
-		}
-		if err := elem(&e); err != nil {
-			return err
-		}
-		if tag.empty {
-			for len(decls) > 0 && decls[len(decls)-1].depth > depth {
-				decls = decls[:len(decls)-1]
-			}
-		} else {
-			stack = append(stack, e.local)
-		}
-	}
-	if len(stack) > 0 {
-		return fallbackf("%s: truncated", name)
+		return fallbackf("%s: %v", name, scanError(err))
 	}
 	return nil
 }
@@ -175,15 +61,15 @@ func (wb *streamWorkbook) loadStyles() error {
 	}
 	var fmts []customFmt
 	var xfs []*int
-	err := wb.walkSmall("xl/styles.xml", func(e *smallElem) error {
+	err := wb.walkSmall("xl/styles.xml", func(e *xmlscan.Element) error {
 		switch {
-		case e.depth == 0:
-			if string(e.local) != "styleSheet" || e.ns(e.prefix) != nsMain {
-				return fallbackf("style sheet root <%s> in %q", e.local, e.ns(e.prefix))
+		case e.Depth == 0:
+			if string(e.Local) != "styleSheet" || e.NS(e.Prefix) != nsMain {
+				return fallbackf("style sheet root <%s> in %q", e.Local, e.NS(e.Prefix))
 			}
-		case e.depth == 2 && string(e.local) == "numFmt" && string(e.parent) == "numFmts":
-			f := customFmt{code: e.attr("formatCode")}
-			if v := e.attr("numFmtId"); v != "" {
+		case e.Depth == 2 && string(e.Local) == "numFmt" && string(e.Parent) == "numFmts":
+			f := customFmt{code: e.Attr("formatCode")}
+			if v := e.Attr("numFmtId"); v != "" {
 				id, ok := parseTrimmedInt([]byte(v))
 				if !ok {
 					return fallbackf("numFmtId=%q", v)
@@ -191,13 +77,13 @@ func (wb *streamWorkbook) loadStyles() error {
 				f.id = id
 			}
 			fmts = append(fmts, f)
-		case e.depth == 2 && string(e.local) == "xf" && string(e.parent) == "cellXfs":
+		case e.Depth == 2 && string(e.Local) == "xf" && string(e.Parent) == "cellXfs":
 			var id *int
-			for i := range e.tag.attrs {
-				if _, l := splitName(e.tag.attrs[i].name); string(l) == "numFmtId" {
-					n, ok := parseTrimmedInt([]byte(attrString(&e.tag.attrs[i])))
+			for i := range e.Tag.Attrs {
+				if _, l := xmlscan.SplitName(e.Tag.Attrs[i].Name); string(l) == "numFmtId" {
+					n, ok := parseTrimmedInt([]byte(e.Tag.Attrs[i].Value()))
 					if !ok {
-						return fallbackf("xf numFmtId=%q", e.tag.attrs[i].val)
+						return fallbackf("xf numFmtId=%q", e.Tag.Attrs[i].Val)
 					}
 					id = &n
 				}

@@ -7,6 +7,17 @@ package sheets
 import (
 	"bytes"
 	"strconv"
+
+	"github.com/sheaf-dev/sheaf/sheets/xmlscan"
+)
+
+// Names the row reader compares against; vTag is <v> as every writer
+// writes it, without attributes.
+var (
+	nameSheetData = []byte("sheetData")
+	nameRow       = []byte("row")
+	nameC         = []byte("c")
+	vTag          = xmlscan.Tag{Name: []byte("v")}
 )
 
 // sharedMaster is the cell holding a shared formula's text.
@@ -83,40 +94,40 @@ func (r *sheetReader) numberFormat(out *Cell, c *rawCell, rowStyle int) {
 // sheetDataStep consumes the next row, or the end of sheetData.
 func (r *sheetReader) sheetDataStep(q int) error {
 	sc := &r.sc
-	b := sc.buf[:sc.w]
-	for q < len(b) && isXMLSpace(b[q]) {
+	b := sc.Bytes()
+	for q < len(b) && xmlscan.IsSpace(b[q]) {
 		q++
 	}
-	sc.r = q
+	sc.SetPos(q)
 	if q+1 >= len(b) {
-		return errNeedMore
+		return xmlscan.ErrNeedMore
 	}
 	if b[q] != '<' {
-		e, err := sc.text(q)
+		e, err := sc.Text(q)
 		if err != nil {
 			return err
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	}
 	switch b[q+1] {
 	case '/':
-		e, err := sc.endTag(q, nameSheetData)
+		e, err := sc.EndTag(q, nameSheetData)
 		if err != nil {
 			return err
 		}
 		r.sheetData = sheetDataDone
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	case '!', '?':
 		return fallbackf("comment or declaration inside sheetData")
 	}
-	isRow, err := sc.isStartOf(q, "row")
+	isRow, err := sc.IsStartOf(q, "row")
 	if err != nil {
 		return err
 	}
 	if !isRow {
-		e, err := sc.name(q+1, "<")
+		e, err := sc.Name(q+1, "<")
 		if err != nil {
 			return err
 		}
@@ -126,7 +137,7 @@ func (r *sheetReader) sheetDataStep(q int) error {
 	if err != nil {
 		return err
 	}
-	sc.r = e
+	sc.SetPos(e)
 	return nil
 }
 
@@ -134,17 +145,17 @@ func (r *sheetReader) sheetDataStep(q int) error {
 // row is complete outlives a restart.
 func (r *sheetReader) row(p int) (int, error) {
 	sc := &r.sc
-	q, err := sc.startTag(p, &r.tag)
+	q, err := sc.StartTag(p, &r.tag)
 	if err != nil {
 		return 0, err
 	}
 	num, style := 0, 0
 	hasR, hasS, hidden := false, false, false
-	for i := range r.tag.attrs {
-		a := &r.tag.attrs[i]
-		v := sc.attrBytes(a)
+	for i := range r.tag.Attrs {
+		a := &r.tag.Attrs[i]
+		v := sc.AttrBytes(a)
 		ok := true
-		switch string(localName(a.name)) {
+		switch string(localName(a.Name)) {
 		case "r":
 			if hasR {
 				return 0, fallbackf("row with two r attributes")
@@ -167,7 +178,7 @@ func (r *sheetReader) row(p int) (int, error) {
 			ok = validUint(v, 8)
 		}
 		if !ok {
-			return 0, fallbackf("<row %s=%q>", a.name, a.val)
+			return 0, fallbackf("<row %s=%q>", a.Name, a.Val)
 		}
 	}
 	if !hasR {
@@ -181,30 +192,30 @@ func (r *sheetReader) row(p int) (int, error) {
 	}
 	r.cells = r.cells[:0]
 	r.text = r.text[:0]
-	if !r.tag.empty {
+	if !r.tag.Empty {
 		for {
-			if q, err = sc.text(q); err != nil {
+			if q, err = sc.Text(q); err != nil {
 				return 0, err
 			}
-			b := sc.buf[:sc.w]
+			b := sc.Bytes()
 			if q+1 >= len(b) {
-				return 0, errNeedMore
+				return 0, xmlscan.ErrNeedMore
 			}
 			switch b[q+1] {
 			case '/':
-				if q, err = sc.endTag(q, nameRow); err != nil {
+				if q, err = sc.EndTag(q, nameRow); err != nil {
 					return 0, err
 				}
 				goto done
 			case '!', '?':
 				return 0, fallbackf("comment or declaration inside a row")
 			}
-			isC, err := sc.isStartOf(q, "c")
+			isC, err := sc.IsStartOf(q, "c")
 			if err != nil {
 				return 0, err
 			}
 			if !isC {
-				e, err := sc.name(q+1, "<")
+				e, err := sc.Name(q+1, "<")
 				if err != nil {
 					return 0, err
 				}
@@ -226,7 +237,7 @@ done:
 // cell parses the <c> at buf[p] onto r.cells.
 func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 	sc := &r.sc
-	q, err := sc.startTag(p, &r.ctag)
+	q, err := sc.StartTag(p, &r.ctag)
 	if err != nil {
 		return 0, err
 	}
@@ -236,11 +247,11 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 	}
 	c := rawCell{fSi: -1, valSST: -1, formula: -1}
 	var seen [3]bool
-	for i := range r.ctag.attrs {
-		a := &r.ctag.attrs[i]
-		v := sc.attrBytes(a)
+	for i := range r.ctag.Attrs {
+		a := &r.ctag.Attrs[i]
+		v := sc.AttrBytes(a)
 		ok := true
-		switch string(localName(a.name)) {
+		switch string(localName(a.Name)) {
 		case "r":
 			if seen[0] {
 				return 0, fallbackf("cell with two r attributes")
@@ -269,7 +280,7 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 			ok = validBool(v)
 		}
 		if !ok {
-			return 0, fallbackf("<c %s=%q>", a.name, a.val)
+			return 0, fallbackf("<c %s=%q>", a.Name, a.Val)
 		}
 	}
 	if !seen[0] {
@@ -283,19 +294,19 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 	if c.col <= prev || c.col > excelizeMaxCols {
 		return 0, fallbackf("cell in column %d after column %d", c.col, prev)
 	}
-	if !r.ctag.empty {
+	if !r.ctag.Empty {
 		ct := &r.vtag
 		for {
-			if q, err = sc.text(q); err != nil {
+			if q, err = sc.Text(q); err != nil {
 				return 0, err
 			}
-			b := sc.buf[:sc.w]
+			b := sc.Bytes()
 			if q+2 >= len(b) {
-				return 0, errNeedMore
+				return 0, xmlscan.ErrNeedMore
 			}
 			switch b[q+1] {
 			case '/':
-				if q, err = sc.endTag(q, nameC); err != nil {
+				if q, err = sc.EndTag(q, nameC); err != nil {
 					return 0, err
 				}
 				r.cells = append(r.cells, c)
@@ -311,12 +322,12 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 					return 0, fallbackf("cell with two <v>")
 				}
 				c.hasV = true
-				if q, c.v, err = r.body(q+3, nameV, false); err != nil {
+				if q, c.v, err = r.body(q+3, &vTag); err != nil {
 					return 0, err
 				}
 				continue
 			case 'i':
-				isIS, err := sc.isStartOf(q, "is")
+				isIS, err := sc.IsStartOf(q, "is")
 				if err != nil {
 					return 0, err
 				}
@@ -328,22 +339,22 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 				}
 				c.hasIS = true
 				s := len(r.text)
-				if r.text, q, err = sc.stringItem(q, ct, r.text); err != nil {
+				if r.text, q, err = r.items.read(sc, q, ct, r.text); err != nil {
 					return 0, err
 				}
 				c.is = [2]int{s, len(r.text)}
 				continue
 			}
-			if q, err = sc.startTag(q, ct); err != nil {
+			if q, err = sc.StartTag(q, ct); err != nil {
 				return 0, err
 			}
-			switch string(ct.name) {
+			switch string(ct.Name) {
 			case "v":
 				if c.hasV {
 					return 0, fallbackf("cell with two <v>")
 				}
 				c.hasV = true
-				if q, c.v, err = r.body(q, ct.name, ct.empty); err != nil {
+				if q, c.v, err = r.body(q, ct); err != nil {
 					return 0, err
 				}
 			case "f":
@@ -354,11 +365,11 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 				if err := r.formulaAttrs(&c, ct); err != nil {
 					return 0, err
 				}
-				if q, c.f, err = r.body(q, ct.name, ct.empty); err != nil {
+				if q, c.f, err = r.body(q, ct); err != nil {
 					return 0, err
 				}
 			default:
-				return 0, fallbackf("<%s> inside a cell", ct.name)
+				return 0, fallbackf("<%s> inside a cell", ct.Name)
 			}
 		}
 	}
@@ -366,39 +377,24 @@ func (r *sheetReader) cell(p, rowNum int, rowHasR bool) (int, error) {
 	return q, nil
 }
 
-// body reads the character data of element name, whose start tag ended at
-// p (empty if it was self-closing), onto r.text, through its end tag.
-// Markup inside is left to the careful reader.
-func (r *sheetReader) body(p int, name []byte, empty bool) (int, [2]int, error) {
+// body reads the character data of the element whose start tag t ended
+// at p onto r.text, through its end tag, and returns its span.
+func (r *sheetReader) body(p int, t *xmlscan.Tag) (int, [2]int, error) {
 	s := len(r.text)
-	if empty {
-		return p, [2]int{s, s}, nil
-	}
-	sc := &r.sc
-	var e int
+	var q int
 	var err error
-	if r.text, e, err = sc.textInto(p, r.text); err != nil {
-		return 0, [2]int{}, err
-	}
-	b := sc.buf[:sc.w]
-	if e+1 >= len(b) {
-		return 0, [2]int{}, errNeedMore
-	}
-	if b[e+1] != '/' {
-		return 0, [2]int{}, fallbackf("markup inside <%s>", name)
-	}
-	q, err := sc.endTag(e, name)
+	r.text, q, err = textBody(&r.sc, p, t, r.text)
 	return q, [2]int{s, len(r.text)}, err
 }
 
-func (r *sheetReader) formulaAttrs(c *rawCell, t *xmlTag) error {
+func (r *sheetReader) formulaAttrs(c *rawCell, t *xmlscan.Tag) error {
 	shared := false
 	si, hasSi := 0, false
-	for i := range t.attrs {
-		a := &t.attrs[i]
-		v := r.sc.attrBytes(a)
+	for i := range t.Attrs {
+		a := &t.Attrs[i]
+		v := r.sc.AttrBytes(a)
 		ok := true
-		switch string(localName(a.name)) {
+		switch string(localName(a.Name)) {
 		case "t":
 			shared = string(v) == "shared"
 		case "ref":
@@ -413,7 +409,7 @@ func (r *sheetReader) formulaAttrs(c *rawCell, t *xmlTag) error {
 			ok = validBool(v)
 		}
 		if !ok {
-			return fallbackf("<f %s=%q>", a.name, a.val)
+			return fallbackf("<f %s=%q>", a.Name, a.Val)
 		}
 	}
 	if shared && hasSi {

@@ -3,9 +3,16 @@ package sheets
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
+
+	"github.com/sheaf-dev/sheaf/sheets/xmlscan"
 )
+
+// strictNS marks the namespaces of Strict OOXML, which excelize does not
+// read.
+var strictNS = []byte("purl.oclc.org/ooxml")
 
 // readSheet reads one sheet, yielding its non-empty rows with the cells
 // the merged ranges cover blanked.
@@ -46,7 +53,8 @@ type sheetReader struct {
 	prescan bool
 	cover   *mergeCover
 
-	sc xmlScan
+	sc    xmlscan.Scanner
+	items itemReader // scratch for inline strings
 	// Elements open outside sheetData, their names copied out of the
 	// sliding buffer.
 	names    []byte
@@ -62,7 +70,7 @@ type sheetReader struct {
 	rowNum  int // the last row's number
 
 	// Scratch for the row being read.
-	tag, ctag, vtag xmlTag
+	tag, ctag, vtag xmlscan.Tag
 	cells           []rawCell
 	text            []byte
 	out             []byte
@@ -91,32 +99,13 @@ const cellSlab = 256
 type colStyle struct{ min, max, style int }
 
 func (r *sheetReader) read() error {
-	sc := &r.sc
-	rc, err := r.wb.openPart(r.sheet.zf, sc)
+	rc, err := r.wb.openPart(r.sheet.zf, &r.sc)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	defer func() { r.wb.buf = sc.buf }()
-	for {
-		err := r.step()
-		if err == nil {
-			continue
-		}
-		switch err {
-		case errDone:
-			return nil
-		case errNeedMore:
-			if sc.eof {
-				return sc.truncated()
-			}
-			if err := sc.fill(); err != nil {
-				return err
-			}
-			continue
-		}
-		return err
-	}
+	defer r.sc.Release()
+	return scanError(r.sc.Run(r.step))
 }
 
 func (r *sheetReader) depth() int { return len(r.nameEnds) }
@@ -147,15 +136,15 @@ func (r *sheetReader) pop() {
 // localName is a name without its namespace prefix: encoding/xml matches
 // excelize's untagged fields, and its row reader matches attributes, by it.
 func localName(n []byte) []byte {
-	_, local := splitName(n)
+	_, local := xmlscan.SplitName(n)
 	return local
 }
 
 // step consumes one token of the part, or one whole row.
 func (r *sheetReader) step() error {
 	sc := &r.sc
-	b := sc.buf[:sc.w]
-	q := sc.r
+	b := sc.Bytes()
+	q := sc.Pos()
 	if r.sheetData == sheetDataInside {
 		if r.prescan {
 			return r.skipSheetData(q)
@@ -163,42 +152,42 @@ func (r *sheetReader) step() error {
 		return r.sheetDataStep(q)
 	}
 	if q >= len(b) {
-		if !sc.eof {
-			return errNeedMore
+		if !sc.AtEOF() {
+			return xmlscan.ErrNeedMore
 		}
 		if r.depth() > 0 {
-			return sc.truncated()
+			return sc.Truncated()
 		}
-		return errDone
+		return io.EOF
 	}
 	if b[q] != '<' {
-		e, err := sc.text(q)
+		e, err := sc.Text(q)
 		if err != nil {
 			return err
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	}
 	if q+1 >= len(b) {
-		return errNeedMore
+		return xmlscan.ErrNeedMore
 	}
 	switch b[q+1] {
 	case '!', '?':
-		e, err := sc.misc(q)
+		e, err := sc.Misc(q)
 		if err != nil {
 			return err
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	case '/':
 		if r.depth() == 0 {
-			e, err := sc.name(q+2, "</")
+			e, err := sc.Name(q+2, "</")
 			if err != nil {
 				return err
 			}
-			return sc.syntax(q, "多余的结束标签 </%s>", b[q+2:e])
+			return sc.Syntax(q, "多余的结束标签 </%s>", b[q+2:e])
 		}
-		e, err := sc.endTag(q, r.top())
+		e, err := sc.EndTag(q, r.top())
 		if err != nil {
 			return err
 		}
@@ -206,94 +195,94 @@ func (r *sheetReader) step() error {
 		if r.depth() <= 1 {
 			r.ctx = ctxNone
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	}
-	e, err := sc.startTag(q, &r.tag)
+	e, err := sc.StartTag(q, &r.tag)
 	if err != nil {
 		return err
 	}
 	t := &r.tag
-	local := localName(t.name)
-	prefixed := len(local) != len(t.name)
+	local := localName(t.Name)
+	prefixed := len(local) != len(t.Name)
 	switch d := r.depth(); {
 	case d == 0:
 		if prefixed {
-			return fallbackf("prefixed root element <%s>", t.name)
+			return fallbackf("prefixed root element <%s>", t.Name)
 		}
 		ns := ""
-		for i := range t.attrs {
-			a := &t.attrs[i]
-			v := sc.attrBytes(a)
+		for i := range t.Attrs {
+			a := &t.Attrs[i]
+			v := sc.AttrBytes(a)
 			if bytes.Contains(v, strictNS) {
 				return fallbackf("Strict OOXML namespace %s", v)
 			}
-			if string(a.name) == "xmlns" {
+			if string(a.Name) == "xmlns" {
 				ns = string(v)
 			}
 		}
-		r.rootMain = string(t.name) == "worksheet" && ns == nsMain
+		r.rootMain = string(t.Name) == "worksheet" && ns == nsMain
 	case string(local) == "sheetData":
 		if d != 1 || prefixed || r.sheetData != sheetDataBefore {
-			return fallbackf("<%s> where excelize does not look for it", t.name)
+			return fallbackf("<%s> where excelize does not look for it", t.Name)
 		}
-		sc.r = e
-		if t.empty {
+		sc.SetPos(e)
+		if t.Empty {
 			r.sheetData = sheetDataDone
 		} else {
 			r.sheetData = sheetDataInside
 		}
 		return nil
 	case string(local) == "row" && r.sheetData == sheetDataBefore:
-		return fallbackf("<%s> outside sheetData", t.name)
+		return fallbackf("<%s> outside sheetData", t.Name)
 	case d == 1:
 		switch string(local) {
 		case "cols", "mergeCells":
 			if prefixed {
-				return fallbackf("prefixed <%s>", t.name)
+				return fallbackf("prefixed <%s>", t.Name)
 			}
 			if string(local) == "cols" {
 				r.ctx = ctxCols
 			} else {
 				r.ctx = ctxMerges
-				for i := range t.attrs {
-					if string(localName(t.attrs[i].name)) == "count" && !validInt(sc.attrBytes(&t.attrs[i]), 64) {
-						return fallbackf("mergeCells count=%q", t.attrs[i].val)
+				for i := range t.Attrs {
+					if string(localName(t.Attrs[i].Name)) == "count" && !validInt(sc.AttrBytes(&t.Attrs[i]), 64) {
+						return fallbackf("mergeCells count=%q", t.Attrs[i].Val)
 					}
 				}
 			}
 		}
 	case d == 2 && r.ctx == ctxCols && string(local) == "col":
 		if prefixed {
-			return fallbackf("prefixed <%s>", t.name)
+			return fallbackf("prefixed <%s>", t.Name)
 		}
 		if err := r.col(t); err != nil {
 			return err
 		}
 	case d == 2 && r.ctx == ctxMerges && string(local) == "mergeCell" && r.prescan:
 		if prefixed {
-			return fallbackf("prefixed <%s>", t.name)
+			return fallbackf("prefixed <%s>", t.Name)
 		}
 		if err := r.mergeCell(t); err != nil {
 			return err
 		}
 	}
-	if !t.empty {
-		r.push(t.name)
+	if !t.Empty {
+		r.push(t.Name)
 	}
-	sc.r = e
+	sc.SetPos(e)
 	return nil
 }
 
 // col reads a <col>: the style of a range of columns, which a number cell
 // without a style of its own (nor of its row) takes.
-func (r *sheetReader) col(t *xmlTag) error {
+func (r *sheetReader) col(t *xmlscan.Tag) error {
 	c := colStyle{}
-	for i := range t.attrs {
-		a := &t.attrs[i]
-		v := r.sc.attrBytes(a)
+	for i := range t.Attrs {
+		a := &t.Attrs[i]
+		v := r.sc.AttrBytes(a)
 		var ok bool
-		switch string(localName(a.name)) {
+		switch string(localName(a.Name)) {
 		case "min":
 			c.min, ok = parseTrimmedInt(v)
 		case "max":
@@ -310,7 +299,7 @@ func (r *sheetReader) col(t *xmlTag) error {
 			ok = true
 		}
 		if !ok {
-			return fallbackf("<col %s=%q>", a.name, a.val)
+			return fallbackf("<col %s=%q>", a.Name, a.Val)
 		}
 	}
 	r.cols = append(r.cols, c)
@@ -335,11 +324,11 @@ func (r *sheetReader) colStyleOf(col int) int {
 
 // mergeCell reads a merged range. Only plain "A1:B2" references (first
 // cell top-left) are taken; anything else is left to the careful reader.
-func (r *sheetReader) mergeCell(t *xmlTag) error {
+func (r *sheetReader) mergeCell(t *xmlscan.Tag) error {
 	ref := ""
-	for i := range t.attrs {
-		if string(localName(t.attrs[i].name)) == "ref" {
-			ref = attrString(&t.attrs[i])
+	for i := range t.Attrs {
+		if string(localName(t.Attrs[i].Name)) == "ref" {
+			ref = t.Attrs[i].Value()
 		}
 	}
 	first, last, found := strings.Cut(ref, ":")

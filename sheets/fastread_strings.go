@@ -3,8 +3,11 @@ package sheets
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
+
+	"github.com/sheaf-dev/sheaf/sheets/xmlscan"
 )
 
 // loadStrings reads the shared-string table once, before the first sheet is
@@ -20,21 +23,20 @@ func (wb *streamWorkbook) loadStrings() error {
 	}
 	zf := wb.sstFile
 	wb.sstTemp = zf.UncompressedSize64 > excelizeXMLTempSize
-	var sc xmlScan
+	var sc xmlscan.Scanner
 	rc, err := wb.openPart(zf, &sc)
 	if err != nil {
 		return wb.stringsDamaged(zf.Name, err)
 	}
 	defer rc.Close()
+	defer sc.Release()
 	p := sstParser{sc: &sc}
 	grow := zf.UncompressedSize64
 	if grow > 16<<20 {
 		grow = 16 << 20
 	}
 	p.all.Grow(int(grow))
-	err = p.run()
-	wb.buf = sc.buf
-	if err != nil {
+	if err := scanError(sc.Run(p.step)); err != nil {
 		return wb.stringsDamaged(zf.Name, err)
 	}
 	all := p.all.String()
@@ -60,162 +62,138 @@ func (wb *streamWorkbook) stringsDamaged(part string, err error) error {
 // sstParser reads xl/sharedStrings.xml as excelize decodes it into xlsxSST:
 // each <si> child of the root <sst> is one string.
 type sstParser struct {
-	sc    *xmlScan
+	sc    *xmlscan.Scanner
 	all   strings.Builder
 	ends  []int
 	depth int // 0 before the root, 1 inside it, 2 after it
-	tag   xmlTag
+	tag   xmlscan.Tag
 	item  []byte
+	items itemReader
 }
-
-func (p *sstParser) run() error {
-	sc := p.sc
-	for {
-		err := p.step()
-		if err == nil {
-			continue
-		}
-		if err != errNeedMore {
-			if err == errDone {
-				return nil
-			}
-			return err
-		}
-		if sc.eof {
-			return sc.truncated()
-		}
-		if err := sc.fill(); err != nil {
-			return err
-		}
-	}
-}
-
-// errDone is internal: the part has been read to its end.
-var errDone = errors.New("done")
 
 func (p *sstParser) step() error {
 	sc := p.sc
-	b := sc.buf[:sc.w]
-	q := sc.r
+	b := sc.Bytes()
+	q := sc.Pos()
 	if q >= len(b) {
-		if sc.eof {
+		if sc.AtEOF() {
 			if p.depth == 1 {
-				return sc.truncated()
+				return sc.Truncated()
 			}
-			return errDone
+			return io.EOF
 		}
-		return errNeedMore
+		return xmlscan.ErrNeedMore
 	}
 	if b[q] != '<' {
-		e, err := sc.text(q)
+		e, err := sc.Text(q)
 		if err != nil {
 			return err
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	}
 	if q+1 >= len(b) {
-		return errNeedMore
+		return xmlscan.ErrNeedMore
 	}
 	switch c := b[q+1]; {
 	case c == '!' || c == '?':
-		e, err := sc.misc(q)
+		e, err := sc.Misc(q)
 		if err != nil {
 			return err
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	case c == '/':
 		if p.depth != 1 {
 			// A stray end tag: what it ends is not open.
-			e, err := sc.name(q+2, "</")
+			e, err := sc.Name(q+2, "</")
 			if err != nil {
 				return err
 			}
-			return sc.syntax(q, "多余的结束标签 </%s>", b[q+2:e])
+			return sc.Syntax(q, "多余的结束标签 </%s>", b[q+2:e])
 		}
-		e, err := sc.endTag(q, nameSST)
+		e, err := sc.EndTag(q, nameSST)
 		if err != nil {
 			return err
 		}
 		p.depth = 2
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	}
 	switch p.depth {
 	case 0:
-		e, err := sc.startTag(q, &p.tag)
+		e, err := sc.StartTag(q, &p.tag)
 		if err != nil {
 			return err
 		}
-		if string(p.tag.name) != "sst" {
-			return fallbackf("shared-string root <%s>", p.tag.name)
+		if string(p.tag.Name) != "sst" {
+			return fallbackf("shared-string root <%s>", p.tag.Name)
 		}
 		ns := ""
-		for i := range p.tag.attrs {
-			a := &p.tag.attrs[i]
-			switch string(a.name) {
+		for i := range p.tag.Attrs {
+			a := &p.tag.Attrs[i]
+			switch string(a.Name) {
 			case "xmlns":
-				ns = attrString(a)
+				ns = a.Value()
 			case "count", "uniqueCount":
-				if !validInt(sc.attrBytes(a), 64) {
-					return fallbackf("shared strings %s=%q", a.name, a.val)
+				if !validInt(sc.AttrBytes(a), 64) {
+					return fallbackf("shared strings %s=%q", a.Name, a.Val)
 				}
 			}
 		}
 		if ns != nsMain {
 			return fallbackf("shared strings in namespace %q", ns)
 		}
-		sc.r = e
-		if p.tag.empty {
+		sc.SetPos(e)
+		if p.tag.Empty {
 			p.depth = 2
 		} else {
 			p.depth = 1
 		}
 		return nil
 	case 1:
-		isSI, err := sc.isStartOf(q, "si")
+		isSI, err := sc.IsStartOf(q, "si")
 		if err != nil {
 			return err
 		}
 		if isSI {
 			var e int
-			p.item, e, err = sc.stringItem(q, &p.tag, p.item[:0])
+			p.item, e, err = p.items.read(sc, q, &p.tag, p.item[:0])
 			if err != nil {
 				return err
 			}
 			p.all.Write(p.item)
 			p.ends = append(p.ends, p.all.Len())
-			sc.r = e
+			sc.SetPos(e)
 			return nil
 		}
-		e, err := sc.startTag(q, &p.tag)
+		e, err := sc.StartTag(q, &p.tag)
 		if err != nil {
 			return err
 		}
-		if bytes.IndexByte(p.tag.name, ':') >= 0 {
-			return fallbackf("prefixed element <%s> in the shared strings", p.tag.name)
+		if bytes.IndexByte(p.tag.Name, ':') >= 0 {
+			return fallbackf("prefixed element <%s> in the shared strings", p.tag.Name)
 		}
-		if !p.tag.empty {
-			if e, err = sc.skipElement(e, &p.tag, refuseNested("si")); err != nil {
+		if !p.tag.Empty {
+			if e, err = sc.SkipElement(e, &p.tag, refuseNested("si")); err != nil {
 				return err
 			}
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	default:
 		// Elements after the root: well-formed XML checks them, excelize
 		// ignores them.
-		e, err := sc.startTag(q, &p.tag)
+		e, err := sc.StartTag(q, &p.tag)
 		if err != nil {
 			return err
 		}
-		if !p.tag.empty {
-			if e, err = sc.skipElement(e, &p.tag, nil); err != nil {
+		if !p.tag.Empty {
+			if e, err = sc.SkipElement(e, &p.tag, nil); err != nil {
 				return err
 			}
 		}
-		sc.r = e
+		sc.SetPos(e)
 		return nil
 	}
 }
@@ -232,43 +210,58 @@ func refuseNested(names ...string) func([]byte) error {
 	}
 }
 
-// stringItem parses a string item (<si> in the shared strings, <is> in an
+// Names the shared-string and rich-text readers compare against.
+var (
+	nameSST  = []byte("sst")
+	nameR    = []byte("r")
+	nameRPr  = []byte("rPr")
+	bstrMark = []byte("_x")
+)
+
+// itemReader reads string items: text holds the texts of the item being
+// read (its own <t> and its runs'), runs the runs' spans of it.
+type itemReader struct {
+	text []byte
+	runs [][2]int
+}
+
+// read parses a string item (<si> in the shared strings, <is> in an
 // inline-string cell) starting at buf[p] == '<', and appends its text to
 // dst as excelize's xlsxSI.String gives it: the item's own <t>, then the
 // <t> of each rich-text run <r>, never the phonetic runs <rPh>; "_xHHHH_"
 // escapes decoded. It returns the position after the item.
-func (sc *xmlScan) stringItem(p int, t *xmlTag, dst []byte) ([]byte, int, error) {
-	q, err := sc.startTag(p, t)
+func (ir *itemReader) read(sc *xmlscan.Scanner, p int, t *xmlscan.Tag, dst []byte) ([]byte, int, error) {
+	q, err := sc.StartTag(p, t)
 	if err != nil {
 		return dst, 0, err
 	}
-	if t.empty {
+	if t.Empty {
 		return dst, q, nil
 	}
-	itemName := t.name
-	sc.tmp2 = sc.tmp2[:0]
-	sc.runs = sc.runs[:0]
+	itemName := t.Name
+	ir.text = ir.text[:0]
+	ir.runs = ir.runs[:0]
 	own := [2]int{-1, -1}
-	var ct xmlTag
+	var ct xmlscan.Tag
 	for {
-		if q, err = sc.text(q); err != nil {
+		if q, err = sc.Text(q); err != nil {
 			return dst, 0, err
 		}
-		b := sc.buf[:sc.w]
+		b := sc.Bytes()
 		if q+1 >= len(b) {
-			return dst, 0, errNeedMore
+			return dst, 0, xmlscan.ErrNeedMore
 		}
 		switch b[q+1] {
 		case '/':
-			if q, err = sc.endTag(q, itemName); err != nil {
+			if q, err = sc.EndTag(q, itemName); err != nil {
 				return dst, 0, err
 			}
 			start := len(dst)
 			if own[0] >= 0 {
-				dst = append(dst, sc.tmp2[own[0]:own[1]]...)
+				dst = append(dst, ir.text[own[0]:own[1]]...)
 			}
-			for _, r := range sc.runs {
-				dst = append(dst, sc.tmp2[r[0]:r[1]]...)
+			for _, r := range ir.runs {
+				dst = append(dst, ir.text[r[0]:r[1]]...)
 			}
 			if bytes.Contains(dst[start:], bstrMark) {
 				dec := bstrDecode(string(dst[start:]))
@@ -278,47 +271,47 @@ func (sc *xmlScan) stringItem(p int, t *xmlTag, dst []byte) ([]byte, int, error)
 		case '!', '?':
 			return dst, 0, fallbackf("comment or declaration inside a string item")
 		}
-		if q, err = sc.startTag(q, &ct); err != nil {
+		if q, err = sc.StartTag(q, &ct); err != nil {
 			return dst, 0, err
 		}
-		if bytes.IndexByte(ct.name, ':') >= 0 {
-			return dst, 0, fallbackf("prefixed element <%s> in a string item", ct.name)
+		if bytes.IndexByte(ct.Name, ':') >= 0 {
+			return dst, 0, fallbackf("prefixed element <%s> in a string item", ct.Name)
 		}
-		switch string(ct.name) {
+		switch string(ct.Name) {
 		case "t":
 			if own[0] >= 0 {
 				return dst, 0, fallbackf("two <t> in a string item")
 			}
-			s := len(sc.tmp2)
-			if q, err = sc.textElement(q, &ct); err != nil {
+			s := len(ir.text)
+			if ir.text, q, err = textBody(sc, q, &ct, ir.text); err != nil {
 				return dst, 0, err
 			}
-			own = [2]int{s, len(sc.tmp2)}
+			own = [2]int{s, len(ir.text)}
 		case "r":
-			if q, err = sc.richRun(q, &ct); err != nil {
+			if q, err = ir.richRun(sc, q, &ct); err != nil {
 				return dst, 0, err
 			}
 		case "rPh":
-			for i := range ct.attrs {
-				if n := string(ct.attrs[i].name); (n == "sb" || n == "eb") && !validUint(sc.attrBytes(&ct.attrs[i]), 32) {
-					return dst, 0, fallbackf("phonetic run %s=%q", n, ct.attrs[i].val)
+			for i := range ct.Attrs {
+				if n := string(ct.Attrs[i].Name); (n == "sb" || n == "eb") && !validUint(sc.AttrBytes(&ct.Attrs[i]), 32) {
+					return dst, 0, fallbackf("phonetic run %s=%q", n, ct.Attrs[i].Val)
 				}
 			}
-			if !ct.empty {
-				if q, err = sc.skipElement(q, &ct, nil); err != nil {
+			if !ct.Empty {
+				if q, err = sc.SkipElement(q, &ct, nil); err != nil {
 					return dst, 0, err
 				}
 			}
 		default:
-			if string(ct.name) == "phoneticPr" {
-				for i := range ct.attrs {
-					if string(ct.attrs[i].name) == "fontId" && !validInt(sc.attrBytes(&ct.attrs[i]), 64) {
-						return dst, 0, fallbackf("phoneticPr fontId=%q", ct.attrs[i].val)
+			if string(ct.Name) == "phoneticPr" {
+				for i := range ct.Attrs {
+					if string(ct.Attrs[i].Name) == "fontId" && !validInt(sc.AttrBytes(&ct.Attrs[i]), 64) {
+						return dst, 0, fallbackf("phoneticPr fontId=%q", ct.Attrs[i].Val)
 					}
 				}
 			}
-			if !ct.empty {
-				if q, err = sc.skipElement(q, &ct, nil); err != nil {
+			if !ct.Empty {
+				if q, err = sc.SkipElement(q, &ct, nil); err != nil {
 					return dst, 0, err
 				}
 			}
@@ -326,77 +319,77 @@ func (sc *xmlScan) stringItem(p int, t *xmlTag, dst []byte) ([]byte, int, error)
 	}
 }
 
-// textElement reads a <t> whose start tag t ended at p: its character data
-// is decoded onto sc.tmp2. Anything but text inside it is left to the
+// textBody reads the character data of the element whose start tag t
+// ended at p onto dst, through its end tag. Markup inside is left to the
 // careful reader.
-func (sc *xmlScan) textElement(p int, t *xmlTag) (int, error) {
-	if t.empty {
-		return p, nil
+func textBody(sc *xmlscan.Scanner, p int, t *xmlscan.Tag, dst []byte) ([]byte, int, error) {
+	if t.Empty {
+		return dst, p, nil
 	}
-	var err error
-	var e int
-	if sc.tmp2, e, err = sc.textInto(p, sc.tmp2); err != nil {
-		return 0, err
+	dst, e, err := sc.TextInto(p, dst)
+	if err != nil {
+		return dst, 0, err
 	}
-	b := sc.buf[:sc.w]
+	b := sc.Bytes()
 	if e+1 >= len(b) {
-		return 0, errNeedMore
+		return dst, 0, xmlscan.ErrNeedMore
 	}
 	if b[e+1] != '/' {
-		return 0, fallbackf("markup inside <t>")
+		return dst, 0, fallbackf("markup inside <%s>", t.Name)
 	}
-	return sc.endTag(e, t.name)
+	q, err := sc.EndTag(e, t.Name)
+	return dst, q, err
 }
 
 // richRun reads a rich-text run <r> whose start tag t ended at p: its <t>
-// becomes a run of sc.runs; its properties <rPr> are checked as excelize
-// decodes them.
-func (sc *xmlScan) richRun(p int, t *xmlTag) (int, error) {
-	if t.empty {
+// becomes a run; its properties <rPr> are checked as excelize decodes
+// them.
+func (ir *itemReader) richRun(sc *xmlscan.Scanner, p int, t *xmlscan.Tag) (int, error) {
+	if t.Empty {
 		return p, nil
 	}
 	q := p
 	var err error
 	seenT := false
-	var ct xmlTag
+	var ct xmlscan.Tag
 	for {
-		if q, err = sc.text(q); err != nil {
+		if q, err = sc.Text(q); err != nil {
 			return 0, err
 		}
-		b := sc.buf[:sc.w]
+		b := sc.Bytes()
 		if q+1 >= len(b) {
-			return 0, errNeedMore
+			return 0, xmlscan.ErrNeedMore
 		}
 		switch b[q+1] {
 		case '/':
-			return sc.endTag(q, nameR)
+			return sc.EndTag(q, nameR)
 		case '!', '?':
 			return 0, fallbackf("comment or declaration inside a rich-text run")
 		}
-		if q, err = sc.startTag(q, &ct); err != nil {
+		if q, err = sc.StartTag(q, &ct); err != nil {
 			return 0, err
 		}
-		if bytes.IndexByte(ct.name, ':') >= 0 {
-			return 0, fallbackf("prefixed element <%s> in a rich-text run", ct.name)
+		if bytes.IndexByte(ct.Name, ':') >= 0 {
+			return 0, fallbackf("prefixed element <%s> in a rich-text run", ct.Name)
 		}
-		switch string(ct.name) {
+		switch string(ct.Name) {
 		case "t":
 			if seenT {
 				return 0, fallbackf("two <t> in a rich-text run")
 			}
 			seenT = true
-			s := len(sc.tmp2)
-			if q, err = sc.textElement(q, &ct); err != nil {
+			s := len(ir.text)
+			if ir.text, q, err = textBody(sc, q, &ct, ir.text); err != nil {
 				return 0, err
 			}
-			sc.runs = append(sc.runs, [2]int{s, len(sc.tmp2)})
+			ir.runs = append(ir.runs, [2]int{s, len(ir.text)})
 		case "rPr":
-			if q, err = sc.runProperties(q, &ct); err != nil {
+			if q, err = runProperties(sc, q, &ct); err != nil {
 				return 0, err
 			}
 		default:
-			if !ct.empty {
-				if q, err = sc.skipElement(q, &ct, nil); err != nil {
+			if !ct.Empty {
+				if q, err = sc.SkipElement(q, &ct, nil); err != nil {
 					return 0, err
 				}
 			}
@@ -406,41 +399,41 @@ func (sc *xmlScan) richRun(p int, t *xmlTag) (int, error) {
 
 // runProperties checks a run's <rPr>: excelize decodes its children's
 // typed attributes, and a bad value fails its whole decoding.
-func (sc *xmlScan) runProperties(p int, t *xmlTag) (int, error) {
-	if t.empty {
+func runProperties(sc *xmlscan.Scanner, p int, t *xmlscan.Tag) (int, error) {
+	if t.Empty {
 		return p, nil
 	}
 	q := p
 	var err error
-	var ct xmlTag
+	var ct xmlscan.Tag
 	for {
-		if q, err = sc.text(q); err != nil {
+		if q, err = sc.Text(q); err != nil {
 			return 0, err
 		}
-		b := sc.buf[:sc.w]
+		b := sc.Bytes()
 		if q+1 >= len(b) {
-			return 0, errNeedMore
+			return 0, xmlscan.ErrNeedMore
 		}
 		switch b[q+1] {
 		case '/':
-			return sc.endTag(q, nameRPr)
+			return sc.EndTag(q, nameRPr)
 		case '!', '?':
-			if q, err = sc.misc(q); err != nil {
+			if q, err = sc.Misc(q); err != nil {
 				return 0, err
 			}
 			continue
 		}
-		if q, err = sc.startTag(q, &ct); err != nil {
+		if q, err = sc.StartTag(q, &ct); err != nil {
 			return 0, err
 		}
-		for i := range ct.attrs {
-			a := &ct.attrs[i]
-			if !runPropertyValid(string(ct.name), string(a.name), sc.attrBytes(a)) {
-				return 0, fallbackf("run property <%s %s=%q>", ct.name, a.name, a.val)
+		for i := range ct.Attrs {
+			a := &ct.Attrs[i]
+			if !runPropertyValid(string(ct.Name), string(a.Name), sc.AttrBytes(a)) {
+				return 0, fallbackf("run property <%s %s=%q>", ct.Name, a.Name, a.Val)
 			}
 		}
-		if !ct.empty {
-			if q, err = sc.skipElement(q, &ct, nil); err != nil {
+		if !ct.Empty {
+			if q, err = sc.SkipElement(q, &ct, nil); err != nil {
 				return 0, err
 			}
 		}

@@ -73,6 +73,21 @@ func sizeWords(n uint64) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
+// partTooLargeError is a part whose decompressed size is over the limit:
+// size is what its zip header says, or 0 when the header understated it
+// and the part was cut off at the limit.
+type partTooLargeError struct {
+	size  uint64
+	limit int64
+}
+
+func (e *partTooLargeError) Error() string {
+	if e.size > 0 {
+		return fmt.Sprintf("解压后为 %s，上限 %s", sizeWords(e.size), sizeWords(uint64(e.limit)))
+	}
+	return fmt.Sprintf("解压后超过上限 %s", sizeWords(uint64(e.limit)))
+}
+
 // checkZipSizes refuses a package whose directory says it unpacks to more
 // than the limits. archive/zip stops reading an entry at its declared size,
 // so the directory cannot understate it.

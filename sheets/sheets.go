@@ -1,7 +1,8 @@
 // Package sheets reads department spreadsheets (the bytes a source of
 // package sources opens) into sheets of rows of cells: it recognises the
 // file type, applies the limits, decrypts, reads CSV, and reads workbooks
-// with the fast streaming reader (fastread*.go) or the careful one built
+// with the fast streaming reader (fastread*.go, on the XML scanner of
+// package sheets/xmlscan) or the careful one built
 // on excelize (careful*.go). What the rows mean (headers, indicators,
 // values, periods) is package extract's concern.
 package sheets
