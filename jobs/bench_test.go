@@ -103,12 +103,7 @@ func summary(b *testing.B, format string, args ...any) {
 // gcAsTheBinary applies the garbage collector settings the sheaf binary
 // uses, so that benchmarks measure what users run.
 func gcAsTheBinary(b *testing.B) {
-	old := debug.SetGCPercent(GCPercent)
-	oldLimit := debug.SetMemoryLimit(MemoryLimit)
-	b.Cleanup(func() {
-		debug.SetGCPercent(old)
-		debug.SetMemoryLimit(oldLimit)
-	})
+	b.Cleanup(TuneGC())
 }
 
 func BenchmarkColdSyncCorpusA(b *testing.B) {

@@ -581,14 +581,3 @@ func (s *Syncer) progress(p Progress) {
 		s.Progress(p)
 	}
 }
-
-// Garbage collector settings for a sync, applied by the sheaf binary unless
-// GOGC or GOMEMLIMIT are set. A sync allocates much short-lived garbage
-// (cells, rows, observations) over a small live heap: collecting at 9× the
-// live heap instead of 2× cuts a cold sync by a quarter, and the soft limit
-// keeps the heap near 30 MiB whatever the size of a sheet (measured with
-// make bench).
-const (
-	GCPercent   = 800
-	MemoryLimit = 40 << 20
-)

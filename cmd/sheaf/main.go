@@ -13,11 +13,13 @@ import (
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" {
+	// The collector's settings serve a sync (jobs.TuneGC); GOGC or
+	// GOMEMLIMIT set by the operator win.
+	switch {
+	case os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "":
+		jobs.TuneGC()
+	case os.Getenv("GOGC") == "":
 		debug.SetGCPercent(jobs.GCPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(jobs.MemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

@@ -1,0 +1,47 @@
+package jobs
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+// The soft memory limit follows the live heap: a heap that must stay live
+// (a sheet only excelize can read) raises it to twice its size, so that the
+// collector does not run back to back, and it falls back to MemoryLimit
+// once the heap is freed.
+func TestTuneGCLimitFollowsTheLiveHeap(t *testing.T) {
+	stop := TuneGC()
+	defer stop()
+	limitReaches := func(ok func(int64) bool) int64 {
+		t.Helper()
+		var l int64
+		for range 100 {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond) // the finalizer runs after the collection
+			if l = debug.SetMemoryLimit(-1); ok(l) {
+				return l
+			}
+		}
+		return l
+	}
+	if l := limitReaches(func(l int64) bool { return l == MemoryLimit }); l != MemoryLimit {
+		t.Fatalf("limit with a small heap: %d MiB, want %d MiB", l>>20, MemoryLimit>>20)
+	}
+	live := make([][]byte, 0, 120)
+	for range 120 {
+		live = append(live, make([]byte, 1<<20))
+	}
+	if l := limitReaches(func(l int64) bool { return l >= 200<<20 }); l < 200<<20 {
+		t.Errorf("limit with 120 MiB live: %d MiB, want at least 240 MiB", l>>20)
+	}
+	runtime.KeepAlive(live)
+	if l := limitReaches(func(l int64) bool { return l == MemoryLimit }); l != MemoryLimit {
+		t.Errorf("limit once the heap is freed: %d MiB, want %d MiB", l>>20, MemoryLimit>>20)
+	}
+	stop()
+	if l := debug.SetMemoryLimit(-1); l == MemoryLimit {
+		t.Errorf("stop left the limit at %d MiB", l>>20)
+	}
+}
