@@ -1,5 +1,7 @@
 package config
 
+import "go.yaml.in/yaml/v3"
+
 // KeyLine is the line of a key path such as "rules[3].expr" in the file the
 // configuration was read from, for packages that check a part of the
 // configuration themselves (the rules' expressions) and report problems as
@@ -7,9 +9,26 @@ package config
 // closest written ancestor, as for Validate's errors; it is 0 when no line
 // is known (a Config built in code).
 func (c *Config) KeyLine(key string) int {
-	if c == nil || c.node == nil {
+	if c == nil {
 		return 0
 	}
-	line, _ := lookup(c.node, key)
+	root := c.tree()
+	if root == nil {
+		return 0
+	}
+	line, _ := lookup(root, key)
 	return line
+}
+
+// tree is the parsed file: the tree kept while loading, or the file's text
+// parsed again; nil for a Config built in code.
+func (c *Config) tree() *yaml.Node {
+	if c.node != nil || c.raw == nil {
+		return c.node
+	}
+	root, err := parseNode(c.raw)
+	if err != nil {
+		return nil
+	}
+	return root
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/robfig/cron/v3"
@@ -37,7 +38,7 @@ var (
 // as Errors, or nil. It does not change c: defaults are applied by Load, so
 // a Config built in code must set them itself.
 func (c *Config) Validate() error {
-	v := &validator{c: c}
+	v := &validator{c: c, node: c.tree()}
 	v.cycle()
 	v.storageAndSync()
 	v.extraction("extraction", c.Extraction)
@@ -57,19 +58,21 @@ func (c *Config) Validate() error {
 
 // validator collects problems, locating each key in the parsed file.
 type validator struct {
-	c    *Config
+	c *Config
+	// node is the parsed file (nil for a Config built in code).
+	node *yaml.Node
 	errs Errors
 }
 
 func (v *validator) add(key, format string, args ...any) {
-	line, _ := lookup(v.c.node, key)
+	line, _ := lookup(v.node, key)
 	v.errs = append(v.errs, FieldError{File: v.c.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // where names a key for a message about another key: "indicators[0].name,
 // line 12", or just the key when lines are not known.
 func (v *validator) where(key string) string {
-	if line, ok := lookup(v.c.node, key); ok && line > 0 {
+	if line, ok := lookup(v.node, key); ok && line > 0 {
 		return fmt.Sprintf("%s, line %d", key, line)
 	}
 	return key
@@ -471,7 +474,7 @@ func (v *validator) mail() {
 // Title and output may be left out, but not written empty.
 func (v *validator) report() {
 	r := v.c.Report
-	_, written := lookup(v.c.node, "report.template")
+	_, written := lookup(v.node, "report.template")
 	switch {
 	case blank(r.Template):
 		if written {
@@ -489,10 +492,10 @@ func (v *validator) report() {
 			v.add("report.template", "%q is a folder; write the template file inside it", r.Template)
 		}
 	}
-	if _, written := lookup(v.c.node, "report.title"); written && blank(r.Title) {
+	if _, written := lookup(v.node, "report.title"); written && blank(r.Title) {
 		v.add("report.title", "is empty; leave the key out to use cycle.name")
 	}
-	if _, written := lookup(v.c.node, "report.output"); written && blank(r.Output) {
+	if _, written := lookup(v.node, "report.output"); written && blank(r.Output) {
 		v.add("report.output", "is empty; leave the key out to use %s", DefaultReportOutput)
 	}
 }
@@ -518,7 +521,7 @@ func (v *validator) source(sk string, s Source) {
 		v.add(sk+"."+kinds[1], "is written with %s: a source is one of dir, drive or sheet (write two sources)", v.where(sk+"."+kinds[0]))
 		return
 	}
-	written := func(k string) bool { _, ok := lookup(v.c.node, sk+"."+k); return ok }
+	written := func(k string) bool { _, ok := lookup(v.node, sk+"."+k); return ok }
 	if s.Sheet == nil {
 		if s.Glob != "" {
 			v.glob(sk+".glob", s.Glob)

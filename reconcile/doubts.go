@@ -22,8 +22,10 @@ type deptSlot struct {
 type doubtState struct {
 	// gives is the value each department's counting rows give for a slot
 	// (as decide counts them): a finding of an older file is superseded
-	// by it.
-	gives map[deptSlot]Observation
+	// by it. Only the slots some finding is about are kept (wanted): a
+	// cycle of 100,000 figures has a few hundred findings.
+	gives  map[deptSlot]Observation
+	wanted map[deptSlot]bool
 	// over1 lists, per % indicator, the departments and periods whose value
 	// is above 1: beside them, a value such as 0.9675 is likely a fraction
 	// typed for a percentage.
@@ -35,8 +37,15 @@ type doubtState struct {
 	hidden map[deptSlot]*Finding
 }
 
-func newDoubtState() *doubtState {
-	return &doubtState{gives: map[deptSlot]Observation{}, over1: map[string][]deptSlot{}, hidden: map[deptSlot]*Finding{}}
+func newDoubtState(findings []Finding) *doubtState {
+	ds := &doubtState{gives: map[deptSlot]Observation{}, wanted: map[deptSlot]bool{}, over1: map[string][]deptSlot{},
+		hidden: map[deptSlot]*Finding{}}
+	for _, f := range findings {
+		if f.Indicator != "" {
+			ds.wanted[deptSlot{f.Department, slot{f.Indicator, f.Period}}] = true
+		}
+	}
+	return ds
 }
 
 // counting records what each department's counting rows give for one slot.
@@ -54,7 +63,9 @@ func (ru *run) counting(ind *config.Indicator, period string, obs []Observation)
 		if !ok {
 			continue
 		}
-		ru.ds.gives[deptSlot{d, k}] = o
+		if ru.ds.wanted[deptSlot{d, k}] {
+			ru.ds.gives[deptSlot{d, k}] = o
+		}
 		if !percent {
 			continue
 		}
@@ -143,13 +154,13 @@ func (ru *run) findings() {
 			// A hidden sheet disagreeing with the value read: which one is
 			// current nobody can tell from the file, so the value is
 			// doubtful until the department says.
-			if d, ok := ru.decided[k]; ok && d.fig.HasValue && d.fig.Department == f.Department && d.fig.File == f.File {
+			if fig := ru.decidedFigure(k); fig != nil && fig.HasValue && fig.Department == f.Department && fig.File == f.File {
 				ru.doubt(k, sheaf.StatusDoubtful, key)
 			}
 		case f.Kind == sheaf.KindUnit || f.Kind == sheaf.KindRange:
 			// Doubtful when the finding is about the value that counts.
-			if d, ok := ru.decided[k]; ok && d.fig.HasValue && d.fig.Department == f.Department &&
-				d.fig.File == f.File && d.fig.Sheet == f.Sheet && d.fig.Cell == f.Cell {
+			if fig := ru.decidedFigure(k); fig != nil && fig.HasValue && fig.Department == f.Department &&
+				fig.File == f.File && fig.Sheet == f.Sheet && fig.Cell == f.Cell {
 				ru.doubt(k, sheaf.StatusDoubtful, key)
 			}
 		}
@@ -216,8 +227,8 @@ func (ru *run) fractions() {
 			ru.add(fl)
 			have[key] = true
 		}
-		if d := ru.decided[k]; d.fig.HasValue && d.fig.ObservationID == o.ID && d.fig.Department == o.Department &&
-			d.fig.File == o.File && d.fig.Cell == o.Cell {
+		if fig := ru.decidedFigure(k); fig != nil && fig.HasValue && fig.ObservationID == o.ID && fig.Department == o.Department &&
+			fig.File == o.File && fig.Cell == o.Cell {
 			ru.doubt(k, sheaf.StatusDoubtful, key)
 		}
 	}
