@@ -49,11 +49,10 @@ func newDoubtState(findings []Finding) *doubtState {
 }
 
 // counting records what each department's counting rows give for one slot.
-func (ru *run) counting(ind *config.Indicator, period string, obs []Observation) {
+func (ru *run) counting(ind *config.Indicator, period string, cur map[string][]Observation) {
 	percent := ind.UnitInfo().Name == "%"
 	k := slot{ind.ID, period}
 	depts := make([]string, 0, 4)
-	cur := current(obs)
 	for d := range cur {
 		depts = append(depts, d)
 	}

@@ -102,8 +102,9 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 		if !ok || !slices.Contains(r.periods(ind), period) {
 			return nil // not in the catalogue: extraction flagged it already
 		}
-		ru.record(slot{indicator, period}, ru.decide(ind, period, obs))
-		ru.counting(ind, period, obs)
+		cur := current(obs)
+		ru.record(slot{indicator, period}, ru.decide(ind, period, obs, cur))
+		ru.counting(ind, period, cur)
 		return nil
 	})
 	if err != nil {
@@ -122,7 +123,7 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 			k := slot{ind.ID, p}
 			d, ok := ru.decided[k]
 			if !ok {
-				d = ru.record(k, ru.decide(ind, p, nil))
+				d = ru.record(k, ru.decide(ind, p, nil, nil))
 			}
 			order = append(order, d.fig)
 			if !d.owned && ind.Required {
@@ -221,6 +222,10 @@ func (r *Reconciler) periods(ind *config.Indicator) []string {
 // The department's other files are not a conflict: where they give another
 // value, that is a version flag (see versions).
 func current(obs []Observation) map[string][]Observation {
+	if len(obs) == 1 {
+		// Most slots: one department gave one row.
+		return map[string][]Observation{obs[0].Department: obs}
+	}
 	latest := map[string]Observation{}
 	for _, o := range obs {
 		if cur, ok := latest[o.Department]; !ok || newer(o, cur) {
@@ -252,10 +257,9 @@ func given(rows []Observation) (Observation, bool) {
 }
 
 // decide decides one indicator and period from its observations.
-func (ru *run) decide(ind *config.Indicator, period string, obs []Observation) decided {
+func (ru *run) decide(ind *config.Indicator, period string, obs []Observation, cur map[string][]Observation) decided {
 	k := slot{ind.ID, period}
 	fig := sheaf.Figure{Indicator: ind.ID, Name: ind.Name, Period: period, Unit: ind.Unit}
-	cur := current(obs)
 	var d decided
 	if rows := cur[ind.Owner]; len(rows) > 0 {
 		last := rows[len(rows)-1]

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -85,12 +84,24 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load figure signatures: %w", err)
 	}
-	up := bind(ctx, tx, db.q.UpsertFigure)
 	at := formatTime(now)
+	var sigBuf []byte
+	const per = 18
+	args := make([]any, 0, figureBatch*per)
+	n := 0
+	flush := func() error {
+		err := execBatches(ctx, tx, db.batchFig, figureBatch, per, n, args)
+		args, n = args[:0], 0
+		if err != nil {
+			return fmt.Errorf("store figures: %w", err)
+		}
+		return nil
+	}
 	for i, f := range figs {
 		k := [2]string{f.Indicator, f.Period}
 		statuses, _ := json.Marshal(f.Statuses)
-		sig := figureSig(f, statuses)
+		var sig string
+		sigBuf, sig = figureSig(sigBuf[:0], f, statuses)
 		s, had := old[k]
 		delete(old, k)
 		if had && s.sig == sig && s.ord == i {
@@ -101,10 +112,16 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 			v = sql.NullFloat64{Float64: f.Value, Valid: true}
 		}
 		obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
-		if _, err := up.ExecContext(ctx, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
-			f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, at, f.Reason, i, sig); err != nil {
-			return fmt.Errorf("store figure %s %s: %w", f.Indicator, f.Period, err)
+		args = append(args, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
+			f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, at, f.Reason, i, sig)
+		if n++; n == figureBatch {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	if len(old) > 0 {
 		del := bind(ctx, tx, db.q.DeleteFigure)
@@ -117,25 +134,25 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	return nil
 }
 
-// figureSig digests everything a stored figure says, its time aside.
-func figureSig(f sheaf.Figure, statuses []byte) string {
-	h := sha256.New()
-	var hasValue byte
+// figureSig digests everything a stored figure says, its time aside,
+// using buf for the text digested; it returns buf for the next figure.
+func figureSig(buf []byte, f sheaf.Figure, statuses []byte) ([]byte, string) {
 	if f.HasValue {
-		hasValue = 1
+		buf = append(buf, 1)
+	} else {
+		buf = append(buf, 0)
 	}
-	var num [8]byte
-	binary.LittleEndian.PutUint64(num[:], math.Float64bits(f.Value))
-	h.Write([]byte{hasValue})
-	h.Write(num[:])
-	for _, s := range []string{strconv.Itoa(f.Decimals), f.Unit, string(f.Status), string(statuses), f.Department, f.File,
-		f.Sheet, f.Cell, f.Raw, f.Note, strconv.FormatInt(f.ObservationID, 10), f.Reason} {
+	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.Value))
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(int64(f.Decimals)))
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(f.ObservationID))
+	for _, s := range []string{f.Unit, string(f.Status), string(statuses), f.Department, f.File,
+		f.Sheet, f.Cell, f.Raw, f.Note, f.Reason} {
 		// Length first, so that no text can pass for two.
-		binary.LittleEndian.PutUint64(num[:], uint64(len(s)))
-		h.Write(num[:])
-		h.Write([]byte(s))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(s)))
+		buf = append(buf, s...)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(buf)
+	return buf, hex.EncodeToString(sum[:16])
 }
 
 // Figures returns the figures of the latest sync, in catalogue order.

@@ -59,7 +59,7 @@ type queries struct {
 	// figures.sql
 	FigureSignatures *sqlx.Stmt `query:"figure-signatures"`
 	DeleteFigure     *sqlx.Stmt `query:"delete-figure"`
-	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"`
+	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"` // the one-row form of batchFig
 	Figures          *sqlx.Stmt `query:"figures"`
 
 	// rules.sql
@@ -197,23 +197,29 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 }
 
 // observationBatch is how many observations one INSERT stores (19
-// parameters each, well under SQLite's limit of 32,766).
-const observationBatch = 64
+// parameters each, well under SQLite's limit of 32,766); figureBatch how
+// many figures one upsert stores (18 each).
+const (
+	observationBatch = 64
+	figureBatch      = 32
+)
 
-// prepareBatch builds multi-row forms of insert-observation, one for each
-// power of two up to observationBatch, so that any number of rows takes few
-// statements (200 rows: 64+64+64+8) and the columns are written in one
-// place only. batch[1] is the one-row form.
-func prepareBatch(ctx context.Context, db *sqlx.DB, insertObservation string) (map[int]*sqlx.Stmt, error) {
-	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(insertObservation), ";"))
-	head, tuple, ok := strings.Cut(one, "VALUES")
-	if !ok {
-		return nil, fmt.Errorf("prepare batch insert: insert-observation has no VALUES")
+// prepareBatch builds multi-row forms of an INSERT of one row (its VALUES
+// tuple, then any ON CONFLICT clause), one for each power of two up to
+// max, so that any number of rows takes few statements (200 rows:
+// 64+64+64+8) and the columns are written in one place only. batch[1] is
+// the one-row form.
+func prepareBatch(ctx context.Context, db *sqlx.DB, name, insert string, max int) (map[int]*sqlx.Stmt, error) {
+	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(insert), ";"))
+	head, rest, ok := strings.Cut(one, "VALUES")
+	end := strings.Index(rest, ")")
+	if !ok || end < 0 {
+		return nil, fmt.Errorf("prepare batch insert: %s has no VALUES (…)", name)
 	}
-	tuple = strings.TrimSpace(tuple)
+	tuple, tail := strings.TrimSpace(rest[:end+1]), rest[end+1:]
 	batch := map[int]*sqlx.Stmt{}
-	for n := 1; n <= observationBatch; n *= 2 {
-		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",")
+	for n := 1; n <= max; n *= 2 {
+		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",") + tail
 		st, err := db.PreparexContext(ctx, q)
 		if err != nil {
 			for _, s := range batch {
@@ -224,6 +230,21 @@ func prepareBatch(ctx context.Context, db *sqlx.DB, insertObservation string) (m
 		batch[n] = st
 	}
 	return batch, nil
+}
+
+// execBatches runs rows rows of per arguments each through the batch
+// statements of prepareBatch: the largest that fit first.
+func execBatches(ctx context.Context, tx *sqlx.Tx, batch map[int]*sqlx.Stmt, max, per, rows int, args []any) error {
+	done := 0
+	for size := max; rows-done > 0; size /= 2 {
+		for rows-done >= size {
+			if _, err := bind(ctx, tx, batch[size]).ExecContext(ctx, args[done*per:(done+size)*per]...); err != nil {
+				return err
+			}
+			done += size
+		}
+	}
+	return nil
 }
 
 // bind returns st bound to tx, or st itself when tx is nil.

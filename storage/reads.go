@@ -136,18 +136,11 @@ func (w *ReadWriter) flush() error {
 	if w.n > 0 {
 		per = len(w.batch) / w.n
 	}
-	done := 0
-	for size := observationBatch; w.n-done > 0; size /= 2 {
-		for w.n-done >= size {
-			args := w.batch[done*per : (done+size)*per]
-			if _, err := w.tx.StmtxContext(w.ctx, w.db.batchObs[size]).ExecContext(w.ctx, args...); err != nil {
-				w.batch, w.n = w.batch[:0], 0
-				return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
-			}
-			done += size
-		}
-	}
+	err := execBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, per, w.n, w.batch)
 	w.batch, w.n = w.batch[:0], 0
+	if err != nil {
+		return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
+	}
 	return nil
 }
 

@@ -37,6 +37,8 @@ type DB struct {
 	// batchObs[n] inserts n observations in one statement, for n a power
 	// of two up to observationBatch.
 	batchObs map[int]*sqlx.Stmt
+	// batchFig[n] upserts n figures in one statement.
+	batchFig map[int]*sqlx.Stmt
 	// stmts is every prepared statement, closed with the database.
 	stmts []*sqlx.Stmt
 	// Now is the clock used for every stored time.
@@ -100,7 +102,7 @@ func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
 	if err != nil {
 		return err
 	}
-	batch, err := prepareBatch(ctx, db.db, texts["insert-observation"])
+	batch, err := prepareBatch(ctx, db.db, "insert-observation", texts["insert-observation"], observationBatch)
 	if err != nil {
 		for _, st := range stmts {
 			st.Close()
@@ -110,7 +112,17 @@ func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
 	for _, st := range batch {
 		stmts = append(stmts, st)
 	}
-	db.q, db.batchObs, db.stmts = q, batch, stmts
+	figs, err := prepareBatch(ctx, db.db, "upsert-figure", texts["upsert-figure"], figureBatch)
+	if err != nil {
+		for _, st := range stmts {
+			st.Close()
+		}
+		return err
+	}
+	for _, st := range figs {
+		stmts = append(stmts, st)
+	}
+	db.q, db.batchObs, db.batchFig, db.stmts = q, batch, figs, stmts
 	return nil
 }
 
