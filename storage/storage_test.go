@@ -13,7 +13,7 @@ import (
 	"github.com/sheaf-dev/sheaf/reconcile"
 )
 
-func openTest(t *testing.T) (*DB, string) {
+func openTest(t testing.TB) (*DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sub", "sheaf.db")
 	db, err := Open(context.Background(), path)

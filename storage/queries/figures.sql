@@ -21,4 +21,4 @@ ON CONFLICT (indicator, period) DO UPDATE SET
 -- name: figures
 SELECT indicator, period, value, decimals, unit, status, statuses, department, file, sheet, cell, raw,
        note, coalesce(observation_id, 0) AS observation_id, reason
-FROM figures ORDER BY ord, rowid;
+FROM figures ORDER BY ord, indicator, period;
