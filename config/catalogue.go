@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
@@ -97,6 +98,38 @@ func (i Indicator) ShownDecimals() int {
 // make equal at least the labels the sheet reader matches as equal
 // (extract.Fold), or two indicators could claim one row.
 func NormalizeName(s string) string {
+	if !needsNormalizing(s) {
+		// Most labels (Chinese names, lower-case ids) are already in
+		// normal form: folding 20,000 of them must not cost 40,000 copies.
+		return s
+	}
+	return normalizeName(s)
+}
+
+// needsNormalizing reports whether normalizeName could change s: it has an
+// upper-case ASCII letter, a space of any kind, a character width.Narrow
+// changes (U+2190–U+3164 and U+FF01–U+FFE6: full-width forms, CJK
+// punctuation, kana) or one of the look-alikes normalizeName maps.
+func needsNormalizing(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' || c == ' ' || '\t' <= c && c <= '\r' {
+				return true
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\ufe6a' ||
+			'\u2190' <= r && r <= '\u3164' || '\uff01' <= r && r <= '\uffe6' {
+			return true
+		}
+		i += size - 1
+	}
+	return false
+}
+
+func normalizeName(s string) string {
 	s = width.Narrow.String(s)
 	var b strings.Builder
 	b.Grow(len(s))

@@ -197,6 +197,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	var complete []listed
 
 	cat := extract.NewCatalogue(s.Config)
+	book := s.DB.NewBookkeeping()
 	for i := range s.Config.Departments {
 		dept := &s.Config.Departments[i]
 		srcs, err := sourcesOf(dept)
@@ -221,7 +222,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			change, serr := s.DB.SetSourceStatus(ctx, dept.ID, src.Name(), err)
+			change, serr := book.SetSourceStatus(ctx, dept.ID, src.Name(), err)
 			if serr != nil {
 				return serr
 			}
@@ -276,9 +277,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 					ready = append(ready, c)
 				}
 			}
-			if err := s.DB.SeeFiles(ctx, dept.ID, src.Name(), seen); err != nil {
-				return err
-			}
+			book.SeeFiles(dept.ID, src.Name(), seen)
 			if listing.Complete {
 				complete = append(complete, listed{dept.ID, src, present})
 			}
@@ -336,13 +335,12 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		// Unchanged files only need their presence recorded: one statement
 		// per source, not one per file.
 		for _, src := range srcs {
-			if err := s.DB.SeeFiles(ctx, dept.ID, src.Name(), unchanged[src]); err != nil {
-				return err
-			}
-			if err := s.DB.TouchFiles(ctx, dept.ID, src.Name()); err != nil {
-				return err
-			}
+			book.SeeFiles(dept.ID, src.Name(), unchanged[src])
+			book.TouchFiles(dept.ID, src.Name())
 		}
+	}
+	if err := book.Commit(ctx); err != nil {
+		return err
 	}
 
 	rep.ListMS = time.Since(start).Milliseconds()
@@ -393,13 +391,15 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		}
 	}
 
-	for _, l := range complete {
-		n, err := s.DB.MarkAbsent(ctx, l.dept, l.src.Name(), l.present)
-		if err != nil {
-			return err
-		}
-		rep.Gone += n
+	whole := make([]storage.Listed, len(complete))
+	for i, l := range complete {
+		whole[i] = storage.Listed{Department: l.dept, Source: l.src.Name(), Present: l.present}
 	}
+	gone, err := s.DB.MarkAbsent(ctx, whole)
+	if err != nil {
+		return err
+	}
+	rep.Gone += gone
 
 	dirty = dirty || rep.Read > 0 || rep.Failed > 0 || rep.Gone > 0
 	recStart := time.Now()

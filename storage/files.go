@@ -66,10 +66,9 @@ func (db *DB) KnownFiles(ctx context.Context, department, source string) (map[st
 // TouchFiles records that every present file of a source was seen now: for
 // a listing where nothing changed, one statement instead of one per file.
 func (db *DB) TouchFiles(ctx context.Context, department, source string) error {
-	if _, err := db.q.TouchPresentFiles.ExecContext(ctx, formatTime(db.Now()), department, source); err != nil {
-		return fmt.Errorf("record files of %s as seen: %w", source, err)
-	}
-	return nil
+	b := db.NewBookkeeping()
+	b.TouchFiles(department, source)
+	return b.Commit(ctx)
 }
 
 // Seen is a file found in a listing, with what the sync decided about it.
@@ -81,18 +80,9 @@ type Seen struct {
 // SeeFiles records that files are (still) in a source without reading them:
 // unchanged files and files left for the next sync.
 func (db *DB) SeeFiles(ctx context.Context, department, source string, files []Seen) error {
-	if len(files) == 0 {
-		return nil
-	}
-	now := db.Now()
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		for _, f := range files {
-			if _, err := db.upsertFile(ctx, tx, department, source, f.Ref, f.State, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	b := db.NewBookkeeping()
+	b.SeeFiles(department, source, files)
+	return b.Commit(ctx)
 }
 
 func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source string, ref sheaf.FileRef, state string, now time.Time) (int64, error) {
@@ -105,39 +95,47 @@ func (db *DB) upsertFile(ctx context.Context, tx *sqlx.Tx, department, source st
 	return id, nil
 }
 
-// MarkAbsent records that the files of a source that are not in present
-// have disappeared; their values no longer count. Call it only after a
-// complete listing. It returns how many files disappeared.
-func (db *DB) MarkAbsent(ctx context.Context, department, source string, present map[string]bool) (int, error) {
+// Listed is one source whose listing was complete, with the paths it
+// holds now.
+type Listed struct {
+	Department, Source string
+	Present            map[string]bool
+}
+
+// MarkAbsent records as gone the files of each listed source that its
+// listing no longer holds, in one transaction, and says how many.
+func (db *DB) MarkAbsent(ctx context.Context, listed []Listed) (int, error) {
 	n := 0
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		rows, err := bind(ctx, tx, db.q.PresentFiles).QueryxContext(ctx, department, source)
-		if err != nil {
-			return err
-		}
-		var gone []int64
-		for rows.Next() {
-			var id int64
-			var path string
-			if err := rows.Scan(&id, &path); err != nil {
-				rows.Close()
-				return err
+		for _, l := range listed {
+			rows, err := bind(ctx, tx, db.q.PresentFiles).QueryxContext(ctx, l.Department, l.Source)
+			if err != nil {
+				return fmt.Errorf("files of %s: %w", l.Source, err)
 			}
-			if !present[path] {
-				gone = append(gone, id)
+			var gone []int64
+			for rows.Next() {
+				var id int64
+				var path string
+				if err := rows.Scan(&id, &path); err != nil {
+					rows.Close()
+					return fmt.Errorf("files of %s: %w", l.Source, err)
+				}
+				if !l.Present[path] {
+					gone = append(gone, id)
+				}
 			}
-		}
-		rows.Close()
-		for _, id := range gone {
-			if _, err := bind(ctx, tx, db.q.MarkAbsent).ExecContext(ctx, id); err != nil {
-				return err
+			rows.Close()
+			for _, id := range gone {
+				if _, err := bind(ctx, tx, db.q.MarkAbsent).ExecContext(ctx, id); err != nil {
+					return fmt.Errorf("files gone from %s: %w", l.Source, err)
+				}
 			}
+			n += len(gone)
 		}
-		n = len(gone)
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("record files gone from %s: %w", source, err)
+		return 0, fmt.Errorf("record files gone: %w", err)
 	}
 	return n, nil
 }
