@@ -19,8 +19,9 @@ type curve struct {
 	// dimension, or "sync" when every point does the same work (the
 	// departments curve), so that 1 is flat there too.
 	unit string
-	// points are the dimension's values: the short ones `make bench` runs,
-	// the full ones with SHEAF_BENCH_CURVES=full (`make bench-curves`).
+	// points are the dimension's values: a short set for trying the
+	// benchmark by hand, and the full set that SHEAF_BENCH_CURVES=full
+	// selects (`make bench` and `make bench-curves` set it).
 	short, full []int
 	spec        func(n int) corpusSpec
 }
@@ -112,8 +113,8 @@ func BenchmarkCurves(b *testing.B) {
 						b.ReportMetric(perSync/cv.units(n)*1e6, "µs/"+cv.unit)
 						words += fmt.Sprintf(", %.1f µs/%s", perSync/cv.units(n)*1e6, cv.unit)
 					}
-					summary(b, "%d files, %d rows, %d departments, %d indicators: %s",
-						c.Files(), c.Rows(), c.spec.depts, c.spec.indicators, words)
+					summary(b, "%d files, %d rows, %d departments, %d indicators: %s (list %d ms, read %d ms, reconcile %d ms)",
+						c.Files(), c.Rows(), c.spec.depts, c.spec.indicators, words, last.ListMS, last.ReadMS, last.ReconcileMS)
 				})
 			}
 			lo, hi := 0, len(points)-1
