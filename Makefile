@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test test-slow test-browser test-crash lint demo bench corpus-report clean
+.PHONY: build test test-slow test-browser test-crash lint demo bench bench-curves corpus-report clean
 
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sheaf
@@ -53,11 +53,18 @@ demo: build
 	@echo "The messages are in examples/shangzhi-2024/outbox/, the draft in examples/shangzhi-2024/drafts/"
 
 # Benchmarks: generated corpora (500 workbooks × 200 rows; one 200,000-row
-# workbook), rows per second and peak memory, and the openpyxl script on the
-# same files when Debian's python3-openpyxl is installed. Corpora are cached
-# in $SHEAF_BENCH_DIR (default ~/.cache/sheaf-bench). See bench/README.md.
+# workbook; a prefecture's 500 departments and 20,000 indicators; curves in
+# which one dimension grows), time and peak memory, and the openpyxl script
+# on the same files when Debian's python3-openpyxl is installed. Corpora are
+# cached in $SHEAF_BENCH_DIR (default ~/.cache/sheaf-bench). The prefecture
+# and the curves are large: each sync is run once. See bench/README.md.
 bench:
-	$(GO) test ./jobs -run '^$$' -bench . -benchtime 3x -timeout 60m
+	$(GO) test ./jobs -run '^$$' -bench 'CorpusA|CorpusB|Reconcile' -benchtime 3x -timeout 60m
+	SHEAF_BENCH_CURVES=full $(GO) test ./jobs -run '^$$' -bench 'Prefecture|Curves' -benchtime 1x -timeout 60m
+
+# The curves alone, at every point.
+bench-curves:
+	SHEAF_BENCH_CURVES=full $(GO) test ./jobs -run '^$$' -bench Curves -benchtime 1x -timeout 60m
 
 # Sync every folder of a corpus of real-world files (by default the shared
 # sample of Apache POI's spreadsheet test data beside this repository) as one

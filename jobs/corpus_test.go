@@ -323,7 +323,7 @@ func (c corpus) generate() error {
 	}
 	// The workbooks are written without excelize: check that excelize
 	// reads them back as meant.
-	if err := c.verify(0, 0); err != nil {
+	if err := c.verify(0, 0); err != nil || c.Files() == 1 {
 		return err
 	}
 	return c.verify(c.spec.depts-1, c.spec.files-1)
@@ -522,6 +522,8 @@ func xmlEscape(w *bufio.Writer, s string) {
 
 // verify reads department d's workbook f back with excelize and checks its
 // dimension, its row count, its title and a sample of rows cell for cell.
+// It reads row by row: excelize's GetCellValue would parse the whole sheet
+// into memory, which takes a minute for 200,000 rows.
 func (c corpus) verify(d, f int) error {
 	path := filepath.Join(c.deptDir(d), c.fileName(f))
 	x, err := excelize.OpenFile(path)
@@ -532,9 +534,6 @@ func (c corpus) verify(d, f int) error {
 	want := fmt.Sprintf("A1:F%d", firstDataRow+c.spec.rows-1)
 	if dim, err := x.GetSheetDimension("Sheet1"); err != nil || dim != want {
 		return fmt.Errorf("%s: dimension %q (%v), want %q", path, dim, err, want)
-	}
-	if title, err := x.GetCellValue("Sheet1", "A1"); err != nil || title != c.title(d, f) {
-		return fmt.Errorf("%s: title %q (%v), want %q", path, title, err, c.title(d, f))
 	}
 	rows, err := x.Rows("Sheet1")
 	if err != nil {
@@ -547,6 +546,9 @@ func (c corpus) verify(d, f int) error {
 		cols, err := rows.Columns()
 		if err != nil {
 			return err
+		}
+		if n == 1 && (len(cols) != 1 || cols[0] != c.title(d, f)) {
+			return fmt.Errorf("%s: title row reads %q, want %q", path, cols, c.title(d, f))
 		}
 		r := n - firstDataRow
 		if r < 0 || (r%97 != 0 && r != c.spec.rows-1) {
