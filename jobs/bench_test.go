@@ -32,6 +32,7 @@ type benchTarget struct {
 	corpus corpus
 	cfg    *config.Config
 	db     *storage.DB
+	syncer *Syncer
 }
 
 // newBenchTarget writes the corpus's config into a fresh folder, with the
@@ -89,8 +90,12 @@ func (t *benchTarget) checkCold(b *testing.B, rep *SyncReport) {
 // report, whatever it says.
 func (t *benchTarget) syncAt(b *testing.B, now func() time.Time) *SyncReport {
 	b.Helper()
-	s := &Syncer{Config: t.cfg, DB: t.db, Now: now}
-	rep, err := s.Sync(context.Background(), "bench")
+	// One Syncer for the target's syncs, as the daemon keeps one.
+	if t.syncer == nil {
+		t.syncer = &Syncer{Config: t.cfg, DB: t.db}
+	}
+	t.syncer.Now = now
+	rep, err := t.syncer.Sync(context.Background(), "bench")
 	if err != nil {
 		b.Fatalf("sync: %v", err)
 	}

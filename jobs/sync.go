@@ -13,6 +13,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
@@ -42,6 +43,32 @@ type Syncer struct {
 
 	onWait     func() // called when the lock is busy (tests)
 	beforeRead func() // called before a file is parsed (tests)
+
+	// derived is what a sync derives from Config alone, kept while Config
+	// stays the same: the daemon's syncs, every few minutes, do not fold
+	// and digest a catalogue of 20,000 indicators each time.
+	mu      sync.Mutex
+	derived *derived
+}
+
+// derived is what a sync derives from one configuration.
+type derived struct {
+	cfg *config.Config
+	// cat is the catalogue folded for extraction.
+	cat *extract.Catalogue
+	// stamp digests what reconcile reads from the configuration.
+	stamp string
+}
+
+// derive returns what the sync derives from s.Config, derived again only
+// when s.Config is another configuration.
+func (s *Syncer) derive() *derived {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.derived == nil || s.derived.cfg != s.Config {
+		s.derived = &derived{cfg: s.Config, cat: extract.NewCatalogue(s.Config), stamp: reconcileStamp(s.Config)}
+	}
+	return s.derived
 }
 
 // Progress is how far a sync has got.
@@ -196,7 +223,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	}
 	var complete []listed
 
-	cat := extract.NewCatalogue(s.Config)
+	cat := s.derive().cat
 	book := s.DB.NewBookkeeping()
 	for i := range s.Config.Departments {
 		dept := &s.Config.Departments[i]
@@ -502,14 +529,14 @@ func isCopyName(p string) bool {
 }
 
 // reconcileStamp identifies the configuration figures are reconciled under.
-func (s *Syncer) reconcileStamp() string {
-	b, _ := json.Marshal([]any{reconcile.Version, s.Config.Cycle, s.Config.Departments, s.Config.Indicators, s.Config.Rules})
+func reconcileStamp(cfg *config.Config) string {
+	b, _ := json.Marshal([]any{reconcile.Version, cfg.Cycle, cfg.Departments, cfg.Indicators, cfg.Rules})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
 }
 
 func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.Reconciler, dirty bool, frozen map[string]bool) error {
-	stamp := s.reconcileStamp()
+	stamp := s.derive().stamp
 	if !dirty {
 		// Nothing reconcile reads has changed since it last ran: the figures,
 		// flags and rule outcomes stand.

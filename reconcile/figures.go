@@ -92,8 +92,15 @@ func (r *Reconciler) Reconcile(in Input) Result {
 // ReconcileSlots is Reconcile with observations read slot by slot (in's
 // Observations are not used). Its error is the one slots returns.
 func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
-	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[sheaf.Status][]string{}, figures: map[slot]*sheaf.Figure{},
-		ownerInvalid: map[slot]bool{}, decided: map[slot]decision{}, ds: newDoubtState(in.Findings)}
+	// One figure per indicator and period of the catalogue: sized once,
+	// not grown by copying 100,000 figures over and over.
+	n := 0
+	for i := range r.cfg.Indicators {
+		n += len(r.periods(&r.cfg.Indicators[i]))
+	}
+	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[sheaf.Status][]string{}, figures: make(map[slot]*sheaf.Figure, n),
+		ownerInvalid: map[slot]bool{}, decided: make(map[slot]decision, n), figs: make([]sheaf.Figure, 0, n),
+		ds: newDoubtState(in.Findings)}
 	ru.res.Closed = map[string]string{}
 	ru.sources()
 

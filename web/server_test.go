@@ -285,7 +285,7 @@ func TestHealthz(t *testing.T) {
 	}
 
 	// A sync that cannot run fails, and so does the health check.
-	broken := *f.syncer
+	broken := &jobs.Syncer{Config: f.syncer.Config, DB: f.syncer.DB, Log: f.syncer.Log, Now: f.syncer.Now}
 	broken.Sources = func(d *config.Department) ([]sources.Source, error) { return nil, errors.New("share unmounted") }
 	if _, err := broken.Sync(context.Background(), "test"); err == nil {
 		t.Fatal("the broken sync did not fail")
