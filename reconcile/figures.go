@@ -46,7 +46,9 @@ type run struct {
 	res Result
 	// byFlag links a figure's doubtful statuses to the flags behind them,
 	// so that accepting every one of them makes the status "accepted".
-	doubts  map[slot]map[sheaf.Status][]string // status → flag keys
+	// A slice, not a map per slot: most figures have none or one, and an
+	// empty cycle has 100,000 missing ones.
+	doubts  map[slot][]doubt
 	figures map[slot]*sheaf.Figure
 	// ownerInvalid: the owner sent a value for the slot that cannot be read.
 	ownerInvalid map[slot]bool
@@ -98,7 +100,7 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 	for i := range r.cfg.Indicators {
 		n += len(r.periods(&r.cfg.Indicators[i]))
 	}
-	ru := &run{Reconciler: r, in: in, doubts: map[slot]map[sheaf.Status][]string{}, figures: make(map[slot]*sheaf.Figure, n),
+	ru := &run{Reconciler: r, in: in, doubts: map[slot][]doubt{}, figures: make(map[slot]*sheaf.Figure, n),
 		ownerInvalid: map[slot]bool{}, decided: make(map[slot]decision, n), figs: make([]sheaf.Figure, 0, n),
 		ds: newDoubtState(in.Findings)}
 	ru.res.Closed = map[string]string{}
@@ -478,28 +480,32 @@ func (ru *run) add(f sheaf.Flag) {
 	ru.res.Flags = append(ru.res.Flags, f)
 }
 
+// doubt is one doubtful status of a figure and the flags behind it.
+type doubt struct {
+	status sheaf.Status
+	flags  []string
+}
+
 // doubt records that a figure has a doubtful status, and the flag behind it
 // ("" when no flag can be accepted for it).
 func (ru *run) doubt(k slot, status sheaf.Status, flagKey string) {
-	m := ru.doubts[k]
-	if m == nil {
-		m = map[sheaf.Status][]string{}
-		ru.doubts[k] = m
-	}
-	if _, ok := m[status]; !ok {
-		m[status] = nil
+	ds := ru.doubts[k]
+	i := slices.IndexFunc(ds, func(d doubt) bool { return d.status == status })
+	if i < 0 {
+		ds = append(ds, doubt{status: status})
+		i = len(ds) - 1
 	}
 	if flagKey != "" {
-		m[status] = append(m[status], flagKey)
+		ds[i].flags = append(ds[i].flags, flagKey)
 	}
+	ru.doubts[k] = ds
 }
 
 // attach links a flag to a status the figure already has.
 func (ru *run) attach(k slot, status sheaf.Status, flagKey string) {
-	if m := ru.doubts[k]; m != nil {
-		if _, ok := m[status]; ok {
-			m[status] = append(m[status], flagKey)
-		}
+	ds := ru.doubts[k]
+	if i := slices.IndexFunc(ds, func(d doubt) bool { return d.status == status }); i >= 0 {
+		ds[i].flags = append(ds[i].flags, flagKey)
 	}
 }
 
@@ -515,10 +521,11 @@ func (ru *run) settle() {
 		doubts := ru.doubts[slot{f.Indicator, f.Period}]
 		accepted := false
 		for _, st := range statusOrder {
-			keys, ok := doubts[st]
-			if !ok {
+			i := slices.IndexFunc(doubts, func(d doubt) bool { return d.status == st })
+			if i < 0 {
 				continue
 			}
+			keys := doubts[i].flags
 			if len(keys) > 0 && ru.allAccepted(keys, digests) {
 				accepted = true
 				continue
