@@ -329,10 +329,27 @@ func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]O
 			}
 		}
 	}
+	// Agreement depends on a value, its written precision and whether it is
+	// approximate only: compare each distinct one once, so that a figure
+	// given a thousand times is not a million comparisons.
+	type written struct {
+		value    float64
+		decimals int
+		approx   sheaf.Approximation
+	}
+	distinct := make([]sheaf.Observation, 0, 2)
+	seen := make(map[written]bool, 2)
+	for _, o := range vals {
+		w := written{o.Value, o.Decimals, o.Approx}
+		if !seen[w] {
+			seen[w] = true
+			distinct = append(distinct, o.Observation)
+		}
+	}
 	disagree := false
-	for i := 0; i < len(vals) && !disagree; i++ {
-		for j := i + 1; j < len(vals); j++ {
-			if !sheaf.Agree(vals[i].Observation, vals[j].Observation, ind.Tolerance) {
+	for i := 0; i < len(distinct) && !disagree; i++ {
+		for j := i + 1; j < len(distinct); j++ {
+			if !sheaf.Agree(distinct[i], distinct[j], ind.Tolerance) {
 				disagree = true
 				break
 			}
