@@ -65,3 +65,18 @@ func TestRoundHalves(t *testing.T) {
 		})
 	}
 }
+
+// The figures list and pages (FormatValue) round as the draft and the
+// rules do: half away from zero on the written decimal, not on the binary
+// float nearest it.
+func TestFormatValueRoundsAsTheDraft(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		n    int
+		want string
+	}{{48.285, 2, "48.29"}, {2.345, 2, "2.35"}, {-2.345, 2, "-2.35"}, {0.125, 2, "0.13"}, {4141, 0, "4141"}, {36614, -3, "36614"}} {
+		if got := FormatValue(tt.v, tt.n); got != tt.want {
+			t.Errorf("FormatValue(%v, %d) = %s, want %s", tt.v, tt.n, got, tt.want)
+		}
+	}
+}
