@@ -53,6 +53,18 @@ func (c *Config) Indicator(id string) (*Indicator, bool) {
 	return nil, false
 }
 
+// RequiredByDefault lists the ids of the indicators that are required only
+// because they have an owner (they do not say required: true or false).
+func (c *Config) RequiredByDefault() []string {
+	var ids []string
+	for _, ind := range c.Indicators {
+		if ind.RequiredByDefault {
+			ids = append(ids, ind.ID)
+		}
+	}
+	return ids
+}
+
 // Periods are the periods ind is collected for: its declared periods, or
 // the cycle's period when it declares none.
 func (c *Config) Periods(ind *Indicator) []string {

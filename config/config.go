@@ -209,8 +209,11 @@ type Indicator struct {
 	// Periods the figure is collected for; empty means the cycle's period.
 	Periods []string `yaml:"periods"`
 	// Required marks a figure that must be reported; a missing one is a
-	// finding.
+	// finding. It defaults to true for an indicator with an owner.
 	Required bool `yaml:"required"`
+	// RequiredByDefault is set by Load when Required is true only because
+	// the indicator has an owner and does not say required: false.
+	RequiredByDefault bool `yaml:"-"`
 	// Decimals is how many decimals the figure is shown with; nil means the
 	// unit's default.
 	Decimals *int `yaml:"decimals"`

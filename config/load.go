@@ -154,6 +154,14 @@ func (c *Config) applyDefaults() {
 			}
 		}
 	}
+	// A catalogue with owners is read as a list of what is owed: an
+	// indicator with an owner is required unless it says required: false.
+	for i := range c.Indicators {
+		ind := &c.Indicators[i]
+		if _, written := lookup(c.node, fmt.Sprintf("indicators[%d].required", i)); !written && ind.Owner != "" {
+			ind.Required, ind.RequiredByDefault = true, true
+		}
+	}
 	for i := range c.Rules {
 		if c.Rules[i].Severity == "" {
 			c.Rules[i].Severity = DefaultSeverity

@@ -27,7 +27,7 @@ departments:
 indicators:
   - {id: schools.total, name: 学校总数, unit: 所, owner: edu, required: true}
   - {id: students.total, name: 在校生数, unit: 人, owner: edu}
-  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu}
+  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu, required: false}
 `
 
 // outcomes writes a report's entries one a line: path, outcome, duplicate

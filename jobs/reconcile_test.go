@@ -22,14 +22,14 @@ departments:
   - {id: stats, name: 市统计局, sources: [{dir: inbox/stats}]}
 indicators:
   - {id: schools.total, name: 学校总数, unit: 所, owner: edu, required: true}
-  - {id: schools.primary, name: 小学数, unit: 所, owner: edu}
-  - {id: schools.junior, name: 初中数, unit: 所, owner: edu}
+  - {id: schools.primary, name: 小学数, unit: 所, owner: edu, required: false}
+  - {id: schools.junior, name: 初中数, unit: 所, owner: edu, required: false}
   - {id: students.total, name: 在校生数, unit: 人, owner: edu, required: true}
-  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu}
-  - {id: special.teachers, name: 特教教师数, unit: 人, owner: edu}
-  - {id: special.students, name: 特教学生数, unit: 人, owner: edu}
-  - {id: fund.edu_spend, name: 一般公共预算教育支出, unit: 万元, owner: finance, periods: ["2022", "2023"]}
-  - {id: fund.per_pupil, name: 生均一般公共预算教育经费, unit: 元, owner: finance, periods: ["2023", "2024"]}
+  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu, required: false}
+  - {id: special.teachers, name: 特教教师数, unit: 人, owner: edu, required: false}
+  - {id: special.students, name: 特教学生数, unit: 人, owner: edu, required: false}
+  - {id: fund.edu_spend, name: 一般公共预算教育支出, unit: 万元, owner: finance, periods: ["2022", "2023"], required: false}
+  - {id: fund.per_pupil, name: 生均一般公共预算教育经费, unit: 元, owner: finance, periods: ["2023", "2024"], required: false}
 rules:
   - id: schools_sum
     expr: v("schools.total") == sum("schools.primary", "schools.junior")

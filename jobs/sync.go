@@ -112,6 +112,10 @@ type SyncReport struct {
 	// Rules counts rule outcomes: pass, fail, incomplete, error.
 	Rules       map[string]int      `json:"rules"`
 	FlagChanges storage.FlagChanges `json:"flag_changes"`
+	// NewlyRequired lists, at the first sync of a database that has not
+	// said so yet, the indicators required only because they have an owner
+	// (indicators[].required defaults to true with an owner).
+	NewlyRequired []string `json:"newly_required,omitempty"`
 	DurationMS  int64               `json:"duration_ms"`
 	// Where the time went: listing and hashing, reading and storing files,
 	// reconciling.
@@ -431,7 +435,10 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 	dirty = dirty || rep.Read > 0 || rep.Failed > 0 || rep.Gone > 0
 	recStart := time.Now()
 	defer func() { rep.ReconcileMS = time.Since(recStart).Milliseconds() }()
-	return s.reconcile(ctx, rep, rec, dirty, frozen)
+	if err := s.reconcile(ctx, rep, rec, dirty, frozen); err != nil {
+		return err
+	}
+	return s.noteRequiredByDefault(ctx, rep)
 }
 
 // entryProblems records the entries of a listing that could not be read,
@@ -587,6 +594,24 @@ func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.
 		rep.Rules[r.State]++
 	}
 	return s.DB.SetMeta(ctx, storage.ReconcileStamp, stamp)
+}
+
+// requiredNoted is the meta key set once the indicators required by default
+// have been listed.
+const requiredNoted = "required_default_listed"
+
+// noteRequiredByDefault lists, once per database, the indicators that are
+// required only because they have an owner: a database synced before
+// required defaulted to true now has missing flags for them.
+func (s *Syncer) noteRequiredByDefault(ctx context.Context, rep *SyncReport) error {
+	if done, err := s.DB.Meta(ctx, requiredNoted); err == nil && done != "" {
+		return nil
+	}
+	if ids := s.Config.RequiredByDefault(); len(ids) > 0 {
+		rep.NewlyRequired = ids
+		s.log().Info("indicators with an owner are required unless they say required: false", "count", len(ids))
+	}
+	return s.DB.SetMeta(ctx, requiredNoted, "yes")
 }
 
 func (s *Syncer) now() time.Time {

@@ -37,7 +37,7 @@ indicators:
   - {id: schools.total, name: 学校总数, aliases: [各级各类学校总数], unit: 所, owner: edu, required: true}
   - {id: students.total, name: 在校生数, unit: 人, owner: edu, required: true}
   - {id: fund.edu_spend, name: 一般公共预算教育支出, unit: 万元, owner: finance, periods: ["2022", "2023"], required: true}
-  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu}
+  - {id: health.examined, name: 体检学生数, unit: 人, owner: edu, required: false}
 `
 
 // fixture is a config folder with department inboxes and a clock.
@@ -427,4 +427,22 @@ func countCurrent(t *testing.T, db *storage.DB) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// An indicator with an owner is required unless it says otherwise: the
+// first sync of a database lists the indicators required only by that
+// default, once, and flags them missing.
+func TestRequiredByDefaultIsListedOnce(t *testing.T) {
+	f := newFixture(t, strings.Replace(testConfig, "{id: health.examined, name: 体检学生数, unit: 人, owner: edu, required: false}",
+		"{id: health.examined, name: 体检学生数, unit: 人, owner: edu}", 1))
+	rep := f.sync()
+	if len(rep.NewlyRequired) != 1 || rep.NewlyRequired[0] != "health.examined" {
+		t.Fatalf("first sync lists %v as required by default, want [health.examined]", rep.NewlyRequired)
+	}
+	if fl := f.flagOf("missing", "edu"); fl == nil {
+		t.Errorf("no missing flag for edu, whose health.examined is now required")
+	}
+	if rep := f.sync(); len(rep.NewlyRequired) != 0 {
+		t.Errorf("second sync lists %v again", rep.NewlyRequired)
+	}
 }

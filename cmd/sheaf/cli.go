@@ -265,5 +265,17 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	for _, w := range c.Warnings(time.Now()) {
 		fmt.Fprintf(e.stdout, "warning: %v\n", w)
 	}
+	if ids := c.RequiredByDefault(); len(ids) > 0 {
+		fmt.Fprintf(e.stdout, "note: %d indicators are required because they have an owner (required: false opts out): %s\n",
+			len(ids), shortList(ids, 20))
+	}
 	return nil
+}
+
+// shortList joins the first n items and says how many more there are.
+func shortList(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" … (%d more)", len(items)-n)
 }

@@ -97,6 +97,10 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 	}
 	fmt.Fprintf(w, "open flags: %s (opened %d, reopened %d, resolved %d)\n", strings.Join(parts, ", "),
 		r.FlagChanges.Opened, r.FlagChanges.Reopened, r.FlagChanges.Resolved)
+	if len(r.NewlyRequired) > 0 {
+		fmt.Fprintf(w, "note: %d indicators are required because they have an owner (required: false opts out): %s\n",
+			len(r.NewlyRequired), shortList(r.NewlyRequired, 20))
+	}
 	if len(r.Rules) > 0 {
 		fmt.Fprintf(w, "rules: %d pass, %d fail, %d incomplete, %d error\n",
 			r.Rules["pass"], r.Rules["fail"], r.Rules["incomplete"], r.Rules["error"])
