@@ -88,7 +88,7 @@ func (v *validator) cycle() {
 	if cy.Period == "" {
 		v.add("cycle.period", "is required, a year (2024) or a quarter (2024Q2)")
 	} else if !isPeriod(cy.Period) {
-		v.add("cycle.period", "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", cy.Period)
+		v.add("cycle.period", "%q is not a period (write a year, 2024, a quarter, 2024Q2, or months of a year, 2024M01-11)", cy.Period)
 	}
 	if _, err := loadLocation(cy.Timezone); err != nil {
 		v.add("cycle.timezone", "%v", err)
@@ -300,7 +300,7 @@ func (v *validator) indicators() {
 			pk := fmt.Sprintf("%s.periods[%d]", key, j)
 			switch {
 			case !isPeriod(p):
-				v.add(pk, "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", p)
+				v.add(pk, "%q is not a period (write a year, 2024, a quarter, 2024Q2, or months of a year, 2024M01-11)", p)
 			case seen[p]:
 				v.add(pk, "%q is listed twice", p)
 			}

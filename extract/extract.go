@@ -18,7 +18,7 @@ import (
 
 // ExtractorVersion changes whenever extraction would read the same file
 // differently; it is part of every file's cache key.
-const ExtractorVersion = "4"
+const ExtractorVersion = "5"
 
 // Column roles of the long layout.
 const (
