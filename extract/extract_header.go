@@ -84,7 +84,8 @@ var roleWords = map[string]string{
 // but not those, and no figure, is a partial header. Headers merged across
 // columns arrive with their text in the first column, which takes the role;
 // in a row of period headers, a name header merged down from the row above
-// (a 年度 banner over the years beside it) counts as the row's.
+// (a 年度 banner over the years beside it) counts as the row's, as do a
+// unit and a note header merged down.
 func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerRow {
 	type cand struct {
 		col  int
@@ -113,7 +114,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 		}
 		if c.Kind != sheets.CellText {
 			if top, ok := merges.above(row.Num, j); ok {
-				if w, ok := e.headers[fc.fold(strings.TrimSpace(top.Raw))]; ok && (w.role == RoleName || w.role == RoleCode) {
+				if w, ok := e.headers[fc.fold(strings.TrimSpace(top.Raw))]; ok && w.role != RoleValue && w.role != RolePeriod {
 					above = append(above, cand{j, w.rank, "", strings.TrimSpace(top.Raw), top.Ref})
 					aboveRole[j] = w.role
 				}
@@ -161,7 +162,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 	_, hasValue := byRole[RoleValue]
 	_, hasPeriod := byRole[RolePeriod]
 	yearTable := len(periods) > 0 && !hasValue && !hasPeriod
-	if yearTable && len(byRole[RoleName]) == 0 && len(byRole[RoleCode]) == 0 {
+	if yearTable {
 		for _, a := range above {
 			words = append(words, a.ref+sheets.Quote(a.text))
 			byRole[aboveRole[a.col]] = append(byRole[aboveRole[a.col]], a)

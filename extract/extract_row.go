@@ -77,7 +77,9 @@ func (e *Extractor) row(s *sheetState, table *layout, row sheets.Row, fc folds) 
 		// A label with no value and no code is a section title or a footer
 		// ("一、基本情况", "填表人：…"), not a figure. A name merged down
 		// over its rows is listed once, at its own cell.
-		if (code == "" && strings.TrimSpace(valueCell.Raw) == "") || nameMerged {
+		// In a year-column table a line with no figure is a note whichever
+		// label column it is written in ("数据来源：…" under the codes).
+		if ((code == "" || lay.fixedColumn) && strings.TrimSpace(valueCell.Raw) == "") || nameMerged {
 			return rowResult{nothing: true}
 		}
 		ref := nameCell.Ref
