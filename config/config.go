@@ -201,6 +201,10 @@ type Indicator struct {
 	Name string `yaml:"name"`
 	// Aliases are other labels the same row is known by.
 	Aliases []string `yaml:"aliases"`
+	// Codes are the codes departments use for the figure in their own
+	// schemes (A0101, JY-01, 教基1001); a code column matches them like the
+	// ID, compared after NormalizeName.
+	Codes []string `yaml:"codes"`
 	// Unit is the unit the figure is kept in; see LookupUnit.
 	Unit string `yaml:"unit"`
 	// Owner is the id of the department that reports the figure and whose

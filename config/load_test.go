@@ -227,7 +227,7 @@ mail:
 		t.Fatal("Load succeeded, want errors")
 	}
 	want := []string{
-		`:3: cycle.period: "2024Q0" is not a period (write a year, 2024, or a quarter, 2024Q2)`,
+		`:3: cycle.period: "2024Q0" is not a period (write a year, 2024, a quarter, 2024Q2, or months of a year, 2024M01-11)`,
 		`:6: sync.settle: "soon" is not a duration (write e.g. 90s, 2m, 1h30m or 7d)`,
 		`:10: departments[0].contacts[0]: "zhang" is not an e-mail address`,
 		`:16: indicators[0].decimals: 9 is out of range (0 to 6)`,

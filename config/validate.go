@@ -88,7 +88,7 @@ func (v *validator) cycle() {
 	if cy.Period == "" {
 		v.add("cycle.period", "is required, a year (2024) or a quarter (2024Q2)")
 	} else if !isPeriod(cy.Period) {
-		v.add("cycle.period", "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", cy.Period)
+		v.add("cycle.period", "%q is not a period (write a year, 2024, a quarter, 2024Q2, or months of a year, 2024M01-11)", cy.Period)
 	}
 	if _, err := loadLocation(cy.Timezone); err != nil {
 		v.add("cycle.timezone", "%v", err)
@@ -238,6 +238,16 @@ func (v *validator) indicators() {
 		}
 		labels[f] = key
 	}
+	// codes maps a folded code or id to the key that first used it: a
+	// code column matches both, so one code must mean one indicator.
+	codes := map[string]string{}
+	for i, ind := range v.c.Indicators {
+		if ind.ID != "" {
+			if _, ok := codes[NormalizeName(ind.ID)]; !ok {
+				codes[NormalizeName(ind.ID)] = fmt.Sprintf("indicators[%d].id", i)
+			}
+		}
+	}
 	deps := v.departmentIDs()
 	for i, ind := range v.c.Indicators {
 		key := fmt.Sprintf("indicators[%d]", i)
@@ -259,6 +269,22 @@ func (v *validator) indicators() {
 		for j, a := range ind.Aliases {
 			label(fmt.Sprintf("%s.aliases[%d]", key, j), a)
 		}
+		for j, c := range ind.Codes {
+			ck := fmt.Sprintf("%s.codes[%d]", key, j)
+			f := NormalizeName(c)
+			switch first, ok := codes[f]; {
+			case blank(c):
+				v.add(ck, "is empty")
+			case ok && first == key+".id":
+				// The indicator's own id: redundant, not ambiguous.
+			case ok && strings.HasPrefix(first, key+".codes["):
+				v.add(ck, "%q is listed twice", c)
+			case ok:
+				v.add(ck, "%q is already a code of %s (a code column matches codes and ids, so each code must belong to one indicator)", c, v.where(first))
+			default:
+				codes[f] = ck
+			}
+		}
 		if blank(ind.Unit) {
 			v.add(key+".unit", "is required (known: %s)", strings.Join(UnitNames(), ", "))
 		} else if _, ok := LookupUnit(ind.Unit); !ok {
@@ -274,7 +300,7 @@ func (v *validator) indicators() {
 			pk := fmt.Sprintf("%s.periods[%d]", key, j)
 			switch {
 			case !isPeriod(p):
-				v.add(pk, "%q is not a period (write a year, 2024, or a quarter, 2024Q2)", p)
+				v.add(pk, "%q is not a period (write a year, 2024, a quarter, 2024Q2, or months of a year, 2024M01-11)", p)
 			case seen[p]:
 				v.add(pk, "%q is listed twice", p)
 			}

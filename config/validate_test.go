@@ -108,6 +108,21 @@ indicators:
       - 学校数
       - "各级各类学校 总数"    # ← indicators[3].aliases[1]
       - gdp总量    # ← indicators[3].aliases[2]
+  - id: teachers.total
+    name: 专任教师数
+    unit: 人
+    owner: edu
+    codes:
+      - JY-01
+      - " "    # ← indicators[4].codes[1]
+      - Schools.Total    # ← indicators[4].codes[2]
+      - jy-01    # ← indicators[4].codes[3]
+      - teachers.total
+  - id: staff.total
+    name: 教职工数
+    unit: 人
+    owner: edu
+    codes: [ＪＹ－０１]    # ← indicators[5].codes[0]
 `,
 			want: []want{
 				{"indicators[1].id", `"schools.total" is already the id of indicators[0].id, line 2`},
@@ -124,6 +139,10 @@ indicators:
 				{"indicators[3].owner", "is required"},
 				{"indicators[3].aliases[1]", `"各级各类学校 总数" is already a name of indicators[0].name, line 3`},
 				{"indicators[3].aliases[2]", `"gdp总量" is already a name of indicators[0].aliases[0], line 4`},
+				{"indicators[4].codes[1]", "is empty"},
+				{"indicators[4].codes[2]", `"Schools.Total" is already a code of indicators[0].id, line 2`},
+				{"indicators[4].codes[3]", `"jy-01" is listed twice`},
+				{"indicators[5].codes[0]", `"ＪＹ－０１" is already a code of indicators[4].codes[0], line 28`},
 			},
 		},
 		{
@@ -332,7 +351,7 @@ indicators:
 			want: []want{
 				{"cycle.name", "key is repeated (first at line 2)"},
 				{"reports", `unknown key "reports" (known: cycle, storage, sync, extraction, departments, indicators, rules, deadlines, schedules, mail, report, web)`},
-				{"indicators[0].onwer", `unknown key "onwer" (known: id, name, aliases, unit, owner, periods, required, decimals, tolerance, range, note)`},
+				{"indicators[0].onwer", `unknown key "onwer" (known: id, name, aliases, codes, unit, owner, periods, required, decimals, tolerance, range, note)`},
 			},
 		},
 		{

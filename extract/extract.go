@@ -18,7 +18,7 @@ import (
 
 // ExtractorVersion changes whenever extraction would read the same file
 // differently; it is part of every file's cache key.
-const ExtractorVersion = "4"
+const ExtractorVersion = "5"
 
 // Column roles of the long layout.
 const (
@@ -88,6 +88,13 @@ func NewCatalogue(cfg *config.Config) *Catalogue {
 	for i := range cfg.Indicators {
 		ind := &cfg.Indicators[i]
 		c.byCode[Fold(ind.ID)] = ind
+		for _, code := range ind.Codes {
+			// Validate keeps a code from naming two indicators; an id
+			// wins over a code in a configuration not validated.
+			if f := Fold(code); c.byCode[f] == nil {
+				c.byCode[f] = ind
+			}
+		}
 		c.byName[Fold(ind.Name)] = ind
 		for _, a := range ind.Aliases {
 			c.byName[Fold(a)] = ind

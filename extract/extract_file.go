@@ -72,6 +72,10 @@ type sheetState struct {
 	// unrecognised table there), from row orphanRow.
 	orphans, orphanRow int
 
+	// extras are the current year-column table's values not taken, per
+	// period column.
+	extras []extraColumn
+
 	tables    int    // complete header rows found
 	rows      int    // observations taken
 	ambiguous string // why a table was not read (already a finding)
@@ -116,8 +120,9 @@ func (x *FileExtraction) Row(r sheets.Row) {
 	}
 	s.summary.see(r)
 	s.merges.see(r)
-	switch h := x.e.header(r, x.folds); h.kind {
+	switch h := x.e.header(r, x.folds, s.merges); h.kind {
 	case completeHeader:
+		x.endTable()
 		x.endRegion(false)
 		if s.tables == 0 {
 			x.orphansAbove(r.Num)
@@ -126,11 +131,13 @@ func (x *FileExtraction) Row(r sheets.Row) {
 		lay.spans = s.merges.headerSpans(r.Num, lay.cols)
 		x.tableYear(&lay)
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
+		x.periodLayouts(&lay)
 		s.pendingUnit, s.pendingText = "", ""
 		s.table = &lay
 		s.tables++
 		return
 	case ambiguousHeader:
+		x.endTable()
 		x.endRegion(false)
 		s.table = nil
 		s.titles = nil
@@ -146,6 +153,7 @@ func (x *FileExtraction) Row(r sheets.Row) {
 		}
 		return
 	case partialHeader:
+		x.endTable()
 		x.endRegion(false)
 		s.table = nil
 		s.titles = nil
@@ -156,7 +164,12 @@ func (x *FileExtraction) Row(r sheets.Row) {
 		x.outside(r)
 		return
 	}
-	res := x.e.row(s, r, x.folds)
+	var res rowResult
+	if len(s.table.periodCols) > 0 {
+		res = x.yearRow(r)
+	} else {
+		res = x.e.row(s, s.table, r, x.folds)
+	}
 	if res.nothing {
 		x.titleLine(r)
 	}
@@ -347,6 +360,7 @@ func (x *FileExtraction) endSheet() {
 	if s == nil {
 		return
 	}
+	x.endTable()
 	x.endRegion(true)
 	o := sheaf.SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
 	switch {

@@ -27,6 +27,18 @@ type layout struct {
 	// sheet name or a title above it, and yearFrom where it is written;
 	// yearConflict says which of those disagree (no year is taken then).
 	year, yearFrom, yearConflict string
+	// valuePeriod is the period the value column's header names in
+	// brackets ("数值（2025年）"), nil when it names none.
+	valuePeriod *periodColumn
+	// periodCols are a year-column table's value columns, one period each
+	// (empty for the long layout), and byPeriod the layouts its cells are
+	// read with, one per column, built when the table starts.
+	periodCols []periodColumn
+	byPeriod   []layout
+	// fixed is, in a layout of byPeriod, the column's period ("" when it
+	// cannot be resolved), and fixedFrom where it is written.
+	fixed, fixedFrom string
+	fixedColumn      bool
 }
 
 // headerKind is what a row is as a header.
@@ -66,10 +78,15 @@ var roleWords = map[string]string{
 }
 
 // header judges whether a row is a header row: one with a value column and
-// a name or code column. A row with titles of two roles but not those, and
-// no figure, is a partial header. Headers merged across columns arrive with their text in
-// the first column, which takes the role.
-func (e *Extractor) header(row sheets.Row, fc folds) headerRow {
+// a name or code column (the long layout), or one with columns headed by
+// periods beside a name or code column and no value or period column (a
+// year-column table, 指标 | 2022年 | 2023年). A row with titles of two roles
+// but not those, and no figure, is a partial header. Headers merged across
+// columns arrive with their text in the first column, which takes the role;
+// in a row of period headers, a name header merged down from the row above
+// (a 年度 banner over the years beside it) counts as the row's, as do a
+// unit and a note header merged down.
+func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerRow {
 	type cand struct {
 		col  int
 		rank int
@@ -79,8 +96,29 @@ func (e *Extractor) header(row sheets.Row, fc folds) headerRow {
 	}
 	byRole := map[string][]cand{}
 	var words []string
+	var periods []periodColumn
+	var valuePeriod *periodColumn
+	var above []cand
+	aboveRole := map[int]string{}
 	for j, c := range row.Cells {
+		ref := c.Ref
+		if ref == "" {
+			ref = sheets.CellName(j, row.Num)
+		}
+		if c.Kind == sheets.CellNumber {
+			if p, ok := periodHeader(c); ok {
+				p.col, p.ref = j, ref
+				periods = append(periods, p)
+			}
+			continue
+		}
 		if c.Kind != sheets.CellText {
+			if top, ok := merges.above(row.Num, j); ok {
+				if w, ok := e.headers[fc.fold(strings.TrimSpace(top.Raw))]; ok && w.role != RoleValue && w.role != RolePeriod {
+					above = append(above, cand{j, w.rank, "", strings.TrimSpace(top.Raw), top.Ref})
+					aboveRole[j] = w.role
+				}
+			}
 			continue
 		}
 		text := strings.TrimSpace(c.Raw)
@@ -88,29 +126,55 @@ func (e *Extractor) header(row sheets.Row, fc folds) headerRow {
 			continue
 		}
 		unit := ""
+		var inBrackets *periodColumn
 		w, ok := e.headers[fc.fold(text)]
 		if !ok && mayHaveUnit(text) {
 			var base string
 			base, unit = stripUnitSuffix(text)
 			w, ok = e.headers[Fold(base)]
+			if !ok {
+				// "数值（2025年）": a value column of one period.
+				if b, p, found := bracketPeriod(text); found {
+					if w, ok = e.headers[Fold(b)]; ok {
+						p.col, p.text, p.ref = j, text, ref
+						inBrackets = &p
+					}
+				}
+			}
 		}
 		if !ok {
+			if p, isPeriod := periodHeader(c); isPeriod {
+				p.col, p.ref = j, ref
+				periods = append(periods, p)
+			}
 			continue
-		}
-		ref := c.Ref
-		if ref == "" {
-			ref = sheets.CellName(j, row.Num)
 		}
 		words = append(words, ref+sheets.Quote(text))
 		byRole[w.role] = append(byRole[w.role], cand{j, w.rank, unit, text, ref})
+		if inBrackets != nil && w.role == RoleValue {
+			if valuePeriod == nil || valuePeriod.rank() > w.rank {
+				vp := *inBrackets
+				vp.headerRank = w.rank
+				valuePeriod = &vp
+			}
+		}
+	}
+	_, hasValue := byRole[RoleValue]
+	_, hasPeriod := byRole[RolePeriod]
+	yearTable := len(periods) > 0 && !hasValue && !hasPeriod
+	if yearTable {
+		for _, a := range above {
+			words = append(words, a.ref+sheets.Quote(a.text))
+			byRole[aboveRole[a.col]] = append(byRole[aboveRole[a.col]], a)
+		}
 	}
 	if len(byRole) == 0 {
 		return headerRow{}
 	}
-	_, hasValue := byRole[RoleValue]
 	_, hasName := byRole[RoleName]
 	_, hasCode := byRole[RoleCode]
-	if !hasValue || (!hasName && !hasCode) {
+	yearTable = yearTable && (hasName || hasCode)
+	if !yearTable && (!hasValue || (!hasName && !hasCode)) {
 		// A data row whose note happens to say "说明" next to a name
 		// "项目" holds figures; a row of titles holds none.
 		if len(byRole) >= 2 && !rowHasNumber(row) {
@@ -145,6 +209,28 @@ func (e *Extractor) header(row sheets.Row, fc folds) headerRow {
 		lay.cols[role] = best.col
 		if role == RoleValue && best.unit != "" {
 			lay.headerUnit, lay.headerText = best.unit, best.text
+		}
+		if role == RoleValue && valuePeriod != nil && valuePeriod.col == best.col {
+			lay.valuePeriod = valuePeriod
+		}
+	}
+	if yearTable {
+		first := -1
+		for _, role := range []string{RoleName, RoleCode} {
+			if j, ok := lay.cols[role]; ok && (first < 0 || j < first) {
+				first = j
+			}
+		}
+		// Only period columns right of the labels: a year left of them is
+		// no column of this table's figures.
+		for _, p := range periods {
+			if p.col > first {
+				lay.periodCols = append(lay.periodCols, p)
+				words = append(words, p.ref+sheets.Quote(p.text))
+			}
+		}
+		if len(lay.periodCols) == 0 {
+			return headerRow{}
 		}
 	}
 	return headerRow{kind: completeHeader, lay: lay, words: words}

@@ -164,3 +164,18 @@ func (x *mergeIndex) coversLabel(row int, cols map[string]int) bool {
 	}
 	return false
 }
+
+// above returns the top-left cell of a range spanning several rows that
+// covers an empty header cell from a row above: a header merged down over
+// two header rows.
+func (x *mergeIndex) above(row, col int) (sheets.Cell, bool) {
+	if x == nil {
+		return sheets.Cell{}, false
+	}
+	i, ok := x.covering(row, col)
+	if !ok || x.merges[i].Top >= row || x.merges[i].Left != col {
+		return sheets.Cell{}, false
+	}
+	top, ok := x.top[i]
+	return top, ok && top.Kind == sheets.CellText
+}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sheaf-dev/sheaf"
@@ -19,11 +20,14 @@ type rowResult struct {
 	unknown string
 	// nothing: the row is no figure (a title, a footer, a note).
 	nothing bool
+	// extra is, in a year-column table, a value for a period its
+	// indicator is not collected for: counted per column, not taken.
+	extra *sheaf.Observation
 }
 
 // row reads one data row of the sheet's current table.
-func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
-	lay := *s.table
+func (e *Extractor) row(s *sheetState, table *layout, row sheets.Row, fc folds) rowResult {
+	lay := table
 	label := func(role string) (sheets.Cell, bool) {
 		j, ok := lay.cols[role]
 		if !ok {
@@ -73,7 +77,9 @@ func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
 		// A label with no value and no code is a section title or a footer
 		// ("一、基本情况", "填表人：…"), not a figure. A name merged down
 		// over its rows is listed once, at its own cell.
-		if (code == "" && strings.TrimSpace(valueCell.Raw) == "") || nameMerged {
+		// In a year-column table a line with no figure is a note whichever
+		// label column it is written in ("数据来源：…" under the codes).
+		if ((code == "" || lay.fixedColumn) && strings.TrimSpace(valueCell.Raw) == "") || nameMerged {
 			return rowResult{nothing: true}
 		}
 		ref := nameCell.Ref
@@ -93,10 +99,21 @@ func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
 		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID, Period: period,
 			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
 	}
-	if lay.yearConflict != "" {
+	if lay.fixedColumn {
+		return e.periodColumnValue(s, lay, row, ind, display, note)
+	}
+	year, yearFrom := lay.year, lay.yearFrom
+	if vp := lay.valuePeriod; vp != nil {
+		// "数值（2025年）": the header says the period, over any title.
+		year, yearFrom = vp.resolve(e.cfg.Cycle.Period), "表头"+vp.ref+sheets.Quote(vp.text)
+		if p, err := normalizePeriod(periodCell); err == nil && p != "" && p != year {
+			return invalid(periodCell, periodCell.Ref, p, fmt.Sprintf("%s：年度列写的是 %s，而%s写的是 %s，无法确定数值是哪一年的；请更正其中之一",
+				ind.Name, sheaf.PeriodWord(p), yearFrom, sheaf.PeriodWord(year)))
+		}
+	} else if lay.yearConflict != "" {
 		return invalid(valueCell, cellRef, "", fmt.Sprintf("%s：无法确定年度：%s；请增加“年度”列，或更正工作表名和标题", ind.Name, lay.yearConflict))
 	}
-	period, msg, err := e.periodOf(ind, periodCell, lay.year, lay.yearFrom)
+	period, msg, err := e.periodOf(ind, periodCell, year, yearFrom)
 	if err != nil {
 		return invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))
 	}
@@ -108,6 +125,66 @@ func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
 		return invalid(periodCell, ref, period, msg)
 	}
 
+	return e.value(s, lay, row, ind, period, display, note)
+}
+
+// periodColumnValue reads the cell of a year-column table's period column:
+// a value for a period the indicator is not collected for is an extra; a
+// blank there is nothing.
+func (e *Extractor) periodColumnValue(s *sheetState, lay *layout, row sheets.Row, ind *config.Indicator, display, note string) rowResult {
+	valueCol := lay.cols[RoleValue]
+	valueCell := row.Col(valueCol)
+	cellRef := valueCell.Ref
+	if cellRef == "" {
+		cellRef = sheets.CellName(valueCol, row.Num)
+	}
+	blank := strings.TrimSpace(valueCell.Raw) == ""
+	if lay.fixed == "" {
+		if blank {
+			return rowResult{}
+		}
+		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID,
+			Sheet: s.info.Name, Cell: cellRef, Raw: shownRaw(valueCell), Note: note,
+			Message: fmt.Sprintf("%s：%s是相对年度，但无法确定年度：%s；请把表头改为具体年份", ind.Name, lay.fixedFrom, lay.yearConflict)}}}
+	}
+	if !slices.Contains(e.cfg.Periods(ind), lay.fixed) {
+		if blank {
+			return rowResult{}
+		}
+		return rowResult{extra: &sheaf.Observation{Indicator: ind.ID, Period: lay.fixed, Cell: cellRef, Label: display}}
+	}
+	return e.value(s, lay, row, ind, lay.fixed, display, note)
+}
+
+// value reads a row's value cell as the figure of ind for period.
+func (e *Extractor) value(s *sheetState, lay *layout, row sheets.Row, ind *config.Indicator, period, display, note string) rowResult {
+	label := func(role string) sheets.Cell {
+		j, ok := lay.cols[role]
+		if !ok {
+			return sheets.Cell{}
+		}
+		c, _ := s.merges.label(row, j, lay.headerRow)
+		return c
+	}
+	name := strings.TrimSpace(label(RoleName).Raw)
+	if last, ok := lay.spans[RoleName]; ok && ordinalOnly(label(RoleName)) {
+		for k := lay.cols[RoleName] + 1; k <= last; k++ {
+			if d, _ := s.merges.label(row, k, lay.headerRow); !ordinalOnly(d) {
+				name = strings.TrimSpace(d.Raw)
+				break
+			}
+		}
+	}
+	valueCol := lay.cols[RoleValue]
+	valueCell := row.Col(valueCol)
+	cellRef := valueCell.Ref
+	if cellRef == "" {
+		cellRef = sheets.CellName(valueCol, row.Num)
+	}
+	invalid := func(c sheets.Cell, ref, period, msg string) rowResult {
+		return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID, Period: period,
+			Sheet: s.info.Name, Cell: ref, Raw: shownRaw(c), Note: note, Message: msg}}}
+	}
 	key := ind.ID + "@" + period
 	if i, ok := s.merges.startsValue(row.Num, valueCol); ok {
 		s.merges.topKey[i] = key
@@ -126,7 +203,7 @@ func (e *Extractor) row(s *sheetState, row sheets.Row, fc folds) rowResult {
 				ind.Name, sheaf.PeriodWord(period), cellRef, s.merges.ref(i), sheets.Quote(strings.TrimSpace(top.Raw)), top.Ref)}}}
 	}
 
-	unitCell, _ := label(RoleUnit)
+	unitCell := label(RoleUnit)
 	unit, _ := config.LookupUnit(ind.Unit)
 	rowUnit := nameUnit(name)
 	hints := unitHints{Column: strings.TrimSpace(unitCell.Raw), Header: lay.headerUnit}

@@ -97,7 +97,7 @@ func TestRowsAboveTheFirstTable(t *testing.T) {
 	cfg := testCatalogue(t)
 	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
 		r(1, "联系电话", "#13800000000"),
-		r(2, "项目", "本年数"),
+		r(2, "项目", "完成情况"),
 		r(3, "教育支出", "#70001"),
 		r(4, "学校总数", "#44"),
 		r(6, "指标名称", "数值"),

@@ -262,14 +262,14 @@ func TestExtractSaysWhenNoHeaderIsFound(t *testing.T) {
 	cfg := loadTestConfig(t)
 	dept, _ := cfg.Department("edu")
 	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "Sheet1"}, Rows: []sheets.Row{
-		{Num: 1, Cells: []sheets.Cell{{Ref: "A1", Raw: "项目", Kind: sheets.CellText}, {Ref: "B1", Raw: "本年数", Kind: sheets.CellText}}},
+		{Num: 1, Cells: []sheets.Cell{{Ref: "A1", Raw: "项目", Kind: sheets.CellText}, {Ref: "B1", Raw: "完成情况", Kind: sheets.CellText}}},
 		{Num: 2, Cells: []sheets.Cell{{Ref: "A2", Raw: "学校总数", Kind: sheets.CellText}, {Ref: "B2", Raw: "44", Kind: sheets.CellNumber}}},
 	}}
 	obs, fs := NewExtractor(cfg, dept).Extract([]sheets.Sheet{sh})
 	// The file was read: a missing table is the department's to fix (an
 	// unknown warning), not a file that could not be read.
 	if len(obs) != 0 || len(fs) != 1 || fs[0].Kind != sheaf.KindUnknown || fs[0].Severity != sheaf.SeverityWarning ||
-		!strings.Contains(fs[0].Message, "没有找到表头行") || !strings.Contains(fs[0].Message, "「项目」「本年数」") {
+		!strings.Contains(fs[0].Message, "没有找到表头行") || !strings.Contains(fs[0].Message, "「项目」「完成情况」") {
 		t.Fatalf("observations %v findings %+v, want one unknown warning saying no header was found", obs, fs)
 	}
 }
