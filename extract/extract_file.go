@@ -7,7 +7,6 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 
-	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
@@ -314,7 +313,7 @@ func (x *FileExtraction) note(r sheets.Row) {
 		if c.Kind != sheets.CellText {
 			continue
 		}
-		if u := unitFromNote(c.Raw); u != "" {
+		if u := unitFromNote(x.e.units, c.Raw); u != "" {
 			x.sh.pendingUnit, x.sh.pendingText = u, strings.TrimSpace(c.Raw)
 		}
 	}
@@ -464,7 +463,7 @@ func (x *FileExtraction) versions() {
 		if ind != nil {
 			name = ind.Name
 		}
-		unit, _ := config.LookupUnit(ho.Unit)
+		unit, _ := x.e.units.Lookup(ho.Unit)
 		shown := func(o sheaf.Observation) string { return sheaf.FormatValue(o.Value, o.Decimals) + unit.Word() }
 		x.finding(sheaf.Finding{Kind: sheaf.KindVersion, Severity: sheaf.SeverityWarning, Indicator: ho.Indicator, Period: ho.Period,
 			Sheet: ho.Sheet, Cell: ho.Cell, Raw: ho.Raw, Note: ho.Note,

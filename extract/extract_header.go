@@ -91,7 +91,7 @@ func (e *Extractor) header(row sheets.Row, fc folds) headerRow {
 		w, ok := e.headers[fc.fold(text)]
 		if !ok && mayHaveUnit(text) {
 			var base string
-			base, unit = stripUnitSuffix(text)
+			base, unit = stripUnitSuffix(e.units, text)
 			w, ok = e.headers[Fold(base)]
 		}
 		if !ok {
