@@ -330,6 +330,16 @@ func UnitNames() []string {
 	return builtin.Names()
 }
 
+// After writes a value with the unit after it, as people read it:
+// "3.2/10万" (not "3.21/10万") for a rate per 100,000, "4.1比值" for a
+// ratio, "96.5%" for the rest.
+func (u Unit) After(v string) string {
+	if per, ok := strings.CutPrefix(u.Name, "1/"); ok {
+		return v + "/" + per
+	}
+	return v + u.Word()
+}
+
 // Word is how the unit is named in a sentence for people: its name, or
 // "比值" for a ratio.
 func (u Unit) Word() string {

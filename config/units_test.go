@@ -205,3 +205,12 @@ indicators:
 		{"indicators[0].unit", `"床位" is not a known unit`},
 	})
 }
+
+func TestUnitAfter(t *testing.T) {
+	for unit, want := range map[string]string{"1/10万": "3.2/10万", "‰": "3.2‰", "元/人": "3.2元/人", "万人": "3.2万人", Ratio: "3.2比值"} {
+		u, _ := LookupUnit(unit)
+		if got := u.After("3.2"); got != want {
+			t.Errorf("%s: After(3.2) = %q, want %q", unit, got, want)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (c check) findings(rd Reading) []sheaf.Finding {
 		return nil
 	}
 	var fs []sheaf.Finding
-	shown := sheaf.FormatValue(rd.Value, rd.Decimals) + c.unit.Word()
+	shown := c.unit.After(sheaf.FormatValue(rd.Value, rd.Decimals))
 	if rd.Approx != sheaf.Exact {
 		fs = append(fs, c.finding(sheaf.KindApproximate, sheaf.SeverityWarning,
 			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown)))
@@ -102,7 +102,7 @@ func (c check) rangeFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 		return sheaf.Finding{}, false
 	}
 	lo, hi := c.ind.Range[0], c.ind.Range[1]
-	bounds := fmt.Sprintf("%s–%s%s", bound(lo), bound(hi), c.unit.Word())
+	bounds := bound(lo) + "–" + c.unit.After(bound(hi))
 	switch {
 	case fraction && v < lo:
 		pct := sheaf.FormatValue(roundDecimals(v*100, max(0, rd.Decimals-2)+noiseDigits), max(0, rd.Decimals-2))

@@ -464,7 +464,7 @@ func (x *FileExtraction) versions() {
 			name = ind.Name
 		}
 		unit, _ := x.e.units.Lookup(ho.Unit)
-		shown := func(o sheaf.Observation) string { return sheaf.FormatValue(o.Value, o.Decimals) + unit.Word() }
+		shown := func(o sheaf.Observation) string { return unit.After(sheaf.FormatValue(o.Value, o.Decimals)) }
 		x.finding(sheaf.Finding{Kind: sheaf.KindVersion, Severity: sheaf.SeverityWarning, Indicator: ho.Indicator, Period: ho.Period,
 			Sheet: ho.Sheet, Cell: ho.Cell, Raw: ho.Raw, Note: ho.Note,
 			Message: fmt.Sprintf("%s（%s）：隐藏工作表%s!%s 为 %s，与采用的%s!%s 的 %s 不同；隐藏的工作表未读取，请确认哪个是最新的数据，并删除或更正另一个",
