@@ -256,3 +256,19 @@ func TestUnitsExtractionExcelize(t *testing.T) {
 		"invalid error Sheet1!B8 births@2024|单位列写的单位是「%」，无法换算为‰",
 	)
 }
+
+// TestRedefinedUnitConverts: a units entry that joins ‰ to % makes a ‰
+// value convert for a % indicator, with its precision; without it the same
+// value is refused.
+func TestRedefinedUnitConverts(t *testing.T) {
+	tenth := 0.1
+	joined := config.NewUnits([]config.UnitSpec{{Name: "‰", Base: "%", Factor: &tenth}})
+	pct, _ := joined.Lookup("%")
+	got, err := normalize(joined, sheets.Cell{Kind: sheets.CellText, Raw: "5.2‰"}, unitHints{}, pct)
+	if err != nil || got.Value != 0.52 || got.Decimals != 2 {
+		t.Errorf("with ‰ joined to %%: %+v, %v; want 0.52/2", got, err)
+	}
+	if _, err := normalize(nil, sheets.Cell{Kind: sheets.CellText, Raw: "5.2‰"}, unitHints{}, pct); err == nil {
+		t.Error("built-in units: 5.2‰ was taken for a % indicator")
+	}
+}
