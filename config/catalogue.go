@@ -22,6 +22,20 @@ func (c *Config) index() {
 			c.departmentAt[c.Departments[i].ID] = i
 		}
 	}
+	c.units = NewUnits(c.Units)
+	for i := range c.Indicators {
+		c.Indicators[i].unit, _ = c.units.Lookup(c.Indicators[i].Unit)
+	}
+}
+
+// UnitCatalogue is the catalogue of units of this configuration: the
+// built-in list with the units section applied.
+func (c *Config) UnitCatalogue() *Units {
+	if c.units != nil {
+		return c.units
+	}
+	// A Config built in code, not indexed.
+	return NewUnits(c.Units)
 }
 
 // Department finds a department by id.
@@ -84,9 +98,13 @@ func (c *Config) DefaultPeriod(ind *Indicator) string {
 	return c.Cycle.Period
 }
 
-// UnitInfo is the indicator's unit. It is the zero Unit when the unit is
-// not known, which Validate does not let through.
+// UnitInfo is the indicator's unit, as the configuration's units define it.
+// It is the zero Unit when the unit is not known, which Validate does not
+// let through.
 func (i Indicator) UnitInfo() Unit {
+	if i.unit.Factor > 0 && i.unit.Name != "" {
+		return i.unit
+	}
 	u, _ := LookupUnit(i.Unit)
 	return u
 }

@@ -32,6 +32,10 @@ type Config struct {
 	Report      Report       `yaml:"report"`
 	Web         Web          `yaml:"web"`
 
+	// Units extends and redefines the built-in list of units; see
+	// UnitCatalogue.
+	Units []UnitSpec `yaml:"units"`
+
 	// node is the parsed file while it is being loaded, so that Validate
 	// can name the line of a key. Load then keeps only raw, the file's
 	// text, and parses it again when a line is asked for (an error, a
@@ -44,6 +48,8 @@ type Config struct {
 	// thousands of indicators for every figure. Nil for a Config built in
 	// code, which is then searched in order.
 	indicatorAt, departmentAt map[string]int
+	// units is the catalogue of units built by Load from Units.
+	units *Units
 }
 
 // Cycle is the reporting cycle: what is being collected, for which default
@@ -205,7 +211,8 @@ type Indicator struct {
 	// schemes (A0101, JY-01, 教基1001); a code column matches them like the
 	// ID, compared after NormalizeName.
 	Codes []string `yaml:"codes"`
-	// Unit is the unit the figure is kept in; see LookupUnit.
+	// Unit is the unit the figure is kept in: a built-in unit, a derived
+	// one (万人, 元/人) or one of the units section; see Units.Lookup.
 	Unit string `yaml:"unit"`
 	// Owner is the id of the department that reports the figure and whose
 	// value is authoritative when departments disagree.
@@ -229,6 +236,11 @@ type Indicator struct {
 	Range []float64 `yaml:"range"`
 	// Note is free text on how the indicator is counted (its definition).
 	Note string `yaml:"note"`
+
+	// unit is Unit resolved against the configuration's units by Load;
+	// zero for an Indicator built in code (UnitInfo then looks Unit up
+	// among the built-in units).
+	unit Unit
 }
 
 // Rule is a check or a standard over figures, written in expr.

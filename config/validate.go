@@ -43,6 +43,7 @@ func (c *Config) Validate() error {
 	v.storageAndSync()
 	v.extraction("extraction", c.Extraction)
 	v.departments()
+	v.units()
 	v.indicators()
 	v.rules()
 	v.deadlines()
@@ -249,6 +250,7 @@ func (v *validator) indicators() {
 		}
 	}
 	deps := v.departmentIDs()
+	units := v.c.UnitCatalogue()
 	for i, ind := range v.c.Indicators {
 		key := fmt.Sprintf("indicators[%d]", i)
 		switch {
@@ -286,9 +288,10 @@ func (v *validator) indicators() {
 			}
 		}
 		if blank(ind.Unit) {
-			v.add(key+".unit", "is required (known: %s)", strings.Join(UnitNames(), ", "))
-		} else if _, ok := LookupUnit(ind.Unit); !ok {
-			v.add(key+".unit", "%q is not a known unit (known: %s)", ind.Unit, strings.Join(UnitNames(), ", "))
+			v.add(key+".unit", "is required (known: %s)", strings.Join(units.Names(), ", "))
+		} else if _, ok := units.Lookup(ind.Unit); !ok {
+			v.add(key+".unit", "%q is not a known unit (known: %s, their 万/亿/千 multiples and rates such as 元/人; others are defined under units)",
+				ind.Unit, strings.Join(units.Names(), ", "))
 		}
 		if ind.Owner == "" {
 			v.add(key+".owner", "is required, the id of the department that reports it")

@@ -127,7 +127,7 @@ indicators:
 			want: []want{
 				{"indicators[1].id", `"schools.total" is already the id of indicators[0].id, line 2`},
 				{"indicators[1].name", "is required"},
-				{"indicators[1].unit", `"所数" is not a known unit (known: 所, 个,`},
+				{"indicators[1].unit", `"所数" is not a known unit (known: 所, 家, 个,`},
 				{"indicators[1].owner", `"finanse" is not a department id (known: edu, finance)`},
 				{"indicators[2].id", `"Teachers" is not a valid id`},
 				{"indicators[2].name", `" GDP总量 " is already a name of indicators[0].aliases[0], line 4`},
@@ -350,7 +350,7 @@ indicators:
 `,
 			want: []want{
 				{"cycle.name", "key is repeated (first at line 2)"},
-				{"reports", `unknown key "reports" (known: cycle, storage, sync, extraction, departments, indicators, rules, deadlines, schedules, mail, report, web)`},
+				{"reports", `unknown key "reports" (known: cycle, storage, sync, extraction, departments, indicators, rules, deadlines, schedules, mail, report, web, units)`},
 				{"indicators[0].onwer", `unknown key "onwer" (known: id, name, aliases, codes, unit, owner, periods, required, decimals, tolerance, range, note)`},
 			},
 		},

@@ -73,6 +73,9 @@ type Catalogue struct {
 	// without headers of its own uses them as they are.
 	headers map[string]headerWord
 	ignore  map[string]bool
+	// units is the configuration's catalogue of units: the built-in list
+	// with its units section applied.
+	units *config.Units
 	// digest covers the extractor's version, the cycle's period, the
 	// catalogue and the global extraction settings.
 	digest []byte
@@ -84,6 +87,7 @@ func NewCatalogue(cfg *config.Config) *Catalogue {
 		cfg:    cfg,
 		byCode: make(map[string]*config.Indicator, len(cfg.Indicators)),
 		byName: make(map[string]*config.Indicator, len(cfg.Indicators)),
+		units:  cfg.UnitCatalogue(),
 	}
 	for i := range cfg.Indicators {
 		ind := &cfg.Indicators[i]
@@ -101,7 +105,7 @@ func NewCatalogue(cfg *config.Config) *Catalogue {
 		}
 	}
 	c.headers, c.ignore = headerWords(cfg, nil)
-	b, _ := json.Marshal([]any{ExtractorVersion, cfg.Cycle.Period, cfg.Indicators, cfg.Extraction})
+	b, _ := json.Marshal([]any{ExtractorVersion, cfg.Cycle.Period, cfg.Indicators, cfg.Extraction, cfg.Units})
 	sum := sha256.Sum256(b)
 	c.digest = sum[:]
 	return c
@@ -258,7 +262,7 @@ func (e *Extractor) indicator(c folds, code, name string) *config.Indicator {
 	if ind := e.byName[c.fold(name)]; ind != nil {
 		return ind
 	}
-	for _, cand := range labelForms(name) {
+	for _, cand := range labelForms(e.units, name) {
 		if ind := e.byName[Fold(cand)]; ind != nil {
 			return ind
 		}

@@ -17,9 +17,11 @@ import (
 type check struct {
 	ind  *config.Indicator
 	unit config.Unit
-	o    *sheaf.Observation
-	cell sheets.Cell
-	note string
+	// units is the configuration's catalogue of units.
+	units *config.Units
+	o     *sheaf.Observation
+	cell  sheets.Cell
+	note  string
 	// implicit is the note or header the value's unit came from, when the
 	// row itself names none, and implicitUnit that unit.
 	implicit, implicitUnit string
@@ -38,7 +40,7 @@ func (c check) findings(rd Reading) []sheaf.Finding {
 		return nil
 	}
 	var fs []sheaf.Finding
-	shown := sheaf.FormatValue(rd.Value, rd.Decimals) + c.unit.Word()
+	shown := c.unit.After(sheaf.FormatValue(rd.Value, rd.Decimals))
 	if rd.Approx != sheaf.Exact {
 		fs = append(fs, c.finding(sheaf.KindApproximate, sheaf.SeverityWarning,
 			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown)))
@@ -60,10 +62,10 @@ func (c check) findings(rd Reading) []sheaf.Finding {
 // the value. Applied, since that is what the note says, but a note is
 // easily left over from another table: a person confirms it.
 func (c check) unitFinding(shown string) (sheaf.Finding, bool) {
-	if c.implicit == "" || writtenUnit(c.cell, c.unit) != "" {
+	if c.implicit == "" || writtenUnit(c.units, c.cell, c.unit) != "" {
 		return sheaf.Finding{}, false
 	}
-	u, ok := config.LookupUnit(c.implicitUnit)
+	u, ok := c.units.Lookup(c.implicitUnit)
 	if !ok || u.Factor == c.unit.Factor {
 		return sheaf.Finding{}, false
 	}
@@ -74,16 +76,16 @@ func (c check) unitFinding(shown string) (sheaf.Finding, bool) {
 
 // writtenUnit is the unit a value cell itself gives: in its text
 // ("17500元") or by a percent format.
-func writtenUnit(cell sheets.Cell, target config.Unit) string {
+func writtenUnit(units *config.Units, cell sheets.Cell, target config.Unit) string {
 	switch cell.Kind {
 	case sheets.CellText:
-		a, err := readText(cell.Raw, target)
+		a, err := readText(units, cell.Raw, target)
 		if err != nil {
 			return ""
 		}
 		return a.unit
 	case sheets.CellNumber:
-		return numberCellUnit(cell, target)
+		return numberCellUnit(units, cell, target)
 	}
 	return ""
 }
@@ -94,13 +96,13 @@ func writtenUnit(cell sheets.Cell, target config.Unit) string {
 // such. A real 0.07% inside the range stays quiet.
 func (c check) rangeFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 	v := rd.Value
-	fraction := c.unit.Name == "%" && v > 0 && v < 1 && writtenUnit(c.cell, c.unit) == ""
+	fraction := c.unit.Name == "%" && v > 0 && v < 1 && writtenUnit(c.units, c.cell, c.unit) == ""
 	c.o.Fraction = fraction
 	if len(c.ind.Range) != 2 {
 		return sheaf.Finding{}, false
 	}
 	lo, hi := c.ind.Range[0], c.ind.Range[1]
-	bounds := fmt.Sprintf("%s–%s%s", bound(lo), bound(hi), c.unit.Word())
+	bounds := bound(lo) + "–" + c.unit.After(bound(hi))
 	switch {
 	case fraction && v < lo:
 		pct := sheaf.FormatValue(roundDecimals(v*100, max(0, rd.Decimals-2)+noiseDigits), max(0, rd.Decimals-2))

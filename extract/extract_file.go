@@ -7,7 +7,6 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 
-	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
@@ -327,7 +326,7 @@ func (x *FileExtraction) note(r sheets.Row) {
 		if c.Kind != sheets.CellText {
 			continue
 		}
-		if u := unitFromNote(c.Raw); u != "" {
+		if u := unitFromNote(x.e.units, c.Raw); u != "" {
 			x.sh.pendingUnit, x.sh.pendingText = u, strings.TrimSpace(c.Raw)
 		}
 	}
@@ -478,8 +477,8 @@ func (x *FileExtraction) versions() {
 		if ind != nil {
 			name = ind.Name
 		}
-		unit, _ := config.LookupUnit(ho.Unit)
-		shown := func(o sheaf.Observation) string { return sheaf.FormatValue(o.Value, o.Decimals) + unit.Word() }
+		unit, _ := x.e.units.Lookup(ho.Unit)
+		shown := func(o sheaf.Observation) string { return unit.After(sheaf.FormatValue(o.Value, o.Decimals)) }
 		x.finding(sheaf.Finding{Kind: sheaf.KindVersion, Severity: sheaf.SeverityWarning, Indicator: ho.Indicator, Period: ho.Period,
 			Sheet: ho.Sheet, Cell: ho.Cell, Raw: ho.Raw, Note: ho.Note,
 			Message: fmt.Sprintf("%s（%s）：隐藏工作表%s!%s 为 %s，与采用的%s!%s 的 %s 不同；隐藏的工作表未读取，请确认哪个是最新的数据，并删除或更正另一个",

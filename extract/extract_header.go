@@ -106,7 +106,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 			ref = sheets.CellName(j, row.Num)
 		}
 		if c.Kind == sheets.CellNumber {
-			if p, ok := periodHeader(c); ok {
+			if p, ok := periodHeader(e.units, c); ok {
 				p.col, p.ref = j, ref
 				periods = append(periods, p)
 			}
@@ -130,7 +130,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 		w, ok := e.headers[fc.fold(text)]
 		if !ok && mayHaveUnit(text) {
 			var base string
-			base, unit = stripUnitSuffix(text)
+			base, unit = stripUnitSuffix(e.units, text)
 			w, ok = e.headers[Fold(base)]
 			if !ok {
 				// "数值（2025年）": a value column of one period.
@@ -143,7 +143,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 			}
 		}
 		if !ok {
-			if p, isPeriod := periodHeader(c); isPeriod {
+			if p, isPeriod := periodHeader(e.units, c); isPeriod {
 				p.col, p.ref = j, ref
 				periods = append(periods, p)
 			}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
@@ -82,17 +83,17 @@ func mayHaveUnit(s string) bool {
 // labelForms are the forms a row's name is looked up in after the name as
 // written: without its unit suffix ("在校生数（人）"), without numbering
 // and marks, and without both.
-func labelForms(name string) []string {
+func labelForms(units *config.Units, name string) []string {
 	var forms []string
 	if mayHaveUnit(name) {
-		if base, _ := stripUnitSuffix(name); base != name {
+		if base, _ := stripUnitSuffix(units, name); base != name {
 			forms = append(forms, base)
 		}
 	}
 	if s := stripLabel(name); s != "" && s != strings.TrimSpace(name) {
 		forms = append(forms, s)
 		if mayHaveUnit(s) {
-			if b, _ := stripUnitSuffix(s); b != s {
+			if b, _ := stripUnitSuffix(units, s); b != s {
 				forms = append(forms, b)
 			}
 		}
@@ -102,11 +103,11 @@ func labelForms(name string) []string {
 
 // nameUnit is the unit a row's name carries in its suffix ("教育支出（万元）"),
 // once numbering is removed; "" when it carries none.
-func nameUnit(name string) string {
+func nameUnit(units *config.Units, name string) string {
 	if !mayHaveUnit(name) {
 		return ""
 	}
-	_, u := stripUnitSuffix(stripLabel(name))
+	_, u := stripUnitSuffix(units, stripLabel(name))
 	return u
 }
 

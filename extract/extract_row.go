@@ -204,19 +204,19 @@ func (e *Extractor) value(s *sheetState, lay *layout, row sheets.Row, ind *confi
 	}
 
 	unitCell := label(RoleUnit)
-	unit, _ := config.LookupUnit(ind.Unit)
-	rowUnit := nameUnit(name)
+	unit, _ := e.units.Lookup(ind.Unit)
+	rowUnit := nameUnit(e.units, name)
 	hints := unitHints{Column: strings.TrimSpace(unitCell.Raw), Header: lay.headerUnit}
 	implicit := lay.headerText
 	if hints.Header == "" && lay.noteUnit != "" {
-		if nu, ok := config.LookupUnit(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
+		if nu, ok := e.units.Lookup(lay.noteUnit); ok && nu.Dimension == unit.Dimension {
 			hints.Header, implicit = lay.noteUnit, lay.noteText
 		}
 	}
 	if rowUnit != "" {
 		hints.Header, implicit = rowUnit, "" // "教育支出（万元）" names the unit of this row only
 	}
-	rd, err := normalize(valueCell, hints, unit)
+	rd, err := normalize(e.units, valueCell, hints, unit)
 	if err != nil {
 		return invalid(valueCell, cellRef, period, fmt.Sprintf("%s（%s）：%v", ind.Name, sheaf.PeriodWord(period), err))
 	}
@@ -233,7 +233,7 @@ func (e *Extractor) value(s *sheetState, lay *layout, row sheets.Row, ind *confi
 	if valueCell.Formula != "" && o.Raw == "" {
 		o.Raw = "=" + valueCell.Formula
 	}
-	c := check{ind: ind, unit: unit, o: &o, cell: valueCell, note: note}
+	c := check{ind: ind, unit: unit, units: e.units, o: &o, cell: valueCell, note: note}
 	if hints.Column == "" && implicit != "" {
 		c.implicit, c.implicitUnit = implicit, hints.Header
 	}

@@ -99,7 +99,9 @@ func isFigure(c sheets.Cell) bool {
 	case sheets.CellNumber:
 		return !c.Date
 	case sheets.CellText:
-		a, err := readText(c.Raw, anyUnit)
+		// The built-in units: whether a text is a figure at all does not
+		// depend on the configuration.
+		a, err := readText(nil, c.Raw, anyUnit)
 		return err == nil && !a.blank
 	}
 	return false

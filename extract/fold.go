@@ -51,14 +51,15 @@ func isSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
 
-// lookupUnitText finds the unit written as text, tolerating full-width
-// characters and spaces ("万 元", "％").
-func lookupUnitText(s string) (config.Unit, bool) {
+// lookupUnitText finds the unit written as text in the catalogue units
+// (nil: the built-in list), tolerating full-width characters and spaces
+// ("万 元", "％"); 万人 and 元/人 are derived from the units listed.
+func lookupUnitText(units *config.Units, s string) (config.Unit, bool) {
 	f := Fold(s)
 	if f == "" {
 		return config.Unit{}, false
 	}
-	return config.LookupUnit(f)
+	return units.Lookup(f)
 }
 
 // unitBrackets are the bracket pairs a header puts its unit in.
@@ -74,7 +75,7 @@ var unitBrackets = [][2]string{
 // "数值（万元）", "数值(万元)", "金额/万元", "数值 单位：万元" or
 // "数值（单位：万元）", into its base ("数值") and the unit's name ("万元").
 // When the header names no known unit it is returned unchanged with "".
-func stripUnitSuffix(header string) (base, unit string) {
+func stripUnitSuffix(units *config.Units, header string) (base, unit string) {
 	h := strings.TrimRightFunc(header, isSpace)
 	for _, br := range unitBrackets {
 		if !strings.HasSuffix(h, br[1]) {
@@ -86,23 +87,29 @@ func stripUnitSuffix(header string) (base, unit string) {
 			continue
 		}
 		content := inner[open+len(br[0]):]
-		if u, ok := unitAfterLabel(content); ok {
+		if u, ok := unitAfterLabel(units, content); ok {
 			return trimBase(inner[:open]), u.Name
 		}
-		if u, ok := lookupUnitText(content); ok {
+		if u, ok := lookupUnitText(units, content); ok {
 			return trimBase(inner[:open]), u.Name
 		}
 	}
-	// "金额/万元": the last slash separates the unit. Only a known unit counts,
-	// so "男/女" stays a header.
-	if i := strings.LastIndexAny(h, "/／"); i >= 0 {
-		_, size := firstRune(h[i:])
-		if u, ok := lookupUnitText(h[i+size:]); ok {
-			return trimBase(h[:i]), u.Name
+	// "金额/万元": a slash separates the unit. Only a known unit counts, so
+	// "男/女" stays a header. The first slash that does is taken, so that
+	// "人均经费/元/人" is a rate in 元/人, not 人.
+	for i := 0; i < len(h); {
+		j := strings.IndexAny(h[i:], "/／")
+		if j < 0 {
+			break
 		}
+		_, size := firstRune(h[i+j:])
+		if u, ok := lookupUnitText(units, h[i+j+size:]); ok && i+j > 0 {
+			return trimBase(h[:i+j]), u.Name
+		}
+		i += j + size
 	}
 	// "数值 单位：万元": the unit label ends the header.
-	if i, u, ok := lastUnitLabel(h); ok {
+	if i, u, ok := lastUnitLabel(units, h); ok {
 		return trimBase(h[:i]), u.Name
 	}
 	return header, ""
@@ -125,13 +132,13 @@ func firstRune(s string) (rune, int) {
 var unitLabels = []string{"金额单位", "计量单位", "单位"}
 
 // unitAfterLabel reads content of the form "单位：万元" in full.
-func unitAfterLabel(content string) (config.Unit, bool) {
+func unitAfterLabel(units *config.Units, content string) (config.Unit, bool) {
 	c := strings.TrimSpace(content)
 	for _, l := range unitLabels {
 		if rest, ok := strings.CutPrefix(c, l); ok {
 			rest = strings.TrimLeftFunc(rest, isSpace)
 			if r, size := firstRune(rest); r == ':' || r == '：' {
-				return lookupUnitText(rest[size:])
+				return lookupUnitText(units, rest[size:])
 			}
 			return config.Unit{}, false
 		}
@@ -141,13 +148,13 @@ func unitAfterLabel(content string) (config.Unit, bool) {
 
 // lastUnitLabel finds a unit label whose unit runs to the end of s, and
 // returns where the label starts.
-func lastUnitLabel(s string) (int, config.Unit, bool) {
+func lastUnitLabel(units *config.Units, s string) (int, config.Unit, bool) {
 	for _, l := range unitLabels {
 		i := strings.LastIndex(s, l)
 		if i < 0 {
 			continue
 		}
-		if u, ok := unitAfterLabel(s[i:]); ok {
+		if u, ok := unitAfterLabel(units, s[i:]); ok {
 			return i, u, true
 		}
 	}
@@ -161,7 +168,7 @@ const noteDelimiters = "()（）[]【】〔〕,，;；、。"
 // unitFromNote finds a unit stated in a title or note line, as in
 // "单位：万元", "单位:万元", "（单位：万元）" or "金额单位：万元", and returns its
 // name, or "" when the line states none.
-func unitFromNote(text string) string {
+func unitFromNote(units *config.Units, text string) string {
 	// Every occurrence is tried because "单位" also means an organisation:
 	// "填报单位：教育局  单位：万元" names the reporting body before the unit.
 	rest := text
@@ -182,7 +189,7 @@ func unitFromNote(text string) string {
 		}); end >= 0 {
 			value = value[:end]
 		}
-		if u, ok := lookupUnitText(value); ok {
+		if u, ok := lookupUnitText(units, value); ok {
 			return u.Name
 		}
 	}

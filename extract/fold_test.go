@@ -55,7 +55,7 @@ func TestStripUnitSuffix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base, unit := stripUnitSuffix(tt.header)
+			base, unit := stripUnitSuffix(nil, tt.header)
 			if base != tt.wantBase || unit != tt.wantUnit {
 				t.Errorf("StripUnitSuffix(%q) = %q, %q; want %q, %q", tt.header, base, unit, tt.wantBase, tt.wantUnit)
 			}
@@ -79,12 +79,12 @@ func TestUnitFromNote(t *testing.T) {
 		{"reporting body only", "填报单位：教育局", ""},
 		{"percent alias", "单位：％", "%"},
 		{"no unit", "说明：数据截至年底", ""},
-		{"unknown unit", "单位：吨", ""},
+		{"unknown unit", "单位：担", ""},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := unitFromNote(tt.text); got != tt.want {
+			if got := unitFromNote(nil, tt.text); got != tt.want {
 				t.Errorf("UnitFromNote(%q) = %q, want %q", tt.text, got, tt.want)
 			}
 		})

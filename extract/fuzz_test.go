@@ -28,7 +28,7 @@ func FuzzNormalize(f *testing.F) {
 			if percent {
 				kind = sheets.CellNumber
 			}
-			r, err := normalize(sheets.Cell{Raw: raw, Kind: kind, Percent: percent}, unitHints{Column: column, Header: header}, target)
+			r, err := normalize(nil, sheets.Cell{Raw: raw, Kind: kind, Percent: percent}, unitHints{Column: column, Header: header}, target)
 			if err == nil && r.HasValue && (r.Value != r.Value) { // NaN
 				t.Fatalf("Normalize(%q → %s) = NaN", raw, u)
 			}

@@ -46,7 +46,7 @@ type unitHints struct {
 // unit given must be of target's dimension, so a 所 column under a 人
 // indicator is an error even when the value text says 人. Errors quote the
 // cell's raw text; the caller adds file, sheet and cell.
-func normalize(c sheets.Cell, hints unitHints, target config.Unit) (Reading, error) {
+func normalize(units *config.Units, c sheets.Cell, hints unitHints, target config.Unit) (Reading, error) {
 	if target.Factor <= 0 {
 		return Reading{}, fmt.Errorf("该指标未设置计量单位，无法读取%s（请管理员检查配置）", sheets.Quote(c.Raw))
 	}
@@ -58,9 +58,9 @@ func normalize(c sheets.Cell, hints unitHints, target config.Unit) (Reading, err
 	case sheets.CellEmpty:
 		return Reading{}, nil
 	case sheets.CellNumber:
-		a, err = readNumberCell(c, target)
+		a, err = readNumberCell(units, c, target)
 	case sheets.CellText:
-		a, err = readText(c.Raw, target)
+		a, err = readText(units, c.Raw, target)
 	case sheets.CellBool:
 		return Reading{}, fmt.Errorf("单元格内是逻辑值%s，不是数字", sheets.Quote(c.Raw))
 	case sheets.CellError:
@@ -79,7 +79,7 @@ func normalize(c sheets.Cell, hints unitHints, target config.Unit) (Reading, err
 	if c.Kind == sheets.CellNumber && (c.Format.Prefix != "" || c.Format.Suffix != "") {
 		raw = shownText(c) // "96.5%" is what the department wrote
 	}
-	src, err := sourceUnit(raw, a.unit, hints, target)
+	src, err := sourceUnit(units, raw, a.unit, hints, target)
 	if err != nil {
 		return Reading{}, err
 	}
@@ -140,11 +140,11 @@ type amount struct {
 
 // sourceUnit decides which unit the value is written in, and checks that
 // every unit given converts to target.
-func sourceUnit(raw, written string, hints unitHints, target config.Unit) (config.Unit, error) {
+func sourceUnit(units *config.Units, raw, written string, hints unitHints, target config.Unit) (config.Unit, error) {
 	var src config.Unit
 	found := false
 	if written != "" {
-		u, _ := config.LookupUnit(written) // readText only returns known units
+		u, _ := units.Lookup(written) // readText only returns known units
 		if u.Dimension != target.Dimension {
 			return config.Unit{}, fmt.Errorf("%s的单位是%s，无法换算为%s", sheets.Quote(raw), u.Word(), target.Word())
 		}
@@ -157,9 +157,9 @@ func sourceUnit(raw, written string, hints unitHints, target config.Unit) (confi
 		if strings.TrimSpace(h.text) == "" {
 			continue
 		}
-		u, ok := lookupUnitText(h.text)
+		u, ok := lookupUnitText(units, h.text)
 		if !ok {
-			return config.Unit{}, fmt.Errorf("%s中的单位%s无法识别（数值%s）", h.where, sheets.Quote(h.text), sheets.Quote(raw))
+			return config.Unit{}, fmt.Errorf("%s中的单位%s无法识别，无法换算为%s（数值%s）", h.where, sheets.Quote(h.text), target.Word(), sheets.Quote(raw))
 		}
 		if u.Dimension != target.Dimension {
 			return config.Unit{}, fmt.Errorf("%s写的单位是%s，无法换算为%s（数值%s）", h.where, sheets.Quote(h.text), target.Word(), sheets.Quote(raw))
@@ -177,7 +177,7 @@ func sourceUnit(raw, written string, hints unitHints, target config.Unit) (confi
 // readNumberCell reads a cell stored as a number, as the cell shows it:
 // the literal text of its format as if typed with the number (0"万元"
 // shows 68211 as "68211万元"), a scaled format's shown number.
-func readNumberCell(c sheets.Cell, target config.Unit) (amount, error) {
+func readNumberCell(units *config.Units, c sheets.Cell, target config.Unit) (amount, error) {
 	if c.Date {
 		// Excel turns a typed "1:4" into the time 01:04 and "3-5" into a
 		// date; the stored serial is then no figure anyone wrote.
@@ -197,7 +197,7 @@ func readNumberCell(c sheets.Cell, target config.Unit) (amount, error) {
 	}
 	if c.Format.Prefix != "" || c.Format.Suffix != "" {
 		shown := shownText(c)
-		a, err := readText(shown, target)
+		a, err := readText(units, shown, target)
 		if err != nil {
 			return amount{}, fmt.Errorf("单元格的数字格式%s使数值显示为%s：%v；请将单元格格式改为“常规”或“数值”，单位写在单位列或表头中",
 				sheets.Quote(c.Format.Code), sheets.Quote(shown), err)
@@ -229,7 +229,7 @@ func storedNumber(raw string) (float64, int, error) {
 }
 
 // readText reads a value typed as text: "68211万元", "约3.6万人", "1：4.1".
-func readText(raw string, target config.Unit) (amount, error) {
+func readText(units *config.Units, raw string, target config.Unit) (amount, error) {
 	// Fold turns full-width digits and punctuation into ASCII and drops all
 	// whitespace, so "１，２３４ 人" reads like "1,234人".
 	s := Fold(raw)
@@ -250,7 +250,7 @@ func readText(raw string, target config.Unit) (amount, error) {
 		return amount{}, err
 	}
 	a := amount{value: n.value, decimals: n.decimals, approx: approx}
-	if err := a.readSuffix(raw, rest); err != nil {
+	if err := a.readSuffix(units, raw, rest, target); err != nil {
 		return amount{}, err
 	}
 	return a, nil
@@ -258,14 +258,15 @@ func readText(raw string, target config.Unit) (amount, error) {
 
 // readSuffix reads what follows the number: approximation words, a 万 or 亿
 // multiplier and a unit, as in "余万元", "万余人", "人以上", "多人".
-func (a *amount) readSuffix(raw, rest string) error {
+func (a *amount) readSuffix(units *config.Units, raw, rest string, target config.Unit) error {
 	rest, ap := trimSuffixApprox(rest)
 	a.approx = mergeApprox(a.approx, ap)
 	if rest == "" {
 		return nil
 	}
-	// "万元" and "亿元" are units, not a multiplier before 元.
-	if u, ok := config.LookupUnit(rest); ok {
+	// "万元", "万人" and "千克" are units, not a multiplier before 元, 人
+	// or 克: the catalogue derives them.
+	if u, ok := units.Lookup(rest); ok {
 		a.unit = u.Name
 		return nil
 	}
@@ -282,9 +283,9 @@ func (a *amount) readSuffix(raw, rest string) error {
 		if after == "" {
 			return nil
 		}
-		u, ok := config.LookupUnit(after)
+		u, ok := units.Lookup(after)
 		if !ok {
-			return fmt.Errorf("%s中的单位%s无法识别", sheets.Quote(raw), sheets.Quote(after))
+			return fmt.Errorf("%s中的单位%s无法识别%s", sheets.Quote(raw), sheets.Quote(after), toWord(target))
 		}
 		a.unit = u.Name
 		return nil
@@ -293,7 +294,16 @@ func (a *amount) readSuffix(raw, rest string) error {
 		// "1.2.3", "5-6": more number follows, not a unit.
 		return fmt.Errorf("无法识别为数字：%s", sheets.Quote(raw))
 	}
-	return fmt.Errorf("%s中的单位%s无法识别", sheets.Quote(raw), sheets.Quote(rest))
+	return fmt.Errorf("%s中的单位%s无法识别%s", sheets.Quote(raw), sheets.Quote(rest), toWord(target))
+}
+
+// toWord completes an unknown unit's message with the unit it should have
+// converted to: "，无法换算为人".
+func toWord(target config.Unit) string {
+	if target.Name == "" || target == anyUnit {
+		return ""
+	}
+	return "，无法换算为" + target.Word()
 }
 
 // multipliers are the Chinese number words written between a number and its

@@ -13,22 +13,22 @@ import (
 
 // numberCellUnit is the unit a number cell's format writes with it: "%"
 // for a percent format, the unit of its literal text (0"万元"), or "".
-func numberCellUnit(cell sheets.Cell, target config.Unit) string {
-	u, _ := formatWrites(cell, target)
+func numberCellUnit(units *config.Units, cell sheets.Cell, target config.Unit) string {
+	u, _ := formatWrites(units, cell, target)
 	return u
 }
 
 // formatWrites is what a number cell's format writes with the number: a
 // unit, and whether a 万 or 亿 multiplier ("0.0,\"万\"" shows 92500 as
 // "9.3万").
-func formatWrites(cell sheets.Cell, target config.Unit) (unit string, multiplied bool) {
+func formatWrites(units *config.Units, cell sheets.Cell, target config.Unit) (unit string, multiplied bool) {
 	if cell.Percent {
 		return "%", false
 	}
 	if cell.Format.Prefix == "" && cell.Format.Suffix == "" {
 		return "", false
 	}
-	a, err := readNumberCell(cell, target)
+	a, err := readNumberCell(units, cell, target)
 	if err != nil {
 		return "", false
 	}
@@ -56,7 +56,7 @@ func (c check) scaleFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 		return sheaf.Finding{}, false
 	}
 	text := shownText(c.cell)
-	if u, multiplied := formatWrites(c.cell, c.unit); u != "" || multiplied {
+	if u, multiplied := formatWrites(c.units, c.cell, c.unit); u != "" || multiplied {
 		v, _, err := shownNumber(c.cell)
 		exact := sheets.Cell{Kind: sheets.CellNumber, Raw: c.cell.Raw, Format: sheets.NumberFormat{Scale: f.Scale}}
 		if w, _, _ := shownNumber(exact); err != nil || v == w {

@@ -46,7 +46,7 @@ func TestNormalizeShownPrecision(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u, _ := config.LookupUnit(tt.target)
-			got, err := normalize(tt.cell, unitHints{}, u)
+			got, err := normalize(nil, tt.cell, unitHints{}, u)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -117,8 +117,8 @@ func TestNormalize(t *testing.T) {
 		{"other dimension in text", text("5所"), unitHints{}, "人", Reading{}, `「5所」的单位是所，无法换算为人`},
 		{"other dimension in column", text("592人"), column("所"), "人", Reading{}, `单位列写的单位是「所」，无法换算为人`},
 		{"other dimension in header", text("592"), header("所"), "人", Reading{}, `表头写的单位是「所」`},
-		{"unknown unit in text", text("5吨"), unitHints{}, "人", Reading{}, `「5吨」中的单位「吨」无法识别`},
-		{"unknown unit in column", text("5"), column("吨"), "人", Reading{}, `单位列中的单位「吨」无法识别`},
+		{"unknown unit in text", text("5担"), unitHints{}, "人", Reading{}, `「5担」中的单位「担」无法识别，无法换算为人`},
+		{"unknown unit in column", text("5"), column("担"), "人", Reading{}, `单位列中的单位「担」无法识别，无法换算为人`},
 
 		// 万 and 亿 multipliers.
 		{"万 persons", text("3.6万"), unitHints{}, "人", value(36000, -3), ""},
@@ -131,7 +131,7 @@ func TestNormalize(t *testing.T) {
 		{"万 in a 元 column", text("3.6万"), column("元"), "万元", value(3.6, 1), ""},
 		{"万 with no unit for 万元", text("3.6万"), unitHints{}, "万元", Reading{}, `「3.6万」含义不明确`},
 		{"万 in a 万元 column", text("3.6万"), column("万元"), "元", Reading{}, `「3.6万」含义不明确`},
-		{"unknown after multiplier", text("3.6万吨"), unitHints{}, "人", Reading{}, `「3.6万吨」中的单位「吨」无法识别`},
+		{"unknown after multiplier", text("3.6万担"), unitHints{}, "人", Reading{}, `「3.6万担」中的单位「担」无法识别，无法换算为人`},
 
 		// Approximations.
 		{"余 before unit", text("840余万元"), unitHints{}, "万元", over(840, 0), ""},
@@ -191,7 +191,7 @@ func TestNormalize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := normalize(tt.cell, tt.hints, unit(t, tt.target))
+			got, err := normalize(nil, tt.cell, tt.hints, unit(t, tt.target))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Normalize(%q) = %+v, %v; want error containing %q", tt.cell.Raw, got, err, tt.wantErr)
@@ -210,7 +210,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestNormalizeNoTargetUnit(t *testing.T) {
-	if _, err := normalize(sheets.Cell{Kind: sheets.CellText, Raw: "5"}, unitHints{}, config.Unit{}); err == nil {
+	if _, err := normalize(nil, sheets.Cell{Kind: sheets.CellText, Raw: "5"}, unitHints{}, config.Unit{}); err == nil {
 		t.Fatal("Normalize with no target unit: want an error")
 	}
 }

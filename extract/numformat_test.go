@@ -41,7 +41,8 @@ func TestNormalizeFormatQuantity(t *testing.T) {
 		{"万 in a 万元 column is ambiguous", cell("68211", true, 0, sheets.NumberFormat{Code: `0"万"`, Suffix: "万"}), unitHints{Header: "万元"}, "元", 0, 0, sheaf.Exact, "", "「68211万」含义不明确"},
 		{"约 word", cell("12", true, 0, sheets.NumberFormat{Code: `"约"0`, Prefix: "约"}), unitHints{}, "人", 12, 0, sheaf.About, "约12", ""},
 		{"unknown text", cell("44", true, 0, sheets.NumberFormat{Code: `"第"0"名"`, Prefix: "第", Suffix: "名"}), unitHints{}, "所", 0, 0, sheaf.Exact, "", `单元格的数字格式「"第"0"名"」使数值显示为「第44名」：无法识别为数字：「第44名」`},
-		{"unknown unit", cell("1234", true, 2, sheets.NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), unitHints{}, "人", 0, 0, sheaf.Exact, "", `「1234.00千人」中的单位「千人」无法识别`},
+		{"千 before a known unit", cell("1234", true, 2, sheets.NumberFormat{Code: `0.00"千人"`, Suffix: "千人"}), unitHints{}, "人", 1234000, -1, sheaf.Exact, "1234.00千人", ""},
+		{"unknown unit", cell("1234", true, 2, sheets.NumberFormat{Code: `0.00"千担"`, Suffix: "千担"}), unitHints{}, "人", 0, 0, sheaf.Exact, "", `「1234.00千担」中的单位「千担」无法识别，无法换算为人`},
 		{"literal point", cell("682110000", true, 4, sheets.NumberFormat{Code: "0!.0000", Scale: 4}), unitHints{Header: "万元"}, "万元", 68211, 4, sheaf.Exact, "68211.0000", ""},
 		{"literal point rounds as shown", cell("682115678.9", true, 4, sheets.NumberFormat{Code: `0\.0000`, Scale: 4}), unitHints{}, "万元", 68211.5679, 4, sheaf.Exact, "68211.5679", ""},
 		{"literal point with its unit", cell("682110000", true, 4, sheets.NumberFormat{Code: `0!.0000"万元"`, Suffix: "万元", Scale: 4}), unitHints{}, "元", 682110000, 0, sheaf.Exact, "68211.0000万元", ""},
@@ -52,7 +53,7 @@ func TestNormalizeFormatQuantity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u, _ := config.LookupUnit(tt.target)
-			got, err := normalize(tt.cell, tt.hints, u)
+			got, err := normalize(nil, tt.cell, tt.hints, u)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want %q", err, tt.err)
@@ -149,7 +150,7 @@ func TestNumberFormatExtractionExcelize(t *testing.T) {
 			"unit warning Sheet1!C3 fund.edu_spend@2023|数字格式「0.0,,」把存储的 68251000 显示为「68.3」（缩小 1000000 倍），已按显示的数字读取为 68.3万元",
 			"approximate warning Sheet1!C6 safety.guards@2024|为约数「约12」",
 			"invalid error Sheet1!C8 health.myopia_rate@2022|数字格式「000-0000」显示的不是单纯的数值|「4401234」",
-			`invalid error Sheet1!C9 schools.total@2024|数字格式「0.00"千所"」使数值显示为「1234.00千所」|单位「千所」无法识别`,
+			`invalid error Sheet1!C9 schools.total@2024|数字格式「0.00"千担"」使数值显示为「1234.00千担」|单位「千担」无法识别`,
 			`unit warning Sheet1!C10 health.examined@2024|数字格式「0!.0,"万"」把存储的 92500 显示为「9.3万」，舍去了部分数位，已按显示的数字读取为 93000人`,
 		)
 	})
@@ -173,7 +174,7 @@ func formatWorkbook(t *testing.T) []byte {
 		{"保安员人数", 2024, 12, `"约"0`},
 		{"在校生数", 2024, 36614, `#,##0[$人]`},
 		{"近视率", 2022, 4401234, "000-0000"},
-		{"学校总数", 2024, 1234, `0.00"千所"`},
+		{"学校总数", 2024, 1234, `0.00"千担"`},
 		{"体检学生数", 2024, 92500, `0!.0,"万"`},
 	}
 	set := func(cell string, v any) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
@@ -59,7 +60,7 @@ func (p *periodColumn) rank() int { return p.headerRank }
 // in brackets ("2025年（人）", "本年实际（万元）"). A number cell holding a
 // year counts; a date cell does not (a month or a day is no column of
 // figures sheaf can place).
-func periodHeader(c sheets.Cell) (periodColumn, bool) {
+func periodHeader(units *config.Units, c sheets.Cell) (periodColumn, bool) {
 	switch c.Kind {
 	case sheets.CellNumber:
 		v, err := strconv.ParseFloat(strings.TrimSpace(c.Raw), 64)
@@ -74,7 +75,7 @@ func periodHeader(c sheets.Cell) (periodColumn, bool) {
 	text := strings.TrimSpace(c.Raw)
 	base, unit := text, ""
 	if mayHaveUnit(text) {
-		base, unit = stripUnitSuffix(text)
+		base, unit = stripUnitSuffix(units, text)
 	}
 	p, ok := periodText(base)
 	if !ok {

@@ -93,5 +93,8 @@ func showValue(f *sheaf.Figure) string {
 	case "%":
 		return v + "%"
 	}
+	if per, ok := strings.CutPrefix(f.Unit, "1/"); ok {
+		return v + "/" + per // "3.2/10万", not "3.21/10万"
+	}
 	return v + f.Unit
 }

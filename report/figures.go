@@ -310,6 +310,8 @@ func withUnit(v, unit string) string {
 	switch u, _ := config.LookupUnit(unit); u.Name {
 	case config.Ratio:
 		return "1:" + v
+	case "1/10万":
+		return v + "/10万" // "3.2/10万", not "3.21/10万"
 	case "百分点":
 		return v + "个百分点"
 	case "":
