@@ -327,6 +327,23 @@ func TestRoundTripWithPrevious(t *testing.T) {
 				libreOffice(t, filled, converted)
 				filled = converted
 			}
+			// The file read still has last cycle's figure beside the blank.
+			for _, tm := range tmpls {
+				if tm.Department != "finance" {
+					continue
+				}
+				f, err := excelize.OpenFile(filepath.Join(filled, filepath.Base(tm.File)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				row := line(t, tm, "fund.edu_spend@2023").Cell[1:]
+				prev, _ := f.GetCellValue(tm.Sheet, tm.Column(templates.HeaderPrevious)+row)
+				value, _ := f.GetCellValue(tm.Sheet, tm.Column(templates.HeaderValue)+row)
+				f.Close()
+				if prev != "68211" || value != "" {
+					t.Fatalf("filled finance workbook: 上期数值 %q, 数值 %q; want 68211 beside a blank", prev, value)
+				}
+			}
 			files := deliver(t, cfg, tmpls, filled)
 			db, rep := syncConfig(t, cfg)
 			checkRoundTrip(t, db, rep, tmpls, files, want, map[string]bool{"missing fund.edu_spend@2023": true})
