@@ -29,7 +29,7 @@ func (w *Writer) instructions(f *excelize.File, t Template) error {
 		lines = append(lines, fmt.Sprintf("%d. %s", n, s))
 	}
 	lines = append(lines, "")
-	item("请在“" + DataSheet + "”工作表的“数值”列（浅黄色单元格）填写数字，需要说明的情况写在“备注”列。")
+	item("请在“" + t.Sheet + "”工作表的“数值”列（浅黄色单元格）填写数字，需要说明的情况写在“备注”列。")
 	item("指标编码、指标名称、年度、单位已锁定，请勿修改；也不要增删行、改动表头或工作表名，以免数据无法读取。")
 	item("数值按“单位”列的单位填写，只填数字，不带单位或其他文字。")
 	if hasUnit("%") {

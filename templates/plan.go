@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 )
@@ -61,7 +63,9 @@ type Writer struct {
 	Previous Previous
 }
 
-// DataSheet and InstructionsSheet are the names of a template's sheets.
+// DataSheet and InstructionsSheet are the names of a template's sheets
+// (the data sheet's unless extraction.sheets reads no sheet of that name;
+// see Template.Sheet).
 const (
 	DataSheet         = "填报表"
 	InstructionsSheet = "说明"
@@ -72,7 +76,11 @@ const (
 // the deadlines that apply to it, earliest first.
 func (w *Writer) Plan(dept *config.Department) (Template, error) {
 	cfg := w.Config
-	t := Template{Department: dept.ID, DepartmentName: dept.Name, Sheet: DataSheet, WithPrevious: w.Previous != nil}
+	sheet, err := dataSheet(cfg, dept)
+	if err != nil {
+		return Template{}, err
+	}
+	t := Template{Department: dept.ID, DepartmentName: dept.Name, Sheet: sheet, WithPrevious: w.Previous != nil}
 	if t.DepartmentName == "" {
 		t.DepartmentName = dept.ID
 	}
@@ -115,6 +123,29 @@ func (w *Writer) Plan(dept *config.Department) (Template, error) {
 	}
 	sort.SliceStable(t.Deadlines, func(i, j int) bool { return t.Deadlines[i].at.Before(t.Deadlines[j].at) })
 	return t, nil
+}
+
+// dataSheet is the name of a department's data sheet: DataSheet, unless
+// extraction.sheets (the department's or the global list) would not read
+// a sheet of that name; then the first name written there without
+// wildcards.
+func dataSheet(cfg *config.Config, dept *config.Department) (string, error) {
+	globs := append(slices.Clip(dept.Extraction.Sheets), cfg.Extraction.Sheets...)
+	if len(globs) == 0 {
+		return DataSheet, nil
+	}
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, DataSheet); ok {
+			return DataSheet, nil
+		}
+	}
+	for _, g := range globs {
+		if g != InstructionsSheet && g != "" && len([]rune(g)) <= 31 && !strings.ContainsAny(g, `*?[]{}\/:`) {
+			return g, nil
+		}
+	}
+	return "", fmt.Errorf("department %s: extraction.sheets (%s) reads no sheet named %s and names no sheet without wildcards to write the figures in",
+		dept.ID, strings.Join(globs, ", "), DataSheet)
 }
 
 // precedingPeriod is the period before p: the year before a year, the

@@ -226,8 +226,8 @@ func checkRoundTrip(t *testing.T, db *storage.DB, rep *jobs.SyncReport, tmpls []
 				t.Errorf("%s = %v (has value %v) for period %s, want %v for %s", key, f.Value, f.HasValue, f.Period, v, l.Period)
 			case f.Status != sheaf.StatusOK:
 				t.Errorf("%s has status %s %v, want ok", key, f.Status, f.Statuses)
-			case f.Department != tm.Department || f.File != files[tm.Department] || f.Sheet != templates.DataSheet || f.Cell != l.Cell:
-				t.Errorf("%s from %s %s!%s of %s, want %s!%s of %s", key, f.File, f.Sheet, f.Cell, f.Department, files[tm.Department], l.Cell, tm.Department)
+			case f.Department != tm.Department || f.File != files[tm.Department] || f.Sheet != tm.Sheet || f.Cell != l.Cell:
+				t.Errorf("%s from %s %s!%s of %s, want %s %s!%s of %s", key, f.File, f.Sheet, f.Cell, f.Department, files[tm.Department], tm.Sheet, l.Cell, tm.Department)
 			}
 		}
 	}
@@ -369,4 +369,61 @@ func previousDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return cfg.DBPath()
+}
+
+// TestRoundTripShapes: quarters, a ratio, a percentage, a department whose
+// extraction.sheets names the sheet to read, and deadlines for some
+// departments only, all read back exactly.
+func TestRoundTripShapes(t *testing.T) {
+	dir := t.TempDir()
+	yaml := `cycle: {name: 2024年二季度统计, period: "2024Q2", timezone: Asia/Shanghai}
+storage: {path: data/sheaf.db}
+sync: {settle: 0s}
+departments:
+  - {id: edu, name: 教育局, sources: [{dir: inbox/edu}], extraction: {sheets: [汇总]}}
+  - {id: health, name: 卫健局, sources: [{dir: inbox/health}]}
+indicators:
+  - {id: special.ratio, name: 特殊教育学校师生比, unit: ratio, owner: edu, required: true, note: 教师:学生}
+  - {id: myopia, name: 近视率, unit: "%", owner: health, range: [10, 90], periods: ["2024Q1", "2024Q2"]}
+  - {id: examined, name: 体检学生数, unit: 人, owner: health}
+  - {id: spend, name: 教育支出, unit: 万元, owner: edu, periods: ["2023Q4", "2024Q1"]}
+deadlines:
+  - {name: 季报, due: "2024-07-10", departments: [health]}
+  - {name: 全年, due: "2024-07-05 12:00"}
+`
+	if err := os.WriteFile(filepath.Join(dir, "sheaf.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, "sheaf.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpls := generate(t, &templates.Writer{Config: cfg})
+	if len(tmpls) != 2 || tmpls[0].Sheet != "汇总" || tmpls[1].Sheet != templates.DataSheet {
+		t.Fatalf("templates %+v", tmpls)
+	}
+	var dues []string
+	for _, d := range tmpls[1].Deadlines {
+		dues = append(dues, d.Name+" "+d.Shown)
+	}
+	if got := fmt.Sprint(dues); got != "[全年 2024年7月5日 12:00 季报 2024年7月10日]" || len(tmpls[0].Deadlines) != 1 {
+		t.Errorf("deadlines %s, %+v", got, tmpls[0].Deadlines)
+	}
+	f, err := excelize.OpenFile(tmpls[0].File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("汇总")
+	f.Close()
+	if got := fmt.Sprint(rows[2][:3], rows[2][4]); got != "[special.ratio 特殊教育学校师生比 2024年第2季度]比" {
+		t.Errorf("first row %s", got)
+	}
+	filled := filepath.Join(t.TempDir(), "filled")
+	want := fill(t, cfg, tmpls, filled, nil)
+	files := deliver(t, cfg, tmpls, filled)
+	db, rep := syncConfig(t, cfg)
+	checkRoundTrip(t, db, rep, tmpls, files, want, nil)
+	if len(want) != 6 {
+		t.Errorf("%d values", len(want))
+	}
 }

@@ -155,7 +155,7 @@ func (w *Writer) Workbook(dept *config.Department) (*excelize.File, Template, er
 
 // build writes t's data and instructions sheets into f.
 func (w *Writer) build(f *excelize.File, t Template) error {
-	if err := f.SetSheetName(f.GetSheetName(0), DataSheet); err != nil {
+	if err := f.SetSheetName(f.GetSheetName(0), t.Sheet); err != nil {
 		return err
 	}
 	if _, err := f.NewSheet(InstructionsSheet); err != nil {
@@ -168,7 +168,7 @@ func (w *Writer) build(f *excelize.File, t Template) error {
 	}
 	cols := t.columns()
 	last, _ := excelize.ColumnNumberToName(len(cols))
-	sh := DataSheet
+	sh := t.Sheet
 	set := func(cell string, v any, style int) error {
 		if err := f.SetCellValue(sh, cell, v); err != nil {
 			return err
