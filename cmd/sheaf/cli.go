@@ -57,6 +57,7 @@ var commands = []command{
 	{"remind", "sync, then queue and send the reminders and overdue notices due now\n           remind --dry-run [--at TIME]: who would get what, and what it says", cmdRemind},
 	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID: queue a failed message again", cmdOutbox},
 	{"config", "config check: validate the configuration file", cmdConfig},
+	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
 }
 
 func usage(w io.Writer) {
@@ -70,7 +71,7 @@ func usage(w io.Writer) {
 
 // boolFlags are the flags that take no value, so that "sheaf --json
 // figures" reads --json as a flag and figures as the command.
-var boolFlags = map[string]bool{"json": true, "dry-run": true, "mail": true, "version": true, "h": true, "help": true}
+var boolFlags = map[string]bool{"json": true, "dry-run": true, "mail": true, "force": true, "version": true, "h": true, "help": true}
 
 // run runs one command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
