@@ -152,9 +152,14 @@ func dataSheet(cfg *config.Config, dept *config.Department) (string, error) {
 // quarter before a quarter; "" for a period not in normal form.
 func precedingPeriod(p string) string {
 	y, q, ok := sheaf.ParsePeriod(p)
+	_, _, months := sheaf.PeriodMonths(p)
 	switch {
 	case !ok:
 		return ""
+	case months:
+		// January to November is compared with last year's January to
+		// November, never with a whole year.
+		return fmt.Sprintf("%04d%s", y-1, p[4:])
 	case q == 0:
 		return fmt.Sprint(y - 1)
 	case q == 1:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -264,8 +265,12 @@ func TestRoundTrip(t *testing.T) {
 			// The rules would flag arbitrary values; this is about reading.
 			cfg.Rules = nil
 			tmpls := generate(t, &templates.Writer{Config: cfg})
-			if len(tmpls) != 8 {
-				t.Fatalf("%d templates, want 8 (every department but stats, which owns no indicator)", len(tmpls))
+			owners := map[string]bool{}
+			for _, ind := range cfg.Indicators {
+				owners[ind.Owner] = true
+			}
+			if len(tmpls) != len(owners) || len(owners) >= len(cfg.Departments) {
+				t.Fatalf("%d templates, want %d (every department that owns an indicator; stats owns none)", len(tmpls), len(owners))
 			}
 			filled := filepath.Join(t.TempDir(), "filled")
 			want := fill(t, cfg, tmpls, filled, nil)
@@ -277,8 +282,12 @@ func TestRoundTrip(t *testing.T) {
 			files := deliver(t, cfg, tmpls, filled)
 			db, rep := syncConfig(t, cfg)
 			checkRoundTrip(t, db, rep, tmpls, files, want, nil)
-			if len(want) != 86 {
-				t.Errorf("%d values filled, want 86 (one per indicator and period of the catalogue)", len(want))
+			slots := 0
+			for i := range cfg.Indicators {
+				slots += len(cfg.Periods(&cfg.Indicators[i]))
+			}
+			if len(want) != slots {
+				t.Errorf("%d values filled, want %d (one per indicator and period of the catalogue)", len(want), slots)
 			}
 		})
 	}
@@ -300,8 +309,12 @@ func TestRoundTripWithPrevious(t *testing.T) {
 			cfg := exampleCopy(t, false)
 			cfg.Rules = nil
 			tmpls := generate(t, &templates.Writer{Config: cfg, Previous: prev})
-			// The example has two figures of 2022 for lines of 2023.
-			wantPrev := map[string]float64{"fund.edu_spend@2023": 68211, "health.myopia_rate@2023": 50.32}
+			// The example has two figures of 2022 for lines of 2023, and
+			// 发改局's year columns give 2022 and 2023 for lines of 2023
+			// and 2024.
+			wantPrev := map[string]float64{"fund.edu_spend@2023": 68211, "health.myopia_rate@2023": 50.32,
+				"econ.gdp@2023": 186.3, "econ.gdp@2024": 195.2, "econ.revenue@2023": 91234, "econ.revenue@2024": 95876,
+				"econ.population@2023": 520011, "econ.population@2024": 515632}
 			for _, tm := range tmpls {
 				if !tm.WithPrevious {
 					t.Errorf("%s: no 上期数值 column", tm.Department)
@@ -310,8 +323,8 @@ func TestRoundTripWithPrevious(t *testing.T) {
 					key := l.Indicator + "@" + l.Period
 					p, ok := wantPrev[key]
 					switch {
-					case ok && (l.Previous == nil || *l.Previous != p || l.PreviousPeriod != "2022"):
-						t.Errorf("%s: previous %v for %s, want %v for 2022", key, l.Previous, l.PreviousPeriod, p)
+					case ok && (l.Previous == nil || *l.Previous != p || l.PreviousPeriod != yearBefore(l.Period)):
+						t.Errorf("%s: previous %v for %s, want %v for the period before", key, l.Previous, l.PreviousPeriod, p)
 					case !ok && l.Previous != nil:
 						t.Errorf("%s: previous %v for %s, want none", key, *l.Previous, l.PreviousPeriod)
 					}
@@ -426,4 +439,13 @@ deadlines:
 	if len(want) != 6 {
 		t.Errorf("%d values", len(want))
 	}
+}
+
+// yearBefore is the year before an annual period: "2024" → "2023".
+func yearBefore(p string) string {
+	y, err := strconv.Atoi(p)
+	if err != nil {
+		return ""
+	}
+	return strconv.Itoa(y - 1)
 }
