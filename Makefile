@@ -15,9 +15,11 @@ test:
 	$(GO) test ./...
 
 # Tests too slow for every run: the careful reader's memory bound on a
-# 400,000-row (10 MB) workbook.
+# 400,000-row (10 MB) workbook; real daemons (two on one database, SIGTERM
+# during a resync).
 test-slow:
 	SHEAF_SLOW=1 $(GO) test ./sheets -run 'MemoryBound' -count=1 -v
+	SHEAF_SLOW=1 $(GO) test ./cmd/sheaf -run 'TestTwoDaemonsOnOneDatabase|TestResyncStoppedBySIGTERMIsInterrupted' -count=1 -v
 
 # Headless Chromium (Debian's chromium package) signs in to the bundled
 # example's status page, presses 立即同步 and waits for the new run; it saves

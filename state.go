@@ -37,4 +37,12 @@ const (
 	RunFailed RunOutcome = "failed"
 	// RunInterrupted: the process was stopped or died during the run.
 	RunInterrupted RunOutcome = "interrupted"
+	// RunPartial: the run did its work, but some of what it reads could
+	// not be read (a sync some of whose sources failed); the error says
+	// which.
+	RunPartial RunOutcome = "partial"
 )
+
+// Completed reports whether a run with outcome o did its work: ok, or
+// partial (a sync whose other sources were read).
+func (o RunOutcome) Completed() bool { return o == RunOK || o == RunPartial }

@@ -38,6 +38,13 @@ var (
 		FlagResolved: "已解决",
 		FlagObsolete: "已失效",
 	}
+	runWords = map[RunOutcome]string{
+		RunRunning:     "运行中",
+		RunOK:          "成功",
+		RunFailed:      "失败",
+		RunInterrupted: "中断",
+		RunPartial:     "部分失败",
+	}
 )
 
 // Word names a flag's kind for people: "未报送", "规则不符"; an unknown
@@ -52,6 +59,9 @@ func (s Severity) Word() string { return word(severityWords, s) }
 
 // Word names a flag's state for people: "待处理", "已说明".
 func (s FlagState) Word() string { return word(stateWords, s) }
+
+// Word names how a run ended for people: "成功", "部分失败", "中断".
+func (o RunOutcome) Word() string { return word(runWords, o) }
 
 // word looks k up in words, falling back to k itself.
 func word[K ~string](words map[K]string, k K) string {

@@ -379,4 +379,7 @@ type Web struct {
 	TokenEnv string `yaml:"token_env"`
 	// URL is how `sheaf resync` reaches the daemon; default http://Listen.
 	URL string `yaml:"url"`
+	// SourceGrace is how long a source may fail to be listed before
+	// /healthz turns red; default 24h (DefaultSourceGrace).
+	SourceGrace Duration `yaml:"source_grace"`
 }

@@ -28,6 +28,8 @@ const (
 	DefaultGlob     = "**/*"                // departments[].sources[].glob
 	DefaultDBPath   = "data/sheaf.db"       // storage.path
 	DefaultSeverity = sheaf.SeverityWarning // rules[].severity
+	// DefaultSourceGrace is web.source_grace.
+	DefaultSourceGrace = Duration(24 * time.Hour)
 )
 
 // Load reads the configuration file at path, applies defaults and validates
@@ -140,6 +142,9 @@ func under(key string, errs Errors) bool {
 func (c *Config) applyDefaults() {
 	if _, written := lookup(c.node, "sync.settle"); !written {
 		c.Sync.Settle = DefaultSettle
+	}
+	if _, written := lookup(c.node, "web.source_grace"); !written {
+		c.Web.SourceGrace = DefaultSourceGrace
 	}
 	if c.Sync.Workers == 0 {
 		c.Sync.Workers = runtime.NumCPU()

@@ -333,6 +333,14 @@ sync:
 			want: []want{{"sync.settle", "-1m0s must not be negative"}},
 		},
 		{
+			name: "negative source grace",
+			yaml: `
+web:
+  source_grace: -2h    # ← web.source_grace
+`,
+			want: []want{{"web.source_grace", "-2h0m0s must not be negative"}},
+		},
+		{
 			name: "unknown and repeated keys",
 			yaml: `
 cycle:

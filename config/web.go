@@ -73,6 +73,9 @@ func (v *validator) web() {
 		// Not quoted back: it may be the token itself, written by mistake.
 		v.add("web.token_env", "is not the name of an environment variable (write the variable's name, e.g. SHEAF_ADMIN_TOKEN, never the token)")
 	}
+	if w.SourceGrace < 0 {
+		v.add("web.source_grace", "%s must not be negative", w.SourceGrace)
+	}
 	if u := strings.TrimSpace(w.URL); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		v.add("web.url", "%q is not an http:// or https:// address", u)
 	}

@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,12 +45,12 @@ func (m *Mailing) Draft(ctx context.Context, trigger string, scheduled time.Time
 	}
 	rep := &DraftReport{}
 	err := m.runner().run(ctx, "draft", trigger, scheduled, func(ctx context.Context, _ int64) (any, error) {
-		return rep, m.draft(ctx, outDir, formats, rep)
+		return rep, m.draft(ctx, scheduled, outDir, formats, rep)
 	})
 	return rep, err
 }
 
-func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, rep *DraftReport) error {
+func (m *Mailing) draft(ctx context.Context, scheduled time.Time, outDir string, formats []string, rep *DraftReport) error {
 	cfg := m.Config
 	figs, err := m.DB.Figures(ctx)
 	if err != nil {
@@ -113,7 +115,7 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	msg := sheaf.OutboxMessage{Kind: sheaf.MailDraft, Sender: cfg.Mail.From, To: cfg.Mail.Coordinators,
 		Subject:  fmt.Sprintf("【报告初稿】%s（数据截至 %s）", title, asOf.In(cfg.Cycle.Location).Format("1月2日15:04")),
 		BodyText: d.Markdown, BodyHTML: d.HTML,
-		DedupKey: "draft/" + base,
+		DedupKey: draftKey(scheduled, cfg.Cycle.Location, d.Markdown),
 		Attachments: []sheaf.Attachment{
 			{Name: names["docx"], Data: d.DOCX},
 			{Name: names["xlsx"], Data: xlsx},
@@ -123,6 +125,18 @@ func (m *Mailing) draft(ctx context.Context, outDir string, formats []string, re
 	}
 	rep.Sent, _, err = m.flush(ctx)
 	return err
+}
+
+// draftKey names the decision to mail a draft, never the clock: the draft
+// the schedule asked for at scheduled, or, asked for by hand, this very
+// draft (its text, which says as of when). Two processes deciding the same
+// draft queue one message.
+func draftKey(scheduled time.Time, loc *time.Location, markdown string) string {
+	if !scheduled.IsZero() {
+		return "draft/" + scheduled.In(loc).Format("2006-01-02T15:04")
+	}
+	sum := sha256.Sum256([]byte(markdown))
+	return "draft/" + hex.EncodeToString(sum[:12])
 }
 
 // draftChanges lists what changed since the previous draft: figures whose

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sheaf-dev/sheaf/notify"
 )
 
 func TestDraftListsWhatChanged(t *testing.T) {
@@ -40,5 +42,45 @@ func TestDraftListsWhatChanged(t *testing.T) {
 	html, _ := os.ReadFile(rep.Files[1])
 	if rep.Changes == 0 || !strings.Contains(string(html), "学校总数（2024年）：44所 → 45所") {
 		t.Fatalf("changes %d; the second draft does not list the changed figure:\n%s", rep.Changes, html)
+	}
+}
+
+// TestDraftMailKeyIsTheDecision: the same draft decided twice a few seconds
+// apart (two processes, or a retried command) queues one mail; a scheduled
+// draft is keyed by its scheduled time, whatever the clock says.
+func TestDraftMailKeyIsTheDecision(t *testing.T) {
+	f := newFixture(t, mailConfig)
+	if err := os.WriteFile(filepath.Join(f.dir, "report.md.tmpl"), []byte("# 报告\n\n学校{{fig \"schools.total\"}}。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.setConfig(mailConfig + "report: {template: report.md.tmpl}\n")
+	f.sync()
+	mailer, err := notify.FromConfig(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheduled := time.Date(2025, 3, 10, 9, 0, 0, 0, f.cfg.Cycle.Location)
+	tests := []struct {
+		name      string
+		scheduled time.Time
+		want      []int // messages queued by each of the two drafts
+	}{
+		{"by hand, same data", time.Time{}, []int{1, 0}},
+		{"scheduled", scheduled, []int{1, 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for i, want := range tc.want {
+				now := f.now.Add(time.Duration(i) * 7 * time.Second)
+				m := &Mailing{Config: f.cfg, DB: f.db, Sender: LockedSender(f.cfg, f.db, mailer, nil), Now: func() time.Time { return now }}
+				rep, err := m.Draft(context.Background(), "test", tc.scheduled, filepath.Join(f.dir, "drafts"), DraftFormats("md"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.Queued != want {
+					t.Errorf("draft %d at %s queued %d, want %d", i+1, now.Format("15:04:05"), rep.Queued, want)
+				}
+			}
+		})
 	}
 }

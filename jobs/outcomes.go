@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/sources"
 )
 
@@ -126,4 +128,24 @@ func duplicateReason(of, failed string) string {
 		return fmt.Sprintf("与 %s 内容相同，只计一次；两者都无法读取：%s", of, failed)
 	}
 	return fmt.Sprintf("与 %s 内容相同，只计一次", of)
+}
+
+// runOutcome judges a sync that ran to its end: partial when some source
+// could not be listed, failed when none could, the error naming them
+// (department source: reason). Their files keep their last data either
+// way; monitoring has to hear of it.
+func (r *SyncReport) runOutcome() (sheaf.RunOutcome, error) {
+	if r.SourcesFailed == 0 {
+		return sheaf.RunOK, nil
+	}
+	var which []string
+	for _, p := range r.Problems {
+		if p.Outcome == OutcomeSource {
+			which = append(which, fmt.Sprintf("%s %s：%s", p.Department, p.File, p.Reason))
+		}
+	}
+	if r.SourcesFailed >= r.Sources {
+		return sheaf.RunFailed, fmt.Errorf("没有一个来源能够读取（%d 个）：%s", r.SourcesFailed, strings.Join(which, "；"))
+	}
+	return sheaf.RunPartial, fmt.Errorf("%d 个来源（共 %d 个）无法读取：%s", r.SourcesFailed, r.Sources, strings.Join(which, "；"))
 }

@@ -43,6 +43,9 @@ func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Tim
 	}
 	counts, err := work(ctx, id)
 	outcome, recorded := sheaf.RunOK, err
+	if j, ok := counts.(judged); ok && err == nil {
+		outcome, recorded = j.runOutcome()
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Whatever the error says (a query interrupted, a lock not
@@ -58,11 +61,31 @@ func (r runner) run(ctx context.Context, job, trigger string, scheduled time.Tim
 	return err
 }
 
+// judged is what a job's counts implement when they decide how the run
+// ended although the work returned no error: a sync whose sources partly
+// or all failed is partial or failed, with the error saying which.
+type judged interface {
+	runOutcome() (sheaf.RunOutcome, error)
+}
+
 // lastRun is the newest run of job that ended with outcome ("" for any
 // outcome), or the zero Run when there is none: one query, however many
 // other jobs' runs lie between (a week of 15-minute syncs between two weekly
-// drafts).
+// drafts). Asked for ok, it also takes a partial run: that run did its
+// work (a sync read every source it could).
 func lastRun(ctx context.Context, db *storage.DB, job string, outcome sheaf.RunOutcome) (storage.Run, error) {
+	r, err := lastRunOf(ctx, db, job, outcome)
+	if err != nil || outcome != sheaf.RunOK {
+		return r, err
+	}
+	p, err := lastRunOf(ctx, db, job, sheaf.RunPartial)
+	if err != nil || p.ID <= r.ID {
+		return r, err
+	}
+	return p, nil
+}
+
+func lastRunOf(ctx context.Context, db *storage.DB, job string, outcome sheaf.RunOutcome) (storage.Run, error) {
 	r, err := db.LastRun(ctx, job, outcome)
 	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Run{}, nil

@@ -156,3 +156,55 @@ func TestWeeklyJobCaughtUpAfterAWeekOfSyncs(t *testing.T) {
 		t.Fatalf("the missed weekly draft ran %d times, want once", ran)
 	}
 }
+
+// TestSyncWithFailedSources: a sync in which a source cannot be listed is
+// partial, naming it; one in which no source can be listed is failed;
+// once every source is back, ok. Mail's "data as of" follows partial syncs
+// too: they read every source they could.
+func TestSyncWithFailedSources(t *testing.T) {
+	f := newFixture(t, testConfig)
+	f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	steps := []struct {
+		name    string
+		gone    []string
+		outcome sheaf.RunOutcome
+		says    []string
+	}{
+		{"all there", nil, sheaf.RunOK, nil},
+		{"one share gone", []string{"inbox/finance"}, sheaf.RunPartial, []string{"1 个来源（共 3 个）无法读取", "finance dir:inbox/finance"}},
+		{"inbox unmounted", []string{"inbox/edu", "inbox/stats"}, sheaf.RunFailed, []string{"没有一个来源能够读取（3 个）", "edu dir:inbox/edu", "stats dir:inbox/stats"}},
+	}
+	for _, st := range steps {
+		for _, d := range st.gone {
+			if err := os.Rename(filepath.Join(f.dir, d), filepath.Join(f.dir, d+".away")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep := f.sync()
+		r, err := lastRun(context.Background(), f.db, "sync", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Outcome != st.outcome || r.ID != rep.RunID {
+			t.Errorf("%s: run %d recorded %q (%s), want %q", st.name, r.ID, r.Outcome, r.Error, st.outcome)
+		}
+		for _, s := range st.says {
+			if !strings.Contains(r.Error, s) {
+				t.Errorf("%s: the run's error %q does not say %q", st.name, r.Error, s)
+			}
+		}
+		if st.outcome == sheaf.RunPartial {
+			if ok, _ := lastRun(context.Background(), f.db, "sync", sheaf.RunOK); ok.ID != r.ID {
+				t.Errorf("%s: the last completed sync is run %d, want the partial run %d", st.name, ok.ID, r.ID)
+			}
+		}
+		f.now = f.now.Add(time.Minute)
+	}
+	for _, d := range []string{"inbox/edu", "inbox/finance", "inbox/stats"} {
+		os.Rename(filepath.Join(f.dir, d+".away"), filepath.Join(f.dir, d))
+	}
+	f.sync()
+	if r, _ := lastRun(context.Background(), f.db, "sync", ""); r.Outcome != sheaf.RunOK || r.Error != "" {
+		t.Errorf("sources back: recorded %q (%s), want ok", r.Outcome, r.Error)
+	}
+}

@@ -103,8 +103,10 @@ type SyncReport struct {
 	Fallbacks int `json:"fallbacks"`
 	// SourcesFailed counts sources that could not be listed; their files
 	// keep their last good data.
-	SourcesFailed int           `json:"sources_failed"`
-	Problems      []FileProblem `json:"problems,omitempty"`
+	SourcesFailed int `json:"sources_failed"`
+	// Sources counts the sources of every department, listed or not.
+	Sources  int           `json:"sources"`
+	Problems []FileProblem `json:"problems,omitempty"`
 	// Entries says what became of every entry of every source, by
 	// department, source and path. It is not stored with the run.
 	Entries   []FileOutcome  `json:"files"`
@@ -239,6 +241,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		ex := cat.Extractor(dept)
 		var ready []*candidate
 		for _, src := range srcs {
+			rep.Sources++
 			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())
 			if err != nil {
 				return err

@@ -92,7 +92,7 @@ func (c *collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 	}
 	c.countRuns(runs)
 	for _, r := range runs {
-		if r.Job == "sync" && r.Outcome == sheaf.RunOK {
+		if r.Job == "sync" && r.Outcome.Completed() {
 			ch <- prometheus.MustNewConstMetric(c.lastSync, prometheus.GaugeValue, float64(r.FinishedAt.Unix()))
 			break
 		}

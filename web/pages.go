@@ -44,7 +44,9 @@ type runRow struct {
 	Started  string
 	Duration string
 	Outcome  string
-	Error    string
+	// OutcomeWord is the outcome in words (成功, 部分失败).
+	OutcomeWord string
+	Error       string
 }
 
 // nextRow is a job's next scheduled run.
@@ -155,7 +157,8 @@ func (s *Server) departments(files []storage.FileSummary, figs []sheaf.Figure, f
 func (s *Server) runRows(runs []storage.Run) []runRow {
 	var out []runRow
 	for _, r := range runs {
-		row := runRow{ID: r.ID, Job: r.Job, Trigger: r.Trigger, Started: s.show(r.StartedAt), Outcome: string(r.Outcome), Error: r.Error}
+		row := runRow{ID: r.ID, Job: r.Job, Trigger: r.Trigger, Started: s.show(r.StartedAt), Outcome: string(r.Outcome),
+			OutcomeWord: r.Outcome.Word(), Error: r.Error}
 		if !r.FinishedAt.IsZero() {
 			row.Duration = r.FinishedAt.Sub(r.StartedAt).Round(100 * time.Millisecond).String()
 		}

@@ -73,6 +73,16 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *once == "" {
+		// One daemon per database, for its whole life: a second one
+		// would run every job again. Commands beside it (and --once)
+		// take only the sync lock.
+		lock, err := jobs.AcquireDaemonLock(jobs.DaemonLockPath(e.cfg.DBPath()), time.Now())
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	p, err := e.wire(db, log)
 	if err != nil {
