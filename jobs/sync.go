@@ -22,6 +22,7 @@ import (
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/sources"
 	"github.com/sheaf-dev/sheaf/storage"
+	"golang.org/x/sync/errgroup"
 )
 
 // Syncer reads every department's sources into the database and reconciles
@@ -118,7 +119,7 @@ type SyncReport struct {
 	// said so yet, the indicators required only because they have an owner
 	// (indicators[].required defaults to true with an owner).
 	NewlyRequired []string `json:"newly_required,omitempty"`
-	DurationMS  int64               `json:"duration_ms"`
+	DurationMS    int64    `json:"duration_ms"`
 	// Where the time went: listing and hashing, reading and storing files,
 	// reconciling.
 	ListMS      int64 `json:"list_ms"`
@@ -231,31 +232,28 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 
 	cat := s.derive().cat
 	book := s.DB.NewBookkeeping()
+	srcsOf := make([][]sources.Source, len(s.Config.Departments))
 	for i := range s.Config.Departments {
 		dept := &s.Config.Departments[i]
 		srcs, err := sourcesOf(dept)
 		if err != nil {
 			return fmt.Errorf("sources of %s: %w", dept.ID, err)
 		}
+		srcsOf[i] = srcs
+	}
+	listings, err := s.listAll(ctx, srcsOf)
+	if err != nil {
+		return err
+	}
+	for i := range s.Config.Departments {
+		dept := &s.Config.Departments[i]
+		srcs := srcsOf[i]
 		fp := cat.Fingerprint(dept)
 		ex := cat.Extractor(dept)
 		var ready []*candidate
-		for _, src := range srcs {
+		for j, src := range srcs {
 			rep.Sources++
-			known, err := s.DB.KnownFiles(ctx, dept.ID, src.Name())
-			if err != nil {
-				return err
-			}
-			if kk, ok := src.(sources.KnownKeys); ok {
-				kk.SetKnown(func(path string) (sheaf.FileRef, bool) {
-					k, ok := known[path]
-					return sheaf.FileRef{Path: path, Size: k.Size, ModTime: k.ModTime, ChangeKey: k.ChangeKey}, ok && k.Present
-				})
-			}
-			listing, err := src.List(ctx)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
+			known, listing, err := listings[i][j].known, listings[i][j].listing, listings[i][j].err
 			change, serr := book.SetSourceStatus(ctx, dept.ID, src.Name(), err)
 			if serr != nil {
 				return serr
@@ -442,6 +440,57 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		return err
 	}
 	return s.noteRequiredByDefault(ctx, rep)
+}
+
+// sourceListing is what listing one source gave, with the files known of
+// it before.
+type sourceListing struct {
+	known   map[string]storage.KnownFile
+	listing sources.Listing
+	err     error
+}
+
+// listConcurrency is how many sources are listed at once: a slow share or
+// a Google source retrying does not hold up the others, and a few at a
+// time keep a folder's hashing and Google's quotas in bounds.
+const listConcurrency = 4
+
+// listAll lists every department's sources, a few at a time, each with
+// the files known of it so that unchanged files are not hashed again. An
+// error is the database's or the context's; a source's own failure is in
+// its sourceListing.
+func (s *Syncer) listAll(ctx context.Context, srcsOf [][]sources.Source) ([][]sourceListing, error) {
+	out := make([][]sourceListing, len(srcsOf))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(listConcurrency)
+	for i, srcs := range srcsOf {
+		out[i] = make([]sourceListing, len(srcs))
+		dept := s.Config.Departments[i].ID
+		for j, src := range srcs {
+			g.Go(func() error {
+				known, err := s.DB.KnownFiles(gctx, dept, src.Name())
+				if err != nil {
+					return err
+				}
+				if kk, ok := src.(sources.KnownKeys); ok {
+					kk.SetKnown(func(path string) (sheaf.FileRef, bool) {
+						k, ok := known[path]
+						return sheaf.FileRef{Path: path, Size: k.Size, ModTime: k.ModTime, ChangeKey: k.ChangeKey}, ok && k.Present
+					})
+				}
+				listing, err := src.List(gctx)
+				if gctx.Err() != nil {
+					return gctx.Err()
+				}
+				out[i][j] = sourceListing{known: known, listing: listing, err: err}
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, ctx.Err()
 }
 
 // entryProblems records the entries of a listing that could not be read,

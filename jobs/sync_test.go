@@ -2,10 +2,12 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -444,5 +446,40 @@ func TestRequiredByDefaultIsListedOnce(t *testing.T) {
 	}
 	if rep := f.sync(); len(rep.NewlyRequired) != 0 {
 		t.Errorf("second sync lists %v again", rep.NewlyRequired)
+	}
+}
+
+// Sources are listed several at a time: a source that is slow to answer
+// (a share timing out, Google retrying) does not hold up the others. Two
+// sources that each wait for the other to be listing prove it; listed one
+// after the other, the first would give up waiting.
+func TestSourcesAreListedConcurrently(t *testing.T) {
+	f := newFixture(t, testConfig)
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	both := make(chan struct{})
+	go func() { arrived.Wait(); close(both) }()
+	waiting := func(ctx context.Context) (sources.Listing, error) {
+		arrived.Done()
+		select {
+		case <-both:
+			return sources.Listing{Complete: true}, nil
+		case <-time.After(5 * time.Second):
+			return sources.Listing{}, errors.New("listed alone: the other source was not being listed at the same time")
+		}
+	}
+	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
+		Sources: func(d *config.Department) ([]sources.Source, error) {
+			if d.ID == "edu" || d.ID == "finance" {
+				return []sources.Source{&fakeSource{list: waiting}}, nil
+			}
+			return nil, nil
+		}}
+	rep, err := s.Sync(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.SourcesFailed != 0 {
+		t.Fatalf("%d sources failed: %+v", rep.SourcesFailed, rep.Problems)
 	}
 }

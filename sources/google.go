@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -330,16 +331,43 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if why == "" || attempt+1 >= tries || !replayable {
 			return resp, err
 		}
+		wait := min(base<<attempt, maxWait)
+		wait = wait/2 + rand.N(wait/2+1) // jitter: between half and all of it
+		if ra, ok := retryAfter(resp, time.Now()); ok {
+			// Google says when to come back: then, if that is within what
+			// one request may wait; otherwise the next sync tries again.
+			if ra > maxWait {
+				return resp, err
+			}
+			wait = ra
+		}
 		if resp != nil {
 			drain(resp)
 		}
-		wait := min(base<<attempt, maxWait)
-		wait = wait/2 + rand.N(wait/2+1) // jitter: between half and all of it
 		t.log.Info("google request retried", "url", r.URL.Path, "reason", why, "attempt", attempt+1, "wait_ms", wait.Milliseconds())
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// retryAfter reads a response's Retry-After header, in seconds or as an
+// HTTP date.
+func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
+	if resp == nil {
+		return 0, false
+	}
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
 }
 
 // rateLimited reports whether a 403 is Drive's rate limit, which is retried,

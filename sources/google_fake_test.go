@@ -85,6 +85,8 @@ type fault struct {
 	status int
 	body   string
 	left   int
+	// retryAfter, when set, is sent as the Retry-After header.
+	retryAfter string
 }
 
 const testEmail = "sheaf-sync@sheaf-test.iam.gserviceaccount.com"
@@ -156,6 +158,14 @@ func (g *fakeGoogle) inject(n, status int, body string, match func(r *http.Reque
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.faults = append(g.faults, &fault{match: match, status: status, body: body, left: n})
+}
+
+// injectRetryAfter is inject with a Retry-After header on each answer.
+func (g *fakeGoogle) injectRetryAfter(n, status int, retryAfter string, match func(r *http.Request) bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.faults = append(g.faults, &fault{match: match, status: status, body: `{"error":{"code":503,"message":"Backend Error"}}`,
+		left: n, retryAfter: retryAfter})
 }
 
 func (g *fakeGoogle) callLog() []string {
@@ -262,6 +272,9 @@ func (g *fakeGoogle) api(h func(w http.ResponseWriter, r *http.Request)) http.Ha
 			if f.left > 0 && f.match(r) {
 				f.left--
 				w.Header().Set("Content-Type", "application/json")
+				if f.retryAfter != "" {
+					w.Header().Set("Retry-After", f.retryAfter)
+				}
 				w.WriteHeader(f.status)
 				fmt.Fprint(w, f.body)
 				return

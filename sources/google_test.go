@@ -92,6 +92,35 @@ func TestDriveRetries429And500ThenSucceeds(t *testing.T) {
 	}
 }
 
+// Google's Retry-After is honoured: the wait is what it says, when that is
+// within the longest wait of a request; a longer one ends the retries.
+func TestDriveRetryAfterIsHonoured(t *testing.T) {
+	f := newDriveFixture(t)
+	f.Put(t, "a.xlsx", []byte("PK a"))
+	f.g.injectRetryAfter(1, 503, "7", onPath("/drive/v3/files"))
+	var waits []time.Duration
+	src := &sources.GoogleDrive{Folder: "root", Google: googleFor(f.g, f.key)}
+	src.Google.Retry.Sleep = noSleep(&waits)
+	if l := listOK(t, src); len(l.Files) != 1 {
+		t.Fatalf("listing %+v", l)
+	}
+	if len(waits) != 1 || waits[0] != 7*time.Second {
+		t.Errorf("waited %v, want the 7s Retry-After says", waits)
+	}
+
+	g := newDriveFixture(t)
+	g.g.injectRetryAfter(1, 503, "3600", onPath("/drive/v3/files"))
+	waits = nil
+	src = &sources.GoogleDrive{Folder: "root", Google: googleFor(g.g, g.key)}
+	src.Google.Retry.Sleep = noSleep(&waits)
+	if _, err := src.List(context.Background()); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("err = %v, want the 503 an hour's Retry-After leaves", err)
+	}
+	if len(waits) != 0 {
+		t.Errorf("waited %v for an hour's Retry-After, want no wait", waits)
+	}
+}
+
 func TestDriveRetriesAreBounded(t *testing.T) {
 	f := newDriveFixture(t)
 	f.g.inject(100, 503, `{"error":{"code":503,"message":"Backend Error"}}`, onPath("/drive/v3/files/root"))
