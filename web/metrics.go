@@ -101,6 +101,13 @@ func (c *collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 	if err != nil {
 		return err
 	}
+	// Every known kind, 0 included: a series that vanishes when its count
+	// drops to none cannot be told from a scrape that failed.
+	for _, k := range sheaf.FlagKinds {
+		if _, ok := open[string(k)]; !ok {
+			open[string(k)] = 0
+		}
+	}
 	for kind, n := range open {
 		ch <- prometheus.MustNewConstMetric(c.openFlags, prometheus.GaugeValue, float64(n), kind)
 	}
@@ -108,7 +115,7 @@ func (c *collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 	if err != nil {
 		return err
 	}
-	byOutcome := map[string]int{}
+	byOutcome := map[string]int{storage.ReadOK: 0, storage.ReadFailed: 0, storage.ReadDuplicate: 0, "none": 0}
 	for _, f := range files {
 		if f.Present {
 			o := f.Outcome

@@ -372,7 +372,9 @@ func TestMetrics(t *testing.T) {
 		{"sheaf_sync_files_total", map[string]string{"result": "read"}, 1},
 		{"sheaf_sync_files_total", map[string]string{"result": "failed"}, 0},
 		{"sheaf_open_flags", map[string]string{"kind": "missing"}, 2},
+		{"sheaf_open_flags", map[string]string{"kind": "conflict"}, 0}, // none open: 0, not absent
 		{"sheaf_files", map[string]string{"outcome": "ok"}, 1},
+		{"sheaf_files", map[string]string{"outcome": "failed"}, 0},
 		{"sheaf_outbox_messages", map[string]string{"state": "queued"}, 1},
 		{"sheaf_outbox_messages", map[string]string{"state": "failed"}, 1},
 		{"sheaf_outbox_messages", map[string]string{"state": "sent"}, 0},
