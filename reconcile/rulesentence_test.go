@@ -22,7 +22,7 @@ func TestRuleSentence(t *testing.T) {
 		figAt("sped.students", "2024"): ruleValue(406, 0), figAt("sped.teachers", "2024"): ruleValue(100, 0),
 		figAt("kg.total", "2024"): ruleValue(100, 0), figAt("kg.public", "2024"): ruleValue(60, 0),
 		figAt("kg.private", "2024"): ruleValue(38, 0),
-		figAt("spend", "2023"): ruleValue(120, 0), figAt("spend", "2024"): ruleValue(100, 0),
+		figAt("spend", "2023"):      ruleValue(120, 0), figAt("spend", "2024"): ruleValue(100, 0),
 		figAt("rate", "2024"): ruleValue(48.3, 1),
 	}
 	for _, tc := range []struct {
