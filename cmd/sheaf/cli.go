@@ -59,13 +59,24 @@ var commands = []command{
 	{"config", "config check: validate the configuration file", cmdConfig},
 }
 
+// subcommandUsage is the usage of the commands within commands.
+var subcommandUsage = map[string]string{
+	"sheaf flags accept": "flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)",
+	"sheaf outbox retry": "outbox retry ID: queue a failed message again",
+	"sheaf config":       "config check: validate the configuration file [--json]",
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: sheaf COMMAND [--config FILE] [flags]")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
 	}
-	fmt.Fprintln(w, "\nThe configuration is --config FILE, else $SHEAF_CONFIG, else sheaf.yaml.")
+	fmt.Fprintln(w, "\nflags:\n  --config FILE  the configuration (else $SHEAF_CONFIG, else sheaf.yaml)")
+	fmt.Fprintln(w, "  --json         print the listing or the result as JSON")
+	fmt.Fprintln(w, "  --version      print sheaf's version and commit")
+	fmt.Fprintln(w, "  -h, --help     print this help; \"sheaf COMMAND -h\" prints a command's")
+	fmt.Fprintln(w, "\nFlags may come before or after the command.")
 }
 
 // boolFlags are the flags that take no value, so that "sheaf --json
@@ -97,8 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if args[0] == "help" {
-		usage(stdout)
-		return 0
+		// "sheaf help figures" is "sheaf figures -h".
+		if len(args) < 2 {
+			usage(stdout)
+			return 0
+		}
+		args = append(args[1:], "-h")
 	}
 	name := args[0]
 	args = append(append(args[:1:1], args[1:]...), global...)
@@ -114,7 +129,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			// -h or --help: the command's usage on stdout, and success.
 			if e.fs != nil {
-				fmt.Fprintf(stdout, "usage: sheaf %s [flags]\n  %s\n\nflags:\n", name, c.usage)
+				line := c.usage
+				if sub, ok := subcommandUsage[e.fs.Name()]; ok {
+					line = sub
+				}
+				fmt.Fprintf(stdout, "usage: %s [flags]\n  %s\n\nflags:\n", e.fs.Name(), line)
 				e.fs.SetOutput(stdout)
 				e.fs.PrintDefaults()
 			}
@@ -246,6 +265,7 @@ func (e *env) logger() *slog.Logger {
 
 func cmdConfig(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("config")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -259,6 +279,14 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	c := e.cfg
 	if _, err := reconcile.New(c); err != nil {
 		return exitError{1, err}
+	}
+	if *asJSON {
+		out := configCheckJSON{File: c.File, OK: true, Cycle: c.Cycle.Name, Departments: len(c.Departments),
+			Indicators: len(c.Indicators), Rules: len(c.Rules), Deadlines: len(c.Deadlines), Warnings: []string{}}
+		for _, w := range c.Warnings(time.Now()) {
+			out.Warnings = append(out.Warnings, w.Error())
+		}
+		return writeJSON(e, out)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok — %s, %d departments, %d indicators, %d rules, %d deadlines\n",
 		c.File, c.Cycle.Name, len(c.Departments), len(c.Indicators), len(c.Rules), len(c.Deadlines))

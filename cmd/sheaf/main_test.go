@@ -172,7 +172,7 @@ func TestExplainRulesAndFilters(t *testing.T) {
 		t.Fatalf("sync (config before the command) exit %d: %s", code, errOut)
 	}
 	out, _, code := runSheaf(t, "explain", "schools.total", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "inbox/edu/small.xlsx 数据!C2") || !strings.Contains(out, "← counts") {
+	if code != 0 || !strings.Contains(out, "inbox/edu/small.xlsx 数据!C2") || !strings.Contains(out, "← 计入") {
 		t.Errorf("explain exit %d:\n%s", code, out)
 	}
 	_, errOut, code := runSheaf(t, "explain", "fund.edu_spend", "2021", "--config", cfg)
