@@ -141,11 +141,11 @@ type noticeJSON struct {
 	Department string   `json:"department"`
 	Deadline   string   `json:"deadline"`
 	Owed       []string `json:"owed"`
-	To       []string `json:"to"`
-	Cc       []string `json:"cc"`
-	DedupKey string   `json:"dedup_key"`
-	Subject  string   `json:"subject"`
-	Text     string   `json:"text"`
+	To         []string `json:"to"`
+	Cc         []string `json:"cc"`
+	DedupKey   string   `json:"dedup_key"`
+	Subject    string   `json:"subject"`
+	Text       string   `json:"text"`
 }
 
 // dryRunJSON is `sheaf remind --dry-run --json`.
