@@ -88,6 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// "sheaf --config FILE status" as well as "sheaf status --config FILE":
 	// flags before the command move after it.
 	var global []string
+	wantHelp := false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
 		switch {
@@ -95,13 +96,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, versionLine())
 			return 0
 		case name == "h" || name == "help":
-			usage(stdout)
-			return 0
+			// "sheaf --help figures" is "sheaf figures --help"; alone,
+			// sheaf's own help.
+			wantHelp = true
+			global, args = append(global, args[0]), args[1:]
 		case hasValue || boolFlags[name] || len(args) == 1:
 			global, args = append(global, args[0]), args[1:]
 		default:
 			global, args = append(global, args[0], args[1]), args[2:]
 		}
+	}
+	if len(args) == 0 && wantHelp {
+		usage(stdout)
+		return 0
 	}
 	if len(args) == 0 {
 		usage(stderr)

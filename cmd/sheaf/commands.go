@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
@@ -27,9 +24,7 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	s := &jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		s.Progress = progressPrinter(e.stderr)
-	}
+	e.watch(ctx, s, db)
 	rep, err := s.Sync(ctx, "cli")
 	if err != nil {
 		return err
@@ -39,23 +34,6 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 	}
 	printSyncReport(e, rep)
 	return nil
-}
-
-// progressPrinter redraws one status line on a terminal at most ten times a
-// second, and clears it at the end.
-func progressPrinter(w interface{ Write([]byte) (int, error) }) func(jobs.Progress) {
-	var last time.Time
-	return func(p jobs.Progress) {
-		done := p.FilesDone == p.FilesTotal
-		if !done && time.Since(last) < 100*time.Millisecond {
-			return
-		}
-		last = time.Now()
-		fmt.Fprintf(w, "\r\033[Kreading files %d/%d · %d values · %.1fs", p.FilesDone, p.FilesTotal, p.Rows, p.Elapsed.Seconds())
-		if done {
-			fmt.Fprint(w, "\r\033[K")
-		}
-	}
 }
 
 func printSyncReport(e *env, r *jobs.SyncReport) {

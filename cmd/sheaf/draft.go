@@ -49,6 +49,7 @@ func cmdDraft(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.watch(ctx, p.syncer, db)
 	m := &jobs.Mailing{Config: e.cfg, DB: db, Syncer: p.syncer}
 	if *mail {
 		if p.mailing == nil {

@@ -81,6 +81,7 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		if p.mailing == nil {
 			return exitError{1, fmt.Errorf("no mail configured: set mail.dir or mail.smtp.host")}
 		}
+		e.watch(ctx, p.syncer, db)
 		rep, err := p.mailing.Remind(ctx, "cli", time.Time{})
 		if err != nil {
 			return err
