@@ -43,27 +43,29 @@ type exitError struct {
 
 func (e exitError) Error() string { return e.err.Error() }
 
+// Unwrap gives the error, for errors.As.
+func (e exitError) Unwrap() error { return e.err }
+
 var commands = []command{
-	{"run", "the daemon: run the scheduled jobs until stopped [--once JOB]", cmdRun},
-	{"sync", "read every department's files now, reconcile, and report", cmdSync},
-	{"resync", "ask the running daemon to sync now and wait for it; without a daemon, sync here [--timeout D]", cmdResync},
+	{"run", "the daemon: run the scheduled jobs until stopped [--once JOB [--json]]", cmdRun},
+	{"sync", "read every department's files now, reconcile, and report [--json]", cmdSync},
+	{"resync", "ask the running daemon to sync now and wait for it; without a daemon, sync here [--timeout D] [--json]", cmdResync},
 	{"figures", "list the figures, one per indicator and period [--json]", cmdFigures},
-	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)", cmdFlags},
-	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value", cmdExplain},
-	{"rules", "every rule with pass / fail / incomplete", cmdRules},
-	{"draft", "draft the report from the figures: .docx, .html, .md and an .xlsx annex [--out DIR] [--format LIST] [--mail]", cmdDraft},
-	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
+	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME] [--json]: accept a flag with an explanation (说明)", cmdFlags},
+	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value [--json]", cmdExplain},
+	{"rules", "every rule with pass / fail / incomplete [--json]", cmdRules},
+	{"draft", "draft the report from the figures: .docx, .html, .md and an .xlsx annex [--out DIR] [--format LIST] [--mail] [--json]", cmdDraft},
+	{"status", "per department: files, submissions, figures given vs owed [--json]", cmdStatus},
 	{"runs", "the history of job runs [-n N] [--json]", cmdRuns},
-	{"remind", "sync, then queue and send the reminders and overdue notices due now\n           remind --dry-run [--at TIME]: who would get what, and what it says", cmdRemind},
-	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID: queue a failed message again", cmdOutbox},
-	{"config", "config check: validate the configuration file", cmdConfig},
+	{"remind", "sync, then queue and send the reminders and overdue notices due now [--json]\n           remind --dry-run [--at TIME] [--json]: who would get what, and what it says", cmdRemind},
+	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID [--json]: queue a failed message again", cmdOutbox},
+	{"config", "config check: validate the configuration file [--json]", cmdConfig},
 }
 
 // subcommandUsage is the usage of the commands within commands.
 var subcommandUsage = map[string]string{
-	"sheaf flags accept": "flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)",
-	"sheaf outbox retry": "outbox retry ID: queue a failed message again",
-	"sheaf config":       "config check: validate the configuration file [--json]",
+	"sheaf flags accept": "flags accept ID --note TEXT [--by NAME] [--json]: accept a flag with an explanation (说明)",
+	"sheaf outbox retry": "outbox retry ID [--json]: queue a failed message again",
 }
 
 func usage(w io.Writer) {
@@ -280,16 +282,42 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 || pos[0] != "check" {
 		return exitError{2, fmt.Errorf("usage: sheaf config check [--config FILE]")}
 	}
-	if err := e.load(); err != nil {
+	err = e.load()
+	if err == nil {
+		_, err = reconcile.New(e.cfg)
+	}
+	if err != nil && *asJSON {
+		// The problems as data, and the exit code of a bad configuration.
+		out := configCheckJSON{File: e.configPath, Problems: []configProblemJSON{}, Warnings: []string{}}
+		var errs config.Errors
+		var one config.FieldError
+		switch {
+		case errors.As(err, &errs):
+			for _, fe := range errs {
+				out.Problems = append(out.Problems, configProblemJSON{Line: fe.Line, Key: fe.Key, Message: fe.Msg})
+			}
+		case errors.As(err, &one):
+			out.Problems = append(out.Problems, configProblemJSON{Line: one.Line, Key: one.Key, Message: one.Msg})
+		default:
+			out.Problems = append(out.Problems, configProblemJSON{Message: err.Error()})
+		}
+		if werr := writeJSON(e, out); werr != nil {
+			return werr
+		}
+		return exitError{1, nil}
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
 		return err
 	}
-	c := e.cfg
-	if _, err := reconcile.New(c); err != nil {
+	if err != nil {
 		return exitError{1, err}
 	}
+	c := e.cfg
 	if *asJSON {
 		out := configCheckJSON{File: c.File, OK: true, Cycle: c.Cycle.Name, Departments: len(c.Departments),
-			Indicators: len(c.Indicators), Rules: len(c.Rules), Deadlines: len(c.Deadlines), Warnings: []string{}}
+			Indicators: len(c.Indicators), Rules: len(c.Rules), Deadlines: len(c.Deadlines), Warnings: []string{},
+			Problems: []configProblemJSON{}}
 		for _, w := range c.Warnings(time.Now()) {
 			out.Warnings = append(out.Warnings, w.Error())
 		}

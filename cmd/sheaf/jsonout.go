@@ -133,6 +133,16 @@ type configCheckJSON struct {
 	Rules       int      `json:"rules"`
 	Deadlines   int      `json:"deadlines"`
 	Warnings    []string `json:"warnings"`
+	// Problems, when the configuration is not valid: each with the line
+	// and the key.
+	Problems []configProblemJSON `json:"problems"`
+}
+
+// configProblemJSON is one problem of a configuration.
+type configProblemJSON struct {
+	Line    int    `json:"line"`
+	Key     string `json:"key"`
+	Message string `json:"message"`
 }
 
 // noticeJSON is a notice `sheaf remind --dry-run --json` would send.
