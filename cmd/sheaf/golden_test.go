@@ -124,7 +124,7 @@ func jsonSetup(t *testing.T) string {
 	t.Helper()
 	cfg := setup(t)
 	dir := filepath.Dir(cfg)
-	if err := os.WriteFile(filepath.Join(dir, "report.md.tmpl"), []byte("# 报告\n\n初稿。\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "report.md.tmpl"), []byte("# 报告\n\n未达标准：\n\n{{standards}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	yaml := `cycle: {name: 测试, period: "2024", timezone: Asia/Shanghai}
@@ -377,5 +377,31 @@ func TestAtForms(t *testing.T) {
 	_, errOut, code := runSheaf(t, "remind", "--dry-run", "--at", "2026-12-03 9am", "--config", cfg)
 	if code != 2 || !strings.Contains(errOut, `"2026-12-03 09:00"`) || strings.Contains(errOut, "parsing time") {
 		t.Errorf("a bad --at: exit %d: %s", code, errOut)
+	}
+}
+
+// A rule without a message is worded from its expression and figure
+// names, in its flag and in the draft.
+func TestRuleWithoutMessage(t *testing.T) {
+	cfg := jsonSetup(t)
+	if _, errOut, code := runSheaf(t, "sync", "--config", cfg); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	const want = "学校总数 应大于 1000，实际为 44"
+	out, _, _ := runSheaf(t, "flags", "--kind", "rule", "--config", cfg)
+	if !strings.Contains(out, want+"。所用数据：学校总数（2024年）44所") {
+		t.Errorf("the rule's flag does not say %q:\n%s", want, out)
+	}
+	dir := t.TempDir()
+	if _, errOut, code := runSheaf(t, "draft", "--format", "md", "--out", dir, "--config", cfg); code != 0 {
+		t.Fatalf("draft: %s", errOut)
+	}
+	mds, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+	if len(mds) != 1 {
+		t.Fatalf("drafts: %v", mds)
+	}
+	md, _ := os.ReadFile(mds[0])
+	if !strings.Contains(string(md), "- "+want+"\n") || strings.Contains(string(md), "未达标\n") {
+		t.Errorf("the draft does not give the rule's sentence:\n%s", md)
 	}
 }
