@@ -70,3 +70,77 @@ func word[K ~string](words map[K]string, k K) string {
 	}
 	return string(k)
 }
+
+// The words for jobs, their runs and triggers, mail and the files a sync
+// lists, for the command line as for the pages and the mails.
+var (
+	jobWords = map[string]string{
+		"sync":   "同步",
+		"remind": "催报",
+		"digest": "摘要",
+		"draft":  "报告初稿",
+	}
+	triggerWords = map[string]string{
+		"cron": "定时",
+		"cli":  "命令行",
+		"web":  "网页",
+	}
+	mailKindWords = map[string]string{
+		MailReminder: "催报提醒",
+		MailOverdue:  "逾期通知",
+		MailDigest:   "摘要",
+		MailDraft:    "报告初稿",
+		MailTest:     "测试邮件",
+	}
+	outboxStateWords = map[string]string{
+		OutboxQueued: "排队中",
+		OutboxSent:   "已发送",
+		OutboxFailed: "发送失败",
+		"cancelled":  "已取消",
+	}
+	entryOutcomeWords = map[string]string{
+		"read":      "已读取",
+		"unchanged": "未变化",
+		"deferred":  "稍后读取",
+		"duplicate": "重复文件",
+		"failed":    "无法读取",
+		"ignored":   "略过",
+		"excluded":  "已排除",
+		"source":    "来源无法列出",
+	}
+	sheetOutcomeWords = map[string]string{
+		SheetHidden:   "隐藏",
+		SheetExcluded: "排除",
+		SheetNoTable:  "无表格",
+	}
+)
+
+// JobWord names a job for people: "同步", "催报", "摘要", "报告初稿".
+func JobWord(job string) string { return word(jobWords, job) }
+
+// TriggerWord names what started a run: "定时", "命令行", "网页".
+func TriggerWord(trigger string) string { return word(triggerWords, trigger) }
+
+// MailKindWord names a kind of mail (MailReminder…): "催报提醒", "逾期通知".
+func MailKindWord(kind string) string { return word(mailKindWords, kind) }
+
+// OutboxStateWord names a message's state in the outbox: "排队中", "已发送".
+func OutboxStateWord(state string) string { return word(outboxStateWords, state) }
+
+// EntryOutcomeWord names what a sync did with an entry of a source:
+// "已读取", "无法读取", "不读取".
+func EntryOutcomeWord(outcome string) string { return word(entryOutcomeWords, outcome) }
+
+// SheetOutcomeWord names why a sheet was not read: "隐藏工作表".
+func SheetOutcomeWord(outcome string) string { return word(sheetOutcomeWords, outcome) }
+
+// ruleStateWords are the words for a rule's outcome (reconcile's RulePass…).
+var ruleStateWords = map[string]string{
+	"pass":       "通过",
+	"fail":       "不通过",
+	"incomplete": "数据不全",
+	"error":      "无法计算",
+}
+
+// RuleStateWord names a rule's outcome: "通过", "不通过", "数据不全".
+func RuleStateWord(state string) string { return word(ruleStateWords, state) }

@@ -113,7 +113,8 @@ func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncRepo
 			continue
 		}
 		done++
-		s.progress(Progress{FilesDone: done, FilesTotal: len(cands), Rows: rep.Rows, Elapsed: time.Since(start)})
+		s.progress(Progress{FilesDone: done, FilesTotal: len(cands), Department: j.c.dept.Name, Rows: rep.Rows,
+			Elapsed: time.Since(start)})
 	}
 	wg.Wait()
 	if err != nil {

@@ -35,6 +35,10 @@ type Syncer struct {
 	Now func() time.Time
 	// Progress, when set, receives progress while files are read.
 	Progress func(p Progress)
+	// Waiting, when set, is called once when another sync or mailing, in
+	// this process or another, holds the lock, before the sync waits for
+	// it: the command line says so.
+	Waiting func()
 	// Sources builds a department's sources; nil means from the config.
 	Sources func(d *config.Department) ([]sources.Source, error)
 
@@ -76,6 +80,8 @@ func (s *Syncer) derive() *derived {
 type Progress struct {
 	FilesDone  int
 	FilesTotal int
+	// Department is the name of the department whose file was read last.
+	Department string
 	Rows       int
 	Elapsed    time.Duration
 }
@@ -172,6 +178,9 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 	var rep *SyncReport
 	r := runner{DB: s.DB, LockPath: s.Config.DBPath() + ".lock", Waiting: func() {
 		s.log().Info("another sync or mailing holds the lock; waiting")
+		if s.Waiting != nil {
+			s.Waiting()
+		}
 		if s.onWait != nil {
 			s.onWait()
 		}

@@ -63,6 +63,9 @@ func (ru *run) evaluateRules() {
 			f.Evidence = append(f.Evidence, ev)
 		}
 		f.Message = strings.TrimSpace(out.Rule.Message)
+		if f.Message == "" {
+			f.Message = out.Sentence
+		}
 		if out.State == RuleError {
 			f.Message = fmt.Sprintf("规则「%s」无法计算（%s）", out.Rule.ID, out.Err)
 			if out.Rule.Message != "" {

@@ -29,6 +29,8 @@ type compiledRule struct {
 	rule    config.Rule
 	program *vm.Program
 	inputs  []ruleInput
+	// sentence words the rule for a failure when it has no message.
+	sentence *ruleSentence
 }
 
 // figureValue is what a rule sees of one figure.
@@ -59,6 +61,10 @@ type RuleOutcome struct {
 	// Err says why the rule could not be decided (State RuleError), e.g.
 	// "division by zero (column 14)".
 	Err string
+	// Sentence, for a failed rule without a message, says in words what
+	// should hold and what the figures came to: "特殊教育学校学生数 ÷
+	// 特殊教育学校教师数 应不大于 3.1，实际为 4.06".
+	Sentence string
 }
 
 // compileRules compiles every rule of cfg, once, so that Evaluate only runs
@@ -184,6 +190,7 @@ func (cr *compiledRule) evaluate(machine *vm.VM, env any, run *ruleRun, lookup f
 		o.State = RulePass
 	default:
 		o.State = RuleFail
+		o.Sentence = cr.sentence.message(machine, env)
 	}
 	return o
 }
@@ -253,7 +260,11 @@ func compileRule(r config.Rule, cat *ruleCatalogue) (compiledRule, string) {
 	if err != nil {
 		return compiledRule{}, compileMessage(r.Expr, err, p.parsed)
 	}
-	return compiledRule{rule: r, program: program, inputs: p.inputs}, ""
+	cr := compiledRule{rule: r, program: program, inputs: p.inputs}
+	if strings.TrimSpace(r.Message) == "" {
+		cr.sentence = newRuleSentence(r, cat, p)
+	}
+	return cr, ""
 }
 
 // ruleOptions configures expr for one rule; p resolves its figures.
@@ -286,15 +297,17 @@ func ruleOptions(p *rulePatcher) []expr.Option {
 // ruleCatalogue is what the compiler knows of the indicators.
 type ruleCatalogue struct {
 	ids      []string
+	names    map[string]string   // the indicators' names, for sentences
 	periods  map[string][]string // the periods each indicator is collected for
 	defaults map[string]string   // the period v("id") means
 }
 
 func newRuleCatalogue(cfg *config.Config) *ruleCatalogue {
-	c := &ruleCatalogue{periods: map[string][]string{}, defaults: map[string]string{}}
+	c := &ruleCatalogue{names: map[string]string{}, periods: map[string][]string{}, defaults: map[string]string{}}
 	for i := range cfg.Indicators {
 		ind := &cfg.Indicators[i]
 		c.ids = append(c.ids, ind.ID)
+		c.names[ind.ID] = ind.Name
 		c.periods[ind.ID] = cfg.Periods(ind)
 		c.defaults[ind.ID] = cfg.DefaultPeriod(ind)
 	}

@@ -246,11 +246,25 @@ func (c *catalogue) standards() []string {
 		}
 		msg := strings.TrimSpace(r.Message)
 		if msg == "" {
-			msg = "规则" + r.ID + "未达标"
+			msg = c.ruleSentence(r.ID)
 		}
 		out = append(out, escapeMarkdown(msg))
 	}
 	return out
+}
+
+// ruleSentence is what a failing rule without a message says: the
+// sentence its flag begins with ("… 应不大于 3.1，实际为 4.06"), without
+// the figures used; "规则 ID 未达标" when it has no flag.
+func (c *catalogue) ruleSentence(rule string) string {
+	for _, f := range storedFlags(c.data.Flags, sheaf.FlagOpen, sheaf.FlagAccepted) {
+		if f.Kind == sheaf.KindRule && f.Rule == rule {
+			if msg, _, _ := strings.Cut(f.Message, "。所用数据："); strings.TrimSpace(msg) != "" {
+				return strings.TrimSpace(msg)
+			}
+		}
+	}
+	return "规则" + rule + "未达标"
 }
 
 // explanations are the accepted flags, each with the explanation (说明) it

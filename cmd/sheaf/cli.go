@@ -43,21 +43,30 @@ type exitError struct {
 
 func (e exitError) Error() string { return e.err.Error() }
 
+// Unwrap gives the error, for errors.As.
+func (e exitError) Unwrap() error { return e.err }
+
 var commands = []command{
-	{"run", "the daemon: run the scheduled jobs until stopped [--once JOB]", cmdRun},
-	{"sync", "read every department's files now, reconcile, and report", cmdSync},
-	{"resync", "ask the running daemon to sync now and wait for it; without a daemon, sync here [--timeout D]", cmdResync},
+	{"run", "the daemon: run the scheduled jobs until stopped [--once JOB [--json]]", cmdRun},
+	{"sync", "read every department's files now, reconcile, and report [--json]", cmdSync},
+	{"resync", "ask the running daemon to sync now and wait for it; without a daemon, sync here [--timeout D] [--json]", cmdResync},
 	{"figures", "list the figures, one per indicator and period [--json]", cmdFigures},
-	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME]: accept a flag with an explanation (说明)", cmdFlags},
-	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value", cmdExplain},
-	{"rules", "every rule with pass / fail / incomplete", cmdRules},
-	{"draft", "draft the report from the figures: .docx, .html, .md and an .xlsx annex [--out DIR] [--format LIST] [--mail]", cmdDraft},
-	{"status", "per department: files, submissions, figures given vs owed", cmdStatus},
+	{"flags", "list what is missing, doubtful or unreadable [--json] [--state open|accepted|resolved|all]\n           flags accept ID --note TEXT [--by NAME] [--json]: accept a flag with an explanation (说明)", cmdFlags},
+	{"explain", "explain INDICATOR [PERIOD]: every value ever read for a figure, and why it has its value [--json]", cmdExplain},
+	{"rules", "every rule with pass / fail / incomplete [--json]", cmdRules},
+	{"draft", "draft the report from the figures: .docx, .html, .md and an .xlsx annex [--out DIR] [--format LIST] [--mail] [--json]", cmdDraft},
+	{"status", "per department: files, submissions, figures given vs owed [--json]", cmdStatus},
 	{"runs", "the history of job runs [-n N] [--json]", cmdRuns},
-	{"remind", "sync, then queue and send the reminders and overdue notices due now\n           remind --dry-run [--at TIME]: who would get what, and what it says", cmdRemind},
-	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID: queue a failed message again", cmdOutbox},
-	{"config", "config check: validate the configuration file", cmdConfig},
+	{"remind", "sync, then queue and send the reminders and overdue notices due now [--json]\n           remind --dry-run [--at TIME] [--json]: who would get what, and what it says", cmdRemind},
+	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID [--json]: queue a failed message again", cmdOutbox},
+	{"config", "config check: validate the configuration file [--json]", cmdConfig},
 	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
+}
+
+// subcommandUsage is the usage of the commands within commands.
+var subcommandUsage = map[string]string{
+	"sheaf flags accept": "flags accept ID --note TEXT [--by NAME] [--json]: accept a flag with an explanation (说明)",
+	"sheaf outbox retry": "outbox retry ID [--json]: queue a failed message again",
 }
 
 func usage(w io.Writer) {
@@ -66,7 +75,11 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
 	}
-	fmt.Fprintln(w, "\nThe configuration is --config FILE, else $SHEAF_CONFIG, else sheaf.yaml.")
+	fmt.Fprintln(w, "\nflags:\n  --config FILE  the configuration (else $SHEAF_CONFIG, else sheaf.yaml)")
+	fmt.Fprintln(w, "  --json         print the listing or the result as JSON")
+	fmt.Fprintln(w, "  --version      print sheaf's version and commit")
+	fmt.Fprintln(w, "  -h, --help     print this help; \"sheaf COMMAND -h\" prints a command's")
+	fmt.Fprintln(w, "\nFlags may come before or after the command.")
 }
 
 // boolFlags are the flags that take no value, so that "sheaf --json
@@ -78,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// "sheaf --config FILE status" as well as "sheaf status --config FILE":
 	// flags before the command move after it.
 	var global []string
+	wantHelp := false
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
 		switch {
@@ -85,21 +99,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, versionLine())
 			return 0
 		case name == "h" || name == "help":
-			usage(stdout)
-			return 0
+			// "sheaf --help figures" is "sheaf figures --help"; alone,
+			// sheaf's own help.
+			wantHelp = true
+			global, args = append(global, args[0]), args[1:]
 		case hasValue || boolFlags[name] || len(args) == 1:
 			global, args = append(global, args[0]), args[1:]
 		default:
 			global, args = append(global, args[0], args[1]), args[2:]
 		}
 	}
+	if len(args) == 0 && wantHelp {
+		usage(stdout)
+		return 0
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
 	if args[0] == "help" {
-		usage(stdout)
-		return 0
+		// "sheaf help figures" is "sheaf figures -h".
+		if len(args) < 2 {
+			usage(stdout)
+			return 0
+		}
+		args = append(args[1:], "-h")
 	}
 	name := args[0]
 	args = append(append(args[:1:1], args[1:]...), global...)
@@ -115,7 +139,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			// -h or --help: the command's usage on stdout, and success.
 			if e.fs != nil {
-				fmt.Fprintf(stdout, "usage: sheaf %s [flags]\n  %s\n\nflags:\n", name, c.usage)
+				line := c.usage
+				if sub, ok := subcommandUsage[e.fs.Name()]; ok {
+					line = sub
+				}
+				fmt.Fprintf(stdout, "usage: %s [flags]\n  %s\n\nflags:\n", e.fs.Name(), line)
 				e.fs.SetOutput(stdout)
 				e.fs.PrintDefaults()
 			}
@@ -247,6 +275,7 @@ func (e *env) logger() *slog.Logger {
 
 func cmdConfig(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("config")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -254,12 +283,46 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 || pos[0] != "check" {
 		return exitError{2, fmt.Errorf("usage: sheaf config check [--config FILE]")}
 	}
-	if err := e.load(); err != nil {
+	err = e.load()
+	if err == nil {
+		_, err = reconcile.New(e.cfg)
+	}
+	if err != nil && *asJSON {
+		// The problems as data, and the exit code of a bad configuration.
+		out := configCheckJSON{File: e.configPath, Problems: []configProblemJSON{}, Warnings: []string{}}
+		var errs config.Errors
+		var one config.FieldError
+		switch {
+		case errors.As(err, &errs):
+			for _, fe := range errs {
+				out.Problems = append(out.Problems, configProblemJSON{Line: fe.Line, Key: fe.Key, Message: fe.Msg})
+			}
+		case errors.As(err, &one):
+			out.Problems = append(out.Problems, configProblemJSON{Line: one.Line, Key: one.Key, Message: one.Msg})
+		default:
+			out.Problems = append(out.Problems, configProblemJSON{Message: err.Error()})
+		}
+		if werr := writeJSON(e, out); werr != nil {
+			return werr
+		}
+		return exitError{1, nil}
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
 		return err
 	}
-	c := e.cfg
-	if _, err := reconcile.New(c); err != nil {
+	if err != nil {
 		return exitError{1, err}
+	}
+	c := e.cfg
+	if *asJSON {
+		out := configCheckJSON{File: c.File, OK: true, Cycle: c.Cycle.Name, Departments: len(c.Departments),
+			Indicators: len(c.Indicators), Rules: len(c.Rules), Deadlines: len(c.Deadlines), Warnings: []string{},
+			Problems: []configProblemJSON{}}
+		for _, w := range c.Warnings(time.Now()) {
+			out.Warnings = append(out.Warnings, w.Error())
+		}
+		return writeJSON(e, out)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok — %s, %d departments, %d indicators, %d rules, %d deadlines\n",
 		c.File, c.Cycle.Name, len(c.Departments), len(c.Indicators), len(c.Rules), len(c.Deadlines))

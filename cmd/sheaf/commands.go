@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
@@ -27,9 +24,7 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	s := &jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		s.Progress = progressPrinter(e.stderr)
-	}
+	e.watch(ctx, s, db)
 	rep, err := s.Sync(ctx, "cli")
 	if err != nil {
 		return err
@@ -39,23 +34,6 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 	}
 	printSyncReport(e, rep)
 	return nil
-}
-
-// progressPrinter redraws one status line on a terminal at most ten times a
-// second, and clears it at the end.
-func progressPrinter(w interface{ Write([]byte) (int, error) }) func(jobs.Progress) {
-	var last time.Time
-	return func(p jobs.Progress) {
-		done := p.FilesDone == p.FilesTotal
-		if !done && time.Since(last) < 100*time.Millisecond {
-			return
-		}
-		last = time.Now()
-		fmt.Fprintf(w, "\r\033[Kreading files %d/%d · %d values · %.1fs", p.FilesDone, p.FilesTotal, p.Rows, p.Elapsed.Seconds())
-		if done {
-			fmt.Fprint(w, "\r\033[K")
-		}
-	}
 }
 
 func printSyncReport(e *env, r *jobs.SyncReport) {
@@ -75,11 +53,11 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 		if f.Outcome == jobs.OutcomeRead || f.Outcome == jobs.OutcomeUnchanged {
 			continue
 		}
-		t.add(f.Outcome, f.Department, sheaf.DisplayPath(f.Source, f.Path), f.Reason)
+		t.add(sheaf.EntryOutcomeWord(f.Outcome), f.Department, sheaf.DisplayPath(f.Source, f.Path), f.Reason)
 	}
 	if len(r.Entries) == 0 {
 		for _, p := range r.Problems {
-			t.add(p.Outcome, p.Department, p.File, p.Reason)
+			t.add(sheaf.EntryOutcomeWord(p.Outcome), p.Department, p.File, p.Reason)
 		}
 	}
 	t.write(w, "  ")
@@ -90,7 +68,7 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 	sort.Strings(kinds)
 	var parts []string
 	for _, k := range kinds {
-		parts = append(parts, fmt.Sprintf("%s %d", k, r.FlagsOpen[k]))
+		parts = append(parts, fmt.Sprintf("%s %d", sheaf.Kind(k).Word(), r.FlagsOpen[k]))
 	}
 	if len(parts) == 0 {
 		parts = []string{"none"}
@@ -178,7 +156,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	t := &table{}
-	t.add("INDICATOR", "NAME", "PERIOD", "VALUE", "UNIT", "STATUS", "FROM")
+	t.add("指标", "名称", "时期", "数值", "单位", "状态", "来源")
 	for _, f := range figs {
 		val := "—"
 		if f.HasValue {
@@ -191,7 +169,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		if f.Reason != "" {
 			from = f.Reason + "：" + from
 		}
-		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(statusNames(f.Statuses), ","), from)
+		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(statusWords(f.Statuses), "、"), from)
 	}
 	t.write(e.stdout, "")
 	return nil
@@ -230,6 +208,19 @@ func statusNames(s []sheaf.Status) []string {
 	return out
 }
 
+// statusWords names a figure's statuses for people: "正常" when it has
+// none.
+func statusWords(s []sheaf.Status) []string {
+	if len(s) == 0 {
+		return []string{sheaf.StatusOK.Word()}
+	}
+	out := make([]string, len(s))
+	for i, st := range s {
+		out[i] = st.Word()
+	}
+	return out
+}
+
 // flagJSON is the stable JSON form of a flag, for scripts.
 type flagJSON struct {
 	ID         int64            `json:"id"`
@@ -245,6 +236,16 @@ type flagJSON struct {
 	Evidence   []sheaf.Evidence `json:"evidence"`
 	OpenedAt   time.Time        `json:"opened_at"`
 	LastSeenAt time.Time        `json:"last_seen_at"`
+}
+
+func (e *env) flagJSON(f storage.StoredFlag) flagJSON {
+	ev := f.Evidence
+	if ev == nil {
+		ev = []sheaf.Evidence{}
+	}
+	return flagJSON{ID: f.ID, Kind: f.Kind, Severity: f.Severity, Indicator: f.Indicator,
+		Period: f.Period, Department: f.Department, Rule: f.Rule, Class: e.ruleClass(f.Rule), Message: f.Message,
+		State: f.State, Evidence: ev, OpenedAt: f.OpenedAt, LastSeenAt: f.LastSeenAt}
 }
 
 func cmdFlags(ctx context.Context, e *env, args []string) error {
@@ -285,13 +286,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		out := make([]flagJSON, 0, len(flags))
 		for _, f := range flags {
-			ev := f.Evidence
-			if ev == nil {
-				ev = []sheaf.Evidence{}
-			}
-			out = append(out, flagJSON{ID: f.ID, Kind: f.Kind, Severity: f.Severity, Indicator: f.Indicator,
-				Period: f.Period, Department: f.Department, Rule: f.Rule, Class: e.ruleClass(f.Rule), Message: f.Message,
-				State: f.State, Evidence: ev, OpenedAt: f.OpenedAt, LastSeenAt: f.LastSeenAt})
+			out = append(out, e.flagJSON(f))
 		}
 		return writeJSON(e, out)
 	}
@@ -317,17 +312,17 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		}
 		if f.Kind != curKind {
 			curKind = f.Kind
-			fmt.Fprintf(e.stdout, "  %s\n", f.Kind)
+			fmt.Fprintf(e.stdout, "  %s\n", f.Kind.Word())
 		}
 		state := ""
 		if f.State != sheaf.FlagOpen {
-			state = " [" + string(f.State) + "]"
+			state = " [" + f.State.Word() + "]"
 		}
 		class := ""
 		if c := e.ruleClass(f.Rule); c != "" {
 			class = " " + c
 		}
-		fmt.Fprintf(e.stdout, "    #%d %s%s%s: %s\n", f.ID, f.Severity, class, state, f.Message)
+		fmt.Fprintf(e.stdout, "    #%d %s%s%s：%s\n", f.ID, f.Severity.Word(), class, state, f.Message)
 		if f.Note != "" {
 			by := ""
 			if f.AcceptedBy != "" {
@@ -358,6 +353,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 
 func cmdStatus(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("status")
+	asJSON := fs.Bool("json", false, "print JSON")
 	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
@@ -379,6 +375,10 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	statuses := jobs.DepartmentStatuses(e.cfg, files, figs, flags)
+	if *asJSON {
+		return writeJSON(e, e.statusJSON(runs, statuses, files))
+	}
 	loc := e.cfg.Cycle.Location
 	show := func(t time.Time) string {
 		if t.IsZero() {
@@ -391,7 +391,7 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "never synced: run `sheaf sync`")
 	} else {
 		r := runs[0]
-		fmt.Fprintf(e.stdout, "last sync: %s, %s", show(r.StartedAt), r.Outcome)
+		fmt.Fprintf(e.stdout, "last sync: %s, %s", show(r.StartedAt), r.Outcome.Word())
 		if r.Error != "" {
 			fmt.Fprintf(e.stdout, " (%s)", r.Error)
 		}
@@ -403,11 +403,11 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout)
 	}
 	t := &table{}
-	t.add("DEPARTMENT", "", "FILES", "FAILED", "FIRST SUBMISSION", "LAST SUBMISSION", "REQUIRED GIVEN", "OPEN FLAGS")
-	for _, d := range jobs.DepartmentStatuses(e.cfg, files, figs, flags) {
+	t.add("部门", "", "文件", "无法读取", "首次报送", "最近报送", "必报项已报", "待处理问题")
+	for _, d := range statuses {
 		nfiles := fmt.Sprint(d.Files)
 		if d.Settling > 0 {
-			nfiles += fmt.Sprintf(" (+%d settling)", d.Settling)
+			nfiles += fmt.Sprintf("（另 %d 个正在写入）", d.Settling)
 		}
 		t.add(d.ID, d.Name, nfiles, fmt.Sprint(d.Failed), show(d.First), show(d.Last), fmt.Sprintf("%d/%d", d.Given, d.Owed),
 			fmt.Sprint(d.OpenFlags))
@@ -415,6 +415,40 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	t.write(e.stdout, "")
 	writeSkippedSheets(e.stdout, files)
 	return nil
+}
+
+// statusJSON is the status for scripts.
+func (e *env) statusJSON(runs []storage.Run, statuses []jobs.DepartmentStatus, files []storage.FileSummary) statusJSON {
+	out := statusJSON{Cycle: e.cfg.Cycle.Name, Period: e.cfg.Cycle.Period, Timezone: e.cfg.Cycle.Timezone,
+		Departments: []departmentJSON{}, SheetsNotRead: []sheetJSON{}}
+	if len(runs) > 0 {
+		r := newRunJSON(runs[0])
+		out.LastSync = &r
+	}
+	when := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	for _, d := range statuses {
+		out.Departments = append(out.Departments, departmentJSON{ID: d.ID, Name: d.Name, Files: d.Files, Settling: d.Settling,
+			Failed: d.Failed, FirstSubmission: when(d.First), LastSubmission: when(d.Last), RequiredGiven: d.Given,
+			RequiredOwed: d.Owed, OpenFlags: d.OpenFlags})
+	}
+	for _, f := range files {
+		if !f.Present {
+			continue
+		}
+		for _, sh := range f.Sheets {
+			switch sh.Outcome {
+			case sheaf.SheetHidden, sheaf.SheetExcluded, sheaf.SheetNoTable:
+				out.SheetsNotRead = append(out.SheetsNotRead, sheetJSON{File: sheaf.DisplayPath(f.Source, f.Path),
+					Sheet: sh.Sheet, Outcome: sh.Outcome, Reason: sh.Reason})
+			}
+		}
+	}
+	return out
 }
 
 // writeSkippedSheets lists the sheets of present files that were not read
@@ -430,7 +464,7 @@ func writeSkippedSheets(w io.Writer, files []storage.FileSummary) {
 		for _, sh := range f.Sheets {
 			switch sh.Outcome {
 			case sheaf.SheetHidden, sheaf.SheetExcluded, sheaf.SheetNoTable:
-				t.add(sheaf.DisplayPath(f.Source, f.Path), "「"+sh.Sheet+"」", sh.Outcome, sh.Reason)
+				t.add(sheaf.DisplayPath(f.Source, f.Path), "「"+sh.Sheet+"」", sheaf.SheetOutcomeWord(sh.Outcome), sh.Reason)
 			}
 		}
 	}
@@ -490,6 +524,7 @@ func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("flags accept")
 	note := fs.String("note", "", "the explanation (说明) the flag is accepted with (required)")
 	by := fs.String("by", "", "who accepts it (a name people know)")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -508,6 +543,9 @@ func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	if err := db.AcceptFlag(ctx, id, *note, *by); err != nil {
 		return err
+	}
+	if *asJSON {
+		return writeJSON(e, acceptJSON{ID: id, State: string(sheaf.FlagAccepted), Note: *note, By: *by})
 	}
 	fmt.Fprintf(e.stdout, "flag #%d accepted: %s\n", id, *note)
 	return nil

@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
 func cmdExplain(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("explain")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,10 +49,21 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 	for _, d := range e.cfg.Departments {
 		depts[d.ID] = d.Name
 	}
+	if *asJSON {
+		out := []explainJSON{}
+		for _, p := range periods {
+			x, err := e.explainJSON(ctx, db, ind, p, figs, flags)
+			if err != nil {
+				return err
+			}
+			out = append(out, x)
+		}
+		return writeJSON(e, out)
+	}
 	loc := e.cfg.Cycle.Location
 	w := e.stdout
 	for _, p := range periods {
-		fmt.Fprintf(w, "%s %s (%s, %s), owner %s %s\n", ind.ID, ind.Name, p, ind.Unit, ind.Owner, depts[ind.Owner])
+		fmt.Fprintf(w, "%s %s（%s，%s），责任单位 %s %s\n", ind.ID, ind.Name, p, ind.Unit, ind.Owner, depts[ind.Owner])
 		hist, err := db.History(ctx, ind.ID, p)
 		if err != nil {
 			return err
@@ -66,21 +79,17 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			}
 			found = true
 			if !f.HasValue {
-				fmt.Fprintf(w, "  figure: none (%s)\n", strings.Join(statusNames(f.Statuses), ", "))
+				fmt.Fprintf(w, "  数值：无（%s）\n", strings.Join(statusWords(f.Statuses), "、"))
 				break
 			}
-			fmt.Fprintf(w, "  figure: %s %s [%s]\n", formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals)), f.Unit,
-				strings.Join(statusNames(f.Statuses), ", "))
-			fmt.Fprintf(w, "  from:   %s %s %s!%s%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell,
+			fmt.Fprintf(w, "  数值：%s %s［%s］\n", formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals)), f.Unit,
+				strings.Join(statusWords(f.Statuses), "、"))
+			fmt.Fprintf(w, "  来源：%s %s %s!%s%s %q\n", depts[f.Department], f.File, f.Sheet, f.Cell,
 				hiddenMark(hiddenRow[f.ObservationID]), f.Raw)
-			reason := f.Reason
-			if reason == "" {
-				reason = "责任单位最新报送的数值"
-			}
-			fmt.Fprintf(w, "  why:    %s\n", reason)
+			fmt.Fprintf(w, "  依据：%s\n", figureReason(f))
 		}
 		if !found {
-			fmt.Fprintln(w, "  figure: not computed yet: run `sheaf sync`")
+			fmt.Fprintln(w, "  数值：尚未计算（请先运行 sheaf sync）")
 		}
 		counts := map[int64]bool{}
 		for _, f := range figs {
@@ -89,22 +98,14 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		if len(hist) > 0 {
-			fmt.Fprintln(w, "  every value read, oldest first:")
+			fmt.Fprintln(w, "  读到的每个数值（从早到晚）：")
 			t := &table{}
 			for _, h := range hist {
-				val := "(no value)"
+				val := "（无数值）"
 				if h.HasValue {
 					val = sheaf.FormatValue(h.Value, h.Decimals)
 				}
-				state := "superseded"
-				switch {
-				case counts[h.ID]:
-					state = "← counts"
-				case !h.Present:
-					state = "file gone"
-				case h.Current:
-					state = "in a current file, not counted"
-				}
+				state := observationWords[observationState(h, counts)]
 				row := []string{h.ReadAt.In(loc).Format("2006-01-02 15:04"), depts[h.Department],
 					fmt.Sprintf("%s %s!%s%s", h.File, h.Sheet, h.Cell, hiddenMark(h.HiddenRow)), fmt.Sprintf("%q", h.Raw), val, state}
 				if h.Note != "" {
@@ -116,12 +117,91 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		}
 		for _, f := range flags {
 			if f.Indicator == ind.ID && f.Period == p && f.State.Current() {
-				fmt.Fprintf(w, "  flag #%d %s [%s]: %s\n", f.ID, f.Kind, f.State, f.Message)
+				fmt.Fprintf(w, "  问题 #%d %s［%s］：%s\n", f.ID, f.Kind.Word(), f.State.Word(), f.Message)
 			}
 		}
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// observationWords say what became of a value read.
+var observationWords = map[string]string{
+	"counts":      "← 计入",
+	"superseded":  "已被替代",
+	"file_gone":   "文件已不在",
+	"not_counted": "在现有文件中，未计入",
+}
+
+// observationState is what became of a value read: counts, superseded,
+// file_gone or not_counted.
+func observationState(h storage.HistoricObservation, counts map[int64]bool) string {
+	switch {
+	case counts[h.ID]:
+		return "counts"
+	case !h.Present:
+		return "file_gone"
+	case h.Current:
+		return "not_counted"
+	}
+	return "superseded"
+}
+
+// figureReason is why a figure has its value.
+func figureReason(f sheaf.Figure) string {
+	if f.Reason != "" {
+		return f.Reason
+	}
+	if !f.HasValue {
+		return ""
+	}
+	return "责任单位最新报送的数值"
+}
+
+// explainJSON is the explanation of one figure for scripts.
+func (e *env) explainJSON(ctx context.Context, db *storage.DB, ind *config.Indicator, period string,
+	figs []sheaf.Figure, flags []storage.StoredFlag) (explainJSON, error) {
+	x := explainJSON{Indicator: ind.ID, Name: ind.Name, Period: period, Unit: ind.Unit, Owner: ind.Owner,
+		History: []observationJSON{}, Flags: []flagJSON{}}
+	hist, err := db.History(ctx, ind.ID, period)
+	if err != nil {
+		return x, err
+	}
+	counts := map[int64]bool{}
+	for _, f := range figs {
+		if f.Indicator != ind.ID || f.Period != period {
+			continue
+		}
+		if f.ObservationID != 0 {
+			counts[f.ObservationID] = true
+		}
+		j := figureJSON{Indicator: f.Indicator, Name: ind.Name, Period: f.Period, Decimals: f.Decimals, Unit: f.Unit,
+			Status: f.Status, Statuses: f.Statuses, Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell,
+			Raw: f.Raw, Note: f.Note, Reason: f.Reason}
+		if j.Statuses == nil {
+			j.Statuses = []sheaf.Status{}
+		}
+		if f.HasValue {
+			v := f.Value
+			j.Value = &v
+		}
+		x.Figure, x.Why = &j, figureReason(f)
+	}
+	for _, h := range hist {
+		o := observationJSON{ReadAt: h.ReadAt, Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell,
+			HiddenRow: h.HiddenRow, Raw: h.Raw, State: observationState(h, counts), Note: h.Note}
+		if h.HasValue {
+			v := h.Value
+			o.Value = &v
+		}
+		x.History = append(x.History, o)
+	}
+	for _, f := range flags {
+		if f.Indicator == ind.ID && f.Period == period && f.State.Current() {
+			x.Flags = append(x.Flags, e.flagJSON(f))
+		}
+	}
+	return x, nil
 }
 
 // hiddenMark marks a value read from a hidden row: it counts, but whoever
@@ -154,6 +234,14 @@ func cmdRules(ctx context.Context, e *env, args []string) error {
 			storage.RuleResult
 			Message string `json:"message"`
 		}
+		for i := range results {
+			if results[i].Inputs == nil {
+				results[i].Inputs = []storage.RuleInputValue{}
+			}
+			if results[i].Waiting == nil {
+				results[i].Waiting = []storage.RuleInputValue{}
+			}
+		}
 		out := make([]ruleJSON, 0, len(results))
 		for _, r := range results {
 			out = append(out, ruleJSON{RuleResult: r, Message: msgs[r.Rule]})
@@ -169,7 +257,7 @@ func cmdRules(ctx context.Context, e *env, args []string) error {
 		names[ind.ID] = ind.Name
 	}
 	t := &table{}
-	t.add("RULE", "CLASS", "STATE", "MESSAGE / WAITING FOR")
+	t.add("规则", "类别", "结果", "说明 / 等待")
 	for _, r := range results {
 		detail := msgs[r.Rule]
 		switch r.State {
@@ -178,12 +266,23 @@ func cmdRules(ctx context.Context, e *env, args []string) error {
 			for _, in := range r.Waiting {
 				w = append(w, fmt.Sprintf("%s（%s）", names[in.Indicator], in.Period))
 			}
-			detail = "waiting for " + strings.Join(w, "、")
+			detail = "等待" + strings.Join(w, "、")
 		case "error":
 			detail += " (" + r.Detail + ")"
 		}
-		t.add(r.Rule, r.Class, r.State, detail)
+		t.add(r.Rule, ruleClassWord(r.Class), sheaf.RuleStateWord(r.State), detail)
 	}
 	t.write(e.stdout, "")
 	return nil
+}
+
+// ruleClassWord names a rule's class: 校验 (check) or 标准 (standard).
+func ruleClassWord(class string) string {
+	switch class {
+	case "check":
+		return "校验"
+	case "standard":
+		return "标准"
+	}
+	return class
 }

@@ -82,14 +82,14 @@ indicators:
 		"pay.teacher":     "68200", // 6.82万元
 		// The shown number, never 682110000万元, and not ok: the format
 		// scales the stored number without saying in which unit.
-		"fund.extra": "68211.0000 doubtful",
+		"fund.extra": "68211.0000 存疑",
 	}
 	got := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
 		fs := strings.Fields(line)
 		if len(fs) > 5 {
 			got[fs[0]] = fs[3]
-			if fs[5] != "ok" {
+			if fs[5] != "正常" {
 				got[fs[0]] += " " + fs[5]
 			}
 		}

@@ -37,7 +37,7 @@ func TestExplainShowsHiddenRowsAndStatusSkippedSheets(t *testing.T) {
 		t.Errorf("explain (exit %d) does not show the hidden row:\n%s", code, out)
 	}
 	out, _, code = runSheaf(t, "status", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "sheets not read:") || !strings.Contains(out, "「旧版勿用」  hidden  隐藏工作表，未读取") ||
+	if code != 0 || !strings.Contains(out, "sheets not read:") || !strings.Contains(out, "「旧版勿用」  隐藏  隐藏工作表，未读取") ||
 		strings.Contains(out, "Sheet2") {
 		t.Errorf("status (exit %d) does not list the hidden sheet alone:\n%s", code, out)
 	}

@@ -148,6 +148,18 @@ func TestConfigCheck(t *testing.T) {
 	if !strings.Contains(errOut, "sheaf.yaml:10:") || !strings.Contains(errOut, "indicators[3].owner") {
 		t.Errorf("error does not name the line and key:\n%s", errOut)
 	}
+	out, _, code = runSheaf(t, "config", "check", "--json", "--config", cfg)
+	var check struct {
+		OK       bool `json:"ok"`
+		Problems []struct {
+			Line int    `json:"line"`
+			Key  string `json:"key"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(out), &check); err != nil || code != 1 || check.OK || len(check.Problems) != 1 ||
+		check.Problems[0].Line != 10 || check.Problems[0].Key != "indicators[3].owner" {
+		t.Errorf("config check --json of a bad owner: exit %d, %s", code, out)
+	}
 }
 
 func TestUnknownCommand(t *testing.T) {
@@ -172,7 +184,7 @@ func TestExplainRulesAndFilters(t *testing.T) {
 		t.Fatalf("sync (config before the command) exit %d: %s", code, errOut)
 	}
 	out, _, code := runSheaf(t, "explain", "schools.total", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "inbox/edu/small.xlsx 数据!C2") || !strings.Contains(out, "← counts") {
+	if code != 0 || !strings.Contains(out, "inbox/edu/small.xlsx 数据!C2") || !strings.Contains(out, "← 计入") {
 		t.Errorf("explain exit %d:\n%s", code, out)
 	}
 	_, errOut, code := runSheaf(t, "explain", "fund.edu_spend", "2021", "--config", cfg)

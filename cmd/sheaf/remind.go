@@ -27,7 +27,11 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(e, runs)
+		out := make([]runJSON, 0, len(runs))
+		for _, r := range runs {
+			out = append(out, newRunJSON(r))
+		}
+		return writeJSON(e, out)
 	}
 	if len(runs) == 0 {
 		fmt.Fprintln(e.stdout, "no runs yet")
@@ -35,7 +39,7 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 	}
 	loc := e.cfg.Cycle.Location
 	t := &table{}
-	t.add("RUN", "JOB", "TRIGGER", "STARTED", "DURATION", "OUTCOME", "DETAIL")
+	t.add("编号", "任务", "触发", "开始", "用时", "结果", "详情")
 	for _, r := range runs {
 		dur := "—"
 		if !r.FinishedAt.IsZero() {
@@ -49,7 +53,8 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 					rep.Unchanged, rep.Deferred, rep.Failed)
 			}
 		}
-		t.add(fmt.Sprint(r.ID), r.Job, r.Trigger, r.StartedAt.In(loc).Format("2006-01-02 15:04:05"), dur, string(r.Outcome), detail)
+		t.add(fmt.Sprint(r.ID), sheaf.JobWord(r.Job), sheaf.TriggerWord(r.Trigger), r.StartedAt.In(loc).Format("2006-01-02 15:04:05"),
+			dur, r.Outcome.Word(), detail)
 	}
 	t.write(e.stdout, "")
 	return nil
@@ -58,7 +63,8 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 func cmdRemind(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("remind")
 	dry := fs.Bool("dry-run", false, "show who would get what and why; send nothing (without it: sync, queue and send)")
-	at := fs.String("at", "", "decide as if it were this time (RFC 3339, e.g. 2025-03-28T09:00:00+08:00)")
+	at := fs.String("at", "", "with --dry-run: decide as if it were this `time`: \"2026-12-03 09:00\" or \"2026-12-03\" in the cycle's time zone, or RFC 3339")
+	asJSON := fs.Bool("json", false, "print JSON")
 	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
@@ -75,9 +81,13 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		if p.mailing == nil {
 			return exitError{1, fmt.Errorf("no mail configured: set mail.dir or mail.smtp.host")}
 		}
+		e.watch(ctx, p.syncer, db)
 		rep, err := p.mailing.Remind(ctx, "cli", time.Time{})
 		if err != nil {
 			return err
+		}
+		if *asJSON {
+			return writeJSON(e, rep)
 		}
 		fmt.Fprintf(e.stdout, "reminders: %d due, %d newly queued", rep.Planned, rep.Queued)
 		if rep.Planned > rep.Queued {
@@ -88,8 +98,8 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 	}
 	now := time.Now()
 	if *at != "" {
-		if now, err = time.Parse(time.RFC3339, *at); err != nil {
-			return exitError{2, fmt.Errorf("--at %q: %w", *at, err)}
+		if now, err = parseAt(*at, e.cfg.Cycle.Location); err != nil {
+			return exitError{2, err}
 		}
 	}
 	flags, err := db.Flags(ctx)
@@ -108,12 +118,20 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *asJSON {
+		out := dryRunJSON{At: now, Notices: []noticeJSON{}}
+		for _, n := range notices {
+			out.Notices = append(out.Notices, noticeJSON{Kind: n.Kind, Department: n.Department, Deadline: n.Deadline,
+				Owed: nonNil(n.Owed), To: nonNil(n.To), Cc: nonNil(n.Cc), DedupKey: n.DedupKey, Subject: n.Subject, Text: n.Text})
+		}
+		return writeJSON(e, out)
+	}
 	if len(notices) == 0 {
 		fmt.Fprintf(e.stdout, "no reminder or overdue notice is due at %s\n", now.In(e.cfg.Cycle.Location).Format("2006-01-02 15:04"))
 		return nil
 	}
 	for _, n := range notices {
-		fmt.Fprintf(e.stdout, "── %s to %s (%s)", n.Kind, strings.Join(n.To, ", "), n.DedupKey)
+		fmt.Fprintf(e.stdout, "── %s to %s (%s)", sheaf.MailKindWord(n.Kind), strings.Join(n.To, ", "), n.DedupKey)
 		if len(n.Cc) > 0 {
 			fmt.Fprintf(e.stdout, ", cc %s", strings.Join(n.Cc, ", "))
 		}
@@ -125,6 +143,7 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "retry" {
 		fs := e.flags("outbox retry")
+		asJSON := fs.Bool("json", false, "print JSON")
 		pos, err := parse(fs, args[1:])
 		if err != nil {
 			return err
@@ -144,6 +163,9 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		if err := db.RetryMessage(ctx, id); err != nil {
 			return err
 		}
+		if *asJSON {
+			return writeJSON(e, retryJSON{ID: id, State: sheaf.OutboxQueued})
+		}
 		fmt.Fprintf(e.stdout, "message %d is queued again\n", id)
 		return nil
 	}
@@ -160,7 +182,11 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(e, msgs)
+		out := make([]messageJSON, 0, len(msgs))
+		for _, m := range msgs {
+			out = append(out, newMessageJSON(m))
+		}
+		return writeJSON(e, out)
 	}
 	if len(msgs) == 0 {
 		fmt.Fprintln(e.stdout, "the outbox is empty")
@@ -168,18 +194,26 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	}
 	loc := e.cfg.Cycle.Location
 	t := &table{}
-	t.add("ID", "KIND", "STATE", "TO", "SUBJECT", "QUEUED", "SENT / NEXT TRY", "ATTEMPTS", "ERROR")
+	t.add("编号", "类型", "状态", "收件人", "主题", "入队", "发送 / 下次尝试", "尝试次数", "错误")
 	for _, m := range msgs {
 		when := ""
 		switch {
 		case !m.SentAt.IsZero():
 			when = m.SentAt.In(loc).Format("01-02 15:04")
 		case m.State == sheaf.OutboxQueued:
-			when = "next " + m.NextAttemptAt.In(loc).Format("01-02 15:04")
+			when = "下次 " + m.NextAttemptAt.In(loc).Format("01-02 15:04")
 		}
-		t.add(fmt.Sprint(m.ID), m.Kind, m.State, strings.Join(m.To, ","), m.Subject, m.CreatedAt.In(loc).Format("01-02 15:04"),
+		t.add(fmt.Sprint(m.ID), sheaf.MailKindWord(m.Kind), sheaf.OutboxStateWord(m.State), strings.Join(m.To, ","), m.Subject, m.CreatedAt.In(loc).Format("01-02 15:04"),
 			when, fmt.Sprint(m.Attempts), m.LastError)
 	}
 	t.write(e.stdout, "")
 	return nil
+}
+
+// nonNil is s, or an empty list for nil: JSON says [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -44,7 +44,9 @@ func cmdResync(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer db.Close()
-		rep, err := (&jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}).Sync(ctx, "cli")
+		s := &jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}
+		e.watch(ctx, s, db)
+		rep, err := s.Sync(ctx, "cli")
 		if err != nil {
 			return err
 		}

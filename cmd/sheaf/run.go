@@ -67,7 +67,8 @@ func (e *env) wire(db *storage.DB, log *slog.Logger) (*parts, error) {
 // delivering the outbox every minute, and once more on the way out.
 func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("run")
-	once := fs.String("once", "", "run this job now and exit, instead of scheduling (sync, remind, digest, draft)")
+	once := fs.String("once", "", "run this `job` now and exit, instead of scheduling (sync, remind, digest, draft)")
+	asJSON := fs.Bool("json", false, "with --once: print the job's run as JSON")
 	_, db, err := e.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
@@ -92,7 +93,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		var names []string
 		for _, j := range p.jobs {
 			if j.Name == *once {
-				return j.Run(ctx, "cli", time.Time{})
+				return e.runOnce(ctx, db, j, *asJSON)
 			}
 			names = append(names, j.Name)
 		}
@@ -138,4 +139,23 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return err
+}
+
+// runOnce runs one job now; with asJSON it prints the run it recorded, with
+// its counts, as `sheaf runs --json` does.
+func (e *env) runOnce(ctx context.Context, db *storage.DB, j jobs.Job, asJSON bool) error {
+	err := j.Run(ctx, "cli", time.Time{})
+	if err != nil || !asJSON {
+		return err
+	}
+	runs, err := db.Runs(ctx, 20)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.Job == j.Name {
+			return writeJSON(e, newRunJSON(r))
+		}
+	}
+	return fmt.Errorf("the run of %s was not recorded", j.Name)
 }

@@ -54,9 +54,9 @@ func TestSyncListsEveryEntry(t *testing.T) {
 	out, _, _ = runSheaf(t, "sync", "--config", cfg)
 	for _, w := range []string{
 		"3 files: 0 read, 3 unchanged, 0 deferred, 1 failed, 0 duplicates, 0 gone; 2 ignored, 0 excluded;",
-		"  failed   edu  inbox/edu/truncated.xlsx  ",
-		"  ignored  edu  inbox/edu/~$small.xlsx    Office 锁定文件（表格正被打开编辑时生成），不读取\n",
-		"  ignored  edu  inbox/edu/说明.docx       不是表格文件，不读取\n",
+		"  无法读取  edu  inbox/edu/truncated.xlsx  ",
+		"  略过      edu  inbox/edu/~$small.xlsx    Office 锁定文件（表格正被打开编辑时生成），不读取\n",
+		"  略过      edu  inbox/edu/说明.docx       不是表格文件，不读取\n",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("sync output lacks %q:\n%s", w, out)
