@@ -42,6 +42,8 @@ type FileExtraction struct {
 	visible    map[string]seenValue
 	hidden     []seenValue
 	hiddenSeen map[string]bool
+
+	lay *layouts // forms and lists (layout_common.go)
 }
 
 // seenValue is a value a sheet gave for a figure, for comparing a hidden
@@ -76,6 +78,8 @@ type sheetState struct {
 	rows      int    // observations taken
 	ambiguous string // why a table was not read (already a finding)
 	summary   sheetSummary
+	// layoutRead: a form or a list was read in the sheet.
+	layoutRead bool
 }
 
 // partialRegion is a header-like row that starts no table, and the rows
@@ -116,6 +120,9 @@ func (x *FileExtraction) Row(r sheets.Row) {
 	}
 	s.summary.see(r)
 	s.merges.see(r)
+	if x.listRow(r) || x.formsRow(r) {
+		return
+	}
 	switch h := x.e.header(r, x.folds); h.kind {
 	case completeHeader:
 		x.endRegion(false)
@@ -205,9 +212,11 @@ func (x *FileExtraction) Row(r sheets.Row) {
 // under a header-like row that starts no table.
 func (x *FileExtraction) outside(r sheets.Row) {
 	s := x.sh
+	took := x.autoForms(r)
 	x.note(r)
 	x.titleLine(r)
 	switch {
+	case took:
 	case s.partial != nil:
 		if rowHasNumber(r) {
 			s.partial.rows++
@@ -348,6 +357,8 @@ func (x *FileExtraction) endSheet() {
 		return
 	}
 	x.endRegion(true)
+	x.endList()
+	x.endForms()
 	o := sheaf.SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
 	switch {
 	case x.skipped(s.info, &o):
@@ -359,7 +370,7 @@ func (x *FileExtraction) endSheet() {
 		if s.info.Hidden == sheets.VeryHidden {
 			o.Reason = "深度隐藏的工作表，未读取（extraction.hidden_sheets: skip）"
 		}
-	case s.tables > 0:
+	case s.tables > 0 || s.layoutRead:
 		o.Outcome = sheaf.SheetRead
 	case s.ambiguous != "":
 		o.Outcome, o.Reason = sheaf.SheetNoTable, s.ambiguous
@@ -385,6 +396,8 @@ func (x *FileExtraction) Outcomes() []sheaf.SheetOutcome { return x.outcomes }
 // that it sent nothing.
 func (x *FileExtraction) Finish() {
 	x.endSheet()
+	x.finishForms()
+	x.finishLists()
 	read := 0
 	for _, o := range x.outcomes {
 		if o.Outcome == sheaf.SheetRead {

@@ -1,0 +1,447 @@
+package extract
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sheaf-dev/sheaf"
+
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/sheets"
+)
+
+// A list is a table of one row per school (or project) under a header row
+// naming its columns (学校名称 | 学校类型 | 教职工数 | 在校生数), configured
+// in a department's lists[]: figures are derived from it by count, sum and
+// where, with running sums and counts, never the rows. The list starts at
+// the first row holding its key column and every column its figures name,
+// and ends at the sheet's end, at another list's header, or at a long
+// table's header.
+//
+// A row is a list row when its key cell is filled and it is neither a
+// total (合计, 总计, 小计, 共计) nor a note (注：…, 填表人：…, with nothing in
+// the figures' columns). A hidden row is a list row: a school hidden in
+// the sheet is still a school (the department hides rows to print, not to
+// withdraw them). Rows with a blank key but figures are not counted and
+// are reported as not read. A 合计 or 总计 row's values are compared with
+// the sums derived; a difference is a conflict finding, as is a figure the
+// file also reports elsewhere that differs from the derived one.
+
+// listSpec is one lists[] entry of the department, folded.
+type listSpec struct {
+	sheet   string
+	key     string // folded key column
+	keyText string
+	figures []listFigure
+	cols    []string // folded columns the figures read, besides the key
+}
+
+// listFigure is one derived figure.
+type listFigure struct {
+	ind  *config.Indicator
+	d    config.Derivation // columns and values folded
+	text string            // the derive as configured
+}
+
+// listState is the list being read.
+type listState struct {
+	spec   *listSpec
+	col    map[string]int    // folded column → index
+	unit   map[string]string // unit a column's header gives: 经费（万元）
+	header int
+	// first and last are the list rows' numbers; left and right the
+	// columns of the list's range.
+	first, last, left, right int
+	figs                     []figureState
+	// total is the first 合计 or 总计 row's cells, by folded column.
+	total    map[string]sheets.Cell
+	totalRow int
+	// blankKeys counts the rows with figures but no key.
+	blankKeys   int
+	blankKeyRef string
+	period      string
+	periodMsg   string
+	rows        int
+}
+
+// figureState is a derived figure's running total.
+type figureState struct {
+	sum      float64
+	decimals int
+	approx   sheaf.Approximation
+	cells    int
+	count    int
+	problems []string
+	nProblem int
+}
+
+// maxListProblems bounds the cells a derived figure's problem names.
+const maxListProblems = 5
+
+// listSpecs folds a department's lists.
+func listSpecs(c *Catalogue, dept *config.Department) []listSpec {
+	if dept == nil {
+		return nil
+	}
+	var specs []listSpec
+	for _, l := range dept.Lists {
+		sp := listSpec{sheet: l.Sheet, key: Fold(l.Key), keyText: strings.TrimSpace(l.Key)}
+		for _, f := range l.Figures {
+			ind := c.byCode[Fold(f.Indicator)]
+			d, err := config.ParseDerive(f.Derive)
+			if ind == nil || err != nil {
+				continue // config validation names it
+			}
+			d.Sum = Fold(d.Sum)
+			for i := range d.Where {
+				d.Where[i].Column, d.Where[i].Value = Fold(d.Where[i].Column), Fold(d.Where[i].Value)
+			}
+			for _, col := range d.Columns() {
+				if col != sp.key && !containsString(sp.cols, col) {
+					sp.cols = append(sp.cols, col)
+				}
+			}
+			sp.figures = append(sp.figures, listFigure{ind: ind, d: d, text: strings.TrimSpace(f.Derive)})
+		}
+		specs = append(specs, sp)
+	}
+	return specs
+}
+
+func containsString(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// listHeader returns the list whose header r is, with its columns.
+func (x *FileExtraction) listHeader(r sheets.Row) (*listSpec, map[string]int, map[string]string) {
+	var texts map[string]int
+	var units map[string]string
+	for i := range x.e.lists {
+		sp := &x.e.lists[i]
+		if !sheetMatches(sp.sheet, x.sh.info.Name) {
+			continue
+		}
+		if texts == nil {
+			texts, units = map[string]int{}, map[string]string{}
+			for j, c := range r.Cells {
+				if c.Kind != sheets.CellText {
+					continue
+				}
+				t := strings.TrimSpace(c.Raw)
+				f := x.folds.fold(t)
+				if _, ok := texts[f]; !ok && f != "" {
+					texts[f] = j
+				}
+				if mayHaveUnit(t) {
+					if base, u := stripUnitSuffix(t); u != "" {
+						if _, ok := texts[Fold(base)]; !ok {
+							texts[Fold(base)], units[Fold(base)] = j, u
+						}
+					}
+				}
+			}
+		}
+		cols := map[string]int{}
+		ok := true
+		for _, c := range append([]string{sp.key}, sp.cols...) {
+			j, has := texts[c]
+			if !has {
+				ok = false
+				break
+			}
+			cols[c] = j
+		}
+		if ok {
+			return sp, cols, units
+		}
+	}
+	return nil, nil, nil
+}
+
+// listRow sees a row for the department's lists; it reports whether the
+// row was a list's (its header or one of its rows).
+func (x *FileExtraction) listRow(r sheets.Row) bool {
+	if len(x.e.lists) == 0 {
+		return false
+	}
+	l := x.layoutState()
+	if sp, cols, units := x.listHeader(r); sp != nil {
+		x.endList()
+		x.startList(sp, cols, units, r.Num)
+		return true
+	}
+	if l.list == nil {
+		return false
+	}
+	if h := x.e.header(r, x.folds); h.kind != notHeader {
+		x.endList()
+		return false
+	}
+	x.listLine(l.list, r)
+	return true
+}
+
+// startList begins a list under its header row.
+func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[string]string, header int) {
+	l := x.layoutState()
+	ls := &listState{spec: sp, col: cols, unit: map[string]string{}, header: header, left: math.MaxInt, figs: make([]figureState, len(sp.figures))}
+	for c, j := range cols {
+		ls.left, ls.right = min(ls.left, j), max(ls.right, j)
+		if u := units[c]; u != "" {
+			ls.unit[c] = u
+		}
+	}
+	lay := x.sheetYear()
+	x.sh.titles = nil
+	if lay.yearConflict != "" {
+		ls.periodMsg = "无法确定年度：" + lay.yearConflict + "；请更正工作表名和标题"
+	} else {
+		ls.period = lay.year
+	}
+	x.sh.layoutRead = true
+	l.list = ls
+}
+
+// totalWords are what a total or subtotal row's key says.
+var totalWords = []string{"合计", "总计", "小计", "共计", "总数", "全部"}
+
+// noteStarts are what a note row's key starts with.
+var noteStarts = []string{"注", "说明", "备注", "填表", "制表", "审核", "负责人", "单位负责人", "联系", "数据来源", "资料来源"}
+
+// listLine reads one row under a list's header.
+func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
+	sp := ls.spec
+	keyCell := r.Col(ls.col[sp.key])
+	key := strings.TrimSpace(shownRaw(keyCell))
+	figures := false
+	for _, c := range sp.cols {
+		if isFigure(r.Col(ls.col[c])) {
+			figures = true
+		}
+	}
+	if key == "" {
+		if figures {
+			if ls.blankKeys == 0 {
+				ls.blankKeyRef = firstRef(r)
+			}
+			ls.blankKeys++
+		}
+		return
+	}
+	fk := Fold(stripLabel(key))
+	for _, w := range totalWords {
+		if fk == w || strings.HasPrefix(fk, w) || strings.HasSuffix(fk, w) {
+			if ls.total == nil && w != "小计" {
+				ls.total, ls.totalRow = map[string]sheets.Cell{}, r.Num
+				for _, c := range sp.cols {
+					cell := r.Col(ls.col[c])
+					if cell.Ref == "" {
+						cell.Ref = sheets.CellName(ls.col[c], r.Num)
+					}
+					ls.total[c] = cell
+				}
+			}
+			return
+		}
+	}
+	if !figures && (strings.ContainsAny(key, ":：") || hasAnyPrefix(fk, noteStarts)) {
+		return
+	}
+	if ls.first == 0 {
+		ls.first = r.Num
+	}
+	ls.last = r.Num
+	ls.rows++
+	for i, f := range sp.figures {
+		if !ls.matches(f.d, r) {
+			continue
+		}
+		fs := &ls.figs[i]
+		fs.count++
+		if f.d.Sum == "" {
+			continue
+		}
+		j := ls.col[f.d.Sum]
+		c := r.Col(j)
+		unit, _ := config.LookupUnit(f.ind.Unit)
+		rd, err := normalize(c, unitHints{Header: ls.unit[f.d.Sum]}, unit)
+		ref := cellRef(c, j, r.Num)
+		switch {
+		case err != nil:
+			fs.problem(fmt.Sprintf("%s%s无法读取", ref, sheets.Quote(shorten(strings.TrimSpace(c.Raw)))))
+		case !rd.HasValue:
+			fs.problem(ref + "为空")
+		default:
+			if fs.cells == 0 || rd.Decimals < fs.decimals {
+				fs.decimals = rd.Decimals
+			}
+			fs.cells++
+			fs.sum += rd.Value
+			fs.approx = mergeApprox(fs.approx, rd.Approx)
+		}
+	}
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (fs *figureState) problem(p string) {
+	fs.nProblem++
+	if len(fs.problems) < maxListProblems {
+		fs.problems = append(fs.problems, p)
+	}
+}
+
+// matches reports whether a row meets a derivation's conditions.
+func (ls *listState) matches(d config.Derivation, r sheets.Row) bool {
+	for _, w := range d.Where {
+		v := Fold(strings.TrimSpace(shownRaw(r.Col(ls.col[w.Column]))))
+		if (v == w.Value) == w.Not {
+			return false
+		}
+	}
+	return true
+}
+
+// endList derives the figures of the list being read.
+func (x *FileExtraction) endList() {
+	l := x.layoutState()
+	ls := l.list
+	if ls == nil {
+		return
+	}
+	l.list = nil
+	s := x.sh
+	sp := ls.spec
+	rng := sheets.CellName(ls.left, ls.header+1) + ":" + sheets.CellName(ls.right, max(ls.header+1, ls.last))
+	if ls.first > 0 {
+		rng = sheets.CellName(ls.left, ls.first) + ":" + sheets.CellName(ls.right, ls.last)
+	}
+	what := fmt.Sprintf("名册%s!%s（%d 行）", sheets.Quote(s.info.Name), rng, ls.rows)
+	for i, f := range sp.figures {
+		fs := ls.figs[i]
+		period, msg := ls.period, ls.periodMsg
+		if msg == "" {
+			var err error
+			period, msg, err = x.e.periodOf(f.ind, sheets.Cell{}, ls.period, "")
+			if err != nil {
+				msg = err.Error()
+			}
+		}
+		if msg != "" {
+			x.emit(s, sheaf.Finding{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: f.ind.ID, Period: period,
+				Sheet: s.info.Name, Cell: rng, Raw: f.text, Message: f.ind.Name + "：" + strings.TrimPrefix(msg, f.ind.Name+"：")})
+			continue
+		}
+		if fs.nProblem > 0 {
+			list := strings.Join(fs.problems, "、")
+			if fs.nProblem > len(fs.problems) {
+				list += fmt.Sprintf("……等共 %d 处", fs.nProblem)
+			}
+			x.emit(s, sheaf.Finding{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: f.ind.ID, Period: period,
+				Sheet: s.info.Name, Cell: rng, Raw: f.text,
+				Message: fmt.Sprintf("%s（%s）：由%s按 %s 计算，但 %s，无法计算，未读取；请补全后报送", f.ind.Name, sheaf.PeriodWord(period), what, f.text, list)})
+			continue
+		}
+		rd := Reading{Value: float64(fs.count), HasValue: true}
+		if f.d.Sum != "" {
+			rd = Reading{Value: roundDecimals(fs.sum, max(fs.decimals, 0)+noiseDigits), HasValue: true, Decimals: fs.decimals, Approx: fs.approx}
+		}
+		unit, _ := config.LookupUnit(f.ind.Unit)
+		o := sheaf.Observation{Indicator: f.ind.ID, Period: period, Value: rd.Value, HasValue: true, Decimals: rd.Decimals, Approx: rd.Approx,
+			Unit: f.ind.Unit, Raw: f.text, Sheet: s.info.Name, Cell: rng, Label: f.text}
+		c := check{ind: f.ind, unit: unit, o: &o, cell: sheets.Cell{Kind: sheets.CellNumber, Raw: sheaf.FormatValue(rd.Value, rd.Decimals)}}
+		fsFindings := c.findings(rd)
+		x.takeDerived(s, o)
+		for _, ff := range fsFindings {
+			x.emit(s, ff)
+		}
+		if !s.skipHidden {
+			l.derived = append(l.derived, derivedFigure{o: o, what: what, text: f.text})
+		}
+		x.listTotal(ls, f, o)
+	}
+	if ls.blankKeys > 0 {
+		x.emit(s, sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Cell: ls.blankKeyRef,
+			Message: fmt.Sprintf("%s中有 %d 行填有数字但%s为空（自 %s 起），不计入名册：如是学校或项目，请填写%s",
+				what, ls.blankKeys, sheets.Quote(sp.keyText), ls.blankKeyRef, sheets.Quote(sp.keyText))})
+	}
+}
+
+// takeDerived sends a derived figure as take does, without making it the
+// file's first value of its figure: finishLists compares it with that.
+func (x *FileExtraction) takeDerived(s *sheetState, o sheaf.Observation) {
+	if s.skipHidden {
+		x.take(s, o, true)
+		return
+	}
+	s.rows++
+	x.observation(o)
+}
+
+// derivedFigure is a figure a list gave, for comparing with the same
+// figure reported elsewhere in the file.
+type derivedFigure struct {
+	o          sheaf.Observation
+	what, text string
+}
+
+// listTotal compares a summed figure with the list's 合计 row.
+func (x *FileExtraction) listTotal(ls *listState, f listFigure, o sheaf.Observation) {
+	if ls.total == nil || f.d.Sum == "" || len(f.d.Where) > 0 {
+		return
+	}
+	c := ls.total[f.d.Sum]
+	unit, _ := config.LookupUnit(f.ind.Unit)
+	rd, err := normalize(c, unitHints{Header: ls.unit[f.d.Sum]}, unit)
+	if err != nil || !rd.HasValue {
+		return
+	}
+	t := o
+	t.Value, t.Decimals, t.Approx, t.Cell, t.Raw = rd.Value, rd.Decimals, rd.Approx, c.Ref, shownRaw(c)
+	if sheaf.Agree(o, t, f.ind.Tolerance) {
+		return
+	}
+	x.emit(x.sh, sheaf.Finding{Kind: sheaf.KindConflict, Severity: sheaf.SeverityWarning, Indicator: f.ind.ID, Period: o.Period,
+		Sheet: o.Sheet, Cell: o.Cell, Raw: t.Raw,
+		Message: fmt.Sprintf("%s（%s）：名册%s!%s 逐行%s为 %s，与合计行 %s 的 %s 不一致，请核对名册和合计",
+			f.ind.Name, sheaf.PeriodWord(o.Period), sheets.Quote(o.Sheet), o.Cell, f.text, sheaf.FormatValue(o.Value, o.Decimals)+unit.Word(), c.Ref, sheets.Quote(t.Raw))})
+}
+
+// finishLists compares each derived figure with the same figure reported
+// elsewhere in the file (a form's total, a long table's row).
+func (x *FileExtraction) finishLists() {
+	if x.lay == nil {
+		return
+	}
+	for _, d := range x.lay.derived {
+		v, ok := x.visible[d.o.Indicator+"@"+d.o.Period]
+		if !ok || v.o.Sheet == d.o.Sheet && v.o.Cell == d.o.Cell {
+			continue
+		}
+		ind := x.e.byCode[Fold(d.o.Indicator)]
+		if sheaf.Agree(d.o, v.o, ind.Tolerance) {
+			continue
+		}
+		unit, _ := config.LookupUnit(ind.Unit)
+		msg := fmt.Sprintf("%s（%s）：由%s按 %s 计算为 %s，与 %s!%s 填报的 %s 不一致，请核对",
+			ind.Name, sheaf.PeriodWord(d.o.Period), d.what, d.text, sheaf.FormatValue(d.o.Value, d.o.Decimals)+unit.Word(),
+			sheets.Quote(v.o.Sheet), v.o.Cell, sheets.Quote(strings.TrimSpace(v.o.Raw)))
+		for _, o := range []sheaf.Observation{d.o, v.o} {
+			x.finding(sheaf.Finding{Kind: sheaf.KindConflict, Severity: sheaf.SeverityWarning, Indicator: o.Indicator, Period: o.Period,
+				Sheet: o.Sheet, Cell: o.Cell, Raw: o.Raw, Message: msg})
+		}
+	}
+}
