@@ -257,18 +257,15 @@ func formNumber(c sheets.Cell, ind *config.Indicator) bool {
 func (x *FileExtraction) autoForms(r sheets.Row) bool {
 	l := x.layoutState()
 	s := x.sh
-	if s.partial != nil {
-		return false // rows under a header-like row are a table's
-	}
 	if l.gap {
 		l.heading = false
 	}
 	if x.headingRow(r) {
 		l.heading = true
 	}
-	if l.heading {
-		return false
-	}
+	// Rows under a header-like row or under column headings are a
+	// table's: only a mapped label is read there.
+	auto := s.partial == nil && !l.heading
 	took := false
 	for j, c := range r.Cells {
 		if c.Kind != sheets.CellText || strings.TrimSpace(c.Raw) == "" {
@@ -285,6 +282,9 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 		rc := r.Col(right)
 		rref := cellRef(rc, right, r.Num)
 		spec, ind := x.formLabel(text)
+		if spec < 0 && !auto {
+			continue
+		}
 		if ind == nil {
 			if isFigure(rc) && !x.e.ignored(text) && !x.e.ignored(trimLabelColon(text)) {
 				l.nExtras++
