@@ -173,7 +173,7 @@ func (x *FileExtraction) listRow(r sheets.Row) bool {
 	l := x.layoutState()
 	if sp, cols, units := x.listHeader(r); sp != nil {
 		x.endList()
-		x.startList(sp, cols, units, r.Num)
+		x.startList(sp, cols, units, r)
 		return true
 	}
 	if l.list == nil {
@@ -188,11 +188,15 @@ func (x *FileExtraction) listRow(r sheets.Row) bool {
 }
 
 // startList begins a list under its header row.
-func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[string]string, header int) {
+func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[string]string, header sheets.Row) {
 	l := x.layoutState()
-	ls := &listState{spec: sp, col: cols, unit: map[string]string{}, header: header, left: math.MaxInt, figs: make([]figureState, len(sp.figures))}
-	for c, j := range cols {
-		ls.left, ls.right = min(ls.left, j), max(ls.right, j)
+	ls := &listState{spec: sp, col: cols, unit: map[string]string{}, header: header.Num, left: math.MaxInt, figs: make([]figureState, len(sp.figures))}
+	for j, c := range header.Cells {
+		if strings.TrimSpace(c.Raw) != "" {
+			ls.left, ls.right = min(ls.left, j), max(ls.right, j)
+		}
+	}
+	for c := range cols {
 		if u := units[c]; u != "" {
 			ls.unit[c] = u
 		}
@@ -228,7 +232,7 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 	if key == "" {
 		if figures {
 			if ls.blankKeys == 0 {
-				ls.blankKeyRef = firstRef(r)
+				ls.blankKeyRef = sheets.CellName(ls.col[sp.key], r.Num)
 			}
 			ls.blankKeys++
 		}
