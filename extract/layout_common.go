@@ -20,9 +20,9 @@ type layouts struct {
 	prev *sheets.Row
 	// gap: a blank row (or the sheet's start) is above the current row.
 	gap bool
-	// heading: the rows are under column headings of an unrecognised
-	// table (see headingRow), up to the next blank row.
-	heading bool
+	// heading are the columns of the column headings of an unrecognised
+	// table above the row (see headingRow), up to the next blank row.
+	heading map[int]bool
 	// pending are the labels of prev whose value may be below them.
 	pending []pendingLabel
 	// formHits counts the values forms took in the sheet; extras are the
@@ -44,7 +44,7 @@ func (x *FileExtraction) layoutState() *layouts {
 	if x.lay.sh != x.sh {
 		x.lay.sh = x.sh
 		x.lay.prev, x.lay.pending, x.lay.formHits, x.lay.extras, x.lay.nExtras, x.lay.list = nil, nil, 0, nil, 0, nil
-		x.lay.gap, x.lay.heading = true, false
+		x.lay.gap, x.lay.heading = true, nil
 	}
 	return x.lay
 }

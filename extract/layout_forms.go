@@ -258,14 +258,14 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 	l := x.layoutState()
 	s := x.sh
 	if l.gap {
-		l.heading = false
+		l.heading = nil
 	}
-	if x.headingRow(r) {
-		l.heading = true
+	if cols := x.headingRow(r); cols != nil {
+		l.heading = cols
 	}
-	// Rows under a header-like row or under column headings are a
-	// table's: only a mapped label is read there.
-	auto := s.partial == nil && !l.heading
+	// Rows under a header-like row are a table's, and so is a value under
+	// a column heading: only a mapped label is read there.
+	auto := s.partial == nil
 	took := false
 	for j, c := range r.Cells {
 		if c.Kind != sheets.CellText || strings.TrimSpace(c.Raw) == "" {
@@ -282,7 +282,7 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 		rc := r.Col(right)
 		rref := cellRef(rc, right, r.Num)
 		spec, ind := x.formLabel(text)
-		if spec < 0 && !auto {
+		if spec < 0 && (!auto || l.heading[right]) {
 			continue
 		}
 		if ind == nil {
@@ -310,26 +310,30 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 	return took
 }
 
-// headingRow reports whether a row is column headings of a table sheaf
-// does not recognise ("项目 | 上年数"): text in two cells or more, no
-// figure, and no label of an indicator. The rows under it, up to a blank
-// row, are that table's, not a form's: "教育支出 | 68211" there may be last
-// year's.
-func (x *FileExtraction) headingRow(r sheets.Row) bool {
-	n := 0
-	for _, c := range r.Cells {
+// headingRow returns the columns of a row of column headings of a table
+// sheaf does not recognise ("项目 | 上年数"): text in two cells or more, no
+// figure, no label of an indicator, no "label：" line; nil for another
+// row. A value under such a heading, up to a blank row, is that table's,
+// not a form's: "教育支出 | 68211" there may be last year's.
+func (x *FileExtraction) headingRow(r sheets.Row) map[int]bool {
+	cols := map[int]bool{}
+	for j, c := range r.Cells {
+		text := strings.TrimSpace(c.Raw)
 		switch {
-		case strings.TrimSpace(c.Raw) == "":
-		case c.Kind != sheets.CellText || isFigure(c):
-			return false
+		case text == "":
+		case c.Kind != sheets.CellText || isFigure(c) || strings.ContainsAny(text, ":："):
+			return nil
 		default:
 			if _, ind := x.formLabel(c.Raw); ind != nil {
-				return false
+				return nil
 			}
-			n++
+			cols[j] = true
 		}
 	}
-	return n >= 2
+	if len(cols) < 2 {
+		return nil
+	}
+	return cols
 }
 
 // formValue is a value found beside a label: a found form's is taken at
