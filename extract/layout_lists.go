@@ -230,6 +230,11 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 		}
 	}
 	if key == "" {
+		if figures && totalLine(r) {
+			// 合计 written in the 序号 column, merged over the key's.
+			x.listTotalRow(ls, r)
+			return
+		}
 		if figures {
 			if ls.blankKeys == 0 {
 				ls.blankKeyRef = sheets.CellName(ls.col[sp.key], r.Num)
@@ -241,15 +246,8 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 	fk := Fold(stripLabel(key))
 	for _, w := range totalWords {
 		if fk == w || strings.HasPrefix(fk, w) || strings.HasSuffix(fk, w) {
-			if ls.total == nil && w != "小计" {
-				ls.total, ls.totalRow = map[string]sheets.Cell{}, r.Num
-				for _, c := range sp.cols {
-					cell := r.Col(ls.col[c])
-					if cell.Ref == "" {
-						cell.Ref = sheets.CellName(ls.col[c], r.Num)
-					}
-					ls.total[c] = cell
-				}
+			if w != "小计" {
+				x.listTotalRow(ls, r)
 			}
 			return
 		}
@@ -289,6 +287,43 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 			fs.sum += rd.Value
 			fs.approx = mergeApprox(fs.approx, rd.Approx)
 		}
+	}
+}
+
+// isTotal reports whether a key or label says total: 合计, 总计, 共计, 合 计.
+func isTotal(text string) bool {
+	f := Fold(stripLabel(text))
+	for _, w := range totalWords {
+		if w != "小计" && (f == w || strings.HasPrefix(f, w) || strings.HasSuffix(f, w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// totalLine reports whether a row's text cells say it is a total.
+func totalLine(r sheets.Row) bool {
+	for _, c := range r.Cells {
+		if c.Kind == sheets.CellText && isTotal(c.Raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// listTotalRow keeps the first 合计 or 总计 row's cells, to compare with
+// the sums.
+func (x *FileExtraction) listTotalRow(ls *listState, r sheets.Row) {
+	if ls.total != nil {
+		return
+	}
+	ls.total, ls.totalRow = map[string]sheets.Cell{}, r.Num
+	for _, c := range ls.spec.cols {
+		cell := r.Col(ls.col[c])
+		if cell.Ref == "" {
+			cell.Ref = sheets.CellName(ls.col[c], r.Num)
+		}
+		ls.total[c] = cell
 	}
 }
 
