@@ -123,3 +123,36 @@ func TestFormsAndListsInFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleSchoolRegister reads the example's school register as its
+// department keeps it: 44 schools, the 合计 row (written in the 序号
+// column, merged over 学校名称) neither a school nor a difference.
+func TestExampleSchoolRegister(t *testing.T) {
+	cfg, err := config.Load("../examples/shangzhi-2024/sheaf.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dept, ok := cfg.Department("edu-basic")
+	if !ok {
+		t.Fatal("no department edu-basic in the example")
+	}
+	const name = "2024年学校名册.xlsx"
+	data, err := os.ReadFile("../examples/shangzhi-2024/inbox/教育局基础教育科/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shs, err := sheets.ReadWorkbook(name, data, sheets.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, fs, out := NewExtractor(cfg, dept).ExtractOutcomes(shs)
+	assertObs(t, obs,
+		"学校名册!A4:F47 schools.total@2024 = 44/0 raw count",
+		"学校名册!A4:F47 schools.primary@2024 = 16/0 raw count where 学校类型 = 小学",
+		"学校名册!A4:F47 schools.nine_year@2024 = 11/0 raw count where 学校类型 = 九年一贯制学校",
+		"学校名册!A4:F47 staff.total@2024 = 4141/0 raw sum(教职工数)",
+		"学校名册!A4:F47 students.total@2024 = 36614/0 raw sum(在校生数)",
+	)
+	assertFindings(t, fs)
+	assertOutcomes(t, out, "学校名册 read 5")
+}

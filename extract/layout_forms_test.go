@@ -153,3 +153,18 @@ func TestFormValueBlankOrText(t *testing.T) {
 	assertObs(t, obs)
 	assertFindings(t, fs, "invalid error S!B1 staff.total@2024|待统计")
 }
+
+// TestFormOnAHiddenSheet: a form on a hidden sheet that is not read gives
+// no figure, only where it is; a mapped one no layout finding either.
+func TestFormOnAHiddenSheet(t *testing.T) {
+	cfg, dept := layoutCatalogue(t)
+	dept.Forms = []config.Form{{Indicator: "staff.total", Label: "在编在岗人员", Sheet: "基本情况", Cell: "B2"}}
+	sh := sheet("基本情况", r(1, "学校总数", "#44"), r(2, "在编在岗人员", "#3120"))
+	sh.Hidden = sheets.Hidden
+	obs, fs, out := run(t, cfg, dept, sh, sheet("汇总", r(1, "指标名称", "数值"), r(2, "在校生数", "#800")))
+	assertObs(t, obs, "汇总!B2 students.total@2024 = 800/0 raw 800")
+	assertFindings(t, fs,
+		"hidden_sheet info 基本情况!B1 schools.total@2024|在隐藏工作表「基本情况」中有此项",
+		"hidden_sheet info 基本情况!B2 staff.total@2024|在隐藏工作表「基本情况」中有此项")
+	assertOutcomes(t, out, "基本情况 hidden 0", "汇总 read 1")
+}

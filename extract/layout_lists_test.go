@@ -110,3 +110,37 @@ func TestListOnlyOnItsSheet(t *testing.T) {
 	obs, _, _ := run(t, cfg, dept, sheet("其他", r(1, "学校名称", "学校类型"), r(2, "第一小学", "小学")))
 	assertObs(t, obs)
 }
+
+// TestListTotalsCompared: a 合计 row written in another column than the
+// key is still the total, never a school nor a blank-key row; a 小计 row
+// is not compared.
+func TestListTotalsCompared(t *testing.T) {
+	cfg, dept := schoolList(t)
+	dept.Lists[0].Figures = dept.Lists[0].Figures[:3]
+	obs, fs, _ := run(t, cfg, dept, sheet("学校名册",
+		r(1, "序号", "学校名称", "学校类型", "教职工数"),
+		r(2, "#1", "第一小学", "小学", "#50"),
+		r(3, "", "小计", "", "#50"),
+		r(4, "#2", "第一中学", "初中", "#60"),
+		r(5, "合计", "", "", "#111"),
+	))
+	assertObs(t, obs,
+		"学校名册!A2:D4 schools.total@2024 = 2/0 raw count",
+		"学校名册!A2:D4 schools.primary@2024 = 1/0 raw count where 学校类型 = 小学",
+		"学校名册!A2:D4 staff.total@2024 = 110/0 raw sum(教职工数)",
+	)
+	assertFindings(t, fs, "conflict warning 学校名册!A2:D4 staff.total@2024|为 110人|合计行 D5 的 「111」")
+}
+
+// TestListOnAHiddenSheet: a list on a hidden sheet that is not read gives
+// no figure, only where it is.
+func TestListOnAHiddenSheet(t *testing.T) {
+	cfg, dept := schoolList(t)
+	dept.Lists[0].Figures = dept.Lists[0].Figures[:1]
+	sh := sheet("学校名册", r(1, "学校名称", "学校类型"), r(2, "第一小学", "小学"))
+	sh.Hidden = sheets.Hidden
+	obs, fs, out := run(t, cfg, dept, sh, sheet("汇总", r(1, "指标名称", "数值"), r(2, "在校生数", "#800")))
+	assertObs(t, obs, "汇总!B2 students.total@2024 = 800/0 raw 800")
+	assertFindings(t, fs, "hidden_sheet info 学校名册!A2:B2 schools.total@2024|在隐藏工作表「学校名册」中有此项")
+	assertOutcomes(t, out, "学校名册 hidden 0", "汇总 read 1")
+}
