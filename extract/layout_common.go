@@ -92,8 +92,9 @@ func (x *FileExtraction) sheetYear() layout {
 
 // cellObservation reads one value cell of a form as an observation of
 // ind: its period from the sheet's name and titles, its unit from the
-// label's suffix ("在校生数（人）") or the cell.
-func (x *FileExtraction) cellObservation(ind *config.Indicator, c sheets.Cell, ref, label string, hidden bool) (*sheaf.Observation, []sheaf.Finding) {
+// label's suffix ("在校生数（人）"), the unit written beside the value
+// (unit) or the cell.
+func (x *FileExtraction) cellObservation(ind *config.Indicator, c sheets.Cell, ref, label, unitText string, hidden bool) (*sheaf.Observation, []sheaf.Finding) {
 	s := x.sh
 	invalid := func(period, msg string) []sheaf.Finding {
 		return []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID, Period: period,
@@ -111,7 +112,7 @@ func (x *FileExtraction) cellObservation(ind *config.Indicator, c sheets.Cell, r
 		return nil, invalid(period, msg)
 	}
 	unit, _ := config.LookupUnit(ind.Unit)
-	rd, err := normalize(c, unitHints{Header: nameUnit(label)}, unit)
+	rd, err := normalize(c, unitHints{Column: unitText, Header: nameUnit(label)}, unit)
 	if err != nil {
 		return nil, invalid(period, fmt.Sprintf("%s（%s）：%v", ind.Name, sheaf.PeriodWord(period), err))
 	}

@@ -194,13 +194,13 @@ func (x *FileExtraction) formsRow(r sheets.Row) bool {
 		ref := cellRef(below, p.col, p.below)
 		switch {
 		case formNumber(below, p.ind):
-			x.formValue(p.spec, p.ind, below, ref, p.col, p.below, p.text, p.ref, r.Hidden && r.Num == p.below)
+			x.formValue(p.spec, p.ind, below, ref, p.col, p.below, p.text, p.ref, unitBeside(r, p.col), r.Hidden && r.Num == p.below)
 			took = true
 		case p.spec < 0:
 		case strings.TrimSpace(p.right.Raw) != "":
-			x.formValue(p.spec, p.ind, p.right, p.rightRef, p.rightCol, p.row, p.text, p.ref, false)
+			x.formValue(p.spec, p.ind, p.right, p.rightRef, p.rightCol, p.row, p.text, p.ref, "", false)
 		default:
-			x.formValue(p.spec, p.ind, below, ref, p.col, p.below, p.text, p.ref, false)
+			x.formValue(p.spec, p.ind, below, ref, p.col, p.below, p.text, p.ref, "", false)
 		}
 	}
 	l.gap = l.prev == nil || r.Num > l.prev.Num+1
@@ -222,7 +222,7 @@ func (x *FileExtraction) endForms() {
 		if strings.TrimSpace(p.right.Raw) != "" {
 			c, ref, col, row = p.right, p.rightRef, p.rightCol, p.row
 		}
-		x.formValue(p.spec, p.ind, c, ref, col, row, p.text, p.ref, false)
+		x.formValue(p.spec, p.ind, c, ref, col, row, p.text, p.ref, "", false)
 	}
 	if l.formHits == 0 || l.nExtras == 0 || x.sh.skipHidden {
 		return
@@ -301,7 +301,7 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 			continue
 		}
 		if formNumber(rc, ind) {
-			x.formValue(spec, ind, rc, rref, right, r.Num, text, lref, r.Hidden)
+			x.formValue(spec, ind, rc, rref, right, r.Num, text, lref, unitBeside(r, right), r.Hidden)
 			took = true
 			continue
 		}
@@ -336,12 +336,25 @@ func (x *FileExtraction) headingRow(r sheets.Row) map[int]bool {
 	return cols
 }
 
+// unitBeside is the unit written right of a form's value cell ("教育支出 |
+// 682580000 | 元"), or "".
+func unitBeside(r sheets.Row, col int) string {
+	c := r.Col(col + 1)
+	if c.Kind != sheets.CellText {
+		return ""
+	}
+	if _, ok := lookupUnitText(c.Raw); !ok {
+		return ""
+	}
+	return strings.TrimSpace(c.Raw)
+}
+
 // formValue is a value found beside a label: a found form's is taken at
 // once, a mapped form's kept for the end of the file.
-func (x *FileExtraction) formValue(spec int, ind *config.Indicator, c sheets.Cell, ref string, col, row int, label, labelRef string, hidden bool) {
+func (x *FileExtraction) formValue(spec int, ind *config.Indicator, c sheets.Cell, ref string, col, row int, label, labelRef, unit string, hidden bool) {
 	l := x.layoutState()
 	s := x.sh
-	o, fs := x.cellObservation(ind, c, ref, label, hidden)
+	o, fs := x.cellObservation(ind, c, ref, label, unit, hidden)
 	l.formHits++
 	l.fileForms++
 	s.layoutRead = true
@@ -384,7 +397,7 @@ func (x *FileExtraction) mappedCell(i int, r sheets.Row) {
 		}
 	}
 	if !h.empty {
-		h.o, h.fs = x.cellObservation(sp.ind, c, ref, h.neighbour, r.Hidden)
+		h.o, h.fs = x.cellObservation(sp.ind, c, ref, h.neighbour, unitBeside(r, sp.col), r.Hidden)
 		s.layoutRead = true
 	}
 	l.mapped[i].cell = h

@@ -168,3 +168,15 @@ func TestFormOnAHiddenSheet(t *testing.T) {
 		"hidden_sheet info 基本情况!B2 staff.total@2024|在隐藏工作表「基本情况」中有此项")
 	assertOutcomes(t, out, "基本情况 hidden 0", "汇总 read 1")
 }
+
+// TestFormUnitBesideValue: a unit written right of a form's value converts
+// it: a careless reader takes 682580000 (元) as 万元.
+func TestFormUnitBesideValue(t *testing.T) {
+	cfg, dept := layoutCatalogue(t)
+	obs, fs, _ := run(t, cfg, dept, sheet("S", r(1, "教育支出", "#682580000", "元", "学校总数", "#44", "所")))
+	assertObs(t, obs, "S!B1 edu.spend@2024 = 68258/4 raw 682580000", "S!E1 schools.total@2024 = 44/0 raw 44")
+	assertFindings(t, fs)
+	obs, fs, _ = run(t, cfg, dept, sheet("S", r(1, "在校生数", "#44", "所")))
+	assertObs(t, obs)
+	assertFindings(t, fs, "invalid error S!B1 students.total@2024|所")
+}
