@@ -120,9 +120,10 @@ func (x *FileExtraction) Row(r sheets.Row) {
 	}
 	s.summary.see(r)
 	s.merges.see(r)
-	if x.listRow(r) || x.formsRow(r) {
+	if x.listRow(r) {
 		return
 	}
+	x.formsRow(r)
 	switch h := x.e.header(r, x.folds); h.kind {
 	case completeHeader:
 		x.endRegion(false)

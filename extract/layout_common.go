@@ -18,6 +18,8 @@ type layouts struct {
 	// prev is the previous row of the sheet, for a form's value below its
 	// label.
 	prev *sheets.Row
+	// tookBelow: a value below a label of prev was taken from the row.
+	tookBelow bool
 	// gap: a blank row (or the sheet's start) is above the current row.
 	gap bool
 	// heading are the columns of the column headings of an unrecognised
@@ -27,7 +29,11 @@ type layouts struct {
 	pending []pendingLabel
 	// formHits counts the values forms took in the sheet; extras are the
 	// label / number pairs of the sheet that no indicator matched.
-	formHits  int
+	formHits int
+	// usedRow and usedCols are the cells of the latest row read as a
+	// form's value or listed with their label.
+	usedRow   int
+	usedCols  []int
 	extras    []string
 	nExtras   int
 	mapped    []mappedState // per Extractor.forms

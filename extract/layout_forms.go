@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sheaf-dev/sheaf"
@@ -166,9 +167,8 @@ func (x *FileExtraction) formLabel(text string) (spec int, ind *config.Indicator
 }
 
 // formsRow sees every row of a sheet for mapped cells and for the values
-// below the previous row's labels; it reports whether a value was taken
-// from the row.
-func (x *FileExtraction) formsRow(r sheets.Row) bool {
+// below the previous row's labels.
+func (x *FileExtraction) formsRow(r sheets.Row) {
 	l := x.layoutState()
 	s := x.sh
 	for i, sp := range x.e.forms {
@@ -205,7 +205,7 @@ func (x *FileExtraction) formsRow(r sheets.Row) bool {
 	}
 	l.gap = l.prev == nil || r.Num > l.prev.Num+1
 	l.prev = &r
-	return took
+	l.tookBelow = took
 }
 
 // endForms ends a sheet's forms: labels whose row below never came, and
@@ -266,7 +266,7 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 	// Rows under a header-like row are a table's, and so is a value under
 	// a column heading: only a mapped label is read there.
 	auto := s.partial == nil
-	took := false
+	took := l.tookBelow
 	for j, c := range r.Cells {
 		if c.Kind != sheets.CellText || strings.TrimSpace(c.Raw) == "" {
 			continue
@@ -286,10 +286,10 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 			continue
 		}
 		if ind == nil {
-			if isFigure(rc) && !x.e.ignored(text) && !x.e.ignored(trimLabelColon(text)) {
-				l.nExtras++
-				if len(l.extras) < maxUnknownListed {
-					l.extras = append(l.extras, fmt.Sprintf("%s!%s %s", s.info.Name, cellRef(c, j, r.Num), shorten(text)))
+			if isFigure(rc) {
+				l.use(r.Num, right)
+				if !x.e.ignored(text) && !x.e.ignored(trimLabelColon(text)) {
+					l.extra(fmt.Sprintf("%s!%s %s", s.info.Name, cellRef(c, j, r.Num), shorten(text)))
 				}
 			}
 			continue
@@ -307,7 +307,42 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 		}
 		l.pending = append(l.pending, pendingLabel{col: j, below: below, spec: spec, ind: ind, text: text, ref: lref, right: rc, rightRef: rref, rightCol: right, row: r.Num})
 	}
+	// Every other figure of the row is listed as not read, should the
+	// sheet be a form: a number under a label no indicator names, a row
+	// of an unknown table beside the form.
+	if s.partial == nil {
+		for j, c := range r.Cells {
+			if isFigure(c) && !l.used(r.Num, j) {
+				l.extra(fmt.Sprintf("%s!%s%s", s.info.Name, cellRef(c, j, r.Num), sheets.Quote(shorten(shownRaw(c)))))
+			}
+		}
+	}
 	return took
+}
+
+// use records that a row's cell was read as a form's value, or is a
+// value listed with its label.
+func (l *layouts) use(row, col int) {
+	switch {
+	case row < l.usedRow:
+		return // a row done with: a mapped label's value right of it
+	case row > l.usedRow:
+		l.usedRow, l.usedCols = row, l.usedCols[:0]
+	}
+	l.usedCols = append(l.usedCols, col)
+}
+
+// used reports whether use recorded the cell.
+func (l *layouts) used(row, col int) bool {
+	return row == l.usedRow && slices.Contains(l.usedCols, col)
+}
+
+// extra lists a label / number pair or a number no form read.
+func (l *layouts) extra(what string) {
+	l.nExtras++
+	if len(l.extras) < maxUnknownListed {
+		l.extras = append(l.extras, what)
+	}
 }
 
 // headingRow returns the columns of a row of column headings of a table
@@ -354,6 +389,7 @@ func unitBeside(r sheets.Row, col int) string {
 func (x *FileExtraction) formValue(spec int, ind *config.Indicator, c sheets.Cell, ref string, col, row int, label, labelRef, unit string, hidden bool) {
 	l := x.layoutState()
 	s := x.sh
+	l.use(row, col)
 	o, fs := x.cellObservation(ind, c, ref, label, unit, hidden)
 	l.formHits++
 	l.fileForms++
@@ -382,6 +418,7 @@ func (x *FileExtraction) mappedCell(i int, r sheets.Row) {
 	sp := x.e.forms[i]
 	c := r.Col(sp.col)
 	ref := cellRef(c, sp.col, sp.row)
+	l.use(r.Num, sp.col)
 	h := &formHit{sh: s, valueRef: ref, col: sp.col, row: sp.row, raw: shownRaw(c), empty: strings.TrimSpace(c.Raw) == ""}
 	// The label beside the cell: left of it, else above it.
 	if left := r.Col(sp.col - 1); sp.col > 0 && left.Kind == sheets.CellText && strings.TrimSpace(left.Raw) != "" {

@@ -180,3 +180,19 @@ func TestFormUnitBesideValue(t *testing.T) {
 	assertObs(t, obs)
 	assertFindings(t, fs, "invalid error S!B1 students.total@2024|所")
 }
+
+// TestFormFiguresNotReadAreListed: in a form sheet, a number under a label
+// no indicator names, and the rows of a table beside the form under
+// headings sheaf does not know, are listed as not read, never dropped
+// silently.
+func TestFormFiguresNotReadAreListed(t *testing.T) {
+	cfg, dept := layoutCatalogue(t)
+	obs, fs, _ := run(t, cfg, dept, sheet("S",
+		r(1, "学校总数", "其他学校"),
+		r(2, "#44", "#5"),
+		r(4, "项目", "上年数"),
+		r(5, "教育支出", "#68211"),
+	))
+	assertObs(t, obs, "S!A2 schools.total@2024 = 44/0 raw 44")
+	assertFindings(t, fs, "unknown info ! @|2 行不在指标目录中|S!B2「5」|S!B5「68211」")
+}
