@@ -15,9 +15,10 @@ import (
 // bounded by the department's configuration, never by the rows.
 type layouts struct {
 	sh *sheetState // the sheet the per-sheet state below is for
-	// prev is the previous row of the sheet, for a form's value below its
-	// label.
-	prev *sheets.Row
+	// prev is the previous row of the sheet (Num 0 before the first), for
+	// a mapped cell's label above it. Kept by value: a pointer would move
+	// every row to the heap.
+	prev sheets.Row
 	// tookBelow: a value below a label of prev was taken from the row.
 	tookBelow bool
 	// gap: a blank row (or the sheet's start) is above the current row.
@@ -49,7 +50,7 @@ func (x *FileExtraction) layoutState() *layouts {
 	}
 	if x.lay.sh != x.sh {
 		x.lay.sh = x.sh
-		x.lay.prev, x.lay.pending, x.lay.formHits, x.lay.extras, x.lay.nExtras, x.lay.list = nil, nil, 0, nil, 0, nil
+		x.lay.prev, x.lay.pending, x.lay.formHits, x.lay.extras, x.lay.nExtras, x.lay.list = sheets.Row{}, nil, 0, nil, 0, nil
 		x.lay.gap, x.lay.heading = true, nil
 	}
 	return x.lay

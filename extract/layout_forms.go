@@ -203,8 +203,8 @@ func (x *FileExtraction) formsRow(r sheets.Row) {
 			x.formValue(p.spec, p.ind, below, ref, p.col, p.below, p.text, p.ref, "", false)
 		}
 	}
-	l.gap = l.prev == nil || r.Num > l.prev.Num+1
-	l.prev = &r
+	l.gap = l.prev.Num == 0 || r.Num > l.prev.Num+1
+	l.prev = r
 	l.tookBelow = took
 }
 
@@ -423,7 +423,7 @@ func (x *FileExtraction) mappedCell(i int, r sheets.Row) {
 	// The label beside the cell: left of it, else above it.
 	if left := r.Col(sp.col - 1); sp.col > 0 && left.Kind == sheets.CellText && strings.TrimSpace(left.Raw) != "" {
 		h.neighbour, h.neighbourRef = strings.TrimSpace(left.Raw), cellRef(left, sp.col-1, r.Num)
-	} else if l.prev != nil && l.prev.Num == r.Num-1 {
+	} else if l.prev.Num > 0 && l.prev.Num == r.Num-1 {
 		if up := l.prev.Col(sp.col); up.Kind == sheets.CellText && strings.TrimSpace(up.Raw) != "" {
 			h.neighbour, h.neighbourRef = strings.TrimSpace(up.Raw), cellRef(up, sp.col, l.prev.Num)
 		}

@@ -61,6 +61,7 @@ type listState struct {
 	blankKeys   int
 	blankKeyRef string
 	period      string
+	periodFrom  string
 	periodMsg   string
 	rows        int
 }
@@ -206,7 +207,7 @@ func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[
 	if lay.yearConflict != "" {
 		ls.periodMsg = "无法确定年度：" + lay.yearConflict + "；请更正工作表名和标题"
 	} else {
-		ls.period = lay.year
+		ls.period, ls.periodFrom = lay.year, lay.yearFrom
 	}
 	x.sh.layoutRead = true
 	l.list = ls
@@ -374,7 +375,7 @@ func (x *FileExtraction) endList() {
 		period, msg := ls.period, ls.periodMsg
 		if msg == "" {
 			var err error
-			period, msg, err = x.e.periodOf(f.ind, sheets.Cell{}, ls.period, "")
+			period, msg, err = x.e.periodOf(f.ind, sheets.Cell{}, ls.period, ls.periodFrom)
 			if err != nil {
 				msg = err.Error()
 			}
