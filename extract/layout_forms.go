@@ -282,11 +282,25 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 		rc := r.Col(right)
 		rref := cellRef(rc, right, r.Num)
 		spec, ind := x.formLabel(text)
+		if ind == nil && x.sameCell(c, j, r, auto) {
+			took = true
+			continue
+		}
+		unit := ""
+		if u := unitBeside(r, right-1); u != "" && isFigure(r.Col(right+1)) {
+			// "学校总数 | 所 | 44": the unit between the label and its value.
+			unit, right = u, right+1
+			rc = r.Col(right)
+			rref = cellRef(rc, right, r.Num)
+		}
 		if spec < 0 && (!auto || l.heading[right]) {
 			continue
 		}
 		if ind == nil {
-			if isFigure(rc) {
+			if _, isUnit := lookupUnitText(text); isUnit {
+				continue // a unit between a label and its value
+			}
+			if isFigure(rc) && !l.used(r.Num, right) {
 				l.use(r.Num, right)
 				if !x.e.ignored(text) && !x.e.ignored(trimLabelColon(text)) {
 					l.extra(fmt.Sprintf("%s!%s %s", s.info.Name, cellRef(c, j, r.Num), shorten(text)))
@@ -300,8 +314,11 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 			// its value; which number is the figure a form cannot say.
 			continue
 		}
+		if unit == "" {
+			unit = unitBeside(r, right)
+		}
 		if formNumber(rc, ind) {
-			x.formValue(spec, ind, rc, rref, right, r.Num, text, lref, unitBeside(r, right), r.Hidden)
+			x.formValue(spec, ind, rc, rref, right, r.Num, text, lref, unit, r.Hidden)
 			took = true
 			continue
 		}
@@ -318,6 +335,26 @@ func (x *FileExtraction) autoForms(r sheets.Row) bool {
 		}
 	}
 	return took
+}
+
+// sameCell reads a label and its value written in one cell, "学校总数：44"
+// or "在校生数：36614人"; it reports whether it did.
+func (x *FileExtraction) sameCell(c sheets.Cell, j int, r sheets.Row, auto bool) bool {
+	head, tail, ok := strings.Cut(strings.ReplaceAll(c.Raw, ":", "："), "：")
+	if !ok || strings.TrimSpace(tail) == "" {
+		return false
+	}
+	spec, ind := x.formLabel(head)
+	if ind == nil || spec < 0 && !auto {
+		return false
+	}
+	v := sheets.Cell{Ref: c.Ref, Raw: strings.TrimSpace(tail), Kind: sheets.CellText}
+	if !formNumber(v, ind) {
+		return false
+	}
+	ref := cellRef(c, j, r.Num)
+	x.formValue(spec, ind, v, ref, j, r.Num, strings.TrimSpace(head), ref, "", r.Hidden)
+	return true
 }
 
 // use records that a row's cell was read as a form's value, or is a

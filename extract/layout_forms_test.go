@@ -196,3 +196,19 @@ func TestFormFiguresNotReadAreListed(t *testing.T) {
 	assertObs(t, obs, "S!A2 schools.total@2024 = 44/0 raw 44")
 	assertFindings(t, fs, "unknown info ! @|2 行不在指标目录中|S!B2「5」|S!B5「68211」")
 }
+
+// TestFormLabelAndValueInOneCell: "学校总数：44" and a unit between a label
+// and its value are read; the unit converts.
+func TestFormLabelAndValueInOneCell(t *testing.T) {
+	cfg, dept := layoutCatalogue(t)
+	obs, fs, _ := run(t, cfg, dept, sheet("S",
+		r(1, "学校总数：44所", "在校生数: 36614"),
+		r(2, "教育支出", "元", "#682580000"),
+	))
+	assertObs(t, obs,
+		"S!A1 schools.total@2024 = 44/0 raw 44所",
+		"S!B1 students.total@2024 = 36614/0 raw 36614",
+		"S!C2 edu.spend@2024 = 68258/4 raw 682580000",
+	)
+	assertFindings(t, fs)
+}
