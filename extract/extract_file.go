@@ -358,7 +358,7 @@ func (x *FileExtraction) endSheet() {
 		return
 	}
 	x.endRegion(true)
-	x.endList()
+	x.endLists()
 	x.endForms()
 	o := sheaf.SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
 	switch {

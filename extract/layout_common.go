@@ -26,8 +26,11 @@ type layouts struct {
 	// heading are the columns of the column headings of an unrecognised
 	// table above the row (see headingRow), up to the next blank row.
 	heading map[int]bool
-	// pending are the labels of prev whose value may be below them.
-	pending []pendingLabel
+	// pending are the labels of prev whose value may be below them, and
+	// tentative the values found below found labels, decided at the next
+	// row (see settle).
+	pending   []pendingLabel
+	tentative []tentativeValue
 	// formHits counts the values forms took in the sheet; extras are the
 	// label / number pairs of the sheet that no indicator matched.
 	formHits int
@@ -40,7 +43,9 @@ type layouts struct {
 	mapped    []mappedState // per Extractor.forms
 	fileForms int           // values forms took in the file
 	list      *listState    // the list being read, or nil
-	derived   []derivedFigure
+	// listsFound are the lists whose header the sheet had.
+	listsFound []*listSpec
+	derived    []derivedFigure
 }
 
 // layoutState is the file's layouts state, reset when a new sheet starts.
@@ -51,7 +56,7 @@ func (x *FileExtraction) layoutState() *layouts {
 	if x.lay.sh != x.sh {
 		x.lay.sh = x.sh
 		x.lay.prev, x.lay.pending, x.lay.formHits, x.lay.extras, x.lay.nExtras, x.lay.list = sheets.Row{}, nil, 0, nil, 0, nil
-		x.lay.gap, x.lay.heading = true, nil
+		x.lay.gap, x.lay.heading, x.lay.listsFound, x.lay.tentative = true, nil, nil, nil
 	}
 	return x.lay
 }

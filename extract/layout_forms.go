@@ -183,9 +183,11 @@ func (x *FileExtraction) formsRow(r sheets.Row) {
 			x.mappedCell(i, r)
 		}
 	}
+	x.settle(&r)
 	took := false
 	pending := l.pending
 	l.pending = nil
+	tableLike := textUnderText(l.prev, r) || x.periodHeading(l.prev)
 	for _, p := range pending {
 		below := sheets.Cell{}
 		if r.Num == p.below {
@@ -193,6 +195,13 @@ func (x *FileExtraction) formsRow(r sheets.Row) {
 		}
 		ref := cellRef(below, p.col, p.below)
 		switch {
+		case formNumber(below, p.ind) && p.spec < 0:
+			if tableLike {
+				continue // "学校名称 | 教职工数" over "第一小学 | 50": a list's first row
+			}
+			l.use(r.Num, p.col)
+			l.tentative = append(l.tentative, tentativeValue{p: p, cell: below, ref: ref, unit: unitBeside(r, p.col), hidden: r.Hidden && r.Num == p.below})
+			took = true
 		case formNumber(below, p.ind):
 			x.formValue(p.spec, p.ind, below, ref, p.col, p.below, p.text, p.ref, unitBeside(r, p.col), r.Hidden && r.Num == p.below)
 			took = true
@@ -208,10 +217,73 @@ func (x *FileExtraction) formsRow(r sheets.Row) {
 	l.tookBelow = took
 }
 
+// tentativeValue is a found label's value below it, taken once the next
+// row shows it is not the first of a column of figures.
+type tentativeValue struct {
+	p      pendingLabel
+	cell   sheets.Cell
+	ref    string
+	unit   string
+	hidden bool
+}
+
+// settle decides the values found below labels in the previous row: a
+// figure under one in row r (nil at the sheet's end: none) makes it the
+// first of a table's column ("教育支出" over 68211 and 68258, one a year),
+// not a form's value, and it is listed as not read.
+func (x *FileExtraction) settle(r *sheets.Row) {
+	l := x.layoutState()
+	ts := l.tentative
+	l.tentative = nil
+	for _, t := range ts {
+		if r != nil && r.Num == t.p.below+1 && isFigure(r.Col(t.p.col)) {
+			l.extra(fmt.Sprintf("%s!%s %s%s", x.sh.info.Name, t.ref, shorten(t.p.text), sheets.Quote(shorten(shownRaw(t.cell)))))
+			continue
+		}
+		x.formValue(t.p.spec, t.p.ind, t.cell, t.ref, t.p.col, t.p.below, t.p.text, t.p.ref, t.unit, t.hidden)
+	}
+}
+
+// textUnderText reports whether row r, right under prev, has text under
+// prev's text other than a unit: a table's row under its headings, not a
+// form's values under their labels.
+func textUnderText(prev, r sheets.Row) bool {
+	if prev.Num != r.Num-1 {
+		return false
+	}
+	for j, c := range r.Cells {
+		if c.Kind != sheets.CellText || strings.TrimSpace(c.Raw) == "" || isFigure(c) {
+			continue
+		}
+		if _, unit := lookupUnitText(c.Raw); unit {
+			continue
+		}
+		if a := prev.Col(j); a.Kind == sheets.CellText && strings.TrimSpace(a.Raw) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// periodHeading reports whether a row has a period column's heading
+// (年度, 年份): a table's headings, whose rows are other years' figures.
+func (x *FileExtraction) periodHeading(r sheets.Row) bool {
+	for _, c := range r.Cells {
+		if c.Kind != sheets.CellText {
+			continue
+		}
+		if w, ok := x.e.headers[x.folds.fold(strings.TrimSpace(c.Raw))]; ok && w.role == RolePeriod {
+			return true
+		}
+	}
+	return false
+}
+
 // endForms ends a sheet's forms: labels whose row below never came, and
 // the label / number pairs no indicator matched, when the sheet is a form.
 func (x *FileExtraction) endForms() {
 	l := x.layoutState()
+	x.settle(nil)
 	pending := l.pending
 	l.pending = nil
 	for _, p := range pending {

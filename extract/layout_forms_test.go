@@ -212,3 +212,28 @@ func TestFormLabelAndValueInOneCell(t *testing.T) {
 	)
 	assertFindings(t, fs)
 }
+
+// TestColumnsAreNotForms: labels over a column of figures are a table's
+// headings, not a form's labels over their values: a careless reader takes
+// 68211 (2022's) as this year's 教育支出, or the first school's staff as
+// the total.
+func TestColumnsAreNotForms(t *testing.T) {
+	cfg, dept := layoutCatalogue(t)
+	for _, tc := range []struct {
+		name string
+		rows []sheets.Row
+	}{
+		{"two years", []sheets.Row{r(1, "年度", "教育支出"), r(2, "#2022", "#68211"), r(3, "#2023", "#68258")}},
+		{"one year under 年份", []sheets.Row{r(1, "年份", "教育支出"), r(2, "#2023", "#68258")}},
+		{"a list's first row", []sheets.Row{r(1, "学校", "教职工数"), r(2, "第一小学", "#50")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs, _, _ := run(t, cfg, dept, sheet("S", tc.rows...))
+			assertObs(t, obs)
+		})
+	}
+	// Beside a form's values, they are listed as not read.
+	obs, fs, _ := run(t, cfg, dept, sheet("S", r(1, "学校总数", "#44"), r(3, "教育支出"), r(4, "#68211"), r(5, "#68258")))
+	assertObs(t, obs, "S!B1 schools.total@2024 = 44/0 raw 44")
+	assertFindings(t, fs, "unknown info ! @|S!A4 教育支出「68211」|S!A5「68258」")
+}

@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/sheaf-dev/sheaf"
@@ -35,6 +36,8 @@ type listSpec struct {
 	keyText string
 	figures []listFigure
 	cols    []string // folded columns the figures read, besides the key
+	// colTexts are those columns as configured, quoted, for messages.
+	colTexts []string
 }
 
 // listFigure is one derived figure.
@@ -101,6 +104,12 @@ func listSpecs(c *Catalogue, dept *config.Department) []listSpec {
 			for _, col := range d.Columns() {
 				if col != sp.key && !containsString(sp.cols, col) {
 					sp.cols = append(sp.cols, col)
+				}
+			}
+			raw, _ := config.ParseDerive(f.Derive)
+			for _, col := range raw.Columns() {
+				if q := sheets.Quote(col); Fold(col) != sp.key && !slices.Contains(sp.colTexts, q) {
+					sp.colTexts = append(sp.colTexts, q)
 				}
 			}
 			sp.figures = append(sp.figures, listFigure{ind: ind, d: d, text: strings.TrimSpace(f.Derive)})
@@ -188,6 +197,40 @@ func (x *FileExtraction) listRow(r sheets.Row) bool {
 	return true
 }
 
+// endLists ends a sheet's lists: a list named for the sheet whose header
+// was not found is a layout finding, not figures silently missing.
+func (x *FileExtraction) endLists() {
+	if len(x.e.lists) == 0 {
+		return
+	}
+	x.endList()
+	l, s := x.layoutState(), x.sh
+	if s.skipHidden || !s.summary.nonEmpty {
+		return
+	}
+	for i := range x.e.lists {
+		sp := &x.e.lists[i]
+		if sp.sheet == "" || !sheetMatches(sp.sheet, s.info.Name) || slices.Contains(l.listsFound, sp) {
+			continue
+		}
+		cols := append([]string{sheets.Quote(sp.keyText)}, sp.colTexts...)
+		x.finding(sheaf.Finding{Kind: sheaf.KindLayout, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Cell: s.summary.firstRef,
+			Message: fmt.Sprintf("表%s中找不到名册的表头行（须有%s列），名册未读取，由它计算的%s未读取：列名是否改动？请核实后更新配置 lists",
+				sheets.Quote(s.info.Name), strings.Join(cols, "、"), sp.indicatorNames())})
+	}
+}
+
+// indicatorNames names a list's derived figures for messages.
+func (sp *listSpec) indicatorNames() string {
+	var names []string
+	for _, f := range sp.figures {
+		if !slices.Contains(names, f.ind.Name) {
+			names = append(names, f.ind.Name)
+		}
+	}
+	return strings.Join(names, "、")
+}
+
 // startList begins a list under its header row.
 func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[string]string, header sheets.Row) {
 	l := x.layoutState()
@@ -211,6 +254,7 @@ func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[
 	}
 	x.sh.layoutRead = true
 	l.list = ls
+	l.listsFound = append(l.listsFound, sp)
 }
 
 // totalWords are what a total or subtotal row's key says.

@@ -144,3 +144,19 @@ func TestListOnAHiddenSheet(t *testing.T) {
 	assertFindings(t, fs, "hidden_sheet info 学校名册!A2:B2 schools.total@2024|在隐藏工作表「学校名册」中有此项")
 	assertOutcomes(t, out, "学校名册 hidden 0", "汇总 read 1")
 }
+
+// TestListHeaderRenamed: the list's sheet is there but a column was
+// renamed: a layout finding says which columns the list needs, instead of
+// its figures silently missing.
+func TestListHeaderRenamed(t *testing.T) {
+	cfg, dept := schoolList(t)
+	obs, fs, out := run(t, cfg, dept, sheet("学校名册",
+		r(1, "学校名称", "学校类别", "教职工数", "在校生数"),
+		r(2, "第一小学", "小学", "#50", "#800"),
+	))
+	assertObs(t, obs)
+	assertFindings(t, fs,
+		"layout warning 学校名册!A1 @|找不到名册的表头行（须有「学校名称」、「学校类型」、「教职工数」、「在校生数」列）|学校总数、小学数、教职工数、在校生数未读取",
+		"unknown warning ! @|没有找到表头行")
+	assertOutcomes(t, out, "学校名册 no_table 0")
+}
