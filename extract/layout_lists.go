@@ -21,8 +21,8 @@ import (
 // table's header.
 //
 // A row is a list row when its key cell is filled and it is neither a
-// total (合计, 总计, 小计, 共计) nor a note (注：…, 填表人：…, with nothing in
-// the figures' columns). A hidden row is a list row: a school hidden in
+// total (合计, 总计, 小计, 共计), a breakdown of one (其中：…) nor a note
+// (注：…, 填表人：…, with nothing in the figures' columns). A hidden row is a list row: a school hidden in
 // the sheet is still a school (the department hides rows to print, not to
 // withdraw them). Rows with a blank key but figures are not counted and
 // are reported as not read. A 合计 or 总计 row's values are compared with
@@ -287,6 +287,9 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 			ls.blankKeys++
 		}
 		return
+	}
+	if strings.HasPrefix(Fold(key), "其中") {
+		return // a breakdown of the total above ("其中：农村学校"), not a school
 	}
 	fk := Fold(stripLabel(key))
 	for _, w := range totalWords {

@@ -123,6 +123,7 @@ func TestListTotalsCompared(t *testing.T) {
 		r(3, "", "小计", "", "#50"),
 		r(4, "#2", "第一中学", "初中", "#60"),
 		r(5, "合计", "", "", "#111"),
+		r(6, "", "其中：农村学校", "", "#60"),
 	))
 	assertObs(t, obs,
 		"学校名册!A2:D4 schools.total@2024 = 2/0 raw count",
