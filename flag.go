@@ -127,7 +127,7 @@ const SourceSubject = "source:"
 // FlagKinds lists every kind a flag can have, in the order people read
 // them: what most needs a person first (a file nobody can read, then what
 // is owed, then what disagrees, then what is merely doubtful).
-var FlagKinds = []Kind{KindFile, KindMissing, KindConflict, KindVersion, KindRule, KindInvalid, KindUnit, KindRange, KindApproximate, KindUnknown}
+var FlagKinds = []Kind{KindFile, KindMissing, KindConflict, KindVersion, KindRule, KindLayout, KindInvalid, KindUnit, KindRange, KindApproximate, KindUnknown}
 
 // Rank is the kind's place in FlagKinds; an unknown kind ranks last.
 func (k Kind) Rank() int {

@@ -98,6 +98,9 @@ const (
 	// values for one figure (the newer counts), or a skipped hidden sheet
 	// gives another value than a visible sheet of the same file.
 	KindVersion Kind = "version"
+	// KindLayout: a form's mapped label or cell moved or vanished; the
+	// flag says what changed and where the label went, if found.
+	KindLayout Kind = "layout"
 
 	SeverityError   Severity = "error"
 	SeverityWarning Severity = "warning"

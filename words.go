@@ -15,6 +15,7 @@ var (
 		KindUnit:        "单位换算存疑",
 		KindRange:       "超出合理范围",
 		KindVersion:     "版本不一致",
+		KindLayout:      "表格位置变动",
 	}
 	statusWords = map[Status]string{
 		StatusOK:          "正常",

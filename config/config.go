@@ -148,6 +148,12 @@ type Department struct {
 	// PasswordEnv names an environment variable holding the password the
 	// department's workbooks are encrypted with (never in the YAML).
 	PasswordEnv string `yaml:"password_env"`
+	// Forms map the figures of the department's form sheets that are not
+	// found by their indicators' names (see layouts.go).
+	Forms []Form `yaml:"forms"`
+	// Lists are the department's tables of one row per school or project,
+	// from which figures are derived.
+	Lists []List `yaml:"lists"`
 }
 
 // Source is one place a department's spreadsheets live. Exactly one kind is

@@ -211,6 +211,7 @@ func (v *validator) departments() {
 			v.source(fmt.Sprintf("%s.sources[%d]", key, j), s)
 		}
 		v.extraction(key+".extraction", d.Extraction)
+		v.layouts(key, d)
 	}
 }
 

@@ -121,6 +121,10 @@ func (c *Catalogue) Fingerprint(dept *config.Department) string {
 	if dept != nil {
 		b, _ := json.Marshal(dept.Extraction)
 		h.Write(b)
+		if len(dept.Forms)+len(dept.Lists) > 0 {
+			b, _ = json.Marshal([]any{dept.Forms, dept.Lists})
+			h.Write(b)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
@@ -134,6 +138,10 @@ type Extractor struct {
 	sheets  []string
 	// readHidden is extraction.hidden_sheets == read.
 	readHidden bool
+	// forms and lists are the department's (layout_forms.go,
+	// layout_lists.go).
+	forms []formSpec
+	lists []listSpec
 }
 
 // NewExtractor prepares extraction for one department's files, folding
@@ -171,6 +179,7 @@ func (c *Catalogue) Extractor(dept *config.Department) *Extractor {
 		hidden = dept.Extraction.HiddenSheets
 	}
 	e.readHidden = hidden == config.HiddenSheetsRead
+	e.forms, e.lists = formSpecs(c, dept), listSpecs(c, dept)
 	return e
 }
 

@@ -41,6 +41,8 @@ type FileExtraction struct {
 	visible    map[string]seenValue
 	hidden     []seenValue
 	hiddenSeen map[string]bool
+
+	lay *layouts // forms and lists (layout_common.go)
 }
 
 // seenValue is a value a sheet gave for a figure, for comparing a hidden
@@ -79,6 +81,8 @@ type sheetState struct {
 	rows      int    // observations taken
 	ambiguous string // why a table was not read (already a finding)
 	summary   sheetSummary
+	// layoutRead: a form or a list was read in the sheet.
+	layoutRead bool
 }
 
 // partialRegion is a header-like row that starts no table, and the rows
@@ -119,6 +123,10 @@ func (x *FileExtraction) Row(r sheets.Row) {
 	}
 	s.summary.see(r)
 	s.merges.see(r)
+	if x.listRow(r) {
+		return
+	}
+	x.formsRow(r)
 	switch h := x.e.header(r, x.folds, s.merges); h.kind {
 	case completeHeader:
 		x.endTable()
@@ -217,9 +225,11 @@ func (x *FileExtraction) Row(r sheets.Row) {
 // under a header-like row that starts no table.
 func (x *FileExtraction) outside(r sheets.Row) {
 	s := x.sh
+	took := x.autoForms(r)
 	x.note(r)
 	x.titleLine(r)
 	switch {
+	case took:
 	case s.partial != nil:
 		if rowHasNumber(r) {
 			s.partial.rows++
@@ -361,6 +371,8 @@ func (x *FileExtraction) endSheet() {
 	}
 	x.endTable()
 	x.endRegion(true)
+	x.endLists()
+	x.endForms()
 	o := sheaf.SheetOutcome{Sheet: s.info.Name, Rows: s.rows}
 	switch {
 	case x.skipped(s.info, &o):
@@ -372,7 +384,7 @@ func (x *FileExtraction) endSheet() {
 		if s.info.Hidden == sheets.VeryHidden {
 			o.Reason = "深度隐藏的工作表，未读取（extraction.hidden_sheets: skip）"
 		}
-	case s.tables > 0:
+	case s.tables > 0 || s.layoutRead:
 		o.Outcome = sheaf.SheetRead
 	case s.ambiguous != "":
 		o.Outcome, o.Reason = sheaf.SheetNoTable, s.ambiguous
@@ -398,6 +410,8 @@ func (x *FileExtraction) Outcomes() []sheaf.SheetOutcome { return x.outcomes }
 // that it sent nothing.
 func (x *FileExtraction) Finish() {
 	x.endSheet()
+	x.finishForms()
+	x.finishLists()
 	read := 0
 	for _, o := range x.outcomes {
 		if o.Outcome == sheaf.SheetRead {

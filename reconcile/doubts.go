@@ -156,8 +156,10 @@ func (ru *run) findings() {
 			if fig := ru.decidedFigure(k); fig != nil && fig.HasValue && fig.Department == f.Department && fig.File == f.File {
 				ru.doubt(k, sheaf.StatusDoubtful, key)
 			}
-		case f.Kind == sheaf.KindUnit || f.Kind == sheaf.KindRange:
-			// Doubtful when the finding is about the value that counts.
+		case f.Kind == sheaf.KindUnit || f.Kind == sheaf.KindRange || f.Kind == sheaf.KindLayout || f.Kind == sheaf.KindConflict:
+			// Doubtful when the finding is about the value that counts: a
+			// form's value read where its label moved, a list's sum that
+			// its 合计 row or another cell of the file contradicts.
 			if fig := ru.decidedFigure(k); fig != nil && fig.HasValue && fig.Department == f.Department &&
 				fig.File == f.File && fig.Sheet == f.Sheet && fig.Cell == f.Cell {
 				ru.doubt(k, sheaf.StatusDoubtful, key)
