@@ -36,6 +36,18 @@ const (
 // it. Problems in the file are returned together as Errors, each naming its
 // line and key; other failures (the file cannot be read) are plain errors.
 func Load(path string) (*Config, error) {
+	c, err := Check(path)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Check reads the file as Load does, but returns the configuration as far
+// as it could be read beside its problems, so that `sheaf config check`
+// can go on to compile the rules and report every problem in one pass. The
+// configuration is nil only when the file could not be read or parsed.
+func Check(path string) (*Config, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("load config: %w", err)
@@ -47,7 +59,32 @@ func Load(path string) (*Config, error) {
 	return parse(data, abs)
 }
 
+// Join merges problem lists (Errors, or a single FieldError) into one,
+// sorted by line; nil when there are none.
+func Join(errs ...error) error {
+	var all Errors
+	for _, err := range errs {
+		var list Errors
+		var one FieldError
+		switch {
+		case err == nil:
+		case errors.As(err, &list):
+			all = append(all, list...)
+		case errors.As(err, &one):
+			all = append(all, one)
+		default:
+			return err
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return all.sorted()
+}
+
 // parse decodes, defaults and validates one configuration read from file.
+// On problems in the file it returns them with the configuration as far as
+// it was read (see Check).
 func parse(data []byte, file string) (*Config, error) {
 	root, perr := parseNode(data)
 	if perr != nil {
@@ -82,7 +119,8 @@ func parse(data []byte, file string) (*Config, error) {
 		for i := range errs {
 			errs[i].File = file
 		}
-		return nil, errs.sorted()
+		c.raw, c.node = data, nil
+		return c, errs.sorted()
 	}
 	c.raw, c.node = data, nil
 	return c, nil

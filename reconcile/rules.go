@@ -245,6 +245,7 @@ func compileRule(r config.Rule, cat *ruleCatalogue) (compiledRule, string) {
 	}
 	p := &rulePatcher{cat: cat, index: map[ruleInput]int{}}
 	program, err := expr.Compile(r.Expr, ruleOptions(p)...)
+	p.unknownNames()
 	// The patcher's problems come first: they are about what the rule
 	// means (an unknown id), and expr's checker would report the same call
 	// less clearly.
@@ -325,6 +326,15 @@ type rulePatcher struct {
 	index    map[ruleInput]int
 	problems []ruleProblem
 	parsed   bool // the expression parsed: the patcher only sees a tree
+	// names are the bare names the expression writes, and used those that
+	// turned out to be a function's name or part of an indicator id: any
+	// other is an unknown name, which expr's checker lets through once
+	// the tree around it was patched (the sync then failed at run time).
+	names []*ast.IdentifierNode
+	used  map[*ast.IdentifierNode]bool
+	// paths are the longest dotted names written from each bare name, for
+	// the message when they name no indicator.
+	paths map[*ast.IdentifierNode]string
 }
 
 type ruleProblem struct {
@@ -336,6 +346,26 @@ type ruleProblem struct {
 func (p *rulePatcher) Visit(node *ast.Node) {
 	p.parsed = true
 	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		p.names = append(p.names, n)
+	case *ast.MemberNode:
+		// sped.students written bare is the indicator sped.students, as
+		// if written v("sped.students").
+		if id, root, ok := memberPath(n); ok {
+			if p.paths == nil {
+				p.paths = map[*ast.IdentifierNode]string{}
+			}
+			p.paths[root] = id
+			if _, known := p.cat.periods[id]; known {
+				p.use(root)
+				arg := &ast.StringNode{Value: id}
+				arg.SetLocation(n.Location())
+				call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "v"}, Arguments: []ast.Node{arg}}
+				call.SetLocation(n.Location())
+				ast.Patch(node, call)
+				p.resolveCall(node, call, "v")
+			}
+		}
 	case *ast.CallNode:
 		// expr checks the tree once before patching and, on its second
 		// pass, skips calls it has already typed, with their arguments:
@@ -343,6 +373,7 @@ func (p *rulePatcher) Visit(node *ast.Node) {
 		// (and compiled as a typed call, not through reflection).
 		n.SetType(nil)
 		if callee, ok := n.Callee.(*ast.IdentifierNode); ok {
+			p.use(callee)
 			p.resolveCall(node, n, callee.Value)
 		}
 	case *ast.BinaryNode:
@@ -353,6 +384,52 @@ func (p *rulePatcher) Visit(node *ast.Node) {
 			ast.Patch(node, ruleCall(fnPow, n.Location(), n.Left, n.Right))
 		}
 	}
+}
+
+func (p *rulePatcher) use(n *ast.IdentifierNode) {
+	if p.used == nil {
+		p.used = map[*ast.IdentifierNode]bool{}
+	}
+	p.used[n] = true
+}
+
+// unknownNames reports the bare names that are neither a function nor an
+// indicator: a name such as "students" or "sped.studnets".
+func (p *rulePatcher) unknownNames() {
+	for _, n := range p.names {
+		if p.used[n] {
+			continue
+		}
+		name := n.Value
+		if path, ok := p.paths[n]; ok {
+			name = path
+		}
+		msg := fmt.Sprintf("unknown name %q: an indicator is written v(\"id\") or as its id, e.g. v(\"schools.total\") or schools.total", name)
+		if s := ruleSuggest(name, p.cat.ids); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		p.fail(n, "%s", msg)
+	}
+}
+
+// memberPath is the dotted name a chain of member accesses on a bare name
+// writes (sped.students), with the name at its root.
+func memberPath(n *ast.MemberNode) (string, *ast.IdentifierNode, bool) {
+	prop, ok := n.Property.(*ast.StringNode)
+	if !ok || n.Optional {
+		return "", nil, false
+	}
+	switch base := n.Node.(type) {
+	case *ast.IdentifierNode:
+		return base.Value + "." + prop.Value, base, true
+	case *ast.MemberNode:
+		head, root, ok := memberPath(base)
+		if !ok {
+			return "", nil, false
+		}
+		return head + "." + prop.Value, root, true
+	}
+	return "", nil, false
 }
 
 func (p *rulePatcher) fail(n ast.Node, format string, args ...any) {

@@ -642,3 +642,39 @@ func TestDocumentedExampleCompiles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An indicator id written bare (sped.students) is the figure, as if written
+// v("sped.students"); a bare name that is no indicator is an error at
+// compile time, naming it and the nearest id, not an error of every sync.
+func TestBareIndicatorIDs(t *testing.T) {
+	cfg := &config.Config{
+		Cycle:      config.Cycle{Period: "2024"},
+		Indicators: []config.Indicator{{ID: "sped.students"}, {ID: "sped.teachers"}, {ID: "a.b.c"}},
+		Rules: []config.Rule{{ID: "r", Expr: "sped.students / sped.teachers <= 3.1 && a.b.c > 0", Severity: "warning",
+			Class: "standard"}},
+	}
+	rs, err := compileRules(cfg)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	figs := ruleFigures{figAt("sped.students", "2024"): ruleValue(63, 0), figAt("sped.teachers", "2024"): ruleValue(20, 0),
+		figAt("a.b.c", "2024"): ruleValue(1, 0)}
+	if out := rs.Evaluate(figs.lookup); len(out) != 1 || out[0].State != RuleFail {
+		t.Fatalf("63 / 20 <= 3.1: %+v, want a failing rule", out)
+	}
+	figs[figAt("sped.students", "2024")] = ruleValue(60, 0)
+	if out := rs.Evaluate(figs.lookup); out[0].State != RulePass {
+		t.Fatalf("60 / 20 <= 3.1: %+v, want a passing rule", out)
+	}
+
+	for _, tt := range []struct{ expr, want string }{
+		{"sped.studnets / sped.teachers <= 3.1", `unknown name "sped.studnets"`},
+		{"students > 0", `unknown name "students"`},
+		{"sped.studnets > 0", "did you mean sped.students?"},
+	} {
+		cfg.Rules[0].Expr = tt.expr
+		if _, err := compileRules(cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to say %s", tt.expr, err, tt.want)
+		}
+	}
+}

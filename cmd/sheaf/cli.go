@@ -283,9 +283,14 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 || pos[0] != "check" {
 		return exitError{2, fmt.Errorf("usage: sheaf config check [--config FILE]")}
 	}
-	err = e.load()
-	if err == nil {
-		_, err = reconcile.New(e.cfg)
+	// One pass: the file's problems and the rules' problems together, the
+	// rules compiled as a sync compiles them (reconcile.New).
+	cfg, err := config.Check(e.configPath)
+	if cfg != nil {
+		_, rerr := reconcile.New(cfg)
+		if err = config.Join(err, rerr); err == nil {
+			e.cfg = cfg
+		}
 	}
 	if err != nil && *asJSON {
 		// The problems as data, and the exit code of a bad configuration.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,6 +99,35 @@ indicators:
 	for id, v := range want {
 		if got[id] != v {
 			t.Errorf("%s shown %q, want %q\n%s", id, got[id], v, out)
+		}
+	}
+}
+
+// config check reports the file's problems and the rules' problems in one
+// pass, each with its line, and compiles the rules as a sync does.
+func TestConfigCheckReportsEveryProblemInOnePass(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sheaf.yaml")
+	yaml := `cycle: {name: t, period: "2024", timezone: Asia/Shanghai}
+departments:
+  - {id: d1, name: 单位一, sources: [{dir: in}]}
+indicators:
+  - {id: sped.students, name: 特教学生数, unit: 人人, owner: d1}
+  - {id: sped.teachers, name: 特教教师数, unit: 人, owner: d1}
+rules:
+  - {id: r1, expr: 'sped.studnets / sped.teachers <= 3.1', class: standard}
+`
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"config", "check", "--config", path}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %s", code, errOut.String())
+	}
+	for _, want := range []string{"sheaf.yaml:5: indicators[0].unit", "sheaf.yaml:8: rules[0].expr", `unknown name "sped.studnets"`} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 		}
 	}
 }
