@@ -199,6 +199,43 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 	return rep, err
 }
 
+// Reconcile decides figures, flags and rule outcomes again from what is
+// stored, without listing or reading a file: what accepting a flag runs,
+// so that its figure says 已说明 at once rather than after the next sync.
+// It waits for a sync or mailing that holds the lock. Departments whose
+// source fails to be listed stay as they are, as in a sync.
+func (s *Syncer) Reconcile(ctx context.Context) (*SyncReport, error) {
+	lock, err := acquireLock(ctx, s.Config.DBPath()+".lock", func() {
+		s.log().Info("another sync or mailing holds the lock; waiting")
+		if s.Waiting != nil {
+			s.Waiting()
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	rec, err := reconcile.New(s.Config)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	statuses, err := s.DB.SourceStatuses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	frozen := map[string]bool{}
+	for _, st := range statuses {
+		if st.Error != "" && !st.LastOK.IsZero() {
+			frozen[st.Department] = true
+		}
+	}
+	rep := &SyncReport{FlagsOpen: map[string]int{}, Rules: map[string]int{}}
+	if err := s.reconcile(ctx, rep, rec, true, frozen); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
 // candidate is a listed file of one department, with what is known of it.
 type candidate struct {
 	dept   *config.Department

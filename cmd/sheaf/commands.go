@@ -544,6 +544,10 @@ func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {
 	if err := db.AcceptFlag(ctx, id, *note, *by); err != nil {
 		return err
 	}
+	// The figure the flag is about says 已说明 now, not at the next sync.
+	if _, err := (&jobs.Syncer{Config: e.cfg, DB: db, Log: e.logger()}).Reconcile(ctx); err != nil {
+		return fmt.Errorf("flag #%d accepted; figures not brought up to date: %w", id, err)
+	}
 	if *asJSON {
 		return writeJSON(e, acceptJSON{ID: id, State: string(sheaf.FlagAccepted), Note: *note, By: *by})
 	}

@@ -218,6 +218,11 @@ func TestAcceptFlag(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "accepted") {
 		t.Fatalf("accept exit %d: %s %s", code, out, errOut)
 	}
+	// At once, without a sync between: the figure says accepted.
+	out, _, _ = runSheaf(t, "figures", "--json", "--config", cfg)
+	if !strings.Contains(out, `"status": "accepted"`) {
+		t.Errorf("right after accepting, the figure is not marked accepted:\n%s", out)
+	}
 	runSheaf(t, "sync", "--config", cfg)
 	out, _, _ = runSheaf(t, "flags", "--state", "accepted", "--config", cfg)
 	if !strings.Contains(out, "说明（督导室）：卫健局体检人数为约数，以年报为准") {
