@@ -91,22 +91,21 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		if !found {
 			fmt.Fprintln(w, "  数值：尚未计算（请先运行 sheaf sync）")
 		}
-		counts := map[int64]bool{}
-		for _, f := range figs {
-			if f.Indicator == ind.ID && f.Period == p && f.ObservationID != 0 {
-				counts[f.ObservationID] = true
-			}
-		}
+		fig := figureOf(figs, ind.ID, p)
 		if len(hist) > 0 {
-			fmt.Fprintln(w, "  读到的每个数值（从早到晚）：")
+			fmt.Fprintln(w, "  读到的每个数值（从早到晚；重读而未变的数值只列一次）：")
 			t := &table{}
-			for _, h := range hist {
+			for _, v := range collapseHistory(hist) {
+				h := v.latest
 				val := "（无数值）"
 				if h.HasValue {
 					val = sheaf.FormatValue(h.Value, h.Decimals)
 				}
-				state := observationWords[observationState(h, counts)]
-				row := []string{h.ReadAt.In(loc).Format("2006-01-02 15:04"), depts[h.Department],
+				state := observationWords[observationRole(h, ind, fig)]
+				if fig != nil && (state == observationWords["newer_file"]) {
+					state += "（" + fig.File + "）"
+				}
+				row := []string{v.first.ReadAt.In(loc).Format("2006-01-02 15:04"), depts[h.Department],
 					fmt.Sprintf("%s %s!%s%s", h.File, h.Sheet, h.Cell, hiddenMark(h.HiddenRow)), fmt.Sprintf("%q", h.Raw), val, state}
 				if h.Note != "" {
 					row = append(row, "说明："+h.Note)
@@ -125,27 +124,83 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// observationWords say what became of a value read.
+// observationWords say what became of a value read: its role.
 var observationWords = map[string]string{
-	"counts":      "← 计入",
-	"superseded":  "已被替代",
-	"file_gone":   "文件已不在",
-	"not_counted": "在现有文件中，未计入",
+	"counts":        "← 计入",
+	"changed_later": "该文件后来改为其他数值",
+	"file_gone":     "文件已不在",
+	"newer_file":    "同一单位较新的文件已替代",
+	"cross_check":   "其他单位的数值，仅作核对",
+	"other_row":     "同一文件的另一行，未计入",
+	"withdrawn":     "空白：撤回此前的数值",
+	"not_counted":   "未计入",
+}
+
+// figureOf is the figure of one indicator and period, nil before a sync.
+func figureOf(figs []sheaf.Figure, indicator, period string) *sheaf.Figure {
+	for i := range figs {
+		if figs[i].Indicator == indicator && figs[i].Period == period {
+			return &figs[i]
+		}
+	}
+	return nil
+}
+
+// readValue is one value as read, over every read of its file that gave it
+// unchanged: the first read, and the latest, which decides its role.
+type readValue struct{ first, latest storage.HistoricObservation }
+
+// collapseHistory lists each value once however often its file was read
+// again without changing it (a catalogue edit re-reads every file): the
+// same department, file, sheet, cell, text and value.
+func collapseHistory(hist []storage.HistoricObservation) []readValue {
+	type key struct {
+		dept, file, sheet, cell, raw string
+		has                          bool
+		value                        float64
+		decimals                     int
+	}
+	var out []readValue
+	at := map[key]int{}
+	for _, h := range hist {
+		k := key{h.Department, h.File, h.Sheet, h.Cell, h.Raw, h.HasValue, h.Value, h.Decimals}
+		if i, ok := at[k]; ok {
+			out[i].latest = h
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, readValue{first: h, latest: h})
+	}
+	return out
+}
+
+// observationRole says what a value read is to its figure: the figure, a
+// value a later read of its file changed, one from a file that is gone,
+// superseded by a newer file of the same department, another department's
+// cross-check, another row of the counting file, or a blank that
+// withdraws the value before it.
+func observationRole(h storage.HistoricObservation, ind *config.Indicator, fig *sheaf.Figure) string {
+	switch {
+	case fig != nil && fig.ObservationID == h.ID:
+		return "counts"
+	case !h.Present:
+		return "file_gone"
+	case !h.Current:
+		return "changed_later"
+	case !h.HasValue && h.Department == ind.Owner:
+		return "withdrawn"
+	case fig == nil || !fig.HasValue:
+		return "not_counted"
+	case h.Department != fig.Department:
+		return "cross_check"
+	case h.File != fig.File:
+		return "newer_file"
+	}
+	return "other_row"
 }
 
 // observationState is what became of a value read: counts, superseded,
 // file_gone or not_counted.
-func observationState(h storage.HistoricObservation, counts map[int64]bool) string {
-	switch {
-	case counts[h.ID]:
-		return "counts"
-	case !h.Present:
-		return "file_gone"
-	case h.Current:
-		return "not_counted"
-	}
-	return "superseded"
-}
 
 // figureReason is why a figure has its value.
 func figureReason(f sheaf.Figure) string {
@@ -167,13 +222,9 @@ func (e *env) explainJSON(ctx context.Context, db *storage.DB, ind *config.Indic
 	if err != nil {
 		return x, err
 	}
-	counts := map[int64]bool{}
 	for _, f := range figs {
 		if f.Indicator != ind.ID || f.Period != period {
 			continue
-		}
-		if f.ObservationID != 0 {
-			counts[f.ObservationID] = true
 		}
 		j := figureJSON{Indicator: f.Indicator, Name: ind.Name, Period: f.Period, Decimals: f.Decimals, Unit: f.Unit,
 			Status: f.Status, Statuses: f.Statuses, Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell,
@@ -187,9 +238,11 @@ func (e *env) explainJSON(ctx context.Context, db *storage.DB, ind *config.Indic
 		}
 		x.Figure, x.Why = &j, figureReason(f)
 	}
-	for _, h := range hist {
-		o := observationJSON{ReadAt: h.ReadAt, Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell,
-			HiddenRow: h.HiddenRow, Raw: h.Raw, State: observationState(h, counts), Note: h.Note}
+	fig := figureOf(figs, ind.ID, period)
+	for _, v := range collapseHistory(hist) {
+		h := v.latest
+		o := observationJSON{ReadAt: v.first.ReadAt, Department: h.Department, File: h.File, Sheet: h.Sheet, Cell: h.Cell,
+			HiddenRow: h.HiddenRow, Raw: h.Raw, State: observationRole(h, ind, fig), Note: h.Note}
 		if h.HasValue {
 			v := h.Value
 			o.Value = &v
