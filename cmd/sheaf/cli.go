@@ -58,6 +58,7 @@ var commands = []command{
 	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID: queue a failed message again", cmdOutbox},
 	{"config", "config check: validate the configuration file", cmdConfig},
 	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
+	{"init", "init [DIR] [--from-workbook FILE]: write a commented sheaf.yaml, inbox folders and a report template to start a cycle", cmdInit},
 }
 
 func usage(w io.Writer) {
