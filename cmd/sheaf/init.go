@@ -152,7 +152,6 @@ func (s starter) yaml() string {
 	return strings.ReplaceAll(text, "{{rules}}", s.rules)
 }
 
-
 const starterYAML = `# sheaf configuration for one reporting cycle, written by sheaf init.
 # Change the names, departments and indicators to your own cycle, then:
 #   sheaf config check    validate this file
