@@ -59,6 +59,7 @@ var commands = []command{
 	{"config", "config check: validate the configuration file", cmdConfig},
 	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
 	{"init", "init [DIR] [--from-workbook FILE]: write a commented sheaf.yaml, inbox folders and a report template to start a cycle", cmdInit},
+	{"alias", "alias add INDICATOR \"LABEL\": read rows with LABEL as INDICATOR (edits the config in place), then sync [--no-sync]", cmdAlias},
 }
 
 func usage(w io.Writer) {
