@@ -81,12 +81,28 @@ func (e *Extractor) guess(u *UnrecognisedRow) *config.Indicator {
 	if utf8.RuneCountInString(label) < 2 {
 		return nil
 	}
+	// Only indicators sharing at least two of the label's characters can
+	// score: a catalogue of 20,000 is not compared in full for every row.
+	shared := map[int32]int{}
+	seen := map[rune]bool{}
+	for _, r := range label {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		for _, i := range e.guessIndex()[r] {
+			shared[i]++
+		}
+	}
 	var best *config.Indicator
 	var bestScore float64
 	for i := range e.cfg.Indicators {
+		if shared[int32(i)] < 2 {
+			continue
+		}
 		ind := &e.cfg.Indicators[i]
-		score := 0.0
-		for _, name := range append([]string{ind.Name}, ind.Aliases...) {
+		score := similarity(label, Fold(ind.Name))
+		for _, name := range ind.Aliases {
 			score = max(score, similarity(label, Fold(name)))
 		}
 		if score < minGuessScore {
@@ -157,3 +173,24 @@ func (x *FileExtraction) guessed(u *UnrecognisedRow) string {
 // Unrecognised lists the rows of the file that matched no indicator, in
 // order (at most maxUnrecognisedKept), after Finish.
 func (x *FileExtraction) Unrecognised() []UnrecognisedRow { return x.unrecognised }
+
+// guessIndex lists, per character, the indicators whose name or aliases
+// hold it; built once per catalogue, on the first guess.
+func (c *Catalogue) guessIndex() map[rune][]int32 {
+	c.guessOnce.Do(func() {
+		c.byRune = map[rune][]int32{}
+		for i := range c.cfg.Indicators {
+			ind := &c.cfg.Indicators[i]
+			seen := map[rune]bool{}
+			for _, name := range append([]string{ind.Name}, ind.Aliases...) {
+				for _, r := range Fold(name) {
+					if !seen[r] {
+						seen[r] = true
+						c.byRune[r] = append(c.byRune[r], int32(i))
+					}
+				}
+			}
+		}
+	})
+	return c.byRune
+}
