@@ -119,6 +119,9 @@ func FileSubject(content, sheet string) string {
 const (
 	MissingHiddenSheet = "hidden_sheet"
 	MissingUnreadFile  = "unread_file"
+	// MissingUnrecognisedRow: a row of the department's file that matches
+	// no indicator probably is the figure.
+	MissingUnrecognisedRow = "unrecognised_row"
 )
 
 // SourceSubject prefixes the subject of a flag about a whole source.

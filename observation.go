@@ -94,6 +94,10 @@ const (
 	// hidden sheet holds a row for an indicator, so that a missing figure
 	// says where it is instead of "未报送".
 	KindHiddenSheet Kind = "hidden_sheet"
+	// KindUnrecognisedRow is not a flag of its own either: it records
+	// that a row outside the catalogue probably is an indicator, so that
+	// a missing figure asks about that row instead of saying "未报送".
+	KindUnrecognisedRow Kind = "unrecognised_row"
 	// KindVersion: two current files of one department give different
 	// values for one figure (the newer counts), or a skipped hidden sheet
 	// gives another value than a visible sheet of the same file.

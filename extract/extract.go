@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/sheaf-dev/sheaf"
 
@@ -79,6 +80,10 @@ type Catalogue struct {
 	// digest covers the extractor's version, the cycle's period, the
 	// catalogue and the global extraction settings.
 	digest []byte
+	// byRune indexes the indicators by the characters of their labels,
+	// for guessing what an unrecognised row is (guessIndex).
+	guessOnce sync.Once
+	byRune    map[rune][]int32
 }
 
 // NewCatalogue folds and indexes cfg's catalogue for extraction.

@@ -32,7 +32,9 @@ type FileExtraction struct {
 
 	unknown  []string
 	nUnknown int
-	folds    folds
+	// unrecognised are the rows with a name that matched no indicator.
+	unrecognised []UnrecognisedRow
+	folds        folds
 
 	// visible is the first value the read sheets gave for each indicator
 	// and period, hidden the first each skipped hidden sheet gave, in
@@ -212,7 +214,20 @@ func (x *FileExtraction) Row(r sheets.Row) {
 	}
 	if res.unknown != "" {
 		x.nUnknown++
-		if len(x.unknown) < maxUnknownListed {
+		listed := len(x.unknown) < maxUnknownListed
+		if u := res.unrec; u != nil {
+			if listed && u.Cell != "" {
+				// A guess only for the rows listed: each one is compared
+				// with the whole catalogue.
+				if u.Guess = x.e.guess(u); u.Guess != nil {
+					res.unknown = x.guessed(u)
+				}
+			}
+			if len(x.unrecognised) < maxUnrecognisedKept {
+				x.unrecognised = append(x.unrecognised, *u)
+			}
+		}
+		if listed {
 			x.unknown = append(x.unknown, res.unknown)
 		}
 	}

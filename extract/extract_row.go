@@ -16,8 +16,9 @@ type rowResult struct {
 	obs      []sheaf.Observation
 	findings []sheaf.Finding
 	// unknown is the label of a row that matches no indicator, as listed
-	// in the unknown finding.
+	// in the unknown finding; unrec describes it when it has a name.
 	unknown string
+	unrec   *UnrecognisedRow
 	// nothing: the row is no figure (a title, a footer, a note).
 	nothing bool
 	// extra is, in a year-column table, a value for a period its
@@ -89,7 +90,10 @@ func (e *Extractor) row(s *sheetState, table *layout, row sheets.Row, fc folds) 
 		if ref == "" {
 			ref = fmt.Sprintf("row %d", row.Num)
 		}
-		return rowResult{unknown: fmt.Sprintf("%s!%s %s", s.info.Name, ref, display)}
+		unitCell, _ := label(RoleUnit)
+		periodCell, _ := label(RolePeriod)
+		return rowResult{unknown: fmt.Sprintf("%s!%s %s", s.info.Name, ref, display),
+			unrec: e.unrecognised(s, lay, row, nameCell, valueCell, unitCell, periodCell, display)}
 	}
 
 	noteCell, _ := label(RoleNote)

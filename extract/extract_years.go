@@ -83,7 +83,7 @@ func (x *FileExtraction) yearRow(r sheets.Row) rowResult {
 		res.obs = append(res.obs, one.obs...)
 		res.findings = append(res.findings, one.findings...)
 		if res.unknown == "" {
-			res.unknown = one.unknown
+			res.unknown, res.unrec = one.unknown, one.unrec
 		}
 		res.nothing = res.nothing && one.nothing
 	}

@@ -137,7 +137,7 @@ func owedItems(cfg *config.Config, dl config.Deadline, dept string, flags []stor
 		case sheaf.KindMissing:
 			switch {
 			case f.Department != dept:
-			case f.Subject == sheaf.MissingHiddenSheet || f.Subject == sheaf.MissingUnreadFile:
+			case f.Subject == sheaf.MissingHiddenSheet || f.Subject == sheaf.MissingUnreadFile || f.Subject == sheaf.MissingUnrecognisedRow:
 				// Perhaps sent, on a hidden sheet sheaf does not read or in a
 				// file it cannot read: a question, not an accusation.
 				doubtful = append(doubtful, f.Message)

@@ -35,11 +35,14 @@ type doubtState struct {
 	// hidden is, per department and figure, a row for it on a hidden sheet
 	// that was not read.
 	hidden map[deptSlot]*Finding
+	// unrecognised is, per department and figure, a row outside the
+	// catalogue that probably is it.
+	unrecognised map[deptSlot]*Finding
 }
 
 func newDoubtState(findings []Finding) *doubtState {
 	ds := &doubtState{gives: map[deptSlot]Observation{}, wanted: map[deptSlot]bool{}, over1: map[string][]deptSlot{},
-		hidden: map[deptSlot]*Finding{}}
+		hidden: map[deptSlot]*Finding{}, unrecognised: map[deptSlot]*Finding{}}
 	for _, f := range findings {
 		if f.Indicator != "" {
 			ds.wanted[deptSlot{f.Department, slot{f.Indicator, f.Period}}] = true
@@ -111,6 +114,13 @@ func (ru *run) findings() {
 			k := deptSlot{f.Department, slot{f.Indicator, f.Period}}
 			if ru.ds.hidden[k] == nil {
 				ru.ds.hidden[k] = &ru.in.Findings[i]
+			}
+			continue
+		}
+		if f.Kind == sheaf.KindUnrecognisedRow {
+			k := deptSlot{f.Department, slot{f.Indicator, f.Period}}
+			if ru.ds.unrecognised[k] == nil {
+				ru.ds.unrecognised[k] = &ru.in.Findings[i]
 			}
 			continue
 		}
@@ -283,4 +293,20 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// unrecognisedRow returns a row of dept that matched no indicator but
+// probably is the figure, or nil.
+func (ru *run) unrecognisedRow(dept string, k slot) *Finding {
+	if f := ru.ds.unrecognised[deptSlot{dept, k}]; f != nil {
+		return f
+	}
+	return ru.ds.unrecognised[deptSlot{dept, slot{k.indicator, ""}}]
+}
+
+// unrecognisedRowMessage asks whether a row outside the catalogue is the
+// figure, instead of saying it was not sent.
+func unrecognisedRowMessage(deptName string, ind *config.Indicator, period string, u *Finding) string {
+	return fmt.Sprintf("尚未读到%s的%s（%s，%s）：可能是「%s」行（%s %s!%s），请确认", deptName, ind.Name, sheaf.PeriodWord(period),
+		unitWord(ind.Unit), u.Raw, u.File, u.Sheet, u.Cell)
 }

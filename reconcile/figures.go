@@ -431,6 +431,17 @@ func (ru *run) missingFlags(owes map[string][]string) {
 						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
 						f.Evidence = append(f.Evidence, evidenceOf(*dec.standIn))
 					}
+				case ru.unrecognisedRow(d.ID, k) != nil:
+					// A row sheaf did not recognise probably is the figure:
+					// a question, not "未报送".
+					u := ru.unrecognisedRow(d.ID, k)
+					f.Subject = sheaf.MissingUnrecognisedRow
+					f.Message = unrecognisedRowMessage(d.Name, ind, p, u)
+					f.Evidence = []sheaf.Evidence{{Department: u.Department, File: u.File, Sheet: u.Sheet, Cell: u.Cell, Raw: u.Raw}}
+					if dec.standIn != nil {
+						f.Message += fmt.Sprintf("；暂取自%s：%s", ru.name(fig.Department), strings.TrimSpace(fig.Raw))
+						f.Evidence = append(f.Evidence, evidenceOf(*dec.standIn))
+					}
 				case len(unread[d.ID]) > 0:
 					// A file of the department cannot be read: the figure may
 					// well be in it, so it is not said to be unsent.

@@ -61,6 +61,8 @@ var commands = []command{
 	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID [--json]: queue a failed message again", cmdOutbox},
 	{"config", "config check: validate the configuration file [--json]", cmdConfig},
 	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
+	{"init", "init [DIR] [--from-workbook FILE]: write a commented sheaf.yaml, inbox folders and a report template to start a cycle", cmdInit},
+	{"alias", "alias add INDICATOR \"LABEL\": read rows with LABEL as INDICATOR (edits the config in place), then sync [--no-sync]", cmdAlias},
 }
 
 // subcommandUsage is the usage of the commands within commands.
