@@ -45,7 +45,7 @@ func TestInitThenEveryDayCommands(t *testing.T) {
 				t.Errorf("sync on the starter cycle:\n%s", out)
 			}
 		case "rules":
-			if strings.Count(out, " pass ") != 2 {
+			if strings.Count(out, "通过") != 2 {
 				t.Errorf("rules on the starter cycle:\n%s", out)
 			}
 		}
