@@ -27,7 +27,7 @@ func TestDraftListsWhatChanged(t *testing.T) {
 		t.Fatalf("first draft: %+v", rep)
 	}
 	md, _ := os.ReadFile(rep.Files[0])
-	if !strings.Contains(string(md), "学校44所") || !strings.Contains(string(md), "【缺：在校生数，市教育局】") {
+	if !strings.Contains(string(md), "学校44所") || !strings.Contains(string(md), "在校生【缺①】") || !strings.Contains(string(md), "【缺①】在校生数（2024年）未报送") {
 		t.Fatalf("draft:\n%s", md)
 	}
 	// The department corrects its figure: the next draft says so.

@@ -142,7 +142,7 @@ func wordParagraphs(t *testing.T, doc []byte) []wordParagraph {
 // for: the fonts (East Asian ones in w:eastAsia), sizes, the first-line
 // indent, the A4 page and its margins, the table, and the marks highlighted.
 func TestDOCX(t *testing.T) {
-	d, err := Build("testdata/report.md.tmpl", fixture(t))
+	d, err := Build("testdata/report.md.tmpl", inlineGrouped(fixture(t)))
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -289,7 +289,7 @@ func TestDOCXInlines(t *testing.T) {
 		"1. 第一项\n2. 第二项{{fig \"schools.special\"}}\n\n" +
 		"- 无序项\n\n" +
 		"硬换行  \n下一行\n"
-	d, err := buildFrom("inline.md.tmpl", tmpl, fixture(t))
+	d, err := buildFrom("inline.md.tmpl", tmpl, inlineGrouped(fixture(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
