@@ -42,3 +42,21 @@ func TestDraftListsWhatChanged(t *testing.T) {
 		t.Fatalf("changes %d; the second draft does not list the changed figure:\n%s", rep.Changes, html)
 	}
 }
+
+// TestDraftNameAndText: the file name has the title and 初稿 once; the
+// plain-text mail carries the changes as the HTML does.
+func TestDraftNameAndText(t *testing.T) {
+	at := time.Date(2025, 3, 20, 17, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ title, want string }{
+		{"2024年度履行教育职责自评", "2024年度履行教育职责自评初稿-20250320-170000"},
+		{"自评报告（初稿）", "自评报告（初稿）-20250320-170000"},
+	} {
+		if got := draftName(tt.title, at); got != tt.want {
+			t.Errorf("draftName(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+	got := draftText("# 报告\n", []string{"在校生数（2024年）：36600人 → 36614人"}, false)
+	if !strings.Contains(got, "自上次初稿以来的变化：\n- 在校生数（2024年）：36600人 → 36614人\n\n# 报告") {
+		t.Errorf("text:\n%s", got)
+	}
+}

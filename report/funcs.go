@@ -53,7 +53,7 @@ func (c *catalogue) funcs() template.FuncMap {
 		"date": func(t time.Time, layout string) string {
 			return formatDate(t, layout, d.Config.Cycle.Location)
 		},
-		"parts":  c.parts,
+		"parts": c.parts,
 		"standards": func() string {
 			return listOrNone(c.standards())
 		},

@@ -137,3 +137,36 @@ func TestHelpers(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckTemplate: config check finds an unknown indicator, a period it
+// is not collected for and a wrong number of arguments, each with its
+// file, line and column.
+func TestCheckTemplate(t *testing.T) {
+	d := fixture(t)
+	tmpl := "# 标题\n\n学校{{fig \"schools.total\"}}，{{fig \"schools.totl\"}}。\n" +
+		"{{growth \"fund.edu_spend\" \"2022\" \"2021\"}}{{pct \"kg.public\"}}{{date .AsOf \"2006年1月2日\"}}{{.AsOf | date \"1月2日\"}}\n" +
+		"{{parts \"小学\" \"schools.primary@2024\"}}{{wan \"students.total\"}}{{per \"a.b\" \"kg.total\" 1000}}"
+	err := checkTemplate("report.md.tmpl", tmpl, d.Config)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`report.md.tmpl:3:29: fig: "schools.totl" is not an indicator id`,
+		`report.md.tmpl:4:3: growth: indicator "fund.edu_spend" is not collected for "2021"`,
+		`report.md.tmpl:4:44: pct takes 2 to 3 arguments, got 1`,
+		`report.md.tmpl:5:64: per: "a.b" is not an indicator id`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n") + 1; n != 4 {
+		t.Errorf("%d errors, want 4:\n%v", n, err)
+	}
+	if err := checkTemplate("ok.tmpl", `{{fig "schools.total"}}{{parts "小学" "schools.primary"}}`, d.Config); err != nil {
+		t.Errorf("good template: %v", err)
+	}
+	if err := checkTemplate("bad.tmpl", "\n{{nosuch 1}}", d.Config); err == nil || !strings.Contains(err.Error(), "bad.tmpl:2") {
+		t.Errorf("unknown function: %v", err)
+	}
+}

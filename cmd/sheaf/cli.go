@@ -15,6 +15,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/report"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -259,6 +260,9 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	}
 	c := e.cfg
 	if _, err := reconcile.New(c); err != nil {
+		return exitError{1, err}
+	}
+	if err := report.CheckTemplate(c); err != nil {
 		return exitError{1, err}
 	}
 	fmt.Fprintf(e.stdout, "%s: ok — %s, %d departments, %d indicators, %d rules, %d deadlines\n",
