@@ -117,7 +117,7 @@ var callShapes = map[string]callShape{
 	"wan": {1, 2, checkRefs(1)}, "yi": {1, 2, checkRefs(1)},
 	"diff": {3, 3, checkChange}, "growth": {3, 3, checkChange}, "yoy": {3, 3, checkChange},
 	"parts": {2, -1, checkParts},
-	"date":  {2, 2, nil},
+	"date":  {2, 2, nil}, "signature": {2, 2, nil},
 }
 
 // checkCall checks one command; empty when it is fine or not a call of a

@@ -49,6 +49,8 @@ func (c *catalogue) funcs() template.FuncMap {
 		"yi": func(id string, decimals ...int) (string, error) {
 			return c.scaled(id, 1e8, "亿", decimals)
 		},
+		// signature "尚志市人民政府" date: the 发文机关署名 and the 成文日期.
+		"signature": signature,
 		// date t "2006年1月2日": a time in the cycle's time zone.
 		"date": func(t time.Time, layout string) string {
 			return formatDate(t, layout, d.Config.Cycle.Location)
