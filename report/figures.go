@@ -150,7 +150,11 @@ func (c *catalogue) valueOf(ind *config.Indicator, period string, f *sheaf.Figur
 	if ind.Decimals == nil {
 		r.decimals = max(f.Decimals, 0)
 	}
-	if wd, ok := writtenDecimals(f.Raw); ok && wd != f.Decimals {
+	// Zeros that only pad a column's fixed format (198.00 in a 0.00
+	// column, where the report writes 198万元) are dropped; an amount
+	// written grouped keeps them (97,987.60), as one whose indicator sets
+	// its decimals does.
+	if wd, ok := writtenDecimals(f.Raw); ok && (wd != f.Decimals || (ind.Decimals == nil && !writtenGrouped(f.Raw))) {
 		r.trim = true
 		if ind.Decimals != nil {
 			r.decimals = min(max(f.Decimals, 0), *ind.Decimals)

@@ -103,32 +103,43 @@ func (c *catalogue) doubtList() string {
 	return b.String()
 }
 
-// dedupeMarks keeps the first of the same numbered mark in a paragraph:
-// the later figures of one failing check need no mark of their own there.
+// dedupeMarks keeps the last of the same numbered mark in a paragraph:
+// the figures of one failing check share one mark, at the end of what the
+// paragraph says with them ("幼儿园58所，其中公办园26所、民办园33所【待核实③】").
 func dedupeMarks(md string) string {
 	paras := strings.Split(md, "\n\n")
 	for i, p := range paras {
-		seen := map[string]bool{}
-		var b strings.Builder
-		rest := p
-		for {
-			j := strings.Index(rest, "【")
+		type found struct{ start, end int }
+		var marks []found
+		count := map[string]int{}
+		for pos := 0; ; {
+			j := strings.Index(p[pos:], "【")
 			if j < 0 {
 				break
 			}
-			k := strings.Index(rest[j:], "】")
+			j += pos
+			k := strings.Index(p[j:], "】")
 			if k < 0 {
 				break
 			}
-			m := rest[j : j+k+len("】")]
-			b.WriteString(rest[:j])
-			if !numberedMark(m) || !seen[m] {
-				b.WriteString(m)
+			end := j + k + len("】")
+			if numberedMark(p[j:end]) {
+				marks = append(marks, found{j, end})
+				count[p[j:end]]++
 			}
-			seen[m] = true
-			rest = rest[j+k+len("】"):]
+			pos = end
 		}
-		b.WriteString(rest)
+		var b strings.Builder
+		last := 0
+		for _, m := range marks {
+			text := p[m.start:m.end]
+			b.WriteString(p[last:m.start])
+			if count[text]--; count[text] == 0 {
+				b.WriteString(text)
+			}
+			last = m.end
+		}
+		b.WriteString(p[last:])
 		paras[i] = b.String()
 	}
 	return strings.Join(paras, "\n\n")
