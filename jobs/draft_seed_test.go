@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -108,4 +109,37 @@ func TestExampleDraftSaysTheSeed(t *testing.T) {
 	if testing.Verbose() {
 		t.Log(md)
 	}
+	// The Word document says the same once LibreOffice has converted it.
+	if text, ok := libreOfficeText(t, rep.Files[1]); ok {
+		text = regexp.MustCompile(`【[^】]*】`).ReplaceAllString(text, "")
+		text = strings.NewReplacer("\n", "", "\r", "", "\u2063", "").Replace(text)
+		for _, s := range seedStatements {
+			if !strings.Contains(text, strings.ReplaceAll(s, "\n", "")) {
+				t.Errorf("the Word document, converted by LibreOffice, does not say %q", s)
+			}
+		}
+	}
+}
+
+// libreOfficeText converts a document to plain text with LibreOffice,
+// headless; false where LibreOffice is not installed or with -short.
+func libreOfficeText(t *testing.T, file string) (string, bool) {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if testing.Short() || err != nil {
+		return "", false
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, file)
+	out, err := cmd.CombinedOutput()
+	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".txt"
+	b, rerr := os.ReadFile(filepath.Join(dir, name))
+	if err != nil || rerr != nil {
+		t.Logf("LibreOffice could not convert %s, not checked: %v %v\n%s", file, err, rerr, out)
+		return "", false
+	}
+	return string(b), true
 }
