@@ -349,6 +349,14 @@ type Report struct {
 	// configuration's folder; empty means DefaultReportOutput (see
 	// ReportDir).
 	Output string `yaml:"output"`
+	// NumberStyle is how the draft groups thousands: as_written (the
+	// default: as the department's cell shows the figure), plain (never)
+	// or grouped (always).
+	NumberStyle string `yaml:"number_style"`
+	// Marks is how the draft marks doubts: numbered (the default: a short
+	// numbered mark in the text and a list at the end) or inline (the whole
+	// doubt in the text).
+	Marks string `yaml:"marks"`
 }
 
 // ReportTemplate is the path of the draft's template, report.template

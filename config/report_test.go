@@ -125,7 +125,20 @@ report:
   template: report.md.tmpl
   format: docx    # ← report.format
 `,
-			want: []want{{"report.format", `unknown key "format" (known: template, title, output)`}},
+			want: []want{{"report.format", `unknown key "format" (known: template, title, output, number_style, marks)`}},
+		},
+		{
+			name: "number style and marks",
+			yaml: `
+report:
+  template: report.md.tmpl
+  number_style: thousands    # ← report.number_style
+  marks: footnotes    # ← report.marks
+`,
+			want: []want{
+				{"report.number_style", `is "thousands"; want as_written, plain or grouped`},
+				{"report.marks", `is "footnotes"; want numbered or inline`},
+			},
 		},
 	}
 	for _, tt := range tests {

@@ -528,6 +528,12 @@ func (v *validator) report() {
 	if _, written := lookup(v.node, "report.output"); written && blank(r.Output) {
 		v.add("report.output", "is empty; leave the key out to use %s", DefaultReportOutput)
 	}
+	if _, written := lookup(v.node, "report.number_style"); written && !slices.Contains([]string{"as_written", "plain", "grouped"}, r.NumberStyle) {
+		v.add("report.number_style", "is %q; want as_written, plain or grouped (leave the key out for as_written)", r.NumberStyle)
+	}
+	if _, written := lookup(v.node, "report.marks"); written && !slices.Contains([]string{"numbered", "inline"}, r.Marks) {
+		v.add("report.marks", "is %q; want numbered or inline (leave the key out for numbered)", r.Marks)
+	}
 }
 
 // source checks one source: exactly one of dir, drive and sheet, and the

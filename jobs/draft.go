@@ -91,8 +91,7 @@ func (m *Mailing) draft(ctx context.Context, scheduled time.Time, outDir string,
 		return fmt.Errorf("create %s: %w", outDir, err)
 	}
 	title := cfg.ReportTitle()
-	// To the second, so that two drafts never share a name.
-	base := fmt.Sprintf("%s初稿-%s", title, m.now().In(cfg.Cycle.Location).Format("20060102-150405"))
+	base := draftName(title, m.now().In(cfg.Cycle.Location))
 	contents := map[string][]byte{"md": []byte(d.Markdown), "html": []byte(d.HTML), "docx": d.DOCX, "xlsx": xlsx}
 	names := map[string]string{"md": base + ".md", "html": base + ".html", "docx": base + ".docx", "xlsx": base + "-附表.xlsx"}
 	for _, f := range formats {
@@ -114,7 +113,7 @@ func (m *Mailing) draft(ctx context.Context, scheduled time.Time, outDir string,
 	}
 	msg := sheaf.OutboxMessage{Kind: sheaf.MailDraft, Sender: cfg.Mail.From, To: cfg.Mail.Coordinators,
 		Subject:  fmt.Sprintf("【报告初稿】%s（数据截至 %s）", title, asOf.In(cfg.Cycle.Location).Format("1月2日15:04")),
-		BodyText: d.Markdown, BodyHTML: d.HTML,
+		BodyText: draftText(d.Markdown, changes, rep.First), BodyHTML: d.HTML,
 		DedupKey: draftKey(scheduled, cfg.Cycle.Location, d.Markdown),
 		Attachments: []sheaf.Attachment{
 			{Name: names["docx"], Data: d.DOCX},
@@ -137,6 +136,37 @@ func draftKey(scheduled time.Time, loc *time.Location, markdown string) string {
 	}
 	sum := sha256.Sum256([]byte(markdown))
 	return "draft/" + hex.EncodeToString(sum[:12])
+}
+
+// draftName is a draft's file name without extension: the title, with 初稿
+// once, and when it was made, to the second so that two drafts never share
+// a name: "2024年度履行教育职责自评初稿-20250320-170000".
+func draftName(title string, now time.Time) string {
+	if !strings.Contains(title, "初稿") {
+		title += "初稿"
+	}
+	return title + "-" + now.Format("20060102-150405")
+}
+
+// draftText is the plain-text part of the draft mail: what changed since
+// the previous draft, as the HTML part shows it above the report, then the
+// report's Markdown.
+func draftText(md string, changes []string, first bool) string {
+	var b strings.Builder
+	switch {
+	case first:
+		b.WriteString("这是本周期的第一份初稿。\n")
+	case len(changes) == 0:
+		b.WriteString("自上次初稿以来，数据没有变化。\n")
+	default:
+		b.WriteString("自上次初稿以来的变化：\n")
+		for _, c := range changes {
+			b.WriteString("- " + c + "\n")
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(md)
+	return b.String()
 }
 
 // draftChanges lists what changed since the previous draft: figures whose

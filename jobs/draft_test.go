@@ -29,7 +29,7 @@ func TestDraftListsWhatChanged(t *testing.T) {
 		t.Fatalf("first draft: %+v", rep)
 	}
 	md, _ := os.ReadFile(rep.Files[0])
-	if !strings.Contains(string(md), "学校44所") || !strings.Contains(string(md), "【缺：在校生数，市教育局】") {
+	if !strings.Contains(string(md), "学校44所") || !strings.Contains(string(md), "在校生【缺①】") || !strings.Contains(string(md), "【缺①】在校生数（2024年）未报送") {
 		t.Fatalf("draft:\n%s", md)
 	}
 	// The department corrects its figure: the next draft says so.
@@ -82,5 +82,23 @@ func TestDraftMailKeyIsTheDecision(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDraftNameAndText: the file name has the title and 初稿 once; the
+// plain-text mail carries the changes as the HTML does.
+func TestDraftNameAndText(t *testing.T) {
+	at := time.Date(2025, 3, 20, 17, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ title, want string }{
+		{"2024年度履行教育职责自评", "2024年度履行教育职责自评初稿-20250320-170000"},
+		{"自评报告（初稿）", "自评报告（初稿）-20250320-170000"},
+	} {
+		if got := draftName(tt.title, at); got != tt.want {
+			t.Errorf("draftName(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+	got := draftText("# 报告\n", []string{"在校生数（2024年）：36600人 → 36614人"}, false)
+	if !strings.Contains(got, "自上次初稿以来的变化：\n- 在校生数（2024年）：36600人 → 36614人\n\n# 报告") {
+		t.Errorf("text:\n%s", got)
 	}
 }

@@ -80,7 +80,9 @@ func figureRow(c *catalogue, fig sheaf.Figure) ([]any, int) {
 	}
 	var notes []string
 	if fig.HasValue {
-		notes = append(notes, c.reasons(&fig)...)
+		for _, d := range c.reasons(&fig) {
+			notes = append(notes, d.what)
+		}
 	}
 	if fig.Raw != "" && hasStatus(fig, sheaf.StatusApproximate) {
 		notes = append(notes, "原文“"+fig.Raw+"”")

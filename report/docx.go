@@ -82,13 +82,14 @@ func renderDOCX(doc document, page Page) ([]byte, error) {
 	if err := layout(rd, page); err != nil {
 		return nil, err
 	}
+	addFooters(rd)
 	w := &docxWriter{rd: rd, src: doc.source}
 	w.blocks(doc.root, 0)
 	var b bytes.Buffer
 	if err := rd.Write(&b); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return finishDOCX(b.Bytes())
 }
 
 // docxWriter adds the blocks of a parsed document to a Word document.
@@ -102,7 +103,33 @@ type newPara func() *docx.Paragraph
 
 func (w *docxWriter) blocks(parent ast.Node, depth int) {
 	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
+		if next := n.NextSibling(); w.isSignature(n) && next != nil && w.isSignature(next) {
+			w.signature(w.plain(n), w.plain(next))
+			n = next
+			continue
+		}
 		w.block(n, depth, bodyKind, w.rd.AddEmptyParagraph)
+	}
+}
+
+// signature writes the 发文机关署名 and the 成文日期, a blank line under the
+// text, right-aligned with the indents GB/T 9704 asks for.
+func (w *docxWriter) signature(name, date string) {
+	nameRight, dateRight := signatureIndents(name, date)
+	for i, line := range []struct {
+		text  string
+		right float64
+	}{{name, nameRight}, {date, dateRight}} {
+		p := w.rd.AddEmptyParagraph()
+		k := bodyKind
+		k.indent, k.jc = false, stypes.JustificationRight
+		setParagraph(p, k, 0)
+		pp := p.GetCT().Property
+		pp.Indent = &ctypes.Indent{Right: ptr(int(line.right * 320)), RightChars: ptr(int(line.right * 100))}
+		if i == 0 {
+			pp.Spacing.Before = ptr(uint64(linePitch))
+		}
+		addRun(p, k, piece{text: line.text})
 	}
 }
 
@@ -436,7 +463,7 @@ func layout(rd *docx.RootDoc, page Page) error {
 		Top: ptr(marginTop), Bottom: ptr(marginBottom), Left: ptr(marginLeft), Right: ptr(marginRight),
 		Header: ptr(851), Footer: ptr(992), Gutter: ptr(0),
 	}
-	sp.DocGrid = &ctypes.DocGrid{Type: stypes.DocGridLines, LinePitch: ptr(linePitch)}
+	sp.DocGrid = &ctypes.DocGrid{Type: stypes.DocGridLinesAndChars, LinePitch: ptr(linePitch), CharSpace: ptr(charSpace)}
 
 	if err := styles(rd.DocStyles); err != nil {
 		return err

@@ -142,7 +142,7 @@ func wordParagraphs(t *testing.T, doc []byte) []wordParagraph {
 // for: the fonts (East Asian ones in w:eastAsia), sizes, the first-line
 // indent, the A4 page and its margins, the table, and the marks highlighted.
 func TestDOCX(t *testing.T) {
-	d, err := Build("testdata/report.md.tmpl", fixture(t))
+	d, err := Build("testdata/report.md.tmpl", inlineGrouped(fixture(t)))
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -289,7 +289,7 @@ func TestDOCXInlines(t *testing.T) {
 		"1. 第一项\n2. 第二项{{fig \"schools.special\"}}\n\n" +
 		"- 无序项\n\n" +
 		"硬换行  \n下一行\n"
-	d, err := buildFrom("inline.md.tmpl", tmpl, fixture(t))
+	d, err := buildFrom("inline.md.tmpl", tmpl, inlineGrouped(fixture(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,5 +321,70 @@ func TestDOCXInlines(t *testing.T) {
 	}
 	if doc := string(readPart(t, d.DOCX, "word/document.xml")); !strings.Contains(doc, "<w:br") {
 		t.Error("the hard line break is not a w:br")
+	}
+}
+
+// TestDOCXPage: page numbers "— N —" in 宋体 四号 at the foot, odd pages
+// right and even pages left; a grid of 22 lines of 28 characters; the
+// signature and date placed as GB/T 9704-2012 §7.3.5.2 says.
+func TestDOCXPage(t *testing.T) {
+	d, err := Build("testdata/report.md.tmpl", fixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(readPart(t, d.DOCX, "word/document.xml"))
+	for _, want := range []string{
+		`<w:footerReference w:type="default" r:id="rIdSheafFooterOdd"/><w:footerReference w:type="even" r:id="rIdSheafFooterEven"/>`,
+		`w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("document.xml lacks %s", want)
+		}
+	}
+	odd, even := string(readPart(t, d.DOCX, "word/footer1.xml")), string(readPart(t, d.DOCX, "word/footer2.xml"))
+	for name, part := range map[string]string{"odd": odd, "even": even} {
+		for _, want := range []string{`— </w:t>`, ` PAGE </w:instrText>`, ` —</w:t>`, `w:eastAsia="宋体"`, `<w:sz w:val="28"/>`} {
+			if !strings.Contains(part, want) {
+				t.Errorf("%s footer lacks %s", name, want)
+			}
+		}
+	}
+	if !strings.Contains(odd, `<w:jc w:val="right"/>`) || !strings.Contains(even, `<w:jc w:val="left"/>`) {
+		t.Errorf("footers not outer side:\n%s\n%s", odd, even)
+	}
+	if s := string(readPart(t, d.DOCX, "word/settings.xml")); !strings.Contains(s, "<w:evenAndOddHeaders/>") {
+		t.Error("settings lack evenAndOddHeaders")
+	}
+	if s := string(readPart(t, d.DOCX, "word/_rels/document.xml.rels")); !strings.Contains(s, `Target="footer2.xml"`) {
+		t.Error("no relationship to the even footer")
+	}
+	if s := string(readPart(t, d.DOCX, "[Content_Types].xml")); !strings.Contains(s, `/word/footer1.xml`) {
+		t.Error("no content type for the footer")
+	}
+	// 尚志市人民政府 is 7 characters, 2025年3月20日 is 3+3+2 = 6.5 wide: the
+	// 署名 右空二字, the date 0.5 characters in, its first character two to
+	// the right of the 署名's.
+	var sig, date wordParagraph
+	for _, p := range wordParagraphs(t, readPart(t, d.DOCX, "word/document.xml")) {
+		switch p.text() {
+		case "尚志市人民政府":
+			sig = p
+		case "2025年3月20日":
+			date = p
+		}
+	}
+	if sig.jc != "right" || date.jc != "right" {
+		t.Errorf("signature %+v, date %+v", sig, date)
+	}
+	for _, want := range []string{`w:right="640" w:rightChars="200"`, `w:right="160" w:rightChars="50"`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("document.xml lacks the indent %s", want)
+		}
+	}
+	if n, dr := signatureIndents("尚志市人民政府", "2025年10月20日"); n != 2 || dr != 0 {
+		t.Errorf("a date as long as the name: %v %v", n, dr)
+	}
+	if n, dr := signatureIndents("某局", "2025年10月20日"); n != 9 || dr != 2 {
+		t.Errorf("a date longer than the name: %v %v", n, dr)
 	}
 }

@@ -75,7 +75,7 @@ func lineDiff(want, got string) string {
 // TestDraftMarks checks what a coordinator must see in the draft: each kind
 // of doubt marked, and nothing marked that is not doubtful.
 func TestDraftMarks(t *testing.T) {
-	d, err := Build("testdata/report.md.tmpl", fixture(t))
+	d, err := Build("testdata/report.md.tmpl", inlineGrouped(fixture(t)))
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -94,7 +94,7 @@ func TestDraftMarks(t *testing.T) {
 		{"computed from a doubtful figure", "133.14%【待核实：本地公务员平均年工资收入，责任单位市人社局未报送，取自市教育局】"},
 		{"in a table", "| 1:8.84【待核实：在校生数，数值不一致】 |"},
 		{"failing standard", "- 特殊教育学校师生比未达到1:3.1的省定标准"},
-		{"explanation", "69人（说明：3名教师因病延至2025年春季学期轮岗）"},
+		{"explanation", "市教育局关于轮岗交流教师数（2024年）的说明：3名教师因病延至2025年春季学期轮岗。"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

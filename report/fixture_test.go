@@ -24,7 +24,7 @@ func fixture(t *testing.T) Data {
 		return sheaf.Figure{
 			Indicator: id, Period: period, Value: v, HasValue: true, Decimals: dec,
 			Status: sheaf.StatusOK, Department: dept, File: dept + "/2024年报.xlsx", Sheet: "基本情况", Cell: cell,
-			Raw: formatNumber(v, dec),
+			Raw: formatDigits(v, dec, false),
 		}
 	}
 	with := func(f sheaf.Figure, statuses ...sheaf.Status) sheaf.Figure {

@@ -7,17 +7,19 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/sheaf-dev/sheaf"
 
 	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // funcs are the template functions, reading d. Each function that reads a
 // figure marks it: a figure with no value is replaced by 【缺：…】, a
 // doubtful one is followed by 【待核实：…】.
-func funcs(d Data) template.FuncMap {
-	c := newCatalogue(d)
+func (c *catalogue) funcs() template.FuncMap {
+	d := c.data
 	return template.FuncMap{
 		"fig": func(id string, period ...string) (string, error) {
 			return c.fig(id, period, true)
@@ -37,7 +39,23 @@ func funcs(d Data) template.FuncMap {
 		},
 		"diff":   c.diff,
 		"growth": c.growth,
-		"parts":  c.parts,
+		"yoy":    c.yoy,
+		// per "a" "b" 1000 [decimals]: a ÷ b × 1000, for 每千人口….
+		"per": c.per,
+		// wan "id" [decimals]: the figure in 万 ("3.66万"); yi in 亿.
+		"wan": func(id string, decimals ...int) (string, error) {
+			return c.scaled(id, 1e4, "万", decimals)
+		},
+		"yi": func(id string, decimals ...int) (string, error) {
+			return c.scaled(id, 1e8, "亿", decimals)
+		},
+		// signature "尚志市人民政府" date: the 发文机关署名 and the 成文日期.
+		"signature": signature,
+		// date t "2006年1月2日": a time in the cycle's time zone.
+		"date": func(t time.Time, layout string) string {
+			return formatDate(t, layout, d.Config.Cycle.Location)
+		},
+		"parts": c.parts,
 		"standards": func() string {
 			return listOrNone(c.standards())
 		},
@@ -45,6 +63,18 @@ func funcs(d Data) template.FuncMap {
 			return listOrNone(c.explanations())
 		},
 	}
+}
+
+// formatDate writes t in loc (when set) with layout, Go's reference time
+// written as the document wants it: "2006年1月2日". The zero time is empty.
+func formatDate(t time.Time, layout string, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return t.Format(layout)
 }
 
 // onePeriod takes a function's optional period argument.
@@ -85,11 +115,37 @@ func (c *catalogue) show(r reading, unit, named bool) string {
 	if !r.has {
 		return c.missingMark(r)
 	}
-	v := formatNumber(r.value, r.decimals)
+	v := c.digits(r)
 	if unit {
 		v = withUnit(v, r.ind.Unit)
 	}
 	return v + c.doubtMark(r, named)
+}
+
+// digits writes a reading's value as the department wrote it: its
+// decimals, its grouping, without the zeros a unit conversion added.
+func (c *catalogue) digits(r reading) string {
+	if r.written != "" {
+		return r.written
+	}
+	v := formatDigits(r.value, r.decimals, r.group)
+	if r.trim {
+		v = trimZeros(v)
+	}
+	return v
+}
+
+// number writes a computed value: grouped when the style says so, or, as
+// written, when all of the figures it is computed from were.
+func (c *catalogue) number(x float64, decimals int, rs ...reading) string {
+	group := c.style == styleGrouped
+	if c.style == styleAsWritten && len(rs) > 0 {
+		group = true
+		for _, r := range rs {
+			group = group && r.group
+		}
+	}
+	return formatDigits(x, decimals, group)
 }
 
 // readAll reads figure references ("id" or "id@period").
@@ -149,7 +205,7 @@ func (c *catalogue) quotient(a, b string, decimals []int, def int, scale float64
 		return mark("待核实：" + c.label(rs[1]) + "为0，无法计算"), nil
 	}
 	return c.computed(rs, func() string {
-		return format(formatNumber(rs[0].value/rs[1].value*scale, dec))
+		return format(c.number(rs[0].value/rs[1].value*scale, dec, rs...))
 	}), nil
 }
 
@@ -161,54 +217,168 @@ func (c *catalogue) change(id, p1, p2 string) ([]reading, error) {
 	return c.readAll(id+"@"+p1, id+"@"+p2)
 }
 
-// diff writes v(p2) − v(p1) in the indicator's unit; the difference of two
-// percentages is in percentage points (个百分点).
+// delta is the change of one indicator between two readings: its amount,
+// the decimals both values are compared and written at (those of the more
+// precise, as shown), and whether the indicator is a percentage, whose
+// change is in percentage points.
+type delta struct {
+	from, to reading
+	decimals int
+	trim     bool
+	percent  bool
+}
+
+func (c *catalogue) delta(rs []reading) delta {
+	d := delta{from: rs[0], to: rs[1], trim: rs[0].trim || rs[1].trim, percent: rs[0].ind.UnitInfo().Name == "%"}
+	for _, r := range rs {
+		dec := r.decimals
+		if r.trim {
+			_, frac, _ := strings.Cut(trimZeros(formatDigits(r.value, r.decimals, false)), ".")
+			dec = len(frac)
+		}
+		d.decimals = max(d.decimals, dec)
+	}
+	return d
+}
+
+// same reports whether the two values are equal as written.
+func (d delta) same() bool {
+	return sheaf.RoundDecimal(d.from.value, d.decimals) == sheaf.RoundDecimal(d.to.value, d.decimals)
+}
+
+// amount writes |to − from| in the indicator's unit, or in 个百分点 for a
+// percentage.
+func (c *catalogue) amount(d delta) string {
+	v := c.number(math.Abs(d.to.value-d.from.value), d.decimals, d.from, d.to)
+	if d.trim {
+		v = trimZeros(v)
+	}
+	unit := d.from.ind.Unit
+	if d.percent {
+		unit = "百分点"
+	}
+	return withUnit(v, unit)
+}
+
+// points writes the change of a percentage as 公文 do: "提高2.7个百分点",
+// "降低1.45个百分点", "持平".
+func (c *catalogue) points(d delta) string {
+	switch {
+	case d.same():
+		return "持平"
+	case d.to.value > d.from.value:
+		return "提高" + c.amount(d)
+	}
+	return "降低" + c.amount(d)
+}
+
+// diff writes v(p2) − v(p1) in the indicator's unit ("47万元", "-47万元");
+// the change of a percentage is said in percentage points: "提高2.7个百分点".
 func (c *catalogue) diff(id, p1, p2 string) (string, error) {
 	rs, err := c.change(id, p1, p2)
 	if err != nil {
 		return "", err
 	}
-	rs[0].decimals = max(rs[0].decimals, rs[1].decimals)
 	return c.computed(rs, func() string {
-		return c.difference(rs[0], rs[1].value-rs[0].value)
+		d := c.delta(rs)
+		if d.percent {
+			return c.points(d)
+		}
+		v := c.amount(d)
+		if d.to.value < d.from.value && !d.same() {
+			v = "-" + v
+		}
+		return v
 	}), nil
 }
 
-// difference writes an amount of change of r's indicator.
-func (c *catalogue) difference(r reading, d float64) string {
-	unit := r.ind.Unit
-	if u := r.ind.UnitInfo(); u.Name == "%" {
-		unit = "百分点"
-	}
-	return withUnit(formatNumber(d, r.decimals), unit)
-}
-
 // growth writes the change from p1 to p2 as a sentence's predicate:
-// "增长了0.07%（47万元）", "下降了2.88%（1.45个百分点）", or "持平". The
-// percentage is rounded half away from zero to 2 decimals; from a base of
-// zero only the amount is given.
+// "增长了0.07%（47万元）", "下降了2.88%（1.45万元）", or "持平"; for a
+// percentage "提高2.7个百分点". The rate is rounded half away from zero to
+// 2 decimals; from a base of zero only the amount is given.
 func (c *catalogue) growth(id, p1, p2 string) (string, error) {
 	rs, err := c.change(id, p1, p2)
 	if err != nil {
 		return "", err
 	}
-	rs[0].decimals = max(rs[0].decimals, rs[1].decimals)
 	return c.computed(rs, func() string {
-		v1, v2 := rs[0].value, rs[1].value
-		dec := rs[0].decimals
-		if sheaf.RoundDecimal(v1, dec) == sheaf.RoundDecimal(v2, dec) {
+		d := c.delta(rs)
+		if d.percent {
+			return c.points(d)
+		}
+		if d.same() {
 			return "持平"
 		}
 		verb := "增长了"
-		if v2 < v1 {
+		if d.to.value < d.from.value {
 			verb = "下降了"
 		}
-		amount := c.difference(rs[0], math.Abs(v2-v1))
-		if v1 == 0 {
-			return verb + amount
+		if d.from.value == 0 {
+			return verb + c.amount(d)
 		}
-		rate := math.Abs(v2-v1) / math.Abs(v1) * 100
-		return verb + formatNumber(rate, 2) + "%（" + amount + "）"
+		return verb + c.rate(d) + "%（" + c.amount(d) + "）"
+	}), nil
+}
+
+// rate is the change in per cent of the earlier value, to 2 decimals.
+func (c *catalogue) rate(d delta) string {
+	return formatDigits(math.Abs(d.to.value-d.from.value)/math.Abs(d.from.value)*100, 2, false)
+}
+
+// yoy writes the change from p1 to p2 as a year-on-year phrase: "同比增长
+// 0.07%", "同比下降2.88%", "同比持平"; for a percentage "同比提高2.7个百分点";
+// from a base of zero "同比增加47万元".
+func (c *catalogue) yoy(id, p1, p2 string) (string, error) {
+	rs, err := c.change(id, p1, p2)
+	if err != nil {
+		return "", err
+	}
+	return c.computed(rs, func() string {
+		d := c.delta(rs)
+		switch {
+		case d.percent:
+			return "同比" + c.points(d)
+		case d.same():
+			return "同比持平"
+		case d.from.value == 0:
+			return "同比增加" + c.amount(d)
+		case d.to.value < d.from.value:
+			return "同比下降" + c.rate(d) + "%"
+		}
+		return "同比增长" + c.rate(d) + "%"
+	}), nil
+}
+
+// per writes a ÷ b × n: per "kg.teachers" "kg.children" 1000 is the
+// teachers per thousand children (每千名幼儿…), to 2 decimals unless given.
+func (c *catalogue) per(a, b string, n float64, decimals ...int) (string, error) {
+	if n <= 0 {
+		return "", fmt.Errorf("per %v: the base must be a positive number such as 1000, 10000 or 100000", n)
+	}
+	return c.quotient(a, b, decimals, 2, n, func(v string) string { return v })
+}
+
+// scaled writes a figure in 万 or 亿 of its unit: wan "students.total" is
+// "3.66万" (the unit is for the template to write after it), to 2
+// decimals without trailing zeros unless given.
+func (c *catalogue) scaled(id string, factor float64, word string, decimals []int) (string, error) {
+	dec := 2
+	switch len(decimals) {
+	case 0:
+	case 1:
+		if dec = decimals[0]; dec < 0 || dec > 6 {
+			return "", fmt.Errorf("decimals %d is out of range (0 to 6)", dec)
+		}
+	default:
+		return "", fmt.Errorf("takes an indicator and at most one number of decimals, got %d numbers", len(decimals))
+	}
+	rid, p := ref(id)
+	r, err := c.read(rid, p)
+	if err != nil {
+		return "", err
+	}
+	return c.computed([]reading{r}, func() string {
+		return trimZeros(formatDigits(r.value/factor, dec, false)) + word
 	}), nil
 }
 
@@ -267,18 +437,47 @@ func (c *catalogue) ruleSentence(rule string) string {
 	return "规则" + rule + "未达标"
 }
 
-// explanations are the accepted flags, each with the explanation (说明) it
-// was accepted with: "…（说明：…）".
+// explanations are the departments' explanations (说明) of the accepted
+// flags, one sentence each in the report's prose: "市教育局关于轮岗交流教师数
+// （2024年）的说明：…。". The flag's own text, files and cells stay in the
+// annex.
 func (c *catalogue) explanations() []string {
 	var out []string
 	for _, f := range storedFlags(c.data.Flags, sheaf.FlagAccepted) {
-		s := strings.TrimSpace(f.Message)
-		if note := strings.TrimSpace(f.Note); note != "" {
-			s += "（说明：" + note + "）"
+		note := strings.TrimRight(oneLine(f.Note), "。. ")
+		if note == "" {
+			continue
 		}
-		out = append(out, escapeMarkdown(oneLine(s)))
+		s := c.departmentName(f.Department)
+		if about := c.flagFigures(f); about != "" {
+			s += "关于" + about + "的说明："
+		} else {
+			s += "说明："
+		}
+		out = append(out, escapeMarkdown(s+note+"。"))
 	}
 	return out
+}
+
+// flagFigures names the figures a flag is about: its own, or a rule's
+// inputs (three at most, then 等).
+func (c *catalogue) flagFigures(f storage.StoredFlag) string {
+	if f.Indicator != "" {
+		return c.indicatorName(f.Indicator) + "（" + periodWord(f.Period) + "）"
+	}
+	var names []string
+	for _, r := range c.data.Rules {
+		if r.Rule != f.Rule {
+			continue
+		}
+		for _, in := range r.Inputs {
+			names = append(names, c.indicatorName(in.Indicator)+"（"+periodWord(in.Period)+"）")
+		}
+	}
+	if len(names) > 3 {
+		return strings.Join(names[:3], "、") + "等"
+	}
+	return strings.Join(names, "、")
 }
 
 // listOrNone writes items as a Markdown list, or 无 when there are none.

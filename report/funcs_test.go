@@ -39,9 +39,9 @@ func TestFunctions(t *testing.T) {
 		{"ratio divides by zero", `{{ratio "special.students" "zero"}}`, "【待核实：零值为0，无法计算】"},
 		{"diff", `{{diff "fund.edu_spend" "2022" "2023"}}`, "47万元"},
 		{"diff down", `{{diff "fund.edu_spend" "2023" "2022"}}`, "-47万元"},
-		{"diff of percentages", `{{diff "health.myopia_rate" "2022" "2023"}}`, "-1.45个百分点"},
+		{"diff of percentages", `{{diff "health.myopia_rate" "2022" "2023"}}`, "降低1.45个百分点"},
 		{"growth", `{{growth "fund.edu_spend" "2022" "2023"}}`, "增长了0.07%（47万元）"},
-		{"growth down", `{{growth "health.myopia_rate" "2022" "2023"}}`, "下降了2.88%（1.45个百分点）"},
+		{"growth down", `{{growth "health.myopia_rate" "2022" "2023"}}`, "降低1.45个百分点"},
 		{"growth flat", `{{growth "flat" "2022" "2023"}}`, "持平"},
 		{"growth missing", `{{growth "pay.civil_avg" "2023" "2024"}}`, "【缺：本地公务员平均年工资收入（2023年），市人社局】"},
 		{"parts", `{{parts "教师进修学校" "schools.teacher_training" "小学" "schools.primary" "初级中学" "schools.junior"}}`,
@@ -50,7 +50,7 @@ func TestFunctions(t *testing.T) {
 			"小学16所、特殊教育学校【缺：特殊教育学校数，市教育局】"},
 		{"standards", `{{standards}}`, "- 特殊教育学校师生比未达到1:3.1的省定标准"},
 		{"explanations", `{{explanations}}`,
-			"- 轮岗交流教师应不少于应交流教师的10%。所用数据：轮岗交流教师数（2024年）69人（说明：3名教师因病延至2025年春季学期轮岗）"},
+			"- 市教育局关于轮岗交流教师数（2024年）的说明：3名教师因病延至2025年春季学期轮岗。"},
 		{"dot", `{{.Title}}|{{.Period}}|{{.PeriodWord}}|{{.Date}}|{{.AsOf.Format "15:04"}}|{{len .Changes}}`,
 			"尚志市2024年度履行教育职责自评报告|2024|2024年|2025年3月20日|17:00|2"},
 	}
@@ -71,7 +71,7 @@ func TestFunctions(t *testing.T) {
 // testData is the fixture with two more indicators: one of value 0, and
 // one that did not change between two periods.
 func testData(t *testing.T) Data {
-	d := fixture(t)
+	d := inlineGrouped(fixture(t))
 	d.Config.Indicators = append(d.Config.Indicators,
 		indicator("zero", "零值", "人", "edu"),
 		indicator("flat", "不变值", "万元", "finance", "2022", "2023"),
@@ -153,4 +153,12 @@ func TestBuildReadsTheFile(t *testing.T) {
 	if _, err := buildFrom("x", "x", Data{}); err == nil {
 		t.Error("buildFrom without a configuration succeeded")
 	}
+}
+
+// inlineGrouped sets report.marks: inline and report.number_style: grouped,
+// which the tests written before numbered marks expect.
+func inlineGrouped(d Data) Data {
+	d.Config.Report.Marks = "inline"
+	d.Config.Report.NumberStyle = "grouped"
+	return d
 }

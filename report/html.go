@@ -36,6 +36,8 @@ body { margin: 0; padding: 2em 1em; background: #f4f4f4; color: #000; }
 .report th, .report td { border: 1px solid #000; padding: 2pt 6pt; }
 .report th { font-family: ` + fontHeiti + `; font-weight: normal; }
 .report td p, .report th p { text-indent: 0; }
+.report p.signature { text-indent: 0; text-align: right; padding-right: 2em; }
+.report p.signature + p.signature { padding-right: 0; }
 mark { background: #ffeb3b; color: inherit; }
 @media screen and (max-width: 220mm) {
   body { padding: 0; }
@@ -65,6 +67,8 @@ func renderHTML(doc document, page Page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The signature function's paragraphs, after GB/T 9704: right-aligned.
+	body = bytes.ReplaceAll(body, []byte("<p>\u2063"), []byte(`<p class="signature">`))
 	var b bytes.Buffer
 	err = pageTemplate.Execute(&b, struct {
 		Page Page

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/template"
 	"time"
 
@@ -111,7 +112,8 @@ func build(path, name, text string, d Data) (*Draft, error) {
 
 // render runs the template into Markdown.
 func render(path, name, text string, d Data) (string, error) {
-	t, err := template.New(name).Option("missingkey=error").Funcs(funcs(d)).Parse(text)
+	c := newCatalogue(d)
+	t, err := template.New(name).Option("missingkey=error").Funcs(c.funcs()).Parse(text)
 	if err != nil {
 		return "", fmt.Errorf("report template %s: %w", path, err)
 	}
@@ -119,7 +121,14 @@ func render(path, name, text string, d Data) (string, error) {
 	if err := t.Execute(&b, newPage(d)); err != nil {
 		return "", fmt.Errorf("report template %s: %w", path, err)
 	}
-	return b.String(), nil
+	md := b.String()
+	if c.marks != nil {
+		md = dedupeMarks(md)
+		if list := c.doubtList(); list != "" {
+			md = strings.TrimRight(md, "\n") + list
+		}
+	}
+	return md, nil
 }
 
 func newPage(d Data) Page {

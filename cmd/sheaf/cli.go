@@ -15,6 +15,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
+	"github.com/sheaf-dev/sheaf/report"
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
@@ -288,11 +289,21 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 	// One pass: the file's problems and the rules' problems together, the
 	// rules compiled as a sync compiles them (reconcile.New).
 	cfg, err := config.Check(e.configPath)
+	var terr error
 	if cfg != nil {
 		_, rerr := reconcile.New(cfg)
-		if err = config.Join(err, rerr); err == nil {
+		err = config.Join(err, rerr)
+		// The report template, checked against the catalogue as a draft
+		// would use it.
+		terr = report.CheckTemplate(cfg)
+		if err == nil && terr == nil {
 			e.cfg = cfg
 		}
+	}
+	if err == nil && terr != nil {
+		err = terr
+	} else if terr != nil {
+		err = errors.Join(err, terr)
 	}
 	if err != nil && *asJSON {
 		// The problems as data, and the exit code of a bad configuration.
@@ -306,8 +317,13 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 			}
 		case errors.As(err, &one):
 			out.Problems = append(out.Problems, configProblemJSON{Line: one.Line, Key: one.Key, Message: one.Msg})
-		default:
+		case terr == nil:
 			out.Problems = append(out.Problems, configProblemJSON{Message: err.Error()})
+		}
+		if terr != nil {
+			for _, line := range strings.Split(terr.Error(), "\n") {
+				out.Problems = append(out.Problems, configProblemJSON{Message: line})
+			}
 		}
 		if werr := writeJSON(e, out); werr != nil {
 			return werr

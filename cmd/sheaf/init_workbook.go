@@ -95,7 +95,13 @@ func draftCatalogue(path, period string) (draftedCatalogue, error) {
 			fmt.Fprintf(&ind, ", periods: [%s]", strings.Join(quoted, ", "))
 		}
 		fmt.Fprintf(&ind, "}  # %s%s\n", en.where, note)
-		fmt.Fprintf(&tmpl, "- %s：{{fig %q}}\n", en.name, id)
+		if len(en.periods) > 0 && !slices.Contains(en.periods, period) {
+			// Not collected for the cycle's period: the draft shows its
+			// latest one, named (config check refuses fig "id" alone).
+			fmt.Fprintf(&tmpl, "- %s（%s）：{{fig %q %q}}\n", en.name, sheaf.PeriodWord(en.periods[len(en.periods)-1]), id, en.periods[len(en.periods)-1])
+		} else {
+			fmt.Fprintf(&tmpl, "- %s：{{fig %q}}\n", en.name, id)
+		}
 	}
 	tmpl.WriteString("\n## 存在问题\n\n{{standards}}\n")
 	return draftedCatalogue{indicators: ind.String(), template: tmpl.String()}, nil
