@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -44,7 +45,7 @@ func randomToken() string {
 }
 
 // create starts a session and returns its id.
-func (ss *sessions) create() (string, session) {
+func (ss *sessions) create(ctx context.Context) (string, session, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	now := ss.now()
@@ -56,7 +57,7 @@ func (ss *sessions) create() (string, session) {
 	id := randomToken()
 	s := session{csrf: randomToken(), expires: now.Add(ss.ttl)}
 	ss.m[id] = s
-	return id, s
+	return id, s, nil
 }
 
 // get returns the live session of r, if any.
@@ -78,10 +79,12 @@ func (ss *sessions) get(r *http.Request) (string, session, bool) {
 	return c.Value, s, true
 }
 
-func (ss *sessions) end(id string) {
+// end forgets a session: its cookie no longer signs in.
+func (ss *sessions) end(ctx context.Context, id string) error {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	delete(ss.m, id)
+	return nil
 }
 
 // equal compares two secrets in constant time.
@@ -118,9 +121,7 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 			return
 		}
 		if tok, ok := bearer(r); ok {
-			if !equal(tok, s.Token) {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
-				s.refuse(w, r, http.StatusUnauthorized, "令牌错误", "管理令牌不正确。")
+			if !s.tokenOK(w, r, tok) {
 				return
 			}
 			h(w, r)
@@ -149,8 +150,10 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 func (s *Server) readable(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.private {
-			if tok, ok := bearer(r); ok && equal(tok, s.Token) {
-				h(w, r)
+			if tok, ok := bearer(r); ok {
+				if s.tokenOK(w, r, tok) {
+					h(w, r)
+				}
 				return
 			}
 			if _, _, ok := s.sessions.get(r); !ok {
@@ -167,6 +170,32 @@ func (s *Server) readable(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// tokenOK checks a Bearer token, counting a wrong one against the client's
+// address; it answers the request itself (401, or 429 once the client has
+// sent too many wrong ones) when the token is not accepted.
+func (s *Server) tokenOK(w http.ResponseWriter, r *http.Request, tok string) bool {
+	client := s.proxies.client(r)
+	if wait := s.limiter.blocked(client); wait > 0 {
+		s.log().Warn("web request refused: too many wrong tokens", "remote", client)
+		s.tooMany(w, r, wait)
+		return false
+	}
+	if s.Token == "" || !equal(tok, s.Token) {
+		s.limiter.fail(client)
+		s.log().Warn("web request with a wrong token", "remote", client, "path", r.URL.Path)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
+		s.refuse(w, r, http.StatusUnauthorized, "令牌错误", "管理令牌不正确。")
+		return false
+	}
+	return true
+}
+
+// secure reports whether the session cookie must be Secure: the pages are
+// reached over https (web.url says so, or a trusted proxy does).
+func (s *Server) secure(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s.Config.Web.URL)), "https://") || s.proxies.viaHTTPS(r)
+}
+
 // refuse answers an unauthorised or invalid request: JSON for API clients,
 // a page for browsers.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
@@ -177,10 +206,18 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, titl
 	s.renderStatus(w, r, status, "message", pageData{Title: title, Body: map[string]any{"Message": msg, "Login": status == http.StatusUnauthorized, "Next": r.Referer()}})
 }
 
-// safeNext keeps a redirect inside this site.
+// safeNext keeps a redirect inside this site: a path starting with a
+// single "/", with no backslash or control character anywhere (browsers
+// drop tabs and newlines and read "\\" as "/", so "/\t/evil.example"
+// would leave the site).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
 	}
 	return next
 }
@@ -195,21 +232,45 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusForbidden, "login", pageData{Title: "登录", Body: map[string]any{"Next": next, "NoToken": true}})
 		return
 	}
+	client := s.proxies.client(r)
+	if wait := s.limiter.blocked(client); wait > 0 {
+		s.log().Warn("web sign-in refused: too many wrong tokens", "remote", client)
+		s.tooMany(w, r, wait)
+		return
+	}
 	if !equal(r.PostFormValue("token"), s.Token) {
-		s.log().Warn("web sign-in with a wrong token", "remote", r.RemoteAddr)
+		s.limiter.fail(client)
+		s.log().Warn("web sign-in with a wrong token", "remote", client)
 		s.renderStatus(w, r, http.StatusUnauthorized, "login", pageData{Title: "登录", Body: map[string]any{"Next": next, "Error": "令牌不正确。"}})
 		return
 	}
-	id, sess := s.sessions.create()
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	id, sess, err := s.sessions.create(r.Context())
+	if err != nil {
+		s.serverError(w, r, "登录", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.secure(r),
 		SameSite: http.SameSiteStrictMode, Expires: sess.expires})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// logout ends the browser's session, on the server as well as in the
+// browser; it needs the session's CSRF token, so that another site cannot
+// sign a coordinator out.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if id, sess, ok := s.sessions.get(r); ok && equal(r.PostFormValue("csrf"), sess.csrf) {
-		s.sessions.end(id)
+	id, sess, ok := s.sessions.get(r)
+	if !ok {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	if !equal(r.PostFormValue("csrf"), sess.csrf) {
+		s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请回到页面重新操作。")
+		return
+	}
+	if err := s.sessions.end(r.Context(), id); err != nil {
+		s.serverError(w, r, "退出登录", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/?done=logout", http.StatusSeeOther)
 }

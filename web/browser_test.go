@@ -26,7 +26,7 @@ import (
 )
 
 // browserToken is the admin token the browser signs in with.
-const browserToken = "test-token"
+const browserToken = "test-token-for-the-browser-0123456789"
 
 // browserRun is one row of the runs list as the page shows it.
 type browserRun struct {

@@ -78,12 +78,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// serverError logs an operational error and answers 500.
+// serverError logs an operational error and answers 500 saying what could
+// not be done; the error's text, which may name paths and internals, goes
+// to the log only.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, what string, err error) {
 	s.log().Error(what, "path", r.URL.Path, "err", err)
 	if wantsJSON(r) {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": what + ": " + err.Error()})
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": what + "失败，详情见 sheaf 的日志"})
 		return
 	}
-	http.Error(w, what+"失败："+err.Error(), http.StatusInternalServerError)
+	http.Error(w, what+"失败，详情见 sheaf 的日志。", http.StatusInternalServerError)
 }

@@ -291,8 +291,11 @@ func TestHealthz(t *testing.T) {
 		t.Fatal("the broken sync did not fail")
 	}
 	w = f.do(request{path: "/healthz"})
+	if strings.Contains(w.Body.String(), "share unmounted") {
+		t.Errorf("/healthz echoes the raw error:\n%s", w.Body)
+	}
 	h = decode[Health](t, w.Body)
-	if w.Code != http.StatusServiceUnavailable || h.LastSyncOK || !h.DBWritable || !strings.Contains(strings.Join(h.Problems, ";"), "share unmounted") {
+	if w.Code != http.StatusServiceUnavailable || h.LastSyncOK || !h.DBWritable || !strings.Contains(strings.Join(h.Problems, ";"), "last sync failed") {
 		t.Fatalf("after a failed sync: %d %+v", w.Code, h)
 	}
 
