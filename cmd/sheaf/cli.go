@@ -58,6 +58,7 @@ var commands = []command{
 	{"outbox", "the mail queue: queued, sent and failed messages [-n N] [--json]\n           outbox retry ID: queue a failed message again", cmdOutbox},
 	{"config", "config check: validate the configuration file", cmdConfig},
 	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
+	{"token", "token new: make an admin token for web.token_env", cmdToken},
 }
 
 func usage(w io.Writer) {
