@@ -10,7 +10,12 @@ import (
 // cmdToken makes an admin token for web.token_env: 32 random bytes,
 // URL-safe base64 (43 characters), printed once and stored nowhere.
 func cmdToken(ctx context.Context, e *env, args []string) error {
-	if len(args) != 1 || args[0] != "new" {
+	fs := e.flags("token") // --config is accepted and unused: a token needs none
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "new" {
 		return exitError{2, fmt.Errorf("usage: sheaf token new")}
 	}
 	fmt.Fprintln(e.stdout, newToken())
