@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -46,7 +47,8 @@ func (s *Server) postResync(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, ResyncAnswer{ID: id, State: state})
 		return
 	}
-	http.Redirect(w, r, "/?resync="+state, http.StatusSeeOther)
+	// The status page follows this sync, refreshing itself until it ends.
+	http.Redirect(w, r, fmt.Sprintf("/?resync=%d", id), http.StatusSeeOther)
 }
 
 func (s *Server) resyncStatus(w http.ResponseWriter, r *http.Request) {
@@ -76,8 +78,8 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 // done answers a successful action: JSON for API clients, back to the page
-// for browsers.
-func done(w http.ResponseWriter, r *http.Request, back string, v any) {
+// for browsers, which then shows the banner named by what (see banners).
+func done(w http.ResponseWriter, r *http.Request, back string, v any, what string, id int64) {
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, v)
 		return
@@ -89,7 +91,15 @@ func done(w http.ResponseWriter, r *http.Request, back string, v any) {
 			}
 		}
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	u, err := url.Parse(back)
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
+	q := u.Query()
+	q.Set("done", what)
+	q.Set("id", strconv.FormatInt(id, 10))
+	u.RawQuery = q.Encode()
+	http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
 }
 
 // failed answers an action that could not be done because of what was
@@ -121,7 +131,7 @@ func (s *Server) postRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log().Info("message queued again from the web", "message", id)
-	done(w, r, "/outbox", map[string]any{"id": id, "state": sheaf.OutboxQueued})
+	done(w, r, "/outbox", map[string]any{"id": id, "state": sheaf.OutboxQueued}, "retried", id)
 }
 
 // acceptRequest is the body of POST /flags/{id}/accept, as a form or JSON.
@@ -159,5 +169,5 @@ func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log().Info("flag accepted from the web", "flag", id, "by", req.By)
-	done(w, r, "/flags", map[string]any{"id": id, "state": sheaf.FlagAccepted})
+	done(w, r, "/flags", map[string]any{"id": id, "state": sheaf.FlagAccepted}, "accepted", id)
 }

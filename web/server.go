@@ -72,6 +72,7 @@ func (s *Server) init() {
 	read("GET /figures/{indicator}/{period}", s.figure)
 	read("GET /outbox", s.outbox)
 	read("GET /runs.json", s.runsJSON)
+	read("GET /runs/{id}", s.runPage)
 	read("GET /resync/{id}", s.resyncStatus)
 	write("POST /resync", s.postResync)
 	write("POST /outbox/{id}/retry", s.postRetry)
