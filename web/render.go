@@ -2,13 +2,13 @@ package web
 
 import (
 	"bytes"
-	"fmt"
-	"strconv"
-	"strings"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
