@@ -103,8 +103,8 @@ func done(w http.ResponseWriter, r *http.Request, back string, v any, what strin
 }
 
 // failed answers an action that could not be done because of what was
-// asked (unknown id, wrong state).
-func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
+// asked (unknown id, wrong state): err for API clients, words for people.
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error, words string) {
 	status := http.StatusConflict
 	if errors.Is(err, storage.ErrNotFound) {
 		status = http.StatusNotFound
@@ -113,18 +113,27 @@ func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, map[string]string{"error": err.Error()})
 		return
 	}
-	s.renderStatus(w, r, status, "message", pageData{Title: "无法操作", Body: map[string]any{"Message": err.Error(), "Next": r.Referer()}})
+	s.renderStatus(w, r, status, "message", pageData{Title: "无法操作", Body: map[string]any{"Message": words, "Next": r.Referer()}})
+}
+
+// notFoundOr picks the words for an action's failure: what is not found,
+// or what is in the wrong state.
+func notFoundOr(err error, notFound, wrongState string) string {
+	if errors.Is(err, storage.ErrNotFound) {
+		return notFound
+	}
+	return wrongState
 }
 
 func (s *Server) postRetry(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		s.failed(w, r, fmt.Errorf("message %q: %w", r.PathValue("id"), storage.ErrNotFound))
+		s.failed(w, r, fmt.Errorf("message %q: %w", r.PathValue("id"), storage.ErrNotFound), "没有这封邮件。")
 		return
 	}
 	if err := s.DB.RetryMessage(r.Context(), id); err != nil {
 		if errors.Is(err, storage.ErrNotFound) || strings.Contains(err.Error(), "not failed") {
-			s.failed(w, r, err)
+			s.failed(w, r, err, notFoundOr(err, "没有这封邮件。", "只有发送失败的邮件才能重新发送。"))
 			return
 		}
 		s.serverError(w, r, "重新发送", err)
@@ -143,7 +152,7 @@ type acceptRequest struct {
 func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		s.failed(w, r, fmt.Errorf("flag %q: %w", r.PathValue("id"), storage.ErrNotFound))
+		s.failed(w, r, fmt.Errorf("flag %q: %w", r.PathValue("id"), storage.ErrNotFound), "没有这个问题。")
 		return
 	}
 	var req acceptRequest
@@ -157,12 +166,12 @@ func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Note, req.By = strings.TrimSpace(req.Note), strings.TrimSpace(req.By)
 	if req.Note == "" {
-		s.failed(w, r, errors.New("请填写说明（note）：接受一个问题需要部门的解释"))
+		s.failed(w, r, errors.New("a note is required to accept a flag"), "请填写说明：接受一个问题需要部门的解释。")
 		return
 	}
 	if err := s.DB.AcceptFlag(r.Context(), id, req.Note, req.By); err != nil {
 		if errors.Is(err, storage.ErrNotFound) || strings.Contains(err.Error(), "only an open flag") {
-			s.failed(w, r, err)
+			s.failed(w, r, err, notFoundOr(err, "没有这个问题。", "只有待处理的问题才能接受。"))
 			return
 		}
 		s.serverError(w, r, "接受问题", err)

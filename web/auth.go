@@ -117,7 +117,7 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Token == "" {
 			s.refuse(w, r, http.StatusForbidden, "未设置管理令牌",
-				"未配置管理令牌，不能在网页上操作。请在配置文件中写 web.token_env（保存令牌的环境变量名，例如 SHEAF_ADMIN_TOKEN），设置该环境变量（或 SHEAF_ADMIN_TOKEN_FILE 指向保存令牌的文件）后重启 sheaf run。")
+				"未配置管理令牌，不能在网页上操作。请在配置文件中写 web.token_env（保存令牌的环境变量名，例如 SHEAF_ADMIN_TOKEN），设置该环境变量（或 SHEAF_ADMIN_TOKEN_FILE 指向保存令牌的文件）后重新启动 sheaf。")
 			return
 		}
 		if tok, ok := bearer(r); ok {
@@ -138,7 +138,7 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 			csrf = r.PostFormValue("csrf")
 		}
 		if csrf == "" || !equal(csrf, sess.csrf) {
-			s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请回到页面重新操作。")
+			s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（安全校验失败），请回到页面重新操作。")
 			return
 		}
 		h(w, r)
@@ -264,7 +264,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !equal(r.PostFormValue("csrf"), sess.csrf) {
-		s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请回到页面重新操作。")
+		s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（安全校验失败），请回到页面重新操作。")
 		return
 	}
 	if err := s.sessions.end(r.Context(), id); err != nil {
