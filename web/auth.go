@@ -3,38 +3,44 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // sessionCookie names the cookie of a signed-in browser.
 const sessionCookie = "sheaf_session"
 
-// session is a signed-in browser: its CSRF token and when it ends. Sessions
-// live in memory only; a restart signs everyone out.
+// session is a signed-in browser: its CSRF token and when it ends.
 type session struct {
 	csrf    string
 	expires time.Time
 }
 
-// sessions are the signed-in browsers, by the random id in their cookie.
+// sessions are the signed-in browsers, stored in the database by the
+// SHA-256 of the random id in their cookie, so that they outlive a restart
+// of the daemon and a copy of the database signs nobody in.
 type sessions struct {
+	db  *storage.DB
 	now func() time.Time
 	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]session
+	log func() *slog.Logger
 }
 
-func newSessions(now func() time.Time, ttl time.Duration) *sessions {
+func newSessions(db *storage.DB, now func() time.Time, ttl time.Duration, log func() *slog.Logger) *sessions {
 	if ttl <= 0 {
 		ttl = 12 * time.Hour
 	}
-	return &sessions{now: now, ttl: ttl, m: map[string]session{}}
+	return &sessions{db: db, now: now, ttl: ttl, log: log}
 }
 
 // randomToken is 32 random bytes, URL-safe.
@@ -44,47 +50,46 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// create starts a session and returns its id.
+// hashID is what the database keeps of a cookie's id.
+func hashID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+// create starts a session and returns its id (forgetting ended ones).
 func (ss *sessions) create(ctx context.Context) (string, session, error) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
 	now := ss.now()
-	for id, s := range ss.m { // forget ended sessions
-		if now.After(s.expires) {
-			delete(ss.m, id)
-		}
-	}
 	id := randomToken()
 	s := session{csrf: randomToken(), expires: now.Add(ss.ttl)}
-	ss.m[id] = s
+	if err := ss.db.CreateWebSession(ctx, hashID(id), storage.WebSession{CSRF: s.csrf, Expires: s.expires}, now); err != nil {
+		return "", session{}, err
+	}
 	return id, s, nil
 }
 
-// get returns the live session of r, if any.
+// get returns the live session of r, if any. A database that cannot be
+// read signs nobody in (and says so in the log).
 func (ss *sessions) get(r *http.Request) (string, session, bool) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return "", session{}, false
 	}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.m[c.Value]
-	if !ok {
+	ws, err := ss.db.WebSessionByHash(r.Context(), hashID(c.Value))
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotFound) {
+			ss.log().Error("read a web session", "err", err)
+		}
 		return "", session{}, false
 	}
-	if ss.now().After(s.expires) {
-		delete(ss.m, c.Value)
+	if !ss.now().Before(ws.Expires) {
 		return "", session{}, false
 	}
-	return c.Value, s, true
+	return c.Value, session{csrf: ws.CSRF, expires: ws.Expires}, true
 }
 
-// end forgets a session: its cookie no longer signs in.
+// end forgets a session: its cookie no longer signs in, even if kept.
 func (ss *sessions) end(ctx context.Context, id string) error {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.m, id)
-	return nil
+	return ss.db.DeleteWebSession(ctx, hashID(id))
 }
 
 // equal compares two secrets in constant time.

@@ -210,3 +210,29 @@ func TestServerTimeoutsAndTakenPort(t *testing.T) {
 		t.Fatalf("web.listen: off: %v", err)
 	}
 }
+
+// TestSessionsOutliveARestart: a signed-in browser stays signed in when the
+// daemon restarts (a new Server on the same database); the cookie kept
+// after signing out, or after it ends, signs nobody in.
+func TestSessionsOutliveARestart(t *testing.T) {
+	f := newFixture(t, testToken)
+	cookie, csrf := f.login()
+	restarted := &Server{Config: f.cfg, DB: f.db, Sync: f.syncer.Sync, Token: testToken}
+	f.srv, f.h = restarted, restarted.Handler()
+	if page := f.do(request{path: "/", cookie: cookie}).Body.String(); !strings.Contains(page, "退出登录") || !strings.Contains(page, csrf) {
+		t.Fatal("the restart signed the browser out")
+	}
+	if w := f.do(request{method: "POST", path: "/logout", cookie: cookie, body: "csrf=" + url.QueryEscape(csrf)}); w.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", w.Code)
+	}
+	if w := f.do(request{method: "POST", path: "/resync", cookie: cookie, body: "csrf=" + url.QueryEscape(csrf)}); w.Code != http.StatusUnauthorized {
+		t.Errorf("the cookie kept after logout: %d, want 401", w.Code)
+	}
+
+	cookie, _ = f.login()
+	later := time.Now().Add(13 * time.Hour)
+	f.srv.Now = func() time.Time { return later }
+	if page := f.do(request{path: "/", cookie: cookie}).Body.String(); strings.Contains(page, "退出登录") {
+		t.Error("a session 13 hours old still signs in")
+	}
+}

@@ -35,6 +35,7 @@ type Server struct {
 	// Now is the clock of the pages (deadlines, next runs, sessions).
 	Now func() time.Time
 	// SessionTTL is how long a browser stays signed in; default 12h.
+	// Sessions are kept in the database and outlive a restart.
 	SessionTTL time.Duration
 
 	once     sync.Once
@@ -58,7 +59,7 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) init() {
 	s.pages = mustParsePages()
-	s.sessions = newSessions(s.now, s.SessionTTL)
+	s.sessions = newSessions(s.DB, s.now, s.SessionTTL, s.log)
 	s.proxies = newProxies(s.Config.Web.TrustedProxies)
 	s.limiter = newLimiter(s.now)
 	s.resync = &resyncer{sync: s.Sync, log: s.log(), ctx: context.Background()}
