@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test test-slow test-browser test-crash lint demo bench bench-curves corpus-report clean
+.PHONY: build test test-slow test-browser test-deploy test-crash lint demo bench bench-curves corpus-report clean
 
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sheaf
@@ -26,6 +26,12 @@ test-slow:
 # a screenshot in $SHEAF_TEST_OUTPUT when set. Skipped without chromium.
 test-browser:
 	$(GO) test -tags browser ./web -run Browser -count=1 -v
+
+# The service files: `systemd-analyze verify` on deploy/sheaf.service, and
+# the image of deploy/Containerfile built with podman, buildah or docker;
+# each skipped, with a message, where its tool is missing.
+test-deploy:
+	SHEAF_CONTAINER_BUILD=1 $(GO) test ./deploy -count=1 -v
 
 # Kill a sync, then the mail sender, with SIGKILL at 50 points each; after
 # each kill the database must be sound, no file half-stored, the next sync

@@ -1,5 +1,11 @@
 package sheaf
 
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
 // The Chinese words people read for the vocabulary: the one table that the
 // digest, the draft and its annex, and every other place that names a
 // kind, a status, a severity or a state for people, look words up in.
@@ -78,18 +84,19 @@ var (
 	jobWords = map[string]string{
 		"sync":   "同步",
 		"remind": "催报",
-		"digest": "摘要",
-		"draft":  "报告初稿",
+		"digest": "汇总邮件",
+		"draft":  "起草报告",
 	}
 	triggerWords = map[string]string{
-		"cron": "定时",
-		"cli":  "命令行",
 		"web":  "网页",
+		"cli":  "命令行",
+		"cron": "定时",
+		"test": "测试",
 	}
 	mailKindWords = map[string]string{
 		MailReminder: "催报提醒",
 		MailOverdue:  "逾期通知",
-		MailDigest:   "摘要",
+		MailDigest:   "汇总邮件",
 		MailDraft:    "报告初稿",
 		MailTest:     "测试邮件",
 	}
@@ -113,6 +120,23 @@ var (
 		SheetHidden:   "隐藏",
 		SheetExcluded: "排除",
 		SheetNoTable:  "无表格",
+	}
+	// mailErrorWords explain, in order, what a mail error's text means;
+	// the first whose any fragment the text contains (lower-cased) wins.
+	mailErrorWords = []struct {
+		fragments []string
+		words     string
+	}{
+		{[]string{"connection refused"}, "邮件服务器拒绝连接：服务器没有运行，或地址、端口（mail.smtp）写错了。"},
+		{[]string{"no such host", "server misbehaving"}, "找不到邮件服务器：服务器名称（mail.smtp）写错了，或本机连不上域名服务。"},
+		{[]string{"timeout", "deadline exceeded"}, "连接邮件服务器超时：网络不通或被防火墙拦截。"},
+		{[]string{"network is unreachable", "no route to host"}, "网络不通，连不上邮件服务器。"},
+		{[]string{"x509", "certificate", "tls"}, "与邮件服务器建立加密连接失败（证书或加密设置有误）。"},
+		{[]string{"535", "auth", "password", "credentials"}, "邮件服务器不接受用户名或密码。"},
+		{[]string{"550", "551", "553", "mailbox", "recipient", "user unknown"}, "收件地址被退回：地址有误或不存在。"},
+		{[]string{"552", "too large", "size"}, "邮件过大，邮件服务器拒收。"},
+		{[]string{"421", "450", "451", "452", "try again"}, "邮件服务器暂时无法接收，稍后会自动重试。"},
+		{[]string{"expired", "expires"}, "已过期：截止时间已过，不再发送。"},
 	}
 )
 
@@ -145,3 +169,46 @@ var ruleStateWords = map[string]string{
 
 // RuleStateWord names a rule's outcome: "通过", "不通过", "数据不全".
 func RuleStateWord(state string) string { return word(ruleStateWords, state) }
+
+// MailErrorWord explains a mail error's technical text in a sentence;
+// text it does not recognise gets a general one. The technical text itself
+// is for whoever runs the server, shown beside it.
+func MailErrorWord(text string) string {
+	if text == "" {
+		return ""
+	}
+	low := strings.ToLower(text)
+	for _, e := range mailErrorWords {
+		for _, f := range e.fragments {
+			if strings.Contains(low, f) {
+				return e.words
+			}
+		}
+	}
+	return "发送失败，原因见技术信息。"
+}
+
+// DurationWord writes a duration for people: "1分20秒", "2小时5分",
+// "不到1秒"; seconds are dropped beyond an hour.
+func DurationWord(d time.Duration) string {
+	if d < time.Second {
+		return "不到1秒"
+	}
+	d = d.Round(time.Second)
+	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%d小时", h)
+		if m > 0 {
+			fmt.Fprintf(&b, "%d分", m)
+		}
+		return b.String()
+	}
+	if m > 0 {
+		fmt.Fprintf(&b, "%d分", m)
+	}
+	if s > 0 || m == 0 {
+		fmt.Fprintf(&b, "%d秒", s)
+	}
+	return b.String()
+}

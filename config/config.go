@@ -385,8 +385,8 @@ func (c *Config) ReportDir() string {
 // Web configures the daemon's HTTP server: the status pages, resync, health
 // and metrics. See config/web.go.
 type Web struct {
-	// Listen is the address to serve on; default 127.0.0.1:8370. Listening
-	// beyond loopback requires a token.
+	// Listen is the address to serve on; default 127.0.0.1:8370; "off"
+	// runs no web server. Listening beyond loopback requires a token.
 	Listen string `yaml:"listen"`
 	// TokenEnv names the environment variable holding the admin token (or,
 	// with a _FILE suffix, a file holding it); the token is never in YAML.
@@ -396,4 +396,10 @@ type Web struct {
 	// SourceGrace is how long a source may fail to be listed before
 	// /healthz turns red; default 24h (DefaultSourceGrace).
 	SourceGrace Duration `yaml:"source_grace"`
+	// AllowedHosts are the host names, besides localhost and the host of
+	// URL, that requests may name in their Host header; see config/web.go.
+	AllowedHosts []string `yaml:"allowed_hosts"`
+	// TrustedProxies are the addresses (IPs or CIDR ranges) of reverse
+	// proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestWebValidate(t *testing.T) {
 	tests := []struct {
@@ -10,7 +13,22 @@ func TestWebValidate(t *testing.T) {
 	}{
 		{"default", "", nil},
 		{"loopback", "web:\n  listen: 127.0.0.1:9000\n", nil},
-		{"beyond loopback with a token", "web:\n  listen: 0.0.0.0:8370\n  token_env: SHEAF_ADMIN_TOKEN\n", nil},
+		{"beyond loopback with a token", "web:\n  listen: 0.0.0.0:8370\n  token_env: SHEAF_ADMIN_TOKEN\n  url: https://sheaf.example.org\n", nil},
+		{"beyond loopback with allowed hosts", "web:\n  listen: 0.0.0.0:8370\n  token_env: SHEAF_ADMIN_TOKEN\n  allowed_hosts: [sheaf.county.lan]\n  trusted_proxies: [10.0.0.0/8, 127.0.0.1]\n", nil},
+		{"off", "web:\n  listen: \"off\"\n", nil},
+		{"beyond loopback without a name", `
+web:
+  listen: 0.0.0.0:8370 # ← web.listen
+  token_env: SHEAF_ADMIN_TOKEN
+`, []want{{"web.listen", "web.url or web.allowed_hosts is required"}}},
+		{"allowed host with a port", `
+web:
+  allowed_hosts: ["sheaf.lan:8370"] # ← web.allowed_hosts[0]
+`, []want{{"web.allowed_hosts[0]", "not a host name"}}},
+		{"bad proxy", `
+web:
+  trusted_proxies: [proxy.lan] # ← web.trusted_proxies[0]
+`, []want{{"web.trusted_proxies[0]", "not an IP address or a CIDR range"}}},
 		{"beyond loopback without a token", `
 web:
   listen: 0.0.0.0:8370 # ← web.listen
@@ -68,5 +86,20 @@ func TestWebAddr(t *testing.T) {
 				t.Errorf("IsLoopback(%q) = %v, want %v", tt.web.Addr(), got, tt.loopback)
 			}
 		})
+	}
+}
+
+func TestShortTokenRefused(t *testing.T) {
+	t.Setenv("SHEAF_TEST_TOKEN", "short")
+	src := withBase("web:\n  token_env: SHEAF_TEST_TOKEN # ← web.token_env\n")
+	path := writeConfig(t, src)
+	_, err := Load(path)
+	checkErrors(t, err, path, src, []want{{"web.token_env", "sheaf token new"}})
+	if strings.Contains(err.Error(), "short") {
+		t.Errorf("the error quotes the token: %v", err)
+	}
+	t.Setenv("SHEAF_TEST_TOKEN", strings.Repeat("k", MinTokenLength))
+	if _, err := Load(path); err != nil {
+		t.Errorf("a %d-character token: %v", MinTokenLength, err)
 	}
 }

@@ -104,6 +104,12 @@ type queries struct {
 	// meta.sql
 	GetMeta *sqlx.Stmt `query:"get-meta"`
 	SetMeta *sqlx.Stmt `query:"set-meta"`
+
+	// sessions.sql
+	InsertSession         *sqlx.Stmt `query:"insert-session"`
+	Session               *sqlx.Stmt `query:"session"`
+	DeleteSession         *sqlx.Stmt `query:"delete-session"`
+	DeleteExpiredSessions *sqlx.Stmt `query:"delete-expired-sessions"`
 }
 
 // parseQueries reads every *.sql file of dir in files into its named

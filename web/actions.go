@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -46,7 +47,8 @@ func (s *Server) postResync(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, ResyncAnswer{ID: id, State: state})
 		return
 	}
-	http.Redirect(w, r, "/?resync="+state, http.StatusSeeOther)
+	// The status page follows this sync, refreshing itself until it ends.
+	http.Redirect(w, r, fmt.Sprintf("/?resync=%d", id), http.StatusSeeOther)
 }
 
 func (s *Server) resyncStatus(w http.ResponseWriter, r *http.Request) {
@@ -76,8 +78,8 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 // done answers a successful action: JSON for API clients, back to the page
-// for browsers.
-func done(w http.ResponseWriter, r *http.Request, back string, v any) {
+// for browsers, which then shows the banner named by what (see banners).
+func done(w http.ResponseWriter, r *http.Request, back string, v any, what string, id int64) {
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, v)
 		return
@@ -89,12 +91,20 @@ func done(w http.ResponseWriter, r *http.Request, back string, v any) {
 			}
 		}
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	u, err := url.Parse(back)
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
+	q := u.Query()
+	q.Set("done", what)
+	q.Set("id", strconv.FormatInt(id, 10))
+	u.RawQuery = q.Encode()
+	http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
 }
 
 // failed answers an action that could not be done because of what was
-// asked (unknown id, wrong state).
-func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
+// asked (unknown id, wrong state): err for API clients, words for people.
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error, words string) {
 	status := http.StatusConflict
 	if errors.Is(err, storage.ErrNotFound) {
 		status = http.StatusNotFound
@@ -103,25 +113,34 @@ func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, map[string]string{"error": err.Error()})
 		return
 	}
-	s.renderStatus(w, r, status, "message", pageData{Title: "无法操作", Body: map[string]any{"Message": err.Error(), "Next": r.Referer()}})
+	s.renderStatus(w, r, status, "message", pageData{Title: "无法操作", Body: map[string]any{"Message": words, "Next": r.Referer()}})
+}
+
+// notFoundOr picks the words for an action's failure: what is not found,
+// or what is in the wrong state.
+func notFoundOr(err error, notFound, wrongState string) string {
+	if errors.Is(err, storage.ErrNotFound) {
+		return notFound
+	}
+	return wrongState
 }
 
 func (s *Server) postRetry(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		s.failed(w, r, fmt.Errorf("message %q: %w", r.PathValue("id"), storage.ErrNotFound))
+		s.failed(w, r, fmt.Errorf("message %q: %w", r.PathValue("id"), storage.ErrNotFound), "没有这封邮件。")
 		return
 	}
 	if err := s.DB.RetryMessage(r.Context(), id); err != nil {
 		if errors.Is(err, storage.ErrNotFound) || strings.Contains(err.Error(), "not failed") {
-			s.failed(w, r, err)
+			s.failed(w, r, err, notFoundOr(err, "没有这封邮件。", "只有发送失败的邮件才能重新发送。"))
 			return
 		}
 		s.serverError(w, r, "重新发送", err)
 		return
 	}
 	s.log().Info("message queued again from the web", "message", id)
-	done(w, r, "/outbox", map[string]any{"id": id, "state": sheaf.OutboxQueued})
+	done(w, r, "/outbox", map[string]any{"id": id, "state": sheaf.OutboxQueued}, "retried", id)
 }
 
 // acceptRequest is the body of POST /flags/{id}/accept, as a form or JSON.
@@ -133,7 +152,7 @@ type acceptRequest struct {
 func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		s.failed(w, r, fmt.Errorf("flag %q: %w", r.PathValue("id"), storage.ErrNotFound))
+		s.failed(w, r, fmt.Errorf("flag %q: %w", r.PathValue("id"), storage.ErrNotFound), "没有这个问题。")
 		return
 	}
 	var req acceptRequest
@@ -147,17 +166,17 @@ func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Note, req.By = strings.TrimSpace(req.Note), strings.TrimSpace(req.By)
 	if req.Note == "" {
-		s.failed(w, r, errors.New("请填写说明（note）：接受一个问题需要部门的解释"))
+		s.failed(w, r, errors.New("a note is required to accept a flag"), "请填写说明：接受一个问题需要部门的解释。")
 		return
 	}
 	if err := s.DB.AcceptFlag(r.Context(), id, req.Note, req.By); err != nil {
 		if errors.Is(err, storage.ErrNotFound) || strings.Contains(err.Error(), "only an open flag") {
-			s.failed(w, r, err)
+			s.failed(w, r, err, notFoundOr(err, "没有这个问题。", "只有待处理的问题才能接受。"))
 			return
 		}
 		s.serverError(w, r, "接受问题", err)
 		return
 	}
 	s.log().Info("flag accepted from the web", "flag", id, "by", req.By)
-	done(w, r, "/flags", map[string]any{"id": id, "state": sheaf.FlagAccepted})
+	done(w, r, "/flags", map[string]any{"id": id, "state": sheaf.FlagAccepted}, "accepted", id)
 }

@@ -1,39 +1,46 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // sessionCookie names the cookie of a signed-in browser.
 const sessionCookie = "sheaf_session"
 
-// session is a signed-in browser: its CSRF token and when it ends. Sessions
-// live in memory only; a restart signs everyone out.
+// session is a signed-in browser: its CSRF token and when it ends.
 type session struct {
 	csrf    string
 	expires time.Time
 }
 
-// sessions are the signed-in browsers, by the random id in their cookie.
+// sessions are the signed-in browsers, stored in the database by the
+// SHA-256 of the random id in their cookie, so that they outlive a restart
+// of the daemon and a copy of the database signs nobody in.
 type sessions struct {
+	db  *storage.DB
 	now func() time.Time
 	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]session
+	log func() *slog.Logger
 }
 
-func newSessions(now func() time.Time, ttl time.Duration) *sessions {
+func newSessions(db *storage.DB, now func() time.Time, ttl time.Duration, log func() *slog.Logger) *sessions {
 	if ttl <= 0 {
 		ttl = 12 * time.Hour
 	}
-	return &sessions{now: now, ttl: ttl, m: map[string]session{}}
+	return &sessions{db: db, now: now, ttl: ttl, log: log}
 }
 
 // randomToken is 32 random bytes, URL-safe.
@@ -43,45 +50,46 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// create starts a session and returns its id.
-func (ss *sessions) create() (string, session) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	now := ss.now()
-	for id, s := range ss.m { // forget ended sessions
-		if now.After(s.expires) {
-			delete(ss.m, id)
-		}
-	}
-	id := randomToken()
-	s := session{csrf: randomToken(), expires: now.Add(ss.ttl)}
-	ss.m[id] = s
-	return id, s
+// hashID is what the database keeps of a cookie's id.
+func hashID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
 }
 
-// get returns the live session of r, if any.
+// create starts a session and returns its id (forgetting ended ones).
+func (ss *sessions) create(ctx context.Context) (string, session, error) {
+	now := ss.now()
+	id := randomToken()
+	s := session{csrf: randomToken(), expires: now.Add(ss.ttl)}
+	if err := ss.db.CreateWebSession(ctx, hashID(id), storage.WebSession{CSRF: s.csrf, Expires: s.expires}, now); err != nil {
+		return "", session{}, err
+	}
+	return id, s, nil
+}
+
+// get returns the live session of r, if any. A database that cannot be
+// read signs nobody in (and says so in the log).
 func (ss *sessions) get(r *http.Request) (string, session, bool) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return "", session{}, false
 	}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.m[c.Value]
-	if !ok {
+	ws, err := ss.db.WebSessionByHash(r.Context(), hashID(c.Value))
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotFound) {
+			ss.log().Error("read a web session", "err", err)
+		}
 		return "", session{}, false
 	}
-	if ss.now().After(s.expires) {
-		delete(ss.m, c.Value)
+	if !ss.now().Before(ws.Expires) {
 		return "", session{}, false
 	}
-	return c.Value, s, true
+	return c.Value, session{csrf: ws.CSRF, expires: ws.Expires}, true
 }
 
-func (ss *sessions) end(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.m, id)
+// end forgets a session: its cookie no longer signs in, even if kept.
+func (ss *sessions) end(ctx context.Context, id string) error {
+	return ss.db.DeleteWebSession(ctx, hashID(id))
 }
 
 // equal compares two secrets in constant time.
@@ -114,13 +122,11 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Token == "" {
 			s.refuse(w, r, http.StatusForbidden, "未设置管理令牌",
-				"未配置管理令牌，不能在网页上操作。请在配置文件中写 web.token_env（保存令牌的环境变量名，例如 SHEAF_ADMIN_TOKEN），设置该环境变量（或 SHEAF_ADMIN_TOKEN_FILE 指向保存令牌的文件）后重启 sheaf run。")
+				"未配置管理令牌，不能在网页上操作。请在配置文件中写 web.token_env（保存令牌的环境变量名，例如 SHEAF_ADMIN_TOKEN），设置该环境变量（或 SHEAF_ADMIN_TOKEN_FILE 指向保存令牌的文件）后重新启动 sheaf。")
 			return
 		}
 		if tok, ok := bearer(r); ok {
-			if !equal(tok, s.Token) {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
-				s.refuse(w, r, http.StatusUnauthorized, "令牌错误", "管理令牌不正确。")
+			if !s.tokenOK(w, r, tok) {
 				return
 			}
 			h(w, r)
@@ -137,7 +143,7 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 			csrf = r.PostFormValue("csrf")
 		}
 		if csrf == "" || !equal(csrf, sess.csrf) {
-			s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请回到页面重新操作。")
+			s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（安全校验失败），请回到页面重新操作。")
 			return
 		}
 		h(w, r)
@@ -149,8 +155,10 @@ func (s *Server) admin(h http.HandlerFunc) http.Handler {
 func (s *Server) readable(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.private {
-			if tok, ok := bearer(r); ok && equal(tok, s.Token) {
-				h(w, r)
+			if tok, ok := bearer(r); ok {
+				if s.tokenOK(w, r, tok) {
+					h(w, r)
+				}
 				return
 			}
 			if _, _, ok := s.sessions.get(r); !ok {
@@ -167,6 +175,32 @@ func (s *Server) readable(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// tokenOK checks a Bearer token, counting a wrong one against the client's
+// address; it answers the request itself (401, or 429 once the client has
+// sent too many wrong ones) when the token is not accepted.
+func (s *Server) tokenOK(w http.ResponseWriter, r *http.Request, tok string) bool {
+	client := s.proxies.client(r)
+	if wait := s.limiter.blocked(client); wait > 0 {
+		s.log().Warn("web request refused: too many wrong tokens", "remote", client)
+		s.tooMany(w, r, wait)
+		return false
+	}
+	if s.Token == "" || !equal(tok, s.Token) {
+		s.limiter.fail(client)
+		s.log().Warn("web request with a wrong token", "remote", client, "path", r.URL.Path)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sheaf"`)
+		s.refuse(w, r, http.StatusUnauthorized, "令牌错误", "管理令牌不正确。")
+		return false
+	}
+	return true
+}
+
+// secure reports whether the session cookie must be Secure: the pages are
+// reached over https (web.url says so, or a trusted proxy does).
+func (s *Server) secure(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s.Config.Web.URL)), "https://") || s.proxies.viaHTTPS(r)
+}
+
 // refuse answers an unauthorised or invalid request: JSON for API clients,
 // a page for browsers.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
@@ -177,10 +211,18 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, titl
 	s.renderStatus(w, r, status, "message", pageData{Title: title, Body: map[string]any{"Message": msg, "Login": status == http.StatusUnauthorized, "Next": r.Referer()}})
 }
 
-// safeNext keeps a redirect inside this site.
+// safeNext keeps a redirect inside this site: a path starting with a
+// single "/", with no backslash or control character anywhere (browsers
+// drop tabs and newlines and read "\\" as "/", so "/\t/evil.example"
+// would leave the site).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
 	}
 	return next
 }
@@ -195,21 +237,45 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusForbidden, "login", pageData{Title: "登录", Body: map[string]any{"Next": next, "NoToken": true}})
 		return
 	}
+	client := s.proxies.client(r)
+	if wait := s.limiter.blocked(client); wait > 0 {
+		s.log().Warn("web sign-in refused: too many wrong tokens", "remote", client)
+		s.tooMany(w, r, wait)
+		return
+	}
 	if !equal(r.PostFormValue("token"), s.Token) {
-		s.log().Warn("web sign-in with a wrong token", "remote", r.RemoteAddr)
+		s.limiter.fail(client)
+		s.log().Warn("web sign-in with a wrong token", "remote", client)
 		s.renderStatus(w, r, http.StatusUnauthorized, "login", pageData{Title: "登录", Body: map[string]any{"Next": next, "Error": "令牌不正确。"}})
 		return
 	}
-	id, sess := s.sessions.create()
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	id, sess, err := s.sessions.create(r.Context())
+	if err != nil {
+		s.serverError(w, r, "登录", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.secure(r),
 		SameSite: http.SameSiteStrictMode, Expires: sess.expires})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// logout ends the browser's session, on the server as well as in the
+// browser; it needs the session's CSRF token, so that another site cannot
+// sign a coordinator out.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if id, sess, ok := s.sessions.get(r); ok && equal(r.PostFormValue("csrf"), sess.csrf) {
-		s.sessions.end(id)
+	id, sess, ok := s.sessions.get(r)
+	if !ok {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	if !equal(r.PostFormValue("csrf"), sess.csrf) {
+		s.refuse(w, r, http.StatusForbidden, "请求无效", "表单已过期或来源不明（安全校验失败），请回到页面重新操作。")
+		return
+	}
+	if err := s.sessions.end(r.Context(), id); err != nil {
+		s.serverError(w, r, "退出登录", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/?done=logout", http.StatusSeeOther)
 }

@@ -26,7 +26,7 @@ import (
 )
 
 // browserToken is the admin token the browser signs in with.
-const browserToken = "test-token"
+const browserToken = "test-token-for-the-browser-0123456789"
 
 // browserRun is one row of the runs list as the page shows it.
 type browserRun struct {
@@ -37,8 +37,10 @@ type browserRun struct {
 }
 
 // TestBrowserResync signs in to the bundled example's status page in
-// headless Chromium, presses 立即同步 and waits until the runs list shows the
-// sync the button started, then saves a screenshot of the page.
+// headless Chromium, presses 立即同步 and waits, without reloading, until the
+// page (refreshing itself) says the sync ended; accepts a flag and sees the
+// banner; and checks that no page shows an English word, saving
+// screenshots.
 func TestBrowserResync(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
@@ -122,39 +124,30 @@ func TestBrowserResync(t *testing.T) {
 	newest := readRuns(browser, t)[0].ID
 
 	// Press 立即同步: the form posts, the server starts the sync and sends
-	// the browser back to the status page, which says so.
+	// the browser back to the status page, which says so and refreshes
+	// itself (a meta refresh) until the sync ends, then says how it ended.
 	if _, err := chromedp.RunResponse(browser, chromedp.Click(chromedp.ID("resync"))); err != nil {
 		t.Fatalf("press 立即同步: %v", err)
 	}
-	notice, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("p.notice")))
-	if err != nil {
-		t.Fatalf("no notice after pressing 立即同步: %v", err)
-	}
-	if !strings.Contains(notice, "已开始同步") {
-		t.Errorf("notice after pressing 立即同步 = %q, want 已开始同步…", notice)
-	}
-
-	// The sync runs in the background: reload, as the notice asks, until
-	// the runs list shows it finished.
-	var run browserRun
+	var banner string
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		runs := readRuns(browser, t)
-		if r := runs[0]; r.ID > newest && r.Outcome != "运行中" {
-			run = r
+		// Read without reloading: the page reloads itself.
+		b, err := chromedp.Run(browser, chromedp.Evaluate[string](`(document.querySelector("p.banner") || {innerText: ""}).innerText`))
+		if err == nil && strings.Contains(b, "同步完成") {
+			banner = b
 			break
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("the runs list never showed the sync 立即同步 started (newest before: %d): %v; last seen: %+v", newest, ctx.Err(), runs)
+			t.Fatalf("the status page never said the sync 立即同步 started had ended: %v; last banner: %q", ctx.Err(), b)
 		case <-tick.C:
 		}
-		if err := chromedp.Do(browser, chromedp.Reload()); err != nil {
-			t.Fatalf("reload the status page: %v", err)
-		}
 	}
-	if want := (browserRun{ID: newest + 1, Job: "sync", Trigger: "web", Outcome: "成功"}); run != want {
+	t.Logf("banner after 立即同步: %s", banner)
+	run := readRuns(browser, t)[0]
+	if want := (browserRun{ID: newest + 1, Job: "同步", Trigger: "网页", Outcome: "成功"}); run != want {
 		t.Errorf("newest run = %+v, want %+v", run, want)
 	}
 
@@ -167,7 +160,57 @@ func TestBrowserResync(t *testing.T) {
 			t.Errorf("the status page does not show %q:\n%s", want, page)
 		}
 	}
+	ids := map[string]bool{}
+	for _, d := range cfg.Departments {
+		ids[d.ID] = true
+	}
+	for _, ind := range cfg.Indicators {
+		ids[ind.ID], ids[ind.Unit] = true, true
+	}
+	noEnglish := func(what string) {
+		t.Helper()
+		text, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.body.innerText`))
+		if err != nil {
+			t.Fatalf("read %s: %v", what, err)
+		}
+		if words := englishWords(text, ids); len(words) > 0 {
+			t.Errorf("%s shows English: %q", what, words)
+		}
+	}
+	noEnglish("the status page")
+	screenshot(t, browser, "status-page.png")
 
+	// Accept the first open flag on /flags with a note: the page comes back
+	// with a banner saying so.
+	if err := chromedp.Do(browser,
+		chromedp.Navigate(ts.URL+"/flags"),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/accept"] input[name="note"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form[action$="/accept"] input[name="note"]`), "数据以部门年报为准"),
+	); err != nil {
+		t.Fatalf("open /flags and write a note: %v", err)
+	}
+	noEnglish("/flags")
+	if _, err := chromedp.RunResponse(browser, chromedp.Click(chromedp.CSS(`form[action$="/accept"] button`))); err != nil {
+		t.Fatalf("press 接受: %v", err)
+	}
+	banner, err = chromedp.Run(browser, chromedp.Text(chromedp.CSS("p.banner")))
+	if err != nil || !strings.Contains(banner, "已接受问题") {
+		t.Errorf("banner after 接受 = %q (%v), want 已接受问题…", banner, err)
+	}
+	noEnglish("/flags after 接受")
+	screenshot(t, browser, "flags-accepted.png")
+	for _, p := range []string{"/figures", "/outbox", "/runs/" + strconv.FormatInt(run.ID, 10)} {
+		if err := chromedp.Do(browser, chromedp.Navigate(ts.URL+p)); err != nil {
+			t.Fatalf("open %s: %v", p, err)
+		}
+		noEnglish(p)
+	}
+}
+
+// screenshot saves the page shown as name in $SHEAF_TEST_OUTPUT, or the
+// test's artifact folder.
+func screenshot(t *testing.T, browser context.Context, name string) {
+	t.Helper()
 	png, err := chromedp.Run(browser, chromedp.FullScreenshot(100)) // 100: PNG, not JPEG
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -180,11 +223,11 @@ func TestBrowserResync(t *testing.T) {
 	} else if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(out, "status-page.png")
+	path := filepath.Join(out, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatalf("save the screenshot: %v", err)
 	}
-	t.Logf("screenshot of the status page: %s (kept when SHEAF_TEST_OUTPUT is set or with go test -artifacts)", path)
+	t.Logf("screenshot: %s (kept when SHEAF_TEST_OUTPUT is set or with go test -artifacts)", path)
 }
 
 // readRuns reads the runs list of the page shown, newest first.

@@ -40,7 +40,7 @@ deadlines:
 schedules: {sync: "*/15 * * * *"}
 `
 
-const testToken = "t0p-secret-admin-token"
+const testToken = "t0p-secret-admin-token-of-32-chars-or-more"
 
 // fixture is a cycle synced once from one workbook of the education
 // bureau (学校总数 4141 in D4; 在校生数 and the finance bureau's figure
@@ -112,6 +112,9 @@ type request struct {
 	bearer       string
 	cookie       *http.Cookie
 	accept       string
+	host         string            // the Host header; default 127.0.0.1:8370
+	remote       string            // the client's address; default 192.0.2.1:1234
+	header       map[string]string // more headers
 }
 
 func (f *fixture) do(rq request) *httptest.ResponseRecorder {
@@ -120,6 +123,16 @@ func (f *fixture) do(rq request) *httptest.ResponseRecorder {
 		rq.method = http.MethodGet
 	}
 	r := httptest.NewRequest(rq.method, rq.path, strings.NewReader(rq.body))
+	r.Host = "127.0.0.1:8370"
+	if rq.host != "" {
+		r.Host = rq.host
+	}
+	if rq.remote != "" {
+		r.RemoteAddr = rq.remote
+	}
+	for k, v := range rq.header {
+		r.Header.Set(k, v)
+	}
 	if rq.contentType != "" {
 		r.Header.Set("Content-Type", rq.contentType)
 	} else if rq.body != "" {

@@ -26,7 +26,9 @@ const stuckAfter = time.Hour
 const missedSlack = time.Minute
 
 // Health is what /healthz answers. Each bool says whether one check
-// passed; Problems says in words what failed.
+// passed; Problems says in fixed words which check failed, never the raw
+// error (which goes to the log): /healthz may be open to anyone who can
+// reach the port.
 type Health struct {
 	DBWritable bool `json:"db_writable"`
 	// LastSyncOK: the latest finished sync was not failed (a sync cut
@@ -49,7 +51,7 @@ type Health struct {
 type FailingSource struct {
 	Department string    `json:"department"`
 	Source     string    `json:"source"`
-	Error      string    `json:"error"`
+	Error      string    `json:"-"` // logged, never answered
 	Since      time.Time `json:"since"`
 	// OverGrace: it has failed for longer than web.source_grace.
 	OverGrace bool `json:"over_grace"`
@@ -71,7 +73,8 @@ func (s *Server) Check(ctx context.Context) Health {
 	now := s.now()
 	if err := s.DB.SetMeta(ctx, healthMetaKey, now.UTC().Format(time.RFC3339)); err != nil {
 		h.DBWritable = false
-		h.Problems = append(h.Problems, "database: "+err.Error())
+		s.log().Warn("healthz: the database takes no writes", "err", err)
+		h.Problems = append(h.Problems, "database: not writable")
 	}
 	s.checkLastSync(ctx, &h)
 	s.checkSources(ctx, now, &h)
@@ -79,7 +82,8 @@ func (s *Server) Check(ctx context.Context) Health {
 	msgs, err := s.DB.Outbox(ctx, 1000)
 	if err != nil {
 		h.MailQueueDraining = false
-		h.Problems = append(h.Problems, "outbox: "+err.Error())
+		s.log().Warn("healthz: read the outbox", "err", err)
+		h.Problems = append(h.Problems, "outbox: cannot be read")
 	}
 	for _, m := range msgs {
 		if m.State == sheaf.OutboxQueued && now.Sub(m.NextAttemptAt) > stuckAfter {
@@ -107,7 +111,8 @@ func (s *Server) checkLastSync(ctx context.Context, h *Health) {
 	runs, err := s.DB.Runs(ctx, 50)
 	if err != nil {
 		h.LastSyncOK = false
-		h.Problems = append(h.Problems, "runs: "+err.Error())
+		s.log().Warn("healthz: read the runs", "err", err)
+		h.Problems = append(h.Problems, "runs: cannot be read")
 		return
 	}
 	for _, r := range runs {
@@ -117,7 +122,7 @@ func (s *Server) checkLastSync(ctx context.Context, h *Health) {
 		h.LastSyncOutcome = string(r.Outcome)
 		if r.Outcome == sheaf.RunFailed {
 			h.LastSyncOK = false
-			h.Problems = append(h.Problems, "last sync failed: "+r.Error)
+			h.Problems = append(h.Problems, fmt.Sprintf("last sync failed (run %d)", r.ID))
 		}
 		return
 	}
@@ -130,7 +135,8 @@ func (s *Server) checkSources(ctx context.Context, now time.Time, h *Health) {
 	statuses, err := s.DB.SourceStatuses(ctx)
 	if err != nil {
 		h.SourcesOK = false
-		h.Problems = append(h.Problems, "sources: "+err.Error())
+		s.log().Warn("healthz: read the sources' status", "err", err)
+		h.Problems = append(h.Problems, "sources: cannot be read")
 		return
 	}
 	grace := time.Duration(s.Config.Web.SourceGrace)
@@ -146,8 +152,8 @@ func (s *Server) checkSources(ctx context.Context, now time.Time, h *Health) {
 		h.FailingSources = append(h.FailingSources, f)
 		if f.OverGrace {
 			h.SourcesOK = false
-			h.Problems = append(h.Problems, fmt.Sprintf("source %s %s failing since %s (longer than web.source_grace %s): %s",
-				st.Department, st.Source, st.Since.In(s.loc()).Format(time.RFC3339), grace, st.Error))
+			h.Problems = append(h.Problems, fmt.Sprintf("source %s %s failing since %s (longer than web.source_grace %s)",
+				st.Department, st.Source, st.Since.In(s.loc()).Format(time.RFC3339), grace))
 		}
 	}
 }
@@ -171,7 +177,8 @@ func (s *Server) checkSchedule(ctx context.Context, now time.Time, h *Health) {
 	}
 	if err != nil {
 		h.SyncsOnSchedule = false
-		h.Problems = append(h.Problems, "runs: "+err.Error())
+		s.log().Warn("healthz: read the last sync", "err", err)
+		h.Problems = append(h.Problems, "runs: cannot be read")
 		return
 	}
 	deadline := now.Add(-missedSlack)

@@ -65,6 +65,6 @@ func TestHealthzSourcesAndSchedule(t *testing.T) {
 	}
 	check("no source readable", time.Now(), http.StatusServiceUnavailable, func(h Health) bool {
 		return !h.LastSyncOK && h.LastSyncOutcome == "failed" && h.SourcesOK && len(h.FailingSources) == 2 &&
-			strings.Contains(strings.Join(h.Problems, ";"), "last sync failed: 没有一个来源能够读取")
+			strings.Contains(strings.Join(h.Problems, ";"), "last sync failed (run ")
 	})
 }

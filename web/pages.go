@@ -21,6 +21,7 @@ type deadlineRow struct {
 	Due    string
 	Left   string
 	Passed bool
+	scope  []string // its departments; empty means all
 }
 
 // departmentRow is one department's standing on the status page.
@@ -86,19 +87,20 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
+	deadlines, depts := s.deadlines(now), s.departments(files, figs, flags)
 	body := map[string]any{
 		"Period":      s.Config.Cycle.Period,
 		"Timezone":    s.Config.Cycle.Timezone,
 		"Now":         s.show(now),
-		"Deadlines":   s.deadlines(now),
-		"Departments": s.departments(files, figs, flags),
+		"Deadlines":   deadlines,
+		"Overdue":     s.overdue(deadlines, depts),
+		"Departments": depts,
 		"Runs":        s.runRows(runs),
 		"Next":        s.nextRuns(now),
 	}
-	if st := r.URL.Query().Get("resync"); st != "" {
-		body["Resync"] = st
-	}
-	s.render(w, r, "index", pageData{Title: "概况", Body: body})
+	d := pageData{Title: "概况", Body: body}
+	s.resyncFollow(r, &d, body)
+	s.render(w, r, "index", d)
 }
 
 func (s *Server) deadlines(now time.Time) []deadlineRow {
@@ -113,7 +115,7 @@ func (s *Server) deadlines(now time.Time) []deadlineRow {
 		if err != nil {
 			continue
 		}
-		row := deadlineRow{Name: d.Name, Due: s.show(at), Passed: !at.After(now)}
+		row := deadlineRow{Name: d.Name, Due: s.show(at), Passed: !at.After(now), scope: d.Departments}
 		left := at.Sub(now)
 		switch {
 		case row.Passed:
@@ -160,7 +162,7 @@ func (s *Server) runRows(runs []storage.Run) []runRow {
 		row := runRow{ID: r.ID, Job: r.Job, Trigger: r.Trigger, Started: s.show(r.StartedAt), Outcome: string(r.Outcome),
 			OutcomeWord: r.Outcome.Word(), Error: r.Error}
 		if !r.FinishedAt.IsZero() {
-			row.Duration = r.FinishedAt.Sub(r.StartedAt).Round(100 * time.Millisecond).String()
+			row.Duration = sheaf.DurationWord(r.FinishedAt.Sub(r.StartedAt))
 		}
 		out = append(out, row)
 	}

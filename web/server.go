@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -33,10 +35,13 @@ type Server struct {
 	// Now is the clock of the pages (deadlines, next runs, sessions).
 	Now func() time.Time
 	// SessionTTL is how long a browser stays signed in; default 12h.
+	// Sessions are kept in the database and outlive a restart.
 	SessionTTL time.Duration
 
 	once     sync.Once
 	handler  http.Handler
+	proxies  proxies
+	limiter  *limiter
 	pages    pageTemplates
 	sessions *sessions
 	resync   *resyncer
@@ -54,7 +59,9 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) init() {
 	s.pages = mustParsePages()
-	s.sessions = newSessions(s.now, s.SessionTTL)
+	s.sessions = newSessions(s.DB, s.now, s.SessionTTL, s.log)
+	s.proxies = newProxies(s.Config.Web.TrustedProxies)
+	s.limiter = newLimiter(s.now)
 	s.resync = &resyncer{sync: s.Sync, log: s.log(), ctx: context.Background()}
 	s.metrics = newCollector(s.DB, s.log())
 	mux := http.NewServeMux()
@@ -66,6 +73,7 @@ func (s *Server) init() {
 	read("GET /figures/{indicator}/{period}", s.figure)
 	read("GET /outbox", s.outbox)
 	read("GET /runs.json", s.runsJSON)
+	read("GET /runs/{id}", s.runPage)
 	read("GET /resync/{id}", s.resyncStatus)
 	write("POST /resync", s.postResync)
 	write("POST /outbox/{id}/retry", s.postRetry)
@@ -75,7 +83,7 @@ func (s *Server) init() {
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metricsHandler())
-	s.handler = securityHeaders(mux)
+	s.handler = newHostGuard(s.Config.Web).wrap(securityHeaders(limitBody(mux)))
 }
 
 // securityHeaders forbids framing and inline script from elsewhere: the
@@ -90,16 +98,39 @@ func securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
+// ErrPortTaken is returned by Run when its port is taken by another
+// program (or another sheaf).
+var ErrPortTaken = errors.New("the port is taken")
+
 // ErrNoToken is returned by Run when asked to listen beyond loopback with
 // no admin token.
 var ErrNoToken = errors.New("listening beyond loopback needs the admin token (web.token_env)")
 
+// The server's timeouts: a client that dawdles over its headers or body,
+// or never reads the answer, holds a connection no longer than these.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
 // Run serves on addr until ctx is done, then lets requests in flight and a
 // running resync finish (up to 30s). It refuses to listen beyond loopback
-// without a token.
+// without a token, and any token shorter than config.MinTokenLength.
+// With addr "off" (web.listen: off) it serves nothing and returns nil.
 func (s *Server) Run(ctx context.Context, addr string) error {
 	if addr == "" {
 		addr = config.DefaultWebListen
+	}
+	if strings.EqualFold(addr, config.WebOff) {
+		s.log().Info("web server off (web.listen: off)")
+		return nil
+	}
+	if s.Token != "" {
+		if err := config.CheckToken(s.Token); err != nil {
+			return fmt.Errorf("web server: web.token_env: %w", err)
+		}
 	}
 	if !config.IsLoopback(addr) {
 		if s.Token == "" {
@@ -111,9 +142,15 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	s.resync.setContext(ctx)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("web server: listen on %s: %w", addr, err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			_, port, _ := net.SplitHostPort(addr)
+			return fmt.Errorf("web server: port %s (web.listen %s) is taken by another program; choose another port in web.listen, or web.listen: off: %w",
+				port, addr, ErrPortTaken)
+		}
+		return fmt.Errorf("web server: listen on %s (web.listen): %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log().Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout,
+		IdleTimeout: idleTimeout, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(s.log().Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	s.log().Info("web server listening", "addr", ln.Addr().String(), "admin", s.Token != "")
@@ -134,12 +171,20 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 
 // TokenFromEnv reads the admin token named by web.token_env: the variable
 // itself, or the file named by <NAME>_FILE (or by NAME when it ends in
-// _FILE), without its trailing line end. An empty name means no token.
+// _FILE), without its trailing line end. An empty name means no token; a
+// token shorter than config.MinTokenLength is an error.
 func TokenFromEnv(name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	return config.Secret(name, "web.token_env", "admin token")
+	tok, err := config.Secret(name, "web.token_env", "admin token")
+	if err != nil {
+		return "", err
+	}
+	if err := config.CheckToken(tok); err != nil {
+		return "", fmt.Errorf("%s (web.token_env): %w", name, err)
+	}
+	return tok, nil
 }
 
 func (s *Server) now() time.Time {

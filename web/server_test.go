@@ -31,7 +31,7 @@ func TestPages(t *testing.T) {
 		absent []string
 	}{
 		{"status page", "/", 200, []string{"测试周期", "各部门报送情况", "市教育局", "市财政局", "年报初稿", "2099-03-31 23:59", "1/2", "0/1",
-			"运行记录", "下次计划运行：sync", "成功"}, nil},
+			"运行记录", "下次计划运行：", ">同步 ", "不到1秒", "成功"}, nil},
 		{"open flags", "/flags", 200, []string{"问题清单", "在校生数", "一般公共预算教育支出"}, nil},
 		{"flags of one department", "/flags?department=finance", 200, []string{"一般公共预算教育支出"}, []string{"在校生数"}},
 		{"flags of a kind", "/flags?kind=conflict", 200, []string{"没有符合条件的问题"}, []string{"在校生数"}},
@@ -184,7 +184,7 @@ func TestLoginAndCSRF(t *testing.T) {
 			if w.Code != tt.status {
 				t.Fatalf("POST /resync: %d, want %d\n%s", w.Code, tt.status, w.Body)
 			}
-			if tt.status == http.StatusSeeOther && w.Header().Get("Location") != "/?resync=started" {
+			if tt.status == http.StatusSeeOther && w.Header().Get("Location") != "/?resync=1" {
 				t.Errorf("redirected to %q", w.Header().Get("Location"))
 			}
 		})
@@ -271,7 +271,7 @@ func TestResyncRecordsARun(t *testing.T) {
 		t.Fatalf("POST /resync: %d", w.Code)
 	}
 	page := f.do(request{path: "/"}).Body.String()
-	if !strings.Contains(page, "<td>web</td>") {
+	if !strings.Contains(page, "<td>同步</td><td>网页</td>") {
 		t.Errorf("the runs list does not show the web sync:\n%s", page)
 	}
 }
@@ -291,8 +291,11 @@ func TestHealthz(t *testing.T) {
 		t.Fatal("the broken sync did not fail")
 	}
 	w = f.do(request{path: "/healthz"})
+	if strings.Contains(w.Body.String(), "share unmounted") {
+		t.Errorf("/healthz echoes the raw error:\n%s", w.Body)
+	}
 	h = decode[Health](t, w.Body)
-	if w.Code != http.StatusServiceUnavailable || h.LastSyncOK || !h.DBWritable || !strings.Contains(strings.Join(h.Problems, ";"), "share unmounted") {
+	if w.Code != http.StatusServiceUnavailable || h.LastSyncOK || !h.DBWritable || !strings.Contains(strings.Join(h.Problems, ";"), "last sync failed") {
 		t.Fatalf("after a failed sync: %d %+v", w.Code, h)
 	}
 
@@ -410,7 +413,7 @@ func TestOutboxRetry(t *testing.T) {
 		t.Fatalf("without the token: %d", w.Code)
 	}
 	w := f.do(request{method: "POST", path: path, cookie: cookie, body: "csrf=" + url.QueryEscape(csrf)})
-	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/outbox" {
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/outbox?done=retried&id="+strconv.FormatInt(id, 10) {
 		t.Fatalf("retry: %d %q %s", w.Code, w.Header().Get("Location"), w.Body)
 	}
 	msgs, _ := f.db.Outbox(context.Background(), 1)

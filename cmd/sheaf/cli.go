@@ -64,6 +64,7 @@ var commands = []command{
 	{"templates", "write each department's fill-in workbook --out DIR [--department ID] [--previous FILE] [--json]", cmdTemplates},
 	{"init", "init [DIR] [--from-workbook FILE]: write a commented sheaf.yaml, inbox folders and a report template to start a cycle", cmdInit},
 	{"alias", "alias add INDICATOR \"LABEL\": read rows with LABEL as INDICATOR (edits the config in place), then sync [--no-sync]", cmdAlias},
+	{"token", "token new: make an admin token for web.token_env", cmdToken},
 }
 
 // subcommandUsage is the usage of the commands within commands.

@@ -79,7 +79,7 @@ type daemon struct {
 func startDaemon(t *testing.T, bin, cfg string) *daemon {
 	t.Helper()
 	cmd := exec.Command(bin, "run", "--config", cfg)
-	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token")
+	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token-of-the-slow-daemon-tests-0123")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestTwoDaemonsOnOneDatabase(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "run", "--config", second)
-	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token")
+	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token-of-the-slow-daemon-tests-0123")
 	out, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
 		t.Fatalf("the second daemon did not exit at once:\n%s", out)
@@ -174,7 +174,7 @@ func TestResyncStoppedBySIGTERMIsInterrupted(t *testing.T) {
 	}
 	d := startDaemon(t, bin, cfg)
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
-	req.Header.Set("Authorization", "Bearer test-token")
+	req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)

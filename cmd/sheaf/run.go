@@ -107,7 +107,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		go p.mailing.Sender.Run(ctx, time.Minute)
 	}
 	// The web server runs beside the schedule; if it cannot start (port
-	// taken, no token beyond loopback), the daemon stops with its error.
+	// taken), only it stops: the error is logged and the jobs go on.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token}
@@ -115,10 +115,9 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	go func() {
 		werr := srv.Run(ctx, e.cfg.Web.Addr())
 		if werr != nil {
-			log.Error("web server stopped", "err", werr)
-			stop()
+			log.Error("web server stopped; the scheduled jobs go on without it (no /healthz)", "err", werr)
 		}
-		webDone <- werr
+		webDone <- nil
 	}()
 	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: p.jobs}
 	err = d.Run(ctx)
