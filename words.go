@@ -60,3 +60,14 @@ func word[K ~string](words map[K]string, k K) string {
 	}
 	return string(k)
 }
+
+// outboxStateWords name what became of a message in the outbox.
+var outboxStateWords = map[string]string{
+	OutboxQueued:    "已排队，尚未发出",
+	OutboxSent:      "已发送",
+	OutboxFailed:    "发送失败",
+	OutboxCancelled: "已取消",
+}
+
+// OutboxStateWord names an outbox state for people: "已发送", "已取消".
+func OutboxStateWord(state string) string { return word(outboxStateWords, state) }
