@@ -100,8 +100,12 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
+		refused, err := m.DB.RefusedSince(ctx, since)
+		if err != nil {
+			return nil, err
+		}
 		digest := composeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
-			Since: since, AsOf: asOf})
+			Since: since, AsOf: asOf, Refused: refused})
 		text, err := digest.Text()
 		if err != nil {
 			return nil, fmt.Errorf("write the digest: %w", err)
