@@ -187,3 +187,38 @@ func TestOverdueNoticeExpiresAtTheNextPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderDigestNeverArrivesAfterANewerOne: two digests are queued while
+// the mail server is down; when it is back, only the newer is delivered,
+// the older cancelled.
+func TestOlderDigestNeverArrivesAfterANewerOne(t *testing.T) {
+	p := newPlanFixture(t)
+	day := time.Date(2025, 3, 20, 17, 30, 0, 0, p.cfg.Cycle.Location)
+	for i := range 2 {
+		p.now = day.Add(time.Duration(i) * 24 * time.Hour)
+		if _, err := p.m.Digest(context.Background(), "test", p.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.up = true
+	p.now = p.now.Add(time.Hour)
+	if _, _, err := p.m.Sender.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.delivered) != 1 || p.delivered[0].DedupKey != "digest/2025-03-21T17:30" {
+		var keys []string
+		for _, m := range p.delivered {
+			keys = append(keys, m.DedupKey)
+		}
+		t.Fatalf("delivered %q, want only the newer digest", keys)
+	}
+	msgs, err := p.db.Outbox(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.DedupKey == "digest/2025-03-20T17:30" && (m.State != sheaf.OutboxCancelled || m.LastError == "") {
+			t.Errorf("the older digest is %s (%q), want cancelled with the reason", m.State, m.LastError)
+		}
+	}
+}

@@ -69,11 +69,11 @@ func replyCode(err error) int {
 
 // refusal describes a server's refusal in Chinese: what was refused, then
 // the reply ("收件地址被拒收（550 5.1.1 no such user）"). A permanent (5xx)
-// refusal is a PermanentError.
+// refusal is a PermanentError; an error that is no reply is returned as it is.
 func refusal(what string, err error) error {
 	code := replyCode(err)
 	if code == 0 {
-		return fmt.Errorf("%s: %w", what, err)
+		return err // no reply: the connection failed, which what does not describe
 	}
 	var te *textproto.Error
 	errors.As(err, &te)
