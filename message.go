@@ -16,6 +16,9 @@ const (
 	OutboxQueued = "queued" // waiting for its next attempt
 	OutboxSent   = "sent"   // accepted by the server (or written to the folder)
 	OutboxFailed = "failed" // given up after too many attempts; see storage's RetryMessage
+	// OutboxCancelled: no longer worth sending (what it says stopped being
+	// true, or a newer message replaced it); LastError says why.
+	OutboxCancelled = "cancelled"
 )
 
 // OutboxMessage is one e-mail in the outbox: what to send, and how its
@@ -57,6 +60,16 @@ type OutboxMessage struct {
 	// ExpiresAt, when set, is when the message stops being worth sending:
 	// still queued then, it is marked failed instead of delivered late.
 	ExpiresAt time.Time
+	// Refused are the recipients the server refused while accepting the
+	// message for the others.
+	Refused []RefusedRecipient `json:"refused,omitempty"`
+}
+
+// RefusedRecipient is an address a server refused a message for, and why.
+type RefusedRecipient struct {
+	Address string `json:"address"`
+	// Reason is in Chinese with the server's reply, e.g. "收件地址被拒收（550 …）".
+	Reason string `json:"reason"`
 }
 
 // Attachment is a file sent with a message: its content is Data, or the

@@ -101,10 +101,10 @@ var (
 		MailTest:     "测试邮件",
 	}
 	outboxStateWords = map[string]string{
-		OutboxQueued: "排队中",
-		OutboxSent:   "已发送",
-		OutboxFailed: "发送失败",
-		"cancelled":  "已取消",
+		OutboxQueued:    "排队中",
+		OutboxSent:      "已发送",
+		OutboxFailed:    "发送失败",
+		OutboxCancelled: "已取消",
 	}
 	entryOutcomeWords = map[string]string{
 		"read":      "已读取",

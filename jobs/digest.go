@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +24,9 @@ type DigestInput struct {
 	Since time.Time
 	// AsOf is when the data was synced.
 	AsOf time.Time
+	// Refused are the messages sent since the previous digest that the
+	// server refused for some recipients.
+	Refused []storage.RefusedDelivery
 }
 
 // composeDigest writes the coordinators' digest, in Chinese: who has
@@ -74,7 +78,13 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 	submitted := notify.DigestSection{Title: "各单位报送情况"}
 	for _, st := range DepartmentStatuses(cfg, in.Files, nil, nil) {
 		state := "未报送"
-		if st.Files > 0 {
+		switch {
+		case st.Files > 0 && st.Failed == st.Files:
+			// Nothing sheaf could read is not a submission.
+			state = fmt.Sprintf("未报送（%d 个文件均无法读取）", st.Files)
+		case st.Failed > 0:
+			state = fmt.Sprintf("已报送 %d 个文件（其中 %d 个无法读取），最近一次 %s", st.Files, st.Failed, at(st.Last))
+		case st.Files > 0:
 			state = fmt.Sprintf("已报送 %d 个文件，最近一次 %s", st.Files, at(st.Last))
 		}
 		submitted.Lines = append(submitted.Lines, st.Name+"："+state)
@@ -103,6 +113,7 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 			return
 		}
 		s := notify.DigestSection{Title: title}
+		seen := map[string]bool{}
 		for _, f := range fs {
 			it := notify.DigestItem{Text: f.Message}
 			for _, e := range f.Evidence {
@@ -110,7 +121,13 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 					it.Cells = append(it.Cells, fmt.Sprintf("%s %s %s!%s「%s」", name(cfg, e.Department), e.File, e.Sheet, e.Cell, strings.TrimSpace(e.Raw)))
 				}
 			}
-			s.Items = append(s.Items, it)
+			if len(it.Cells) == 0 {
+				it.Text = where(cfg, f) + "：" + f.Message
+			}
+			if k := it.Text + "\x00" + strings.Join(it.Cells, "\x00"); !seen[k] {
+				seen[k] = true
+				s.Items = append(s.Items, it)
+			}
 		}
 		d.Sections = append(d.Sections, s)
 	}
@@ -125,16 +142,19 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 		}
 	}
 	sort.Strings(news)
+	news = collapse(news)
+	// Each line names the department and the file it is about; the same
+	// line (a flag kept for several periods or sheets) is given once.
 	msgs := func(fs []storage.StoredFlag) []string {
 		var out []string
 		for _, f := range fs {
-			m := f.Message
+			m := where(cfg, f) + "：" + f.Message
 			if f.Note != "" {
 				m += "（说明：" + f.Note + "）"
 			}
 			out = append(out, m)
 		}
-		return out
+		return collapse(out)
 	}
 	changes := notify.DigestSection{Title: "自上次汇总以来的变化"}
 	for _, g := range []notify.DigestGroup{{Word: "新报送", Items: news}, {Word: "新问题", Items: msgs(opened)},
@@ -147,6 +167,17 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 		changes.Lines = []string{"无"}
 	}
 	d.Sections = append(d.Sections, changes)
+
+	if len(in.Refused) > 0 {
+		bounced := notify.DigestSection{Title: "邮件未送达的收件人"}
+		for _, r := range in.Refused {
+			for _, x := range r.Refused {
+				bounced.Lines = append(bounced.Lines, fmt.Sprintf("%s（%s）未送达 %s：%s", r.Subject, at(r.SentAt), x.Address, x.Reason))
+			}
+		}
+		bounced.Lines = collapse(bounced.Lines)
+		d.Sections = append(d.Sections, bounced)
+	}
 
 	deadlines := notify.DigestSection{Title: "后续截止时间"}
 	for _, dl := range cfg.Deadlines {
@@ -161,6 +192,47 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 	}
 	d.Sections = append(d.Sections, deadlines)
 	return d
+}
+
+// where names what a flag is about for a digest line: the departments
+// and files of its evidence ("市教育局 教育.xlsx、市统计局 报表.xlsx"), or
+// its department when no file holds it (a figure not submitted).
+func where(cfg *config.Config, f storage.StoredFlag) string {
+	var parts []string
+	for _, e := range f.Evidence {
+		if e.File == "" {
+			continue
+		}
+		p := name(cfg, e.Department) + " " + e.File
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return name(cfg, f.Department)
+	}
+	return strings.Join(parts, "、")
+}
+
+// collapse gives each line once, in the order first seen, saying how many
+// times a repeated one came.
+func collapse(lines []string) []string {
+	count := map[string]int{}
+	var order []string
+	for _, l := range lines {
+		if count[l] == 0 {
+			order = append(order, l)
+		}
+		count[l]++
+	}
+	out := make([]string, len(order))
+	for i, l := range order {
+		out[i] = l
+		if n := count[l]; n > 1 {
+			out[i] += fmt.Sprintf("（共 %d 处）", n)
+		}
+	}
+	return out
 }
 
 func name(cfg *config.Config, dept string) string {

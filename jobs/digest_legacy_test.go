@@ -106,12 +106,19 @@ func legacyComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (sub
 		}
 		heading(title)
 		for i, f := range fs {
-			fmt.Fprintf(&b, "  %d. %s\n", i+1, f.Message)
+			var cells []string
 			for _, e := range f.Evidence {
 				if e.File != "" && e.Cell != "" {
-					fmt.Fprintf(&b, "     %s %s %s!%s「%s」\n", legacyName(cfg, e.Department), e.File, e.Sheet, e.Cell, strings.TrimSpace(e.Raw))
+					cells = append(cells, fmt.Sprintf("     %s %s %s!%s「%s」\n", legacyName(cfg, e.Department), e.File, e.Sheet, e.Cell, strings.TrimSpace(e.Raw)))
 				}
 			}
+			// Since the digest names every line's department and file: a
+			// flag without cells says where it is.
+			text := f.Message
+			if len(cells) == 0 {
+				text = where(cfg, f) + "：" + text
+			}
+			fmt.Fprintf(&b, "  %d. %s\n%s", i+1, text, strings.Join(cells, ""))
 		}
 	}
 	section("数值不一致", conflicts)
@@ -137,13 +144,13 @@ func legacyComposeDigest(cfg *config.Config, now time.Time, in DigestInput) (sub
 	msgs := func(fs []storage.StoredFlag) []string {
 		var out []string
 		for _, f := range fs {
-			m := f.Message
+			m := where(cfg, f) + "：" + f.Message
 			if f.Note != "" {
 				m += "（说明：" + f.Note + "）"
 			}
 			out = append(out, m)
 		}
-		return out
+		return collapse(out)
 	}
 	line("新报送", news)
 	line("新问题", msgs(opened))

@@ -38,35 +38,29 @@ type MailReport struct {
 
 // LockedSender returns a sender whose flushes take the lock beside the
 // database, like every sync: two senders never deliver the same message.
+// It looks again at every reminder and overdue notice just before it is
+// delivered (NoticeRecheck).
 func LockedSender(cfg *config.Config, db *storage.DB, m notify.Mailer, log *slog.Logger) *notify.Sender {
-	return &notify.Sender{DB: db, Mailer: m, Log: log, Lock: func(ctx context.Context) (func(), error) {
-		l, err := acquireLock(ctx, cfg.DBPath()+".lock", nil)
-		if err != nil {
-			return nil, err
-		}
-		return func() { l.Release() }, nil
-	}}
+	return &notify.Sender{DB: db, Mailer: m, Log: log, Recheck: NoticeRecheck(cfg, db),
+		Lock: func(ctx context.Context) (func(), error) {
+			l, err := acquireLock(ctx, cfg.DBPath()+".lock", nil)
+			if err != nil {
+				return nil, err
+			}
+			return func() { l.Release() }, nil
+		}}
 }
 
 // Remind syncs first, then queues the reminders and overdue notices due
 // now and delivers the outbox.
 func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Time) (*MailReport, error) {
-	rep, err := m.Syncer.Sync(ctx, trigger)
-	if err != nil {
+	// The sync records which sources failed; PlanReminders reads that
+	// back, as `remind --dry-run` does.
+	if _, err := m.Syncer.Sync(ctx, trigger); err != nil {
 		return nil, fmt.Errorf("sync before reminding: %w", err)
 	}
 	return m.run(ctx, "remind", trigger, scheduled, func(now time.Time) ([]sheaf.OutboxMessage, error) {
-		flags, err := m.DB.Flags(ctx)
-		if err != nil {
-			return nil, err
-		}
-		failed := map[string]bool{}
-		for _, p := range rep.Problems {
-			if p.Outcome == "source" {
-				failed[p.Department] = true
-			}
-		}
-		notices, err := PlanNotices(m.Config, now, Owing{Flags: flags, SourcesFailed: failed, AsOf: now})
+		notices, err := PlanReminders(ctx, m.Config, m.DB, now, now)
 		if err != nil {
 			return nil, err
 		}
@@ -106,8 +100,12 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
+		refused, err := m.DB.RefusedSince(ctx, since)
+		if err != nil {
+			return nil, err
+		}
 		digest := composeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
-			Since: since, AsOf: asOf})
+			Since: since, AsOf: asOf, Refused: refused})
 		text, err := digest.Text()
 		if err != nil {
 			return nil, fmt.Errorf("write the digest: %w", err)

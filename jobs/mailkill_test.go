@@ -115,7 +115,7 @@ func TestMailKilled(t *testing.T) {
 	total := max(40, 5*kills)
 	var msgs []sheaf.OutboxMessage
 	for i := range total {
-		msgs = append(msgs, sheaf.OutboxMessage{Kind: sheaf.MailDigest, Sender: "duban@example.org",
+		msgs = append(msgs, sheaf.OutboxMessage{Kind: sheaf.MailTest, Sender: "duban@example.org",
 			To: []string{"edu@example.org"}, Subject: fmt.Sprintf("第%d封", i), BodyText: "测试",
 			DedupKey: fmt.Sprintf("test/%d", i)})
 	}

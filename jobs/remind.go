@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -34,8 +36,13 @@ type Notice struct {
 	// whatever restarts happen.
 	DedupKey string
 	Owed     []string // one line per item, as in the text
-	// Expires is when a reminder stops being worth sending: its deadline.
+	// Expires is when a notice stops being worth sending: a reminder's
+	// deadline, an overdue notice's next period (when the next one is due).
 	Expires time.Time
+	// Outbox is what became of this decision (DedupKey) in the outbox:
+	// sheaf.OutboxQueued, OutboxSent, OutboxFailed, OutboxCancelled, or
+	// empty when it was not taken yet. Filled in by PlanReminders.
+	Outbox string
 }
 
 // Owing is what the reminders look at: the open flags and the figures of
@@ -106,6 +113,7 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 				// One notice per period of overdue_every after the deadline.
 				period := int(now.Sub(due) / dl.OverdueEvery())
 				n.DedupKey = fmt.Sprintf("overdue/%s/%s/%d", dl.Name, d.ID, period)
+				n.Expires = due.Add(time.Duration(period+1) * dl.OverdueEvery())
 				n.Cc = cfg.Mail.Coordinators
 			}
 			n.Subject, n.Text = noticeText(cfg, d, dl, due, now, o.AsOf, kind, owed)
@@ -113,6 +121,63 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 		}
 	}
 	return out, nil
+}
+
+// CurrentOwing reads what the reminders look at from the database: the
+// flags, the departments whose sources failed at the last sync, and when
+// that sync started.
+func CurrentOwing(ctx context.Context, db *storage.DB) (Owing, error) {
+	flags, err := db.Flags(ctx)
+	if err != nil {
+		return Owing{}, err
+	}
+	sources, err := db.SourceStatuses(ctx)
+	if err != nil {
+		return Owing{}, err
+	}
+	o := Owing{Flags: flags, SourcesFailed: map[string]bool{}}
+	for _, s := range sources {
+		if s.Error != "" {
+			o.SourcesFailed[s.Department] = true
+		}
+	}
+	last, err := db.LastRun(ctx, "sync", "")
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return Owing{}, err
+	}
+	o.AsOf = last.StartedAt
+	return o, nil
+}
+
+// PlanReminders is the decision of `sheaf remind` and of `remind
+// --dry-run` alike: the notices due at now by the data in the database
+// (PlanNotices over CurrentOwing, asOf, when not zero, replacing the last
+// sync's time), each with what became of it in the outbox if it was
+// decided before.
+func PlanReminders(ctx context.Context, cfg *config.Config, db *storage.DB, now, asOf time.Time) ([]Notice, error) {
+	o, err := CurrentOwing(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if !asOf.IsZero() {
+		o.AsOf = asOf
+	}
+	notices, err := PlanNotices(cfg, now, o)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(notices))
+	for i, n := range notices {
+		keys[i] = n.DedupKey
+	}
+	states, err := db.Decisions(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i := range notices {
+		notices[i].Outbox = states[notices[i].DedupKey]
+	}
+	return notices, nil
 }
 
 // owedItems lists what a department owes for a deadline, one line each.

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -39,7 +40,35 @@ type Outbox interface {
 	MarkRetry(ctx context.Context, id int64, attempts int, next time.Time, errText string) error
 	// MarkFailed records that message id is given up.
 	MarkFailed(ctx context.Context, id int64, errText string) error
+	// MarkPartlySent records message id as delivered at at to all its
+	// recipients but refused.
+	MarkPartlySent(ctx context.Context, id int64, at time.Time, refused []sheaf.RefusedRecipient) error
+	// CancelMessage records that message id will not be sent, and why.
+	CancelMessage(ctx context.Context, id int64, reason string) error
+	// ReviseMessage replaces the subject and text of message id.
+	ReviseMessage(ctx context.Context, id int64, subject, text string) error
+	// CancelSuperseded cancels the queued messages of kind older than the
+	// newest of that kind.
+	CancelSuperseded(ctx context.Context, kind, reason string) (int, error)
 }
+
+// Revision is what a message's second look before delivery decides: send
+// it as it is (the zero Revision), cancel it (Cancel says why, in
+// Chinese), or send it with a new Subject and Text.
+type Revision struct {
+	Cancel        string
+	Subject, Text string
+}
+
+// Recheck returns the function that looks again at each message about to
+// be delivered in a flush at now: a reminder may no longer be true. It is
+// called once per flush, before the first message, so that what it
+// reads (the flags) is read once.
+type Recheck func(ctx context.Context, now time.Time) (func(sheaf.OutboxMessage) (Revision, error), error)
+
+// supersededKinds are the kinds of message of which only the newest is
+// worth delivering: an older digest still queued is cancelled.
+var supersededKinds = []string{sheaf.MailDigest}
 
 // Sender delivers the outbox's due messages through a Mailer.
 //
@@ -63,6 +92,9 @@ type Sender struct {
 	// Lock, when set, is held during each Flush: the caller passes the lock
 	// beside the database that every sender (daemon or command) takes.
 	Lock func(ctx context.Context) (unlock func(), err error)
+	// Recheck, when set, looks at each message again just before it is
+	// delivered, and may cancel or rewrite it.
+	Recheck Recheck
 }
 
 // exponentialBackoff waits BackoffBase·2^(attempt-1), give or take 20% so
@@ -102,6 +134,16 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 	} else if n > 0 {
 		s.log().Info("messages expired before they could be delivered", "count", n)
 	}
+	for _, kind := range supersededKinds {
+		n, err := s.DB.CancelSuperseded(ctx, kind, "已取消：已有更新的一期，不再发送")
+		if err != nil {
+			return 0, 0, fmt.Errorf("flush outbox: %w", err)
+		}
+		if n > 0 {
+			s.log().Info("superseded messages cancelled", "kind", kind, "count", n)
+		}
+	}
+	var check func(sheaf.OutboxMessage) (Revision, error)
 	streak := 0
 	for {
 		due, err := s.DB.DueMessages(ctx, now, flushBatch)
@@ -109,6 +151,20 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 			return sent, failed, fmt.Errorf("flush outbox: %w", err)
 		}
 		for _, m := range due {
+			if s.Recheck != nil && check == nil {
+				if check, err = s.Recheck(ctx, now); err != nil {
+					return sent, failed, fmt.Errorf("flush outbox: look again at the messages: %w", err)
+				}
+			}
+			if check != nil {
+				var keep bool
+				if m, keep, err = s.revise(ctx, check, m); err != nil {
+					return sent, failed, fmt.Errorf("flush outbox: %w", err)
+				}
+				if !keep {
+					continue
+				}
+			}
 			outcome, err := s.deliver(ctx, m)
 			if err != nil {
 				return sent, failed, fmt.Errorf("flush outbox: %w", err)
@@ -120,6 +176,11 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 				continue
 			case sheaf.OutboxFailed:
 				failed++
+			case permanent:
+				// Refused for good: the server is up, and said no to
+				// this message.
+				failed++
+				continue
 			}
 			if streak++; streak >= giveUpAfter {
 				s.log().Warn("mail server failing, flush stopped", "failures", streak)
@@ -132,14 +193,65 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 	}
 }
 
+// permanent is deliver's outcome for a message the server refused for good.
+const permanent = "permanent"
+
+// revise applies check to m before it is delivered: it returns the
+// message to deliver (rewritten, perhaps), or keep false when it was
+// cancelled.
+func (s *Sender) revise(ctx context.Context, check func(sheaf.OutboxMessage) (Revision, error),
+	m sheaf.OutboxMessage) (sheaf.OutboxMessage, bool, error) {
+	r, err := check(m)
+	if err != nil {
+		return m, false, fmt.Errorf("look again at message %s: %w", m.MessageID, err)
+	}
+	log := s.log().With("id", m.ID, "message_id", m.MessageID, "kind", m.Kind)
+	switch {
+	case r.Cancel != "":
+		if err := s.DB.CancelMessage(ctx, m.ID, r.Cancel); err != nil {
+			return m, false, err
+		}
+		log.Info("mail cancelled before delivery", "reason", r.Cancel)
+		return m, false, nil
+	case r.Text != "" && (r.Text != m.BodyText || r.Subject != m.Subject):
+		if err := s.DB.ReviseMessage(ctx, m.ID, r.Subject, r.Text); err != nil {
+			return m, false, err
+		}
+		log.Info("mail rewritten before delivery", "subject", r.Subject)
+		m.Subject, m.BodyText, m.BodyHTML = r.Subject, r.Text, ""
+	}
+	return m, true, nil
+}
+
 // deliver sends one message and records the outcome: the state it is left
-// in (sent, queued for a retry, or failed).
+// in (sent, queued for a retry, or failed; permanent for one failed at once
+// because the server refused it for good).
 func (s *Sender) deliver(ctx context.Context, m sheaf.OutboxMessage) (string, error) {
 	sendErr := s.Mailer.Send(ctx, m)
 	// The outcome is recorded even while ctx is being cancelled: a message
 	// accepted but not marked sent would go again.
 	rec := context.WithoutCancel(ctx)
 	log := s.log().With("id", m.ID, "message_id", m.MessageID, "kind", m.Kind)
+	var partial *PartialDelivery
+	if sendErr != nil && !IsPermanent(sendErr) && errors.As(sendErr, &partial) {
+		if err := s.DB.MarkPartlySent(rec, m.ID, s.now(), partial.Refused); err != nil {
+			return "", fmt.Errorf("message %s was delivered but not recorded, and will be sent again: %w", m.MessageID, err)
+		}
+		log.Warn("mail sent, some recipients refused", "attempts", m.Attempts+1, "refused", partial.Error())
+		return sheaf.OutboxSent, nil
+	}
+	if sendErr != nil && IsPermanent(sendErr) && ctx.Err() == nil {
+		reason := sendErr.Error()
+		var pe *PermanentError
+		if errors.As(sendErr, &pe) {
+			reason = pe.Reason
+		}
+		if err := s.DB.MarkFailed(rec, m.ID, "服务器拒收，不再重试："+reason); err != nil {
+			return "", err
+		}
+		log.Error("mail refused for good, not retried", "attempts", m.Attempts+1, "error", sendErr)
+		return permanent, nil
+	}
 	if sendErr == nil {
 		if err := s.DB.MarkSent(rec, m.ID, s.now()); err != nil {
 			return "", fmt.Errorf("message %s was delivered but not recorded, and will be sent again: %w", m.MessageID, err)

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/textproto"
+	"strings"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
@@ -59,6 +61,16 @@ func (s SMTP) String() string {
 func (s SMTP) GoString() string { return s.String() }
 
 // Send delivers m and returns once the server has accepted it.
+//
+// Each recipient is offered on its own (RCPT TO): one the server refuses
+// does not keep the message from the others. When some were refused and
+// some accepted, the message is delivered to those accepted and Send
+// returns a *PartialDelivery naming the refused; when the server refuses
+// for good (a 5xx reply to the sender, to every recipient, or to the
+// message itself), Send returns a *PermanentError saying why in Chinese.
+// go-mail's own Send gives up on the whole message at the first refused
+// recipient, so the conversation after the greeting is held here through
+// its smtp package.
 func (s *SMTP) Send(ctx context.Context, m sheaf.OutboxMessage) error {
 	msg, err := buildMessage(m)
 	if err != nil {
@@ -68,24 +80,108 @@ func (s *SMTP) Send(ctx context.Context, m sheaf.OutboxMessage) error {
 	if err != nil {
 		return err
 	}
-	err = client.DialAndSendWithContext(ctx, msg)
-	// go-mail reports an error from QUIT (or RSET) after the server has
-	// accepted the message; the message is delivered all the same, and
-	// sending it again would deliver it twice.
-	if err != nil && !msg.IsDelivered() {
-		return fmt.Errorf("send message %s to %s:%d: %w", m.MessageID, s.Host, s.Port, err)
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return fmt.Errorf("build message %s: %w", m.MessageID, err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return fmt.Errorf("build message %s: %w", m.MessageID, err)
+	}
+	where := fmt.Sprintf("send message %s to %s:%d", m.MessageID, s.Host, s.Port)
+	conn, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, refusal("服务器拒绝连接或登录", err))
+	}
+	// Closing the connection is what interrupts a command waiting on the
+	// server when ctx ends.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	defer conn.Close()
+	step := func() { conn.UpdateDeadline(s.timeout()) }
+
+	step()
+	if err := conn.Mail(from); err != nil {
+		return fmt.Errorf("%s: %w", where, refusal("发件地址被拒绝", err))
+	}
+	var refused []sheaf.RefusedRecipient
+	var lastTemp error
+	accepted := 0
+	for _, r := range uniq(rcpts) {
+		step()
+		err := conn.Rcpt(r)
+		switch {
+		case err == nil:
+			accepted++
+			continue
+		case replyCode(err) == 0:
+			return fmt.Errorf("%s: RCPT TO %s: %w", where, r, err) // the connection broke
+		case replyCode(err) < 500:
+			lastTemp = err
+		}
+		var te *textproto.Error
+		errors.As(err, &te)
+		what := "收件地址被拒收"
+		if te.Code < 500 {
+			what = "收件地址暂时被拒收"
+		}
+		refused = append(refused, sheaf.RefusedRecipient{Address: strings.Trim(r, "<>"),
+			Reason: fmt.Sprintf("%s（%d %s）", what, te.Code, strings.TrimSpace(te.Msg))})
+	}
+	if accepted == 0 {
+		if lastTemp != nil {
+			return fmt.Errorf("%s: %w", where, refusal("收件地址暂时被拒收", lastTemp))
+		}
+		p := &PartialDelivery{Refused: refused}
+		return fmt.Errorf("%s: %w", where, &PermanentError{Reason: "所有收件人均被拒收：" +
+			strings.TrimPrefix(p.Error(), "部分收件人被拒收：")})
+	}
+	step()
+	w, err := conn.Data()
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, refusal("服务器拒绝接收邮件内容", err))
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return fmt.Errorf("%s: write the message: %w", where, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("%s: %w", where, refusal("邮件被服务器拒收", err))
+	}
+	// Accepted. An error from QUIT does not undo that, and sending the
+	// message again would deliver it twice.
+	step()
+	conn.Quit()
+	if len(refused) > 0 {
+		return &PartialDelivery{Refused: refused}
 	}
 	return nil
+}
+
+// uniq drops repeated addresses, keeping the first: an address in both To
+// and Cc is offered once.
+func uniq(addrs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range addrs {
+		if k := strings.ToLower(a); !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (s *SMTP) timeout() time.Duration {
+	if s.Timeout == 0 {
+		return DefaultSMTPTimeout
+	}
+	return s.Timeout
 }
 
 // client makes a go-mail client for one delivery: it holds no connection
 // until DialAndSend.
 func (s *SMTP) client() (*mail.Client, error) {
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = DefaultSMTPTimeout
-	}
-	opts := []mail.Option{mail.WithPort(s.Port), mail.WithTimeout(timeout)}
+	opts := []mail.Option{mail.WithPort(s.Port), mail.WithTimeout(s.timeout())}
 	switch s.TLS {
 	case "none":
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))

@@ -38,11 +38,13 @@ type testServer struct {
 
 	user, pass string
 
-	mu       sync.Mutex
-	refuse   error
-	attempts int // DATA commands received
-	got      []delivery
-	arrived  chan delivery
+	mu     sync.Mutex
+	refuse error
+	// refuseRcpt answers RCPT TO for an address with its error.
+	refuseRcpt map[string]error
+	attempts   int // DATA commands received
+	got        []delivery
+	arrived    chan delivery
 }
 
 // startServer starts a server speaking tlsMode (none, starttls or tls).
@@ -85,6 +87,16 @@ func (ts *testServer) Refuse(err error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	ts.refuse = err
+}
+
+// RefuseRcpt makes the server answer RCPT TO addr with err (nil: accept).
+func (ts *testServer) RefuseRcpt(addr string, err error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.refuseRcpt == nil {
+		ts.refuseRcpt = map[string]error{}
+	}
+	ts.refuseRcpt[addr] = err
 }
 
 // Deliveries returns what the server has accepted so far.
@@ -137,6 +149,12 @@ func (s *testSession) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (s *testSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.ts.mu.Lock()
+	err := s.ts.refuseRcpt[to]
+	s.ts.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	s.rcpt = append(s.rcpt, to)
 	return nil
 }

@@ -220,11 +220,19 @@ func (db *DB) queryOutbox(ctx context.Context, st *sqlx.Stmt, args ...any) ([]sh
 	var out []sheaf.OutboxMessage
 	for rows.Next() {
 		var m sheaf.OutboxMessage
-		var rcpt, att, next, created, sent string
+		var rcpt, att, next, created, sent, expires, refused string
 		if err := rows.Scan(&m.ID, &m.MessageID, &m.Kind, &m.DedupKey, &m.Sender, &rcpt, &m.Subject,
-			&m.BodyText, &m.BodyHTML, &att, &m.State, &m.Attempts, &next, &m.LastError, &created, &sent); err != nil {
+			&m.BodyText, &m.BodyHTML, &att, &m.State, &m.Attempts, &next, &m.LastError, &created, &sent,
+			&expires, &refused); err != nil {
 			return nil, err
 		}
+		if refused == "[]" {
+			refused = "null" // none: a nil slice, as for a message just enqueued
+		}
+		if err := json.Unmarshal([]byte(refused), &m.Refused); err != nil {
+			return nil, fmt.Errorf("message %d: refused recipients: %w", m.ID, err)
+		}
+		m.ExpiresAt = parseTime(sql.NullString{String: expires, Valid: true})
 		var r recipients
 		if err := json.Unmarshal([]byte(rcpt), &r); err != nil {
 			return nil, fmt.Errorf("message %d: recipients: %w", m.ID, err)

@@ -101,6 +101,13 @@ type queries struct {
 	OutboxState   *sqlx.Stmt `query:"outbox-state"`
 	ExpireOutbox  *sqlx.Stmt `query:"expire-outbox"`
 
+	OutboxPartlySent       *sqlx.Stmt `query:"outbox-partly-sent"`
+	OutboxCancel           *sqlx.Stmt `query:"outbox-cancel"`
+	OutboxRevise           *sqlx.Stmt `query:"outbox-revise"`
+	OutboxCancelSuperseded *sqlx.Stmt `query:"outbox-cancel-superseded"`
+	OutboxDecisions        *sqlx.Stmt `query:"outbox-decisions"`
+	OutboxRefusedSince     *sqlx.Stmt `query:"outbox-refused-since"`
+
 	// meta.sql
 	GetMeta *sqlx.Stmt `query:"get-meta"`
 	SetMeta *sqlx.Stmt `query:"set-meta"`

@@ -102,19 +102,8 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 			return exitError{2, err}
 		}
 	}
-	flags, err := db.Flags(ctx)
-	if err != nil {
-		return err
-	}
-	runs, err := db.Runs(ctx, 1)
-	if err != nil {
-		return err
-	}
-	owing := jobs.Owing{Flags: flags}
-	if len(runs) > 0 {
-		owing.AsOf = runs[0].StartedAt
-	}
-	notices, err := jobs.PlanNotices(e.cfg, now, owing)
+	// The decision `remind` takes, by the last sync's data.
+	notices, err := jobs.PlanReminders(ctx, e.cfg, db, now, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -134,6 +123,9 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "── %s to %s (%s)", sheaf.MailKindWord(n.Kind), strings.Join(n.To, ", "), n.DedupKey)
 		if len(n.Cc) > 0 {
 			fmt.Fprintf(e.stdout, ", cc %s", strings.Join(n.Cc, ", "))
+		}
+		if n.Outbox != "" {
+			fmt.Fprintf(e.stdout, " [%s]", sheaf.OutboxStateWord(n.Outbox))
 		}
 		fmt.Fprintf(e.stdout, "\nSubject: %s\n\n%s\n", n.Subject, n.Text)
 	}
