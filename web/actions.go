@@ -178,5 +178,11 @@ func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log().Info("flag accepted from the web", "flag", id, "by", req.By)
+	if s.Reconcile != nil {
+		// The figure says 已说明 now; if that fails, the next sync does it.
+		if err := s.Reconcile(r.Context()); err != nil {
+			s.log().Warn("figures not brought up to date after accepting a flag", "flag", id, "err", err)
+		}
+	}
 	done(w, r, "/flags", map[string]any{"id": id, "state": sheaf.FlagAccepted}, "accepted", id)
 }

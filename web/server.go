@@ -28,7 +28,11 @@ type Server struct {
 	// Sync runs the same sync the schedule runs (jobs.Syncer.Sync); the
 	// trigger is "web" for the button, "cli" for `sheaf resync`.
 	Sync func(ctx context.Context, trigger string) (*jobs.SyncReport, error)
-	Log  *slog.Logger
+	// Reconcile decides the figures again from what is stored
+	// (jobs.Syncer.Reconcile), after a flag is accepted, so that its figure
+	// says 已说明 at once; nil leaves that to the next sync.
+	Reconcile func(ctx context.Context) error
+	Log       *slog.Logger
 	// Token is the admin token; empty means no state can be changed from
 	// the web. It is never logged.
 	Token string

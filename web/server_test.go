@@ -501,3 +501,17 @@ func TestPrivateReadPages(t *testing.T) {
 		t.Errorf("/healthz: %d", w.Code)
 	}
 }
+
+// Accepting a flag brings the figures up to date at once (Server.Reconcile,
+// the daemon's Syncer.Reconcile), not at the next sync.
+func TestAcceptFlagReconciles(t *testing.T) {
+	f := newFixture(t, testToken)
+	calls := 0
+	f.srv.Reconcile = func(ctx context.Context) error { calls++; return nil }
+	fl := f.openFlag("edu")
+	path := "/flags/" + strconv.FormatInt(fl.ID, 10) + "/accept"
+	w := f.do(request{method: "POST", path: path, bearer: testToken, contentType: "application/json", body: `{"note":"已核实"}`})
+	if w.Code != http.StatusOK || calls != 1 {
+		t.Fatalf("accept: %d, reconciled %d times, want once", w.Code, calls)
+	}
+}

@@ -110,7 +110,8 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	// taken), only it stops: the error is logged and the jobs go on.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token}
+	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token,
+		Reconcile: func(ctx context.Context) error { _, err := p.syncer.Reconcile(ctx); return err }}
 	webDone := make(chan error, 1)
 	go func() {
 		werr := srv.Run(ctx, e.cfg.Web.Addr())
