@@ -325,3 +325,25 @@ func TestFlagsAcceptWithFlagsFirst(t *testing.T) {
 		t.Errorf("accepted flags: %v %s", err, out)
 	}
 }
+
+// With web.listen off no daemon answers a resync: sheaf resync syncs here
+// at once instead of calling http://off.
+func TestResyncWithTheWebOffSyncsHere(t *testing.T) {
+	cfg := setup(t)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("web: {listen: \"off\"}\n")
+	f.Close()
+	out, errOut, code := runSheaf(t, "resync", "--json", "--config", cfg)
+	if code != 0 || !strings.Contains(errOut, "web.listen is off: syncing here") {
+		t.Fatalf("resync exit %d: %s\n%s", code, errOut, out)
+	}
+	var rep struct {
+		Read int `json:"read"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Read == 0 {
+		t.Fatalf("resync read %d files: %v %s", rep.Read, err, out)
+	}
+}

@@ -28,17 +28,9 @@ func cmdResync(ctx context.Context, e *env, args []string) error {
 	if err := e.load(); err != nil {
 		return err
 	}
-	token, err := web.TokenFromEnv(e.cfg.Web.TokenEnv)
-	if err != nil {
-		return exitError{1, err}
-	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	base := e.cfg.Web.BaseURL()
-	c := &daemonClient{base: base, token: token, http: &http.Client{Timeout: 30 * time.Second}}
-	ans, err := c.ask(ctx)
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		fmt.Fprintf(e.stderr, "no daemon at %s: syncing here\n", base)
+	syncHere := func() error {
 		db, err := e.open(ctx)
 		if err != nil {
 			return err
@@ -51,6 +43,23 @@ func cmdResync(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		return e.showReport(rep, *asJSON)
+	}
+	if e.cfg.Web.Off() {
+		// No daemon serves a resync button or API: sync here, under the
+		// sync lock the daemon's own syncs take.
+		fmt.Fprintln(e.stderr, "web.listen is off: syncing here")
+		return syncHere()
+	}
+	token, err := web.TokenFromEnv(e.cfg.Web.TokenEnv)
+	if err != nil {
+		return exitError{1, err}
+	}
+	base := e.cfg.Web.BaseURL()
+	c := &daemonClient{base: base, token: token, http: &http.Client{Timeout: 30 * time.Second}}
+	ans, err := c.ask(ctx)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		fmt.Fprintf(e.stderr, "no daemon at %s: syncing here\n", base)
+		return syncHere()
 	}
 	if err != nil {
 		return err
