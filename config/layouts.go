@@ -138,15 +138,14 @@ func ParseCell(ref string) (col, row int, ok bool) {
 
 // layouts checks a department's forms and lists.
 func (v *validator) layouts(key string, d Department) {
-	ids := map[string]bool{}
-	for _, ind := range v.c.Indicators {
-		ids[ind.ID] = true
-	}
+	// Looked up through the catalogue's index: a map of every id built per
+	// department cost 500 × 20,000 for a prefecture's catalogue.
 	indicator := func(k, id string) {
+		_, known := v.c.Indicator(id)
 		switch {
 		case blank(id):
 			v.add(k, "is required, the id of the figure")
-		case !ids[id]:
+		case !known:
 			v.add(k, "%q is not an indicator id", id)
 		}
 	}
