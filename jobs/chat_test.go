@@ -155,3 +155,56 @@ func TestRemindersAndDigestPostedToChat(t *testing.T) {
 		}
 	}
 }
+
+// robotFunc is a chat robot made of a function.
+type robotFunc func(ctx context.Context, m sheaf.OutboxMessage) error
+
+func (f robotFunc) Post(ctx context.Context, m sheaf.OutboxMessage) error { return f(ctx, m) }
+
+// A post queued while its robot was down is looked at again before it
+// goes, as mail is: cancelled once the department owes nothing.
+func TestChatPostCheckedAgainBeforeDelivery(t *testing.T) {
+	t.Setenv("SHEAF_TEST_STATS_WECOM", "http://127.0.0.1:1/unused")
+	f := newFixture(t, chatConfig)
+	due := time.Date(2025, 3, 31, 23, 59, 59, 0, f.cfg.Cycle.Location)
+	now := due.Add(-7*24*time.Hour + time.Hour)
+	down := true
+	var posted []string
+	robot := robotFunc(func(_ context.Context, m sheaf.OutboxMessage) error {
+		if down {
+			return &notify.RobotError{Status: 503, Msg: "unavailable"}
+		}
+		posted = append(posted, m.Channel+" "+m.Subject)
+		return nil
+	})
+	mailer := &notify.Router{Mail: mailerFunc(func(context.Context, sheaf.OutboxMessage) error { return nil }),
+		Chat: map[string]notify.ChatRobot{"finance:0": robot, "stats:0": robot}}
+	f.db.Now = func() time.Time { return now }
+	sender := LockedSender(f.cfg, f.db, mailer, nil)
+	sender.Now = func() time.Time { return now }
+	sender.Backoff = func(int) time.Duration { return time.Minute }
+	m := &Mailing{Config: f.cfg, DB: f.db, Sender: sender, Now: func() time.Time { return now },
+		Syncer: &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return time.Now().Add(time.Hour) }}}
+	if _, err := m.Remind(context.Background(), "test", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	// Finance sends its figure; the robot comes back.
+	f.workbook("inbox/finance/a.xlsx", []any{"fund.edu_spend", "一般公共预算教育支出", "2024", 1200, "万元", ""})
+	if _, err := m.Syncer.Sync(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	down = false
+	now = now.Add(10 * time.Minute)
+	if _, _, err := sender.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(posted) != 1 || !strings.HasPrefix(posted[0], "chat:stats:0 ") {
+		t.Errorf("posted %q, want only stats' reminder", posted)
+	}
+	msgs, _ := f.db.Outbox(context.Background(), 20)
+	for _, msg := range msgs {
+		if msg.Channel == "chat:finance:0" && (msg.State != sheaf.OutboxCancelled || !strings.Contains(msg.LastError, "已没有需要处理的事项")) {
+			t.Errorf("finance's post is %s (%s), want cancelled", msg.State, msg.LastError)
+		}
+	}
+}
