@@ -58,7 +58,7 @@ demo: build
 	./$(BIN) run --once digest --config $(EXAMPLE)
 	./$(BIN) draft --mail --config $(EXAMPLE)
 	./$(BIN) outbox --config $(EXAMPLE)
-	@echo "The messages are in examples/shangzhi-2024/outbox/, the draft in examples/shangzhi-2024/drafts/"
+	@echo "The messages are in examples/shangzhi-2024/outbox/, the chat posts in examples/shangzhi-2024/chat/, the draft in examples/shangzhi-2024/drafts/"
 
 # Benchmarks: generated corpora (500 workbooks × 200 rows; one 200,000-row
 # workbook; a prefecture's 500 departments and 20,000 indicators; curves in

@@ -21,10 +21,22 @@ const (
 	OutboxCancelled = "cancelled"
 )
 
-// OutboxMessage is one e-mail in the outbox: what to send, and how its
-// delivery is going.
+// ChannelChatPrefix begins the Channel of a message posted to a work-chat
+// group: "chat:" and the target's name, "chat:edu:0".
+const ChannelChatPrefix = "chat:"
+
+// OutboxMessage is one message in the outbox, an e-mail or a post to a
+// work-chat group: what to send, and how its delivery is going.
 type OutboxMessage struct {
 	ID int64
+	// Channel is empty for an e-mail; for a post to a work-chat group it
+	// is ChannelChatPrefix and the target's name ("chat:edu:0"), and the
+	// message has no Sender nor recipients.
+	Channel string
+	// Link, when set, is the page a chat message points to (a department's
+	// page): shown after the text, and kept when the text is cut to the
+	// platform's size limit.
+	Link string
 	// MessageID is the Message-ID header, "<…@…>", fixed when the message
 	// is enqueued (generated when empty) and sent unchanged on every
 	// attempt.

@@ -140,6 +140,9 @@ type Department struct {
 	Name string `yaml:"name"`
 	// Contacts are the e-mail addresses reminders go to.
 	Contacts []string `yaml:"contacts"`
+	// Chat are the work-chat groups reminders and overdue notices are
+	// also posted to.
+	Chat []ChatTarget `yaml:"chat"`
 	// Sources are where the department's spreadsheets are found.
 	Sources []Source `yaml:"sources"`
 	// Extraction adds to the global extraction settings for this
@@ -296,6 +299,8 @@ type Mail struct {
 	// Coordinators are the people who run the collection (牵头单位); they
 	// receive digests and drafts.
 	Coordinators []string `yaml:"coordinators"`
+	// CoordinatorChat are the work-chat groups the digest is also posted to.
+	CoordinatorChat []ChatTarget `yaml:"coordinator_chat"`
 	// Dir, when set, is a folder (relative to the config's folder) where
 	// each message is written as a .eml file instead of being sent; see
 	// MailDir.

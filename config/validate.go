@@ -210,6 +210,7 @@ func (v *validator) departments() {
 		for j, s := range d.Sources {
 			v.source(fmt.Sprintf("%s.sources[%d]", key, j), s)
 		}
+		v.chat(key+".chat", d.Chat)
 		v.extraction(key+".extraction", d.Extraction)
 		v.layouts(key, d)
 	}
@@ -471,6 +472,7 @@ func (v *validator) mail() {
 	for i, a := range m.Coordinators {
 		v.address(fmt.Sprintf("mail.coordinators[%d]", i), a)
 	}
+	v.chat("mail.coordinator_chat", m.CoordinatorChat)
 	if p := m.SMTP.Port; p < 0 || p > 65535 {
 		v.add("mail.smtp.port", "%d is out of range (0 to 65535)", p)
 	}

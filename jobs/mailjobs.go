@@ -66,12 +66,7 @@ func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Tim
 		}
 		var msgs []sheaf.OutboxMessage
 		for _, n := range notices {
-			kind := sheaf.MailReminder
-			if n.Kind == NoticeOverdue {
-				kind = sheaf.MailOverdue
-			}
-			msgs = append(msgs, sheaf.OutboxMessage{Kind: kind, DedupKey: n.DedupKey, Sender: m.Config.Mail.From,
-				To: n.To, Cc: n.Cc, Subject: n.Subject, BodyText: n.Text, ExpiresAt: n.Expires})
+			msgs = append(msgs, noticeMessages(m.Config, n)...)
 		}
 		return msgs, nil
 	})
@@ -81,7 +76,7 @@ func (m *Mailing) Remind(ctx context.Context, trigger string, scheduled time.Tim
 // covers what changed since the previous one.
 func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Time) (*MailReport, error) {
 	return m.run(ctx, "digest", trigger, scheduled, func(now time.Time) ([]sheaf.OutboxMessage, error) {
-		if len(m.Config.Mail.Coordinators) == 0 {
+		if len(m.Config.Mail.Coordinators) == 0 && len(m.Config.Mail.CoordinatorChat) == 0 {
 			return nil, nil
 		}
 		since, asOf, err := m.sinceAndAsOf(ctx, "digest")
@@ -114,13 +109,21 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, fmt.Errorf("write the digest as HTML: %w", err)
 		}
-		key := scheduled
-		if key.IsZero() {
-			key = now
+		markdown, err := digest.Markdown()
+		if err != nil {
+			return nil, fmt.Errorf("write the digest as markdown: %w", err)
 		}
-		return []sheaf.OutboxMessage{{Kind: sheaf.MailDigest, Sender: m.Config.Mail.From, To: m.Config.Mail.Coordinators,
-			Subject: digest.Subject, BodyText: text, BodyHTML: html,
-			DedupKey: "digest/" + key.In(m.Config.Cycle.Location).Format("2006-01-02T15:04")}}, nil
+		at := scheduled
+		if at.IsZero() {
+			at = now
+		}
+		key := "digest/" + at.In(m.Config.Cycle.Location).Format("2006-01-02T15:04")
+		var msgs []sheaf.OutboxMessage
+		if len(m.Config.Mail.Coordinators) > 0 {
+			msgs = append(msgs, sheaf.OutboxMessage{Kind: sheaf.MailDigest, Sender: m.Config.Mail.From,
+				To: m.Config.Mail.Coordinators, Subject: digest.Subject, BodyText: text, BodyHTML: html, DedupKey: key})
+		}
+		return append(msgs, digestPosts(m.Config, key, digest.Subject, markdown)...), nil
 	})
 }
 

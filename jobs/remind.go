@@ -39,6 +39,11 @@ type Notice struct {
 	// Expires is when a notice stops being worth sending: a reminder's
 	// deadline, an overdue notice's next period (when the next one is due).
 	Expires time.Time
+	// Link is the address of the department's page (with its link token),
+	// where it reads what sheaf read and answers: given in the notice and
+	// after the text of its chat posts. Empty when there is no page to
+	// point to (no web.url).
+	Link string
 	// Outbox is what became of this decision (DedupKey) in the outbox:
 	// sheaf.OutboxQueued, OutboxSent, OutboxFailed, OutboxCancelled, or
 	// empty when it was not taken yet. Filled in by PlanReminders.
@@ -98,7 +103,7 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 			if len(dl.Departments) > 0 && !slices.Contains(dl.Departments, d.ID) {
 				continue
 			}
-			if o.SourcesFailed[d.ID] || len(d.Contacts) == 0 {
+			if o.SourcesFailed[d.ID] || len(d.Contacts) == 0 && len(d.Chat) == 0 {
 				continue
 			}
 			owed := owedItems(cfg, dl, d.ID, o.Flags)
@@ -168,14 +173,14 @@ func PlanReminders(ctx context.Context, cfg *config.Config, db *storage.DB, now,
 	}
 	keys := make([]string, len(notices))
 	for i, n := range notices {
-		keys[i] = n.DedupKey
+		keys[i] = decisionKey(n)
 	}
 	states, err := db.Decisions(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
 	for i := range notices {
-		notices[i].Outbox = states[notices[i].DedupKey]
+		notices[i].Outbox = states[keys[i]]
 	}
 	return notices, nil
 }

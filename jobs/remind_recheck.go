@@ -60,6 +60,9 @@ func recheckNotice(cfg *config.Config, now time.Time, o Owing, m sheaf.OutboxMes
 		return notify.Revision{}, nil
 	}
 	subject, text := noticeText(cfg, *d, dl, due, now, o.AsOf, kind, owed)
+	if m.Channel != "" {
+		text = chatText(text)
+	}
 	return notify.Revision{Subject: subject, Text: text}, nil
 }
 

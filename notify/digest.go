@@ -42,7 +42,7 @@ type DigestGroup struct {
 	Items []string
 }
 
-//go:embed templates/digest.txt.tmpl templates/digest.html.tmpl
+//go:embed templates/digest.txt.tmpl templates/digest.html.tmpl templates/digest.md.tmpl
 var templates embed.FS
 
 // sectionNumerals number a digest's sections.
@@ -64,6 +64,8 @@ var templateFuncs = map[string]any{
 var (
 	digestText = texttemplate.Must(texttemplate.New("digest.txt.tmpl").Funcs(templateFuncs).
 			ParseFS(templates, "templates/digest.txt.tmpl"))
+	digestMarkdown = texttemplate.Must(texttemplate.New("digest.md.tmpl").Funcs(templateFuncs).
+			ParseFS(templates, "templates/digest.md.tmpl"))
 	digestHTML = htmltemplate.Must(htmltemplate.New("digest.html.tmpl").Funcs(templateFuncs).
 			ParseFS(templates, "templates/digest.html.tmpl"))
 )
@@ -82,6 +84,17 @@ func (d Digest) Text() (string, error) {
 func (d Digest) HTML() (string, error) {
 	var b bytes.Buffer
 	if err := digestHTML.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// Markdown is the digest as the text of a chat post: the same words, with
+// bold headings and lists, and no indentation (which markdown would read
+// as code).
+func (d Digest) Markdown() (string, error) {
+	var b bytes.Buffer
+	if err := digestMarkdown.Execute(&b, d); err != nil {
 		return "", err
 	}
 	return b.String(), nil

@@ -44,6 +44,28 @@ func TestDigestLayout(t *testing.T) {
 			t.Errorf("HTML lacks %q:\n%s", w, h)
 		}
 	}
+	md, err := d.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMD := `测试 汇总（数据截至 2025-03-20 17:30）
+
+**一、各单位报送情况**
+- 市教育局：未报送
+
+**二、数值不一致**
+1. 在校生数 <不一致>
+　　市教育局 a.xlsx Sheet1!D4「36600」
+
+**三、自上次汇总以来的变化**
+新问题：
+- 在校生数 <不一致>
+
+（本汇总由 sheaf 自动生成。）
+`
+	if md != wantMD {
+		t.Errorf("markdown:\n%s\nwant:\n%s", md, wantMD)
+	}
 }
 
 func TestNumeral(t *testing.T) {

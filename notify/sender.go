@@ -116,8 +116,9 @@ func exponentialBackoff(attempt int) time.Duration {
 // how many were given up (marked failed). A message that fails is queued
 // again after a backoff; it is not an error of Flush, which returns one
 // only when the outbox itself cannot be read or written, or ctx ends.
-// After three failures in a row the server is taken to be down and the
-// flush stops, leaving the other messages due for the next one.
+// After three failures in a row on one channel (the mail server, a chat
+// robot) its server is taken to be down and its other messages are left
+// due for the next flush; the other channels' are delivered.
 func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 	if s.Lock != nil {
 		unlock, err := s.Lock(ctx)
@@ -144,13 +145,20 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 		}
 	}
 	var check func(sheaf.OutboxMessage) (Revision, error)
-	streak := 0
+	// Failures in a row by channel: a chat robot that is down stops its
+	// own posts, not the mail nor the other groups.
+	streak := map[string]int{}
 	for {
 		due, err := s.DB.DueMessages(ctx, now, flushBatch)
 		if err != nil {
 			return sent, failed, fmt.Errorf("flush outbox: %w", err)
 		}
+		moved := 0 // messages that left the due set in this batch
 		for _, m := range due {
+			if streak[m.Channel] >= giveUpAfter {
+				continue // its server is down: left due for the next flush
+			}
+			moved++
 			if s.Recheck != nil && check == nil {
 				if check, err = s.Recheck(ctx, now); err != nil {
 					return sent, failed, fmt.Errorf("flush outbox: look again at the messages: %w", err)
@@ -172,7 +180,7 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 			switch outcome {
 			case sheaf.OutboxSent:
 				sent++
-				streak = 0
+				streak[m.Channel] = 0
 				continue
 			case sheaf.OutboxFailed:
 				failed++
@@ -182,15 +190,25 @@ func (s *Sender) Flush(ctx context.Context) (sent, failed int, err error) {
 				failed++
 				continue
 			}
-			if streak++; streak >= giveUpAfter {
-				s.log().Warn("mail server failing, flush stopped", "failures", streak)
-				return sent, failed, nil
+			if streak[m.Channel]++; streak[m.Channel] == giveUpAfter {
+				s.log().Warn("server failing, its messages wait for the next flush", "channel", channelName(m.Channel),
+					"failures", giveUpAfter)
 			}
 		}
-		if len(due) < flushBatch {
+		// A batch of messages all waiting for a server that is down would
+		// come back the same: the rest waits for the next flush too.
+		if len(due) < flushBatch || moved == 0 {
 			return sent, failed, nil
 		}
 	}
+}
+
+// channelName names a message's channel in the log: "mail", or the chat's.
+func channelName(channel string) string {
+	if channel == "" {
+		return "mail"
+	}
+	return channel
 }
 
 // permanent is deliver's outcome for a message the server refused for good.
@@ -231,7 +249,7 @@ func (s *Sender) deliver(ctx context.Context, m sheaf.OutboxMessage) (string, er
 	// The outcome is recorded even while ctx is being cancelled: a message
 	// accepted but not marked sent would go again.
 	rec := context.WithoutCancel(ctx)
-	log := s.log().With("id", m.ID, "message_id", m.MessageID, "kind", m.Kind)
+	log := s.log().With("id", m.ID, "message_id", m.MessageID, "kind", m.Kind, "channel", channelName(m.Channel))
 	var partial *PartialDelivery
 	if sendErr != nil && !IsPermanent(sendErr) && errors.As(sendErr, &partial) {
 		if err := s.DB.MarkPartlySent(rec, m.ID, s.now(), partial.Refused); err != nil {

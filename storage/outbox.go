@@ -62,7 +62,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs ...sheaf.OutboxMessage) (added i
 			var id int64
 			err = st.GetContext(ctx, &id, m.MessageID, m.Kind, sql.NullString{String: m.DedupKey, Valid: m.DedupKey != ""},
 				m.Sender, string(rcpt), m.Subject, m.BodyText, m.BodyHTML, string(att), formatTime(next), formatTime(now),
-				nullTime(m.ExpiresAt))
+				nullTime(m.ExpiresAt), m.Channel, m.Link)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // already decided: the dedup key is stored
 			}
@@ -90,6 +90,10 @@ func checkOutboxMessage(m *sheaf.OutboxMessage) error {
 	switch {
 	case !slices.Contains(mailKinds, m.Kind):
 		return fmt.Errorf("%s: kind %q is not one of %s", what, m.Kind, strings.Join(mailKinds, ", "))
+	case m.Channel != "" && !strings.HasPrefix(m.Channel, sheaf.ChannelChatPrefix):
+		return fmt.Errorf("%s: channel %q is neither e-mail (empty) nor a chat (%s…)", what, m.Channel, sheaf.ChannelChatPrefix)
+	case m.Channel != "":
+		// A chat message is posted to its group: no sender, no recipients.
 	case strings.TrimSpace(m.Sender) == "":
 		return fmt.Errorf("%s: no sender", what)
 	case len(m.To)+len(m.Cc) == 0:
@@ -223,7 +227,7 @@ func (db *DB) queryOutbox(ctx context.Context, st *sqlx.Stmt, args ...any) ([]sh
 		var rcpt, att, next, created, sent, expires, refused string
 		if err := rows.Scan(&m.ID, &m.MessageID, &m.Kind, &m.DedupKey, &m.Sender, &rcpt, &m.Subject,
 			&m.BodyText, &m.BodyHTML, &att, &m.State, &m.Attempts, &next, &m.LastError, &created, &sent,
-			&expires, &refused); err != nil {
+			&expires, &refused, &m.Channel, &m.Link); err != nil {
 			return nil, err
 		}
 		if refused == "[]" {

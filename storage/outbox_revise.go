@@ -53,10 +53,12 @@ func (db *DB) ReviseMessage(ctx context.Context, id int64, subject, text string)
 }
 
 // CancelSuperseded cancels every queued message of kind older than the
-// newest message of that kind (queued or not), for reason, and returns how
-// many: a digest replaced by a newer one before it could be delivered.
+// newest message of that kind on the same channel (queued or not), for
+// reason, and returns how many: a digest replaced by a newer one before it
+// could be delivered. A digest posted to a chat group does not replace
+// the one mailed, nor one posted to another group.
 func (db *DB) CancelSuperseded(ctx context.Context, kind, reason string) (int, error) {
-	res, err := db.q.OutboxCancelSuperseded.ExecContext(ctx, reason, kind, kind)
+	res, err := db.q.OutboxCancelSuperseded.ExecContext(ctx, reason, kind)
 	if err != nil {
 		return 0, fmt.Errorf("cancel superseded %s messages: %w", kind, err)
 	}

@@ -35,10 +35,12 @@ func newRunJSON(r storage.Run) runJSON {
 
 // messageJSON is a message of the outbox.
 type messageJSON struct {
-	ID            int64     `json:"id"`
-	Kind          string    `json:"kind"`
-	State         string    `json:"state"`
-	DedupKey      string    `json:"dedup_key"`
+	ID       int64  `json:"id"`
+	Kind     string `json:"kind"`
+	State    string `json:"state"`
+	DedupKey string `json:"dedup_key"`
+	// Channel is the chat target of a post ("chat:edu:0"); absent for mail.
+	Channel       string    `json:"channel,omitempty"`
 	To            []string  `json:"to"`
 	Cc            []string  `json:"cc"`
 	Subject       string    `json:"subject"`
@@ -51,7 +53,7 @@ type messageJSON struct {
 }
 
 func newMessageJSON(m sheaf.OutboxMessage) messageJSON {
-	j := messageJSON{ID: m.ID, Kind: m.Kind, State: m.State, DedupKey: m.DedupKey, To: m.To, Cc: m.Cc,
+	j := messageJSON{ID: m.ID, Kind: m.Kind, State: m.State, DedupKey: m.DedupKey, Channel: m.Channel, To: m.To, Cc: m.Cc,
 		Subject: m.Subject, Attempts: m.Attempts, CreatedAt: m.CreatedAt, NextAttemptAt: m.NextAttemptAt,
 		SentAt: m.SentAt, ExpiresAt: m.ExpiresAt, LastError: m.LastError}
 	if j.To == nil {

@@ -37,6 +37,10 @@ func (e *env) wire(db *storage.DB, log *slog.Logger) (*parts, error) {
 		log.Warn("no mail: reminders and digests are not sent", "reason", err)
 		return p, nil
 	}
+	// Chat posts go through the same outbox and sender as the mail.
+	if mailer, err = notify.WithChat(e.cfg, mailer); err != nil {
+		return nil, err
+	}
 	p.mailing = &jobs.Mailing{Config: e.cfg, DB: db, Syncer: p.syncer, Log: log,
 		Sender: jobs.LockedSender(e.cfg, db, mailer, log)}
 	mailJob := func(name, spec string, f func(context.Context, string, time.Time) (*jobs.MailReport, error)) jobs.Job {

@@ -4,15 +4,16 @@
 -- name: insert-outbox
 -- A message whose dedup_key is already stored is skipped: no row returned.
 INSERT INTO outbox (message_id, kind, dedup_key, sender, recipients, subject, body_text, body_html,
-                    attachments, state, attempts, next_attempt_at, last_error, created_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', ?, ?)
+                    attachments, state, attempts, next_attempt_at, last_error, created_at, expires_at,
+                    channel, link)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, '', ?, ?, ?, ?)
 ON CONFLICT (dedup_key) DO NOTHING
 RETURNING id;
 
 -- name: due-outbox
 SELECT id, message_id, kind, coalesce(dedup_key, ''), sender, recipients, subject, body_text, body_html,
        attachments, state, attempts, next_attempt_at, last_error, created_at, coalesce(sent_at, ''),
-       coalesce(expires_at, ''), refused
+       coalesce(expires_at, ''), refused, channel, link
 FROM outbox
 WHERE state = 'queued' AND next_attempt_at <= ?
 ORDER BY next_attempt_at, id
@@ -21,7 +22,7 @@ LIMIT ?;
 -- name: list-outbox
 SELECT id, message_id, kind, coalesce(dedup_key, ''), sender, recipients, subject, body_text, body_html,
        attachments, state, attempts, next_attempt_at, last_error, created_at, coalesce(sent_at, ''),
-       coalesce(expires_at, ''), refused
+       coalesce(expires_at, ''), refused, channel, link
 FROM outbox
 ORDER BY id DESC
 LIMIT ?;
@@ -65,9 +66,11 @@ UPDATE outbox SET subject = ?, body_text = ?, body_html = ''
 WHERE id = ? AND state = 'queued';
 
 -- name: outbox-cancel-superseded
--- Every queued message of a kind older than the newest of that kind.
+-- Every queued message of a kind older than the newest of that kind on
+-- the same channel: a digest to a chat group does not replace the mail.
 UPDATE outbox SET state = 'cancelled', last_error = ?
-WHERE kind = ? AND state = 'queued' AND id < (SELECT max(id) FROM outbox WHERE kind = ?);
+WHERE kind = ? AND state = 'queued'
+  AND id < (SELECT max(o.id) FROM outbox o WHERE o.kind = outbox.kind AND o.channel = outbox.channel);
 
 -- name: outbox-decisions
 -- The state of each decision (dedup key) in a JSON array that is stored.
