@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -43,6 +44,8 @@ type Server struct {
 	proxies  proxies
 	limiter  *limiter
 	pages    pageTemplates
+	// departmentTmpl is the department page, without the admin layout.
+	departmentTmpl *template.Template
 	sessions *sessions
 	resync   *resyncer
 	metrics  *collector
@@ -59,6 +62,7 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) init() {
 	s.pages = mustParsePages()
+	s.departmentTmpl = mustParseDepartmentPage()
 	s.sessions = newSessions(s.DB, s.now, s.SessionTTL, s.log)
 	s.proxies = newProxies(s.Config.Web.TrustedProxies)
 	s.limiter = newLimiter(s.now)
@@ -78,6 +82,10 @@ func (s *Server) init() {
 	write("POST /resync", s.postResync)
 	write("POST /outbox/{id}/retry", s.postRetry)
 	write("POST /flags/{id}/accept", s.postAccept)
+	write("POST /flags/{id}/reject", s.postReject)
+	// A department's page and its answers need its link, not the admin token.
+	mux.HandleFunc("GET /d/{department}", s.departmentPage)
+	mux.HandleFunc("POST /d/{department}/answer", s.postDepartmentAnswer)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
