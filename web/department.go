@@ -2,11 +2,11 @@ package web
 
 import (
 	"crypto/sha256"
-	"encoding/json"
-	"mime"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"html/template"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"

@@ -39,16 +39,16 @@ type Server struct {
 	// Sessions are kept in the database and outlive a restart.
 	SessionTTL time.Duration
 
-	once     sync.Once
-	handler  http.Handler
-	proxies  proxies
-	limiter  *limiter
-	pages    pageTemplates
+	once    sync.Once
+	handler http.Handler
+	proxies proxies
+	limiter *limiter
+	pages   pageTemplates
 	// departmentTmpl is the department page, without the admin layout.
 	departmentTmpl *template.Template
-	sessions *sessions
-	resync   *resyncer
-	metrics  *collector
+	sessions       *sessions
+	resync         *resyncer
+	metrics        *collector
 	// private is set when the server listens beyond loopback: then the
 	// read pages also need a signed-in browser or the token.
 	private bool
