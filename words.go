@@ -212,3 +212,34 @@ func DurationWord(d time.Duration) string {
 	}
 	return b.String()
 }
+
+// The words of the departments' pages and their answers to flags.
+var (
+	answerStateWords = map[AnswerState]string{
+		AnswerPending:   "待确认",
+		AnswerAccepted:  "已接受",
+		AnswerRejected:  "已退回",
+		AnswerWithdrawn: "已撤回",
+	}
+)
+
+// AnswerCorrected is the answer of a department that has corrected its
+// file: the coordinator should sync again.
+const AnswerCorrected = "已更正，请重新同步"
+
+// FileStateWord names a file's state (files.state) for people.
+func FileStateWord(state string) string {
+	switch state {
+	case "new":
+		return "待读取"
+	case "read":
+		return "已读取"
+	case "failed":
+		return "无法读取"
+	case "duplicate":
+		return "与其他文件重复"
+	case "deferred":
+		return "暂缓读取"
+	}
+	return state
+}

@@ -407,4 +407,11 @@ type Web struct {
 	// TrustedProxies are the addresses (IPs or CIDR ranges) of reverse
 	// proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// LinkSecretEnv names the environment variable holding the secret the
+	// departments' page links are derived from (or, with a _FILE suffix, a
+	// file holding it); without it (or without URL) no mail carries a link.
+	LinkSecretEnv string `yaml:"link_secret_env"`
+	// LinkDays is how many days after the cycle's last deadline the
+	// departments' links keep working; default 30 (DefaultLinkDays).
+	LinkDays int `yaml:"link_days"`
 }

@@ -30,6 +30,8 @@ const (
 	DefaultSeverity = sheaf.SeverityWarning // rules[].severity
 	// DefaultSourceGrace is web.source_grace.
 	DefaultSourceGrace = Duration(24 * time.Hour)
+	// DefaultLinkDays is web.link_days.
+	DefaultLinkDays = 30
 )
 
 // Load reads the configuration file at path, applies defaults and validates
@@ -180,6 +182,9 @@ func under(key string, errs Errors) bool {
 func (c *Config) applyDefaults() {
 	if _, written := lookup(c.node, "sync.settle"); !written {
 		c.Sync.Settle = DefaultSettle
+	}
+	if _, written := lookup(c.node, "web.link_days"); !written {
+		c.Web.LinkDays = DefaultLinkDays
 	}
 	if _, written := lookup(c.node, "web.source_grace"); !written {
 		c.Web.SourceGrace = DefaultSourceGrace

@@ -117,6 +117,12 @@ func (v *validator) web() {
 			v.add(fmt.Sprintf("web.trusted_proxies[%d]", i), "%q is not an IP address or a CIDR range (e.g. 127.0.0.1 or 10.0.0.0/8)", p)
 		}
 	}
+	if w.LinkSecretEnv != "" && !envNameRe.MatchString(w.LinkSecretEnv) {
+		v.add("web.link_secret_env", "is not the name of an environment variable (write the variable's name, e.g. SHEAF_LINK_SECRET, never the secret)")
+	}
+	if _, written := lookup(v.c.node, "web.link_days"); written && w.LinkDays < 1 {
+		v.add("web.link_days", "%d must be at least 1 (days after the last deadline that the departments' links work)", w.LinkDays)
+	}
 	if w.SourceGrace < 0 {
 		v.add("web.source_grace", "%s must not be negative", w.SourceGrace)
 	}

@@ -25,7 +25,25 @@ func decisionKey(n Notice) string {
 
 // chatText is a notice's text as posted to a chat group: the mail's, but
 // a post is no e-mail.
-func chatText(text string) string { return strings.ReplaceAll(text, "本邮件", "本消息") }
+func chatText(text string) string {
+	// The post ends with the department page's link itself (kept when a
+	// long post is cut): the mail's own link line would give it twice.
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(l, linkLine):
+		case l == "" && len(lines) > 0 && lines[len(lines)-1] == "":
+			// the blank line that stood before the link
+		default:
+			lines = append(lines, l)
+		}
+	}
+	return strings.ReplaceAll(strings.TrimRight(strings.Join(lines, "\n"), "\n")+"\n", "本邮件", "本消息")
+}
+
+// linkLine begins the line of a notice's text that gives the department
+// page's link.
+const linkLine = "查看 sheaf 读到的数据、逐项答复："
 
 // noticeMessages are the outbox messages of a notice: the mail to the
 // department's contacts (when it has any) and one post to each of its chat

@@ -27,6 +27,9 @@ type DigestInput struct {
 	// Refused are the messages sent since the previous digest that the
 	// server refused for some recipients.
 	Refused []storage.RefusedDelivery
+	// Answers are the departments' latest answers to their flags, by flag:
+	// those waiting for the coordinator are listed as 待确认.
+	Answers map[int64]storage.FlagAnswer
 }
 
 // composeDigest writes the coordinators' digest, in Chinese: who has
@@ -130,6 +133,19 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 			}
 		}
 		d.Sections = append(d.Sections, s)
+	}
+	var waiting []notify.DigestItem
+	for _, f := range in.Flags {
+		if a, ok := in.Answers[f.ID]; ok && a.State == sheaf.AnswerPending && f.State == sheaf.FlagOpen {
+			text := fmt.Sprintf("%s（问题 %d）%s：%s", where(cfg, f), f.ID, sheaf.AnswerPending.Word(), a.Note)
+			if a.By != "" {
+				text += "（" + a.By + "，" + at(a.At) + "）"
+			}
+			waiting = append(waiting, notify.DigestItem{Text: text + "；原问题：" + f.Message})
+		}
+	}
+	if len(waiting) > 0 {
+		d.Sections = append(d.Sections, notify.DigestSection{Title: "部门答复" + sheaf.AnswerPending.Word() + "（在 /flags 接受或退回）", Items: waiting})
 	}
 	flagSection("数值不一致", conflicts)
 	flagSection("校验不通过（数据可能有误）", checks)

@@ -99,8 +99,12 @@ func (m *Mailing) Digest(ctx context.Context, trigger string, scheduled time.Tim
 		if err != nil {
 			return nil, err
 		}
+		answers, err := m.DB.FlagAnswers(ctx)
+		if err != nil {
+			return nil, err
+		}
 		digest := composeDigest(m.Config, now, DigestInput{Files: files, Flags: flags, Sources: in.Sources,
-			Since: since, AsOf: asOf, Refused: refused})
+			Since: since, AsOf: asOf, Refused: refused, Answers: answers})
 		text, err := digest.Text()
 		if err != nil {
 			return nil, fmt.Errorf("write the digest: %w", err)

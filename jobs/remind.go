@@ -36,14 +36,14 @@ type Notice struct {
 	// whatever restarts happen.
 	DedupKey string
 	Owed     []string // one line per item, as in the text
+	// Link is the department's page (web.url/d/…, with its link token),
+	// where it sees what sheaf read and answers: in the mail's text, and
+	// after the text of its chat posts. Empty when links are not
+	// configured.
+	Link string
 	// Expires is when a notice stops being worth sending: a reminder's
 	// deadline, an overdue notice's next period (when the next one is due).
 	Expires time.Time
-	// Link is the address of the department's page (with its link token),
-	// where it reads what sheaf read and answers: given in the notice and
-	// after the text of its chat posts. Empty when there is no page to
-	// point to (no web.url).
-	Link string
 	// Outbox is what became of this decision (DedupKey) in the outbox:
 	// sheaf.OutboxQueued, OutboxSent, OutboxFailed, OutboxCancelled, or
 	// empty when it was not taken yet. Filled in by PlanReminders.
@@ -60,6 +60,9 @@ type Owing struct {
 	SourcesFailed map[string]bool
 	// AsOf is when the data was synced, said in every mail.
 	AsOf time.Time
+	// Links are the departments' page links, by department; a department
+	// without one gets no link line.
+	Links map[string]string
 }
 
 // PlanNotices decides which notices are due at now. A reminder is due at its
@@ -110,7 +113,7 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 			if len(owed) == 0 {
 				continue
 			}
-			n := Notice{Kind: kind, Department: d.ID, Deadline: dl.Name, Lead: lead, To: d.Contacts, Owed: owed}
+			n := Notice{Kind: kind, Department: d.ID, Deadline: dl.Name, Lead: lead, To: d.Contacts, Owed: owed, Link: o.Links[d.ID]}
 			if kind == NoticeReminder {
 				n.DedupKey = fmt.Sprintf("remind/%s/%s/%s", dl.Name, d.ID, lead)
 				n.Expires = due
@@ -121,7 +124,7 @@ func PlanNotices(cfg *config.Config, now time.Time, o Owing) ([]Notice, error) {
 				n.Expires = due.Add(time.Duration(period+1) * dl.OverdueEvery())
 				n.Cc = cfg.Mail.Coordinators
 			}
-			n.Subject, n.Text = noticeText(cfg, d, dl, due, now, o.AsOf, kind, owed)
+			n.Subject, n.Text = noticeText(cfg, d, dl, due, now, o.AsOf, kind, owed, n.Link)
 			out = append(out, n)
 		}
 	}
@@ -162,6 +165,9 @@ func CurrentOwing(ctx context.Context, db *storage.DB) (Owing, error) {
 func PlanReminders(ctx context.Context, cfg *config.Config, db *storage.DB, now, asOf time.Time) ([]Notice, error) {
 	o, err := CurrentOwing(ctx, db)
 	if err != nil {
+		return nil, err
+	}
+	if o.Links, err = NewDepartmentLinks(cfg, db).URLs(ctx); err != nil {
 		return nil, err
 	}
 	if !asOf.IsZero() {
@@ -274,7 +280,7 @@ func withCells(f storage.StoredFlag, dept string) string {
 // noticeText writes a notice's subject and body, in Chinese like the
 // departments who read it.
 func noticeText(cfg *config.Config, d config.Department, dl config.Deadline, due, now, asOf time.Time,
-	kind string, owed []string) (string, string) {
+	kind string, owed []string, link string) (string, string) {
 	loc := cfg.Cycle.Location
 	var subject, opening string
 	if kind == NoticeReminder {
@@ -291,6 +297,9 @@ func noticeText(cfg *config.Config, d config.Department, dl config.Deadline, due
 		fmt.Fprintf(&b, "%d. %s\n", i+1, line)
 	}
 	b.WriteString("\n请在报送文件夹中更新报表后重新保存；如数据确有特殊情况，请在报表“备注”列说明。\n")
+	if link != "" {
+		fmt.Fprintf(&b, "\n%s%s\n", linkLine, link)
+	}
 	fmt.Fprintf(&b, "\n（本邮件由 sheaf 根据截至 %s 的数据自动生成。）\n", asOf.In(loc).Format("2006-01-02 15:04"))
 	return subject, b.String()
 }

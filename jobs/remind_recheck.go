@@ -27,6 +27,9 @@ func NoticeRecheck(cfg *config.Config, db *storage.DB) notify.Recheck {
 		if err != nil {
 			return nil, err
 		}
+		if o.Links, err = NewDepartmentLinks(cfg, db).URLs(ctx); err != nil {
+			return nil, err
+		}
 		return func(m sheaf.OutboxMessage) (notify.Revision, error) {
 			return recheckNotice(cfg, now, o, m)
 		}, nil
@@ -59,7 +62,7 @@ func recheckNotice(cfg *config.Config, now time.Time, o Owing, m sheaf.OutboxMes
 	if slices.Equal(owed, listedItems(m.BodyText)) {
 		return notify.Revision{}, nil
 	}
-	subject, text := noticeText(cfg, *d, dl, due, now, o.AsOf, kind, owed)
+	subject, text := noticeText(cfg, *d, dl, due, now, o.AsOf, kind, owed, o.Links[dept])
 	if m.Channel != "" {
 		text = chatText(text)
 	}

@@ -245,6 +245,11 @@ func (db *DB) AcceptFlag(ctx context.Context, id int64, note, by string) error {
 		if _, err := bind(ctx, tx, db.q.AcceptFlag).ExecContext(ctx, note, by, at, id); err != nil {
 			return fmt.Errorf("accept flag %d: %w", id, err)
 		}
+		// A department's answer waiting for the coordinator is settled by
+		// the acceptance.
+		if _, err := bind(ctx, tx, db.q.DecideFlagAnswer).ExecContext(ctx, sheaf.AnswerAccepted, note, by, at, id); err != nil {
+			return fmt.Errorf("accept flag %d: %w", id, err)
+		}
 		// The figures must be reconciled again at the next sync.
 		if _, err := bind(ctx, tx, db.q.SetMeta).ExecContext(ctx, ReconcileStamp, ""); err != nil {
 			return fmt.Errorf("accept flag %d: %w", id, err)

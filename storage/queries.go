@@ -117,6 +117,16 @@ type queries struct {
 	Session               *sqlx.Stmt `query:"session"`
 	DeleteSession         *sqlx.Stmt `query:"delete-session"`
 	DeleteExpiredSessions *sqlx.Stmt `query:"delete-expired-sessions"`
+
+	// links.sql
+	DepartmentLink       *sqlx.Stmt `query:"department-link"`
+	UpsertDepartmentLink *sqlx.Stmt `query:"upsert-department-link"`
+	InsertFlagAnswer     *sqlx.Stmt `query:"insert-flag-answer"`
+	WithdrawFlagAnswers  *sqlx.Stmt `query:"withdraw-flag-answers"`
+	DecideFlagAnswer     *sqlx.Stmt `query:"decide-flag-answer"`
+	FlagAnswers          *sqlx.Stmt `query:"flag-answers"`
+	DepartmentValues     *sqlx.Stmt `query:"department-values"`
+	DepartmentFindings   *sqlx.Stmt `query:"department-findings"`
 }
 
 // parseQueries reads every *.sql file of dir in files into its named

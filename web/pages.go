@@ -192,6 +192,8 @@ type flagRow struct {
 	DepartmentName string
 	IndicatorName  string
 	Opened         string
+	// Answer is the department's latest answer to the flag, if any.
+	Answer *storage.FlagAnswer
 }
 
 func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
@@ -205,6 +207,11 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "读取问题", err)
 		return
 	}
+	answers, err := s.DB.FlagAnswers(r.Context())
+	if err != nil {
+		s.serverError(w, r, "读取答复", err)
+		return
+	}
 	var rows []flagRow
 	kinds := map[sheaf.Kind]bool{}
 	for _, f := range all {
@@ -212,8 +219,12 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		if (dept != "" && f.Department != dept) || (kind != "" && f.Kind != kind) || (state != "all" && f.State != state) {
 			continue
 		}
-		rows = append(rows, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
-			IndicatorName: s.indicatorName(f.Indicator), Opened: s.show(f.OpenedAt)})
+		row := flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
+			IndicatorName: s.indicatorName(f.Indicator), Opened: s.show(f.OpenedAt)}
+		if a, ok := answers[f.ID]; ok {
+			row.Answer = &a
+		}
+		rows = append(rows, row)
 	}
 	kindList := slices.Clone(sheaf.FlagKinds)
 	for k := range kinds {

@@ -35,6 +35,7 @@ var funcs = template.FuncMap{
 	"mailKind":    sheaf.MailKindWord,
 	"outboxState": sheaf.OutboxStateWord,
 	"mailError":   sheaf.MailErrorWord,
+	"answerWord":  func(s sheaf.AnswerState) string { return s.Word() },
 }
 
 // stateWord names a flag state, and "all" of the filter, for people.
@@ -75,6 +76,7 @@ type pageData struct {
 // number of what was acted on.
 var banners = map[string]string{
 	"accepted": "已接受问题 %d，说明已记录。",
+	"rejected": "已退回对问题 %d 的答复，部门会在其页面上看到退回理由。",
 	"retried":  "邮件 %d 已重新排队，稍后发送。",
 	"logout":   "已退出登录。",
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -42,14 +43,16 @@ type Server struct {
 	// Sessions are kept in the database and outlive a restart.
 	SessionTTL time.Duration
 
-	once     sync.Once
-	handler  http.Handler
-	proxies  proxies
-	limiter  *limiter
-	pages    pageTemplates
-	sessions *sessions
-	resync   *resyncer
-	metrics  *collector
+	once    sync.Once
+	handler http.Handler
+	proxies proxies
+	limiter *limiter
+	pages   pageTemplates
+	// departmentTmpl is the department page, without the admin layout.
+	departmentTmpl *template.Template
+	sessions       *sessions
+	resync         *resyncer
+	metrics        *collector
 	// private is set when the server listens beyond loopback: then the
 	// read pages also need a signed-in browser or the token.
 	private bool
@@ -63,6 +66,7 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) init() {
 	s.pages = mustParsePages()
+	s.departmentTmpl = mustParseDepartmentPage()
 	s.sessions = newSessions(s.DB, s.now, s.SessionTTL, s.log)
 	s.proxies = newProxies(s.Config.Web.TrustedProxies)
 	s.limiter = newLimiter(s.now)
@@ -82,6 +86,10 @@ func (s *Server) init() {
 	write("POST /resync", s.postResync)
 	write("POST /outbox/{id}/retry", s.postRetry)
 	write("POST /flags/{id}/accept", s.postAccept)
+	write("POST /flags/{id}/reject", s.postReject)
+	// A department's page and its answers need its link, not the admin token.
+	mux.HandleFunc("GET /d/{department}", s.departmentPage)
+	mux.HandleFunc("POST /d/{department}/answer", s.postDepartmentAnswer)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)

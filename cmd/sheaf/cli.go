@@ -65,6 +65,7 @@ var commands = []command{
 	{"init", "init [DIR] [--from-workbook FILE]: write a commented sheaf.yaml, inbox folders and a report template to start a cycle", cmdInit},
 	{"alias", "alias add INDICATOR \"LABEL\": read rows with LABEL as INDICATOR (edits the config in place), then sync [--no-sync]", cmdAlias},
 	{"token", "token new: make an admin token for web.token_env", cmdToken},
+	{"links", "each department's page link, as reminders carry it [--department ID] [--rotate] [--json]", cmdLinks},
 }
 
 // subcommandUsage is the usage of the commands within commands.
