@@ -257,3 +257,116 @@ func readRuns(browser context.Context, t *testing.T) []browserRun {
 	}
 	return runs
 }
+
+// TestBrowserDepartmentAnswer: a department opens its page from the link
+// in its overdue notice, answers an item there, and the coordinator sees
+// the answer on /flags as 待确认.
+func TestBrowserDepartmentAnswer(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skipf("headless Chromium is not installed (apt-get install chromium): %v", err)
+	}
+	dir := filepath.Join(t.TempDir(), "shangzhi-2024")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "examples", "shangzhi-2024"))); err != nil {
+		t.Fatalf("copy the example: %v", err)
+	}
+	for _, d := range []string{"data", "outbox", "drafts", "chat"} {
+		os.RemoveAll(filepath.Join(dir, d))
+	}
+	cfg, err := config.Load(filepath.Join(dir, "sheaf.yaml"))
+	if err != nil {
+		t.Fatalf("load the example's config: %v", err)
+	}
+	t.Setenv("SHEAF_TEST_LINK_SECRET", "a-link-secret-for-the-browser-test-0123")
+	cfg.Web.LinkSecretEnv = "SHEAF_TEST_LINK_SECRET"
+	db, err := storage.Open(context.Background(), cfg.DBPath())
+	if err != nil {
+		t.Fatalf("open storage: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	syncer := &jobs.Syncer{Config: cfg, DB: db, Log: log}
+	if _, err := syncer.Sync(context.Background(), "cli"); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	// An hour after the example's deadline: its overdue notices are due
+	// and their links (valid web.link_days after it) open.
+	due, err := cfg.Deadlines[0].DueTime(cfg.Cycle.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Config: cfg, DB: db, Sync: syncer.Sync, Log: log, Token: browserToken,
+		Now: func() time.Time { return due.Add(time.Hour) }}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(srv.resync.wait)
+	t.Cleanup(ts.Close)
+	cfg.Web.URL = ts.URL // the links in the mail point at this server
+
+	// The overdue notices `sheaf remind` would send then; the education
+	// bureau's carries its page's link.
+	notices, err := jobs.PlanReminders(context.Background(), cfg, db, due.Add(time.Hour), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := ""
+	for _, n := range notices {
+		if n.Department == "edu" {
+			link = n.Link
+			if !strings.Contains(n.Text, link) {
+				t.Fatalf("the notice's text lacks its link %s:\n%s", link, n.Text)
+			}
+		}
+	}
+	if !strings.HasPrefix(link, ts.URL+"/d/edu") {
+		t.Fatalf("no link to the education bureau's page in its notice: %q", link)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("disable-dev-shm-usage", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "chromium")), chromedp.WindowSize(1280, 900))
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
+	defer cancelBrowser()
+
+	// The department follows the link and answers its first item.
+	const answer = "已与年报核对，数值无误"
+	if err := chromedp.Do(browser, chromedp.Navigate(link)); err != nil {
+		t.Fatalf("open the department page from the notice's link: %v", err)
+	}
+	if body, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.body.innerHTML`)); err == nil && !strings.Contains(body, `action="/d/edu/answer"`) {
+		t.Fatalf("the department page has no answer form:\n%s", body)
+	}
+	if err := chromedp.Do(browser,
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/d/edu/answer"] input[name="note"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/d/edu/answer"] input[name="note"]`), answer),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/d/edu/answer"] input[name="by"]`), "王五"),
+	); err != nil {
+		t.Fatalf("open the department page from the notice's link: %v", err)
+	}
+	if _, err := chromedp.RunResponse(browser, chromedp.Click(chromedp.CSS(`form[action="/d/edu/answer"] button`))); err != nil {
+		t.Fatalf("submit the answer: %v", err)
+	}
+	page, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil || !strings.Contains(page, answer) {
+		t.Fatalf("the department page after answering does not show the answer (%v):\n%s", err, page)
+	}
+	screenshot(t, browser, "department-answered.png")
+
+	// The coordinator signs in and sees it on /flags, waiting.
+	if err := chromedp.Do(browser,
+		chromedp.Navigate(ts.URL+"/login?next=/flags"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="token"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), browserToken),
+	); err != nil {
+		t.Fatalf("open the login form: %v", err)
+	}
+	if _, err := chromedp.RunResponse(browser, chromedp.Click(chromedp.CSS(`form[action="/login"] button`))); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	flags, err := chromedp.Run(browser, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil || !strings.Contains(flags, "待确认") || !strings.Contains(flags, answer) {
+		t.Errorf("/flags does not show the department's answer as 待确认 (%v):\n%s", err, flags)
+	}
+}
