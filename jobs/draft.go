@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/report"
@@ -208,23 +209,8 @@ func draftChanges(cfg *config.Config, figs []sheaf.Figure, flags []storage.Store
 // writeFileAtomic writes a file whole or not at all: a reader never sees a
 // half-written draft.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// Drafts are for colleagues to open: not the temporary file's 0600.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	// Drafts are for colleagues to open: 0644, not a temporary file's 0600.
+	if err := renameio.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"github.com/sheaf-dev/sheaf"
 
 	"github.com/sheaf-dev/sheaf/config"
@@ -391,22 +392,7 @@ func (d *ChatDir) Post(ctx context.Context, m sheaf.OutboxMessage) error {
 		return fmt.Errorf("create chat folder: %w", err)
 	}
 	path := filepath.Join(d.Path, d.FileName(m))
-	f, err := os.CreateTemp(d.Path, ".sheaf-*.md.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	_, err = f.WriteString(ChatMarkdown(m, 0, "\n") + "\n")
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
+	if err := renameio.WriteFile(path, []byte(ChatMarkdown(m, 0, "\n")+"\n"), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

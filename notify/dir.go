@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"github.com/sheaf-dev/sheaf"
 )
 
@@ -44,25 +45,17 @@ func (d *Dir) Send(ctx context.Context, m sheaf.OutboxMessage) error {
 		return fmt.Errorf("create mail folder: %w", err)
 	}
 	path := filepath.Join(d.Path, d.FileName(m))
-	f, err := os.CreateTemp(d.Path, ".sheaf-*.eml.tmp")
+	// Written whole, synced and renamed into place: a crash never leaves
+	// half a message in the folder.
+	f, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644), renameio.WithTempDir(d.Path))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
-	_, err = msg.WriteTo(f)
-	if err == nil {
-		err = f.Chmod(0o644)
+	defer f.Cleanup() // a no-op once replaced
+	if _, err := msg.WriteTo(f); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
+	if err := f.CloseAtomicallyReplace(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

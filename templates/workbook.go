@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/renameio/v2"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sheaf-dev/sheaf"
@@ -341,19 +342,15 @@ func (w *Writer) Write(dir string, dept *config.Department, overwrite bool) (Tem
 	}
 	// Written beside, then renamed: a folder sheaf syncs never sees half a
 	// workbook.
-	tmp, err := os.CreateTemp(dir, ".~template-*.xlsx")
+	pf, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
 	if err != nil {
-		return Template{}, fmt.Errorf("write template: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := f.WriteTo(tmp); err != nil {
-		tmp.Close()
 		return Template{}, fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
+	defer pf.Cleanup() // a no-op once replaced
+	if _, err := f.WriteTo(pf); err != nil {
 		return Template{}, fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := pf.CloseAtomicallyReplace(); err != nil {
 		return Template{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	t.File = path
