@@ -355,7 +355,7 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "warning: %v\n", w)
 	}
 	if ids := c.RequiredByDefault(); len(ids) > 0 {
-		fmt.Fprintf(e.stdout, "note: %d indicators are required because they have an owner (required: false opts out): %s\n",
+		fmt.Fprintf(e.stdout, "注意：%d 个指标有责任单位，因而默认必报（写 required: false 可取消）：%s\n",
 			len(ids), shortList(ids, 20))
 	}
 	return nil
@@ -366,5 +366,5 @@ func shortList(items []string, n int) string {
 	if len(items) <= n {
 		return strings.Join(items, ", ")
 	}
-	return strings.Join(items[:n], ", ") + fmt.Sprintf(" … (%d more)", len(items)-n)
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" …（另有 %d 个）", len(items)-n)
 }

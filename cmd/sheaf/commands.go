@@ -38,13 +38,14 @@ func cmdSync(ctx context.Context, e *env, args []string) error {
 
 func printSyncReport(e *env, r *jobs.SyncReport) {
 	w := e.stdout
-	fmt.Fprintf(w, "sync run %d: %d files: %d read, %d unchanged, %d deferred, %d failed, %d duplicates, %d gone; %d ignored, %d excluded; %d values read in %.1fs\n",
-		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Ignored, r.Excluded, r.Rows, float64(r.DurationMS)/1000)
+	fmt.Fprintf(w, "同步 #%d：%d 个文件：读取 %d，未变 %d，稍后读取 %d，无法读取 %d，重复 %d，已不在 %d；略过 %d，排除 %d；读到 %d 个数值，用时%s\n",
+		r.RunID, r.Files, r.Read, r.Unchanged, r.Deferred, r.Failed, r.Duplicates, r.Gone, r.Ignored, r.Excluded, r.Rows,
+		sheaf.DurationWord(time.Duration(r.DurationMS)*time.Millisecond))
 	if r.Fallbacks > 0 {
-		fmt.Fprintf(w, "%s read by the careful reader (the fast one does not handle something in them)\n", plural(r.Fallbacks, "file"))
+		fmt.Fprintf(w, "%d 个文件由完整读取器读取（快速读取器不支持其中的某些内容）\n", r.Fallbacks)
 	}
 	if r.SourcesFailed > 0 {
-		fmt.Fprintf(w, "%s could not be listed (files read before keep their data)\n", plural(r.SourcesFailed, "source"))
+		fmt.Fprintf(w, "%d 个来源无法列出（此前读取的数据保留）\n", r.SourcesFailed)
 	}
 	// Every entry that was not read or unchanged, with why; a report from
 	// a daemon that does not list entries gives its problems.
@@ -71,25 +72,19 @@ func printSyncReport(e *env, r *jobs.SyncReport) {
 		parts = append(parts, fmt.Sprintf("%s %d", sheaf.Kind(k).Word(), r.FlagsOpen[k]))
 	}
 	if len(parts) == 0 {
-		parts = []string{"none"}
+		parts = []string{"无"}
 	}
-	fmt.Fprintf(w, "open flags: %s (opened %d, reopened %d, resolved %d)\n", strings.Join(parts, ", "),
+	fmt.Fprintf(w, "待处理问题：%s（新增 %d，重新打开 %d，已解决 %d）\n", strings.Join(parts, "，"),
 		r.FlagChanges.Opened, r.FlagChanges.Reopened, r.FlagChanges.Resolved)
 	if len(r.NewlyRequired) > 0 {
-		fmt.Fprintf(w, "note: %d indicators are required because they have an owner (required: false opts out): %s\n",
+		fmt.Fprintf(w, "注意：%d 个指标有责任单位，因而默认必报（写 required: false 可取消）：%s\n",
 			len(r.NewlyRequired), shortList(r.NewlyRequired, 20))
 	}
 	if len(r.Rules) > 0 {
-		fmt.Fprintf(w, "rules: %d pass, %d fail, %d incomplete, %d error\n",
-			r.Rules["pass"], r.Rules["fail"], r.Rules["incomplete"], r.Rules["error"])
+		fmt.Fprintf(w, "规则：%s %d，%s %d，%s %d，%s %d\n",
+			sheaf.RuleStateWord("pass"), r.Rules["pass"], sheaf.RuleStateWord("fail"), r.Rules["fail"],
+			sheaf.RuleStateWord("incomplete"), r.Rules["incomplete"], sheaf.RuleStateWord("error"), r.Rules["error"])
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func writeJSON(e *env, v any) error {
@@ -386,19 +381,18 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		}
 		return t.In(loc).Format("2006-01-02 15:04")
 	}
-	fmt.Fprintf(e.stdout, "%s (period %s, %s)\n", e.cfg.Cycle.Name, e.cfg.Cycle.Period, e.cfg.Cycle.Timezone)
+	fmt.Fprintf(e.stdout, "%s（%s，%s）\n", e.cfg.Cycle.Name, sheaf.PeriodWord(e.cfg.Cycle.Period), e.cfg.Cycle.Timezone)
 	if len(runs) == 0 {
-		fmt.Fprintln(e.stdout, "never synced: run `sheaf sync`")
+		fmt.Fprintln(e.stdout, "尚未同步：请运行 sheaf sync")
 	} else {
 		r := runs[0]
-		fmt.Fprintf(e.stdout, "last sync: %s, %s", show(r.StartedAt), r.Outcome.Word())
+		fmt.Fprintf(e.stdout, "最近一次同步：%s，%s", show(r.StartedAt), r.Outcome.Word())
 		if r.Error != "" {
-			fmt.Fprintf(e.stdout, " (%s)", r.Error)
+			fmt.Fprintf(e.stdout, "（%s）", r.Error)
 		}
 		var counts jobs.SyncReport
 		if json.Unmarshal(r.Counts, &counts) == nil && (counts.SourcesFailed > 0 || counts.Failed > 0) {
-			fmt.Fprintf(e.stdout, "; %s could not be listed, %s could not be read", plural(counts.SourcesFailed, "source"),
-				plural(counts.Failed, "file"))
+			fmt.Fprintf(e.stdout, "；%d 个来源无法列出，%d 个文件无法读取", counts.SourcesFailed, counts.Failed)
 		}
 		fmt.Fprintln(e.stdout)
 	}

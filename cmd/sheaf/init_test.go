@@ -41,7 +41,7 @@ func TestInitThenEveryDayCommands(t *testing.T) {
 		switch args[0] {
 		case "sync":
 			// The example files are read at once, not left to settle.
-			if !strings.Contains(out, "2 files: 2 read") || !strings.Contains(out, "open flags: none") {
+			if !strings.Contains(out, "2 个文件：读取 2") || !strings.Contains(out, "待处理问题：无") {
 				t.Errorf("sync on the starter cycle:\n%s", out)
 			}
 		case "rules":

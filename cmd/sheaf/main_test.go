@@ -67,7 +67,7 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 		t.Fatalf("sync exit %d: %s", code, errOut)
 	}
 	// A bad file is reported but does not fail the command.
-	for _, want := range []string{"3 files: 2 read", "1 failed", "truncated.xlsx"} {
+	for _, want := range []string{"3 个文件：读取 2", "无法读取 1", "truncated.xlsx"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sync output lacks %q:\n%s", want, out)
 		}
@@ -128,7 +128,7 @@ func TestSyncFiguresFlagsStatus(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "市教育局") || !strings.Contains(out, "市财政局") {
 		t.Errorf("status exit %d:\n%s", code, out)
 	}
-	if !strings.Contains(out, "last sync:") {
+	if !strings.Contains(out, "最近一次同步：") {
 		t.Errorf("status does not show the last sync:\n%s", out)
 	}
 }

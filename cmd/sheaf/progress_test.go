@@ -85,7 +85,7 @@ func TestSyncSaysWhatItWaitsFor(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the sync did not go on once the lock was free")
 	}
-	if !strings.Contains(out.String(), "sync run") {
+	if !strings.Contains(out.String(), "同步 #") {
 		t.Errorf("sync output: %s", out.String())
 	}
 }

@@ -53,7 +53,7 @@ func TestSyncListsEveryEntry(t *testing.T) {
 	// The text output: counts, then what was not read.
 	out, _, _ = runSheaf(t, "sync", "--config", cfg)
 	for _, w := range []string{
-		"3 files: 0 read, 3 unchanged, 0 deferred, 1 failed, 0 duplicates, 0 gone; 2 ignored, 0 excluded;",
+		"3 个文件：读取 0，未变 3，稍后读取 0，无法读取 1，重复 0，已不在 0；略过 2，排除 0；",
 		"  无法读取  edu  inbox/edu/truncated.xlsx  ",
 		"  略过      edu  inbox/edu/~$small.xlsx    Office 锁定文件（表格正被打开编辑时生成），不读取\n",
 		"  略过      edu  inbox/edu/说明.docx       不是表格文件，不读取\n",
