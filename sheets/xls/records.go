@@ -93,15 +93,15 @@ func (r *recordReader) one() (record, bool, error) {
 		return record{}, false, nil
 	}
 	if r.pos+4 > len(r.b) {
-		return record{}, false, fmt.Errorf("offset %d: record header cut off", r.pos)
+		return record{}, false, fmt.Errorf("第 %d 字节处的记录头被截断", r.pos)
 	}
 	id := binary.LittleEndian.Uint16(r.b[r.pos:])
 	n := int(binary.LittleEndian.Uint16(r.b[r.pos+2:]))
 	if n > maxRecord {
-		return record{}, false, fmt.Errorf("offset %d: record 0x%04X is %d bytes long, more than BIFF allows", r.pos, id, n)
+		return record{}, false, fmt.Errorf("第 %d 字节处的记录 0x%04X 长 %d 字节，超过格式上限", r.pos, id, n)
 	}
 	if r.pos+4+n > len(r.b) {
-		return record{}, false, fmt.Errorf("offset %d: record 0x%04X cut off (%d of %d bytes)", r.pos, id, len(r.b)-r.pos-4, n)
+		return record{}, false, fmt.Errorf("第 %d 字节处的记录 0x%04X 被截断（只有 %d/%d 字节）", r.pos, id, len(r.b)-r.pos-4, n)
 	}
 	rec := record{id: id, pos: r.pos, data: r.b[r.pos+4 : r.pos+4+n]}
 	r.pos += 4 + n

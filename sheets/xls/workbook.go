@@ -21,14 +21,14 @@ const maxSheets = 4096
 // after Excel's built-in "VelvetSweatshop"; "" for none.
 func Parse(stream []byte, password string) (*Workbook, error) {
 	if len(stream) < 4 {
-		return nil, fmt.Errorf("workbook stream of %d bytes", len(stream))
+		return nil, fmt.Errorf("工作簿数据流只有 %d 字节", len(stream))
 	}
 	switch id := binary.LittleEndian.Uint16(stream); id {
 	case 0x0009, 0x0209, 0x0409:
 		return nil, ErrTooOld
 	case recBOF:
 	default:
-		return nil, fmt.Errorf("workbook stream starts with record 0x%04X, not BOF", id)
+		return nil, fmt.Errorf("工作簿数据流不以 BOF 记录开始（0x%04X）", id)
 	}
 	rr := &recordReader{b: stream}
 	bof, _, err := rr.next()
@@ -36,7 +36,7 @@ func Parse(stream []byte, password string) (*Workbook, error) {
 		return nil, err
 	}
 	if len(bof.data) < 4 {
-		return nil, fmt.Errorf("BOF record of %d bytes", len(bof.data))
+		return nil, fmt.Errorf("BOF 记录只有 %d 字节", len(bof.data))
 	}
 	w := &Workbook{BIFF: 8, formats: map[uint16]string{}}
 	switch v := binary.LittleEndian.Uint16(bof.data); {
@@ -52,7 +52,7 @@ func Parse(stream []byte, password string) (*Workbook, error) {
 		if dt == 0x0100 {
 			return nil, ErrTooOld // an Excel 4.0 workbook of sheets
 		}
-		return nil, fmt.Errorf("workbook stream starts with a substream of type 0x%04X, not the workbook globals", dt)
+		return nil, fmt.Errorf("工作簿数据流开头不是工作簿全局记录（类型 0x%04X）", dt)
 	}
 	g := &globals{w: w, cp: newCodepage(1252)}
 	if err := g.read(rr, password); err != nil {
@@ -65,7 +65,7 @@ func Parse(stream []byte, password string) (*Workbook, error) {
 		}
 		pos := g.sheets[i]
 		if pos < 0 || pos >= len(g.stream) {
-			sh.Damage = fmt.Sprintf("the sheet's records lie past the end of the stream (offset %d)", pos)
+			sh.Damage = fmt.Sprintf("工作表的记录位于数据流末尾之后（第 %d 字节），文件不完整", pos)
 			continue
 		}
 		g.sheet(sh, pos)
@@ -92,7 +92,7 @@ func (g *globals) read(rr *recordReader, password string) error {
 			return nil
 		}
 		if !ok {
-			g.w.Damage = "the workbook globals end without an EOF record"
+			g.w.Damage = "工作簿全局记录没有正常结束（缺少 EOF 记录）"
 			return nil
 		}
 		if g.dec != nil {
@@ -127,7 +127,7 @@ func (g *globals) read(rr *recordReader, password string) error {
 			dt := f.u8()
 			name := g.shortString(f)
 			if f.err != nil {
-				g.w.Damage = fmt.Sprintf("offset %d: sheet record cut off", rec.pos)
+				g.w.Damage = fmt.Sprintf("第 %d 字节处的工作表记录被截断", rec.pos)
 				return nil
 			}
 			g.sheets = append(g.sheets, pos)
@@ -208,14 +208,14 @@ func (g *globals) sheet(sh *Sheet, pos int) {
 			return
 		}
 		if !ok {
-			sh.Damage = "the sheet ends without an EOF record"
+			sh.Damage = "工作表的记录没有正常结束（缺少 EOF 记录），文件可能不完整"
 			return
 		}
 		if g.dec != nil {
 			g.dec.decrypt(rec)
 		}
 		if depth == 0 && rec.id != recBOF {
-			sh.Damage = fmt.Sprintf("offset %d: the sheet does not start with a BOF record", rec.pos)
+			sh.Damage = fmt.Sprintf("第 %d 字节处不是工作表的开始（缺少 BOF 记录）", rec.pos)
 			return
 		}
 		f := newFields(rec)
@@ -276,7 +276,7 @@ func (g *globals) sheet(sh *Sheet, pos int) {
 				break
 			}
 			if i >= len(g.sst) {
-				sh.Damage = fmt.Sprintf("offset %d: cell R%dC%d names shared string %d of %d", rec.pos, c.Row+1, c.Col+1, i, len(g.sst))
+				sh.Damage = fmt.Sprintf("单元格 %s 引用的共享字符串 %d 不存在（共 %d 个）", cellText(c.Row, c.Col, false, false), i, len(g.sst))
 				return
 			}
 			c.Kind, c.Str = Text, g.sst[i]

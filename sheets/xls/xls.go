@@ -14,7 +14,6 @@ package xls
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -58,7 +57,7 @@ const (
 
 // Sheet types (BOUNDSHEET dt).
 const (
-	Worksheet = 0
+	Worksheet  = 0
 	MacroSheet = 1
 	ChartSheet = 2
 	VBModule   = 6
@@ -131,7 +130,7 @@ func (e *EncryptedError) Error() string { return "encrypted (" + e.Scheme + ")" 
 func Stream(data []byte, limit int64) (stream []byte, damaged bool, err error) {
 	doc, err := mscfb.New(bytes.NewReader(data))
 	if err != nil {
-		return nil, false, fmt.Errorf("compound file: %w", err)
+		return nil, false, err
 	}
 	var book, workbook *mscfb.File
 	for _, f := range doc.File {
