@@ -43,7 +43,7 @@ func ReadWorkbook(name string, data []byte, lim Limits) (sheets []Sheet, err err
 	switch {
 	case isCSV(name):
 		return readCSV(name, data)
-	case bytes.HasPrefix(data, oleMagic):
+	case bytes.HasPrefix(data, oleMagic), bytes.HasPrefix(data, decryptedXLS):
 		return readXLSBook(name, data, lim)
 	}
 	return readXLSX(name, data, lim)
@@ -77,7 +77,7 @@ func StreamWorkbook(name string, data []byte, lim Limits, h RowHandler) (st Stre
 	if err := identify(name, data, lim); err != nil {
 		return st, err
 	}
-	if bytes.HasPrefix(data, oleMagic) {
+	if bytes.HasPrefix(data, oleMagic) || bytes.HasPrefix(data, decryptedXLS) {
 		// A legacy workbook is read whole (its records are not in row
 		// order) and given sheet by sheet.
 		return st, readXLSSheets(name, data, lim, h.Sheet, h.Row)
@@ -127,6 +127,8 @@ func identify(name string, data []byte, lim Limits) error {
 	switch {
 	case len(data) == 0:
 		return errEmpty(name)
+	case bytes.HasPrefix(data, decryptedXLS):
+		return nil
 	case bytes.HasPrefix(data, oleMagic):
 		if bytes.Contains(data, utf16("EncryptionInfo")) {
 			return errPassword(name)
@@ -199,10 +201,15 @@ func looksLikeHTML(data []byte) bool {
 
 // Decrypt opens a password-protected workbook (an OLE container holding
 // EncryptionInfo) with the department's password, returning the package
-// inside; any other content is returned as it is.
+// inside, or a legacy workbook (.xls) encrypted with RC4, returning what
+// ReadWorkbook reads; any other content is returned as it is.
 func Decrypt(name string, data []byte, password string) ([]byte, error) {
-	if password == "" || !bytes.HasPrefix(data, oleMagic) || !bytes.Contains(data, utf16("EncryptionInfo")) {
+	if password == "" || !bytes.HasPrefix(data, oleMagic) {
 		return data, nil
+	}
+	if !bytes.Contains(data, utf16("EncryptionInfo")) {
+		// A legacy workbook (.xls) encrypted with RC4.
+		return decryptXLS(name, data, password)
 	}
 	plain, err := excelize.Decrypt(data, &excelize.Options{Password: password})
 	// A wrong password can decrypt to noise without an error: the package

@@ -34,7 +34,16 @@ func readXLSBook(name string, data []byte, lim Limits) ([]Sheet, error) {
 // as the xlsx readers give a damaged worksheet part, and the file's other
 // sheets are read; a file in which no worksheet can be read is an error.
 func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) bool, emit func(Row) error) error {
-	stream, cut, err := xls.Stream(data, lim.part())
+	var (
+		stream []byte
+		cut    bool
+		err    error
+	)
+	if plain, ok := bytes.CutPrefix(data, decryptedXLS); ok {
+		stream = plain // Decrypt's work
+	} else {
+		stream, cut, err = xls.Stream(data, lim.part())
+	}
 	switch {
 	case errors.Is(err, xls.ErrNotWorkbook):
 		return unreadable(name, "文件是 Office 复合文档，但其中没有 Excel 工作簿（可能是 Word 文档或其他程序的文件），请将数据填入 Excel 工作簿后再报送")
@@ -47,7 +56,7 @@ func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) b
 	var enc *xls.EncryptedError
 	switch {
 	case errors.As(err, &enc):
-		return unreadable(name, "工作簿设置了打开密码（%s 加密），请取消密码（文件→信息→保护工作簿）后再报送", enc.Scheme)
+		return errXLSPassword(name, enc)
 	case errors.Is(err, xls.ErrTooOld):
 		return unreadable(name, "文件为 Excel 4.0 或更早版本的格式，sheaf 无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
 	case err != nil:
@@ -227,4 +236,38 @@ func abs(f float64) float64 {
 		return -f
 	}
 	return f
+}
+
+// decryptedXLS starts what Decrypt returns for a legacy workbook it
+// decrypted with the department's password: the workbook stream itself,
+// which the xls reader reads without its container.
+var decryptedXLS = []byte("sheaf decrypted BIFF stream\n")
+
+// decryptXLS decrypts a legacy workbook encrypted with RC4 with password:
+// the workbook stream, behind decryptedXLS. A workbook that is not
+// encrypted, or that opens with Excel's built-in password, is returned
+// as it is.
+func decryptXLS(name string, data []byte, password string) ([]byte, error) {
+	stream, _, err := xls.Stream(data, MaxPartSize)
+	if err != nil {
+		return data, nil // not a readable workbook: the reader says why
+	}
+	plain, err := xls.Decrypt(stream, password)
+	var enc *xls.EncryptedError
+	switch {
+	case errors.As(err, &enc):
+		return nil, errXLSPassword(name, enc)
+	case err != nil:
+		return data, nil
+	case len(plain) > 0 && &plain[0] == &stream[0]:
+		return data, nil
+	}
+	return append(append([]byte(nil), decryptedXLS...), plain...), nil
+}
+
+func errXLSPassword(name string, enc *xls.EncryptedError) error {
+	if enc.Tried {
+		return unreadable(name, "工作簿设置了打开密码（%s 加密），用配置的密码无法打开；请确认密码，或取消密码后再报送", enc.Scheme)
+	}
+	return unreadable(name, "工作簿设置了打开密码（%s 加密），请取消密码（文件→信息→保护工作簿）后再报送", enc.Scheme)
 }

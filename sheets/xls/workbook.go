@@ -80,7 +80,8 @@ type globals struct {
 	sst    []string
 	sheets []int // substream offset per sheet
 	stream []byte
-	dec    *decryptor
+	// decrypted: the stream was encrypted (FILEPASS) and is decrypted.
+	decrypted bool
 }
 
 func (g *globals) read(rr *recordReader, password string) error {
@@ -95,23 +96,24 @@ func (g *globals) read(rr *recordReader, password string) error {
 			g.w.Damage = "工作簿全局记录没有正常结束（缺少 EOF 记录）"
 			return nil
 		}
-		if g.dec != nil {
-			g.dec.decrypt(rec)
-		}
 		f := newFields(rec)
 		switch rec.id {
 		case recEOF:
 			return nil
 		case recFilePass:
+			if g.decrypted {
+				continue
+			}
 			dec, err := newDecryptor(rec, g.w.BIFF, password)
 			if err != nil {
 				return err
 			}
-			// From here on every record body is decrypted in a copy of
-			// the stream, so the sheets' substreams are too.
+			// Every record body after FILEPASS is decrypted, in a copy
+			// of the stream, the sheets' substreams included.
 			g.stream = append([]byte(nil), rr.b...)
+			dec.decryptStream(g.stream, rr.pos)
 			rr.b = g.stream
-			g.dec = dec
+			g.decrypted = true
 		case recCodePage:
 			if g.w.BIFF < 8 {
 				g.cp = newCodepage(f.u16())
@@ -210,9 +212,6 @@ func (g *globals) sheet(sh *Sheet, pos int) {
 		if !ok {
 			sh.Damage = "工作表的记录没有正常结束（缺少 EOF 记录），文件可能不完整"
 			return
-		}
-		if g.dec != nil {
-			g.dec.decrypt(rec)
 		}
 		if depth == 0 && rec.id != recBOF {
 			sh.Damage = fmt.Sprintf("第 %d 字节处不是工作表的开始（缺少 BOF 记录）", rec.pos)
