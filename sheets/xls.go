@@ -3,8 +3,10 @@ package sheets
 import (
 	"bytes"
 	"errors"
+	"path"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -45,6 +47,8 @@ func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) b
 		stream, cut, err = xls.Stream(data, lim.part())
 	}
 	switch {
+	case errors.Is(err, xls.ErrNotWorkbook) && strings.EqualFold(path.Ext(name), ".et"):
+		return errOtherFormat(name, ".et") // a WPS format other than BIFF8
 	case errors.Is(err, xls.ErrNotWorkbook):
 		return unreadable(name, "文件是 Office 复合文档，但其中没有 Excel 工作簿（可能是 Word 文档或其他程序的文件），请将数据填入 Excel 工作簿后再报送")
 	case errors.Is(err, xls.ErrTooLarge):

@@ -196,3 +196,37 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse(data, "")
 	})
 }
+
+// TestSSTAcrossContinue: a shared string split between SST and CONTINUE
+// changes form at the split (Latin-1 bytes before, UTF-16 after, as
+// Excel writes when the rest holds a CJK character); rich-text runs and
+// phonetic data after the characters are skipped, across the split too.
+func TestSSTAcrossContinue(t *testing.T) {
+	utf16le := func(s string) []byte { return utf16LE(s) }
+	var g biff
+	g.rec(recBOF, uint16(biff8Version), uint16(bofGlobals), make([]byte, 12))
+	bsPos := g.Len()
+	g.rec(recBoundSheet, uint32(0), uint8(0), uint8(0), uint8(2), uint8(0), "S1")
+	// "abc" + "统计表": 6 characters, 3 compressed in SST, 3 in UTF-16 in
+	// CONTINUE; then a rich string "x" with one run whose 4 bytes are
+	// split 2 + 2.
+	g.rec(recSST, uint32(2), uint32(2), uint16(6), uint8(0), "abc")
+	g.rec(recContinue, uint8(1), utf16le("统计表"), uint16(1), uint8(0x08), uint16(1), "x", []byte{1, 0})
+	g.rec(recContinue, []byte{0, 0})
+	g.rec(recEOF)
+	sheet := g.Len()
+	g.rec(recBOF, uint16(biff8Version), uint16(0x0010), make([]byte, 12))
+	g.rec(recLabelSST, uint16(0), uint16(0), uint16(0), uint32(0))
+	g.rec(recLabelSST, uint16(0), uint16(1), uint16(0), uint32(1))
+	g.rec(recEOF)
+	b := g.Bytes()
+	binary.LittleEndian.PutUint32(b[bsPos+4:], uint32(sheet))
+	w, err := Parse(b, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := w.Sheets[0].Cells
+	if w.Sheets[0].Damage != "" || len(cells) != 2 || cells[0].Str != "abc统计表" || cells[1].Str != "x" {
+		t.Errorf("damage %q, cells %+v", w.Sheets[0].Damage, cells)
+	}
+}
