@@ -73,6 +73,12 @@ func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) b
 			infos[i].Problem = problemDamaged("Workbook", errors.New(sh.Damage))
 		}
 	}
+	if wb.Damage != "" && len(infos) > 0 {
+		// Damaged globals lose what the sheets need (shared strings,
+		// formats), as a damaged workbook.xml or styles.xml does in an
+		// .xlsx: the file is refused, as the xlsx reader refuses that.
+		return unreadable(name, "工作簿结构已损坏（%s），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", wb.Damage)
+	}
 	if len(infos) == 0 {
 		why := wb.Damage
 		if why == "" {
