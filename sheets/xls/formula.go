@@ -33,6 +33,10 @@ type decompiler struct {
 // but a fuzzed one may push thousands of operands.
 const maxFormulaStack = 1024
 
+// maxFormulaText caps a formula's text: Excel allows 8192 characters; a
+// fuzzed one may nest parentheses until copying them costs minutes.
+const maxFormulaText = 8192
+
 func (d *decompiler) take(n int) ([]byte, bool) {
 	if n < 0 || d.p+n > len(d.b) {
 		return nil, false
@@ -43,7 +47,7 @@ func (d *decompiler) take(n int) ([]byte, bool) {
 }
 
 func (d *decompiler) push(s string) bool {
-	if len(d.stack) >= maxFormulaStack {
+	if len(d.stack) >= maxFormulaStack || len(s) > maxFormulaText {
 		return false
 	}
 	d.stack = append(d.stack, s)

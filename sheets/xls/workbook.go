@@ -54,7 +54,10 @@ func Parse(stream []byte, password string) (*Workbook, error) {
 		}
 		return nil, fmt.Errorf("工作簿数据流开头不是工作簿全局记录（类型 0x%04X）", dt)
 	}
-	g := &globals{w: w, cp: newCodepage(1252)}
+	// Sheets may share or overlap substreams in a damaged file: the
+	// records walked for all sheets together are capped at a few times
+	// the stream.
+	g := &globals{w: w, cp: newCodepage(1252), budget: 4*len(stream) + 1<<20}
 	if err := g.read(rr, password); err != nil {
 		return nil, err
 	}
@@ -82,6 +85,8 @@ type globals struct {
 	stream []byte
 	// decrypted: the stream was encrypted (FILEPASS) and is decrypted.
 	decrypted bool
+	// budget is the bytes of records the sheets may still walk.
+	budget int
 }
 
 func (g *globals) read(rr *recordReader, password string) error {
@@ -211,6 +216,14 @@ func (g *globals) sheet(sh *Sheet, pos int) {
 		}
 		if !ok {
 			sh.Damage = "工作表的记录没有正常结束（缺少 EOF 记录），文件可能不完整"
+			return
+		}
+		g.budget -= 4 + len(rec.data)
+		for _, c := range rec.cont {
+			g.budget -= 4 + len(c)
+		}
+		if g.budget < 0 {
+			sh.Damage = "工作表的记录相互重叠，读取量超过上限"
 			return
 		}
 		if depth == 0 && rec.id != recBOF {

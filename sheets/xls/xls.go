@@ -13,7 +13,9 @@ package xls
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -128,6 +130,16 @@ func (e *EncryptedError) Error() string { return "encrypted (" + e.Scheme + ")" 
 // limit bytes. A stream cut short by a damaged container is returned with
 // what could be read and damaged set.
 func Stream(data []byte, limit int64) (stream []byte, damaged bool, err error) {
+	// mscfb indexes past its slices on some damaged directories: that is
+	// the file's damage, not the reader's fault.
+	defer func() {
+		if r := recover(); r != nil {
+			stream, damaged, err = nil, false, fmt.Errorf("复合文档的目录已损坏（%v）", r)
+		}
+	}()
+	if err := checkHeader(data); err != nil {
+		return nil, false, err
+	}
 	doc, err := mscfb.New(bytes.NewReader(data))
 	if err != nil {
 		return nil, false, err
@@ -173,4 +185,28 @@ func Stream(data []byte, limit int64) (stream []byte, damaged bool, err error) {
 		}
 	}
 	return buf, false, nil
+}
+
+// checkHeader refuses a compound file whose header counts more sectors of
+// a kind than the file holds: mscfb allocates by those counts before it
+// reads a sector, and a fuzzed count of billions is an allocation that
+// kills the process rather than an error.
+func checkHeader(data []byte) error {
+	if len(data) < 512 {
+		return errors.New("复合文档头不完整")
+	}
+	shift := binary.LittleEndian.Uint16(data[30:])
+	if shift != 9 && shift != 12 {
+		return fmt.Errorf("复合文档的扇区大小无效（%d）", shift)
+	}
+	sectors := uint64(len(data))>>shift + 1
+	for _, f := range []struct {
+		off  int
+		what string
+	}{{40, "目录"}, {44, "FAT"}, {64, "mini FAT"}, {72, "DIFAT"}} {
+		if n := uint64(binary.LittleEndian.Uint32(data[f.off:])); n > sectors {
+			return fmt.Errorf("复合文档头登记了 %d 个%s扇区，文件只有 %d 个扇区", n, f.what, sectors)
+		}
+	}
+	return nil
 }
