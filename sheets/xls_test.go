@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sheaf-dev/sheaf/sheets/xls"
 )
 
 // xlsTwins are the Excel 97–2003 fixtures (testdata/xls, saved by
@@ -229,5 +231,39 @@ func TestXLSRefusals(t *testing.T) {
 	var ue *UnreadableError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Reason, "过大") {
 		t.Errorf("over the part limit: %v", err)
+	}
+}
+
+// TestXLSDamagedSheet: a workbook stream cut inside its last sheet reads
+// the sheets before it, and the cut sheet is given with its Problem and no
+// rows, as the xlsx readers give a damaged worksheet: extraction flags it,
+// so nothing half-read passes silently.
+func TestXLSDamagedSheet(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "xls", "lo_hidden_merged.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, _, err := xls.Stream(data, MaxPartSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := xls.Parse(stream, "")
+	if err != nil || len(whole.Sheets) < 2 {
+		t.Fatalf("%v, %d sheets", err, len(whole.Sheets))
+	}
+	// The last sheet's substream starts after every other: cut 40 bytes
+	// before the stream's end.
+	cut := append(append([]byte(nil), decryptedXLS...), stream[:len(stream)-40]...)
+	shs, err := ReadWorkbook("坏.xls", cut, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readFixture(t, filepath.Join("xls", "lo_hidden_merged.xls"))
+	last := len(shs) - 1
+	if d := firstDifference(want[:last], shs[:last]); d != "" {
+		t.Errorf("sheets before the damage: %s", d)
+	}
+	if p := shs[last].Problem; !strings.Contains(p, "已损坏") || !strings.Contains(p, "截断") || len(shs[last].Rows) != 0 {
+		t.Errorf("cut sheet: problem %q, %d rows", p, len(shs[last].Rows))
 	}
 }
