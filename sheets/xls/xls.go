@@ -169,7 +169,9 @@ func Stream(data []byte, limit int64) (stream []byte, damaged bool, err error) {
 	if size > limit {
 		return nil, false, ErrTooLarge
 	}
-	buf := make([]byte, 0, size)
+	// A stream cannot be longer than its container: a directory claiming
+	// more is damaged, and is read until its sectors run out.
+	buf := make([]byte, 0, min(size, int64(len(data))))
 	chunk := make([]byte, 4096)
 	for int64(len(buf)) < size {
 		n, rerr := f.Read(chunk[:min(int64(len(chunk)), size-int64(len(buf)))])
