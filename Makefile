@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/sheaf
 EXAMPLE := examples/shangzhi-2024/sheaf.yaml
 
-.PHONY: build test test-slow test-browser test-deploy test-crash lint demo bench bench-curves corpus-report clean
+.PHONY: build test test-slow test-browser test-deploy test-crash lint demo bench bench-curves corpus-report xls-corpus clean
 
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sheaf
@@ -81,6 +81,15 @@ bench-curves:
 CORPORA ?= ../shared/corpora
 corpus-report:
 	SHEAF_CORPORA=$(abspath $(CORPORA)) $(GO) test ./jobs -run TestCorporaEveryFileAccountedFor -count=1 -v -timeout 30m
+
+# Read every .xls of a corpus of legacy workbooks (by default the shared
+# sample of Apache POI's .xls test data) with the xls reader: prints how many
+# were read, refused with a flag, crashed (must be 0) and hung (must be 0),
+# and, where LibreOffice is installed, the share of cells equal to its
+# conversion to .xlsx.
+XLS_CORPUS ?= ../shared/corpora/poi-xls
+xls-corpus:
+	SHEAF_XLS_CORPUS=$(abspath $(XLS_CORPUS)) $(GO) test ./sheets -run TestXLSCorpus -count=1 -v -timeout 60m
 
 clean:
 	rm -rf bin examples/*/data examples/*/outbox

@@ -27,7 +27,12 @@ func TestEveryBadFileIsNamedForWhatItIs(t *testing.T) {
 		}
 		f.write(as, data)
 	}
-	copyFixture("legacy.xls", "inbox/edu/旧版.xls")
+	// A legacy workbook cut in half (an interrupted copy).
+	legacy, err := os.ReadFile(filepath.Join("..", "sheets", "testdata", "legacy.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.write("inbox/edu/旧版.xls", legacy[:len(legacy)/2])
 	copyFixture("html_as.xls", "inbox/edu/网页导出.xls")
 	copyFixture("empty.xlsx", "inbox/edu/空文件.xlsx")
 	copyFixture("truncated.xlsx", "inbox/edu/半截.xlsx")
@@ -58,7 +63,7 @@ func TestEveryBadFileIsNamedForWhatItIs(t *testing.T) {
 	}
 	wantValue(t, f.figures(), "schools.total@2024", 44, "inbox/edu/good.xlsx", "D4")
 	words := map[string]string{
-		"旧版.xls":   "旧版 Excel 97-2003",
+		"旧版.xls":   "已损坏",
 		"网页导出.xls": "网页（HTML）",
 		"空文件.xlsx": "文件为空",
 		"半截.xlsx":  "损坏或不完整",

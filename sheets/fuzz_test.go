@@ -1,6 +1,9 @@
 package sheets
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 // FuzzReadCSV: any bytes named .csv are one sheet or an error, never a
 // panic.
@@ -17,5 +20,20 @@ func FuzzReadCSV(f *testing.F) {
 		if len(shs) != 1 {
 			t.Fatalf("%d sheets from one CSV", len(shs))
 		}
+	})
+}
+
+// FuzzReadXLS: any bytes are sheets or an error from the xls reader, never
+// a panic (called without ReadWorkbook's recover, so that one shows).
+func FuzzReadXLS(f *testing.F) {
+	for _, name := range []string{"testdata/xls/small.xls", "testdata/xls/lo_hidden_merged.xls"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = readXLSBook("f.xls", data, Limits{})
 	})
 }

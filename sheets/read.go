@@ -40,8 +40,11 @@ func ReadWorkbook(name string, data []byte, lim Limits) (sheets []Sheet, err err
 	if err := identify(name, data, lim); err != nil {
 		return nil, err
 	}
-	if isCSV(name) {
+	switch {
+	case isCSV(name):
 		return readCSV(name, data)
+	case bytes.HasPrefix(data, oleMagic), bytes.HasPrefix(data, decryptedXLS):
+		return readXLSBook(name, data, lim)
 	}
 	return readXLSX(name, data, lim)
 }
@@ -73,6 +76,11 @@ func StreamWorkbook(name string, data []byte, lim Limits, h RowHandler) (st Stre
 	defer recoverUnreadable(name, &err)
 	if err := identify(name, data, lim); err != nil {
 		return st, err
+	}
+	if bytes.HasPrefix(data, oleMagic) || bytes.HasPrefix(data, decryptedXLS) {
+		// A legacy workbook is read whole (its records are not in row
+		// order) and given sheet by sheet.
+		return st, readXLSSheets(name, data, lim, h.Sheet, h.Row)
 	}
 	if !isCSV(name) {
 		err := streamXLSXSheets(name, data, lim, h.Sheet, func(_ string, r Row) error { return h.Row(r) }, h.Reset)
@@ -119,11 +127,15 @@ func identify(name string, data []byte, lim Limits) error {
 	switch {
 	case len(data) == 0:
 		return errEmpty(name)
+	case bytes.HasPrefix(data, decryptedXLS):
+		return nil
 	case bytes.HasPrefix(data, oleMagic):
 		if bytes.Contains(data, utf16("EncryptionInfo")) {
 			return errPassword(name)
 		}
-		return errLegacyXLS(name)
+		// A legacy workbook (.xls, a WPS .et), or another compound file:
+		// the xls reader says which.
+		return nil
 	case looksLikeHTML(data):
 		return errHTML(name, ext)
 	case ext == ".csv":
@@ -147,10 +159,6 @@ func errEmpty(name string) error {
 
 func errPassword(name string) error {
 	return unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
-}
-
-func errLegacyXLS(name string) error {
-	return unreadable(name, "文件为旧版 Excel 97-2003 格式（.xls），请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
 }
 
 func errHTML(name, ext string) error {
@@ -193,10 +201,15 @@ func looksLikeHTML(data []byte) bool {
 
 // Decrypt opens a password-protected workbook (an OLE container holding
 // EncryptionInfo) with the department's password, returning the package
-// inside; any other content is returned as it is.
+// inside, or a legacy workbook (.xls) encrypted with RC4, returning what
+// ReadWorkbook reads; any other content is returned as it is.
 func Decrypt(name string, data []byte, password string) ([]byte, error) {
-	if password == "" || !bytes.HasPrefix(data, oleMagic) || !bytes.Contains(data, utf16("EncryptionInfo")) {
+	if password == "" || !bytes.HasPrefix(data, oleMagic) {
 		return data, nil
+	}
+	if !bytes.Contains(data, utf16("EncryptionInfo")) {
+		// A legacy workbook (.xls) encrypted with RC4.
+		return decryptXLS(name, data, password)
 	}
 	plain, err := excelize.Decrypt(data, &excelize.Options{Password: password})
 	// A wrong password can decrypt to noise without an error: the package

@@ -15,7 +15,6 @@ func TestReadWorkbookSaysWhatTheFileIs(t *testing.T) {
 		file string
 		want string
 	}{
-		{"legacy.xls", "旧版 Excel 97-2003 格式（.xls）"},
 		{"html_as.xls", "网页（HTML）"},
 		{"empty.xlsx", "文件为空（0 字节）"},
 		{"truncated.xlsx", "已损坏或不完整"},

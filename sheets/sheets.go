@@ -3,7 +3,9 @@
 // file type, applies the limits, decrypts, reads CSV, and reads workbooks
 // with the fast streaming reader (fastread*.go, on the XML scanner of
 // package sheets/xmlscan) or the careful one built
-// on excelize (careful*.go). What the rows mean (headers, indicators,
+// on excelize (careful*.go), and legacy Excel 97–2003 workbooks (.xls,
+// a WPS .et holding the same format) with the record reader of package
+// sheets/xls (xls.go). What the rows mean (headers, indicators,
 // values, periods) is package extract's concern.
 package sheets
 
