@@ -87,6 +87,12 @@ func periodHeader(units *config.Units, c sheets.Cell) (periodColumn, bool) {
 
 // periodText reads a header without its unit as a period.
 func periodText(s string) (periodColumn, bool) {
+	// Every period heading has a digit, 年 or 期 (2024, 2024年, 本年, 本期):
+	// most cells of most rows are neither, and need no folding or
+	// matching (this runs for every text cell of every row).
+	if !strings.ContainsAny(s, "0123456789０１２３４５６７８９年期") {
+		return periodColumn{}, false
+	}
 	f := Fold(s)
 	if rel, ok := relativeHeaders[f]; ok {
 		return periodColumn{relative: rel}, true
