@@ -411,6 +411,18 @@ func (x *FileExtraction) endSheet() {
 		o.Outcome, o.Reason = sheaf.SheetNoTable, s.describe()
 		x.noTable = append(x.noTable, s)
 	}
+	if s.info.Damage != "" && s.want && !s.skipHidden {
+		// Read in part: the rows before the damage count, and the
+		// department hears that the rest is lost.
+		msg := fmt.Sprintf("工作表%s只读取了一部分（%s）：已读取到第 %d 行，之后的内容未读取；请用 Excel 或 WPS 打开后重新另存为 .xlsx 再报送",
+			sheets.Quote(s.info.Name), s.info.Damage, s.summary.lastRow)
+		x.emit(s, sheaf.Finding{Kind: sheaf.KindFile, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Message: msg})
+		if o.Reason == "" {
+			o.Reason = "只读取了损坏处之前的部分"
+		} else {
+			o.Reason += "；只读取了损坏处之前的部分"
+		}
+	}
 	x.outcomes = append(x.outcomes, o)
 	x.sh = nil
 }

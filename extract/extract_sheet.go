@@ -21,6 +21,8 @@ type sheetSummary struct {
 	multiCell bool
 	first     []string
 	firstRef  string
+	// lastRow is the number of the last non-empty row seen.
+	lastRow int
 }
 
 // maxQuoted is how many of a sheet's first cells a message quotes, and
@@ -31,6 +33,7 @@ const (
 )
 
 func (m *sheetSummary) see(r sheets.Row) {
+	m.lastRow = max(m.lastRow, r.Num)
 	n := 0
 	for j, c := range r.Cells {
 		text := strings.TrimSpace(c.Raw)

@@ -105,6 +105,12 @@ type SheetInfo struct {
 	// one. Readers give such a sheet no rows and read the file's other
 	// sheets; extraction flags it, naming the sheet.
 	Problem string
+	// Damage, for a worksheet read only in part (a legacy .xls whose
+	// records break off), says where its records stop being readable;
+	// readers give the rows before, as LibreOffice salvages them, and
+	// extraction reads them and flags the sheet, so that nothing partial
+	// passes silently.
+	Damage string
 }
 
 // Sheet kinds (SheetInfo.Kind), from the workbook's relationship to the

@@ -70,7 +70,9 @@ func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) b
 	for i, sh := range wb.Sheets {
 		infos[i] = SheetInfo{Name: sh.Name, Hidden: xlsVisibility(sh.Visibility), Kind: xlsKind(sh.Type)}
 		if infos[i].Kind == Worksheet && sh.Damage != "" {
-			infos[i].Problem = problemDamaged("Workbook", errors.New(sh.Damage))
+			// The cells before the damage are read, and the sheet says
+			// where it broke off.
+			infos[i].Damage = sh.Damage
 		}
 	}
 	if wb.Damage != "" && len(infos) > 0 {

@@ -235,9 +235,9 @@ func TestXLSRefusals(t *testing.T) {
 }
 
 // TestXLSDamagedSheet: a workbook stream cut inside its last sheet reads
-// the sheets before it, and the cut sheet is given with its Problem and no
-// rows, as the xlsx readers give a damaged worksheet: extraction flags it,
-// so nothing half-read passes silently.
+// the sheets before it whole, and the cut sheet as LibreOffice salvages it:
+// the rows before the cut, with Damage saying where it broke off, which
+// extraction flags, so nothing half-read passes silently.
 func TestXLSDamagedSheet(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "xls", "lo_hidden_merged.xls"))
 	if err != nil {
@@ -263,7 +263,16 @@ func TestXLSDamagedSheet(t *testing.T) {
 	if d := firstDifference(want[:last], shs[:last]); d != "" {
 		t.Errorf("sheets before the damage: %s", d)
 	}
-	if p := shs[last].Problem; !strings.Contains(p, "已损坏") || !strings.Contains(p, "截断") || len(shs[last].Rows) != 0 {
-		t.Errorf("cut sheet: problem %q, %d rows", p, len(shs[last].Rows))
+	got := shs[last]
+	if got.Problem != "" || !strings.Contains(got.Damage, "截断") {
+		t.Errorf("cut sheet: problem %q, damage %q; want no problem and the cut named", got.Problem, got.Damage)
+	}
+	intact := want[last].Rows
+	if len(got.Rows) == 0 || len(got.Rows) > len(intact) {
+		t.Errorf("cut sheet gives %d rows, the whole sheet %d: want the rows before the cut", len(got.Rows), len(intact))
+	}
+	if d := firstDifference([]Sheet{{SheetInfo: want[last].SheetInfo, Rows: intact[:min(len(got.Rows), len(intact))]}},
+		[]Sheet{{SheetInfo: want[last].SheetInfo, Rows: got.Rows}}); d != "" {
+		t.Errorf("the rows before the cut differ from the whole sheet's: %s", d)
 	}
 }
