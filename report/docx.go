@@ -463,7 +463,10 @@ func layout(rd *docx.RootDoc, page Page) error {
 		Top: ptr(marginTop), Bottom: ptr(marginBottom), Left: ptr(marginLeft), Right: ptr(marginRight),
 		Header: ptr(851), Footer: ptr(992), Gutter: ptr(0),
 	}
-	sp.DocGrid = &ctypes.DocGrid{Type: stypes.DocGridLinesAndChars, LinePitch: ptr(linePitch), CharSpace: ptr(charSpace)}
+	// A line grid only: 28 characters a line come from the body's character
+	// spacing (bodyCharSpacing), which Word, WPS and LibreOffice all lay out
+	// alike; LibreOffice set 18 characters a line on a character grid.
+	sp.DocGrid = &ctypes.DocGrid{Type: stypes.DocGridLines, LinePitch: ptr(linePitch)}
 
 	if err := styles(rd.DocStyles); err != nil {
 		return err
@@ -486,6 +489,7 @@ func styles(st *ctypes.Styles) error {
 		dd.RunProp = &ctypes.RunPropDefault{}
 	}
 	rp := runProperty(bodyKind, piece{})
+	rp.Spacing = &ctypes.DecimalNum{Val: bodyCharSpacing}
 	rp.Lang = &ctypes.Lang{Val: ptr("en-US"), EastAsia: ptr("zh-CN")}
 	dd.RunProp.RunProp = rp
 	if dd.ParaProp == nil {

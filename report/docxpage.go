@@ -19,10 +19,10 @@ const (
 	footerEven = "word/footer2.xml"
 	relFooter  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 	typeFooter = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
-	// charSpace makes the document grid 28 characters a line: the text is
-	// 8845 twips wide, 315.9 twips (15.79pt) a character against the 16pt
-	// font, in 4096ths of a point: (15.795 − 16) × 4096 ≈ −842.
-	charSpace = -842
+	// bodyCharSpacing makes 28 characters of 三号 (16pt) a line: the text
+	// is 8845 twips wide, 315.9 twips (15.79pt) a character, so each is
+	// drawn 0.2pt closer, in twentieths of a point.
+	bodyCharSpacing = -4
 )
 
 // footerXML is a footer holding the page number, aligned jc.
