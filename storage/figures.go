@@ -86,12 +86,17 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	}
 	at := formatTime(now)
 	var sigBuf []byte
-	const per = 18
+	const per, perBare = 18, 8
 	args := make([]any, 0, figureBatch*per)
-	n := 0
+	bareArgs := make([]any, 0, figureBatch*perBare)
+	n, nBare := 0, 0
 	flush := func() error {
 		err := execBatches(ctx, tx, db.batchFig, figureBatch, per, n, args)
 		args, n = args[:0], 0
+		if err == nil {
+			err = execBatches(ctx, tx, db.batchBare, figureBatch, perBare, nBare, bareArgs)
+		}
+		bareArgs, nBare = bareArgs[:0], 0
 		if err != nil {
 			return fmt.Errorf("store figures: %w", err)
 		}
@@ -105,6 +110,16 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		s, had := old[k]
 		delete(old, k)
 		if had && s.sig == sig && s.ord == i {
+			continue
+		}
+		if bare(f) {
+			// A figure with nothing to say but its status: fewer binds.
+			bareArgs = append(bareArgs, f.Indicator, f.Period, f.Unit, f.Status, string(statuses), at, i, sig)
+			if nBare++; nBare == figureBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		var v sql.NullFloat64
@@ -132,6 +147,13 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 	}
 	return nil
+}
+
+// bare reports whether a figure says nothing but its unit and status: no
+// value, no source, no reason (a missing figure nobody gave).
+func bare(f sheaf.Figure) bool {
+	return !f.HasValue && f.Decimals == 0 && f.Department == "" && f.File == "" && f.Sheet == "" && f.Cell == "" &&
+		f.Raw == "" && f.Note == "" && f.ObservationID == 0 && f.Reason == ""
 }
 
 // figureSig digests everything a stored figure says, its time aside,

@@ -97,3 +97,31 @@ func TestSaveResultWritesOnlyChangedFigures(t *testing.T) {
 		t.Errorf("order after inserting a2 and removing c: %v, want [a a2 b]", got)
 	}
 }
+
+// A figure with nothing but its status (missing) is written through the
+// slimmer statement; a figure that goes from a value to missing and back
+// keeps nothing of what it said before.
+func TestSaveBareFigures(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	valued := sheaf.Figure{Indicator: "a", Period: "2024", Value: 44, HasValue: true, Unit: "所", Status: sheaf.StatusOK,
+		Department: "edu", File: "报表.xlsx", Sheet: "S", Cell: "D4", Raw: "44", Note: "备注", Reason: "理由"}
+	missing := sheaf.Figure{Indicator: "a", Period: "2024", Unit: "所", Status: sheaf.StatusMissing,
+		Statuses: []sheaf.Status{sheaf.StatusMissing}}
+	for i, want := range []sheaf.Figure{valued, missing, valued, missing} {
+		if _, err := db.SaveResult(ctx, reconcile.Result{Figures: []sheaf.Figure{want}}, SaveOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		figs, err := db.Figures(ctx)
+		if err != nil || len(figs) != 1 {
+			t.Fatalf("step %d: %v %+v", i, err, figs)
+		}
+		got := figs[0]
+		got.Name = want.Name
+		if got.Indicator != want.Indicator || got.HasValue != want.HasValue || got.Value != want.Value || got.Status != want.Status ||
+			got.Department != want.Department || got.File != want.File || got.Cell != want.Cell || got.Raw != want.Raw ||
+			got.Note != want.Note || got.Reason != want.Reason || len(got.Statuses) != len(want.Statuses) {
+			t.Errorf("step %d: stored %+v, want %+v", i, got, want)
+		}
+	}
+}

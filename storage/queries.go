@@ -59,7 +59,8 @@ type queries struct {
 	// figures.sql
 	FigureSignatures *sqlx.Stmt `query:"figure-signatures"`
 	DeleteFigure     *sqlx.Stmt `query:"delete-figure"`
-	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"` // the one-row form of batchFig
+	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"`      // the one-row form of batchFig
+	UpsertBareFigure *sqlx.Stmt `query:"upsert-bare-figure"` // the one-row form of batchBare
 	Figures          *sqlx.Stmt `query:"figures"`
 
 	// rules.sql

@@ -37,8 +37,9 @@ type DB struct {
 	// batchObs[n] inserts n observations in one statement, for n a power
 	// of two up to observationBatch.
 	batchObs map[int]*sqlx.Stmt
-	// batchFig[n] upserts n figures in one statement.
-	batchFig map[int]*sqlx.Stmt
+	// batchFig[n] upserts n figures in one statement; batchBare[n] n
+	// figures that have no value and nothing else to say.
+	batchFig, batchBare map[int]*sqlx.Stmt
 	// stmts is every prepared statement, closed with the database.
 	stmts []*sqlx.Stmt
 	// Now is the clock used for every stored time.
@@ -122,7 +123,17 @@ func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
 	for _, st := range figs {
 		stmts = append(stmts, st)
 	}
-	db.q, db.batchObs, db.batchFig, db.stmts = q, batch, figs, stmts
+	bare, err := prepareBatch(ctx, db.db, "upsert-bare-figure", texts["upsert-bare-figure"], figureBatch)
+	if err != nil {
+		for _, st := range stmts {
+			st.Close()
+		}
+		return err
+	}
+	for _, st := range bare {
+		stmts = append(stmts, st)
+	}
+	db.q, db.batchObs, db.batchFig, db.batchBare, db.stmts = q, batch, figs, bare, stmts
 	return nil
 }
 

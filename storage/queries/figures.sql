@@ -18,6 +18,17 @@ ON CONFLICT (indicator, period) DO UPDATE SET
     observation_id = excluded.observation_id, updated_at = excluded.updated_at, reason = excluded.reason,
     ord = excluded.ord, sig = excluded.sig;
 
+-- name: upsert-bare-figure
+-- A figure with no value and nothing else said of it (a missing figure of
+-- an empty cycle): 8 parameters instead of 18, the rest cleared.
+INSERT INTO figures (indicator, period, value, decimals, unit, status, statuses, department, file, sheet,
+                     cell, raw, note, observation_id, updated_at, reason, ord, sig)
+VALUES (?, ?, NULL, 0, ?, ?, ?, '', '', '', '', '', '', NULL, ?, '', ?, ?)
+ON CONFLICT (indicator, period) DO UPDATE SET
+    value = NULL, decimals = 0, unit = excluded.unit, status = excluded.status,
+    statuses = excluded.statuses, department = '', file = '', sheet = '', cell = '', raw = '', note = '',
+    observation_id = NULL, updated_at = excluded.updated_at, reason = '', ord = excluded.ord, sig = excluded.sig;
+
 -- name: figures
 SELECT indicator, period, value, decimals, unit, status, statuses, department, file, sheet, cell, raw,
        note, coalesce(observation_id, 0) AS observation_id, reason
