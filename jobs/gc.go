@@ -28,8 +28,12 @@ const (
 // fixed 40 MiB limit (250 collections), 2.8–3.1 s without a limit (350 MiB
 // of heap) and 3.0–3.1 s with this one (115 MiB). A small live heap keeps
 // the limit near MemoryLimit, where a sync's heap stays.
-func TuneGC() (stop func()) {
-	t := &gcTuner{base: MemoryLimit}
+func TuneGC() (stop func()) { return tuneGC(nil) }
+
+// tuneGC is TuneGC calling adjusted, when not nil, with each limit it sets
+// (the tests wait on it).
+func tuneGC(adjusted func(limit int64)) (stop func()) {
+	t := &gcTuner{base: MemoryLimit, adjusted: adjusted}
 	oldPercent := debug.SetGCPercent(GCPercent)
 	oldLimit := debug.SetMemoryLimit(MemoryLimit)
 	t.arm()
@@ -41,8 +45,9 @@ func TuneGC() (stop func()) {
 }
 
 type gcTuner struct {
-	base    int64
-	stopped atomic.Bool
+	base     int64
+	adjusted func(limit int64)
+	stopped  atomic.Bool
 }
 
 // sentinel is an object nothing refers to: its finalizer runs after each
@@ -54,7 +59,11 @@ func (t *gcTuner) arm() {
 		if t.stopped.Load() {
 			return
 		}
-		debug.SetMemoryLimit(t.limit())
+		l := t.limit()
+		debug.SetMemoryLimit(l)
+		if t.adjusted != nil {
+			t.adjusted(l)
+		}
 		t.arm()
 	})
 }

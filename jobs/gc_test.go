@@ -12,15 +12,27 @@ import (
 // that the collector does not run back to back, and it falls back once the
 // heap is freed.
 func TestTuneGCLimitFollowsTheLiveHeap(t *testing.T) {
-	stop := TuneGC()
+	limits := make(chan int64, 1)
+	stop := tuneGC(func(l int64) {
+		select {
+		case limits <- l:
+		default: // a collection nobody waits for
+		}
+	})
 	defer stop()
+	// limitReaches collects and waits for the tuner to set the limit after
+	// it (the finalizer runs after the collection), a few times.
 	limitReaches := func(ok func(int64) bool) int64 {
 		t.Helper()
 		var l int64
-		for range 100 {
+		for range 20 {
 			runtime.GC()
-			time.Sleep(10 * time.Millisecond) // the finalizer runs after the collection
-			if l = debug.SetMemoryLimit(-1); ok(l) {
+			select {
+			case l = <-limits:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the tuner set no limit after a collection")
+			}
+			if ok(l) {
 				return l
 			}
 		}

@@ -186,6 +186,7 @@ func (s *Syncer) SyncScheduled(ctx context.Context, trigger string, scheduled ti
 		}
 	}}
 	err := r.run(ctx, "sync", trigger, scheduled, func(ctx context.Context, runID int64) (any, error) {
+		s.log().Info("sync started", "run", runID, "trigger", trigger)
 		rep = &SyncReport{RunID: runID, FlagsOpen: map[string]int{}, Rules: map[string]int{}}
 		runErr := s.sync(ctx, rep, start)
 		rep.DurationMS = time.Since(start).Milliseconds()

@@ -186,7 +186,9 @@ func TestResyncStoppedBySIGTERMIsInterrupted(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("POST /resync: %s %s", resp.Status, body)
 	}
-	time.Sleep(50 * time.Millisecond)
+	// Signal once the daemon says the sync has started: the moment the
+	// test is about, rather than a guess at how long starting takes.
+	d.waitFor(t, "sync started")
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	d.cmd.Wait()
 
