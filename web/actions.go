@@ -143,10 +143,27 @@ func (s *Server) postRetry(w http.ResponseWriter, r *http.Request) {
 	done(w, r, "/outbox", map[string]any{"id": id, "state": sheaf.OutboxQueued}, "retried", id)
 }
 
-// acceptRequest is the body of POST /flags/{id}/accept, as a form or JSON.
-type acceptRequest struct {
+// noteRequest is the body of accepting a flag or rejecting an answer
+// (POST /flags/{id}/accept, /reject), as a form or JSON.
+type noteRequest struct {
 	Note string `json:"note"`
 	By   string `json:"by"`
+}
+
+// readNote reads the note and who writes it, from a JSON body or a form,
+// trimmed; false when the JSON is bad (answered already).
+func readNote(w http.ResponseWriter, r *http.Request) (noteRequest, bool) {
+	var req noteRequest
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad JSON: " + err.Error()})
+			return req, false
+		}
+	} else {
+		req.Note, req.By = r.PostFormValue("note"), r.PostFormValue("by")
+	}
+	req.Note, req.By = strings.TrimSpace(req.Note), strings.TrimSpace(req.By)
+	return req, true
 }
 
 func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
@@ -155,16 +172,10 @@ func (s *Server) postAccept(w http.ResponseWriter, r *http.Request) {
 		s.failed(w, r, fmt.Errorf("flag %q: %w", r.PathValue("id"), storage.ErrNotFound), "没有这个问题。")
 		return
 	}
-	var req acceptRequest
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad JSON: " + err.Error()})
-			return
-		}
-	} else {
-		req.Note, req.By = r.PostFormValue("note"), r.PostFormValue("by")
+	req, ok := readNote(w, r)
+	if !ok {
+		return
 	}
-	req.Note, req.By = strings.TrimSpace(req.Note), strings.TrimSpace(req.By)
 	if req.Note == "" {
 		s.failed(w, r, errors.New("a note is required to accept a flag"), "请填写说明：接受一个问题需要部门的解释。")
 		return

@@ -3,10 +3,8 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"html/template"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -279,12 +277,6 @@ func (s *Server) postDepartmentAnswer(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/d/"+url.PathEscape(dept)+"?"+q.Encode(), http.StatusSeeOther)
 }
 
-// rejectRequest is the body of POST /flags/{id}/reject.
-type rejectRequest struct {
-	Note string `json:"note"`
-	By   string `json:"by"`
-}
-
 // postReject rejects a department's answer waiting on a flag, with the
 // coordinator's note the department reads on its page.
 func (s *Server) postReject(w http.ResponseWriter, r *http.Request) {
@@ -293,16 +285,10 @@ func (s *Server) postReject(w http.ResponseWriter, r *http.Request) {
 		s.failed(w, r, storage.ErrNotFound, "没有这个问题。")
 		return
 	}
-	var req rejectRequest
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad JSON: " + err.Error()})
-			return
-		}
-	} else {
-		req.Note, req.By = r.PostFormValue("note"), r.PostFormValue("by")
+	req, ok := readNote(w, r)
+	if !ok {
+		return
 	}
-	req.Note, req.By = strings.TrimSpace(req.Note), strings.TrimSpace(req.By)
 	if req.Note == "" {
 		s.failed(w, r, errors.New("a note is required to reject an answer"), "请填写退回的理由：部门会在其页面上看到。")
 		return

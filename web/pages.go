@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -381,17 +382,28 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "outbox", pageData{Title: "发件箱", Body: map[string]any{"Messages": rows}})
 }
 
-// runJSON is a run as /runs.json gives it.
-type runJSON struct {
-	ID          int64     `json:"id"`
-	Job         string    `json:"job"`
-	Trigger     string    `json:"trigger"`
-	StartedAt   time.Time `json:"started_at"`
-	FinishedAt  time.Time `json:"finished_at"`
-	Outcome     string    `json:"outcome"`
-	Error       string    `json:"error,omitempty"`
-	Counts      any       `json:"counts,omitempty"`
-	ScheduledAt time.Time `json:"scheduled_at"`
+// RunJSON is a run as /runs.json and `sheaf runs --json` give it: one
+// JSON form of a run for scripts.
+type RunJSON struct {
+	ID          int64           `json:"id"`
+	Job         string          `json:"job"`
+	Trigger     string          `json:"trigger"`
+	StartedAt   time.Time       `json:"started_at"`
+	FinishedAt  time.Time       `json:"finished_at"`
+	Outcome     string          `json:"outcome"`
+	Error       string          `json:"error,omitempty"`
+	Counts      json.RawMessage `json:"counts,omitempty"`
+	ScheduledAt time.Time       `json:"scheduled_at"`
+}
+
+// NewRunJSON is r in its JSON form.
+func NewRunJSON(r storage.Run) RunJSON {
+	j := RunJSON{ID: r.ID, Job: r.Job, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		Outcome: string(r.Outcome), Error: r.Error, ScheduledAt: r.ScheduledAt}
+	if len(r.Counts) > 0 {
+		j.Counts = r.Counts
+	}
+	return j
 }
 
 func (s *Server) runsJSON(w http.ResponseWriter, r *http.Request) {
@@ -404,14 +416,9 @@ func (s *Server) runsJSON(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "读取运行记录", err)
 		return
 	}
-	out := []runJSON{}
+	out := []RunJSON{}
 	for _, run := range runs {
-		j := runJSON{ID: run.ID, Job: run.Job, Trigger: run.Trigger, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
-			Outcome: string(run.Outcome), Error: run.Error, ScheduledAt: run.ScheduledAt}
-		if len(run.Counts) > 0 {
-			j.Counts = run.Counts
-		}
-		out = append(out, j)
+		out = append(out, NewRunJSON(run))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

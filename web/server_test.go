@@ -68,7 +68,7 @@ func TestPages(t *testing.T) {
 func TestRunsJSON(t *testing.T) {
 	f := newFixture(t, "")
 	w := f.do(request{path: "/runs.json"})
-	runs := decode[[]runJSON](t, w.Body)
+	runs := decode[[]RunJSON](t, w.Body)
 	if w.Code != 200 || len(runs) != 1 || runs[0].Job != "sync" || runs[0].Outcome != "ok" {
 		t.Fatalf("/runs.json: %d %+v", w.Code, runs)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
 	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf/web"
 )
 
 func cmdSync(ctx context.Context, e *env, args []string) error {
@@ -416,7 +417,7 @@ func (e *env) statusJSON(runs []storage.Run, statuses []jobs.DepartmentStatus, f
 	out := statusJSON{Cycle: e.cfg.Cycle.Name, Period: e.cfg.Cycle.Period, Timezone: e.cfg.Cycle.Timezone,
 		Departments: []departmentJSON{}, SheetsNotRead: []sheetJSON{}}
 	if len(runs) > 0 {
-		r := newRunJSON(runs[0])
+		r := web.NewRunJSON(runs[0])
 		out.LastSync = &r
 	}
 	when := func(t time.Time) *time.Time {

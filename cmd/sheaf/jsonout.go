@@ -1,37 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
-	"github.com/sheaf-dev/sheaf/storage"
+	"github.com/sheaf-dev/sheaf/web"
 )
 
 // The JSON forms the commands print for scripts: lower-case snake_case
 // keys, times in RFC 3339, as the web's .json endpoints give them.
-
-// runJSON is a run as `sheaf runs --json` and /runs.json give it.
-type runJSON struct {
-	ID          int64           `json:"id"`
-	Job         string          `json:"job"`
-	Trigger     string          `json:"trigger"`
-	StartedAt   time.Time       `json:"started_at"`
-	FinishedAt  time.Time       `json:"finished_at"`
-	Outcome     string          `json:"outcome"`
-	Error       string          `json:"error,omitempty"`
-	Counts      json.RawMessage `json:"counts,omitempty"`
-	ScheduledAt time.Time       `json:"scheduled_at"`
-}
-
-func newRunJSON(r storage.Run) runJSON {
-	j := runJSON{ID: r.ID, Job: r.Job, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
-		Outcome: string(r.Outcome), Error: r.Error, ScheduledAt: r.ScheduledAt}
-	if len(r.Counts) > 0 {
-		j.Counts = r.Counts
-	}
-	return j
-}
 
 // messageJSON is a message of the outbox.
 type messageJSON struct {
@@ -92,7 +69,7 @@ type statusJSON struct {
 	Cycle         string           `json:"cycle"`
 	Period        string           `json:"period"`
 	Timezone      string           `json:"timezone"`
-	LastSync      *runJSON         `json:"last_sync"`
+	LastSync      *web.RunJSON     `json:"last_sync"`
 	Departments   []departmentJSON `json:"departments"`
 	SheetsNotRead []sheetJSON      `json:"sheets_not_read"`
 }

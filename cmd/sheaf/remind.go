@@ -11,6 +11,7 @@ import (
 	"github.com/sheaf-dev/sheaf"
 
 	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/web"
 )
 
 func cmdRuns(ctx context.Context, e *env, args []string) error {
@@ -27,9 +28,9 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		out := make([]runJSON, 0, len(runs))
+		out := make([]web.RunJSON, 0, len(runs))
 		for _, r := range runs {
-			out = append(out, newRunJSON(r))
+			out = append(out, web.NewRunJSON(r))
 		}
 		return writeJSON(e, out)
 	}

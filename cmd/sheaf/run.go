@@ -158,7 +158,7 @@ func (e *env) runOnce(ctx context.Context, db *storage.DB, j jobs.Job, asJSON bo
 	}
 	for _, r := range runs {
 		if r.Job == j.Name {
-			return writeJSON(e, newRunJSON(r))
+			return writeJSON(e, web.NewRunJSON(r))
 		}
 	}
 	return fmt.Errorf("the run of %s was not recorded", j.Name)
