@@ -237,6 +237,13 @@ func (e *Extractor) ExtractOutcomes(book []sheets.Sheet) ([]sheaf.Observation, [
 	var obs []sheaf.Observation
 	var findings []sheaf.Finding
 	x := e.Start(func(o sheaf.Observation) { obs = append(obs, o) }, func(f sheaf.Finding) { findings = append(findings, f) })
+	x.ReadBook(book)
+	return obs, findings, x.Outcomes()
+}
+
+// ReadBook reads a workbook held whole, sheet by sheet and row by row, and
+// finishes the file.
+func (x *FileExtraction) ReadBook(book []sheets.Sheet) {
 	for _, sh := range book {
 		if !x.Sheet(sh.SheetInfo) {
 			continue
@@ -246,7 +253,6 @@ func (e *Extractor) ExtractOutcomes(book []sheets.Sheet) ([]sheaf.Observation, [
 		}
 	}
 	x.Finish()
-	return obs, findings, x.Outcomes()
 }
 
 func (e *Extractor) wantSheet(name string) bool {

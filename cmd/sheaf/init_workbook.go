@@ -36,15 +36,7 @@ func draftCatalogue(path, period string) (draftedCatalogue, error) {
 	}
 	cfg := &config.Config{Cycle: config.Cycle{Period: period}}
 	x := extract.NewExtractor(cfg, nil).Start(func(sheaf.Observation) {}, func(sheaf.Finding) {})
-	for _, sh := range book {
-		if !x.Sheet(sh.SheetInfo) {
-			continue
-		}
-		for _, r := range sh.Rows {
-			x.Row(r)
-		}
-	}
-	x.Finish()
+	x.ReadBook(book)
 
 	type entry struct {
 		name, unit, where string
