@@ -187,7 +187,9 @@ func (x *FileExtraction) formsRow(r sheets.Row) {
 	took := false
 	pending := l.pending
 	l.pending = nil
-	tableLike := textUnderText(x.e.units, l.prev, r) || x.periodHeading(l.prev)
+	// Asked only when a label above waits for its value: most rows of most
+	// sheets have none.
+	tableLike := len(pending) > 0 && (textUnderText(x.e.units, l.prev, r) || x.periodHeading(l.prev))
 	for _, p := range pending {
 		below := sheets.Cell{}
 		if r.Num == p.below {
