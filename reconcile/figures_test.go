@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -176,4 +177,36 @@ func reconcileTest(t *testing.T, cfg *config.Config, in Input) Result {
 		t.Fatal(err)
 	}
 	return r.Reconcile(in)
+}
+
+// A figure given many times with one value and once with another is still
+// a conflict: comparing each distinct written value once must not let the
+// repeats hide the odd one, nor a repeat of the same value raise one.
+func TestConflictAmongRepeatedValues(t *testing.T) {
+	conflicts := func(values ...float64) int {
+		t.Helper()
+		var in Input
+		for i, v := range values {
+			o := obs("edu", 1, t0, t0, "students.total", "2024", v)
+			o.Seq, o.Cell = i, fmt.Sprintf("D%d", i+1)
+			in.Observations = append(in.Observations, o)
+		}
+		n := 0
+		for _, f := range reconcileTest(t, testConfig(), in).Flags {
+			if f.Kind == sheaf.KindConflict {
+				n++
+			}
+		}
+		return n
+	}
+	same := make([]float64, 1000)
+	for i := range same {
+		same[i] = 36614
+	}
+	if n := conflicts(same...); n != 0 {
+		t.Errorf("1,000 rows of 36614: %d conflict flags, want none", n)
+	}
+	if n := conflicts(append(same, 36600)...); n != 1 {
+		t.Errorf("1,000 rows of 36614 and one of 36600: %d conflict flags, want one", n)
+	}
 }
