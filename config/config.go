@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
-	"go.yaml.in/yaml/v3"
 )
 
 // Config is the whole configuration of one reporting cycle.
@@ -41,7 +40,7 @@ type Config struct {
 	// text, and parses it again when a line is asked for (an error, a
 	// warning): the tree of a catalogue of 20,000 indicators is 55 MB, the
 	// text 2 MB. Both are nil for a Config built in code.
-	node *yaml.Node
+	node *doc
 	raw  []byte
 	// indicatorAt and departmentAt map ids to their positions, built once
 	// by Load so that a lookup does not scan a catalogue of tens of

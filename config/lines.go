@@ -1,7 +1,5 @@
 package config
 
-import "go.yaml.in/yaml/v3"
-
 // KeyLine is the line of a key path such as "rules[3].expr" in the file the
 // configuration was read from, for packages that check a part of the
 // configuration themselves (the rules' expressions) and report problems as
@@ -16,19 +14,19 @@ func (c *Config) KeyLine(key string) int {
 	if root == nil {
 		return 0
 	}
-	line, _ := lookup(root, key)
+	line, _ := root.lookup(key)
 	return line
 }
 
 // tree is the parsed file: the tree kept while loading, or the file's text
 // parsed again; nil for a Config built in code.
-func (c *Config) tree() *yaml.Node {
+func (c *Config) tree() *doc {
 	if c.node != nil || c.raw == nil {
 		return c.node
 	}
-	root, err := parseNode(c.raw)
+	d, err := parseDoc(c.raw, nil)
 	if err != nil {
 		return nil
 	}
-	return root
+	return d
 }

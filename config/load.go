@@ -88,15 +88,25 @@ func Join(errs ...error) error {
 // On problems in the file it returns them with the configuration as far as
 // it was read (see Check).
 func parse(data []byte, file string) (*Config, error) {
-	root, perr := parseNode(data)
+	c := &Config{File: file, Dir: filepath.Dir(file)}
+	d := &decoder{}
+	// The items of a long indicators list arrive one chunk at a time
+	// (chunks.go), after the rest of the file is parsed.
+	tree, perr := parseDoc(data, func(i int, n *yaml.Node) {
+		c.Indicators = append(c.Indicators, Indicator{})
+		d.decode(n, reflect.ValueOf(&c.Indicators[i]).Elem(), fmt.Sprintf("%s[%d]", chunkedKey, i))
+	})
 	if perr != nil {
 		perr.File = file
 		return nil, Errors{*perr}
 	}
-	c := &Config{File: file, Dir: filepath.Dir(file), node: root}
-
-	d := &decoder{}
-	if n := resolve(root); n != nil && !isNull(n) {
+	if tree.items == nil {
+		// Parsed whole after all (a chunk could not be parsed alone): what
+		// the chunks gave is decoded again below.
+		c.Indicators, d.errs = nil, nil
+	}
+	c.node = tree
+	if n := resolve(tree.root); n != nil && !isNull(n) {
 		d.decode(n, reflect.ValueOf(c).Elem(), "")
 	}
 	c.applyDefaults()
@@ -180,13 +190,13 @@ func under(key string, errs Errors) bool {
 // applyDefaults fills in keys that were not written. Sync.Settle is
 // defaulted only when the key is absent: "settle: 0s" is a choice.
 func (c *Config) applyDefaults() {
-	if _, written := lookup(c.node, "sync.settle"); !written {
+	if _, written := c.node.lookup("sync.settle"); !written {
 		c.Sync.Settle = DefaultSettle
 	}
-	if _, written := lookup(c.node, "web.link_days"); !written {
+	if _, written := c.node.lookup("web.link_days"); !written {
 		c.Web.LinkDays = DefaultLinkDays
 	}
-	if _, written := lookup(c.node, "web.source_grace"); !written {
+	if _, written := c.node.lookup("web.source_grace"); !written {
 		c.Web.SourceGrace = DefaultSourceGrace
 	}
 	if c.Sync.Workers == 0 {
@@ -206,7 +216,7 @@ func (c *Config) applyDefaults() {
 	// indicator with an owner is required unless it says required: false.
 	for i := range c.Indicators {
 		ind := &c.Indicators[i]
-		if _, written := lookup(c.node, fmt.Sprintf("indicators[%d].required", i)); !written && ind.Owner != "" {
+		if _, written := c.node.lookup(fmt.Sprintf("indicators[%d].required", i)); !written && ind.Owner != "" {
 			ind.Required, ind.RequiredByDefault = true, true
 		}
 	}
@@ -312,7 +322,7 @@ func (c *Config) Warnings(now time.Time) []FieldError {
 		key := fmt.Sprintf("deadlines[%d].due", i)
 		line := 0
 		if root != nil {
-			line, _ = lookup(root, key)
+			line, _ = root.lookup(key)
 		}
 		out = append(out, FieldError{File: c.File, Line: line, Key: key,
 			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/robfig/cron/v3"
@@ -61,19 +60,19 @@ func (c *Config) Validate() error {
 type validator struct {
 	c *Config
 	// node is the parsed file (nil for a Config built in code).
-	node *yaml.Node
+	node *doc
 	errs Errors
 }
 
 func (v *validator) add(key, format string, args ...any) {
-	line, _ := lookup(v.node, key)
+	line, _ := v.node.lookup(key)
 	v.errs = append(v.errs, FieldError{File: v.c.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // where names a key for a message about another key: "indicators[0].name,
 // line 12", or just the key when lines are not known.
 func (v *validator) where(key string) string {
-	if line, ok := lookup(v.node, key); ok && line > 0 {
+	if line, ok := v.node.lookup(key); ok && line > 0 {
 		return fmt.Sprintf("%s, line %d", key, line)
 	}
 	return key
@@ -506,7 +505,7 @@ func (v *validator) mail() {
 // Title and output may be left out, but not written empty.
 func (v *validator) report() {
 	r := v.c.Report
-	_, written := lookup(v.node, "report.template")
+	_, written := v.node.lookup("report.template")
 	switch {
 	case blank(r.Template):
 		if written {
@@ -524,16 +523,16 @@ func (v *validator) report() {
 			v.add("report.template", "%q is a folder; write the template file inside it", r.Template)
 		}
 	}
-	if _, written := lookup(v.node, "report.title"); written && blank(r.Title) {
+	if _, written := v.node.lookup("report.title"); written && blank(r.Title) {
 		v.add("report.title", "is empty; leave the key out to use cycle.name")
 	}
-	if _, written := lookup(v.node, "report.output"); written && blank(r.Output) {
+	if _, written := v.node.lookup("report.output"); written && blank(r.Output) {
 		v.add("report.output", "is empty; leave the key out to use %s", DefaultReportOutput)
 	}
-	if _, written := lookup(v.node, "report.number_style"); written && !slices.Contains([]string{"as_written", "plain", "grouped"}, r.NumberStyle) {
+	if _, written := v.node.lookup("report.number_style"); written && !slices.Contains([]string{"as_written", "plain", "grouped"}, r.NumberStyle) {
 		v.add("report.number_style", "is %q; want as_written, plain or grouped (leave the key out for as_written)", r.NumberStyle)
 	}
-	if _, written := lookup(v.node, "report.marks"); written && !slices.Contains([]string{"numbered", "inline"}, r.Marks) {
+	if _, written := v.node.lookup("report.marks"); written && !slices.Contains([]string{"numbered", "inline"}, r.Marks) {
 		v.add("report.marks", "is %q; want numbered or inline (leave the key out for numbered)", r.Marks)
 	}
 }
@@ -559,7 +558,7 @@ func (v *validator) source(sk string, s Source) {
 		v.add(sk+"."+kinds[1], "is written with %s: a source is one of dir, drive or sheet (write two sources)", v.where(sk+"."+kinds[0]))
 		return
 	}
-	written := func(k string) bool { _, ok := lookup(v.node, sk+"."+k); return ok }
+	written := func(k string) bool { _, ok := v.node.lookup(sk + "." + k); return ok }
 	if s.Sheet == nil {
 		if s.Glob != "" {
 			v.glob(sk+".glob", s.Glob)

@@ -78,7 +78,7 @@ func IsLoopback(addr string) bool {
 // from the network.
 func (v *validator) web() {
 	w := v.c.Web
-	if _, written := lookup(v.c.node, "web.listen"); written && blank(w.Listen) {
+	if _, written := v.c.node.lookup("web.listen"); written && blank(w.Listen) {
 		v.add("web.listen", "is empty; leave the key out to listen on %s", DefaultWebListen)
 		return
 	}
@@ -120,7 +120,7 @@ func (v *validator) web() {
 	if w.LinkSecretEnv != "" && !envNameRe.MatchString(w.LinkSecretEnv) {
 		v.add("web.link_secret_env", "is not the name of an environment variable (write the variable's name, e.g. SHEAF_LINK_SECRET, never the secret)")
 	}
-	if _, written := lookup(v.c.node, "web.link_days"); written && w.LinkDays < 1 {
+	if _, written := v.c.node.lookup("web.link_days"); written && w.LinkDays < 1 {
 		v.add("web.link_days", "%d must be at least 1 (days after the last deadline that the departments' links work)", w.LinkDays)
 	}
 	if w.SourceGrace < 0 {
