@@ -29,6 +29,29 @@ import (
 // batchSize is how many observations travel in one message.
 const batchSize = 512
 
+// batches are observation slices of batchSize, handed from the writer back
+// to the workers: a sync of 100,000 rows need not allocate (and collect)
+// a growing slice for every file.
+var batches = sync.Pool{New: func() any { return new([]sheaf.Observation) }}
+
+func getBatch() []sheaf.Observation {
+	b := *batches.Get().(*[]sheaf.Observation)
+	if b == nil {
+		b = make([]sheaf.Observation, 0, batchSize)
+	}
+	return b
+}
+
+// putBatch gives a stored batch back; nothing may use it after.
+func putBatch(b []sheaf.Observation) {
+	if cap(b) != batchSize {
+		return
+	}
+	clear(b) // drop the strings it points to
+	b = b[:0]
+	batches.Put(&b)
+}
+
 // message is what a worker tells the writer about its file.
 type message struct {
 	obs      []sheaf.Observation
@@ -161,6 +184,7 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 				}
 			}
 			stored += len(m.obs)
+			putBatch(m.obs)
 		}
 		if m.final == nil {
 			continue
@@ -237,6 +261,9 @@ func (h *handler) stop() {
 func (h *handler) start() {
 	h.x = h.j.c.ex.Start(
 		func(o sheaf.Observation) {
+			if h.obs == nil {
+				h.obs = getBatch()
+			}
 			h.obs = append(h.obs, o)
 			if len(h.obs) >= batchSize {
 				h.send(message{})

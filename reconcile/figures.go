@@ -106,12 +106,15 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 	ru.res.Closed = map[string]string{}
 	ru.sources()
 
+	// One map for every slot's current rows: decide and the checks after it
+	// read it and keep none of it.
+	curMap := map[string][]Observation{}
 	err := slots(func(indicator, period string, obs []Observation) error {
 		ind, ok := r.cfg.Indicator(indicator)
 		if !ok || !slices.Contains(r.periods(ind), period) {
 			return nil // not in the catalogue: extraction flagged it already
 		}
-		cur := current(obs)
+		cur := current(obs, curMap)
 		ru.record(slot{indicator, period}, ru.decide(ind, period, obs, cur))
 		ru.counting(ind, period, cur)
 		return nil
@@ -146,6 +149,7 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 		ru.figures[slot{f.Indicator, f.Period}] = f
 	}
 	ru.missingFlags(owes)
+	ru.decided = nil // what is left needs only the figures
 	ru.evaluateRules()
 	ru.settle()
 	return ru.res, nil
@@ -229,11 +233,14 @@ func (r *Reconciler) periods(ind *config.Indicator) []string {
 // current returns each department's current rows for one slot: the rows of
 // the file holding the department's newest row (see newer), oldest first.
 // The department's other files are not a conflict: where they give another
-// value, that is a version flag (see versions).
-func current(obs []Observation) map[string][]Observation {
+// value, that is a version flag (see versions). They are put into out,
+// emptied first, and out is returned.
+func current(obs []Observation, out map[string][]Observation) map[string][]Observation {
+	clear(out)
 	if len(obs) == 1 {
 		// Most slots: one department gave one row.
-		return map[string][]Observation{obs[0].Department: obs}
+		out[obs[0].Department] = obs
+		return out
 	}
 	latest := map[string]Observation{}
 	for _, o := range obs {
@@ -241,7 +248,6 @@ func current(obs []Observation) map[string][]Observation {
 			latest[o.Department] = o
 		}
 	}
-	out := map[string][]Observation{}
 	for _, o := range obs {
 		if o.FileID == latest[o.Department].FileID {
 			out[o.Department] = append(out[o.Department], o)
@@ -316,6 +322,13 @@ func (ru *run) decide(ind *config.Indicator, period string, obs []Observation, c
 // conflict flags one indicator and period when any two current values
 // disagree: between departments, or two rows of one submission.
 func (ru *run) conflict(ind *config.Indicator, period string, cur map[string][]Observation) {
+	if len(cur) == 1 {
+		for _, rows := range cur {
+			if len(rows) < 2 {
+				return // one value agrees with itself
+			}
+		}
+	}
 	var vals []Observation
 	depts := make([]string, 0, len(cur))
 	for d := range cur {

@@ -18,6 +18,9 @@ import (
 // files agree or the outdated one leaves the folder, and the same
 // disagreement under new file names is the same flag.
 func (ru *run) versions(ind *config.Indicator, period string, obs []Observation, cur map[string][]Observation) {
+	if len(obs) < 2 {
+		return // one row: no other file to disagree with
+	}
 	depts := make([]string, 0, len(cur))
 	for d := range cur {
 		depts = append(depts, d)

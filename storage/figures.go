@@ -102,9 +102,23 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 		return nil
 	}
+	// Most figures share their unit, status, department, file and sheet with
+	// the one before: their arguments are boxed once.
+	var unit, status, statusesArg, dept, file, sheet lastArg
+	atArg := any(at)
+	statusesOf := map[sheaf.Status][]byte{}
 	for i, f := range figs {
 		k := [2]string{f.Indicator, f.Period}
-		statuses, _ := json.Marshal(f.Statuses)
+		var statuses []byte
+		if len(f.Statuses) == 1 {
+			// One status, as most figures have: its JSON made once.
+			if statuses = statusesOf[f.Statuses[0]]; statuses == nil {
+				statuses, _ = json.Marshal(f.Statuses)
+				statusesOf[f.Statuses[0]] = statuses
+			}
+		} else {
+			statuses, _ = json.Marshal(f.Statuses)
+		}
 		var sig string
 		sigBuf, sig = figureSig(sigBuf[:0], f, statuses)
 		s, had := old[k]
@@ -114,7 +128,8 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 		if bare(f) {
 			// A figure with nothing to say but its status: fewer binds.
-			bareArgs = append(bareArgs, f.Indicator, f.Period, f.Unit, f.Status, string(statuses), at, i, sig)
+			bareArgs = append(bareArgs, f.Indicator, f.Period, unit.of(f.Unit), status.of(string(f.Status)),
+				statusesArg.of(string(statuses)), atArg, i, sig)
 			if nBare++; nBare == figureBatch {
 				if err := flush(); err != nil {
 					return err
@@ -127,8 +142,9 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 			v = sql.NullFloat64{Float64: f.Value, Valid: true}
 		}
 		obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
-		args = append(args, f.Indicator, f.Period, v, f.Decimals, f.Unit, f.Status, string(statuses),
-			f.Department, f.File, f.Sheet, f.Cell, f.Raw, f.Note, obs, at, f.Reason, i, sig)
+		args = append(args, f.Indicator, f.Period, v, f.Decimals, unit.of(f.Unit), status.of(string(f.Status)),
+			statusesArg.of(string(statuses)), dept.of(f.Department), file.of(f.File), sheet.of(f.Sheet), f.Cell, f.Raw,
+			f.Note, obs, atArg, f.Reason, i, sig)
 		if n++; n == figureBatch {
 			if err := flush(); err != nil {
 				return err

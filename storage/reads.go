@@ -77,6 +77,23 @@ type ReadWriter struct {
 	origins valueOrigins
 	now     origin
 	sheets  []sheaf.SheetOutcome
+	// The arguments most rows share, boxed once rather than per row.
+	readArg, fileArg, deptArg            any
+	unit, sheet, approx, seenAt, modTime lastArg
+}
+
+// lastArg boxes a text as a statement argument, reusing the last box
+// while the text repeats.
+type lastArg struct {
+	s string
+	v any
+}
+
+func (a *lastArg) of(s string) any {
+	if a.v == nil || a.s != s {
+		a.s, a.v = s, s
+	}
+	return a.v
 }
 
 // BeginRead starts storing a read of a file; r's observations and findings
@@ -119,8 +136,12 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 		v = sql.NullFloat64{Float64: o.Value, Valid: true}
 	}
 	from := w.origins.of(o, w.now)
-	w.batch = append(w.batch, w.readID, w.fileID, w.r.Department, o.Indicator, o.Period, v, o.Decimals,
-		string(o.Approx), o.Unit, o.Raw, o.Note, o.Sheet, o.Cell, o.Label, w.seq, from.seen, from.mod, o.HiddenRow, o.Fraction)
+	if w.readArg == nil {
+		w.readArg, w.fileArg, w.deptArg = w.readID, w.fileID, w.r.Department
+	}
+	w.batch = append(w.batch, w.readArg, w.fileArg, w.deptArg, o.Indicator, o.Period, v, o.Decimals,
+		w.approx.of(string(o.Approx)), w.unit.of(o.Unit), o.Raw, o.Note, w.sheet.of(o.Sheet), o.Cell, o.Label, w.seq,
+		w.seenAt.of(from.seen), w.modTime.of(from.mod), o.HiddenRow, o.Fraction)
 	w.seq++
 	w.n++
 	if w.n == observationBatch {
