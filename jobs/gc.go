@@ -16,7 +16,7 @@ import (
 // only the careful reader can read holds all its cells at once, and a fixed
 // limit below that would make the collector run without pause.
 const (
-	GCPercent   = 800
+	GCPercent = 800
 	// MemoryLimit: 40 MiB put the binary's cold sync of a 20,000-indicator
 	// catalogue at 135 MB of RSS, 32 MiB at 125 MB, for 3% more CPU.
 	MemoryLimit = 32 << 20
