@@ -100,16 +100,16 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 	var valuePeriod *periodColumn
 	var above []cand
 	aboveRole := map[int]string{}
+	// maybePeriods are the cells read as periods once the row is known to
+	// hold a title.
+	var maybePeriods []int
 	for j, c := range row.Cells {
 		ref := c.Ref
 		if ref == "" {
 			ref = sheets.CellName(j, row.Num)
 		}
 		if c.Kind == sheets.CellNumber {
-			if p, ok := periodHeader(e.units, c); ok {
-				p.col, p.ref = j, ref
-				periods = append(periods, p)
-			}
+			maybePeriods = append(maybePeriods, j)
 			continue
 		}
 		if c.Kind != sheets.CellText {
@@ -143,10 +143,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 			}
 		}
 		if !ok {
-			if p, isPeriod := periodHeader(e.units, c); isPeriod {
-				p.col, p.ref = j, ref
-				periods = append(periods, p)
-			}
+			maybePeriods = append(maybePeriods, j)
 			continue
 		}
 		words = append(words, ref+sheets.Quote(text))
@@ -157,6 +154,22 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 				vp.headerRank = w.rank
 				valuePeriod = &vp
 			}
+		}
+	}
+	if len(byRole) == 0 && len(above) == 0 {
+		// No title in the row: whatever its periods, not a header. Most
+		// rows of most sheets end here, before any cell is read as a
+		// period.
+		return headerRow{}
+	}
+	for _, j := range maybePeriods {
+		c := row.Cells[j]
+		if p, ok := periodHeader(e.units, c); ok {
+			p.col, p.ref = j, c.Ref
+			if p.ref == "" {
+				p.ref = sheets.CellName(j, row.Num)
+			}
+			periods = append(periods, p)
 		}
 	}
 	_, hasValue := byRole[RoleValue]
