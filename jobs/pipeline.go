@@ -88,7 +88,7 @@ func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncRepo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan *fileJob)
-	order := make(chan *fileJob, workers)
+	order := make(chan *fileJob, 4*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)

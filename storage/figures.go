@@ -39,6 +39,9 @@ func (db *DB) SaveResult(ctx context.Context, res reconcile.Result, opts SaveOpt
 	now := db.Now()
 	var ch FlagChanges
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		// One transaction, which a cancelled ctx rolls back; its
+		// statements run uninterrupted (see uninterrupted).
+		ctx := uninterrupted(ctx)
 		if err := db.saveFigures(ctx, tx, res.Figures, now); err != nil {
 			return err
 		}

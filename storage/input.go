@@ -16,6 +16,10 @@ import (
 // (see CurrentSlots): the findings of every present file's current read,
 // the sources' status, files per department and accepted flags.
 func (db *DB) CurrentInput(ctx context.Context) (reconcile.Input, error) {
+	if err := ctx.Err(); err != nil {
+		return reconcile.Input{}, err
+	}
+	ctx = uninterrupted(ctx)
 	var in reconcile.Input
 	var err error
 
@@ -85,7 +89,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 	return func(yield func(indicator, period string, obs []reconcile.Observation) error) error {
 		type fileInfo struct{ source, path string }
 		files := map[int64]fileInfo{}
-		frows, err := db.q.CurrentFiles.QueryxContext(ctx)
+		frows, err := db.q.CurrentFiles.QueryxContext(uninterrupted(ctx))
 		if err != nil {
 			return fmt.Errorf("load files: %w", err)
 		}
@@ -123,7 +127,9 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			times[string(b)] = t
 			return t
 		}
-		rows, err := db.q.CurrentObservations.QueryContext(ctx)
+		// Uninterrupted, and ctx checked every few thousand rows instead
+		// (see uninterrupted).
+		rows, err := db.q.CurrentObservations.QueryContext(uninterrupted(ctx))
 		if err != nil {
 			return fmt.Errorf("load observations: %w", err)
 		}
@@ -132,7 +138,12 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 		var details string
 		var part [5]sql.RawBytes
 		var batch []reconcile.Observation
-		for rows.Next() {
+		for n := 0; rows.Next(); n++ {
+			if n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
 			var o reconcile.Observation
 			var v sql.NullFloat64
 			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &firstSeen, &firstMod, &o.HiddenRow, &o.Fraction, &key, &details); err != nil {

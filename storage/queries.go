@@ -259,6 +259,10 @@ func prepareBatch(ctx context.Context, db *sqlx.DB, name, insert string, max int
 // execBatches runs rows rows of per arguments each through the batch
 // statements of prepareBatch: the largest that fit first.
 func execBatches(ctx context.Context, tx *sqlx.Tx, batch map[int]*sqlx.Stmt, max, per, rows int, args []any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx = uninterrupted(ctx)
 	done := 0
 	for size := max; rows-done > 0; size /= 2 {
 		for rows-done >= size {
@@ -270,6 +274,15 @@ func execBatches(ctx context.Context, tx *sqlx.Tx, batch map[int]*sqlx.Stmt, max
 	}
 	return nil
 }
+
+// uninterrupted is ctx without its cancellation, for the statements of a
+// sync's hot paths. go-sqlite3 runs a statement under a context that can be
+// cancelled on a goroutine of its own, and every step of a query too, so
+// that it can interrupt SQLite: reading back a cycle's 100,000
+// observations started 100,000 goroutines, and the one writer of a sync
+// waited for a processor while the parsing workers held both, idling them
+// in turn. The loops that use it check their context between batches.
+func uninterrupted(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // bind returns st bound to tx, or st itself when tx is nil.
 func bind(ctx context.Context, tx *sqlx.Tx, st *sqlx.Stmt) *sqlx.Stmt {

@@ -63,15 +63,17 @@ func (db *DB) StoreRead(ctx context.Context, r Read) (int64, error) {
 // its observations in as they are extracted, so that a sheet of any size
 // is stored in constant memory and still all or nothing.
 type ReadWriter struct {
-	db     *DB
-	ctx    context.Context
-	tx     *sqlx.Tx
-	r      Read
-	fileID int64
-	readID int64
-	seq    int
-	batch  []any // arguments of buffered observation rows
-	n      int   // rows in batch
+	db *DB
+	// ctx is parent without its cancellation (see uninterrupted); a
+	// cancelled parent ends the read at the next batch.
+	ctx, parent context.Context
+	tx          *sqlx.Tx
+	r           Read
+	fileID      int64
+	readID      int64
+	seq         int
+	batch       []any // arguments of buffered observation rows
+	n           int   // rows in batch
 	// origins tells when each value of the file first appeared (see
 	// valueOrigins); a value not in it appears now.
 	origins valueOrigins
@@ -103,7 +105,7 @@ func (db *DB) BeginRead(ctx context.Context, r Read) (*ReadWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
-	w := &ReadWriter{db: db, ctx: ctx, tx: tx, r: r}
+	w := &ReadWriter{db: db, ctx: uninterrupted(ctx), parent: ctx, tx: tx, r: r}
 	now := db.Now()
 	state := map[string]string{ReadOK: FileRead, ReadFailed: FileFailed, ReadDuplicate: FileDuplicate}[r.Outcome]
 	if w.fileID, err = db.upsertFile(ctx, tx, r.Department, r.Source, r.Ref, state, now); err != nil {
@@ -157,7 +159,10 @@ func (w *ReadWriter) flush() error {
 	if w.n > 0 {
 		per = len(w.batch) / w.n
 	}
-	err := execBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, per, w.n, w.batch)
+	err := w.parent.Err()
+	if err == nil {
+		err = execBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, per, w.n, w.batch)
+	}
 	w.batch, w.n = w.batch[:0], 0
 	if err != nil {
 		return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
