@@ -131,11 +131,11 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 		if !ok && mayHaveUnit(text) {
 			var base string
 			base, unit = stripUnitSuffix(e.units, text)
-			w, ok = e.headers[Fold(base)]
+			w, ok = e.headers[fc.fold(base)]
 			if !ok {
 				// "数值（2025年）": a value column of one period.
 				if b, p, found := bracketPeriod(text); found {
-					if w, ok = e.headers[Fold(b)]; ok {
+					if w, ok = e.headers[fc.fold(b)]; ok {
 						p.col, p.text, p.ref = j, text, ref
 						inBrackets = &p
 					}
