@@ -90,12 +90,12 @@ func parentPath(p string) string {
 }
 
 // parseDoc parses exactly one YAML document, the indicators list in chunks
-// when it is long; each item of a chunked list is passed to item (when not
-// nil) with its lines already those of the file, before its chunk is
-// dropped. When a chunk turns out not to parse alone, the file is parsed
-// whole and the doc's items are nil: the caller forgets what item was
-// given.
-func parseDoc(data []byte, item func(i int, n *yaml.Node)) (*doc, *FieldError) {
+// when it is long. Each item of a chunked list is passed to item (when not
+// nil) with its index, the list's length and its lines already those of the
+// file, before its chunk is dropped. When a chunk turns out not to parse
+// alone, the file is parsed whole and the doc's items are nil: the caller
+// forgets what item was given.
+func parseDoc(data []byte, item func(i, total int, n *yaml.Node)) (*doc, *FieldError) {
 	if rest, chunks, ok := splitList(data); ok {
 		if d, ok := parseChunked(rest, chunks, item); ok {
 			return d, nil
@@ -119,12 +119,16 @@ type chunk struct {
 // parseChunked parses the document without its list (rest) and then each
 // chunk; ok is false when any part fails to parse alone or gives another
 // number of items than its lines begin, so that the caller parses whole.
-func parseChunked(rest []byte, chunks []chunk, item func(i int, n *yaml.Node)) (*doc, bool) {
+func parseChunked(rest []byte, chunks []chunk, item func(i, total int, n *yaml.Node)) (*doc, bool) {
 	root, fe := parseNode(rest)
 	if fe != nil {
 		return nil, false
 	}
-	d := &doc{root: root}
+	total := 0
+	for _, ch := range chunks {
+		total += ch.items
+	}
+	d := &doc{root: root, items: make([]itemLines, 0, total)}
 	intern := map[string]string{}
 	for _, ch := range chunks {
 		items, ok := parseChunk(ch)
@@ -133,7 +137,7 @@ func parseChunked(rest []byte, chunks []chunk, item func(i int, n *yaml.Node)) (
 		}
 		for _, n := range items {
 			if item != nil {
-				item(len(d.items), n)
+				item(len(d.items), total, n)
 			}
 			var il itemLines
 			il.record(n, "", intern)

@@ -92,7 +92,10 @@ func parse(data []byte, file string) (*Config, error) {
 	d := &decoder{}
 	// The items of a long indicators list arrive one chunk at a time
 	// (chunks.go), after the rest of the file is parsed.
-	tree, perr := parseDoc(data, func(i int, n *yaml.Node) {
+	tree, perr := parseDoc(data, func(i, total int, n *yaml.Node) {
+		if i == 0 {
+			c.Indicators = make([]Indicator, 0, total)
+		}
 		c.Indicators = append(c.Indicators, Indicator{})
 		d.decode(n, reflect.ValueOf(&c.Indicators[i]).Elem(), fmt.Sprintf("%s[%d]", chunkedKey, i))
 	})
