@@ -659,7 +659,8 @@ func (s *Syncer) reconcile(ctx context.Context, rep *SyncReport, rec *reconcile.
 	if err != nil {
 		return err
 	}
-	res, err := rec.ReconcileSlots(in, s.DB.CurrentSlots(ctx))
+	// The cycle is read back on another goroutine while it is decided.
+	res, err := rec.ReconcileSlots(in, reconcile.Prefetch(s.DB.CurrentSlots(ctx)))
 	if err != nil {
 		return err
 	}
