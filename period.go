@@ -44,6 +44,9 @@ func ParsePeriod(s string) (year, quarter int, ok bool) {
 // or ok false for any other period. Such a figure is never the year's:
 // "2024M01-11" and "2024" are different periods, compared as strings.
 func PeriodMonths(s string) (from, to int, ok bool) {
+	if !strings.Contains(s, "M") {
+		return 0, 0, false // a year or a quarter: no regexp for every figure of a cycle
+	}
 	m := periodRE.FindStringSubmatch(s)
 	if m == nil || m[3] == "" {
 		return 0, 0, false
