@@ -158,6 +158,7 @@ func BenchmarkPrefecture(b *testing.B) {
 		// is read.
 		now := func() time.Time { return corpusModTime.Add(500 * time.Millisecond) }
 		p := newPeaks()
+		var last *SyncReport
 		b.ResetTimer()
 		b.StopTimer()
 		for range b.N {
@@ -167,9 +168,11 @@ func BenchmarkPrefecture(b *testing.B) {
 			if rep.Deferred != c.Files() || rep.Read != 0 || rep.Failed != 0 {
 				b.Fatalf("sync deferred %d, read %d, failed %d; want %d, 0, 0", rep.Deferred, rep.Read, rep.Failed, c.Files())
 			}
+			last = rep
 			t.close()
 		}
 		perSync, words := p.report(b)
-		summary(b, "%d deferred files: %s%s", c.Files(), words, compareOpenpyxl(b, c, perSync))
+		summary(b, "%d deferred files: %s (list %d ms, reconcile %d ms)%s", c.Files(), words, last.ListMS, last.ReconcileMS,
+			compareOpenpyxl(b, c, perSync))
 	})
 }

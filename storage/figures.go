@@ -108,6 +108,7 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	// Most figures share their unit, status, department, file and sheet with
 	// the one before: their arguments are boxed once.
 	var unit, status, statusesArg, dept, file, sheet lastArg
+	var bareSig lastSig
 	atArg := any(at)
 	statusesOf := map[sheaf.Status][]byte{}
 	for i, f := range figs {
@@ -123,13 +124,21 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 			statuses, _ = json.Marshal(f.Statuses)
 		}
 		var sig string
-		sigBuf, sig = figureSig(sigBuf[:0], f, statuses)
+		isBare := bare(f)
+		if isBare {
+			// All a bare figure says is short: it is its own signature, the
+			// same text for most missing figures of a cycle, and no digest
+			// of 32 hex digits can be it.
+			sig = bareSig.of(f.Unit, string(f.Status), string(statuses))
+		} else {
+			sigBuf, sig = figureSig(sigBuf[:0], f, statuses)
+		}
 		s, had := old[k]
 		delete(old, k)
 		if had && s.sig == sig && s.ord == i {
 			continue
 		}
-		if bare(f) {
+		if isBare {
 			// A figure with nothing to say but its status: fewer binds.
 			bareArgs = append(bareArgs, f.Indicator, f.Period, unit.of(f.Unit), status.of(string(f.Status)),
 				statusesArg.of(string(statuses)), atArg, i, sig)
@@ -173,6 +182,21 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 func bare(f sheaf.Figure) bool {
 	return !f.HasValue && f.Decimals == 0 && f.Department == "" && f.File == "" && f.Sheet == "" && f.Cell == "" &&
 		f.Raw == "" && f.Note == "" && f.ObservationID == 0 && f.Reason == ""
+}
+
+// lastSig is the signature of a bare figure, made again only when its
+// unit, status or statuses differ from the last one's.
+type lastSig struct {
+	parts [3]string
+	sig   string
+}
+
+func (l *lastSig) of(unit, status, statuses string) string {
+	if l.sig == "" || l.parts != [3]string{unit, status, statuses} {
+		l.parts = [3]string{unit, status, statuses}
+		l.sig = "bare\x1f" + unit + "\x1f" + status + "\x1f" + statuses
+	}
+	return l.sig
 }
 
 // figureSig digests everything a stored figure says, its time aside,
