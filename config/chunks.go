@@ -315,13 +315,19 @@ func splitList(data []byte) (rest []byte, chunks []chunk, ok bool) {
 	head := []byte(chunkedKey + ":\n")
 	for c := 0; c < len(starts); c += chunkItems {
 		last := min(c+chunkItems, len(starts))
-		from, to := lines[starts[c]].start, lines[end-1].end
-		if last < len(starts) {
+		// Each chunk's text ends as the file does there: with the line
+		// break before the next item or key, or at the end of the file
+		// without one (a block scalar's last line break is its content).
+		from, to := lines[starts[c]].start, len(data)
+		switch {
+		case last < len(starts):
 			to = lines[starts[last]].start
+		case end < len(lines):
+			to = lines[end].start
 		}
-		body := bytes.TrimSuffix(data[from:to], []byte("\n"))
-		t := make([]byte, 0, len(head)+len(body)+1)
-		t = append(append(append(t, head...), body...), '\n')
+		body := data[from:to]
+		t := make([]byte, 0, len(head)+len(body))
+		t = append(append(t, head...), body...)
 		chunks = append(chunks, chunk{text: t, line: starts[c] + 1, items: last - c})
 	}
 	// The rest: the file with the list's lines left empty.

@@ -15,11 +15,23 @@ func chunked(t testing.TB, n int) {
 }
 
 // parseWhole parses data with chunking off.
-func parseWhole(data []byte) (*Config, error) {
+func parseWhole(data []byte) (c *Config, err error) {
+	withoutChunks(func() { c, err = parse(data, "sheaf.yaml") })
+	return c, err
+}
+
+// withoutChunks runs fn with chunking off.
+func withoutChunks(fn func()) {
 	oldMin := chunkMin
 	chunkMin = 1 << 30
 	defer func() { chunkMin = oldMin }()
-	return parse(data, "sheaf.yaml")
+	fn()
+}
+
+// wholeLine is whole's KeyLine(key) with chunking off.
+func wholeLine(whole *Config, key string) (line int) {
+	withoutChunks(func() { line = whole.KeyLine(key) })
+	return line
 }
 
 // sameParse checks that data parses to the same configuration and the same
@@ -46,9 +58,14 @@ func sameParse(t *testing.T, data []byte) (wasChunked bool) {
 	for i := range c.Indicators {
 		for _, k := range []string{"", ".id", ".name", ".periods[1]", ".required", ".nope.deeper"} {
 			key := fmt.Sprintf("indicators[%d]%s", i, k)
-			if got, want := c.KeyLine(key), whole.KeyLine(key); got != want {
+			if got, want := c.KeyLine(key), wholeLine(whole, key); got != want {
 				t.Fatalf("KeyLine(%s) = %d chunked, %d whole", key, got, want)
 			}
+		}
+	}
+	for _, key := range []string{"rules[0].expr", "cycle.period", "departments[0].sources[0]", "indicators", "deadlines[0].due"} {
+		if got, want := c.KeyLine(key), wholeLine(whole, key); got != want {
+			t.Fatalf("KeyLine(%s) = %d chunked, %d whole", key, got, want)
 		}
 	}
 	_, _, split := splitList(data)

@@ -1,5 +1,7 @@
 package config
 
+import "strings"
+
 // KeyLine is the line of a key path such as "rules[3].expr" in the file the
 // configuration was read from, for packages that check a part of the
 // configuration themselves (the rules' expressions) and report problems as
@@ -9,6 +11,17 @@ package config
 func (c *Config) KeyLine(key string) int {
 	if c == nil {
 		return 0
+	}
+	if c.node == nil && c.raw != nil && !strings.HasPrefix(key, chunkedKey+"[") {
+		// A key outside a long indicators list is found in the file
+		// without the list: no need to parse 20,000 indicators again for
+		// each rule that does not compile.
+		if rest, _, ok := splitList(c.raw); ok {
+			if root, fe := parseNode(rest); fe == nil {
+				line, _ := lookup(root, key)
+				return line
+			}
+		}
 	}
 	root := c.tree()
 	if root == nil {

@@ -316,17 +316,13 @@ func tabIndent(data []byte) *FieldError {
 // past at now. `sheaf config check` prints them and still succeeds.
 func (c *Config) Warnings(now time.Time) []FieldError {
 	var out []FieldError
-	root := c.tree()
 	for i, d := range c.Deadlines {
 		due, err := d.DueTime(c.Cycle.Location)
 		if err != nil || !due.Before(now) {
 			continue
 		}
 		key := fmt.Sprintf("deadlines[%d].due", i)
-		line := 0
-		if root != nil {
-			line, _ = root.lookup(key)
-		}
+		line := c.KeyLine(key)
 		out = append(out, FieldError{File: c.File, Line: line, Key: key,
 			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})
 	}
