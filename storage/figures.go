@@ -89,16 +89,25 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	}
 	at := formatTime(now)
 	var sigBuf []byte
-	const per, perBare = 18, 8
+	const per, perBare = 18, 3
 	args := make([]any, 0, figureBatch*per)
-	bareArgs := make([]any, 0, figureBatch*perBare)
-	n, nBare := 0, 0
+	n := 0
 	flush := func() error {
 		err := execBatches(ctx, tx, db.batchFig, figureBatch, per, n, args)
 		args, n = args[:0], 0
-		if err == nil {
-			err = execBatches(ctx, tx, db.batchBare, figureBatch, perBare, nBare, bareArgs)
+		if err != nil {
+			return fmt.Errorf("store figures: %w", err)
 		}
+		return nil
+	}
+	// Bare figures go in runs that share their unit, status, statuses and
+	// so their signature, bound once a statement.
+	bareArgs := make([]any, 0, bareFigureBatch*perBare)
+	var bareShared []any
+	var bareKey [3]string
+	nBare := 0
+	flushBare := func() error {
+		err := execSharedBatches(ctx, tx, db.batchBare, bareFigureBatch, bareShared, perBare, nBare, bareArgs)
 		bareArgs, nBare = bareArgs[:0], 0
 		if err != nil {
 			return fmt.Errorf("store figures: %w", err)
@@ -140,10 +149,19 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 		if isBare {
 			// A figure with nothing to say but its status: fewer binds.
-			bareArgs = append(bareArgs, f.Indicator, f.Period, unit.of(f.Unit), status.of(string(f.Status)),
-				statusesArg.of(string(statuses)), atArg, i, sig)
-			if nBare++; nBare == figureBatch {
-				if err := flush(); err != nil {
+			key := [3]string{f.Unit, string(f.Status), string(statuses)}
+			if nBare > 0 && key != bareKey {
+				if err := flushBare(); err != nil {
+					return err
+				}
+			}
+			if nBare == 0 {
+				bareKey = key
+				bareShared = []any{key[0], key[1], key[2], atArg, sig}
+			}
+			bareArgs = append(bareArgs, f.Indicator, f.Period, i)
+			if nBare++; nBare == bareFigureBatch {
+				if err := flushBare(); err != nil {
 					return err
 				}
 			}
@@ -164,6 +182,9 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 	}
 	if err := flush(); err != nil {
+		return err
+	}
+	if err := flushBare(); err != nil {
 		return err
 	}
 	if len(old) > 0 {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -122,6 +123,49 @@ func TestSaveBareFigures(t *testing.T) {
 			got.Department != want.Department || got.File != want.File || got.Cell != want.Cell || got.Raw != want.Raw ||
 			got.Note != want.Note || got.Reason != want.Reason || len(got.Statuses) != len(want.Statuses) {
 			t.Errorf("step %d: stored %+v, want %+v", i, got, want)
+		}
+	}
+}
+
+// Bare figures go in runs that share their unit and statuses: runs of
+// every length, broken by a change of unit or status or by a figure with a
+// value, store each figure with its own unit, status and place.
+func TestSaveBareFigureRuns(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	var want []sheaf.Figure
+	units := []string{"所", "人", "万元"}
+	for i := range 1000 {
+		f := sheaf.Figure{Indicator: fmt.Sprintf("i%04d", i), Period: "2024", Unit: units[(i/300+i/7%2)%3],
+			Status: sheaf.StatusMissing, Statuses: []sheaf.Status{sheaf.StatusMissing}}
+		switch {
+		case i%97 == 0:
+			f.Value, f.HasValue, f.Status, f.Statuses, f.Department, f.Raw = float64(i), true, sheaf.StatusOK, nil, "edu", fmt.Sprint(i)
+		case i%13 == 0:
+			f.Status, f.Statuses = sheaf.StatusUnverified, []sheaf.Status{sheaf.StatusMissing, sheaf.StatusUnverified}
+		}
+		want = append(want, f)
+	}
+	for round := range 2 {
+		if _, err := db.SaveResult(ctx, reconcile.Result{Figures: want}, SaveOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Figures(ctx)
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("round %d: %d figures, %v", round, len(got), err)
+		}
+		for i, g := range got {
+			w := want[i]
+			if g.Indicator != w.Indicator || g.Unit != w.Unit || g.Status != w.Status || g.HasValue != w.HasValue ||
+				g.Value != w.Value || fmt.Sprint(g.Statuses) != fmt.Sprint(w.Statuses) {
+				t.Fatalf("round %d, figure %d: stored %+v, want %+v", round, i, g, w)
+			}
+		}
+		// The second round changes units: every bare figure's run is new.
+		for i := range want {
+			if !want[i].HasValue {
+				want[i].Unit = units[(i+1)%3]
+			}
 		}
 	}
 }

@@ -226,6 +226,8 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 const (
 	observationBatch = 64
 	figureBatch      = 32
+	// bareFigureBatch: a bare figure takes three parameters.
+	bareFigureBatch = 256
 )
 
 // prepareBatch builds multi-row forms of an INSERT of one row (its VALUES
@@ -259,14 +261,26 @@ func prepareBatch(ctx context.Context, db *sqlx.DB, name, insert string, max int
 // execBatches runs rows rows of per arguments each through the batch
 // statements of prepareBatch: the largest that fit first.
 func execBatches(ctx context.Context, tx *sqlx.Tx, batch map[int]*sqlx.Stmt, max, per, rows int, args []any) error {
+	return execSharedBatches(ctx, tx, batch, max, nil, per, rows, args)
+}
+
+// execSharedBatches is execBatches for statements whose first parameters
+// (shared) are the same for every row, bound once per statement.
+func execSharedBatches(ctx context.Context, tx *sqlx.Tx, batch map[int]*sqlx.Stmt, max int, shared []any, per, rows int, args []any) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	ctx = uninterrupted(ctx)
+	var buf []any
 	done := 0
 	for size := max; rows-done > 0; size /= 2 {
 		for rows-done >= size {
-			if _, err := bind(ctx, tx, batch[size]).ExecContext(ctx, args[done*per:(done+size)*per]...); err != nil {
+			a := args[done*per : (done+size)*per]
+			if len(shared) > 0 {
+				buf = append(append(buf[:0], shared...), a...)
+				a = buf
+			}
+			if _, err := bind(ctx, tx, batch[size]).ExecContext(ctx, a...); err != nil {
 				return err
 			}
 			done += size

@@ -123,7 +123,7 @@ func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
 	for _, st := range figs {
 		stmts = append(stmts, st)
 	}
-	bare, err := prepareBatch(ctx, db.db, "upsert-bare-figure", texts["upsert-bare-figure"], figureBatch)
+	bare, err := prepareBatch(ctx, db.db, "upsert-bare-figure", texts["upsert-bare-figure"], bareFigureBatch)
 	if err != nil {
 		for _, st := range stmts {
 			st.Close()

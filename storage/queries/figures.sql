@@ -19,11 +19,14 @@ ON CONFLICT (indicator, period) DO UPDATE SET
     ord = excluded.ord, sig = excluded.sig;
 
 -- name: upsert-bare-figure
--- A figure with no value and nothing else said of it (a missing figure of
--- an empty cycle): 8 parameters instead of 18, the rest cleared.
+-- Figures with no value and nothing else said of them (the missing figures
+-- of an empty cycle) that share their unit, status, statuses, time and
+-- signature: those are bound once for the statement (?1 to ?5), and each
+-- figure takes three parameters instead of 18.
 INSERT INTO figures (indicator, period, value, decimals, unit, status, statuses, department, file, sheet,
                      cell, raw, note, observation_id, updated_at, reason, ord, sig)
-VALUES (?, ?, NULL, 0, ?, ?, ?, '', '', '', '', '', '', NULL, ?, '', ?, ?)
+SELECT v.column1, v.column2, NULL, 0, ?1, ?2, ?3, '', '', '', '', '', '', NULL, ?4, '', v.column3, ?5
+FROM (VALUES (?, ?, ?)) AS v WHERE true
 ON CONFLICT (indicator, period) DO UPDATE SET
     value = NULL, decimals = 0, unit = excluded.unit, status = excluded.status,
     statuses = excluded.statuses, department = '', file = '', sheet = '', cell = '', raw = '', note = '',
