@@ -4,11 +4,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
 
 	"github.com/sheaf-dev/sheaf/jobs"
@@ -26,13 +24,5 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if os.Getenv("ZZ_HWM") != "" {
-		b, _ := os.ReadFile("/proc/self/status")
-		for _, l := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(l, "VmHWM") || strings.HasPrefix(l, "Rss") || strings.HasPrefix(l, "VmRSS") {
-				fmt.Fprintln(os.Stderr, "ZZ", l)
-			}
-		}
-	}
 	os.Exit(code)
 }
