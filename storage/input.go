@@ -134,9 +134,8 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			return fmt.Errorf("load observations: %w", err)
 		}
 		defer rows.Close()
-		var key, firstSeen, firstMod sql.RawBytes
-		var details string
-		var part [5]sql.RawBytes
+		var packed sql.RawBytes
+		var part [13][]byte
 		var batch []reconcile.Observation
 		for n := 0; rows.Next(); n++ {
 			if n%4096 == 0 {
@@ -146,16 +145,38 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			}
 			var o reconcile.Observation
 			var v sql.NullFloat64
-			if err := rows.Scan(&o.ID, &o.FileID, &v, &o.Decimals, &o.Seq, &firstSeen, &firstMod, &o.HiddenRow, &o.Fraction, &key, &details); err != nil {
+			if err := rows.Scan(&v, &packed); err != nil {
 				return fmt.Errorf("load observations: %w", err)
 			}
-			if splitUnits(key, part[:]) != len(part) {
-				return fmt.Errorf("load observations: observation %d: bad key", o.ID)
+			// Numbers, times, then indicator, period, department, approx
+			// and sheet, none of which holds U+001F; raw, note and cell
+			// after them.
+			rest := []byte(packed)
+			for k := range part {
+				i := bytes.IndexByte(rest, 0x1f)
+				if i < 0 {
+					return fmt.Errorf("load observations: row %d: %d fields, want 16", n, k+1)
+				}
+				part[k], rest = rest[:i], rest[i+1:]
 			}
-			o.Indicator, o.Period, o.Department = intern(part[0]), intern(part[1]), intern(part[2])
-			o.Approx, o.Sheet = sheaf.Approximation(intern(part[3])), intern(part[4])
+			var ok [6]bool
+			o.ID, ok[0] = atoi(part[0])
+			o.FileID, ok[1] = atoi(part[1])
+			var dec, seq, hidden, fraction int64
+			dec, ok[2] = atoi(part[2])
+			seq, ok[3] = atoi(part[3])
+			hidden, ok[4] = atoi(part[4])
+			fraction, ok[5] = atoi(part[5])
+			if ok != [6]bool{true, true, true, true, true, true} {
+				return fmt.Errorf("load observations: row %d: bad numbers %q", n, packed)
+			}
+			o.Decimals, o.Seq, o.HiddenRow, o.Fraction = int(dec), int(seq), hidden != 0, fraction != 0
+			o.FirstSeen, o.FirstModTime = timeOf(part[6]), timeOf(part[7])
+			o.Indicator, o.Period, o.Department = intern(part[8]), intern(part[9]), intern(part[10])
+			o.Approx, o.Sheet = sheaf.Approximation(intern(part[11])), intern(part[12])
 			// Split from the right: a cell reference never holds U+001F, and
 			// of the texts a CSV's raw value is the likeliest to.
+			details := string(rest)
 			j := strings.LastIndexByte(details, 0x1f)
 			i := -1
 			if j > 0 {
@@ -168,7 +189,6 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			o.Value, o.HasValue = v.Float64, v.Valid
 			f := files[o.FileID]
 			o.Source, o.File = f.source, f.path
-			o.FirstSeen, o.FirstModTime = timeOf(firstSeen), timeOf(firstMod)
 			if len(batch) > 0 && (batch[0].Indicator != o.Indicator || batch[0].Period != o.Period) {
 				if err := yield(batch[0].Indicator, batch[0].Period, batch); err != nil {
 					return err
@@ -187,18 +207,24 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 	}
 }
 
-// splitUnits splits b at U+001F into parts, returning how many it found.
-func splitUnits(b []byte, parts []sql.RawBytes) int {
-	n := 0
-	for n < len(parts) {
-		i := bytes.IndexByte(b, 0x1f)
-		if i < 0 {
-			parts[n] = b
-			return n + 1
-		}
-		parts[n] = b[:i]
-		b = b[i+1:]
-		n++
+// atoi reads a decimal integer as SQLite writes one.
+func atoi(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
 	}
-	return n + 1 // more parts than expected
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }

@@ -1,0 +1,58 @@
+package storage
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/reconcile"
+)
+
+// CurrentSlots reads each observation back as it was stored, through the
+// one packed text column: texts holding the separator, line breaks and SQL
+// operators, negative decimals, hidden rows and fractions, a value with
+// every digit, no value at all.
+func TestCurrentSlotsReadsBackWhatWasStored(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	mod := time.Date(2025, 3, 1, 8, 30, 0, 0, time.UTC)
+	stored := []sheaf.Observation{
+		{Indicator: "fund.total", Period: "2024", Value: 0.1 + 0.2, HasValue: true, Decimals: -2, Unit: "万元",
+			Approx: sheaf.Over, Raw: "3.6万余\x1f||'", Note: "含\n专项", Sheet: "表 1 经费", Cell: "D4", Label: "经费合计", HiddenRow: true},
+		{Indicator: "fund.total", Period: "2023", Value: math.MaxFloat64, HasValue: true, Unit: "万元", Raw: "x\x1fy\x1fz", Sheet: "S", Cell: "AB1000"},
+		{Indicator: "rate.pass", Period: "2024", Value: 0.975, HasValue: true, Decimals: 1, Unit: "%", Fraction: true, Raw: "0.975", Sheet: "S", Cell: "E5"},
+		{Indicator: "rate.pass", Period: "2024Q2", Unit: "%", Raw: "—", Note: "", Sheet: "S", Cell: "E6"},
+	}
+	ref := sheaf.FileRef{Path: "经费.xlsx", ChangeKey: "sha-1", Size: 10, ModTime: mod}
+	if _, err := db.StoreRead(ctx, Read{Department: "edu", Source: "dir:inbox", Ref: ref, Outcome: ReadOK, Rows: len(stored),
+		Observations: stored}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]string]reconcile.Observation{}
+	err := db.CurrentSlots(ctx)(func(indicator, period string, obs []reconcile.Observation) error {
+		for _, o := range obs {
+			if o.Indicator != indicator || o.Period != period {
+				t.Errorf("slot %s %s holds %s %s", indicator, period, o.Indicator, o.Period)
+			}
+			got[[2]string{o.Indicator, o.Period}] = o
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range stored {
+		g, ok := got[[2]string{w.Indicator, w.Period}]
+		if !ok {
+			t.Fatalf("%s %s not read back", w.Indicator, w.Period)
+		}
+		if g.HasValue != w.HasValue || math.Float64bits(g.Value) != math.Float64bits(w.Value) || g.Decimals != w.Decimals ||
+			g.Approx != w.Approx || g.Raw != w.Raw || g.Note != w.Note || g.Sheet != w.Sheet || g.Cell != w.Cell ||
+			g.HiddenRow != w.HiddenRow || g.Fraction != w.Fraction || g.Department != "edu" || g.Seq != i || g.ID == 0 || g.FileID == 0 ||
+			!g.FirstModTime.Equal(mod) || g.FirstSeen.IsZero() {
+			t.Errorf("read back %+v\nstored     %+v", g, w)
+		}
+	}
+}
