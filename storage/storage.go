@@ -44,6 +44,9 @@ type DB struct {
 	stmts []*sqlx.Stmt
 	// Now is the clock used for every stored time.
 	Now func() time.Time
+	// ckpt copies the write-ahead log back into the database; nil for a
+	// database opened read-only.
+	ckpt *checkpointer
 }
 
 // Open opens (creating if needed) the database at path, runs pending
@@ -66,12 +69,13 @@ func open(ctx context.Context, path string, sqlFiles fs.FS) (*DB, error) {
 	// transactions, never consistency) and much faster than FULL.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
-	sdb, err := sqlx.Open("sqlite3", dsn)
+	sdb, err := sqlx.Open(sheafDriver(), dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// One connection: SQLite has one writer anyway, and a single connection
-	// keeps prepared statements and transactions simple.
+	// keeps prepared statements and transactions simple. Checkpoints run on
+	// another (see checkpoint.go).
 	sdb.SetMaxOpenConns(1)
 	db := &DB{db: sdb, Now: time.Now}
 	if err := db.migrate(ctx); err != nil {
@@ -82,11 +86,19 @@ func open(ctx context.Context, path string, sqlFiles fs.FS) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	if db.ckpt, err = startCheckpointer(dsn); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.ckpt != nil {
+		db.ckpt.close()
+		db.ckpt = nil
+	}
 	for _, s := range db.stmts {
 		s.Close()
 	}
