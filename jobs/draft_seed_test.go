@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sheaf-dev/sheaf/config"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // seedStatements are the quantitative statements of the seed report
@@ -59,20 +56,7 @@ var seedStatements = []string{
 // the seed's two inconsistencies carry a mark, and that a figure no
 // department gives shows 【缺…】.
 func TestExampleDraftSaysTheSeed(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../examples/shangzhi-2024")); err != nil {
-		t.Fatal(err)
-	}
-	os.RemoveAll(filepath.Join(dir, "data"))
-	cfg, err := config.Load(filepath.Join(dir, "sheaf.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), cfg.DBPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	dir, cfg, db := exampleCopy(t)
 	now := func() time.Time { return time.Date(2025, 1, 20, 9, 0, 0, 0, time.UTC) }
 	m := &Mailing{Config: cfg, DB: db, Syncer: &Syncer{Config: cfg, DB: db, Now: now}}
 	rep, err := m.Draft(context.Background(), "test", time.Time{}, filepath.Join(dir, "drafts"), DraftFormats("md,docx"))

@@ -8,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/notify"
-	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // TestExampleChatPostAsInReadme posts the bundled example's overdue notice
@@ -18,22 +16,7 @@ import (
 // that the README shows it as it is written: every line the README quotes
 // in full is a line of the post, in order.
 func TestExampleChatPostAsInReadme(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../examples/shangzhi-2024")); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range []string{"data", "outbox", "chat"} {
-		os.RemoveAll(filepath.Join(dir, d))
-	}
-	cfg, err := config.Load(filepath.Join(dir, "sheaf.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), cfg.DBPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	dir, cfg, db := exampleCopy(t, "outbox", "chat")
 	now := time.Date(2025, 1, 16, 9, 0, 0, 0, cfg.Cycle.Location)
 	db.Now = func() time.Time { return now }
 	s := &Syncer{Config: cfg, DB: db, Now: func() time.Time { return time.Now().Add(time.Hour) }}

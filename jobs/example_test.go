@@ -14,23 +14,33 @@ import (
 	"github.com/sheaf-dev/sheaf/storage"
 )
 
-// TestBundledExample syncs the bundled example (a copy of it) and checks the
-// seed report's figures arrive exactly, with nothing unreadable.
-func TestBundledExample(t *testing.T) {
-	dir := t.TempDir()
+// exampleCopy copies the bundled example into a fresh folder without its
+// database (and without the folders named in clear), loads its config and
+// opens a new database, closed when the test ends.
+func exampleCopy(t *testing.T, clear ...string) (dir string, cfg *config.Config, db *storage.DB) {
+	t.Helper()
+	dir = t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../examples/shangzhi-2024")); err != nil {
 		t.Fatal(err)
 	}
-	os.RemoveAll(filepath.Join(dir, "data"))
+	for _, d := range append([]string{"data"}, clear...) {
+		os.RemoveAll(filepath.Join(dir, d))
+	}
 	cfg, err := config.Load(filepath.Join(dir, "sheaf.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(context.Background(), cfg.DBPath())
-	if err != nil {
+	if db, err = storage.Open(context.Background(), cfg.DBPath()); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return dir, cfg, db
+}
+
+// TestBundledExample syncs the bundled example (a copy of it) and checks the
+// seed report's figures arrive exactly, with nothing unreadable.
+func TestBundledExample(t *testing.T) {
+	dir, cfg, db := exampleCopy(t)
 	s := &Syncer{Config: cfg, DB: db, Now: func() time.Time { return time.Now().Add(time.Hour) }}
 	rep, err := s.Sync(context.Background(), "test")
 	if err != nil {
