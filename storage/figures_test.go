@@ -139,8 +139,12 @@ func TestSaveBareFigureRuns(t *testing.T) {
 		f := sheaf.Figure{Indicator: fmt.Sprintf("i%04d", i), Period: "2024", Unit: units[(i/300+i/7%2)%3],
 			Status: sheaf.StatusMissing, Statuses: []sheaf.Status{sheaf.StatusMissing}}
 		switch {
-		case i%97 == 0:
-			f.Value, f.HasValue, f.Status, f.Statuses, f.Department, f.Raw = float64(i), true, sheaf.StatusOK, nil, "edu", fmt.Sprint(i)
+		case i%97 == 0 || i%97 == 1:
+			// Figures with values, their department, file and sheet
+			// changing from one to the next (their boxed arguments are
+			// reused while they repeat).
+			f.Value, f.HasValue, f.Status, f.Statuses, f.Raw = float64(i), true, sheaf.StatusOK, nil, fmt.Sprint(i)
+			f.Department, f.File, f.Sheet = []string{"edu", "finance"}[i%2], fmt.Sprintf("报表%d.xlsx", i%3), fmt.Sprintf("表%d", i%5)
 		case i%13 == 0:
 			f.Status, f.Statuses = sheaf.StatusUnverified, []sheaf.Status{sheaf.StatusMissing, sheaf.StatusUnverified}
 		}
@@ -157,7 +161,8 @@ func TestSaveBareFigureRuns(t *testing.T) {
 		for i, g := range got {
 			w := want[i]
 			if g.Indicator != w.Indicator || g.Unit != w.Unit || g.Status != w.Status || g.HasValue != w.HasValue ||
-				g.Value != w.Value || fmt.Sprint(g.Statuses) != fmt.Sprint(w.Statuses) {
+				g.Value != w.Value || fmt.Sprint(g.Statuses) != fmt.Sprint(w.Statuses) || g.Department != w.Department ||
+				g.File != w.File || g.Sheet != w.Sheet || g.Raw != w.Raw {
 				t.Fatalf("round %d, figure %d: stored %+v, want %+v", round, i, g, w)
 			}
 		}

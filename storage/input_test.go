@@ -30,8 +30,27 @@ func TestCurrentSlotsReadsBackWhatWasStored(t *testing.T) {
 		Observations: stored}); err != nil {
 		t.Fatal(err)
 	}
+	// What the read-back leaves out, as stored: the unit, sheet and approx
+	// arguments are boxed once and reused while they repeat (reads.go), so
+	// a change from one row to the next must reach its row.
+	rows, err := db.db.QueryxContext(ctx, `SELECT unit, sheet, approx, label FROM observations ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; rows.Next(); i++ {
+		var unit, sheet, approx, label string
+		if err := rows.Scan(&unit, &sheet, &approx, &label); err != nil {
+			t.Fatal(err)
+		}
+		w := stored[i]
+		if unit != w.Unit || sheet != w.Sheet || approx != string(w.Approx) || label != w.Label {
+			t.Errorf("row %d stored unit %q sheet %q approx %q label %q, want %q %q %q %q", i, unit, sheet, approx, label,
+				w.Unit, w.Sheet, w.Approx, w.Label)
+		}
+	}
+	rows.Close()
 	got := map[[2]string]reconcile.Observation{}
-	err := db.CurrentSlots(ctx)(func(indicator, period string, obs []reconcile.Observation) error {
+	err = db.CurrentSlots(ctx)(func(indicator, period string, obs []reconcile.Observation) error {
 		for _, o := range obs {
 			if o.Indicator != indicator || o.Period != period {
 				t.Errorf("slot %s %s holds %s %s", indicator, period, o.Indicator, o.Period)
