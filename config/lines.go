@@ -7,28 +7,41 @@ import "strings"
 // configuration themselves (the rules' expressions) and report problems as
 // FieldErrors. When the key itself is not written, it is the line of its
 // closest written ancestor, as for Validate's errors; it is 0 when no line
-// is known (a Config built in code).
-func (c *Config) KeyLine(key string) int {
+// is known (a Config built in code). KeyLines finds many keys with one
+// parse of the file.
+func (c *Config) KeyLine(key string) int { return c.KeyLines()(key) }
+
+// KeyLines returns KeyLine for many keys: the file is parsed again at most
+// once for them all. A key outside a long indicators list is found in the
+// file without the list, so that 20,000 indicators are not parsed again
+// for the rules that do not compile.
+func (c *Config) KeyLines() func(key string) int {
 	if c == nil {
-		return 0
+		return func(string) int { return 0 }
 	}
-	if c.node == nil && c.raw != nil && !strings.HasPrefix(key, chunkedKey+"[") {
-		// A key outside a long indicators list is found in the file
-		// without the list: no need to parse 20,000 indicators again for
-		// each rule that does not compile.
-		if rest, _, ok := splitList(c.raw); ok {
-			if root, fe := parseNode(rest); fe == nil {
-				line, _ := lookup(root, key)
+	var rest, whole *doc
+	restTried := false
+	return func(key string) int {
+		if c.node == nil && c.raw != nil && !strings.HasPrefix(key, chunkedKey+"[") {
+			if !restTried {
+				restTried = true
+				if text, _, ok := splitList(c.raw); ok {
+					if root, fe := parseNode(text); fe == nil {
+						rest = &doc{root: root}
+					}
+				}
+			}
+			if rest != nil {
+				line, _ := rest.lookup(key)
 				return line
 			}
 		}
+		if whole == nil {
+			whole = c.tree()
+		}
+		line, _ := whole.lookup(key)
+		return line
 	}
-	root := c.tree()
-	if root == nil {
-		return 0
-	}
-	line, _ := root.lookup(key)
-	return line
 }
 
 // tree is the parsed file: the tree kept while loading, or the file's text

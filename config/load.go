@@ -316,14 +316,14 @@ func tabIndent(data []byte) *FieldError {
 // past at now. `sheaf config check` prints them and still succeeds.
 func (c *Config) Warnings(now time.Time) []FieldError {
 	var out []FieldError
+	lines := c.KeyLines()
 	for i, d := range c.Deadlines {
 		due, err := d.DueTime(c.Cycle.Location)
 		if err != nil || !due.Before(now) {
 			continue
 		}
 		key := fmt.Sprintf("deadlines[%d].due", i)
-		line := c.KeyLine(key)
-		out = append(out, FieldError{File: c.File, Line: line, Key: key,
+		out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
 			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})
 	}
 	return out

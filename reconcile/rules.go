@@ -112,12 +112,13 @@ func compileRules(cfg *config.Config) (*ruleSet, error) {
 	cat := newRuleCatalogue(cfg)
 	rs := &ruleSet{rules: make([]compiledRule, 0, len(cfg.Rules))}
 	var errs config.Errors
+	lines := cfg.KeyLines()
 	for i, r := range cfg.Rules {
 		cr, msg := compileRule(r, cat)
 		if msg != "" {
 			key := fmt.Sprintf("rules[%d].expr", i)
 			errs = append(errs, config.FieldError{
-				File: cfg.File, Line: cfg.KeyLine(key), Key: key,
+				File: cfg.File, Line: lines(key), Key: key,
 				Msg: fmt.Sprintf("rule %q: %s", r.ID, msg),
 			})
 			continue
