@@ -53,6 +53,8 @@ type checkpointer struct {
 	db   *sql.DB
 	stop chan struct{}
 	done chan struct{}
+	// pageSize is the database's page size, read at the first checkpoint.
+	pageSize int64
 }
 
 func startCheckpointer(dsn string) (*checkpointer, error) {
@@ -89,11 +91,12 @@ func (c *checkpointer) checkpoint() {
 	if err := c.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
 		return
 	}
-	var pageSize int64
-	if err := c.db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
-		return
+	if c.pageSize == 0 {
+		if err := c.db.QueryRow("PRAGMA page_size").Scan(&c.pageSize); err != nil {
+			return
+		}
 	}
-	if frames*pageSize > checkpointRestart {
+	if frames*c.pageSize > checkpointRestart {
 		c.db.Exec("PRAGMA wal_checkpoint(RESTART)")
 	}
 }
