@@ -53,7 +53,6 @@ func Prefetch(slots Slots) Slots {
 					return false
 				}
 			}
-			errStopped := errStop{}
 			err := slots(func(indicator, period string, obs []Observation) error {
 				from := len(cur.obs)
 				cur.obs = append(cur.obs, obs...)
@@ -88,14 +87,12 @@ func Prefetch(slots Slots) Slots {
 		if err != nil {
 			return err
 		}
-		if errors.As(rerr, new(errStop)) {
+		if errors.Is(rerr, errStopped) {
 			return nil
 		}
 		return rerr
 	}
 }
 
-// errStop ends the reader when the caller has stopped.
-type errStop struct{}
-
-func (errStop) Error() string { return "stopped" }
+// errStopped ends the reader when the caller has stopped.
+var errStopped = errors.New("stopped")

@@ -100,11 +100,11 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 		return nil
 	}
-	// Bare figures go in runs that share their unit, status, statuses and
-	// so their signature, bound once a statement.
+	// Bare figures go in runs that share their signature (their unit,
+	// status and statuses), bound once a statement.
 	bareArgs := make([]any, 0, bareFigureBatch*perBare)
 	var bareShared []any
-	var bareKey [3]string
+	runSig := ""
 	nBare := 0
 	flushBare := func() error {
 		err := execSharedBatches(ctx, tx, db.batchBare, bareFigureBatch, bareShared, perBare, nBare, bareArgs)
@@ -149,15 +149,14 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 		if isBare {
 			// A figure with nothing to say but its status: fewer binds.
-			key := [3]string{f.Unit, string(f.Status), string(statuses)}
-			if nBare > 0 && key != bareKey {
+			if nBare > 0 && sig != runSig {
 				if err := flushBare(); err != nil {
 					return err
 				}
 			}
 			if nBare == 0 {
-				bareKey = key
-				bareShared = []any{key[0], key[1], key[2], atArg, sig}
+				runSig = sig
+				bareShared = []any{f.Unit, string(f.Status), string(statuses), atArg, sig}
 			}
 			bareArgs = append(bareArgs, f.Indicator, f.Period, i)
 			if nBare++; nBare == bareFigureBatch {
