@@ -318,9 +318,15 @@ func resetHWM() error {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
-// vmHWM reads the process's peak resident set from /proc/self/status.
+// vmHWM reads this process's peak resident set, in bytes.
 func vmHWM() (uint64, error) {
-	f, err := os.Open("/proc/self/status")
+	return procHWM("self")
+}
+
+// procHWM reads a process's peak resident set (VmHWM in /proc/PROC/status),
+// in bytes.
+func procHWM(proc string) (uint64, error) {
+	f, err := os.Open("/proc/" + proc + "/status")
 	if err != nil {
 		return 0, err
 	}
@@ -332,7 +338,7 @@ func vmHWM() (uint64, error) {
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
+	return 0, fmt.Errorf("no VmHWM in /proc/%s/status", proc)
 }
 
 // BenchmarkReconcile100k reconciles 100,000 synthetic observations against

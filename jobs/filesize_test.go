@@ -30,3 +30,37 @@ func TestFileSizeFlagSaysTheSize(t *testing.T) {
 		t.Errorf("%v, want %s", err, want)
 	}
 }
+
+// TestReadAllWhateverTheListedSize: the listing's size only sizes the
+// buffer. A file that grew or shrank since it was listed is read whole and
+// exactly, and one that grew past the limit is refused.
+func TestReadAllWhateverTheListedSize(t *testing.T) {
+	dir := t.TempDir()
+	content := make([]byte, 70_000)
+	for i := range content {
+		content[i] = byte(i * 7)
+	}
+	path := filepath.Join(dir, "表.xlsx")
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := &sources.Dir{Root: dir, Glob: "*.xlsx"}
+	l, err := src.List(context.Background())
+	if err != nil || len(l.Files) != 1 {
+		t.Fatal(l, err)
+	}
+	for _, size := range []int64{0, 1, 69_999, 70_000, 70_001, 70_000 + 512, 1 << 20} {
+		ref := l.Files[0]
+		ref.Size = size
+		ref.ChangeKey = "" // the size changes, the content does not
+		got, err := readAll(context.Background(), src, ref, 2<<20)
+		if err != nil || string(got) != string(content) {
+			t.Errorf("listed size %d: read %d bytes, %v; want all %d", size, len(got), err, len(content))
+		}
+		_, err = readAll(context.Background(), src, ref, 50_000)
+		var ue *sheets.UnreadableError
+		if !errors.As(err, &ue) {
+			t.Errorf("listed size %d, limit 50,000: %v, want it refused as too large", size, err)
+		}
+	}
+}
