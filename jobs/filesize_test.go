@@ -23,11 +23,13 @@ func TestFileSizeFlagSaysTheSize(t *testing.T) {
 	if err != nil || len(l.Files) != 1 {
 		t.Fatal(l, err)
 	}
-	_, err = readAll(context.Background(), src, l.Files[0], 2<<20)
-	var ue *sheets.UnreadableError
-	want := "文件过大（3.5 MB，上限 2 MB，sync.max_file_mb），不是正常的报表文件，请检查后重新保存"
-	if !errors.As(err, &ue) || ue.Reason != want {
-		t.Errorf("%v, want %s", err, want)
+	for _, inPlace := range []bool{true, false} {
+		_, err = openWorkbook(context.Background(), src, l.Files[0], 2<<20, inPlace)
+		var ue *sheets.UnreadableError
+		want := "文件过大（3.5 MB，上限 2 MB，sync.max_file_mb），不是正常的报表文件，请检查后重新保存"
+		if !errors.As(err, &ue) || ue.Reason != want {
+			t.Errorf("read in place %v: %v, want %s", inPlace, err, want)
+		}
 	}
 }
 
@@ -53,11 +55,11 @@ func TestReadAllWhateverTheListedSize(t *testing.T) {
 		ref := l.Files[0]
 		ref.Size = size
 		ref.ChangeKey = "" // the size changes, the content does not
-		got, err := readAll(context.Background(), src, ref, 2<<20)
-		if err != nil || string(got) != string(content) {
-			t.Errorf("listed size %d: read %d bytes, %v; want all %d", size, len(got), err, len(content))
+		wf, err := openWorkbook(context.Background(), src, ref, 2<<20, false)
+		if err != nil || string(wf.data) != string(content) || wf.file != nil {
+			t.Fatalf("listed size %d: %v, %v; want all %d bytes in memory", size, wf, err, len(content))
 		}
-		_, err = readAll(context.Background(), src, ref, 50_000)
+		_, err = openWorkbook(context.Background(), src, ref, 50_000, false)
 		var ue *sheets.UnreadableError
 		if !errors.As(err, &ue) {
 			t.Errorf("listed size %d, limit 50,000: %v, want it refused as too large", size, err)

@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -330,7 +333,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		case <-ctx.Done():
 		}
 	}
-	data, err := readAll(ctx, c.src, c.ref, s.maxFileSize())
+	wf, err := openWorkbook(ctx, c.src, c.ref, s.maxFileSize(), c.dept.PasswordEnv == "")
 	if errors.Is(err, errChanged) {
 		finish(outcome{deferred: reasonChanged}, nil)
 		return
@@ -344,6 +347,8 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		finish(outcome{failed: reason}, nil)
 		return
 	}
+	defer wf.close()
+	data := wf.data
 	if pw := c.dept.PasswordEnv; pw != "" {
 		password, perr := config.Secret(pw, "departments."+c.dept.ID+".password_env", "workbook password")
 		if perr != nil {
@@ -374,7 +379,13 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		if s.beforeRead != nil {
 			s.beforeRead()
 		}
-		stats, err := sheets.StreamWorkbook(path.Base(c.ref.Path), data, s.unpackLimits(), h)
+		var stats sheets.StreamStats
+		var err error
+		if wf.file != nil {
+			stats, err = sheets.StreamFile(path.Base(c.ref.Path), wf.file, wf.size, s.unpackLimits(), h)
+		} else {
+			stats, err = sheets.StreamWorkbook(path.Base(c.ref.Path), data, s.unpackLimits(), h)
+		}
 		done <- result{stats, err}
 	}()
 	limit := s.FileTimeout
@@ -397,6 +408,17 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 	}
 	if h.abort != nil {
 		return // the sync was cancelled
+	}
+	// A file read where it lies must still be what was listed: what was
+	// read of a file rewritten meanwhile (or a failure to read it) waits
+	// for the next sync, like a file that changed before it was opened.
+	if changed, verr := wf.changed(c.ref); changed || verr != nil {
+		if verr != nil && !changed {
+			finish(outcome{failed: fmt.Sprintf("读取文件时出错，请检查文件或共享盘后重新同步（%v）", verr)}, nil)
+			return
+		}
+		finish(outcome{deferred: reasonChanged}, nil)
+		return
 	}
 	if err != nil {
 		reason := err.Error()
@@ -448,14 +470,64 @@ func (s *Syncer) maxRows() int {
 	return MaxRows
 }
 
-// readAll reads a listed file whole and checks it is still the content the
-// listing saw, so a file rewritten in between is never half-taken.
-func readAll(ctx context.Context, src sources.Source, ref sheaf.FileRef, maxSize int64) ([]byte, error) {
+// workbookFile is a listed file to be read: its bytes in memory, or the
+// open file itself (read where it lies) and its size.
+type workbookFile struct {
+	data []byte
+	file *os.File
+	size int64
+}
+
+func (wf *workbookFile) close() {
+	if wf.file != nil {
+		wf.file.Close()
+	}
+}
+
+// changed says whether a file read where it lies no longer has the content
+// its listing hashed. A file in memory was checked when it was read.
+func (wf *workbookFile) changed(ref sheaf.FileRef) (bool, error) {
+	if wf.file == nil || !strings.HasPrefix(ref.ChangeKey, "sha256:") {
+		return false, nil
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(wf.file, 0, math.MaxInt64)); err != nil {
+		return false, err
+	}
+	return "sha256:"+hex.EncodeToString(h.Sum(nil)) != ref.ChangeKey, nil
+}
+
+// openWorkbook opens a listed file for reading. A file of a folder is read
+// where it lies when inPlace (not a workbook to decrypt): a sync then holds
+// no more of a large workbook than it is reading, and checks afterwards
+// (changed) that the file is still the one listed. Anything else is read
+// whole by readAll.
+func openWorkbook(ctx context.Context, src sources.Source, ref sheaf.FileRef, maxSize int64, inPlace bool) (*workbookFile, error) {
 	rc, err := src.Open(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
+	if f, ok := rc.(*os.File); ok && inPlace {
+		st, err := f.Stat()
+		if err == nil && st.Mode().IsRegular() {
+			if st.Size() > maxSize {
+				f.Close()
+				return nil, tooLarge(ref, st.Size(), maxSize)
+			}
+			return &workbookFile{file: f, size: st.Size()}, nil
+		}
+	}
 	defer rc.Close()
+	data, err := readAll(rc, ref, maxSize)
+	if err != nil {
+		return nil, err
+	}
+	return &workbookFile{data: data, size: int64(len(data))}, nil
+}
+
+// readAll reads a listed file whole and checks it is still the content the
+// listing saw, so a file rewritten in between is never half-taken.
+func readAll(rc io.Reader, ref sheaf.FileRef, maxSize int64) ([]byte, error) {
 	// A file over the limit is refused without reading it all: a report
 	// workbook is a few megabytes; a 2 GB file in the share is a mistake.
 	// The listing's size, when it has one, sizes the buffer: io.ReadAll
@@ -466,18 +538,13 @@ func readAll(ctx context.Context, src sources.Source, ref sheaf.FileRef, maxSize
 	if ref.Size > 0 && ref.Size <= maxSize {
 		buf.Grow(int(ref.Size) + bytes.MinRead)
 	}
-	_, err = buf.ReadFrom(io.LimitReader(rc, maxSize+1))
+	_, err := buf.ReadFrom(io.LimitReader(rc, maxSize+1))
 	data := buf.Bytes()
 	if err != nil {
 		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf("读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)}
 	}
 	if int64(len(data)) > maxSize {
-		size := "超过 " + megabytes(maxSize)
-		if ref.Size > maxSize {
-			size = megabytes(ref.Size)
-		}
-		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(
-			"文件过大（%s，上限 %s，sync.max_file_mb），不是正常的报表文件，请检查后重新保存", size, megabytes(maxSize))}
+		return nil, tooLarge(ref, ref.Size, maxSize)
 	}
 	if len(ref.ChangeKey) > 7 && ref.ChangeKey[:7] == "sha256:" {
 		sum := sha256.Sum256(data)
@@ -486,6 +553,17 @@ func readAll(ctx context.Context, src sources.Source, ref sheaf.FileRef, maxSize
 		}
 	}
 	return data, nil
+}
+
+// tooLarge refuses a file over sync.max_file_mb; size is its size when
+// known (0: only that it is over the limit).
+func tooLarge(ref sheaf.FileRef, size, maxSize int64) error {
+	words := "超过 " + megabytes(maxSize)
+	if size > maxSize {
+		words = megabytes(size)
+	}
+	return &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf(
+		"文件过大（%s，上限 %s，sync.max_file_mb），不是正常的报表文件，请检查后重新保存", words, megabytes(maxSize))}
 }
 
 // megabytes writes a size for people: "300 MB", "1.5 MB".

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -415,6 +416,58 @@ func TestSyncDefersFileRewrittenAfterListing(t *testing.T) {
 		t.Fatalf("next sync: %+v %v", rep, err)
 	}
 	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
+}
+
+// TestSyncDefersFileRewrittenWhileRead: a workbook of a folder is read
+// where it lies, after the listing hashed it. Saved over in place while it
+// is being read (wholly, or half-written), what was read of it is dropped
+// and the file waits for the next sync: neither the new value under the
+// old content's key, nor a mix of the two, nor a "cannot read" flag for a
+// file that was only being saved.
+func TestSyncDefersFileRewrittenWhileRead(t *testing.T) {
+	for _, half := range []bool{false, true} {
+		t.Run(fmt.Sprintf("half=%v", half), func(t *testing.T) {
+			f := newFixture(t, testConfig)
+			path := f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+			newer, err := os.ReadFile(f.workbook("elsewhere/a.xlsx", []any{"schools.total", "学校总数", "2024", 55, "所", ""}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if half {
+				newer = newer[:len(newer)/2]
+			}
+			saves := 0
+			s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
+				beforeRead: func() { // the file is open: save over it, in place
+					if saves++; saves == 1 {
+						if err := os.WriteFile(path, newer, 0o644); err != nil {
+							t.Error(err)
+						}
+					}
+				}}
+			rep, err := s.Sync(context.Background(), "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Deferred != 1 || rep.Read != 0 || rep.Failed != 0 {
+				t.Fatalf("deferred %d read %d failed %d; want the file saved over while read deferred", rep.Deferred, rep.Read, rep.Failed)
+			}
+			if fig := f.figures()["schools.total@2024"]; fig.HasValue {
+				t.Fatalf("a value of a file saved over while read was kept: %+v", fig)
+			}
+			if fl := f.flagOf("file", "edu"); fl != nil {
+				t.Fatalf("a file being saved was flagged: %+v", fl)
+			}
+			if half {
+				return
+			}
+			f.now = f.now.Add(time.Hour)
+			if rep, err = s.Sync(context.Background(), "test"); err != nil || rep.Read != 1 {
+				t.Fatalf("next sync: %+v %v", rep, err)
+			}
+			wantValue(t, f.figures(), "schools.total@2024", 55, "", "")
+		})
+	}
 }
 
 // countCurrent counts the observations that count now.

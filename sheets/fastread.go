@@ -8,7 +8,6 @@ package sheets
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -62,14 +61,25 @@ func streamXLSX(name string, data []byte, lim Limits, visit func(SheetInfo) bool
 // streamXLSXWithout is streamXLSX with the worksheets in damaged (by name,
 // their problem) given as unreadable, not read.
 func streamXLSXWithout(name string, data []byte, lim Limits, damaged map[string]string, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
+	return streamInputWithout(name, memInput(data), nil, lim, damaged, visit, row)
+}
+
+// streamInputWithout is streamXLSXWithout for a file in memory or read
+// where it lies; zr is its zip directory when already read.
+func streamInputWithout(name string, in input, zr *zip.Reader, lim Limits, damaged map[string]string, visit func(SheetInfo) bool, row func(sheet string, r Row) error) error {
 	// excelize tries to decrypt any package holding an OLE signature (an
 	// embedded object) and then refuses it: leave that to the careful reader.
-	if bytes.Contains(data, oleMagic) {
+	ole, err := in.contains(oleMagic)
+	if err != nil {
+		return unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)
+	}
+	if ole {
 		return fallbackf("OLE signature in the package")
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return fallbackf("not a zip package: %v", err)
+	if zr == nil {
+		if zr, err = zip.NewReader(in.readerAt(), in.size); err != nil {
+			return fallbackf("not a zip package: %v", err)
+		}
 	}
 	wb, err := openWorkbook(zr)
 	if err != nil {
@@ -77,7 +87,7 @@ func streamXLSXWithout(name string, data []byte, lim Limits, damaged map[string]
 	}
 	wb.file = name
 	wb.partLimit = lim.part()
-	wb.calc = newFormulaCalc(zr, data, lim)
+	wb.calc = newInputCalc(zr, in, lim)
 	defer wb.calc.close()
 	infos := make([]SheetInfo, 0, len(wb.sheets))
 	for _, sh := range wb.sheets {
@@ -115,9 +125,15 @@ func streamXLSXWithout(name string, data []byte, lim Limits, damaged map[string]
 // them were given, is marked unreadable and the package read again, so
 // that the file's other sheets are read.
 func streamXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(sheet string, r Row) error, reset func()) error {
+	return streamInputSheets(name, memInput(data), nil, lim, visit, row, reset)
+}
+
+// streamInputSheets is streamXLSXSheets for a file in memory or read where
+// it lies; zr is its zip directory when already read.
+func streamInputSheets(name string, in input, zr *zip.Reader, lim Limits, visit func(SheetInfo) bool, row func(sheet string, r Row) error, reset func()) error {
 	damaged := map[string]string{}
 	for {
-		err := streamXLSXWithout(name, data, lim, damaged, visit, row)
+		err := streamInputWithout(name, in, zr, lim, damaged, visit, row)
 		var sd *sheetDamageError
 		if !errors.As(err, &sd) {
 			return err

@@ -26,8 +26,8 @@ const (
 // formulaCalc computes one file's formulas lacking a cached value. The
 // zero value is not usable: see newFormulaCalc.
 type formulaCalc struct {
-	data []byte
-	lim  Limits
+	in  input
+	lim Limits
 	// small: the worksheets are small enough to be loaded for computing.
 	small bool
 	most  int // formulas computed at most
@@ -37,6 +37,12 @@ type formulaCalc struct {
 }
 
 func newFormulaCalc(zr *zip.Reader, data []byte, lim Limits) *formulaCalc {
+	return newInputCalc(zr, memInput(data), lim)
+}
+
+// newInputCalc is newFormulaCalc for a file in memory or read where it
+// lies: such a file is read whole only when a formula is computed.
+func newInputCalc(zr *zip.Reader, in input, lim Limits) *formulaCalc {
 	var sheets uint64
 	for _, f := range zr.File {
 		if name := strings.ToLower(f.Name); strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml") {
@@ -50,7 +56,7 @@ func newFormulaCalc(zr *zip.Reader, data []byte, lim Limits) *formulaCalc {
 	if lim.calcFormulas > 0 {
 		n = lim.calcFormulas
 	}
-	return &formulaCalc{data: data, lim: lim, small: sheets <= limit, most: n}
+	return &formulaCalc{in: in, lim: lim, small: sheets <= limit, most: n}
 }
 
 // value computes the cell's formula; ok is false when it is not computed
@@ -61,7 +67,10 @@ func (fc *formulaCalc) value(sheet, ref string) (v string, ok bool) {
 	}
 	fc.done++
 	if fc.f == nil {
-		fc.f, fc.err = openExcelize(fc.data, fc.lim)
+		var data []byte
+		if data, fc.err = fc.in.bytes(); fc.err == nil {
+			fc.f, fc.err = openExcelize(data, fc.lim)
+		}
 		if fc.err != nil {
 			return "", false
 		}

@@ -96,6 +96,11 @@ func checkZipSizes(name string, data []byte, lim Limits) error {
 	if err != nil {
 		return nil // not a readable package: the readers say so in their words
 	}
+	return checkZipEntries(name, zr, lim)
+}
+
+// checkZipEntries is checkZipSizes for a package's directory.
+func checkZipEntries(name string, zr *zip.Reader, lim Limits) error {
 	var total uint64
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
