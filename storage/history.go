@@ -33,18 +33,24 @@ func (db *DB) History(ctx context.Context, indicator, period string) ([]Historic
 	var out []HistoricObservation
 	for rows.Next() {
 		var (
-			h                        HistoricObservation
-			v                        sql.NullFloat64
-			approx, source, path, at string
-			present, current         bool
-			outcome                  string
+			h                HistoricObservation
+			v                sql.NullFloat64
+			packed           sql.RawBytes
+			source, path, at string
+			present, current bool
+			outcome          string
 		)
-		if err := rows.Scan(&h.ID, &h.Department, &v, &h.Decimals, &approx, &h.Unit, &h.Raw, &h.Note, &h.Sheet, &h.Cell,
-			&h.Label, &h.HiddenRow, &h.Fraction, &source, &path, &present, &at, &current, &outcome); err != nil {
+		if err := rows.Scan(&h.ID, &v, &packed, &source, &path, &present, &at, &current, &outcome); err != nil {
 			return nil, err
 		}
+		d, err := unpackDetails(packed)
+		if err != nil {
+			return nil, fmt.Errorf("load history of %s %s: observation %d: %w", indicator, period, h.ID, err)
+		}
+		h.Department, h.Decimals, h.Unit, h.Raw, h.Note = d.Department, d.Decimals, d.Unit, d.Raw, d.Note
+		h.Sheet, h.Cell, h.Label, h.HiddenRow, h.Fraction = d.Sheet, d.Cell, d.Label, d.HiddenRow, d.Fraction
 		h.Indicator, h.Period = indicator, period
-		h.Value, h.HasValue, h.Approx = v.Float64, v.Valid, sheaf.Approximation(approx)
+		h.Value, h.HasValue, h.Approx = v.Float64, v.Valid, sheaf.Approximation(d.Approx)
 		h.File = sheaf.DisplayPath(source, path)
 		h.Present, h.Current = present, current
 		h.ReadAt = parseTime(sql.NullString{String: at, Valid: true})

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
@@ -135,7 +134,7 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 		}
 		defer rows.Close()
 		var packed sql.RawBytes
-		var part [13][]byte
+		var part [4][]byte
 		var batch []reconcile.Observation
 		for n := 0; rows.Next(); n++ {
 			if n%4096 == 0 {
@@ -148,44 +147,41 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			if err := rows.Scan(&v, &packed); err != nil {
 				return fmt.Errorf("load observations: %w", err)
 			}
-			// Numbers, times, then indicator, period, department, approx
-			// and sheet, none of which holds U+001F; raw, note and cell
-			// after them.
 			rest := []byte(packed)
 			for k := range part {
 				i := bytes.IndexByte(rest, 0x1f)
 				if i < 0 {
-					return fmt.Errorf("load observations: row %d: %d fields, want 16", n, k+1)
+					return fmt.Errorf("load observations: row %d: %d fields, want 5", n, k+1)
 				}
 				part[k], rest = rest[:i], rest[i+1:]
 			}
-			var ok [6]bool
+			var ok [2]bool
 			o.ID, ok[0] = atoi(part[0])
 			o.FileID, ok[1] = atoi(part[1])
+			d, err := splitDetails(rest)
+			if err != nil || ok != [2]bool{true, true} {
+				return fmt.Errorf("load observations: row %d: %q: %v", n, packed, err)
+			}
+			var num [4]bool
 			var dec, seq, hidden, fraction int64
-			dec, ok[2] = atoi(part[2])
-			seq, ok[3] = atoi(part[3])
-			hidden, ok[4] = atoi(part[4])
-			fraction, ok[5] = atoi(part[5])
-			if ok != [6]bool{true, true, true, true, true, true} {
+			dec, num[0] = atoi(d[dDecimals])
+			seq, num[1] = atoi(d[dSeq])
+			hidden, num[2] = atoi(d[dHidden])
+			fraction, num[3] = atoi(d[dFraction])
+			if num != [4]bool{true, true, true, true} {
 				return fmt.Errorf("load observations: row %d: bad numbers %q", n, packed)
 			}
 			o.Decimals, o.Seq, o.HiddenRow, o.Fraction = int(dec), int(seq), hidden != 0, fraction != 0
-			o.FirstSeen, o.FirstModTime = timeOf(part[6]), timeOf(part[7])
-			o.Indicator, o.Period, o.Department = intern(part[8]), intern(part[9]), intern(part[10])
-			o.Approx, o.Sheet = sheaf.Approximation(intern(part[11])), intern(part[12])
-			// Split from the right: a cell reference never holds U+001F, and
-			// of the texts a CSV's raw value is the likeliest to.
-			details := string(rest)
-			j := strings.LastIndexByte(details, 0x1f)
-			i := -1
-			if j > 0 {
-				i = strings.LastIndexByte(details[:j], 0x1f)
-			}
-			if i < 0 {
-				return fmt.Errorf("load observations: observation %d: bad details", o.ID)
-			}
-			o.Raw, o.Note, o.Cell = details[:i], details[i+1:j], details[j+1:]
+			o.FirstSeen, o.FirstModTime = timeOf(d[dFirstSeen]), timeOf(d[dFirstModTime])
+			o.Indicator, o.Period, o.Department = intern(part[2]), intern(part[3]), intern(d[dDepartment])
+			o.Approx, o.Sheet = sheaf.Approximation(intern(d[dApprox])), intern(d[dSheet])
+			// Raw, note and cell lie in order in rest: one string for the
+			// three. (A subslice's offset in rest is the capacity it lost.)
+			off := func(b []byte) int { return cap(rest) - cap(b) }
+			texts := string(rest[off(d[dRaw]) : off(d[dCell])+len(d[dCell])])
+			base := off(d[dRaw])
+			at := func(b []byte) string { return texts[off(b)-base : off(b)-base+len(b)] }
+			o.Raw, o.Note, o.Cell = at(d[dRaw]), at(d[dNote]), at(d[dCell])
 			o.Value, o.HasValue = v.Float64, v.Valid
 			f := files[o.FileID]
 			o.Source, o.File = f.source, f.path

@@ -30,22 +30,26 @@ func TestCurrentSlotsReadsBackWhatWasStored(t *testing.T) {
 		Observations: stored}); err != nil {
 		t.Fatal(err)
 	}
-	// What the read-back leaves out, as stored: the unit, sheet and approx
-	// arguments are boxed once and reused while they repeat (reads.go), so
-	// a change from one row to the next must reach its row.
-	rows, err := db.db.QueryxContext(ctx, `SELECT unit, sheet, approx, label FROM observations ORDER BY seq`)
+	// What the read-back leaves out, as stored: each row's details are
+	// packed into one buffer per batch (reads.go), so a change from one
+	// row to the next must reach its row.
+	rows, err := db.db.QueryxContext(ctx, `SELECT details FROM observations ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; rows.Next(); i++ {
-		var unit, sheet, approx, label string
-		if err := rows.Scan(&unit, &sheet, &approx, &label); err != nil {
+		var packed []byte
+		if err := rows.Scan(&packed); err != nil {
+			t.Fatal(err)
+		}
+		d, err := unpackDetails(packed)
+		if err != nil {
 			t.Fatal(err)
 		}
 		w := stored[i]
-		if unit != w.Unit || sheet != w.Sheet || approx != string(w.Approx) || label != w.Label {
-			t.Errorf("row %d stored unit %q sheet %q approx %q label %q, want %q %q %q %q", i, unit, sheet, approx, label,
-				w.Unit, w.Sheet, w.Approx, w.Label)
+		if d.Unit != w.Unit || d.Sheet != w.Sheet || d.Approx != string(w.Approx) || d.Label != w.Label || d.Seq != i {
+			t.Errorf("row %d stored unit %q sheet %q approx %q label %q seq %d, want %q %q %q %q %d", i, d.Unit, d.Sheet, d.Approx, d.Label, d.Seq,
+				w.Unit, w.Sheet, w.Approx, w.Label, i)
 		}
 	}
 	rows.Close()

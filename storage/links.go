@@ -173,9 +173,15 @@ func (db *DB) DepartmentValues(ctx context.Context, department string) ([]TakenV
 	var out []TakenValue
 	for rows.Next() {
 		var v TakenValue
-		if err := rows.Scan(&v.File, &v.Indicator, &v.Period, &v.Raw, &v.Sheet, &v.Cell, &v.Label); err != nil {
+		var packed sql.RawBytes
+		if err := rows.Scan(&v.File, &v.Indicator, &v.Period, &packed); err != nil {
 			return nil, fmt.Errorf("load the values of department %q: %w", department, err)
 		}
+		d, err := unpackDetails(packed)
+		if err != nil {
+			return nil, fmt.Errorf("load the values of department %q: %w", department, err)
+		}
+		v.Raw, v.Sheet, v.Cell, v.Label = d.Raw, d.Sheet, d.Cell, d.Label
 		out = append(out, v)
 	}
 	return out, rows.Err()

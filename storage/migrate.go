@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 )
 
 //go:embed migrations/*.sql
@@ -37,7 +38,26 @@ func (db *DB) migrateBefore(ctx context.Context, stop string) error {
 }
 
 func (db *DB) migrateOne(ctx context.Context, name string) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	// A migration that rebuilds a table others refer to runs with foreign
+	// keys off (SQLite ignores the pragma inside a transaction), on a
+	// connection of its own, and checks them all before it commits.
+	conn, err := db.db.Connx(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	keysOff := strings.HasPrefix(string(body), "-- sheaf: foreign keys off\n")
+	if keysOff {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -49,9 +69,13 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 	if n > 0 {
 		return nil
 	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
+	// Rows that referred to nothing before (foreign keys were not always
+	// on) are not this migration's doing.
+	var brokenBefore int
+	if keysOff {
+		if err := tx.GetContext(ctx, &brokenBefore, `SELECT count(*) FROM pragma_foreign_key_check`); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
@@ -59,6 +83,15 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 	if fix := goMigrations[name]; fix != nil {
 		if err := fix(ctx, tx); err != nil {
 			return err
+		}
+	}
+	if keysOff {
+		var broken int
+		if err := tx.GetContext(ctx, &broken, `SELECT count(*) FROM pragma_foreign_key_check`); err != nil {
+			return err
+		}
+		if broken > brokenBefore {
+			return fmt.Errorf("%d rows refer to rows that are not there, %d before", broken, brokenBefore)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,

@@ -84,10 +84,15 @@ func (w *ReadWriter) loadOrigins(now time.Time) error {
 	for rows.Next() {
 		var indicator, period string
 		var value sql.NullFloat64
-		var o origin
-		if err := rows.Scan(&indicator, &period, &value, &o.seen, &o.mod); err != nil {
+		var packed sql.RawBytes
+		if err := rows.Scan(&indicator, &period, &value, &packed); err != nil {
 			return fmt.Errorf("read earlier values of %s: %w", w.r.Ref.Path, err)
 		}
+		d, err := splitDetails(packed)
+		if err != nil {
+			return fmt.Errorf("read earlier values of %s: %w", w.r.Ref.Path, err)
+		}
+		o := origin{seen: string(d[dFirstSeen]), mod: string(d[dFirstModTime])}
 		i, ok := distinct[o]
 		if !ok {
 			i = int32(len(v.origins))

@@ -220,11 +220,11 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 	return q, all, nil
 }
 
-// observationBatch is how many observations one INSERT stores (19
+// observationBatch is how many observations one INSERT stores (6
 // parameters each, well under SQLite's limit of 32,766); figureBatch how
 // many figures one upsert stores (18 each).
 const (
-	observationBatch = 64
+	observationBatch = 256
 	figureBatch      = 32
 	// bareFigureBatch: a bare figure takes three parameters.
 	bareFigureBatch = 256

@@ -74,14 +74,15 @@ type ReadWriter struct {
 	seq         int
 	batch       []any // arguments of buffered observation rows
 	n           int   // rows in batch
+	details     []byte
+	detailEnds  []int // where each row's details end in details
 	// origins tells when each value of the file first appeared (see
 	// valueOrigins); a value not in it appears now.
 	origins valueOrigins
 	now     origin
 	sheets  []sheaf.SheetOutcome
-	// The arguments most rows share, boxed once rather than per row.
-	readArg, fileArg, deptArg            any
-	unit, sheet, approx, seenAt, modTime lastArg
+	// The arguments every row shares, boxed once rather than per row.
+	readArg, fileArg any
 }
 
 // lastArg boxes a text as a statement argument, reusing the last box
@@ -139,11 +140,15 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 	}
 	from := w.origins.of(o, w.now)
 	if w.readArg == nil {
-		w.readArg, w.fileArg, w.deptArg = w.readID, w.fileID, w.r.Department
+		w.readArg, w.fileArg = w.readID, w.fileID
 	}
-	w.batch = append(w.batch, w.readArg, w.fileArg, w.deptArg, o.Indicator, o.Period, v, o.Decimals,
-		w.approx.of(string(o.Approx)), w.unit.of(o.Unit), o.Raw, o.Note, w.sheet.of(o.Sheet), o.Cell, o.Label, w.seq,
-		w.seenAt.of(from.seen), w.modTime.of(from.mod), o.HiddenRow, o.Fraction)
+	// The details are packed into one buffer for the batch and given as
+	// parts of one string when it is flushed (flush).
+	w.details = appendDetails(w.details, &details{Decimals: o.Decimals, Seq: w.seq, HiddenRow: o.HiddenRow,
+		Fraction: o.Fraction, FirstSeen: from.seen, FirstModTime: from.mod, Department: w.r.Department,
+		Approx: string(o.Approx), Unit: o.Unit, Sheet: o.Sheet, Raw: o.Raw, Note: o.Note, Cell: o.Cell, Label: o.Label})
+	w.detailEnds = append(w.detailEnds, len(w.details))
+	w.batch = append(w.batch, w.readArg, w.fileArg, o.Indicator, o.Period, v, nil)
 	w.seq++
 	w.n++
 	if w.n == observationBatch {
@@ -152,18 +157,24 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 	return nil
 }
 
+// observationArgs is how many parameters one observation row takes; the
+// last is its details.
+const observationArgs = 6
+
 // flush inserts the buffered observations: many rows per statement, since
 // one statement per row spends most of its time outside SQLite.
 func (w *ReadWriter) flush() error {
-	per := 0
-	if w.n > 0 {
-		per = len(w.batch) / w.n
+	all, start := string(w.details), 0
+	for i, end := range w.detailEnds {
+		w.batch[(i+1)*observationArgs-1] = all[start:end]
+		start = end
 	}
 	err := w.parent.Err()
 	if err == nil {
-		err = execBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, per, w.n, w.batch)
+		err = execBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, observationArgs, w.n, w.batch)
 	}
-	w.batch, w.n = w.batch[:0], 0
+	clear(w.batch) // let go of the strings
+	w.batch, w.n, w.details, w.detailEnds = w.batch[:0], 0, w.details[:0], w.detailEnds[:0]
 	if err != nil {
 		return fmt.Errorf("store observations of %s: %w", w.r.Ref.Path, err)
 	}

@@ -9,15 +9,11 @@ WHERE f.present = 1 AND f.good_read IS NOT NULL;
 -- name: current-observations
 -- Only what reconcile uses, in two columns: reading a column costs several
 -- calls into SQLite for every row (11 columns took 0.25 s for 100,000
--- rows), so all but the value travels as one text joined by U+001F: the
--- numbers and times first, then the texts, the free ones last (see
--- CurrentSlots). The value stays a column of its own: a float written as
--- text and read back is not always the same float.
-SELECT o.value,
-       o.id || char(31) || o.file_id || char(31) || o.decimals || char(31) || o.seq || char(31) ||
-       o.hidden_row || char(31) || o.fraction || char(31) || o.first_seen || char(31) || o.first_mod_time || char(31) ||
-       o.indicator || char(31) || o.period || char(31) || o.department || char(31) || o.approx || char(31) ||
-       o.sheet || char(31) || o.raw || char(31) || o.note || char(31) || o.cell
+-- rows), so all but the value travels as one text: id, file, indicator
+-- and period joined by U+001F (none holds it), then the packed details
+-- (see details.go). The value stays a column of its own: a float written
+-- as text and read back is not always the same float.
+SELECT o.value, o.id || char(31) || o.file_id || char(31) || o.indicator || char(31) || o.period || char(31) || o.details
 FROM files f
 JOIN observations o ON o.read_id = f.good_read
 WHERE f.present = 1

@@ -21,7 +21,7 @@ SELECT started_at FROM runs WHERE id = ?;
 -- value that was there before keeps its time. A file never read well whose
 -- content the department sent before (a copy whose original changed, a
 -- file moved to another folder) takes that content's values and times.
-SELECT o.indicator, o.period, o.value, o.first_seen, o.first_mod_time
+SELECT o.indicator, o.period, o.value, o.details
 FROM observations o
 WHERE o.read_id = coalesce(
     (SELECT f.good_read FROM files f WHERE f.id = ?),
@@ -35,19 +35,18 @@ UPDATE reads SET outcome = ?, error = ?, rows = ? WHERE id = ?;
 UPDATE reads SET sheets = ? WHERE id = ?;
 
 -- name: insert-observation
-INSERT INTO observations (read_id, file_id, department, indicator, period, value, decimals, approx, unit,
-                          raw, note, sheet, cell, label, seq, first_seen, first_mod_time, hidden_row, fraction)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- details: the rest, packed (see details.go).
+INSERT INTO observations (read_id, file_id, indicator, period, value, details)
+VALUES (?, ?, ?, ?, ?, ?);
 
 -- name: insert-finding
 INSERT INTO findings (read_id, kind, severity, indicator, period, sheet, cell, raw, note, message)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: observation-history
-SELECT o.id, o.department, o.value, o.decimals, o.approx, o.unit, o.raw, o.note, o.sheet, o.cell, o.label,
-       o.hidden_row, o.fraction, f.source, f.path, f.present, r.read_at, r.id = coalesce(f.good_read, 0) AS current, r.outcome
+SELECT o.id, o.value, o.details, f.source, f.path, f.present, r.read_at, r.id = coalesce(f.good_read, 0) AS current, r.outcome
 FROM observations o
 JOIN reads r ON r.id = o.read_id
 JOIN files f ON f.id = o.file_id
 WHERE o.indicator = ? AND o.period = ?
-ORDER BY r.read_at, o.seq;
+ORDER BY r.read_at, o.id;
