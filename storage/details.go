@@ -66,10 +66,28 @@ func appendDetails(b []byte, d *details) []byte {
 	b = append(append(b, d.FirstSeen...), 0x1f)
 	b = append(append(b, d.FirstModTime...), 0x1f)
 	for _, s := range [...]string{d.Department, d.Approx, d.Unit, d.Sheet, d.Raw, d.Note, d.Cell, d.Label} {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(append(b, ':'), s...)
+		b = appendText(b, s)
 	}
 	return b
+}
+
+// appendText appends a text as its length in bytes, a colon and itself.
+func appendText(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	return append(append(b, ':'), s...)
+}
+
+// cutText cuts a text written by appendText from the front of b.
+func cutText(b []byte) (text, rest []byte, ok bool) {
+	i := bytes.IndexByte(b, ':')
+	if i <= 0 {
+		return nil, nil, false
+	}
+	n, ok := atoi(b[:i])
+	if !ok || n < 0 || n > int64(len(b)-i-1) {
+		return nil, nil, false
+	}
+	return b[i+1 : i+1+int(n)], b[i+1+int(n):], true
 }
 
 func appendFlag(b []byte, on bool) []byte {
@@ -90,12 +108,10 @@ func splitDetails(b []byte) (f [detailCount][]byte, err error) {
 		f[k], rest = rest[:i], rest[i+1:]
 	}
 	for k := firstText; k < detailCount; k++ {
-		i := bytes.IndexByte(rest, ':')
-		n, ok := atoi(rest[:max(i, 0)])
-		if i <= 0 || !ok || n < 0 || n > int64(len(rest)-i-1) {
+		var ok bool
+		if f[k], rest, ok = cutText(rest); !ok {
 			return f, fmt.Errorf("details %q: bad length of field %d", b, k)
 		}
-		f[k], rest = rest[i+1:i+1+int(n)], rest[i+1+int(n):]
 	}
 	if len(rest) != 0 {
 		return f, fmt.Errorf("details %q: %d bytes after the last field", b, len(rest))
@@ -126,5 +142,47 @@ func unpackDetails(b []byte) (details, error) {
 	d.FirstSeen, d.FirstModTime = string(f[dFirstSeen]), string(f[dFirstModTime])
 	d.Department, d.Approx, d.Unit, d.Sheet = string(f[dDepartment]), string(f[dApprox]), string(f[dUnit]), string(f[dSheet])
 	d.Raw, d.Note, d.Cell, d.Label = string(f[dRaw]), string(f[dNote]), string(f[dCell]), string(f[dLabel])
+	return d, nil
+}
+
+// A figure's details, packed into one column (figures.details) for the
+// same reason as an observation's: its decimals followed by U+001F, then
+// unit, statuses (a JSON list), department, file, sheet, cell, raw, note
+// and reason, each as its length, a colon and itself. Migration 0016
+// writes the same format in SQL.
+type figureDetails struct {
+	Decimals                                                         int
+	Unit, Statuses, Department, File, Sheet, Cell, Raw, Note, Reason string
+}
+
+func appendFigureDetails(b []byte, d *figureDetails) []byte {
+	b = strconv.AppendInt(b, int64(d.Decimals), 10)
+	b = append(b, 0x1f)
+	for _, s := range [...]string{d.Unit, d.Statuses, d.Department, d.File, d.Sheet, d.Cell, d.Raw, d.Note, d.Reason} {
+		b = appendText(b, s)
+	}
+	return b
+}
+
+func unpackFigureDetails(b []byte) (figureDetails, error) {
+	var d figureDetails
+	i := bytes.IndexByte(b, 0x1f)
+	n, ok := atoi(b[:max(i, 0)])
+	if i < 0 || !ok {
+		return d, fmt.Errorf("figure details %q: bad decimals", b)
+	}
+	d.Decimals = int(n)
+	rest := b[i+1:]
+	var f [9][]byte
+	for k := range f {
+		if f[k], rest, ok = cutText(rest); !ok {
+			return d, fmt.Errorf("figure details %q: bad length of field %d", b, k+1)
+		}
+	}
+	if len(rest) != 0 {
+		return d, fmt.Errorf("figure details %q: %d bytes after the last field", b, len(rest))
+	}
+	d.Unit, d.Statuses, d.Department, d.File, d.Sheet = string(f[0]), string(f[1]), string(f[2]), string(f[3]), string(f[4])
+	d.Cell, d.Raw, d.Note, d.Reason = string(f[5]), string(f[6]), string(f[7]), string(f[8])
 	return d, nil
 }

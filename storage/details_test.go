@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -122,5 +123,95 @@ func TestMigrationPacksObservationDetails(t *testing.T) {
 	}
 	if _, err := db.db.ExecContext(ctx, `UPDATE figures SET observation_id = 99999`); err == nil {
 		t.Error("foreign keys are off after the migration")
+	}
+}
+
+func FuzzFigureDetails(f *testing.F) {
+	for i, s := range tricky {
+		f.Add(i-3, s, tricky[(i+1)%len(tricky)], tricky[(i+5)%len(tricky)])
+	}
+	f.Fuzz(func(t *testing.T, decimals int, a, b, c string) {
+		d := figureDetails{Decimals: decimals, Unit: a, Statuses: b, Department: c, File: a + b, Sheet: b + c,
+			Cell: c, Raw: a, Note: b, Reason: c + a}
+		packed := appendFigureDetails([]byte("junk"), &d)[4:]
+		got, err := unpackFigureDetails(packed)
+		if err != nil || got != d {
+			t.Fatalf("%q unpacked to %+v, %v; want %+v", packed, got, err, d)
+		}
+		for cut := range len(packed) {
+			if got, err := unpackFigureDetails(packed[:cut]); err == nil {
+				t.Fatalf("%q cut at %d unpacked to %+v", packed, cut, got)
+			}
+		}
+	})
+}
+
+// TestMigrationPacksFigureDetails: migration 0016 packs every figure's
+// columns in SQL exactly as saveFigures does in Go, and Figures reads
+// each back as it was, its signature and order kept (so that the first
+// sync after it rewrites nothing).
+func TestMigrationPacksFigureDetails(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	sdb, err := sqlx.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &DB{db: sdb, Now: time.Now}
+	if err := old.migrateBefore(ctx, "migrations/0016"); err != nil {
+		t.Fatal(err)
+	}
+	var want []figureDetails
+	for i, s := range tricky {
+		d := figureDetails{Decimals: i - 2, Unit: s, Statuses: `["ok"]`, Department: "edu" + s, File: s + "/快报.xlsx",
+			Sheet: tricky[(i+1)%len(tricky)], Cell: "E" + s, Raw: s + s, Note: tricky[(i+3)%len(tricky)], Reason: s}
+		want = append(want, d)
+		if _, err := sdb.Exec(`INSERT INTO figures (indicator, period, value, decimals, unit, status, statuses, department,
+			file, sheet, cell, raw, note, observation_id, updated_at, reason, ord, sig)
+			VALUES (?, '2024', ?, ?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?, NULL, '2025-03-01T09:00:01Z', ?, ?, ?)`,
+			fmt.Sprintf("i%02d", i), float64(i)/3, d.Decimals, d.Unit, d.Statuses, d.Department, d.File, d.Sheet, d.Cell,
+			d.Raw, d.Note, d.Reason, len(tricky)-i, fmt.Sprintf("sig%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sdb.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.db.QueryxContext(ctx, `SELECT indicator, ord, sig, details FROM figures ORDER BY indicator`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; rows.Next(); i++ {
+		var ind, sig string
+		var ord int
+		var packed []byte
+		if err := rows.Scan(&ind, &ord, &sig, &packed); err != nil {
+			t.Fatal(err)
+		}
+		if ord != len(tricky)-i || sig != fmt.Sprintf("sig%d", i) {
+			t.Errorf("%s: ord %d sig %q", ind, ord, sig)
+		}
+		if goPacked := appendFigureDetails(nil, &want[i]); string(packed) != string(goPacked) {
+			t.Errorf("%s packed by the migration as\n%q, by saveFigures as\n%q", ind, packed, goPacked)
+		}
+	}
+	rows.Close()
+	figs, err := db.Figures(ctx)
+	if err != nil || len(figs) != len(tricky) {
+		t.Fatalf("%d figures, %v", len(figs), err)
+	}
+	for _, f := range figs {
+		var i int
+		fmt.Sscanf(f.Indicator, "i%02d", &i)
+		w := want[i]
+		got := figureDetails{Decimals: f.Decimals, Unit: f.Unit, Statuses: w.Statuses, Department: f.Department, File: f.File,
+			Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note, Reason: f.Reason}
+		if got != w || f.Value != float64(i)/3 || len(f.Statuses) != 1 || f.Statuses[0] != "ok" {
+			t.Errorf("%s read back as %+v %v %v, want %+v", f.Indicator, got, f.Value, f.Statuses, w)
+		}
 	}
 }

@@ -89,12 +89,22 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	}
 	at := formatTime(now)
 	var sigBuf []byte
-	const per, perBare = 18, 3
+	const per, perBare = 9, 3
 	args := make([]any, 0, figureBatch*per)
 	n := 0
+	// A batch's details are packed into one buffer and given as parts of
+	// one string when it is flushed.
+	var details []byte
+	var detailEnds []int
 	flush := func() error {
+		all, start := string(details), 0
+		for i, end := range detailEnds {
+			args[(i+1)*per-1] = all[start:end]
+			start = end
+		}
 		err := execBatches(ctx, tx, db.batchFig, figureBatch, per, n, args)
-		args, n = args[:0], 0
+		clear(args)
+		args, n, details, detailEnds = args[:0], 0, details[:0], detailEnds[:0]
 		if err != nil {
 			return fmt.Errorf("store figures: %w", err)
 		}
@@ -114,9 +124,8 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 		}
 		return nil
 	}
-	// Most figures share their unit, status, department, file and sheet with
-	// the one before: their arguments are boxed once.
-	var unit, status, statusesArg, dept, file, sheet lastArg
+	// Most figures share their status with the one before: boxed once.
+	var status lastArg
 	var bareSig lastSig
 	atArg := any(at)
 	statusesOf := map[sheaf.Status][]byte{}
@@ -156,7 +165,8 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 			}
 			if nBare == 0 {
 				runSig = sig
-				bareShared = []any{f.Unit, string(f.Status), string(statuses), atArg, sig}
+				packed := appendFigureDetails(nil, &figureDetails{Unit: f.Unit, Statuses: string(statuses)})
+				bareShared = []any{string(f.Status), string(packed), atArg, sig}
 			}
 			bareArgs = append(bareArgs, f.Indicator, f.Period, i)
 			if nBare++; nBare == bareFigureBatch {
@@ -171,9 +181,10 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 			v = sql.NullFloat64{Float64: f.Value, Valid: true}
 		}
 		obs := sql.NullInt64{Int64: f.ObservationID, Valid: f.ObservationID != 0}
-		args = append(args, f.Indicator, f.Period, v, f.Decimals, unit.of(f.Unit), status.of(string(f.Status)),
-			statusesArg.of(string(statuses)), dept.of(f.Department), file.of(f.File), sheet.of(f.Sheet), f.Cell, f.Raw,
-			f.Note, obs, atArg, f.Reason, i, sig)
+		details = appendFigureDetails(details, &figureDetails{Decimals: f.Decimals, Unit: f.Unit, Statuses: string(statuses),
+			Department: f.Department, File: f.File, Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note, Reason: f.Reason})
+		detailEnds = append(detailEnds, len(details))
+		args = append(args, f.Indicator, f.Period, v, status.of(string(f.Status)), obs, atArg, i, sig, nil)
 		if n++; n == figureBatch {
 			if err := flush(); err != nil {
 				return err
@@ -251,13 +262,18 @@ func (db *DB) Figures(ctx context.Context) ([]sheaf.Figure, error) {
 	for rows.Next() {
 		var f sheaf.Figure
 		var v sql.NullFloat64
-		var statuses string
-		if err := rows.Scan(&f.Indicator, &f.Period, &v, &f.Decimals, &f.Unit, &f.Status, &statuses, &f.Department,
-			&f.File, &f.Sheet, &f.Cell, &f.Raw, &f.Note, &f.ObservationID, &f.Reason); err != nil {
+		var packed sql.RawBytes
+		if err := rows.Scan(&f.Indicator, &f.Period, &v, &f.Status, &f.ObservationID, &packed); err != nil {
 			return nil, fmt.Errorf("load figures: %w", err)
 		}
+		d, err := unpackFigureDetails(packed)
+		if err != nil {
+			return nil, fmt.Errorf("load figures: %s %s: %w", f.Indicator, f.Period, err)
+		}
+		f.Decimals, f.Unit, f.Department, f.File, f.Sheet = d.Decimals, d.Unit, d.Department, d.File, d.Sheet
+		f.Cell, f.Raw, f.Note, f.Reason = d.Cell, d.Raw, d.Note, d.Reason
 		f.Value, f.HasValue = v.Float64, v.Valid
-		_ = json.Unmarshal([]byte(statuses), &f.Statuses)
+		_ = json.Unmarshal([]byte(d.Statuses), &f.Statuses)
 		out = append(out, f)
 	}
 	return out, rows.Err()

@@ -222,10 +222,10 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 
 // observationBatch is how many observations one INSERT stores (6
 // parameters each, well under SQLite's limit of 32,766); figureBatch how
-// many figures one upsert stores (18 each).
+// many figures one upsert stores (9 each).
 const (
 	observationBatch = 256
-	figureBatch      = 32
+	figureBatch      = 64
 	// bareFigureBatch: a bare figure takes three parameters.
 	bareFigureBatch = 256
 )
