@@ -40,10 +40,18 @@ func (c check) findings(rd Reading) []sheaf.Finding {
 		return nil
 	}
 	var fs []sheaf.Finding
-	shown := c.unit.After(sheaf.FormatValue(rd.Value, rd.Decimals))
+	// The value as shown, for messages only: made when one is written,
+	// not for every value (it was a tenth of extraction's time).
+	var shownValue string
+	shown := func() string {
+		if shownValue == "" {
+			shownValue = c.unit.After(sheaf.FormatValue(rd.Value, rd.Decimals))
+		}
+		return shownValue
+	}
 	if rd.Approx != sheaf.Exact {
 		fs = append(fs, c.finding(sheaf.KindApproximate, sheaf.SeverityWarning,
-			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown)))
+			fmt.Sprintf("%s为约数「%s」，暂按 %s 计，需核实准确数", c.what(), strings.TrimSpace(c.o.Raw), shown())))
 	}
 	if f, ok := c.unitFinding(shown); ok {
 		fs = append(fs, f)
@@ -61,7 +69,7 @@ func (c check) findings(rd Reading) []sheaf.Finding {
 // value column's header, of another scale than the indicator's, converted
 // the value. Applied, since that is what the note says, but a note is
 // easily left over from another table: a person confirms it.
-func (c check) unitFinding(shown string) (sheaf.Finding, bool) {
+func (c check) unitFinding(shown func() string) (sheaf.Finding, bool) {
 	if c.implicit == "" || writtenUnit(c.units, c.cell, c.unit) != "" {
 		return sheaf.Finding{}, false
 	}
@@ -71,7 +79,7 @@ func (c check) unitFinding(shown string) (sheaf.Finding, bool) {
 	}
 	return c.finding(sheaf.KindUnit, sheaf.SeverityWarning,
 		fmt.Sprintf("%s：数值「%s」本身没有写单位，按表中的%s换算为 %s（该指标以%s计）；如单位不是%s，请更正",
-			c.what(), strings.TrimSpace(c.o.Raw), sheets.Quote(c.implicit), shown, c.unit.Word(), u.Word())), true
+			c.what(), strings.TrimSpace(c.o.Raw), sheets.Quote(c.implicit), shown(), c.unit.Word(), u.Word())), true
 }
 
 // writtenUnit is the unit a value cell itself gives: in its text
@@ -94,7 +102,7 @@ func writtenUnit(units *config.Units, cell sheets.Cell, target config.Unit) stri
 // without a % sign or format, may be a fraction typed for a percentage
 // (0.9675 for 96.75%): it is marked, and below the range it is worded as
 // such. A real 0.07% inside the range stays quiet.
-func (c check) rangeFinding(rd Reading, shown string) (sheaf.Finding, bool) {
+func (c check) rangeFinding(rd Reading, shown func() string) (sheaf.Finding, bool) {
 	v := rd.Value
 	fraction := c.unit.Name == "%" && v > 0 && v < 1 && writtenUnit(c.units, c.cell, c.unit) == ""
 	c.o.Fraction = fraction
@@ -111,7 +119,7 @@ func (c check) rangeFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 				c.what(), sheaf.FormatValue(v, rd.Decimals), pct, pct, pct, bounds)), true
 	case v < lo || v > hi:
 		return c.finding(sheaf.KindRange, sheaf.SeverityWarning,
-			fmt.Sprintf("%s为 %s，超出合理范围（%s），请核实", c.what(), shown, bounds)), true
+			fmt.Sprintf("%s为 %s，超出合理范围（%s），请核实", c.what(), shown(), bounds)), true
 	}
 	return sheaf.Finding{}, false
 }

@@ -46,7 +46,7 @@ func formatWrites(units *config.Units, cell sheets.Cell, target config.Unit) (un
 // (0!.0000"万元") or its multiplier (0!.0,"万") says what it shows and is
 // not flagged, unless showing it dropped digits the cell holds: 92500
 // shown as "9.3万" is read as 93000, which a person confirms.
-func (c check) scaleFinding(rd Reading, shown string) (sheaf.Finding, bool) {
+func (c check) scaleFinding(rd Reading, shown func() string) (sheaf.Finding, bool) {
 	f := c.cell.Format
 	if c.cell.Kind != sheets.CellNumber || f.Scale == 0 {
 		return sheaf.Finding{}, false
@@ -64,10 +64,10 @@ func (c check) scaleFinding(rd Reading, shown string) (sheaf.Finding, bool) {
 		}
 		return c.finding(sheaf.KindUnit, sheaf.SeverityWarning,
 			fmt.Sprintf("%s：单元格的数字格式%s把存储的 %s 显示为%s，舍去了部分数位，已按显示的数字读取为 %s；如存储的数值才准确，请将单元格格式改为“常规”或“数值”",
-				c.what(), sheets.Quote(f.Code), sheaf.FormatValue(stored, d), sheets.Quote(text), shown)), true
+				c.what(), sheets.Quote(f.Code), sheaf.FormatValue(stored, d), sheets.Quote(text), shown())), true
 	}
 	return c.finding(sheaf.KindUnit, sheaf.SeverityWarning,
 		fmt.Sprintf("%s：单元格的数字格式%s把存储的 %s 显示为%s（缩小 %s 倍），已按显示的数字读取为 %s；单元格本身没有写单位，请核实",
 			c.what(), sheets.Quote(f.Code), sheaf.FormatValue(stored, d), sheets.Quote(text),
-			sheaf.FormatValue(math.Pow10(f.Scale), 0), shown)), true
+			sheaf.FormatValue(math.Pow10(f.Scale), 0), shown())), true
 }

@@ -491,11 +491,16 @@ func (wf *workbookFile) changed(ref sheaf.FileRef) (bool, error) {
 		return false, nil
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(wf.file, 0, math.MaxInt64)); err != nil {
+	buf := hashBuffers.Get().(*[]byte)
+	defer hashBuffers.Put(buf)
+	if _, err := io.CopyBuffer(h, io.NewSectionReader(wf.file, 0, math.MaxInt64), *buf); err != nil {
 		return false, err
 	}
 	return "sha256:"+hex.EncodeToString(h.Sum(nil)) != ref.ChangeKey, nil
 }
+
+// hashBuffers are the buffers changed reads files through.
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // openWorkbook opens a listed file for reading. A file of a folder is read
 // where it lies when inPlace (not a workbook to decrypt): a sync then holds

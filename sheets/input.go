@@ -54,12 +54,12 @@ func (in input) contains(sep []byte) (bool, error) {
 	if in.at == nil {
 		return bytes.Contains(in.data, sep), nil
 	}
-	const window = 64 << 10
+	window := int(min(64<<10, in.size))
 	overlap := len(sep) - 1
 	buf := make([]byte, overlap+window)
 	carry := 0 // the last bytes of the window before
 	for off := int64(0); off < in.size; {
-		want := int(min(window, in.size-off))
+		want := int(min(int64(window), in.size-off))
 		n, err := in.at.ReadAt(buf[carry:carry+want], off)
 		if n < want {
 			if err == nil || err == io.EOF {

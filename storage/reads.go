@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/sheaf-dev/sheaf"
@@ -75,7 +76,8 @@ type ReadWriter struct {
 	batch       []any // arguments of buffered observation rows
 	n           int   // rows in batch
 	details     []byte
-	detailEnds  []int // where each row's details end in details
+	detailEnds  []int         // where each row's details end in details
+	buf         *detailBuffer // where details and detailEnds came from
 	// origins tells when each value of the file first appeared (see
 	// valueOrigins); a value not in it appears now.
 	origins valueOrigins
@@ -144,6 +146,10 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 	}
 	// The details are packed into one buffer for the batch and given as
 	// parts of one string when it is flushed (flush).
+	if w.buf == nil {
+		w.buf = detailBuffers.Get().(*detailBuffer)
+		w.details, w.detailEnds = w.buf.b, w.buf.ends
+	}
 	w.details = appendDetails(w.details, &details{Decimals: o.Decimals, Seq: w.seq, HiddenRow: o.HiddenRow,
 		Fraction: o.Fraction, FirstSeen: from.seen, FirstModTime: from.mod, Department: w.r.Department,
 		Approx: string(o.Approx), Unit: o.Unit, Sheet: o.Sheet, Raw: o.Raw, Note: o.Note, Cell: o.Cell, Label: o.Label})
@@ -222,6 +228,7 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 		keepGood, good, w.fileID); err != nil {
 		return 0, fmt.Errorf("record read of %s: %w", w.r.Ref.Path, err)
 	}
+	w.release()
 	if err := w.tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit read of %s: %w", w.r.Ref.Path, err)
 	}
@@ -229,4 +236,27 @@ func (w *ReadWriter) Commit(outcome, errMsg string, rows int) (int64, error) {
 }
 
 // Rollback abandons the read: nothing of it is stored.
-func (w *ReadWriter) Rollback() { w.tx.Rollback() }
+func (w *ReadWriter) Rollback() {
+	w.tx.Rollback()
+	w.release()
+}
+
+// detailBuffers hold the packed details of a batch, kept from one file to
+// the next instead of grown again for each.
+var detailBuffers = sync.Pool{New: func() any {
+	return &detailBuffer{b: make([]byte, 0, observationBatch*128), ends: make([]int, 0, observationBatch)}
+}}
+
+type detailBuffer struct {
+	b    []byte
+	ends []int
+}
+
+// release gives the batch buffers back; the writer is done.
+func (w *ReadWriter) release() {
+	if w.buf != nil {
+		w.buf.b, w.buf.ends = w.details[:0], w.detailEnds[:0]
+		detailBuffers.Put(w.buf)
+		w.buf, w.details, w.detailEnds = nil, nil, nil
+	}
+}
