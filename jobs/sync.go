@@ -63,6 +63,11 @@ type derived struct {
 	cat *extract.Catalogue
 	// stamp digests what reconcile reads from the configuration.
 	stamp string
+	// rec reconciles under the configuration, its rules compiled (recErr
+	// when they do not compile): 15 ms for a 20,000-indicator catalogue,
+	// which an unchanged re-sync spent on every run.
+	rec    *reconcile.Reconciler
+	recErr error
 }
 
 // derive returns what the sync derives from s.Config, derived again only
@@ -71,7 +76,9 @@ func (s *Syncer) derive() *derived {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.derived == nil || s.derived.cfg != s.Config {
-		s.derived = &derived{cfg: s.Config, cat: extract.NewCatalogue(s.Config), stamp: reconcileStamp(s.Config)}
+		d := &derived{cfg: s.Config, cat: extract.NewCatalogue(s.Config), stamp: reconcileStamp(s.Config)}
+		d.rec, d.recErr = reconcile.New(s.Config)
+		s.derived = d
 	}
 	return s.derived
 }
@@ -216,7 +223,8 @@ func (s *Syncer) Reconcile(ctx context.Context) (*SyncReport, error) {
 		return nil, err
 	}
 	defer lock.Release()
-	rec, err := reconcile.New(s.Config)
+	d := s.derive()
+	rec, err := d.rec, d.recErr
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
@@ -237,6 +245,17 @@ func (s *Syncer) Reconcile(ctx context.Context) (*SyncReport, error) {
 	return rep, nil
 }
 
+// anyGone says whether a file known to be present is not among the
+// listed ones.
+func anyGone(known map[string]storage.KnownFile, present map[string]bool) bool {
+	for path, k := range known {
+		if k.Present && !present[path] {
+			return true
+		}
+	}
+	return false
+}
+
 // candidate is a listed file of one department, with what is known of it.
 type candidate struct {
 	dept   *config.Department
@@ -252,7 +271,8 @@ type candidate struct {
 }
 
 func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) error {
-	rec, err := reconcile.New(s.Config)
+	d := s.derive()
+	rec, err := d.rec, d.recErr
 	if err != nil {
 		return fmt.Errorf("rules: %w", err)
 	}
@@ -274,6 +294,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		dept    string
 		src     sources.Source
 		present map[string]bool
+		known   map[string]storage.KnownFile
 	}
 	var complete []listed
 
@@ -358,7 +379,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 			}
 			book.SeeFiles(dept.ID, src.Name(), seen)
 			if listing.Complete {
-				complete = append(complete, listed{dept.ID, src, present})
+				complete = append(complete, listed{dept.ID, src, present, known})
 			}
 		}
 
@@ -470,9 +491,13 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 		}
 	}
 
-	whole := make([]storage.Listed, len(complete))
-	for i, l := range complete {
-		whole[i] = storage.Listed{Department: l.dept, Source: l.src.Name(), Present: l.present}
+	// Only the sources where a file known to be there was not listed
+	// (every file the sync itself added was listed).
+	var whole []storage.Listed
+	for _, l := range complete {
+		if anyGone(l.known, l.present) {
+			whole = append(whole, storage.Listed{Department: l.dept, Source: l.src.Name(), Present: l.present})
+		}
 	}
 	gone, err := s.DB.MarkAbsent(ctx, whole)
 	if err != nil {
@@ -508,6 +533,10 @@ const listConcurrency = 4
 // its sourceListing.
 func (s *Syncer) listAll(ctx context.Context, srcsOf [][]sources.Source) ([][]sourceListing, error) {
 	out := make([][]sourceListing, len(srcsOf))
+	all, err := s.DB.AllKnownFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(listConcurrency)
 	for i, srcs := range srcsOf {
@@ -515,9 +544,9 @@ func (s *Syncer) listAll(ctx context.Context, srcsOf [][]sources.Source) ([][]so
 		dept := s.Config.Departments[i].ID
 		for j, src := range srcs {
 			g.Go(func() error {
-				known, err := s.DB.KnownFiles(gctx, dept, src.Name())
-				if err != nil {
-					return err
+				known := all[[2]string{dept, src.Name()}]
+				if known == nil {
+					known = map[string]storage.KnownFile{}
 				}
 				if kk, ok := src.(sources.KnownKeys); ok {
 					kk.SetKnown(func(path string) (sheaf.FileRef, bool) {

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -17,6 +15,14 @@ import (
 type Bookkeeping struct {
 	db  *DB
 	ops []func(ctx context.Context, tx *sqlx.Tx) error
+	// sources is what is recorded of every source, read once with the
+	// first SetSourceStatus instead of once per source.
+	sources map[[2]string]sourceStatus
+}
+
+type sourceStatus struct {
+	err    string
+	everOK bool
 }
 
 // NewBookkeeping starts the bookkeeping of one listing.
@@ -25,13 +31,13 @@ func (db *DB) NewBookkeeping() *Bookkeeping { return &Bookkeeping{db: db} }
 // SetSourceStatus says what recording whether listing a source worked
 // will change, and records it at Commit.
 func (b *Bookkeeping) SetSourceStatus(ctx context.Context, department, source string, listErr error) (SourceChange, error) {
-	var before string
-	var everOK bool
-	err := b.db.q.SourceError.QueryRowxContext(ctx, department, source).Scan(&before, &everOK)
-	known := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return SourceChange{}, fmt.Errorf("read status of source %s: %w", source, err)
+	if b.sources == nil {
+		if err := b.loadSources(ctx); err != nil {
+			return SourceChange{}, fmt.Errorf("read status of source %s: %w", source, err)
+		}
 	}
+	st, known := b.sources[[2]string{department, source}]
+	before, everOK := st.err, st.everOK
 	now := formatTime(b.db.Now())
 	after := ""
 	if listErr != nil {
@@ -50,6 +56,25 @@ func (b *Bookkeeping) SetSourceStatus(ctx context.Context, department, source st
 		return nil
 	})
 	return SourceChange{Changed: !known || before != after, EverListed: everOK || listErr == nil}, nil
+}
+
+// loadSources reads what is recorded of every source.
+func (b *Bookkeeping) loadSources(ctx context.Context) error {
+	rows, err := b.db.q.SourceErrors.QueryContext(uninterrupted(ctx))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	b.sources = map[[2]string]sourceStatus{}
+	for rows.Next() {
+		var k [2]string
+		var st sourceStatus
+		if err := rows.Scan(&k[0], &k[1], &st.err, &st.everOK); err != nil {
+			return err
+		}
+		b.sources[k] = st
+	}
+	return rows.Err()
 }
 
 // SeeFiles records files as listed, in the state given, at Commit.

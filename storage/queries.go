@@ -24,7 +24,7 @@ var queryFiles embed.FS
 // query in queries/*.sql.
 type queries struct {
 	// files.sql
-	KnownFiles        *sqlx.Stmt `query:"known-files"`
+	AllKnownFiles     *sqlx.Stmt `query:"all-known-files"`
 	UpsertFile        *sqlx.Stmt `query:"upsert-file"`
 	TouchPresentFiles *sqlx.Stmt `query:"touch-present-files"`
 	PresentFiles      *sqlx.Stmt `query:"present-files"`
@@ -48,7 +48,7 @@ type queries struct {
 	UpsertSourceOK    *sqlx.Stmt `query:"upsert-source-ok"`
 	UpsertSourceError *sqlx.Stmt `query:"upsert-source-error"`
 	SourceStatuses    *sqlx.Stmt `query:"source-statuses"`
-	SourceError       *sqlx.Stmt `query:"source-error"`
+	SourceErrors      *sqlx.Stmt `query:"source-errors"`
 
 	// input.sql
 	CurrentFiles        *sqlx.Stmt `query:"current-files"`

@@ -1,12 +1,11 @@
 -- Files: what is in each source, as last listed.
 -- Each query follows a "-- name:" line; queries.go has a field for each.
 
--- name: known-files
-SELECT f.id, f.path, f.change_key, f.size, f.mod_time, f.first_seen, f.present, f.state,
+-- name: all-known-files
+SELECT f.department, f.source, f.id, f.path, f.change_key, f.size, f.mod_time, f.first_seen, f.present, f.state,
        coalesce(r.fingerprint, '') AS fingerprint, coalesce(r.outcome, '') AS outcome,
        coalesce(r.change_key, '') AS read_key, coalesce(r.error, '') AS error
-FROM files f LEFT JOIN reads r ON r.id = f.current_read
-WHERE f.department = ? AND f.source = ?;
+FROM files f LEFT JOIN reads r ON r.id = f.current_read;
 
 -- name: upsert-file
 INSERT INTO files (department, source, path, change_key, size, mod_time, first_seen, last_seen, present, state)

@@ -17,5 +17,5 @@ SET last_listed = excluded.last_listed, error = excluded.error,
 -- name: source-statuses
 SELECT department, source, error, error_since, last_ok FROM sources;
 
--- name: source-error
-SELECT error, last_ok IS NOT NULL FROM sources WHERE department = ? AND source = ?;
+-- name: source-errors
+SELECT department, source, error, last_ok IS NOT NULL FROM sources;
