@@ -71,7 +71,7 @@ type queries struct {
 
 	// flags.sql
 	FlagStates      *sqlx.Stmt `query:"flag-states"`
-	InsertFlag      *sqlx.Stmt `query:"insert-flag"`
+	InsertFlag      *sqlx.Stmt `query:"insert-flag"` // the one-row form of batchFlags
 	RefreshFlag     *sqlx.Stmt `query:"refresh-flag"`
 	ReopenFlag      *sqlx.Stmt `query:"reopen-flag"`
 	AcceptFlag      *sqlx.Stmt `query:"accept-flag"`
@@ -228,6 +228,10 @@ const (
 	figureBatch      = 64
 	// bareFigureBatch: a bare figure takes three parameters.
 	bareFigureBatch = 256
+	// flagBatch new flags (14 parameters each) and eventBatch flag events
+	// (4 each) a statement.
+	flagBatch  = 64
+	eventBatch = 256
 )
 
 // prepareBatch builds multi-row forms of an INSERT of one row (its VALUES

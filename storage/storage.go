@@ -40,6 +40,9 @@ type DB struct {
 	// batchFig[n] upserts n figures in one statement; batchBare[n] n
 	// figures that have no value and nothing else to say.
 	batchFig, batchBare map[int]*sqlx.Stmt
+	// batchFlags[n] opens n flags, returning their ids and keys;
+	// batchEvents[n] records n flag events.
+	batchFlags, batchEvents map[int]*sqlx.Stmt
 	// stmts is every prepared statement, closed with the database.
 	stmts []*sqlx.Stmt
 	// Now is the clock used for every stored time.
@@ -115,37 +118,32 @@ func (db *DB) prepare(ctx context.Context, sqlFiles fs.FS) error {
 	if err != nil {
 		return err
 	}
-	batch, err := prepareBatch(ctx, db.db, "insert-observation", texts["insert-observation"], observationBatch)
-	if err != nil {
-		for _, st := range stmts {
-			st.Close()
+	// The multi-row forms of the inserts written in batches.
+	batches := []struct {
+		name string
+		max  int
+		into *map[int]*sqlx.Stmt
+	}{
+		{"insert-observation", observationBatch, &db.batchObs},
+		{"upsert-figure", figureBatch, &db.batchFig},
+		{"upsert-bare-figure", bareFigureBatch, &db.batchBare},
+		{"insert-flag", flagBatch, &db.batchFlags},
+		{"insert-flag-event", eventBatch, &db.batchEvents},
+	}
+	for _, b := range batches {
+		batch, err := prepareBatch(ctx, db.db, b.name, texts[b.name], b.max)
+		if err != nil {
+			for _, st := range stmts {
+				st.Close()
+			}
+			return err
 		}
-		return err
-	}
-	for _, st := range batch {
-		stmts = append(stmts, st)
-	}
-	figs, err := prepareBatch(ctx, db.db, "upsert-figure", texts["upsert-figure"], figureBatch)
-	if err != nil {
-		for _, st := range stmts {
-			st.Close()
+		for _, st := range batch {
+			stmts = append(stmts, st)
 		}
-		return err
+		*b.into = batch
 	}
-	for _, st := range figs {
-		stmts = append(stmts, st)
-	}
-	bare, err := prepareBatch(ctx, db.db, "upsert-bare-figure", texts["upsert-bare-figure"], bareFigureBatch)
-	if err != nil {
-		for _, st := range stmts {
-			st.Close()
-		}
-		return err
-	}
-	for _, st := range bare {
-		stmts = append(stmts, st)
-	}
-	db.q, db.batchObs, db.batchFig, db.batchBare, db.stmts = q, batch, figs, bare, stmts
+	db.q, db.stmts = q, stmts
 	return nil
 }
 

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -132,5 +133,61 @@ func TestOpenAfterAPermissionFix(t *testing.T) {
 	defer os.Chmod(path, 0o644)
 	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "chmod u+w "+path) {
 		t.Errorf("opening a read-only database: %v", err)
+	}
+}
+
+// TestManyFlagsOpenInOneSave: flags opened in batches (a cycle nobody has
+// sent anything for yet) each get their own id, row and "open" event with
+// their own message; the events of one save are in the order the flags
+// were met, reopened ones among the new, whatever the batch boundaries.
+func TestManyFlagsOpenInOneSave(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2025, 1, 10, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	flag := func(i int) sheaf.Flag {
+		return sheaf.Flag{Kind: "missing", Severity: "error", Department: "edu", Indicator: fmt.Sprintf("i%04d", i),
+			Period: "2024", Message: fmt.Sprintf("第 %d 项未报送", i)}
+	}
+	// One flag first, then resolved, so that it reopens among new ones.
+	if _, err := db.SaveResult(ctx, reconcile.Result{Flags: []sheaf.Flag{flag(500)}}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	if _, err := db.SaveResult(ctx, reconcile.Result{}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	const n = 1001 // not a multiple of any batch size
+	var flags []sheaf.Flag
+	for i := range n {
+		flags = append(flags, flag(i))
+	}
+	ch, err := db.SaveResult(ctx, reconcile.Result{Flags: flags}, SaveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Opened != n-1 || ch.Reopened != 1 {
+		t.Fatalf("changes %+v, want %d opened and 1 reopened", ch, n-1)
+	}
+	type ev struct {
+		Indicator string
+		Message   string
+		State     string
+		Key       string
+	}
+	var got []ev
+	if err := db.db.Select(&got, `SELECT f.indicator, e.message, e.state, f.key FROM flag_events e JOIN flags f ON f.id = e.flag_id
+		WHERE e.at = ? ORDER BY e.id`, formatTime(now)); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d events, want %d", len(got), n)
+	}
+	for i, e := range got {
+		f := flag(i)
+		if e.Indicator != f.Indicator || e.Message != f.Message || e.State != "open" || e.Key != f.Key() {
+			t.Fatalf("event %d: %+v, want the opening of %s (%s)", i, e, f.Indicator, f.Message)
+		}
 	}
 }

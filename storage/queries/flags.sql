@@ -8,7 +8,7 @@ SELECT id, key, state, department, kind, subject, accepted_digest, sig FROM flag
 INSERT INTO flags (key, kind, severity, department, indicator, period, rule, subject, message, evidence,
                    state, opened_at, last_seen_at, digest, sig)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
-RETURNING id;
+RETURNING id, key;
 
 -- name: refresh-flag
 UPDATE flags SET severity = ?, subject = ?, message = ?, evidence = ?, last_seen_at = ?, digest = ?, sig = ? WHERE id = ?;
