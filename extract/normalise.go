@@ -212,6 +212,63 @@ func readNumberCell(units *config.Units, c sheets.Cell, target config.Unit) (amo
 
 // storedNumber parses a number as a file stores it and counts its decimals.
 func storedNumber(raw string) (float64, int, error) {
+	if v, d, ok := plainNumber(raw); ok {
+		return v, d, nil
+	}
+	return storedNumberSlow(raw)
+}
+
+// plainNumber is storedNumber for the numbers most cells hold: digits,
+// at most one point with digits on both sides, an optional minus, and at
+// most 15 significant digits. Such a decimal survives the round trip to
+// a float64 and back to 15 digits unchanged (a float64 tells 15 digits
+// apart), so the slow path's rounding to 15 digits is the number itself,
+// and its shortest form is the decimal without its trailing zeros. ok is
+// false for anything else, which takes the slow path.
+func plainNumber(raw string) (v float64, decimals int, ok bool) {
+	i := 0
+	if len(raw) > 0 && raw[0] == '-' {
+		i = 1
+	}
+	point, digits, sig, zeros := -1, 0, 0, 0
+	for ; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			if c != '0' || sig > 0 {
+				sig++
+			}
+			if c == '0' {
+				zeros++
+			} else {
+				zeros = 0
+			}
+		case c == '.' && point < 0 && digits > 0:
+			point, zeros = i, 0
+		default:
+			return 0, 0, false
+		}
+	}
+	if digits == 0 || point == len(raw)-1 {
+		return 0, 0, false
+	}
+	if point >= 0 {
+		decimals = len(raw) - point - 1 - zeros // trailing zeros of the fraction
+		sig -= min(zeros, sig)
+	}
+	if sig > 15 {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	return v, decimals, true
+}
+
+// storedNumberSlow is storedNumber for any number strconv reads.
+func storedNumberSlow(raw string) (float64, int, error) {
 	v, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, 0, fmt.Errorf("无法识别为数字：%s", sheets.Quote(raw))

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -235,5 +237,56 @@ func TestRoundDecimals(t *testing.T) {
 				t.Errorf("roundDecimals(%v, %d) = %v, want %v", tt.v, tt.places, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPlainNumberAsTheSlowPath: the fast path of storedNumber gives the
+// same number and decimals as the slow one for every input it takes, and
+// takes the common ones; a wrong decimal count here is a wrong precision
+// on a figure with status ok.
+func TestPlainNumberAsTheSlowPath(t *testing.T) {
+	inputs := []string{"0", "-0", "0.0", "-0.0", "1", "10", "100", "1.50", "0.001", "-12.340", "4645", "0.30000000000000004",
+		"27216.799999999999", "123456789012345", "1234567890123456", "12345678901234.5", "0.000000000000000001",
+		"1e5", "1E-3", "+5", ".5", "5.", "", "-", "1.2.3", "00012", "000.5000", "999999999999999", "9999999999999999",
+		"1.000000000000001", "0.1000000000000000", "100000000000000000000", "-1234.5678", "3.14159265358979"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		var b []byte
+		if r.IntN(4) == 0 {
+			b = append(b, '-')
+		}
+		for range 1 + r.IntN(12) {
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		if r.IntN(2) == 0 {
+			b = append(b, '.')
+			for range 1 + r.IntN(12) {
+				b = append(b, byte('0'+r.IntN(10)))
+			}
+		}
+		if r.IntN(8) == 0 {
+			b = append(b, byte("0.e-+5"[r.IntN(6)]))
+		}
+		inputs = append(inputs, string(b))
+	}
+	fast := 0
+	for _, in := range inputs {
+		v, d, ok := plainNumber(in)
+		if !ok {
+			continue
+		}
+		fast++
+		sv, sd, err := storedNumberSlow(in)
+		if err != nil || math.Float64bits(v) != math.Float64bits(sv) || d != sd {
+			t.Fatalf("%q: fast %v (%d decimals), slow %v (%d decimals, %v)", in, v, d, sv, sd, err)
+		}
+	}
+	if fast < len(inputs)/2 {
+		t.Errorf("the fast path took %d of %d inputs", fast, len(inputs))
+	}
+	for _, in := range []string{"4645", "1.50", "-12.340", "0.001"} {
+		if _, _, ok := plainNumber(in); !ok {
+			t.Errorf("%q took the slow path", in)
+		}
 	}
 }
