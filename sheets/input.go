@@ -13,6 +13,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 )
 
 // input is a workbook file: its bytes in memory, or a reader at its
@@ -84,7 +85,18 @@ func (in input) contains(sep []byte) (bool, error) {
 // fast reader reads is never held whole; anything else is read into memory
 // and given to StreamWorkbook, with the same outcomes and errors.
 func StreamFile(name string, f io.ReaderAt, size int64, lim Limits, h RowHandler) (st StreamStats, err error) {
+	// A read of the file that fails (a network share's I/O error, a file
+	// cut short) fails the whole file, whatever the readers made of it: a
+	// sheet they would call damaged, a formula left uncomputed. Checked
+	// after a panic is recovered, so that it is the reason given.
+	fr := &failedReads{r: f}
+	defer func() {
+		if rerr := fr.failed(); rerr != nil {
+			st, err = StreamStats{}, unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", rerr)
+		}
+	}()
 	defer recoverUnreadable(name, &err)
+	f = fr
 	in := input{at: f, size: size}
 	whole := func() (StreamStats, error) {
 		data, err := in.bytes()
@@ -125,4 +137,29 @@ func StreamFile(name string, f io.ReaderAt, size int64, lim Limits, h RowHandler
 		return st, unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", rerr)
 	}
 	return st, readXLSXSheets(name, data, lim, h.Sheet, h.Row)
+}
+
+// failedReads remembers the first read of a file that failed.
+type failedReads struct {
+	r   io.ReaderAt
+	mu  sync.Mutex
+	err error
+}
+
+func (fr *failedReads) ReadAt(p []byte, off int64) (int, error) {
+	n, err := fr.r.ReadAt(p, off)
+	if n < len(p) && err != nil {
+		fr.mu.Lock()
+		if fr.err == nil {
+			fr.err = err
+		}
+		fr.mu.Unlock()
+	}
+	return n, err
+}
+
+func (fr *failedReads) failed() error {
+	fr.mu.Lock()
+	defer fr.mu.Unlock()
+	return fr.err
 }

@@ -3,6 +3,7 @@ package sheets
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -215,4 +216,86 @@ func TestInputContainsAcrossWindows(t *testing.T) {
 	if _, err := in.contains(oleMagic); err == nil {
 		t.Error("a short file: no error")
 	}
+}
+
+// failOnce fails the nth read that touches [from, to) of the file (the
+// first is the scan for an OLE signature), as a network share may fail
+// one read and not the next.
+type failOnce struct {
+	r        io.ReaderAt
+	from, to int64
+	nth      int
+	mu       sync.Mutex
+	seen     int
+	failed   bool
+}
+
+func (f *failOnce) ReadAt(p []byte, off int64) (int, error) {
+	f.mu.Lock()
+	if off < f.to && off+int64(len(p)) > f.from {
+		f.seen++
+	}
+	fail := !f.failed && f.seen == f.nth
+	f.failed = f.failed || fail
+	f.mu.Unlock()
+	if fail {
+		return 0, errors.New("input/output error")
+	}
+	return f.r.ReadAt(p, off)
+}
+
+// TestStreamFileFailsTheFileOnAFailedRead: a read of the file that fails
+// once, inside the second sheet, fails the whole file. A careless reader
+// calls that sheet damaged, reads the package again for the other sheet,
+// and stores the file as read with half its values; the hash checked
+// after the read matches, since the file never changed.
+func TestStreamFileFailsTheFileOnAFailedRead(t *testing.T) {
+	f := excelize.NewFile()
+	f.NewSheet("Two")
+	for _, sh := range []string{"Sheet1", "Two"} {
+		sw, err := f.NewStreamWriter(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw.SetRow("A1", []any{"指标", "年度", "数值"})
+		for i := 2; i <= 20_000; i++ {
+			sw.SetRow(fmt.Sprintf("A%d", i), []any{fmt.Sprintf("指标%05d", i), 2024, i})
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zf := range zr.File {
+		if zf.Name != "xl/worksheets/sheet2.xml" {
+			continue
+		}
+		off, err := zf.DataOffset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Past the sheet's start, so that its first rows are given first.
+		mid := off + int64(zf.CompressedSize64)/2
+		// The scan for an OLE signature, the prescan of the sheet, its
+		// reading: a failure in each.
+		for nth := 1; nth <= 3; nth++ {
+			h := &recordHandler{}
+			r := &failOnce{r: bytes.NewReader(data), from: mid, to: mid + 1, nth: nth}
+			st, err := StreamFile("two.xlsx", r, int64(len(data)), Limits{}, h)
+			var ue *UnreadableError
+			if !r.failed || !errors.As(err, &ue) || !strings.Contains(ue.Reason, "读取文件时出错") {
+				t.Errorf("read %d failed (%v): %+v, %v, %d rows; want the file unreadable", nth, r.failed, st, err, len(h.rows))
+			}
+		}
+		return
+	}
+	t.Fatal("no second sheet")
 }

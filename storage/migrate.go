@@ -37,7 +37,7 @@ func (db *DB) migrateBefore(ctx context.Context, stop string) error {
 	return nil
 }
 
-func (db *DB) migrateOne(ctx context.Context, name string) error {
+func (db *DB) migrateOne(ctx context.Context, name string) (err error) {
 	body, err := migrations.ReadFile(name)
 	if err != nil {
 		return err
@@ -50,12 +50,17 @@ func (db *DB) migrateOne(ctx context.Context, name string) error {
 		return err
 	}
 	defer conn.Close()
-	keysOff := strings.HasPrefix(string(body), "-- sheaf: foreign keys off\n")
+	keysOff := strings.HasPrefix(string(body), "-- sheaf: foreign keys off")
 	if keysOff {
 		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			return err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+		// The connection goes back to the pool: it must not keep them off.
+		defer func() {
+			if _, onErr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); onErr != nil && err == nil {
+				err = fmt.Errorf("turn foreign keys back on: %w", onErr)
+			}
+		}()
 	}
 	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
