@@ -155,26 +155,40 @@ func (r *readsAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// TestStreamFileDoesNotHoldTheFile: a 3 MB workbook the fast reader reads
-// is read in windows of at most 64 KB, never whole.
-func TestStreamFileDoesNotHoldTheFile(t *testing.T) {
+// streamedBook writes, with excelize's stream writer, a workbook whose
+// sheets each have a header and rows-1 rows of an indicator, a year, a
+// number and a note.
+func streamedBook(t *testing.T, rows int, sheets ...string) []byte {
+	t.Helper()
 	f := excelize.NewFile()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		t.Fatal(err)
+	defer f.Close()
+	for _, sh := range sheets[1:] {
+		f.NewSheet(sh)
 	}
-	sw.SetRow("A1", []any{"指标", "年度", "数值", "说明"})
-	for i := 2; i <= 60_000; i++ {
-		sw.SetRow(fmt.Sprintf("A%d", i), []any{fmt.Sprintf("指标%05d", i), 2024, i * 7, fmt.Sprintf("说明文字%x", i*7919)})
-	}
-	if err := sw.Flush(); err != nil {
-		t.Fatal(err)
+	for _, sh := range sheets {
+		sw, err := f.NewStreamWriter(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw.SetRow("A1", []any{"指标", "年度", "数值", "说明"})
+		for i := 2; i <= rows; i++ {
+			sw.SetRow(fmt.Sprintf("A%d", i), []any{fmt.Sprintf("指标%05d", i), 2024, i * 7, fmt.Sprintf("说明文字%x", i*7919)})
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	data := buf.Bytes()
+	return buf.Bytes()
+}
+
+// TestStreamFileDoesNotHoldTheFile: a 3 MB workbook the fast reader reads
+// is read in windows of at most 64 KB, never whole.
+func TestStreamFileDoesNotHoldTheFile(t *testing.T) {
+	data := streamedBook(t, 60_000, "Sheet1")
 	if len(data) < 1<<20 {
 		t.Fatalf("the workbook is only %d bytes", len(data))
 	}
@@ -250,26 +264,7 @@ func (f *failOnce) ReadAt(p []byte, off int64) (int, error) {
 // and stores the file as read with half its values; the hash checked
 // after the read matches, since the file never changed.
 func TestStreamFileFailsTheFileOnAFailedRead(t *testing.T) {
-	f := excelize.NewFile()
-	f.NewSheet("Two")
-	for _, sh := range []string{"Sheet1", "Two"} {
-		sw, err := f.NewStreamWriter(sh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sw.SetRow("A1", []any{"指标", "年度", "数值"})
-		for i := 2; i <= 20_000; i++ {
-			sw.SetRow(fmt.Sprintf("A%d", i), []any{fmt.Sprintf("指标%05d", i), 2024, i})
-		}
-		if err := sw.Flush(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
+	data := streamedBook(t, 20_000, "Sheet1", "Two")
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)

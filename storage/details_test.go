@@ -7,15 +7,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // tricky are texts a packed field must give back exactly: separators of
 // the format itself, lengths and colons that look like its own, control
 // and multi-byte characters.
 var tricky = []string{"", "\x1f", "3:abc", "12:", ":", "万元", "a\x1fb\x1f", "0", "\n\t", "约3.6万余", strings.Repeat("长", 300), "9:", "-1:x"}
+
+// checkPacked: packed unpacks to want, and any cut of it is an error,
+// never other details.
+func checkPacked[T comparable](t *testing.T, packed []byte, want T, unpack func([]byte) (T, error)) {
+	t.Helper()
+	if got, err := unpack(packed); err != nil || got != want {
+		t.Fatalf("%q unpacked to %+v, %v; want %+v", packed, got, err, want)
+	}
+	for cut := range len(packed) {
+		if got, err := unpack(packed[:cut]); err == nil {
+			t.Fatalf("%q cut at %d unpacked to %+v", packed, cut, got)
+		}
+	}
+}
 
 func FuzzDetails(f *testing.F) {
 	for i, s := range tricky {
@@ -25,17 +36,7 @@ func FuzzDetails(f *testing.F) {
 		d := details{Decimals: decimals, Seq: seq, HiddenRow: hidden, Fraction: fraction,
 			FirstSeen: "2026-12-03T02:00:00.000000001Z", FirstModTime: "", Department: a, Approx: b, Unit: c,
 			Sheet: a + b, Raw: b + c, Note: c, Cell: a, Label: c + a}
-		packed := appendDetails([]byte("junk"), &d)[4:]
-		got, err := unpackDetails(packed)
-		if err != nil || got != d {
-			t.Fatalf("%q unpacked to %+v, %v; want %+v", packed, got, err, d)
-		}
-		// Any cut of it is an error, never other details.
-		for cut := range len(packed) {
-			if got, err := unpackDetails(packed[:cut]); err == nil {
-				t.Fatalf("%q cut at %d unpacked to %+v", packed, cut, got)
-			}
-		}
+		checkPacked(t, appendDetails([]byte("junk"), &d)[4:], d, unpackDetails)
 	})
 }
 
@@ -46,14 +47,7 @@ func FuzzDetails(f *testing.F) {
 func TestMigrationPacksObservationDetails(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	sdb, err := sqlx.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, Now: time.Now}
-	if err := old.migrateBefore(ctx, "migrations/0015"); err != nil {
-		t.Fatal(err)
-	}
+	sdb := olderDB(t, path, "migrations/0015")
 	for _, q := range []string{
 		`INSERT INTO files (id, department, source, path, first_seen, last_seen, present, state)
 		 VALUES (1, 'edu', 'dir:inbox', '快报.xlsx', '2025-03-01T09:00:00Z', '2025-03-01T09:00:00Z', 1, 'read')`,
@@ -84,13 +78,7 @@ func TestMigrationPacksObservationDetails(t *testing.T) {
 		VALUES ('students.total', '2024', 3.1, '人', 'ok', 103, '2025-03-01T09:00:01Z', 0, 's')`); err != nil {
 		t.Fatal(err)
 	}
-	sdb.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, sdb, path)
 	rows, err := db.db.QueryxContext(ctx, `SELECT id, value, details FROM observations ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
@@ -133,16 +121,7 @@ func FuzzFigureDetails(f *testing.F) {
 	f.Fuzz(func(t *testing.T, decimals int, a, b, c string) {
 		d := figureDetails{Decimals: decimals, Unit: a, Statuses: b, Department: c, File: a + b, Sheet: b + c,
 			Cell: c, Raw: a, Note: b, Reason: c + a}
-		packed := appendFigureDetails([]byte("junk"), &d)[4:]
-		got, err := unpackFigureDetails(packed)
-		if err != nil || got != d {
-			t.Fatalf("%q unpacked to %+v, %v; want %+v", packed, got, err, d)
-		}
-		for cut := range len(packed) {
-			if got, err := unpackFigureDetails(packed[:cut]); err == nil {
-				t.Fatalf("%q cut at %d unpacked to %+v", packed, cut, got)
-			}
-		}
+		checkPacked(t, appendFigureDetails([]byte("junk"), &d)[4:], d, unpackFigureDetails)
 	})
 }
 
@@ -153,14 +132,7 @@ func FuzzFigureDetails(f *testing.F) {
 func TestMigrationPacksFigureDetails(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	sdb, err := sqlx.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, Now: time.Now}
-	if err := old.migrateBefore(ctx, "migrations/0016"); err != nil {
-		t.Fatal(err)
-	}
+	sdb := olderDB(t, path, "migrations/0016")
 	var want []figureDetails
 	for i, s := range tricky {
 		d := figureDetails{Decimals: i - 2, Unit: s, Statuses: `["ok"]`, Department: "edu" + s, File: s + "/快报.xlsx",
@@ -174,13 +146,7 @@ func TestMigrationPacksFigureDetails(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sdb.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, sdb, path)
 	rows, err := db.db.QueryxContext(ctx, `SELECT indicator, ord, sig, details FROM figures ORDER BY indicator`)
 	if err != nil {
 		t.Fatal(err)

@@ -3,15 +3,12 @@ package storage
 import (
 	"context"
 	"errors"
-	"net/url"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
-
-	"github.com/jmoiron/sqlx"
 )
 
 func TestOutboxCancelReviseAndRefused(t *testing.T) {
@@ -94,14 +91,7 @@ func TestOutboxCancelReviseAndRefused(t *testing.T) {
 func TestOutboxMigrationKeepsMessages(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sheaf.db")
-	sdb, err := sqlx.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, Now: time.Now}
-	if err := old.migrateBefore(ctx, "migrations/0011_outbox_cancelled"); err != nil {
-		t.Fatal(err)
-	}
+	sdb := olderDB(t, path, "migrations/0011_outbox_cancelled")
 	m := reminder("finance", "7d")
 	m.ExpiresAt = time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
 	if _, err := sdb.Exec(`INSERT INTO outbox (message_id, kind, dedup_key, sender, recipients, subject, body_text,
@@ -110,12 +100,7 @@ func TestOutboxMigrationKeepsMessages(t *testing.T) {
 		m.Kind, m.DedupKey, m.Sender, m.Subject, m.BodyText); err != nil {
 		t.Fatal(err)
 	}
-	sdb.Close()
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, sdb, path)
 	all, err := db.Outbox(ctx, 10)
 	if err != nil || len(all) != 1 || all[0].DedupKey != m.DedupKey || !all[0].ExpiresAt.Equal(m.ExpiresAt) {
 		t.Fatalf("after the upgrade: %+v, %v", all, err)

@@ -2,14 +2,10 @@ package storage
 
 import (
 	"context"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // TestOpenReadOnly: another cycle's database is read without being
@@ -54,14 +50,7 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 
 	oldPath := filepath.Join(dir, "old.db")
-	sdb, err := sqlx.Open("sqlite3", "file:"+(&url.URL{Path: oldPath}).EscapedPath()+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, Now: time.Now}
-	if err := old.migrateBefore(ctx, "migrations/0010"); err != nil {
-		t.Fatal(err)
-	}
+	sdb := olderDB(t, oldPath, "migrations/0010")
 	sdb.Close()
 	if _, err := OpenReadOnly(ctx, oldPath); err == nil || !strings.Contains(err.Error(), "0010_figure_and_flag_signatures.sql") {
 		t.Errorf("an older database: %v", err)

@@ -6,15 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/sheaf-dev/sheaf/reconcile"
 )
@@ -42,14 +39,7 @@ func TestMigrationRekeysFlagsKeepingAcceptances(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sheaf.db")
 	// A database as sheaf left it before flags were identified without paths.
-	sdb, err := sqlx.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{db: sdb, Now: time.Now}
-	if err := old.migrateBefore(ctx, "migrations/0008"); err != nil {
-		t.Fatal(err)
-	}
+	sdb := olderDB(t, path, "migrations/0008")
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := sdb.Exec(q, args...); err != nil {

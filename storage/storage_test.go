@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/reconcile"
 )
@@ -23,6 +25,35 @@ func openTest(t testing.TB) (*DB, string) {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db, path
+}
+
+// olderDB creates the database at path as the migrations before stop
+// (a name such as "migrations/0015") leave it, for a test to fill before
+// Open upgrades it. The caller closes it.
+func olderDB(t testing.TB, path, stop string) *sqlx.DB {
+	t.Helper()
+	sdb, err := sqlx.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &DB{db: sdb, Now: time.Now}
+	if err := old.migrateBefore(context.Background(), stop); err != nil {
+		sdb.Close()
+		t.Fatal(err)
+	}
+	return sdb
+}
+
+// upgrade closes an olderDB and opens it with Open, which migrates it.
+func upgrade(t testing.TB, sdb *sqlx.DB, path string) *DB {
+	t.Helper()
+	sdb.Close()
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func TestOpenTwiceRunsMigrationsOnce(t *testing.T) {
