@@ -58,3 +58,44 @@ func TestTuneGCLimitFollowsTheLiveHeap(t *testing.T) {
 		t.Errorf("stop left the limit at %d MiB", l>>20)
 	}
 }
+
+// While a sync reads a large catalogue's files, the headroom grows by what
+// reconcile will hold for its slots (capped), and falls back after.
+func TestReadPhaseRaisesTheHeadroom(t *testing.T) {
+	limits := make(chan int64, 1)
+	stop := tuneGC(func(l int64) {
+		select {
+		case limits <- l:
+		default:
+		}
+	})
+	defer stop()
+	limitAfterGC := func() int64 {
+		t.Helper()
+		for {
+			runtime.GC()
+			select {
+			case l := <-limits:
+				return l
+			case <-time.After(5 * time.Second):
+				t.Fatal("the tuner set no limit after a collection")
+			}
+		}
+	}
+	before := limitAfterGC()
+	done := readPhase(100_000) // the prefecture: 100,000 slots
+	during := limitAfterGC()
+	done()
+	after := limitAfterGC()
+	if want := int64(100_000 * slotHeap); during-before < want-4<<20 || during-before > want+4<<20 {
+		t.Errorf("limit %d MiB while reading, %d MiB before: want %d MiB more", during>>20, before>>20, want>>20)
+	}
+	if after-before > 4<<20 || before-after > 4<<20 {
+		t.Errorf("limit %d MiB after reading, %d MiB before", after>>20, before>>20)
+	}
+	done = readPhase(10_000_000)
+	if l := limitAfterGC(); l-before > 32<<20+4<<20 {
+		t.Errorf("limit %d MiB for a huge catalogue, %d MiB before: want at most 32 MiB more", l>>20, before>>20)
+	}
+	done()
+}

@@ -68,6 +68,8 @@ type derived struct {
 	// which an unchanged re-sync spent on every run.
 	rec    *reconcile.Reconciler
 	recErr error
+	// slots is how many indicators and periods the catalogue asks for.
+	slots int
 }
 
 // derive returns what the sync derives from s.Config, derived again only
@@ -78,6 +80,9 @@ func (s *Syncer) derive() *derived {
 	if s.derived == nil || s.derived.cfg != s.Config {
 		d := &derived{cfg: s.Config, cat: extract.NewCatalogue(s.Config), stamp: reconcileStamp(s.Config)}
 		d.rec, d.recErr = reconcile.New(s.Config)
+		for i := range s.Config.Indicators {
+			d.slots += len(s.Config.Periods(&s.Config.Indicators[i]))
+		}
 		s.derived = d
 	}
 	return s.derived
@@ -445,7 +450,10 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 
 	rep.ListMS = time.Since(start).Milliseconds()
 	readStart := time.Now()
-	if err := s.parseAll(ctx, toParse, rep, start); err != nil {
+	done := readPhase(s.derive().slots)
+	err = s.parseAll(ctx, toParse, rep, start)
+	done()
+	if err != nil {
 		return err
 	}
 	rep.ReadMS = time.Since(readStart).Milliseconds()
