@@ -139,10 +139,22 @@ func unpackDetails(b []byte) (details, error) {
 	if ok != [4]bool{true, true, true, true} {
 		return details{}, fmt.Errorf("details %q: bad numbers", b)
 	}
-	d.FirstSeen, d.FirstModTime = string(f[dFirstSeen]), string(f[dFirstModTime])
-	d.Department, d.Approx, d.Unit, d.Sheet = string(f[dDepartment]), string(f[dApprox]), string(f[dUnit]), string(f[dSheet])
-	d.Raw, d.Note, d.Cell, d.Label = string(f[dRaw]), string(f[dNote]), string(f[dCell]), string(f[dLabel])
+	str := substrings(b)
+	d.FirstSeen, d.FirstModTime = str(f[dFirstSeen]), str(f[dFirstModTime])
+	d.Department, d.Approx, d.Unit, d.Sheet = str(f[dDepartment]), str(f[dApprox]), str(f[dUnit]), str(f[dSheet])
+	d.Raw, d.Note, d.Cell, d.Label = str(f[dRaw]), str(f[dNote]), str(f[dCell]), str(f[dLabel])
 	return d, nil
+}
+
+// substrings copies b into one string and gives each part of b (a
+// subslice of it, as splitDetails and cutText cut) as a part of that
+// string: one allocation for all the texts of a row, not one each.
+func substrings(b []byte) func(part []byte) string {
+	s := string(b)
+	return func(part []byte) string {
+		off := cap(b) - cap(part) // the capacity a subslice lost is its offset
+		return s[off : off+len(part)]
+	}
 }
 
 // A figure's details, packed into one column (figures.details) for the
@@ -182,7 +194,8 @@ func unpackFigureDetails(b []byte) (figureDetails, error) {
 	if len(rest) != 0 {
 		return d, fmt.Errorf("figure details %q: %d bytes after the last field", b, len(rest))
 	}
-	d.Unit, d.Statuses, d.Department, d.File, d.Sheet = string(f[0]), string(f[1]), string(f[2]), string(f[3]), string(f[4])
-	d.Cell, d.Raw, d.Note, d.Reason = string(f[5]), string(f[6]), string(f[7]), string(f[8])
+	str := substrings(b)
+	d.Unit, d.Statuses, d.Department, d.File, d.Sheet = str(f[0]), str(f[1]), str(f[2]), str(f[3]), str(f[4])
+	d.Cell, d.Raw, d.Note, d.Reason = str(f[5]), str(f[6]), str(f[7]), str(f[8])
 	return d, nil
 }

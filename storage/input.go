@@ -176,12 +176,10 @@ func (db *DB) CurrentSlots(ctx context.Context) reconcile.Slots {
 			o.Indicator, o.Period, o.Department = intern(part[2]), intern(part[3]), intern(d[dDepartment])
 			o.Approx, o.Sheet = sheaf.Approximation(intern(d[dApprox])), intern(d[dSheet])
 			// Raw, note and cell lie in order in rest: one string for the
-			// three. (A subslice's offset in rest is the capacity it lost.)
+			// three.
 			off := func(b []byte) int { return cap(rest) - cap(b) }
-			texts := string(rest[off(d[dRaw]) : off(d[dCell])+len(d[dCell])])
-			base := off(d[dRaw])
-			at := func(b []byte) string { return texts[off(b)-base : off(b)-base+len(b)] }
-			o.Raw, o.Note, o.Cell = at(d[dRaw]), at(d[dNote]), at(d[dCell])
+			str := substrings(rest[off(d[dRaw]) : off(d[dCell])+len(d[dCell])])
+			o.Raw, o.Note, o.Cell = str(d[dRaw]), str(d[dNote]), str(d[dCell])
 			o.Value, o.HasValue = v.Float64, v.Valid
 			f := files[o.FileID]
 			o.Source, o.File = f.source, f.path
