@@ -410,15 +410,16 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		return // the sync was cancelled
 	}
 	// A file read where it lies must still be what was listed: what was
-	// read of a file rewritten meanwhile (or a failure to read it) waits
-	// for the next sync, like a file that changed before it was opened.
-	if changed, verr := wf.changed(c.ref); changed || verr != nil {
-		if verr != nil && !changed {
-			finish(outcome{failed: fmt.Sprintf("读取文件时出错，请检查文件或共享盘后重新同步（%v）", verr)}, nil)
-			return
-		}
+	// read of a file rewritten meanwhile waits for the next sync, like a
+	// file that changed before it was opened. One that cannot be read
+	// again to tell fails.
+	changed, verr := wf.changed(c.ref)
+	if changed {
 		finish(outcome{deferred: reasonChanged}, nil)
 		return
+	}
+	if verr != nil {
+		stats, err = sheets.StreamStats{}, sheets.ReadFailed(c.ref.Path, verr)
 	}
 	if err != nil {
 		reason := err.Error()
@@ -546,7 +547,7 @@ func readAll(rc io.Reader, ref sheaf.FileRef, maxSize int64) ([]byte, error) {
 	_, err := buf.ReadFrom(io.LimitReader(rc, maxSize+1))
 	data := buf.Bytes()
 	if err != nil {
-		return nil, &sheets.UnreadableError{File: ref.Path, Reason: fmt.Sprintf("读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)}
+		return nil, sheets.ReadFailed(ref.Path, err)
 	}
 	if int64(len(data)) > maxSize {
 		return nil, tooLarge(ref, ref.Size, maxSize)

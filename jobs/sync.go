@@ -450,7 +450,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 
 	rep.ListMS = time.Since(start).Milliseconds()
 	readStart := time.Now()
-	done := readPhase(s.derive().slots)
+	done := readPhase(d.slots)
 	err = s.parseAll(ctx, toParse, rep, start)
 	done()
 	if err != nil {

@@ -71,7 +71,7 @@ func streamInputWithout(name string, in input, zr *zip.Reader, lim Limits, damag
 	// embedded object) and then refuses it: leave that to the careful reader.
 	ole, err := in.contains(oleMagic)
 	if err != nil {
-		return unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)
+		return ReadFailed(name, err)
 	}
 	if ole {
 		return fallbackf("OLE signature in the package")

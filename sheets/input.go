@@ -92,7 +92,7 @@ func StreamFile(name string, f io.ReaderAt, size int64, lim Limits, h RowHandler
 	fr := &failedReads{r: f}
 	defer func() {
 		if rerr := fr.failed(); rerr != nil {
-			st, err = StreamStats{}, unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", rerr)
+			st, err = StreamStats{}, ReadFailed(name, rerr)
 		}
 	}()
 	defer recoverUnreadable(name, &err)
@@ -101,13 +101,13 @@ func StreamFile(name string, f io.ReaderAt, size int64, lim Limits, h RowHandler
 	whole := func() (StreamStats, error) {
 		data, err := in.bytes()
 		if err != nil {
-			return StreamStats{}, unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)
+			return StreamStats{}, ReadFailed(name, err)
 		}
 		return StreamWorkbook(name, data, lim, h)
 	}
 	head := make([]byte, min(size, XMLSniff))
 	if n, err := f.ReadAt(head, 0); n < len(head) {
-		return st, unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)
+		return st, ReadFailed(name, err)
 	}
 	ext := strings.ToLower(path.Ext(name))
 	if !bytes.HasPrefix(head, zipMagic) || isCSV(name) || ext == ".xlsb" || ext == ".xls" ||
@@ -134,9 +134,15 @@ func StreamFile(name string, f io.ReaderAt, size int64, lim Limits, h RowHandler
 	h.Reset()
 	data, rerr := in.bytes()
 	if rerr != nil {
-		return st, unreadable(name, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", rerr)
+		return st, ReadFailed(name, rerr)
 	}
 	return st, readXLSXSheets(name, data, lim, h.Sheet, h.Row)
+}
+
+// ReadFailed is the error for a file whose bytes could not be read (an
+// I/O error on a share, a file cut short while read).
+func ReadFailed(file string, err error) error {
+	return unreadable(file, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)
 }
 
 // failedReads remembers the first read of a file that failed.

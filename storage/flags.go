@@ -73,9 +73,8 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 	var newArgs []any
 	var newKeys []string
 	var events []pendingEvent
-	event := func(id int64, state sheaf.FlagState, msg string) error {
+	event := func(id int64, state sheaf.FlagState, msg string) {
 		events = append(events, pendingEvent{id: id, newAt: -1, state: state, msg: msg})
-		return nil
 	}
 	flushEvents := func() error {
 		ids := make([]int64, len(newKeys))
@@ -139,9 +138,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 			if k.state == sheaf.FlagAccepted {
 				msg = "数值已变化，原说明不再适用：" + f.Message
 			}
-			if err := event(k.id, sheaf.FlagOpen, msg); err != nil {
-				return err
-			}
+			event(k.id, sheaf.FlagOpen, msg)
 		case (k.state == sheaf.FlagOpen || k.state == sheaf.FlagAccepted) && k.sig != sig:
 			// A current flag whose words or cells changed; one that says
 			// the same is not written (the last reconcile's time is its
@@ -184,9 +181,7 @@ func (db *DB) syncFlags(ctx context.Context, tx *sqlx.Tx, flags []sheaf.Flag, cl
 		if state == sheaf.FlagResolved {
 			msg = closed[key]
 		}
-		if err := event(k.id, state, msg); err != nil {
-			return err
-		}
+		event(k.id, state, msg)
 	}
 	return flushEvents()
 }
