@@ -154,7 +154,7 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 		Fraction: o.Fraction, FirstSeen: from.seen, FirstModTime: from.mod, Department: w.r.Department,
 		Approx: string(o.Approx), Unit: o.Unit, Sheet: o.Sheet, Raw: o.Raw, Note: o.Note, Cell: o.Cell, Label: o.Label})
 	w.detailEnds = append(w.detailEnds, len(w.details))
-	w.batch = append(w.batch, w.readArg, w.fileArg, o.Indicator, o.Period, v, nil)
+	w.batch = append(w.batch, o.Indicator, o.Period, v, nil)
 	w.seq++
 	w.n++
 	if w.n == observationBatch {
@@ -165,7 +165,7 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 
 // observationArgs is how many parameters one observation row takes; the
 // last is its details.
-const observationArgs = 6
+const observationArgs = 4
 
 // flush inserts the buffered observations: many rows per statement, since
 // one statement per row spends most of its time outside SQLite.
@@ -177,7 +177,7 @@ func (w *ReadWriter) flush() error {
 	}
 	err := w.parent.Err()
 	if err == nil {
-		err = execBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, observationArgs, w.n, w.batch)
+		err = execSharedBatches(w.ctx, w.tx, w.db.batchObs, observationBatch, []any{w.readArg, w.fileArg}, observationArgs, w.n, w.batch)
 	}
 	clear(w.batch) // let go of the strings
 	w.batch, w.n, w.details, w.detailEnds = w.batch[:0], 0, w.details[:0], w.detailEnds[:0]

@@ -35,9 +35,11 @@ UPDATE reads SET outcome = ?, error = ?, rows = ? WHERE id = ?;
 UPDATE reads SET sheets = ? WHERE id = ?;
 
 -- name: insert-observation
--- details: the rest, packed (see details.go).
+-- The read and the file (?1, ?2) are bound once for the statement; each
+-- row takes four parameters. details: the rest, packed (see details.go).
 INSERT INTO observations (read_id, file_id, indicator, period, value, details)
-VALUES (?, ?, ?, ?, ?, ?);
+SELECT ?1, ?2, v.column1, v.column2, v.column3, v.column4
+FROM (VALUES (?, ?, ?, ?)) AS v WHERE true;
 
 -- name: insert-finding
 INSERT INTO findings (read_id, kind, severity, indicator, period, sheet, cell, raw, note, message)
