@@ -77,7 +77,10 @@ func mayHaveUnit(s string) bool {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(s)
-	return strings.ContainsRune(")）]】〕", r) || strings.ContainsAny(s, "/／") || strings.Contains(s, "单位")
+	// Contains, not ContainsAny with a set of non-ASCII characters, which
+	// decodes every rune: this runs for every text cell of every row.
+	return strings.ContainsRune(")）]】〕", r) || strings.IndexByte(s, '/') >= 0 || strings.Contains(s, "／") ||
+		strings.Contains(s, "单位")
 }
 
 // labelForms are the forms a row's name is looked up in after the name as

@@ -93,13 +93,13 @@ func (db *DB) saveFigures(ctx context.Context, tx *sqlx.Tx, figs []sheaf.Figure,
 	args := make([]any, 0, figureBatch*per)
 	n := 0
 	// A batch's details are packed into one buffer and given as parts of
-	// one string when it is flushed.
+	// it when it is flushed (SQLite copies them).
 	var details []byte
 	var detailEnds []int
 	flush := func() error {
-		all, start := string(details), 0
+		start := 0
 		for i, end := range detailEnds {
-			args[(i+1)*per-1] = all[start:end]
+			args[(i+1)*per-1] = details[start:end:end]
 			start = end
 		}
 		err := execBatches(ctx, tx, db.batchFig, figureBatch, per, n, args)

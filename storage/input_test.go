@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -76,6 +77,57 @@ func TestCurrentSlotsReadsBackWhatWasStored(t *testing.T) {
 			g.HiddenRow != w.HiddenRow || g.Fraction != w.Fraction || g.Department != "edu" || g.Seq != i || g.ID == 0 || g.FileID == 0 ||
 			!g.FirstModTime.Equal(mod) || g.FirstSeen.IsZero() {
 			t.Errorf("read back %+v\nstored     %+v", g, w)
+		}
+	}
+}
+
+// The packed details travel to SQLite as bytes (no copy of them as a Go
+// string) and must be stored as the text they are: a BLOB would compare
+// unequal to the same text, and length() and substr() would count bytes,
+// not characters. Both tables, through the batched statements.
+func TestPackedDetailsAreStoredAsText(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	var stored []sheaf.Observation
+	for i := range 300 { // more than one batch statement
+		stored = append(stored, sheaf.Observation{Indicator: "fund.total", Period: strconv.Itoa(2000 + i), Value: float64(i), HasValue: true,
+			Unit: "万元", Raw: "约3.6万余", Note: "含专项", Sheet: "经费表", Cell: "D" + strconv.Itoa(i+2), Label: "经费合计"})
+	}
+	ref := sheaf.FileRef{Path: "经费.xlsx", ChangeKey: "sha-2", Size: 10, ModTime: time.Date(2025, 3, 1, 8, 30, 0, 0, time.UTC)}
+	if _, err := db.StoreRead(ctx, Read{Department: "edu", Source: "dir:inbox", Ref: ref, Outcome: ReadOK, Rows: len(stored),
+		Observations: stored}); err != nil {
+		t.Fatal(err)
+	}
+	var figs []sheaf.Figure
+	for i := range 100 {
+		figs = append(figs, sheaf.Figure{Indicator: "fund.total", Period: strconv.Itoa(2000 + i), Value: float64(i), HasValue: true,
+			Unit: "万元", Status: sheaf.StatusOK, Department: "edu", File: "经费.xlsx", Sheet: "经费表", Cell: "D" + strconv.Itoa(i+2), Raw: "约3.6万余"})
+	}
+	if _, err := db.SaveResult(ctx, reconcile.Result{Figures: figs}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"observations", "figures"} {
+		var n, notText, bytesNotChars int
+		if err := db.db.QueryRowxContext(ctx, `SELECT count(*), count(*) FILTER (WHERE typeof(details) != 'text'),
+			count(*) FILTER (WHERE length(details) = length(CAST(details AS BLOB))) FROM `+table).Scan(&n, &notText, &bytesNotChars); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 || notText != 0 || bytesNotChars != 0 {
+			t.Errorf("%s: %d rows, %d with details not text, %d whose length counts bytes", table, n, notText, bytesNotChars)
+		}
+	}
+	rows, err := db.db.QueryxContext(ctx, `SELECT details FROM observations ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for i := 0; rows.Next(); i++ {
+		var packed string
+		if err := rows.Scan(&packed); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := unpackDetails([]byte(packed)); err != nil || d.Cell != stored[i].Cell || d.Seq != i {
+			t.Fatalf("row %d: %+v, %v", i, d, err)
 		}
 	}
 }

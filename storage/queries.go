@@ -242,7 +242,7 @@ const (
 func prepareBatch(ctx context.Context, db *sqlx.DB, name, insert string, max int) (map[int]*sqlx.Stmt, error) {
 	one := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(insert), ";"))
 	head, rest, ok := strings.Cut(one, "VALUES")
-	end := strings.Index(rest, ")")
+	end := closingParen(rest)
 	if !ok || end < 0 {
 		return nil, fmt.Errorf("prepare batch insert: %s has no VALUES (…)", name)
 	}
@@ -260,6 +260,26 @@ func prepareBatch(ctx context.Context, db *sqlx.DB, name, insert string, max int
 		batch[n] = st
 	}
 	return batch, nil
+}
+
+// closingParen is the index of the parenthesis closing the first one
+// opened in s (a row of VALUES, which may hold a CAST(…)), or -1.
+func closingParen(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i
+			}
+			if depth < 0 {
+				return -1
+			}
+		}
+	}
+	return -1
 }
 
 // execBatches runs rows rows of per arguments each through the batch

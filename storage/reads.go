@@ -145,7 +145,7 @@ func (w *ReadWriter) Observation(o sheaf.Observation) error {
 		w.readArg, w.fileArg = w.readID, w.fileID
 	}
 	// The details are packed into one buffer for the batch and given as
-	// parts of one string when it is flushed (flush).
+	// parts of it when it is flushed (flush; SQLite copies them).
 	if w.buf == nil {
 		w.buf = detailBuffers.Get().(*detailBuffer)
 		w.details, w.detailEnds = w.buf.b, w.buf.ends
@@ -170,9 +170,9 @@ const observationArgs = 4
 // flush inserts the buffered observations: many rows per statement, since
 // one statement per row spends most of its time outside SQLite.
 func (w *ReadWriter) flush() error {
-	all, start := string(w.details), 0
+	start := 0
 	for i, end := range w.detailEnds {
-		w.batch[(i+1)*observationArgs-1] = all[start:end]
+		w.batch[(i+1)*observationArgs-1] = w.details[start:end:end]
 		start = end
 	}
 	err := w.parent.Err()

@@ -8,9 +8,10 @@ SELECT indicator, period, ord, sig FROM figures;
 DELETE FROM figures WHERE indicator = ? AND period = ?;
 
 -- name: upsert-figure
--- details: the rest, packed (see details.go).
+-- details: the rest, packed (see details.go), given as bytes and stored
+-- as the text they are (see insert-observation).
 INSERT INTO figures (indicator, period, value, status, observation_id, updated_at, ord, sig, details)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
 ON CONFLICT (indicator, period) DO UPDATE SET
     value = excluded.value, status = excluded.status, observation_id = excluded.observation_id,
     updated_at = excluded.updated_at, ord = excluded.ord, sig = excluded.sig, details = excluded.details;

@@ -36,9 +36,11 @@ UPDATE reads SET sheets = ? WHERE id = ?;
 
 -- name: insert-observation
 -- The read and the file (?1, ?2) are bound once for the statement; each
--- row takes four parameters. details: the rest, packed (see details.go).
+-- row takes four parameters. details: the rest, packed (see details.go),
+-- given as bytes (binding a text copies it twice more in Go) and stored as
+-- the text they are.
 INSERT INTO observations (read_id, file_id, indicator, period, value, details)
-SELECT ?1, ?2, v.column1, v.column2, v.column3, v.column4
+SELECT ?1, ?2, v.column1, v.column2, v.column3, CAST(v.column4 AS TEXT)
 FROM (VALUES (?, ?, ?, ?)) AS v WHERE true;
 
 -- name: insert-finding
