@@ -25,30 +25,60 @@ type DepartmentStatus struct {
 
 // DepartmentStatuses computes every department's status, in config order.
 func DepartmentStatuses(cfg *config.Config, files []storage.FileSummary, figs []sheaf.Figure, flags []storage.StoredFlag) []DepartmentStatus {
-	given, owed := map[string]int{}, map[string]int{}
-	for _, f := range figs {
-		ind, ok := cfg.Indicator(f.Indicator)
-		if !ok || !ind.Required {
-			continue
-		}
-		owed[ind.Owner]++
-		if f.HasValue && f.Department == ind.Owner {
-			given[ind.Owner]++
-		}
+	t := NewStatusTally(cfg)
+	for i := range figs {
+		t.Figure(&figs[i])
 	}
-	open := map[string]int{}
 	for _, f := range flags {
 		if f.State == sheaf.FlagOpen {
-			open[f.Department]++
+			t.open[f.Department]++
+		}
+	}
+	return t.Statuses(files)
+}
+
+// StatusTally counts, a figure at a time, what DepartmentStatuses counts
+// from all figures held at once: `sheaf status` of a 100,000-figure cycle
+// need not hold them.
+type StatusTally struct {
+	cfg         *config.Config
+	given, owed map[string]int
+	open        map[string]int
+}
+
+// NewStatusTally starts a tally for cfg.
+func NewStatusTally(cfg *config.Config) *StatusTally {
+	return &StatusTally{cfg: cfg, given: map[string]int{}, owed: map[string]int{}, open: map[string]int{}}
+}
+
+// Figure counts one figure: a required one is owed by its indicator's
+// owner, and given when the owner's own value is the figure.
+func (t *StatusTally) Figure(f *sheaf.Figure) {
+	ind, ok := t.cfg.Indicator(f.Indicator)
+	if !ok || !ind.Required {
+		return
+	}
+	t.owed[ind.Owner]++
+	if f.HasValue && f.Department == ind.Owner {
+		t.given[ind.Owner]++
+	}
+}
+
+// OpenFlags sets the open flags of each department.
+func (t *StatusTally) OpenFlags(byDept map[string]int) { t.open = byDept }
+
+// Statuses is every department's status, in config order, with its files.
+func (t *StatusTally) Statuses(files []storage.FileSummary) []DepartmentStatus {
+	byDept := map[string][]*storage.FileSummary{}
+	for i := range files {
+		if f := &files[i]; f.Present {
+			byDept[f.Department] = append(byDept[f.Department], f)
 		}
 	}
 	var out []DepartmentStatus
-	for _, d := range cfg.Departments {
-		st := DepartmentStatus{ID: d.ID, Name: d.Name, Given: given[d.ID], Owed: owed[d.ID], OpenFlags: open[d.ID]}
-		for _, f := range files {
-			if f.Department != d.ID || !f.Present {
-				continue
-			}
+	for _, d := range t.cfg.Departments {
+		st := DepartmentStatus{ID: d.ID, Name: d.Name, Given: t.given[d.ID], Owed: t.owed[d.ID], OpenFlags: t.open[d.ID]}
+		for _, f := range byDept[d.ID] {
 			if f.Outcome == "" {
 				st.Settling++
 				continue

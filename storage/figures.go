@@ -253,28 +253,54 @@ func figureSig(buf []byte, f sheaf.Figure, statuses []byte) ([]byte, string) {
 
 // Figures returns the figures of the latest sync, in catalogue order.
 func (db *DB) Figures(ctx context.Context) ([]sheaf.Figure, error) {
+	var out []sheaf.Figure
+	err := db.EachFigure(ctx, func(f *sheaf.Figure) error {
+		out = append(out, *f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachFigure gives fn the figures of the latest sync one at a time, in
+// catalogue order, without holding them all (100,000 figures are some
+// 40 MB): f is valid until fn returns. An error of fn ends it.
+func (db *DB) EachFigure(ctx context.Context, fn func(f *sheaf.Figure) error) error {
 	rows, err := db.q.Figures.QueryxContext(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load figures: %w", err)
+		return fmt.Errorf("load figures: %w", err)
 	}
 	defer rows.Close()
-	var out []sheaf.Figure
+	// Few distinct status lists: each parsed once, each figure given a
+	// copy of its own.
+	statuses := map[string][]sheaf.Status{}
 	for rows.Next() {
 		var f sheaf.Figure
 		var v sql.NullFloat64
 		var packed sql.RawBytes
 		if err := rows.Scan(&f.Indicator, &f.Period, &v, &f.Status, &f.ObservationID, &packed); err != nil {
-			return nil, fmt.Errorf("load figures: %w", err)
+			return fmt.Errorf("load figures: %w", err)
 		}
 		d, err := unpackFigureDetails(packed)
 		if err != nil {
-			return nil, fmt.Errorf("load figures: %s %s: %w", f.Indicator, f.Period, err)
+			return fmt.Errorf("load figures: %s %s: %w", f.Indicator, f.Period, err)
 		}
 		f.Decimals, f.Unit, f.Department, f.File, f.Sheet = d.Decimals, d.Unit, d.Department, d.File, d.Sheet
 		f.Cell, f.Raw, f.Note, f.Reason = d.Cell, d.Raw, d.Note, d.Reason
 		f.Value, f.HasValue = v.Float64, v.Valid
-		_ = json.Unmarshal([]byte(d.Statuses), &f.Statuses)
-		out = append(out, f)
+		st, ok := statuses[d.Statuses]
+		if !ok {
+			_ = json.Unmarshal([]byte(d.Statuses), &st)
+			statuses[d.Statuses] = st
+		}
+		if st != nil {
+			f.Statuses = append(make([]sheaf.Status, 0, len(st)), st...)
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }

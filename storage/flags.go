@@ -364,3 +364,12 @@ func (db *DB) OpenFlagCounts(ctx context.Context) (map[string]int, error) {
 	}
 	return m, nil
 }
+
+// OpenFlagsByDepartment counts open flags by department.
+func (db *DB) OpenFlagsByDepartment(ctx context.Context) (map[string]int, error) {
+	m, err := countsByKey(ctx, db.q.OpenFlagsByDepartment)
+	if err != nil {
+		return nil, fmt.Errorf("count open flags: %w", err)
+	}
+	return m, nil
+}

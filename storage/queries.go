@@ -70,18 +70,19 @@ type queries struct {
 	RuleStateCounts   *sqlx.Stmt `query:"rule-state-counts"`
 
 	// flags.sql
-	FlagStates      *sqlx.Stmt `query:"flag-states"`
-	InsertFlag      *sqlx.Stmt `query:"insert-flag"` // the one-row form of batchFlags
-	RefreshFlag     *sqlx.Stmt `query:"refresh-flag"`
-	ReopenFlag      *sqlx.Stmt `query:"reopen-flag"`
-	AcceptFlag      *sqlx.Stmt `query:"accept-flag"`
-	FlagState       *sqlx.Stmt `query:"flag-state"`
-	AcceptedDigests *sqlx.Stmt `query:"accepted-digests"`
-	FlagEvents      *sqlx.Stmt `query:"flag-events"`
-	ResolveFlag     *sqlx.Stmt `query:"resolve-flag"`
-	InsertFlagEvent *sqlx.Stmt `query:"insert-flag-event"`
-	Flags           *sqlx.Stmt `query:"flags"`
-	OpenFlagCounts  *sqlx.Stmt `query:"open-flag-counts"`
+	FlagStates            *sqlx.Stmt `query:"flag-states"`
+	InsertFlag            *sqlx.Stmt `query:"insert-flag"` // the one-row form of batchFlags
+	RefreshFlag           *sqlx.Stmt `query:"refresh-flag"`
+	ReopenFlag            *sqlx.Stmt `query:"reopen-flag"`
+	AcceptFlag            *sqlx.Stmt `query:"accept-flag"`
+	FlagState             *sqlx.Stmt `query:"flag-state"`
+	AcceptedDigests       *sqlx.Stmt `query:"accepted-digests"`
+	FlagEvents            *sqlx.Stmt `query:"flag-events"`
+	ResolveFlag           *sqlx.Stmt `query:"resolve-flag"`
+	InsertFlagEvent       *sqlx.Stmt `query:"insert-flag-event"`
+	Flags                 *sqlx.Stmt `query:"flags"`
+	OpenFlagCounts        *sqlx.Stmt `query:"open-flag-counts"`
+	OpenFlagsByDepartment *sqlx.Stmt `query:"open-flags-by-department"`
 
 	// runs.sql
 	InsertRun     *sqlx.Stmt `query:"insert-run"`

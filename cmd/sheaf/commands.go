@@ -359,19 +359,22 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	figs, err := db.Figures(ctx)
+	// Counted a figure at a time: a prefecture's 100,000 figures are not
+	// held.
+	tally := jobs.NewStatusTally(e.cfg)
+	if err := db.EachFigure(ctx, func(f *sheaf.Figure) error { tally.Figure(f); return nil }); err != nil {
+		return err
+	}
+	open, err := db.OpenFlagsByDepartment(ctx)
 	if err != nil {
 		return err
 	}
-	flags, err := db.Flags(ctx)
-	if err != nil {
-		return err
-	}
+	tally.OpenFlags(open)
 	runs, err := db.Runs(ctx, 1)
 	if err != nil {
 		return err
 	}
-	statuses := jobs.DepartmentStatuses(e.cfg, files, figs, flags)
+	statuses := tally.Statuses(files)
 	if *asJSON {
 		return writeJSON(e, e.statusJSON(runs, statuses, files))
 	}

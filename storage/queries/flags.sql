@@ -51,3 +51,6 @@ ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, depart
 
 -- name: open-flag-counts
 SELECT kind, count(*) FROM flags WHERE state = 'open' GROUP BY kind;
+
+-- name: open-flags-by-department
+SELECT department, count(*) FROM flags WHERE state = 'open' GROUP BY department;

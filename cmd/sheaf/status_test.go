@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/sheaf-dev/sheaf"
+	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/storage"
+)
+
+// `sheaf status` counts figures one at a time and open flags in SQL; the
+// status page counts them from everything loaded. On the bundled example
+// (departments that gave everything, one that gave part, open flags of
+// several kinds) both say the same of every department.
+func TestStatusCountsAsThePageDoes(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "examples", "shangzhi-2024")+"/.", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy the example: %v %s", err, out)
+	}
+	for _, d := range []string{"data", "outbox", "drafts"} {
+		os.RemoveAll(filepath.Join(dir, d))
+	}
+	cfgPath := filepath.Join(dir, "sheaf.yaml")
+	if _, errOut, code := runSheaf(t, "sync", "--config", cfgPath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	out, errOut, code := runSheaf(t, "status", "--json", "--config", cfgPath)
+	if code != 0 {
+		t.Fatalf("status: %s", errOut)
+	}
+	var got statusJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, cfg.DBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	files, err := db.Files(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := db.Figures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags, err := db.Flags(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Counted here from what the database holds, as a reader of the
+	// figures and flags would.
+	given, owed, open := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, f := range figs {
+		ind, ok := cfg.Indicator(f.Indicator)
+		if !ok || !ind.Required {
+			continue
+		}
+		owed[ind.Owner]++
+		if f.HasValue && f.Department == ind.Owner {
+			given[ind.Owner]++
+		}
+	}
+	for _, f := range flags {
+		if f.State == sheaf.FlagOpen {
+			open[f.Department]++
+		}
+	}
+	page := jobs.DepartmentStatuses(cfg, files, figs, flags)
+	if len(got.Departments) != len(cfg.Departments) || len(page) != len(cfg.Departments) {
+		t.Fatalf("status lists %d departments, the page %d, want %d", len(got.Departments), len(page), len(cfg.Departments))
+	}
+	partial, flagged := false, false
+	for i, d := range cfg.Departments {
+		g, p := got.Departments[i], page[i]
+		if g.ID != d.ID || g.RequiredGiven != given[d.ID] || g.RequiredOwed != owed[d.ID] || g.OpenFlags != open[d.ID] {
+			t.Errorf("status says %s gave %d of %d with %d open flags; the database holds %d of %d, %d open",
+				g.ID, g.RequiredGiven, g.RequiredOwed, g.OpenFlags, given[d.ID], owed[d.ID], open[d.ID])
+		}
+		if g.Files != p.Files || g.Failed != p.Failed || g.Settling != p.Settling || g.RequiredGiven != p.Given ||
+			g.RequiredOwed != p.Owed || g.OpenFlags != p.OpenFlags {
+			t.Errorf("status says %+v\nthe page counts %+v", g, p)
+		}
+		partial = partial || (given[d.ID] > 0 && given[d.ID] < owed[d.ID])
+		flagged = flagged || open[d.ID] > 0
+	}
+	if !partial || !flagged {
+		t.Errorf("the example has no department that gave part of what it owes (%v) or none with open flags (%v): the test compares nothing", partial, flagged)
+	}
+}
