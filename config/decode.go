@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -44,7 +45,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			d.decode(item, s.Index(i), path+"["+strconv.Itoa(i)+"]")
 		}
 		v.Set(s)
 	case reflect.Map:
@@ -156,16 +157,24 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-// yamlFields maps the yaml keys of a struct type to field indexes.
+// yamlFields maps the yaml keys of a struct type to field indexes, made
+// once per type (a catalogue decodes 20,000 indicators).
 func yamlFields(t reflect.Type) map[string]int {
+	if m, ok := fieldsOf.Load(t); ok {
+		return m.(map[string]int)
+	}
 	m := map[string]int{}
 	for i := range t.NumField() {
 		if name := yamlName(t.Field(i)); name != "" {
 			m[name] = i
 		}
 	}
+	fieldsOf.Store(t, m)
 	return m
 }
+
+// fieldsOf holds yamlFields of each type seen; its maps are only read.
+var fieldsOf sync.Map
 
 func knownKeys(t reflect.Type) []string {
 	var keys []string

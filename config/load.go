@@ -97,7 +97,7 @@ func parse(data []byte, file string) (*Config, error) {
 			c.Indicators = make([]Indicator, 0, total)
 		}
 		c.Indicators = append(c.Indicators, Indicator{})
-		d.decode(n, reflect.ValueOf(&c.Indicators[i]).Elem(), fmt.Sprintf("%s[%d]", chunkedKey, i))
+		d.decode(n, reflect.ValueOf(&c.Indicators[i]).Elem(), chunkedKey+"["+strconv.Itoa(i)+"]")
 	})
 	if perr != nil {
 		perr.File = file

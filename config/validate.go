@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -246,14 +247,20 @@ func (v *validator) indicators() {
 	for i, ind := range v.c.Indicators {
 		if ind.ID != "" {
 			if _, ok := codes[NormalizeName(ind.ID)]; !ok {
-				codes[NormalizeName(ind.ID)] = fmt.Sprintf("indicators[%d].id", i)
+				codes[NormalizeName(ind.ID)] = "indicators[" + strconv.Itoa(i) + "].id"
 			}
 		}
 	}
 	deps := v.departmentIDs()
+	depSet := make(map[string]bool, len(deps))
+	for _, d := range deps {
+		depSet[d] = true
+	}
+	// A catalogue's periods are a few years over and over: each checked once.
+	periodOK := map[string]bool{}
 	units := v.c.UnitCatalogue()
 	for i, ind := range v.c.Indicators {
-		key := fmt.Sprintf("indicators[%d]", i)
+		key := "indicators[" + strconv.Itoa(i) + "]"
 		switch {
 		case ind.ID == "":
 			v.add(key+".id", "is required")
@@ -270,10 +277,10 @@ func (v *validator) indicators() {
 			label(key+".name", ind.Name)
 		}
 		for j, a := range ind.Aliases {
-			label(fmt.Sprintf("%s.aliases[%d]", key, j), a)
+			label(key+".aliases["+strconv.Itoa(j)+"]", a)
 		}
 		for j, c := range ind.Codes {
-			ck := fmt.Sprintf("%s.codes[%d]", key, j)
+			ck := key + ".codes[" + strconv.Itoa(j) + "]"
 			f := NormalizeName(c)
 			switch first, ok := codes[f]; {
 			case blank(c):
@@ -296,14 +303,19 @@ func (v *validator) indicators() {
 		}
 		if ind.Owner == "" {
 			v.add(key+".owner", "is required, the id of the department that reports it")
-		} else if !slices.Contains(deps, ind.Owner) {
+		} else if !depSet[ind.Owner] {
 			v.add(key+".owner", "%q is not a department id (known: %s)", ind.Owner, strings.Join(deps, ", "))
 		}
 		seen := map[string]bool{}
 		for j, p := range ind.Periods {
-			pk := fmt.Sprintf("%s.periods[%d]", key, j)
+			pk := key + ".periods[" + strconv.Itoa(j) + "]"
+			ok, known := periodOK[p]
+			if !known {
+				ok = isPeriod(p)
+				periodOK[p] = ok
+			}
 			switch {
-			case !isPeriod(p):
+			case !ok:
 				v.add(pk, "%q is not a period (write a year, 2024, a quarter, 2024Q2, or months of a year, 2024M01-11)", p)
 			case seen[p]:
 				v.add(pk, "%q is listed twice", p)
