@@ -20,6 +20,9 @@ type Reconciler struct {
 	cfg   *config.Config
 	rules *ruleSet
 	names map[string]string // department id → name
+	// at is where each indicator's figures start in catalogue order (its
+	// last entry's, should a catalogue built in code list it twice).
+	at map[string]int
 }
 
 // New prepares reconciliation for cfg, compiling its rules. A rule that
@@ -29,9 +32,15 @@ func New(cfg *config.Config) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reconciler{cfg: cfg, rules: rs, names: map[string]string{}}
+	r := &Reconciler{cfg: cfg, rules: rs, names: map[string]string{}, at: make(map[string]int, len(cfg.Indicators))}
 	for _, d := range cfg.Departments {
 		r.names[d.ID] = d.Name
+	}
+	n := 0
+	for i := range cfg.Indicators {
+		ind := &cfg.Indicators[i]
+		r.at[ind.ID] = n
+		n += len(r.periods(ind))
 	}
 	return r, nil
 }
@@ -48,8 +57,7 @@ type run struct {
 	// so that accepting every one of them makes the status "accepted".
 	// A slice, not a map per slot: most figures have none or one, and an
 	// empty cycle has 100,000 missing ones.
-	doubts  map[slot][]doubt
-	figures map[slot]*sheaf.Figure
+	doubts map[slot][]doubt
 	// ownerInvalid: the owner sent a value for the slot that cannot be read.
 	ownerInvalid map[slot]bool
 	// decided holds, per slot with observations, where its figure is in
@@ -100,7 +108,7 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 	for i := range r.cfg.Indicators {
 		n += len(r.periods(&r.cfg.Indicators[i]))
 	}
-	ru := &run{Reconciler: r, in: in, doubts: map[slot][]doubt{}, figures: make(map[slot]*sheaf.Figure, n),
+	ru := &run{Reconciler: r, in: in, doubts: map[slot][]doubt{},
 		ownerInvalid: map[slot]bool{}, decided: make(map[slot]decision, n), figs: make([]sheaf.Figure, 0, n),
 		ds: newDoubtState(in.Findings)}
 	ru.res.Closed = map[string]string{}
@@ -144,10 +152,6 @@ func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 		}
 	}
 	ru.res.Figures = ru.inCatalogueOrder(order)
-	for i := range ru.res.Figures {
-		f := &ru.res.Figures[i]
-		ru.figures[slot{f.Indicator, f.Period}] = f
-	}
 	ru.missingFlags(owes)
 	ru.decided = nil // what is left needs only the figures
 	ru.evaluateRules()
@@ -182,11 +186,33 @@ func (ru *run) record(k slot, d decided) decision {
 // decidedFigure is slot k's figure once decided, nil before.
 func (ru *run) decidedFigure(k slot) *sheaf.Figure {
 	if ru.figs == nil {
-		// In catalogue order now: figures has them all.
-		return ru.figures[k]
+		// In catalogue order now: res.Figures has them all.
+		return ru.figure(k)
 	}
 	if d, ok := ru.decided[k]; ok {
 		return &ru.figs[d.fig]
+	}
+	return nil
+}
+
+// figure is slot k's figure in res.Figures (catalogue order), found by
+// its place, not through a map of 100,000 slots; nil for a slot not in the
+// catalogue.
+func (ru *run) figure(k slot) *sheaf.Figure {
+	at, ok := ru.at[k.indicator]
+	if !ok {
+		return nil
+	}
+	ind, ok := ru.cfg.Indicator(k.indicator)
+	if !ok {
+		return nil
+	}
+	p := slices.Index(ru.periods(ind), k.period)
+	if p < 0 || at+p >= len(ru.res.Figures) {
+		return nil
+	}
+	if f := &ru.res.Figures[at+p]; f.Indicator == k.indicator && f.Period == k.period {
+		return f
 	}
 	return nil
 }
@@ -413,8 +439,8 @@ func (ru *run) missingFlags(owes map[string][]string) {
 		for _, ind := range required[d.ID] {
 			for _, p := range ru.periods(ind) {
 				k := slot{ind.ID, p}
-				fig := ru.figures[k]
-				if fig.HasValue && fig.Department == ind.Owner {
+				fig := ru.figure(k)
+				if fig != nil && fig.HasValue && fig.Department == ind.Owner {
 					continue
 				}
 				// A value the owner sent but that cannot be read is already

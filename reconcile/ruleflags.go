@@ -31,7 +31,7 @@ func (ru *run) evaluateRules() {
 		return
 	}
 	lookup := func(indicator, period string) figureValue {
-		f := ru.figures[slot{indicator, period}]
+		f := ru.figure(slot{indicator, period})
 		if f == nil || !f.HasValue {
 			return figureValue{}
 		}
@@ -45,7 +45,7 @@ func (ru *run) evaluateRules() {
 		f := sheaf.Flag{Kind: sheaf.KindRule, Severity: out.Rule.Severity, Rule: out.Rule.ID}
 		var parts []string
 		for _, in := range out.Inputs {
-			fig := ru.figures[slot{in.Indicator, in.Period}]
+			fig := ru.figure(slot{in.Indicator, in.Period})
 			if fig == nil {
 				continue
 			}
