@@ -110,8 +110,7 @@ func NewCatalogue(cfg *config.Config) *Catalogue {
 		}
 	}
 	c.headers, c.ignore = headerWords(cfg, nil)
-	b, _ := json.Marshal([]any{ExtractorVersion, cfg.Cycle.Period, cfg.Indicators, cfg.Extraction, cfg.Units})
-	sum := sha256.Sum256(b)
+	sum, _ := config.DigestJSON(ExtractorVersion, cfg.Cycle.Period, cfg.Indicators, cfg.Extraction, cfg.Units)
 	c.digest = sum[:]
 	return c
 }

@@ -5,9 +5,7 @@ package jobs
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path"
@@ -684,8 +682,7 @@ func isCopyName(p string) bool {
 
 // reconcileStamp identifies the configuration figures are reconciled under.
 func reconcileStamp(cfg *config.Config) string {
-	b, _ := json.Marshal([]any{reconcile.Version, cfg.Cycle, cfg.Departments, cfg.Indicators, cfg.Rules})
-	sum := sha256.Sum256(b)
+	sum, _ := config.DigestJSON(reconcile.Version, cfg.Cycle, cfg.Departments, cfg.Indicators, cfg.Rules)
 	return hex.EncodeToString(sum[:16])
 }
 
