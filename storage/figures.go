@@ -272,6 +272,32 @@ func (db *DB) EachFigure(ctx context.Context, fn func(f *sheaf.Figure) error) er
 	if err != nil {
 		return fmt.Errorf("load figures: %w", err)
 	}
+	return eachFigure(rows, fn)
+}
+
+// Figure returns the figure of one indicator and period, or ErrNotFound.
+func (db *DB) Figure(ctx context.Context, indicator, period string) (sheaf.Figure, error) {
+	rows, err := db.q.Figure.QueryxContext(ctx, indicator, period)
+	if err != nil {
+		return sheaf.Figure{}, fmt.Errorf("load figure: %w", err)
+	}
+	var out sheaf.Figure
+	found := false
+	err = eachFigure(rows, func(f *sheaf.Figure) error {
+		out, found = *f, true
+		return nil
+	})
+	if err != nil {
+		return sheaf.Figure{}, err
+	}
+	if !found {
+		return sheaf.Figure{}, ErrNotFound
+	}
+	return out, nil
+}
+
+// eachFigure reads figure rows into fn and closes them.
+func eachFigure(rows *sqlx.Rows, fn func(f *sheaf.Figure) error) error {
 	defer rows.Close()
 	// Few distinct status lists: each parsed once, each figure given a
 	// copy of its own.

@@ -267,6 +267,20 @@ func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load flags: %w", err)
 	}
+	return scanFlags(rows)
+}
+
+// FigureFlags returns the flags of one indicator and period, as Flags
+// orders them.
+func (db *DB) FigureFlags(ctx context.Context, indicator, period string) ([]StoredFlag, error) {
+	rows, err := db.q.FigureFlags.QueryxContext(ctx, indicator, period)
+	if err != nil {
+		return nil, fmt.Errorf("load flags: %w", err)
+	}
+	return scanFlags(rows)
+}
+
+func scanFlags(rows *sqlx.Rows) ([]StoredFlag, error) {
 	defer rows.Close()
 	var out []StoredFlag
 	for rows.Next() {

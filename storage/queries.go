@@ -62,6 +62,7 @@ type queries struct {
 	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"`      // the one-row form of batchFig
 	UpsertBareFigure *sqlx.Stmt `query:"upsert-bare-figure"` // the one-row form of batchBare
 	Figures          *sqlx.Stmt `query:"figures"`
+	Figure           *sqlx.Stmt `query:"figure"`
 
 	// rules.sql
 	DeleteRuleResults *sqlx.Stmt `query:"delete-rule-results"`
@@ -83,6 +84,7 @@ type queries struct {
 	Flags                 *sqlx.Stmt `query:"flags"`
 	OpenFlagCounts        *sqlx.Stmt `query:"open-flag-counts"`
 	OpenFlagsByDepartment *sqlx.Stmt `query:"open-flags-by-department"`
+	FigureFlags           *sqlx.Stmt `query:"figure-flags"`
 
 	// runs.sql
 	InsertRun     *sqlx.Stmt `query:"insert-run"`

@@ -153,11 +153,6 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "读取文件情况", err)
 		return
 	}
-	figs, err := s.DB.Figures(ctx)
-	if err != nil {
-		s.serverError(w, r, "读取指标", err)
-		return
-	}
 	var fileRows []departmentFile
 	for _, f := range files {
 		if f.Department != dept || !f.Present {
@@ -180,22 +175,29 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 		fileRows = append(fileRows, row)
 	}
+	// The department's figures, read a figure at a time: its page does
+	// not hold a prefecture's 100,000.
 	var figRows []departmentFigure
-	for _, f := range figs {
+	err = s.DB.EachFigure(ctx, func(f *sheaf.Figure) error {
 		owner := ""
 		if ind, ok := s.Config.Indicator(f.Indicator); ok {
 			owner = ind.Owner
 		}
 		if owner != dept && f.Department != dept {
-			continue
+			return nil
 		}
 		row := departmentFigure{Name: s.indicatorName(f.Indicator), Period: f.Period, Status: f.Status, Shown: "—"}
 		if f.Department == dept {
 			// A value another department gave is not shown here.
-			row.Shown = s.figureRow(f).Shown
+			row.Shown = s.figureRow(*f).Shown
 			row.Where = strings.Trim(f.File+" · "+f.Sheet+"!"+f.Cell, " ·!")
 		}
 		figRows = append(figRows, row)
+		return nil
+	})
+	if err != nil {
+		s.serverError(w, r, "读取指标", err)
+		return
 	}
 	d, _ := s.Config.Department(dept)
 	exp := "—"

@@ -72,23 +72,26 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "读取文件", err)
 		return
 	}
-	figs, err := s.DB.Figures(ctx)
-	if err != nil {
+	// Counted a figure at a time, open flags in SQL: a prefecture's
+	// 100,000 figures are not held for a page of counts.
+	tally := jobs.NewStatusTally(s.Config)
+	if err := s.DB.EachFigure(ctx, func(f *sheaf.Figure) error { tally.Figure(f); return nil }); err != nil {
 		s.serverError(w, r, "读取指标", err)
 		return
 	}
-	flags, err := s.DB.Flags(ctx)
+	open, err := s.DB.OpenFlagsByDepartment(ctx)
 	if err != nil {
 		s.serverError(w, r, "读取问题", err)
 		return
 	}
+	tally.OpenFlags(open)
 	runs, err := s.DB.Runs(ctx, 15)
 	if err != nil {
 		s.serverError(w, r, "读取运行记录", err)
 		return
 	}
 	now := s.now()
-	deadlines, depts := s.deadlines(now), s.departments(files, figs, flags)
+	deadlines, depts := s.deadlines(now), s.departments(tally.Statuses(files))
 	body := map[string]any{
 		"Period":      s.Config.Cycle.Period,
 		"Timezone":    s.Config.Cycle.Timezone,
@@ -148,9 +151,9 @@ func (s *Server) deadlines(now time.Time) []deadlineRow {
 // departments counts, as `sheaf status` does, each department's files,
 // last submission, required figures given (with its own value) and owed,
 // and open flags.
-func (s *Server) departments(files []storage.FileSummary, figs []sheaf.Figure, flags []storage.StoredFlag) []departmentRow {
+func (s *Server) departments(statuses []jobs.DepartmentStatus) []departmentRow {
 	var out []departmentRow
-	for _, d := range jobs.DepartmentStatuses(s.Config, files, figs, flags) {
+	for _, d := range statuses {
 		out = append(out, departmentRow{ID: d.ID, Name: d.Name, OpenFlags: d.OpenFlags, Given: d.Given, Owed: d.Owed,
 			Files: d.Files, Failed: d.Failed, Settling: d.Settling, Last: s.show(d.Last)})
 	}
@@ -267,24 +270,24 @@ func (s *Server) figureRow(f sheaf.Figure) figureRow {
 func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	status, dept := sheaf.Status(q.Get("status")), q.Get("department")
-	all, err := s.DB.Figures(r.Context())
-	if err != nil {
-		s.serverError(w, r, "读取指标", err)
-		return
-	}
 	var rows []figureRow
-	for _, f := range all {
+	err := s.DB.EachFigure(r.Context(), func(f *sheaf.Figure) error {
 		owner := ""
 		if ind, ok := s.Config.Indicator(f.Indicator); ok {
 			owner = ind.Owner
 		}
 		if status != "" && f.Status != status && !slices.Contains(f.Statuses, status) {
-			continue
+			return nil
 		}
 		if dept != "" && f.Department != dept && owner != dept {
-			continue
+			return nil
 		}
-		rows = append(rows, s.figureRow(f))
+		rows = append(rows, s.figureRow(*f))
+		return nil
+	})
+	if err != nil {
+		s.serverError(w, r, "读取指标", err)
+		return
 	}
 	s.render(w, r, "figures", pageData{Title: "指标", Body: map[string]any{
 		"Figures": rows, "Status": status, "Department": dept, "Departments": s.Config.Departments,
@@ -303,18 +306,14 @@ type historyRow struct {
 func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 	indicator, period := r.PathValue("indicator"), r.PathValue("period")
 	ctx := r.Context()
-	all, err := s.DB.Figures(ctx)
-	if err != nil {
+	var fig *figureRow
+	switch f, err := s.DB.Figure(ctx, indicator, period); {
+	case err == nil:
+		row := s.figureRow(f)
+		fig = &row
+	case !errors.Is(err, storage.ErrNotFound):
 		s.serverError(w, r, "读取指标", err)
 		return
-	}
-	var fig *figureRow
-	for _, f := range all {
-		if f.Indicator == indicator && f.Period == period {
-			row := s.figureRow(f)
-			fig = &row
-			break
-		}
 	}
 	hist, err := s.DB.History(ctx, indicator, period)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -334,14 +333,14 @@ func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	flags, err := s.DB.Flags(ctx)
+	flags, err := s.DB.FigureFlags(ctx, indicator, period)
 	if err != nil {
 		s.serverError(w, r, "读取问题", err)
 		return
 	}
 	var related []flagRow
 	for _, f := range flags {
-		if f.Indicator == indicator && f.Period == period && f.State != sheaf.FlagResolved && f.State != sheaf.FlagObsolete {
+		if f.State != sheaf.FlagResolved && f.State != sheaf.FlagObsolete {
 			related = append(related, flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department), Opened: s.show(f.OpenedAt)})
 		}
 	}

@@ -39,8 +39,9 @@ func TestPages(t *testing.T) {
 		{"figures", "/figures", 200, []string{"学校总数", ">4141<", "教育局报表.xlsx", "D4", `href="/figures/schools.total/2024"`}, nil},
 		{"missing figures", "/figures?status=missing", 200, []string{"在校生数"}, []string{">4141<"}},
 		{"figures of a department", "/figures?department=finance", 200, []string{"一般公共预算教育支出"}, []string{"学校总数"}},
-		{"evidence", "/figures/schools.total/2024", 200, []string{"学校总数", "4141", "教育局报表.xlsx", "Sheet1", "D4", "历次读取", "当前", "含教学点"}, nil},
+		{"evidence", "/figures/schools.total/2024", 200, []string{"学校总数", "4141", "教育局报表.xlsx", "Sheet1", "D4", "历次读取", "当前", "含教学点"}, []string{"未报送在校生数"}},
 		{"no such figure", "/figures/nope/2024", 404, []string{"没有指标"}, nil},
+		{"a figure's flags", "/figures/students.total/2024", 200, []string{"在校生数", "缺报", "相关问题", "市教育局未报送在校生数（2024年"}, []string{"一般公共预算教育支出"}},
 		{"outbox", "/outbox", 200, []string{"发件箱是空的"}, nil},
 		{"login", "/login", 200, []string{"管理令牌"}, nil},
 	}

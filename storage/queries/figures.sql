@@ -31,3 +31,7 @@ ON CONFLICT (indicator, period) DO UPDATE SET
 -- name: figures
 SELECT indicator, period, value, status, coalesce(observation_id, 0) AS observation_id, details
 FROM figures ORDER BY ord, indicator, period;
+
+-- name: figure
+SELECT indicator, period, value, status, coalesce(observation_id, 0) AS observation_id, details
+FROM figures WHERE indicator = ? AND period = ?;

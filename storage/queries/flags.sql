@@ -49,6 +49,18 @@ SELECT id, kind, severity, department, indicator, period, rule, subject, message
 FROM flags
 ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
 
+-- name: figure-flags
+-- The flags of one indicator and period, as flags gives them.
+SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
+       opened_at,
+       CASE WHEN state IN ('open', 'accepted')
+            THEN max(last_seen_at, coalesce((SELECT value FROM meta WHERE key = 'reconciled_at'), ''))
+            ELSE last_seen_at END AS last_seen_at,
+       resolved_at, note, accepted_by, accepted_at
+FROM flags
+WHERE indicator = ? AND period = ?
+ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
+
 -- name: open-flag-counts
 SELECT kind, count(*) FROM flags WHERE state = 'open' GROUP BY kind;
 
