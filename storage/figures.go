@@ -296,6 +296,25 @@ func (db *DB) Figure(ctx context.Context, indicator, period string) (sheaf.Figur
 	return out, nil
 }
 
+// DepartmentFigures gives fn, in catalogue order, the figures of the
+// indicators owned (their ids) and those whose value the department gave,
+// each once, as EachFigure would give them: a department's page reads its
+// own figures, not all of a prefecture's.
+func (db *DB) DepartmentFigures(ctx context.Context, department string, owned []string, fn func(f *sheaf.Figure) error) error {
+	ids, err := json.Marshal(owned)
+	if err != nil {
+		return err
+	}
+	if owned == nil {
+		ids = []byte("[]")
+	}
+	rows, err := db.q.DepartmentFigures.QueryxContext(ctx, string(ids), department)
+	if err != nil {
+		return fmt.Errorf("load figures of %s: %w", department, err)
+	}
+	return eachFigure(rows, fn)
+}
+
 // eachFigure reads figure rows into fn and closes them.
 func eachFigure(rows *sqlx.Rows, fn func(f *sheaf.Figure) error) error {
 	defer rows.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,5 +130,93 @@ func TestPackedDetailsAreStoredAsText(t *testing.T) {
 		if d, err := unpackDetails([]byte(packed)); err != nil || d.Cell != stored[i].Cell || d.Seq != i {
 			t.Fatalf("row %d: %+v, %v", i, d, err)
 		}
+	}
+}
+
+// DepartmentFigures finds a department's figures by key: those of the
+// indicators it owns, whatever their value's source, and those whose value
+// it gave for another's indicator (a stand-in), each once and in catalogue
+// order; as filtering every figure would.
+func TestDepartmentFiguresByKey(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	mod := time.Date(2025, 3, 1, 8, 30, 0, 0, time.UTC)
+	store := func(dept, path string, obs ...sheaf.Observation) {
+		t.Helper()
+		ref := sheaf.FileRef{Path: path, ChangeKey: "k-" + path, Size: 10, ModTime: mod}
+		if _, err := db.StoreRead(ctx, Read{Department: dept, Source: "dir:" + dept, Ref: ref, Outcome: ReadOK, Rows: len(obs),
+			Observations: obs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	val := func(ind string, v float64) sheaf.Observation {
+		return sheaf.Observation{Indicator: ind, Period: "2024", Value: v, HasValue: true, Unit: "个", Raw: "x", Sheet: "S", Cell: "B2"}
+	}
+	store("edu", "edu.xlsx", val("schools.total", 44), val("students.total", 36614))
+	store("finance", "finance.xlsx", val("fund.total", 7), val("pay.avg", 9), val("students.total", 36000))
+	ids := map[[2]string]int64{} // department, indicator → observation id
+	err := db.CurrentSlots(ctx)(func(_, _ string, obs []reconcile.Observation) error {
+		for _, o := range obs {
+			ids[[2]string{o.Department, o.Indicator}] = o.ID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[string]string{"schools.total": "edu", "students.total": "edu", "teachers.total": "edu",
+		"fund.total": "finance", "pay.avg": "edu", "budget.total": "finance"}
+	fig := func(ind, dept string) sheaf.Figure {
+		f := sheaf.Figure{Indicator: ind, Period: "2024", Unit: "个", Status: sheaf.StatusMissing}
+		if dept != "" {
+			f.Value, f.HasValue, f.Status, f.Department, f.File, f.ObservationID = 1, true, sheaf.StatusOK, dept, dept+".xlsx", ids[[2]string{dept, ind}]
+		}
+		return f
+	}
+	figs := []sheaf.Figure{
+		fig("schools.total", "edu"),
+		fig("students.total", "edu"),
+		fig("teachers.total", ""), // edu owes it
+		fig("fund.total", "finance"),
+		fig("pay.avg", "finance"), // edu's, given by finance only: a stand-in
+		fig("budget.total", ""),   // finance owes it
+	}
+	if _, err := db.SaveResult(ctx, reconcile.Result{Figures: figs}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.Figures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dept := range []string{"edu", "finance", "health"} {
+		var owned, want, got []string
+		for ind, o := range owner {
+			if o == dept {
+				owned = append(owned, ind)
+			}
+		}
+		for _, f := range all {
+			if owner[f.Indicator] == dept || f.Department == dept {
+				want = append(want, f.Indicator)
+			}
+		}
+		err := db.DepartmentFigures(ctx, dept, owned, func(f *sheaf.Figure) error {
+			got = append(got, f.Indicator)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: figures %v, want %v", dept, got, want)
+		}
+	}
+	var fin []string
+	db.DepartmentFigures(ctx, "finance", []string{"fund.total", "budget.total"}, func(f *sheaf.Figure) error {
+		fin = append(fin, f.Indicator+"/"+f.Department)
+		return nil
+	})
+	if strings.Join(fin, " ") != "fund.total/finance pay.avg/finance budget.total/" {
+		t.Errorf("finance's figures: %v; want its own two and the stand-in it gave, in catalogue order", fin)
 	}
 }

@@ -57,12 +57,13 @@ type queries struct {
 	PresentFileCounts   *sqlx.Stmt `query:"present-file-counts"`
 
 	// figures.sql
-	FigureSignatures *sqlx.Stmt `query:"figure-signatures"`
-	DeleteFigure     *sqlx.Stmt `query:"delete-figure"`
-	UpsertFigure     *sqlx.Stmt `query:"upsert-figure"`      // the one-row form of batchFig
-	UpsertBareFigure *sqlx.Stmt `query:"upsert-bare-figure"` // the one-row form of batchBare
-	Figures          *sqlx.Stmt `query:"figures"`
-	Figure           *sqlx.Stmt `query:"figure"`
+	FigureSignatures  *sqlx.Stmt `query:"figure-signatures"`
+	DeleteFigure      *sqlx.Stmt `query:"delete-figure"`
+	UpsertFigure      *sqlx.Stmt `query:"upsert-figure"`      // the one-row form of batchFig
+	UpsertBareFigure  *sqlx.Stmt `query:"upsert-bare-figure"` // the one-row form of batchBare
+	Figures           *sqlx.Stmt `query:"figures"`
+	Figure            *sqlx.Stmt `query:"figure"`
+	DepartmentFigures *sqlx.Stmt `query:"department-figures"`
 
 	// rules.sql
 	DeleteRuleResults *sqlx.Stmt `query:"delete-rule-results"`

@@ -175,10 +175,16 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 		fileRows = append(fileRows, row)
 	}
-	// The department's figures, read a figure at a time: its page does
-	// not hold a prefecture's 100,000.
+	// The department's figures only, found by key: its page does not read
+	// a prefecture's 100,000.
+	var owned []string
+	for i := range s.Config.Indicators {
+		if ind := &s.Config.Indicators[i]; ind.Owner == dept {
+			owned = append(owned, ind.ID)
+		}
+	}
 	var figRows []departmentFigure
-	err = s.DB.EachFigure(ctx, func(f *sheaf.Figure) error {
+	err = s.DB.DepartmentFigures(ctx, dept, owned, func(f *sheaf.Figure) error {
 		owner := ""
 		if ind, ok := s.Config.Indicator(f.Indicator); ok {
 			owner = ind.Owner
