@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -270,7 +271,15 @@ func (s *Server) figureRow(f sheaf.Figure) figureRow {
 func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	status, dept := sheaf.Status(q.Get("status")), q.Get("department")
+	per := s.FiguresPerPage
+	if per <= 0 {
+		per = 500
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	// Every matching figure is counted, and only the page's are made rows.
 	var rows []figureRow
+	matched := 0
 	err := s.DB.EachFigure(r.Context(), func(f *sheaf.Figure) error {
 		owner := ""
 		if ind, ok := s.Config.Indicator(f.Indicator); ok {
@@ -282,17 +291,44 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 		if dept != "" && f.Department != dept && owner != dept {
 			return nil
 		}
-		rows = append(rows, s.figureRow(*f))
+		if matched >= (page-1)*per && matched < page*per {
+			rows = append(rows, s.figureRow(*f))
+		}
+		matched++
 		return nil
 	})
 	if err != nil {
 		s.serverError(w, r, "读取指标", err)
 		return
 	}
-	s.render(w, r, "figures", pageData{Title: "指标", Body: map[string]any{
+	pages := max((matched+per-1)/per, 1)
+	link := func(p int) string {
+		v := url.Values{}
+		if status != "" {
+			v.Set("status", string(status))
+		}
+		if dept != "" {
+			v.Set("department", dept)
+		}
+		if p > 1 {
+			v.Set("page", strconv.Itoa(p))
+		}
+		if len(v) == 0 {
+			return "/figures"
+		}
+		return "/figures?" + v.Encode()
+	}
+	body := map[string]any{
 		"Figures": rows, "Status": status, "Department": dept, "Departments": s.Config.Departments,
-		"Statuses": sheaf.FigureStatuses,
-	}})
+		"Statuses": sheaf.FigureStatuses, "Matched": matched, "Page": page, "Pages": pages,
+	}
+	if page > 1 {
+		body["Prev"] = link(min(page-1, pages))
+	}
+	if page < pages {
+		body["Next"] = link(page + 1)
+	}
+	s.render(w, r, "figures", pageData{Title: "指标", Body: body})
 }
 
 // historyRow is one value ever read for a figure.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -97,5 +98,67 @@ func TestOverdueDepartments(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the overview does not say %q:\n%s", want, page)
 		}
+	}
+}
+
+// /figures shows a page of figures at a time: every figure is on exactly
+// one page, in the order of the whole list; the links keep the filters;
+// a page past the last says how many there are.
+func TestFiguresArePaged(t *testing.T) {
+	f := newFixture(t, testToken)
+	rowRe := regexp.MustCompile(`<a href="/figures/([^"/]+)/([^"]+)">`)
+	figuresOn := func(path string) ([]string, string) {
+		t.Helper()
+		w := f.do(request{path: path})
+		if w.Code != 200 {
+			t.Fatalf("GET %s: %d", path, w.Code)
+		}
+		var out []string
+		for _, m := range rowRe.FindAllStringSubmatch(w.Body.String(), -1) {
+			out = append(out, m[1]+"/"+m[2])
+		}
+		return out, w.Body.String()
+	}
+	f.srv.FiguresPerPage = 1000
+	all, body := figuresOn("/figures")
+	if len(all) < 3 || strings.Contains(body, "下一页") {
+		t.Fatalf("one page of %d figures, or a next page shown:\n%s", len(all), body)
+	}
+	f.srv.FiguresPerPage = 2
+	var paged []string
+	for p := 1; ; p++ {
+		path := "/figures"
+		if p > 1 {
+			path += "?page=" + strconv.Itoa(p)
+		}
+		got, body := figuresOn(path)
+		if len(got) == 0 || len(got) > 2 {
+			t.Fatalf("page %d shows %d figures", p, len(got))
+		}
+		paged = append(paged, got...)
+		last := (len(all)+1)/2 == p
+		wantPos := fmt.Sprintf("第 %d/%d 页", p, (len(all)+1)/2)
+		if !strings.Contains(body, wantPos) || strings.Contains(body, "下一页") == last || strings.Contains(body, "上一页") != (p > 1) {
+			t.Fatalf("page %d: want %q, next link %v, previous link %v:\n%s", p, wantPos, !last, p > 1, body)
+		}
+		if last {
+			break
+		}
+		if !strings.Contains(body, `href="/figures?page=`+strconv.Itoa(p+1)+`"`) {
+			t.Fatalf("page %d does not link to page %d", p, p+1)
+		}
+	}
+	if strings.Join(paged, " ") != strings.Join(all, " ") {
+		t.Errorf("paged: %v\nwhole: %v", paged, all)
+	}
+	// The filters travel with the page links.
+	f.srv.FiguresPerPage = 1
+	_, body = figuresOn("/figures?department=edu")
+	if !strings.Contains(body, `href="/figures?department=edu&amp;page=2"`) {
+		t.Errorf("the next page of a department's figures drops the filter:\n%s", body)
+	}
+	_, body = figuresOn("/figures?page=99")
+	if !strings.Contains(body, "此页没有指标") {
+		t.Errorf("a page past the last does not say so:\n%s", body)
 	}
 }
