@@ -263,7 +263,7 @@ type StoredFlag struct {
 
 // Flags returns every flag, open ones first.
 func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
-	rows, err := db.q.Flags.QueryxContext(ctx)
+	rows, err := db.q.Flags.QueryxContext(ctx, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("load flags: %w", err)
 	}
@@ -273,7 +273,7 @@ func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
 // FigureFlags returns the flags of one indicator and period, as Flags
 // orders them.
 func (db *DB) FigureFlags(ctx context.Context, indicator, period string) ([]StoredFlag, error) {
-	rows, err := db.q.FigureFlags.QueryxContext(ctx, indicator, period)
+	rows, err := db.q.Flags.QueryxContext(ctx, indicator, period)
 	if err != nil {
 		return nil, fmt.Errorf("load flags: %w", err)
 	}

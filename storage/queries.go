@@ -85,7 +85,6 @@ type queries struct {
 	Flags                 *sqlx.Stmt `query:"flags"`
 	OpenFlagCounts        *sqlx.Stmt `query:"open-flag-counts"`
 	OpenFlagsByDepartment *sqlx.Stmt `query:"open-flags-by-department"`
-	FigureFlags           *sqlx.Stmt `query:"figure-flags"`
 
 	// runs.sql
 	InsertRun     *sqlx.Stmt `query:"insert-run"`

@@ -13,17 +13,7 @@ import (
 // cross-check), and a catalogue edit that re-reads every file adds no
 // history line for values that did not change.
 func TestExplainRolesAndUnchangedRereads(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "examples", "shangzhi-2024")+"/.", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy the example: %v %s", err, out)
-	}
-	for _, d := range []string{"data", "outbox", "drafts"} {
-		os.RemoveAll(filepath.Join(dir, d))
-	}
-	cfg := filepath.Join(dir, "sheaf.yaml")
-	if _, errOut, code := runSheaf(t, "sync", "--config", cfg); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	cfg := syncedExample(t)
 	explain := func() []map[string]any {
 		t.Helper()
 		out, errOut, code := runSheaf(t, "explain", "students.total", "2024", "--json", "--config", cfg)
@@ -69,4 +59,23 @@ func TestExplainRolesAndUnchangedRereads(t *testing.T) {
 	if after := explain(); len(after) != len(before) {
 		t.Errorf("%d history lines after re-reading unchanged files, want %d as before", len(after), len(before))
 	}
+}
+
+// syncedExample copies the bundled example (without what earlier runs
+// left in it) into a folder of the test's, syncs it, and returns its
+// configuration's path.
+func syncedExample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "examples", "shangzhi-2024")+"/.", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy the example: %v %s", err, out)
+	}
+	for _, d := range []string{"data", "outbox", "drafts"} {
+		os.RemoveAll(filepath.Join(dir, d))
+	}
+	cfg := filepath.Join(dir, "sheaf.yaml")
+	if _, errOut, code := runSheaf(t, "sync", "--config", cfg); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	return cfg
 }

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/sheaf-dev/sheaf"
@@ -19,17 +16,7 @@ import (
 // (departments that gave everything, one that gave part, open flags of
 // several kinds) both say the same of every department.
 func TestStatusCountsAsThePageDoes(t *testing.T) {
-	dir := t.TempDir()
-	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "examples", "shangzhi-2024")+"/.", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copy the example: %v %s", err, out)
-	}
-	for _, d := range []string{"data", "outbox", "drafts"} {
-		os.RemoveAll(filepath.Join(dir, d))
-	}
-	cfgPath := filepath.Join(dir, "sheaf.yaml")
-	if _, errOut, code := runSheaf(t, "sync", "--config", cfgPath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	cfgPath := syncedExample(t)
 	out, errOut, code := runSheaf(t, "status", "--json", "--config", cfgPath)
 	if code != 0 {
 		t.Fatalf("status: %s", errOut)

@@ -38,6 +38,7 @@ UPDATE flags SET state = ?, resolved_at = ? WHERE id = ?;
 INSERT INTO flag_events (flag_id, at, state, message) VALUES (?, ?, ?, ?);
 
 -- name: flags
+-- Every flag (?1 and ?2 NULL), or those of indicator ?1 and period ?2.
 SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
        opened_at,
        -- A current flag was seen by the last reconcile, which rewrites
@@ -47,18 +48,7 @@ SELECT id, kind, severity, department, indicator, period, rule, subject, message
             ELSE last_seen_at END AS last_seen_at,
        resolved_at, note, accepted_by, accepted_at
 FROM flags
-ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
-
--- name: figure-flags
--- The flags of one indicator and period, as flags gives them.
-SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
-       opened_at,
-       CASE WHEN state IN ('open', 'accepted')
-            THEN max(last_seen_at, coalesce((SELECT value FROM meta WHERE key = 'reconciled_at'), ''))
-            ELSE last_seen_at END AS last_seen_at,
-       resolved_at, note, accepted_by, accepted_at
-FROM flags
-WHERE indicator = ? AND period = ?
+WHERE ?1 IS NULL OR (indicator = ?1 AND period = ?2)
 ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
 
 -- name: open-flag-counts
