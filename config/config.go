@@ -241,7 +241,7 @@ type Indicator struct {
 	Tolerance *float64 `yaml:"tolerance"`
 	// Range is the plausible [min, max] of a value, in the indicator's
 	// unit; a value outside is flagged. Empty means no bounds.
-	Range []float64 `yaml:"range"`
+	Range Bounds `yaml:"range"`
 	// Note is free text on how the indicator is counted (its definition).
 	Note string `yaml:"note"`
 

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"hash"
+	"math"
 	"reflect"
+	"strconv"
 )
 
 // DigestJSON is the SHA-256 of json.Marshal(parts), made a list item at a
@@ -54,4 +56,39 @@ func writeJSON(h hash.Hash, v any) error {
 	}
 	h.Write([]byte{']'})
 	return nil
+}
+
+// Bounds are a range's [min, max]; either may be infinite (range: [0, .inf]
+// is "at least 0").
+type Bounds []float64
+
+// MarshalJSON writes the bounds as json.Marshal writes a []float64, and an
+// infinite one, which JSON has no number for, as the text "+Inf" or "-Inf":
+// json.Marshal failed on it, and the configuration's digests (the
+// extraction fingerprint, the reconcile stamp) were then the same whatever
+// the catalogue said.
+func (b Bounds) MarshalJSON() ([]byte, error) {
+	finite := true
+	for _, f := range b {
+		finite = finite && !math.IsInf(f, 0)
+	}
+	if finite || b == nil {
+		return json.Marshal([]float64(b))
+	}
+	out := []byte{'['}
+	for i, f := range b {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		if math.IsInf(f, 0) {
+			out = strconv.AppendQuote(out, strconv.FormatFloat(f, 'g', -1, 64))
+			continue
+		}
+		n, err := json.Marshal(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n...)
+	}
+	return append(out, ']'), nil
 }

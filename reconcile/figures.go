@@ -20,10 +20,14 @@ type Reconciler struct {
 	cfg   *config.Config
 	rules *ruleSet
 	names map[string]string // department id → name
-	// at is where each indicator's figures start in catalogue order (its
-	// last entry's, should a catalogue built in code list it twice).
-	at map[string]int
+	// at is where each indicator's figures start in catalogue order, and
+	// which entry of the catalogue it is; twice lists the ids a catalogue
+	// built in code lists more than once (a loaded one cannot).
+	at    map[string]catalogueEntry
+	twice map[string]bool
 }
+
+type catalogueEntry struct{ ord, index int }
 
 // New prepares reconciliation for cfg, compiling its rules. A rule that
 // does not compile is an error naming the rule and where.
@@ -32,14 +36,18 @@ func New(cfg *config.Config) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reconciler{cfg: cfg, rules: rs, names: map[string]string{}, at: make(map[string]int, len(cfg.Indicators))}
+	r := &Reconciler{cfg: cfg, rules: rs, names: map[string]string{}, at: make(map[string]catalogueEntry, len(cfg.Indicators)),
+		twice: map[string]bool{}}
 	for _, d := range cfg.Departments {
 		r.names[d.ID] = d.Name
 	}
 	n := 0
 	for i := range cfg.Indicators {
 		ind := &cfg.Indicators[i]
-		r.at[ind.ID] = n
+		if _, ok := r.at[ind.ID]; ok {
+			r.twice[ind.ID] = true
+		}
+		r.at[ind.ID] = catalogueEntry{n, i}
 		n += len(r.periods(ind))
 	}
 	return r, nil
@@ -199,19 +207,25 @@ func (ru *run) decidedFigure(k slot) *sheaf.Figure {
 // its place, not through a map of 100,000 slots; nil for a slot not in the
 // catalogue.
 func (ru *run) figure(k slot) *sheaf.Figure {
-	at, ok := ru.at[k.indicator]
+	if ru.twice[k.indicator] {
+		// Listed more than once, with periods that may differ: the slot's
+		// last figure, as a map filled in catalogue order would hold.
+		for i := len(ru.res.Figures) - 1; i >= 0; i-- {
+			if f := &ru.res.Figures[i]; f.Indicator == k.indicator && f.Period == k.period {
+				return f
+			}
+		}
+		return nil
+	}
+	e, ok := ru.at[k.indicator]
 	if !ok {
 		return nil
 	}
-	ind, ok := ru.cfg.Indicator(k.indicator)
-	if !ok {
+	p := slices.Index(ru.periods(&ru.cfg.Indicators[e.index]), k.period)
+	if p < 0 || e.ord+p >= len(ru.res.Figures) {
 		return nil
 	}
-	p := slices.Index(ru.periods(ind), k.period)
-	if p < 0 || at+p >= len(ru.res.Figures) {
-		return nil
-	}
-	if f := &ru.res.Figures[at+p]; f.Indicator == k.indicator && f.Period == k.period {
+	if f := &ru.res.Figures[e.ord+p]; f.Indicator == k.indicator && f.Period == k.period {
 		return f
 	}
 	return nil

@@ -210,3 +210,37 @@ func TestConflictAmongRepeatedValues(t *testing.T) {
 		t.Errorf("1,000 rows of 36614 and one of 36600: %d conflict flags, want one", n)
 	}
 }
+
+// A catalogue built in code may list an indicator twice, with periods that
+// differ. Every slot's figure is still found after deciding: no missing
+// flag for a value the owner gave, and a stand-in for a slot only the
+// first entry has is named, not a crash.
+func TestIndicatorListedTwiceWithOtherPeriods(t *testing.T) {
+	cfg := testConfig()
+	cfg.Indicators = []config.Indicator{
+		{ID: "a", Name: "甲", Unit: "人", Owner: "edu", Required: true, Periods: []string{"2023", "2024"}},
+		{ID: "a", Name: "甲", Unit: "人", Owner: "edu", Required: true, Periods: []string{"2024"}},
+		{ID: "b", Name: "乙", Unit: "人", Owner: "edu", Required: true},
+	}
+	res := reconcileTest(t, cfg, Input{Observations: []Observation{
+		obs("edu", 1, t0, t0, "a", "2023", 5), obs("edu", 1, t0, t0, "a", "2024", 6)}})
+	for _, fl := range res.Flags {
+		if fl.Kind == sheaf.KindMissing && fl.Indicator == "a" {
+			t.Errorf("missing flag for a figure the owner gave: %s", fl.Message)
+		}
+	}
+	res = reconcileTest(t, cfg, Input{Observations: []Observation{
+		obs("finance", 2, t0, t0, "a", "2023", 5), obs("edu", 1, t0, t0, "a", "2024", 6)}})
+	found := false
+	for _, fl := range res.Flags {
+		if fl.Kind == sheaf.KindMissing && fl.Indicator == "a" && fl.Period == "2023" {
+			found = true
+		}
+		if fl.Kind == sheaf.KindMissing && fl.Indicator == "a" && fl.Period == "2024" {
+			t.Errorf("missing flag for a/2024, which the owner gave: %s", fl.Message)
+		}
+	}
+	if !found {
+		t.Error("no missing flag for a/2023, which only another department gave")
+	}
+}

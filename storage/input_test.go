@@ -143,7 +143,8 @@ func TestDepartmentFiguresByKey(t *testing.T) {
 	mod := time.Date(2025, 3, 1, 8, 30, 0, 0, time.UTC)
 	store := func(dept, path string, obs ...sheaf.Observation) {
 		t.Helper()
-		ref := sheaf.FileRef{Path: path, ChangeKey: "k-" + path, Size: 10, ModTime: mod}
+		mod = mod.Add(time.Hour)
+		ref := sheaf.FileRef{Path: path, ChangeKey: "k-" + path + mod.String(), Size: 10, ModTime: mod}
 		if _, err := db.StoreRead(ctx, Read{Department: dept, Source: "dir:" + dept, Ref: ref, Outcome: ReadOK, Rows: len(obs),
 			Observations: obs}); err != nil {
 			t.Fatal(err)
@@ -184,6 +185,9 @@ func TestDepartmentFiguresByKey(t *testing.T) {
 	if _, err := db.SaveResult(ctx, reconcile.Result{Figures: figs}, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// finance's file read again (a new version) before the figures are
+	// decided again: the stand-in it gave is still its figure.
+	store("finance", "finance.xlsx", val("fund.total", 8), val("pay.avg", 9), val("students.total", 36000))
 	all, err := db.Figures(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -223,9 +223,9 @@ func prepareQueries(ctx context.Context, db *sqlx.DB, texts map[string]string) (
 	return q, all, nil
 }
 
-// observationBatch is how many observations one INSERT stores (6
-// parameters each, well under SQLite's limit of 32,766); figureBatch how
-// many figures one upsert stores (9 each).
+// observationBatch is how many observations one INSERT stores (4
+// parameters each, and the read and file once: well under SQLite's limit
+// of 32,766); figureBatch how many figures one upsert stores (9 each).
 const (
 	observationBatch = 256
 	figureBatch      = 64

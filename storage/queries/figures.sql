@@ -39,8 +39,9 @@ FROM figures WHERE indicator = ? AND period = ?;
 -- name: department-figures
 -- A department's figures, in catalogue order: those of the indicators it
 -- owns (?1, a JSON array of their ids) and those whose value it gave (?2,
--- its id): the value's observation is in the current read of one of its
--- present files. Each is found by key, not by reading every figure.
+-- its id): the value's observation is one read from one of its files, in
+-- any read (a file read again since the figures were last decided still
+-- gave them). Each is found by key, not by reading every figure.
 SELECT indicator, period, value, status, observation_id, details FROM (
     SELECT indicator, period, value, status, coalesce(observation_id, 0) AS observation_id, details, ord
     FROM figures
@@ -48,8 +49,9 @@ SELECT indicator, period, value, status, observation_id, details FROM (
     UNION
     SELECT fg.indicator, fg.period, fg.value, fg.status, fg.observation_id, fg.details, fg.ord
     FROM files f
-    JOIN observations o ON o.read_id = f.good_read
+    JOIN reads r ON r.file_id = f.id
+    JOIN observations o ON o.read_id = r.id
     JOIN figures fg ON fg.indicator = o.indicator AND fg.period = o.period AND fg.observation_id = o.id
-    WHERE f.department = ?2 AND f.present = 1
+    WHERE f.department = ?2
 )
 ORDER BY ord, indicator, period;
