@@ -263,7 +263,7 @@ type StoredFlag struct {
 
 // Flags returns every flag, open ones first.
 func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
-	rows, err := db.q.Flags.QueryxContext(ctx, nil, nil)
+	rows, err := db.q.Flags.QueryxContext(ctx, nil, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("load flags: %w", err)
 	}
@@ -273,9 +273,21 @@ func (db *DB) Flags(ctx context.Context) ([]StoredFlag, error) {
 // FigureFlags returns the flags of one indicator and period, as Flags
 // orders them.
 func (db *DB) FigureFlags(ctx context.Context, indicator, period string) ([]StoredFlag, error) {
-	rows, err := db.q.Flags.QueryxContext(ctx, indicator, period)
+	rows, err := db.q.Flags.QueryxContext(ctx, indicator, period, nil)
 	if err != nil {
 		return nil, fmt.Errorf("load flags: %w", err)
+	}
+	return scanFlags(rows)
+}
+
+// DepartmentOpenFlags returns the open flags a department's page shows,
+// as Flags orders them: its own, and those with a cell of its in their
+// evidence (a conflict with another department). A page does not read a
+// cycle's every flag, open or long resolved.
+func (db *DB) DepartmentOpenFlags(ctx context.Context, department string) ([]StoredFlag, error) {
+	rows, err := db.q.Flags.QueryxContext(ctx, nil, nil, department)
+	if err != nil {
+		return nil, fmt.Errorf("load flags of %s: %w", department, err)
 	}
 	return scanFlags(rows)
 }

@@ -224,3 +224,67 @@ func TestDepartmentFiguresByKey(t *testing.T) {
 		t.Errorf("finance's figures: %v; want its own two and the stand-in it gave, in catalogue order", fin)
 	}
 }
+
+// DepartmentOpenFlags selects in SQL what a department's page shows: its
+// own open flags, and open flags of others with a cell of its in their
+// evidence; not resolved ones, not others' without its cells, not a flag
+// whose evidence merely mentions its id in a text.
+func TestDepartmentOpenFlags(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	v := 1.0
+	cell := func(dept string) sheaf.Evidence {
+		return sheaf.Evidence{Department: dept, File: dept + ".xlsx", Sheet: "S", Cell: "B2", Raw: "1", Value: &v}
+	}
+	flags := []sheaf.Flag{
+		{Kind: sheaf.KindMissing, Severity: sheaf.SeverityError, Department: "edu", Indicator: "a", Period: "2024", Message: "edu owes a"},
+		{Kind: sheaf.KindConflict, Severity: sheaf.SeverityError, Department: "finance", Indicator: "b", Period: "2024", Message: "b disagrees",
+			Evidence: []sheaf.Evidence{cell("finance"), cell("edu")}},
+		{Kind: sheaf.KindConflict, Severity: sheaf.SeverityError, Department: "finance", Indicator: "c", Period: "2024", Message: "c disagrees",
+			Evidence: []sheaf.Evidence{cell("finance"), cell("health")}},
+		{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Department: "health", Indicator: "d", Period: "2024", Message: "edu",
+			Evidence: []sheaf.Evidence{{Department: "health", File: "edu.xlsx", Note: "edu"}}},
+		{Kind: sheaf.KindMissing, Severity: sheaf.SeverityError, Department: "edu", Indicator: "e", Period: "2024", Message: "edu owes e"},
+	}
+	if _, err := db.SaveResult(ctx, reconcile.Result{Flags: flags}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// e is given now: its flag is resolved.
+	if _, err := db.SaveResult(ctx, reconcile.Result{Flags: flags[:4]}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.Flags(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dept := range []string{"edu", "finance", "health", "nobody"} {
+		var want, got []string
+		for _, f := range all {
+			mine := f.Department == dept
+			for _, e := range f.Evidence {
+				mine = mine || e.Department == dept
+			}
+			if f.State == sheaf.FlagOpen && mine {
+				want = append(want, f.Indicator)
+			}
+		}
+		fs, err := db.DepartmentOpenFlags(ctx, dept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			got = append(got, f.Indicator)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: flags %v, want %v", dept, got, want)
+		}
+	}
+	edu, _ := db.DepartmentOpenFlags(ctx, "edu")
+	var ids []string
+	for _, f := range edu {
+		ids = append(ids, f.Indicator)
+	}
+	if strings.Join(ids, " ") != "a b" {
+		t.Errorf("edu's page flags %v, want its own open one and the conflict it has a cell in", ids)
+	}
+}

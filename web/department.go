@@ -128,7 +128,7 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	flags, err := s.DB.Flags(ctx)
+	flags, err := s.DB.DepartmentOpenFlags(ctx, dept)
 	if err != nil {
 		s.serverError(w, r, "读取问题", err)
 		return
@@ -249,7 +249,7 @@ func (s *Server) postDepartmentAnswer(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusNotFound, "没有这个问题", "没有这个问题。")
 		return
 	}
-	flags, err := s.DB.Flags(r.Context())
+	flags, err := s.DB.DepartmentOpenFlags(r.Context(), dept)
 	if err != nil {
 		s.serverError(w, r, "读取问题", err)
 		return

@@ -38,7 +38,9 @@ UPDATE flags SET state = ?, resolved_at = ? WHERE id = ?;
 INSERT INTO flag_events (flag_id, at, state, message) VALUES (?, ?, ?, ?);
 
 -- name: flags
--- Every flag (?1 and ?2 NULL), or those of indicator ?1 and period ?2.
+-- Every flag (?1, ?2 and ?3 NULL), or those of indicator ?1 and period ?2,
+-- or the open flags of department ?3's page: its own, and those with a
+-- cell of its in their evidence.
 SELECT id, kind, severity, department, indicator, period, rule, subject, message, evidence, state,
        opened_at,
        -- A current flag was seen by the last reconcile, which rewrites
@@ -48,7 +50,9 @@ SELECT id, kind, severity, department, indicator, period, rule, subject, message
             ELSE last_seen_at END AS last_seen_at,
        resolved_at, note, accepted_by, accepted_at
 FROM flags
-WHERE ?1 IS NULL OR (indicator = ?1 AND period = ?2)
+WHERE (?1 IS NULL OR (indicator = ?1 AND period = ?2))
+  AND (?3 IS NULL OR (state = 'open' AND (department = ?3 OR (json_valid(evidence) AND EXISTS (
+      SELECT 1 FROM json_each(evidence) WHERE json_extract(value, '$.department') = ?3)))))
 ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, department, kind, indicator, period, id;
 
 -- name: open-flag-counts
