@@ -219,9 +219,13 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []flagRow
 	kinds := map[sheaf.Kind]bool{}
+	pg := newPager(q, s.perPage(), "/flags")
 	for _, f := range all {
 		kinds[f.Kind] = true
 		if (dept != "" && f.Department != dept) || (kind != "" && f.Kind != kind) || (state != "all" && f.State != state) {
+			continue
+		}
+		if !pg.take() {
 			continue
 		}
 		row := flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
@@ -238,7 +242,7 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, "flags", pageData{Title: "问题清单", Body: map[string]any{
-		"Flags": rows, "Department": dept, "Kind": kind, "State": state,
+		"Flags": rows, "Department": dept, "Kind": kind, "State": state, "Pager": pg.done(),
 		"Departments": s.Config.Departments, "Kinds": kindList, "States": []sheaf.FlagState{sheaf.FlagOpen, sheaf.FlagAccepted, sheaf.FlagResolved, "all"},
 	}})
 }
@@ -271,15 +275,9 @@ func (s *Server) figureRow(f sheaf.Figure) figureRow {
 func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	status, dept := sheaf.Status(q.Get("status")), q.Get("department")
-	per := s.FiguresPerPage
-	if per <= 0 {
-		per = 500
-	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	pg := newPager(q, s.perPage(), "/figures")
 	// Every matching figure is counted, and only the page's are made rows.
 	var rows []figureRow
-	matched := 0
 	err := s.DB.EachFigure(r.Context(), func(f *sheaf.Figure) error {
 		owner := ""
 		if ind, ok := s.Config.Indicator(f.Indicator); ok {
@@ -291,42 +289,18 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) {
 		if dept != "" && f.Department != dept && owner != dept {
 			return nil
 		}
-		if matched >= (page-1)*per && matched < page*per {
+		if pg.take() {
 			rows = append(rows, s.figureRow(*f))
 		}
-		matched++
 		return nil
 	})
 	if err != nil {
 		s.serverError(w, r, "读取指标", err)
 		return
 	}
-	pages := max((matched+per-1)/per, 1)
-	link := func(p int) string {
-		v := url.Values{}
-		if status != "" {
-			v.Set("status", string(status))
-		}
-		if dept != "" {
-			v.Set("department", dept)
-		}
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		}
-		if len(v) == 0 {
-			return "/figures"
-		}
-		return "/figures?" + v.Encode()
-	}
 	body := map[string]any{
 		"Figures": rows, "Status": status, "Department": dept, "Departments": s.Config.Departments,
-		"Statuses": sheaf.FigureStatuses, "Matched": matched, "Page": page, "Pages": pages,
-	}
-	if page > 1 {
-		body["Prev"] = link(min(page-1, pages))
-	}
-	if page < pages {
-		body["Next"] = link(page + 1)
+		"Statuses": sheaf.FigureStatuses, "Pager": pg.done(),
 	}
 	s.render(w, r, "figures", pageData{Title: "指标", Body: body})
 }
@@ -472,4 +446,61 @@ func (s *Server) indicatorName(id string) string {
 		return ind.Name
 	}
 	return id
+}
+
+// perPage is how many rows a list page shows (Server.PerPage).
+func (s *Server) perPage() int {
+	if s.PerPage > 0 {
+		return s.PerPage
+	}
+	return 500
+}
+
+// pager cuts a list into pages of per rows: take says whether the next
+// matching row is on the page asked for (?page=, from 1), and done gives
+// what the page shows of the whole, with links that keep the other
+// filters of the query.
+type pager struct {
+	Matched, Page, Pages int
+	Prev, Next           string
+	query                url.Values
+	path                 string
+	per                  int
+}
+
+func newPager(q url.Values, per int, path string) *pager {
+	page, _ := strconv.Atoi(q.Get("page"))
+	return &pager{Page: max(page, 1), query: q, path: path, per: per}
+}
+
+func (p *pager) take() bool {
+	on := p.Matched >= (p.Page-1)*p.per && p.Matched < p.Page*p.per
+	p.Matched++
+	return on
+}
+
+func (p *pager) done() *pager {
+	p.Pages = max((p.Matched+p.per-1)/p.per, 1)
+	link := func(n int) string {
+		v := url.Values{}
+		for k, vs := range p.query {
+			if k != "page" && len(vs) > 0 && vs[0] != "" {
+				v.Set(k, vs[0])
+			}
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return p.path
+		}
+		return p.path + "?" + v.Encode()
+	}
+	if p.Page > 1 {
+		p.Prev = link(min(p.Page-1, p.Pages))
+	}
+	if p.Page < p.Pages {
+		p.Next = link(p.Page + 1)
+	}
+	return p
 }

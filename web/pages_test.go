@@ -119,12 +119,12 @@ func TestFiguresArePaged(t *testing.T) {
 		}
 		return out, w.Body.String()
 	}
-	f.srv.FiguresPerPage = 1000
+	f.srv.PerPage = 1000
 	all, body := figuresOn("/figures")
 	if len(all) < 3 || strings.Contains(body, "下一页") {
 		t.Fatalf("one page of %d figures, or a next page shown:\n%s", len(all), body)
 	}
-	f.srv.FiguresPerPage = 2
+	f.srv.PerPage = 2
 	var paged []string
 	for p := 1; ; p++ {
 		path := "/figures"
@@ -152,7 +152,7 @@ func TestFiguresArePaged(t *testing.T) {
 		t.Errorf("paged: %v\nwhole: %v", paged, all)
 	}
 	// The filters travel with the page links.
-	f.srv.FiguresPerPage = 1
+	f.srv.PerPage = 1
 	_, body = figuresOn("/figures?department=edu")
 	if !strings.Contains(body, `href="/figures?department=edu&amp;page=2"`) {
 		t.Errorf("the next page of a department's figures drops the filter:\n%s", body)
@@ -160,5 +160,43 @@ func TestFiguresArePaged(t *testing.T) {
 	_, body = figuresOn("/figures?page=99")
 	if !strings.Contains(body, "此页没有指标") {
 		t.Errorf("a page past the last does not say so:\n%s", body)
+	}
+}
+
+// /flags pages as /figures does, with the count of all that match.
+func TestFlagsArePaged(t *testing.T) {
+	f := newFixture(t, testToken)
+	idRe := regexp.MustCompile(`<td class="num">(\d+)</td>`)
+	idsOn := func(path string) ([]string, string) {
+		t.Helper()
+		w := f.do(request{path: path})
+		if w.Code != 200 {
+			t.Fatalf("GET %s: %d", path, w.Code)
+		}
+		var out []string
+		for _, m := range idRe.FindAllStringSubmatch(w.Body.String(), -1) {
+			out = append(out, m[1])
+		}
+		return out, w.Body.String()
+	}
+	f.srv.PerPage = 1000
+	all, _ := idsOn("/flags?state=all")
+	if len(all) < 2 {
+		t.Fatalf("the fixture has %d flags: too few to page", len(all))
+	}
+	f.srv.PerPage = 1
+	var paged []string
+	for p := 1; p <= len(all); p++ {
+		got, body := idsOn("/flags?state=all&page=" + strconv.Itoa(p))
+		if len(got) != 1 || !strings.Contains(body, fmt.Sprintf("共 %d 个问题", len(all))) {
+			t.Fatalf("page %d shows %v:\n%s", p, got, body)
+		}
+		if p < len(all) && !strings.Contains(body, `href="/flags?page=`+strconv.Itoa(p+1)+`&amp;state=all"`) {
+			t.Fatalf("page %d does not link to the next with the filter:\n%s", p, body)
+		}
+		paged = append(paged, got...)
+	}
+	if strings.Join(paged, " ") != strings.Join(all, " ") {
+		t.Errorf("paged: %v\nwhole: %v", paged, all)
 	}
 }

@@ -42,9 +42,9 @@ type Server struct {
 	// SessionTTL is how long a browser stays signed in; default 12h.
 	// Sessions are kept in the database and outlive a restart.
 	SessionTTL time.Duration
-	// FiguresPerPage is how many figures /figures shows a page; default
-	// 500. A prefecture's 100,000 on one page were 25 MB of HTML.
-	FiguresPerPage int
+	// PerPage is how many rows /figures and /flags show a page; default
+	// 500. A prefecture's 100,000 figures on one page were 25 MB of HTML.
+	PerPage int
 
 	once    sync.Once
 	handler http.Handler
