@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -122,17 +124,15 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	figs, err := db.Figures(ctx)
-	if err != nil {
-		return err
-	}
 	names := map[string]string{}
 	for _, ind := range e.cfg.Indicators {
 		names[ind.ID] = ind.Name
 	}
+	// Figures are written as they are read: a prefecture's 100,000 are not
+	// held (the JSON list) or held once as rows of text only (the table).
 	if *asJSON {
-		out := make([]figureJSON, 0, len(figs))
-		for _, f := range figs {
+		w := newJSONList(e.stdout)
+		err := db.EachFigure(ctx, func(f *sheaf.Figure) error {
 			j := figureJSON{Indicator: f.Indicator, Name: names[f.Indicator], Period: f.Period, Decimals: f.Decimals,
 				Unit: f.Unit, Status: f.Status, Statuses: f.Statuses, Department: f.Department, File: f.File,
 				Sheet: f.Sheet, Cell: f.Cell, Raw: f.Raw, Note: f.Note, Reason: f.Reason}
@@ -143,20 +143,19 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 				v := f.Value
 				j.Value = &v
 			}
-			out = append(out, j)
+			return w.add(j)
+		})
+		if err != nil {
+			return err
 		}
-		return writeJSON(e, out)
-	}
-	if len(figs) == 0 {
-		fmt.Fprintln(e.stdout, "no figures yet: run `sheaf sync` first")
-		return nil
+		return w.close()
 	}
 	t := &table{}
 	t.add("指标", "名称", "时期", "数值", "单位", "状态", "来源")
-	for _, f := range figs {
+	err = db.EachFigure(ctx, func(f *sheaf.Figure) error {
 		val := "—"
 		if f.HasValue {
-			val = formatFigure(f, e.shownDecimals(f.Indicator, f.Decimals))
+			val = formatFigure(*f, e.shownDecimals(f.Indicator, f.Decimals))
 		}
 		from := ""
 		if f.File != "" {
@@ -166,9 +165,58 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 			from = f.Reason + "：" + from
 		}
 		t.add(f.Indicator, names[f.Indicator], f.Period, val, f.Unit, strings.Join(statusWords(f.Statuses), "、"), from)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(t.rows) == 1 {
+		fmt.Fprintln(e.stdout, "no figures yet: run `sheaf sync` first")
+		return nil
 	}
 	t.write(e.stdout, "")
 	return nil
+}
+
+// jsonList writes a JSON list an element at a time, byte for byte as
+// writeJSON writes the whole list.
+type jsonList struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+}
+
+func newJSONList(w io.Writer) *jsonList {
+	l := &jsonList{w: bufio.NewWriter(w)}
+	l.enc = json.NewEncoder(&l.buf)
+	l.enc.SetIndent("  ", "  ")
+	l.enc.SetEscapeHTML(false)
+	return l
+}
+
+func (l *jsonList) add(v any) error {
+	l.buf.Reset()
+	if err := l.enc.Encode(v); err != nil {
+		return err
+	}
+	if l.n == 0 {
+		l.w.WriteString("[\n  ")
+	} else {
+		l.w.WriteString(",\n  ")
+	}
+	l.n++
+	_, err := l.w.Write(bytes.TrimSuffix(l.buf.Bytes(), []byte("\n")))
+	return err
+}
+
+func (l *jsonList) close() error {
+	if l.n == 0 {
+		l.w.WriteString("[]\n")
+	} else {
+		l.w.WriteString("\n]\n")
+	}
+	return l.w.Flush()
 }
 
 // formatFigure writes a figure's value with the given decimals.

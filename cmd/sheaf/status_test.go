@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
@@ -86,5 +87,35 @@ func TestStatusCountsAsThePageDoes(t *testing.T) {
 	}
 	if !partial || !flagged {
 		t.Errorf("the example has no department that gave part of what it owes (%v) or none with open flags (%v): the test compares nothing", partial, flagged)
+	}
+}
+
+// A JSON list written an element at a time (sheaf figures --json) is the
+// bytes writeJSON writes for the whole list: empty, one element, several,
+// with nested values, HTML characters and Chinese.
+func TestJSONListWritesAsWriteJSON(t *testing.T) {
+	v := 1.5
+	elems := []figureJSON{
+		{Indicator: "a", Name: "学校<总数>&", Period: "2024", Value: &v, Statuses: []sheaf.Status{sheaf.StatusOK}},
+		{Indicator: "b", Name: "在校生数", Period: "2023", Statuses: []sheaf.Status{}, Reason: "责任单位未报送"},
+		{Indicator: "c", Statuses: []sheaf.Status{sheaf.StatusMissing, sheaf.StatusApproximate}},
+	}
+	for n := range len(elems) + 1 {
+		var whole, streamed bytes.Buffer
+		if err := writeJSON(&env{stdout: &whole}, append([]figureJSON{}, elems[:n]...)); err != nil {
+			t.Fatal(err)
+		}
+		l := newJSONList(&streamed)
+		for _, e := range elems[:n] {
+			if err := l.add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.close(); err != nil {
+			t.Fatal(err)
+		}
+		if whole.String() != streamed.String() {
+			t.Errorf("%d elements: streamed\n%s\nwhole\n%s", n, streamed.String(), whole.String())
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"io"
 	"strings"
 
@@ -27,7 +28,8 @@ func (t *table) write(w io.Writer, indent string) {
 			}
 		}
 	}
-	var b strings.Builder
+	// Written a line at a time: a table of 100,000 figures is 10 MB.
+	b := bufio.NewWriter(w)
 	for _, r := range t.rows {
 		b.WriteString(indent)
 		for i, c := range r {
@@ -38,5 +40,5 @@ func (t *table) write(w io.Writer, indent string) {
 		}
 		b.WriteString("\n")
 	}
-	io.WriteString(w, b.String())
+	b.Flush()
 }
