@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,13 +38,22 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		}
 		periods = []string{pos[1]}
 	}
-	figs, err := db.Figures(ctx)
-	if err != nil {
-		return err
-	}
-	flags, err := db.Flags(ctx)
-	if err != nil {
-		return err
+	// The figures and flags of the periods explained, read by key: not a
+	// prefecture's every figure and flag.
+	var figs []sheaf.Figure
+	var flags []storage.StoredFlag
+	for _, p := range periods {
+		switch f, err := db.Figure(ctx, ind.ID, p); {
+		case err == nil:
+			figs = append(figs, f)
+		case !errors.Is(err, storage.ErrNotFound):
+			return err
+		}
+		fl, err := db.FigureFlags(ctx, ind.ID, p)
+		if err != nil {
+			return err
+		}
+		flags = append(flags, fl...)
 	}
 	depts := map[string]string{}
 	for _, d := range e.cfg.Departments {
