@@ -51,6 +51,23 @@ func TestUnitFromHeaderIsFlagged(t *testing.T) {
 	assertFindings(t, fs, "unit warning S!B2 pay.per_student@2024|「数值（万元）」|「1.75」|17500元")
 }
 
+// TestUnitFromHeaderInEveryForm: the value column's header names its unit
+// after a slash (ASCII or full-width) or a unit label as well as in
+// brackets. A reader that does not see the unit there stores 1.75元 with
+// status ok; each form converts to 17500元 and flags it.
+func TestUnitFromHeaderInEveryForm(t *testing.T) {
+	cfg := testCatalogue(t)
+	for _, header := range []string{"数值（万元）", "数值/万元", "数值／万元", "数值 单位：万元", "数值（单位：万元）"} {
+		sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+			r(1, "指标名称", header),
+			r(2, "生均经费", "#1.75"),
+		}}
+		obs, fs, _ := run(t, cfg, nil, sh)
+		assertObs(t, obs, "S!B2 pay.per_student@2024 = 17500/-2 raw 1.75")
+		assertFindings(t, fs, "unit warning S!B2 pay.per_student@2024|「"+header+"」|「1.75」|17500元")
+	}
+}
+
 // TestRange: values outside indicators[].range are flagged; a % value
 // between 0 and 1 typed without a % sign or format is marked as a
 // possible fraction, and worded so when it falls below the range (a
