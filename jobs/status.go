@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"time"
 
 	"github.com/sheaf-dev/sheaf"
@@ -25,7 +26,7 @@ type DepartmentStatus struct {
 
 // DepartmentStatuses computes every department's status, in config order.
 func DepartmentStatuses(cfg *config.Config, files []storage.FileSummary, figs []sheaf.Figure, flags []storage.StoredFlag) []DepartmentStatus {
-	t := NewStatusTally(cfg)
+	t := newStatusTally(cfg)
 	for i := range figs {
 		t.Figure(&figs[i])
 	}
@@ -37,23 +38,40 @@ func DepartmentStatuses(cfg *config.Config, files []storage.FileSummary, figs []
 	return t.Statuses(files)
 }
 
-// StatusTally counts, a figure at a time, what DepartmentStatuses counts
+// CountStatuses is DepartmentStatuses from the database: the figures
+// counted a figure at a time and the open flags counted in SQL, so that
+// `sheaf status` and the overview page of a 100,000-figure cycle hold
+// neither.
+func CountStatuses(ctx context.Context, cfg *config.Config, db *storage.DB, files []storage.FileSummary) ([]DepartmentStatus, error) {
+	t := newStatusTally(cfg)
+	if err := db.EachFigure(ctx, func(f *sheaf.Figure) error { t.Figure(f); return nil }); err != nil {
+		return nil, err
+	}
+	open, err := db.OpenFlagsByDepartment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.open = open
+	return t.Statuses(files), nil
+}
+
+// statusTally counts, a figure at a time, what DepartmentStatuses counts
 // from all figures held at once: `sheaf status` of a 100,000-figure cycle
 // need not hold them.
-type StatusTally struct {
+type statusTally struct {
 	cfg         *config.Config
 	given, owed map[string]int
 	open        map[string]int
 }
 
-// NewStatusTally starts a tally for cfg.
-func NewStatusTally(cfg *config.Config) *StatusTally {
-	return &StatusTally{cfg: cfg, given: map[string]int{}, owed: map[string]int{}, open: map[string]int{}}
+// newStatusTally starts a tally for cfg.
+func newStatusTally(cfg *config.Config) *statusTally {
+	return &statusTally{cfg: cfg, given: map[string]int{}, owed: map[string]int{}, open: map[string]int{}}
 }
 
 // Figure counts one figure: a required one is owed by its indicator's
 // owner, and given when the owner's own value is the figure.
-func (t *StatusTally) Figure(f *sheaf.Figure) {
+func (t *statusTally) Figure(f *sheaf.Figure) {
 	ind, ok := t.cfg.Indicator(f.Indicator)
 	if !ok || !ind.Required {
 		return
@@ -64,11 +82,8 @@ func (t *StatusTally) Figure(f *sheaf.Figure) {
 	}
 }
 
-// OpenFlags sets the open flags of each department.
-func (t *StatusTally) OpenFlags(byDept map[string]int) { t.open = byDept }
-
 // Statuses is every department's status, in config order, with its files.
-func (t *StatusTally) Statuses(files []storage.FileSummary) []DepartmentStatus {
+func (t *statusTally) Statuses(files []storage.FileSummary) []DepartmentStatus {
 	byDept := map[string][]*storage.FileSummary{}
 	for i := range files {
 		if f := &files[i]; f.Present {

@@ -66,8 +66,6 @@ type derived struct {
 	// which an unchanged re-sync spent on every run.
 	rec    *reconcile.Reconciler
 	recErr error
-	// slots is how many indicators and periods the catalogue asks for.
-	slots int
 }
 
 // derive returns what the sync derives from s.Config, derived again only
@@ -83,9 +81,6 @@ func (s *Syncer) derive() *derived {
 		wg.Go(func() { d.cat = extract.NewCatalogue(s.Config) })
 		wg.Go(func() { d.stamp = reconcileStamp(s.Config) })
 		d.rec, d.recErr = reconcile.New(s.Config)
-		for i := range s.Config.Indicators {
-			d.slots += len(s.Config.Periods(&s.Config.Indicators[i]))
-		}
 		wg.Wait()
 		s.derived = d
 	}
@@ -459,7 +454,7 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 
 	rep.ListMS = time.Since(start).Milliseconds()
 	readStart := time.Now()
-	done := readPhase(d.slots)
+	done := readPhase(rec.Slots())
 	err = s.parseAll(ctx, toParse, rep, start)
 	done()
 	if err != nil {

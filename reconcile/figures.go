@@ -25,6 +25,8 @@ type Reconciler struct {
 	// built in code lists more than once (a loaded one cannot).
 	at    map[string]catalogueEntry
 	twice map[string]bool
+	// slots counts the catalogue's indicators and periods: its figures.
+	slots int
 }
 
 type catalogueEntry struct{ ord, index int }
@@ -50,8 +52,13 @@ func New(cfg *config.Config) (*Reconciler, error) {
 		r.at[ind.ID] = catalogueEntry{n, i}
 		n += len(r.periods(ind))
 	}
+	r.slots = n
 	return r, nil
 }
+
+// Slots is how many figures the catalogue asks for: one per indicator
+// and period.
+func (r *Reconciler) Slots() int { return r.slots }
 
 // slot is one indicator and period.
 type slot struct{ indicator, period string }
@@ -112,10 +119,7 @@ func (r *Reconciler) Reconcile(in Input) Result {
 func (r *Reconciler) ReconcileSlots(in Input, slots Slots) (Result, error) {
 	// One figure per indicator and period of the catalogue: sized once,
 	// not grown by copying 100,000 figures over and over.
-	n := 0
-	for i := range r.cfg.Indicators {
-		n += len(r.periods(&r.cfg.Indicators[i]))
-	}
+	n := r.slots
 	ru := &run{Reconciler: r, in: in, doubts: map[slot][]doubt{},
 		ownerInvalid: map[slot]bool{}, decided: make(map[slot]decision, n), figs: make([]sheaf.Figure, 0, n),
 		ds: newDoubtState(in.Findings)}

@@ -73,26 +73,18 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, "读取文件", err)
 		return
 	}
-	// Counted a figure at a time, open flags in SQL: a prefecture's
-	// 100,000 figures are not held for a page of counts.
-	tally := jobs.NewStatusTally(s.Config)
-	if err := s.DB.EachFigure(ctx, func(f *sheaf.Figure) error { tally.Figure(f); return nil }); err != nil {
+	statuses, err := jobs.CountStatuses(ctx, s.Config, s.DB, files)
+	if err != nil {
 		s.serverError(w, r, "读取指标", err)
 		return
 	}
-	open, err := s.DB.OpenFlagsByDepartment(ctx)
-	if err != nil {
-		s.serverError(w, r, "读取问题", err)
-		return
-	}
-	tally.OpenFlags(open)
 	runs, err := s.DB.Runs(ctx, 15)
 	if err != nil {
 		s.serverError(w, r, "读取运行记录", err)
 		return
 	}
 	now := s.now()
-	deadlines, depts := s.deadlines(now), s.departments(tally.Statuses(files))
+	deadlines, depts := s.deadlines(now), s.departments(statuses)
 	body := map[string]any{
 		"Period":      s.Config.Cycle.Period,
 		"Timezone":    s.Config.Cycle.Timezone,

@@ -407,22 +407,14 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Counted a figure at a time: a prefecture's 100,000 figures are not
-	// held.
-	tally := jobs.NewStatusTally(e.cfg)
-	if err := db.EachFigure(ctx, func(f *sheaf.Figure) error { tally.Figure(f); return nil }); err != nil {
-		return err
-	}
-	open, err := db.OpenFlagsByDepartment(ctx)
+	statuses, err := jobs.CountStatuses(ctx, e.cfg, db, files)
 	if err != nil {
 		return err
 	}
-	tally.OpenFlags(open)
 	runs, err := db.Runs(ctx, 1)
 	if err != nil {
 		return err
 	}
-	statuses := tally.Statuses(files)
 	if *asJSON {
 		return writeJSON(e, e.statusJSON(runs, statuses, files))
 	}
