@@ -72,7 +72,7 @@ func (b Bounds) MarshalJSON() ([]byte, error) {
 	for _, f := range b {
 		finite = finite && !math.IsInf(f, 0)
 	}
-	if finite || b == nil {
+	if finite {
 		return json.Marshal([]float64(b))
 	}
 	out := []byte{'['}
