@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sheaf-dev/sheaf"
 
@@ -21,7 +22,8 @@ import (
 // table's header.
 //
 // A row is a list row when its key cell is filled and it is neither a
-// total (合计, 总计, 小计, 共计), a breakdown of one (其中：…) nor a note
+// total (合计, 总计, 小计, 共计, the whole area's 全县), a group's heading
+// or subtotal (一、高中学校), a breakdown of one (其中：…) nor a note
 // (注：…, 填表人：…, with nothing in the figures' columns). A hidden row is a list row: a school hidden in
 // the sheet is still a school (the department hides rows to print, not to
 // withdraw them). Rows with a blank key but figures are not counted and
@@ -300,6 +302,15 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 			return
 		}
 	}
+	if areaTotal(fk) {
+		// 全市, 全县: the whole area's row, a total under another name.
+		x.listTotalRow(ls, r)
+		return
+	}
+	if sectionLabel(key) {
+		// 一、高中学校 or （二）初中: a group's heading or subtotal, no school.
+		return
+	}
 	if !figures && (strings.ContainsAny(key, ":：") || hasAnyPrefix(fk, noteStarts)) {
 		return
 	}
@@ -336,6 +347,46 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 			fs.approx = mergeApprox(fs.approx, rd.Approx)
 		}
 	}
+}
+
+// areaWords are what follows 全 in the label of a whole area's row: 全市,
+// 全县, 全区, 全旗.
+const areaWords = "省市州盟县区旗镇乡"
+
+// areaTotal reports whether a folded key is the whole area's row, 全县
+// alone: a school's name may start with it (全县第一中学 is no total).
+func areaTotal(fk string) bool {
+	rest, ok := strings.CutPrefix(fk, "全")
+	if !ok {
+		return false
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	return size == len(rest) && strings.ContainsRune(areaWords, r)
+}
+
+// sectionLabel reports whether a key is a group's heading numbered in
+// Chinese numerals, as lists group their rows: 一、高中学校, （二）初中,
+// (三)小学. Schools are not numbered so; a list's 序号 is a column of its
+// own, in digits.
+func sectionLabel(key string) bool {
+	s := foldWidth(strings.TrimSpace(key))
+	open := strings.HasPrefix(s, "(")
+	s = strings.TrimPrefix(s, "(")
+	n := 0
+	for _, r := range s {
+		if !strings.ContainsRune("一二三四五六七八九十", r) {
+			break
+		}
+		n += utf8.RuneLen(r)
+	}
+	if n == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[n:])
+	if open {
+		return r == ')'
+	}
+	return r == '、' || r == '.'
 }
 
 // isTotal reports whether a key or label says total: 合计, 总计, 共计, 合 计.

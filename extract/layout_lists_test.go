@@ -133,6 +133,49 @@ func TestListTotalsCompared(t *testing.T) {
 	assertFindings(t, fs, "conflict warning 学校名册!A2:D4 staff.total@2024|为 110人|合计行 D5 的 「111」")
 }
 
+// TestListAreaRowAndSections: the whole county's row labelled 全县, not
+// 合计, and group headings numbered 一、 or （二） are no schools. A
+// careless reader counts 7 schools and sums the county's staff into the
+// schools' (1,180 + its 1 subtotal); here 3 schools, 110 staff, and the
+// 全县 row compared as the total. A school whose name starts with 全县
+// is a school.
+func TestListAreaRowAndSections(t *testing.T) {
+	cfg, dept := schoolList(t)
+	dept.Lists[0].Figures = dept.Lists[0].Figures[:3]
+	obs, fs, _ := run(t, cfg, dept, sheet("学校名册",
+		r(1, "序号", "学校名称", "学校类型", "教职工数"),
+		r(2, "", " 全 县 ", "", "#111"),
+		r(3, "", "一、小学", "", "#50"),
+		r(4, "#1", "第一小学", "小学", "#50"),
+		r(5, "", "（二）初中", "", ""),
+		r(6, "#2", "第一中学", "初中", "#40"),
+		r(7, "", "(三)高中", "", "#20"),
+		r(8, "#3", "全县第一高级中学", "高中", "#20"),
+	))
+	assertObs(t, obs,
+		"学校名册!A4:D8 schools.total@2024 = 3/0 raw count",
+		"学校名册!A4:D8 schools.primary@2024 = 1/0 raw count where 学校类型 = 小学",
+		"学校名册!A4:D8 staff.total@2024 = 110/0 raw sum(教职工数)",
+	)
+	assertFindings(t, fs, "conflict warning 学校名册!A4:D8 staff.total@2024|为 110人|合计行 D2 的 「111」")
+}
+
+func TestSectionLabel(t *testing.T) {
+	for key, want := range map[string]bool{
+		"一、高中学校": true, "十二、其他": true, "（一）城区": true, "(二)农村": true, "三.小学": true, "四､初中": true,
+		"一中": false, "十里铺小学": false, "三河小学": false, "(一中)": false, "1、实验小学": false, "": false,
+	} {
+		if got := sectionLabel(key); got != want {
+			t.Errorf("sectionLabel(%q) = %v, want %v", key, got, want)
+		}
+	}
+	for key, want := range map[string]bool{"全县": true, "全市": true, "全旗": true, "全县第一中学": false, "全": false, "全校": false} {
+		if got := areaTotal(Fold(key)); got != want {
+			t.Errorf("areaTotal(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
 // TestListOnAHiddenSheet: a list on a hidden sheet that is not read gives
 // no figure, only where it is.
 func TestListOnAHiddenSheet(t *testing.T) {
