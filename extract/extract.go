@@ -304,11 +304,12 @@ func (e *Extractor) ignored(label string) bool {
 	return false
 }
 
-// periodOf decides a row's period: the period cell; for a table without
-// a period column, the year its sheet name or title gives (year, written
-// in from); else the indicator's only period or the cycle's. It returns a
+// periodOf decides a row's period: the period cell; when it is blank or
+// there is no period column (periodCol false), the year the table's sheet
+// name or title gives (year, written in from); else the indicator's only
+// period or the cycle's. It returns a
 // message when the period is not one the indicator is reported for.
-func (e *Extractor) periodOf(ind *config.Indicator, periodCell sheets.Cell, year, from string) (string, string, error) {
+func (e *Extractor) periodOf(ind *config.Indicator, periodCell sheets.Cell, periodCol bool, year, from string) (string, string, error) {
 	period, err := normalizePeriod(periodCell)
 	if err != nil {
 		return "", "", err
@@ -331,6 +332,8 @@ func (e *Extractor) periodOf(ind *config.Indicator, periodCell sheets.Cell, year
 	msg := fmt.Sprintf("%s：年度 %s 不在该指标的填报年度内（%s）", ind.Name, sheaf.PeriodWord(period), strings.Join(words, "、"))
 	switch {
 	case strings.TrimSpace(periodCell.Raw) != "":
+	case year != "" && periodCol:
+		msg += "；年度列为空，年度取自" + from
 	case year != "":
 		msg += "；表中没有年度列，年度取自" + from
 	default:

@@ -285,14 +285,16 @@ func (x *FileExtraction) titleLine(r sheets.Row) {
 
 // tableYear decides the period of a table without a period column from
 // the year its sheet name and the title lines above it give. Two different
-// years are not guessed between: every row of the table is flagged.
+// years are not guessed between: every row of the table is flagged. In a
+// table with a period column, the one year they give is the period of a
+// row whose period cell is blank: a blank in a table titled 2023年 is no
+// 2024 figure.
 func (x *FileExtraction) tableYear(lay *layout) {
 	s := x.sh
 	titles := s.titles
 	s.titles = nil
-	if _, ok := lay.cols[RolePeriod]; ok {
-		return
-	}
+	_, periodCol := lay.cols[RolePeriod]
+	lay.periodCol = periodCol
 	var srcs []yearSource
 	for _, y := range titleYears(s.info.Name) {
 		srcs = append(srcs, yearSource{y, "工作表名" + sheets.Quote(s.info.Name)})
@@ -312,6 +314,11 @@ func (x *FileExtraction) tableYear(lay *layout) {
 	}
 	if len(years) == 1 {
 		lay.year, lay.yearFrom = years[0], strings.Join(wheres, "、")
+		return
+	}
+	if periodCol {
+		// The column decides; a blank under titles that disagree is the
+		// indicator's default period.
 		return
 	}
 	words := make([]string, len(years))

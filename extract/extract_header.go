@@ -27,6 +27,9 @@ type layout struct {
 	// sheet name or a title above it, and yearFrom where it is written;
 	// yearConflict says which of those disagree (no year is taken then).
 	year, yearFrom, yearConflict string
+	// periodCol says the table has a period column: year is then only
+	// for a row whose period cell is blank.
+	periodCol bool
 	// valuePeriod is the period the value column's header names in
 	// brackets ("数值（2025年）"), nil when it names none.
 	valuePeriod *periodColumn

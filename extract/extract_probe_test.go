@@ -159,17 +159,40 @@ func TestYearFromSheetNameAndTitle(t *testing.T) {
 			obs: []string{"Sheet1!B4 teachers.total@2024 = 3010/0 raw 3010"},
 		},
 		{
-			name: "a period column decides, not the title",
+			// A blank period cell in a table the sheet and its title say
+			// is 2023's is 2023, not the indicator's only period: a
+			// careless reader stores 12 guards for 2024, ok.
+			name: "a period column decides, not the title, but a blank is the title's",
 			sheet: sheet("2023年",
 				r(1, "2023年度履行教育职责自评"),
 				r(2, "指标名称", "年度", "数值"),
 				r(3, "专任教师数", "#2024", "#3010"),
 				r(4, "保安员人数", "", "#12"),
 			),
+			obs: []string{"2023年!C3 teachers.total@2024 = 3010/0 raw 3010"},
+			findings: []string{"invalid error 2023年!B4 safety.guards@2023|保安员人数：年度 2023年 不在该指标的填报年度内（2024年）；年度列为空，年度取自工作表名「2023年」"},
+		},
+		{
+			name: "a blank period under titles that disagree is the indicator's",
+			sheet: sheet("2023年",
+				r(1, "2024年度履行教育职责自评"),
+				r(2, "指标名称", "年度", "数值"),
+				r(3, "专任教师数", "#2023", "#2950"),
+				r(4, "保安员人数", "", "#12"),
+			),
 			obs: []string{
-				"2023年!C3 teachers.total@2024 = 3010/0 raw 3010",
+				"2023年!C3 teachers.total@2023 = 2950/0 raw 2950",
 				"2023年!C4 safety.guards@2024 = 12/0 raw 12",
 			},
+		},
+		{
+			name: "a blank period under the title's year",
+			sheet: sheet("Sheet1",
+				r(1, "2024年度履行教育职责自评"),
+				r(2, "指标名称", "年度", "数值"),
+				r(3, "保安员人数", "", "#12"),
+			),
+			obs: []string{"Sheet1!C3 safety.guards@2024 = 12/0 raw 12"},
 		},
 		{
 			name: "each table its own title",
@@ -187,6 +210,39 @@ func TestYearFromSheetNameAndTitle(t *testing.T) {
 				"Sheet1!B3 teachers.total@2023 = 2950/0 raw 2950",
 				"Sheet1!B7 teachers.total@2024 = 3010/0 raw 3010",
 				"Sheet1!B10 safety.guards@2024 = 12/0 raw 12",
+			},
+		},
+		{
+			// A careless reader takes a half year's figures for the
+			// year's, under the cycle's period: 8000 for 2024, ok.
+			name: "a part of the year in the title is not the year",
+			sheet: sheet("Sheet1",
+				r(1, "2024年1-6月教育经费执行情况表"),
+				r(2, "指标名称", "数值"),
+				r(3, "生均经费", "#8000"),
+			),
+			findings: []string{"invalid error Sheet1!B3 pay.per_student@2024M01-06|生均经费：年度 2024年1-6月 不在该指标的填报年度内（2024年）；表中没有年度列，年度取自A1「2024年1-6月"},
+		},
+		{
+			name: "a quarter's sheet",
+			sheet: sheet("2024年第二季度",
+				r(1, "指标名称", "数值"),
+				r(2, "生均经费", "#4000"),
+			),
+			findings: []string{"invalid error 2024年第二季度!B2 pay.per_student@2024Q2|年度 2024年第2季度 不在该指标的填报年度内"},
+		},
+		{
+			// 本期 of a third quarter's table is that quarter, and 上年同期
+			// the same quarter a year before: neither is 2024 nor 2023.
+			name: "this period of a quarter",
+			sheet: sheet("Sheet1",
+				r(1, "2024年第三季度教育经费"),
+				r(2, "指标名称", "本期", "上年同期"),
+				r(3, "生均经费", "#5000", "#4000"),
+			),
+			findings: []string{
+				"unknown info Sheet1!B3 @2024Q3|「本期」列（2024年第3季度）的 1 个数值（生均经费）不在相应指标的填报年度内",
+				"unknown info Sheet1!C3 @2023Q3|「上年同期」列（2023年第3季度）的 1 个数值（生均经费）不在相应指标的填报年度内",
 			},
 		},
 		{
@@ -209,21 +265,30 @@ func TestYearFromSheetNameAndTitle(t *testing.T) {
 
 func TestTitleYears(t *testing.T) {
 	for text, want := range map[string]string{
-		"2023年":            "2023",
-		"2023":             "2023",
-		"2023年度":           "2023",
-		"2023年（旧）":         "2023",
-		"2023年度教育统计表":      "2023",
-		"汇总2023":           "2023",
-		"填报日期：2025年1月10日":  "",
-		"2025年1月10日":       "",
-		"2024-01-05":       "",
-		"2024年12月":         "",
-		"2024年第一季度":        "",
-		"2024年上半年":         "",
-		"电话 13820231234":   "",
-		"Sheet1":           "",
-		"2023—2024学年教育统计表": "2023 2024",
+		"2023年":             "2023",
+		"2023":              "2023",
+		"2023年度":            "2023",
+		"2023年（旧）":          "2023",
+		"2023年度教育统计表":       "2023",
+		"汇总2023":            "2023",
+		"填报日期：2025年1月10日":   "",
+		"2025年1月10日":        "",
+		"2024-01-05":        "",
+		"2024年12月":          "",
+		"2024年第一季度":         "2024Q1",
+		"2024年 2季度报表":       "2024Q2",
+		"2024年上半年":          "2024M01-06",
+		"2024年下半年":          "2024M07-12",
+		"2024年前三季度":         "2024M01-09",
+		"2024年1-6月教育经费执行情况": "2024M01-06",
+		"2024年1—11月":        "2024M01-11",
+		"2024年1至12月":        "2024",
+		"2024年全年":           "2024",
+		"2024年6-1月":         "",
+		"2024年首月":           "",
+		"电话 13820231234":    "",
+		"Sheet1":            "",
+		"2023—2024学年教育统计表":  "2023 2024",
 	} {
 		if got := strings.Join(titleYears(text), " "); got != want {
 			t.Errorf("TitleYears(%q) = %q, want %q", text, got, want)

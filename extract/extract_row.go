@@ -117,7 +117,7 @@ func (e *Extractor) row(s *sheetState, table *layout, row sheets.Row, fc folds) 
 	} else if lay.yearConflict != "" {
 		return invalid(valueCell, cellRef, "", fmt.Sprintf("%s：无法确定年度：%s；请增加“年度”列，或更正工作表名和标题", ind.Name, lay.yearConflict))
 	}
-	period, msg, err := e.periodOf(ind, periodCell, year, yearFrom)
+	period, msg, err := e.periodOf(ind, periodCell, lay.periodCol, year, yearFrom)
 	if err != nil {
 		return invalid(periodCell, periodCell.Ref, "", fmt.Sprintf("%s：%v", ind.Name, err))
 	}

@@ -116,7 +116,7 @@ func (x *FileExtraction) cellObservation(ind *config.Indicator, c sheets.Cell, r
 	if lay.yearConflict != "" {
 		return nil, invalid("", fmt.Sprintf("%s：无法确定年度：%s；请更正工作表名和标题", ind.Name, lay.yearConflict))
 	}
-	period, msg, err := x.e.periodOf(ind, sheets.Cell{}, lay.year, lay.yearFrom)
+	period, msg, err := x.e.periodOf(ind, sheets.Cell{}, false, lay.year, lay.yearFrom)
 	if err != nil {
 		return nil, invalid("", fmt.Sprintf("%s：%v", ind.Name, err))
 	}

@@ -473,7 +473,7 @@ func (x *FileExtraction) endList() {
 		period, msg := ls.period, ls.periodMsg
 		if msg == "" {
 			var err error
-			period, msg, err = x.e.periodOf(f.ind, sheets.Cell{}, ls.period, ls.periodFrom)
+			period, msg, err = x.e.periodOf(f.ind, sheets.Cell{}, false, ls.period, ls.periodFrom)
 			if err != nil {
 				msg = err.Error()
 			}

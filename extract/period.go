@@ -215,18 +215,61 @@ func titleYears(text string) []string {
 		if len(rest) >= 2 && strings.ContainsRune("-/.", rune(rest[0])) && isDigit(rest[1]) {
 			continue // 2024-01-05
 		}
+		y := text[loc[0]:loc[1]]
 		if after, ok := strings.CutPrefix(rest, "年"); ok && !strings.HasPrefix(after, "度") {
 			after = strings.TrimLeft(after, " \u3000")
 			if after != "" && (isDigit(after[0]) || strings.ContainsRune("第一二三四上下全首末前后", leadRune(after))) {
-				continue // a month, a quarter, a half year
+				// A part of the year is that part, never the year: the
+				// table's figures are not the year's. A single month or a
+				// day is a date, no period.
+				if p, ok := partOfYear(y, after); ok && !slices.Contains(years, p) {
+					years = append(years, p)
+				}
+				continue
 			}
 		}
-		y := text[loc[0]:loc[1]]
 		if !slices.Contains(years, y) {
 			years = append(years, y)
 		}
 	}
 	return years
+}
+
+// partOfYearRE are the parts of a year a title names after "2024年",
+// folded: a quarter (第二季度, 2季度), a half (上半年), the first quarters
+// (前三季度), months (1-6月, 1至11月份), the whole year (全年).
+var partOfYearRE = regexp.MustCompile(`^(?:第?([1-4一二三四])季度|([上下])半年|前([二两三23])个?季度|(\d{1,2})月?(?:-|~|—|–|至|到)(\d{1,2})月|(全年))`)
+
+// partOfYear is the period of the part of year y that after (the text
+// after "2024年") names, or ok false.
+func partOfYear(y, after string) (string, bool) {
+	m := partOfYearRE.FindStringSubmatch(Fold(after))
+	var p string
+	switch {
+	case m == nil:
+		return "", false
+	case m[1] != "":
+		p = y + "Q" + quarterNumerals[m[1]]
+	case m[2] == "上":
+		p = y + "M01-06"
+	case m[2] == "下":
+		p = y + "M07-12"
+	case m[3] != "":
+		p = y + "M01-06"
+		if m[3] == "三" || m[3] == "3" {
+			p = y + "M01-09"
+		}
+	case m[4] != "":
+		from, _ := strconv.Atoi(m[4])
+		to, _ := strconv.Atoi(m[5])
+		p = fmt.Sprintf("%sM%02d-%02d", y, from, to)
+		if from == 1 && to == 12 {
+			p = y
+		}
+	default:
+		p = y // 全年
+	}
+	return p, sheaf.ValidPeriod(p)
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
