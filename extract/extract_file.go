@@ -129,6 +129,9 @@ func (x *FileExtraction) Row(r sheets.Row) {
 		return
 	}
 	x.formsRow(r)
+	if s.table != nil && s.table.subPending && x.subHeader(r) {
+		return
+	}
 	switch h := x.e.header(r, x.folds, s.merges); h.kind {
 	case completeHeader:
 		x.endTable()
@@ -141,6 +144,15 @@ func (x *FileExtraction) Row(r sheets.Row) {
 		x.tableYear(&lay)
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText
 		x.periodLayouts(&lay)
+		if len(lay.periodCols) > 0 {
+			lay.subPending = true
+			lay.headerFilled = map[int]bool{}
+			for j, c := range r.Cells {
+				if strings.TrimSpace(c.Raw) != "" {
+					lay.headerFilled[j] = true
+				}
+			}
+		}
 		s.pendingUnit, s.pendingText = "", ""
 		s.table = &lay
 		s.tables++

@@ -42,6 +42,11 @@ type layout struct {
 	// cannot be resolved), and fixedFrom where it is written.
 	fixed, fixedFrom string
 	fixedColumn      bool
+	// subPending says the row after a year-column table's header has yet
+	// to be seen: it may name the columns under each year (see
+	// subHeader). headerFilled are the header row's non-empty columns.
+	subPending   bool
+	headerFilled map[int]bool
 }
 
 // headerKind is what a row is as a header.

@@ -169,7 +169,7 @@ func TestYearFromSheetNameAndTitle(t *testing.T) {
 				r(3, "专任教师数", "#2024", "#3010"),
 				r(4, "保安员人数", "", "#12"),
 			),
-			obs: []string{"2023年!C3 teachers.total@2024 = 3010/0 raw 3010"},
+			obs:      []string{"2023年!C3 teachers.total@2024 = 3010/0 raw 3010"},
 			findings: []string{"invalid error 2023年!B4 safety.guards@2023|保安员人数：年度 2023年 不在该指标的填报年度内（2024年）；年度列为空，年度取自工作表名「2023年」"},
 		},
 		{

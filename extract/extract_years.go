@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/sheaf-dev/sheaf"
@@ -124,4 +125,143 @@ func (x *FileExtraction) endTable() {
 		x.finding(sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityInfo, Period: l.fixed, Sheet: s.info.Name, Cell: ex.first,
 			Message: msg + "：如需采用，请在配置中为指标列出该年度（indicators[].periods）"})
 	}
+}
+
+// changeWords mark a column under a year that holds how the year's figure
+// changed or ranks, never the figure: 增长%, 同比, 比上年增减, 排名, 占比.
+var changeWords = []string{"增长", "增速", "增幅", "增减", "同比", "环比", "比上年", "较上年", "比去年", "较去年",
+	"变化", "变动", "排名", "位次", "名次", "差额", "占比", "比重"}
+
+// genericValueWords are sub-headers that name the figure itself, preferred
+// over any other column under the same year.
+var genericValueWords = []string{"金额", "数值", "数额", "数量", "数据", "合计", "总计", "总数"}
+
+// isChange reports whether a sub-header names a change, not the figure.
+func isChange(text string) bool {
+	f := Fold(text)
+	switch f {
+	case "%", "(%)", "百分比":
+		return true
+	}
+	for _, w := range changeWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// subHeader reads the row under a year-column table's header when it
+// names the columns under each year: 2023年 merged over 金额 | 增长%. Each
+// year's value column is then the one under it that holds the figure,
+// never a growth rate or a ranking; two candidates (预算数 | 执行数) are not
+// guessed between, and a year with only change columns under it is not
+// read: both are findings. It reports whether the row was such a row.
+func (x *FileExtraction) subHeader(r sheets.Row) bool {
+	s := x.sh
+	lay := s.table
+	lay.subPending = false
+	if len(lay.periodCols) == 0 {
+		return false
+	}
+	for _, role := range []string{RoleName, RoleCode} {
+		if j, ok := lay.cols[role]; ok && strings.TrimSpace(r.Col(j).Raw) != "" {
+			return false
+		}
+	}
+	// The columns under each year: its merged range, else its own and the
+	// empty header cells after it up to the next year (a title centred
+	// across the columns).
+	type under struct{ left, right int }
+	spans := make([]under, len(lay.periodCols))
+	said := false
+	for i, p := range lay.periodCols {
+		right := p.col
+		if k, ok := s.merges.covering(lay.headerRow, p.col); ok && s.merges.merges[k].Left == p.col {
+			right = s.merges.merges[k].Right
+		} else {
+			next := -1
+			if i+1 < len(lay.periodCols) {
+				next = lay.periodCols[i+1].col
+			}
+			for j := p.col + 1; next < 0 || j < next; j++ {
+				if lay.headerFilled[j] || strings.TrimSpace(r.Col(j).Raw) == "" {
+					break
+				}
+				right = j
+			}
+		}
+		spans[i] = under{p.col, right}
+		for j := p.col; j <= right; j++ {
+			c := r.Col(j)
+			switch {
+			case c.Kind == sheets.CellText && strings.TrimSpace(c.Raw) != "":
+				if isBlankMark(c.Raw) {
+					return false
+				}
+				said = true
+			case strings.TrimSpace(c.Raw) != "":
+				return false // a figure: a data row
+			}
+		}
+	}
+	if !said {
+		return false
+	}
+	var kept []periodColumn
+	for i, p := range lay.periodCols {
+		sp := spans[i]
+		var cands, generic []int
+		var texts []string
+		for j := sp.left; j <= sp.right; j++ {
+			t := strings.TrimSpace(r.Col(j).Raw)
+			if t == "" {
+				continue
+			}
+			texts = append(texts, sheets.CellName(j, r.Num)+sheets.Quote(t))
+			if isChange(t) {
+				continue
+			}
+			cands = append(cands, j)
+			base, _ := stripUnitSuffix(x.e.units, t)
+			if slices.Contains(genericValueWords, Fold(base)) {
+				generic = append(generic, j)
+			}
+		}
+		if len(generic) == 1 {
+			cands = generic
+		}
+		switch {
+		case len(texts) == 0:
+			kept = append(kept, p) // nothing said under this year
+			continue
+		case len(cands) == 1:
+		default:
+			why := "下只有变化或排名列"
+			if len(cands) > 1 {
+				why = "下有多列可作为该年的数值"
+			}
+			if !s.skipHidden {
+				x.finding(sheaf.Finding{Kind: sheaf.KindFile, Severity: sheaf.SeverityError, Sheet: s.info.Name, Cell: p.ref,
+					Message: fmt.Sprintf("表「%s」的表头%s%s（%s），无法确定读哪一列，该年未读取：请只保留该年的数值列，或在表头中写明“金额”“数值”",
+						s.info.Name, p.ref+sheets.Quote(p.text), why, strings.Join(texts, "、"))})
+			}
+			continue
+		}
+		j := cands[0]
+		t := strings.TrimSpace(r.Col(j).Raw)
+		if _, unit := stripUnitSuffix(x.e.units, t); unit != "" && p.unit == "" {
+			p.unit, p.text = unit, p.text+" "+t
+		}
+		p.col = j
+		kept = append(kept, p)
+	}
+	lay.periodCols = kept
+	lay.headerRow = r.Num
+	lay.byPeriod = nil
+	x.periodLayouts(lay)
+	if len(kept) == 0 {
+		s.table = nil
+	}
+	return true
 }

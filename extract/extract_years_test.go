@@ -124,3 +124,96 @@ func TestValueHeaderNamesItsYear(t *testing.T) {
 	assertObs(t, obs, "2024年!B2 edu.spend@2023 = 68258/0 raw 68258")
 	assertFindings(t, fs, "invalid error 2024年!B3 schools.total@2023|年度 2023年 不在该指标的填报年度内|表头B1「数值（2023年）」")
 }
+
+// TestYearOverSubColumns: each year merged over the columns under it
+// (2023年 over 金额 | 增长%), as finance tables are laid out. The year's
+// figure is the column under it that holds the amount: a careless reader
+// takes each merged year's first column, and stores 2024's growth rate
+// 2.55 as its 万元, ok. A unit under the year applies to its column.
+func TestYearOverSubColumns(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "经费", Merges: []sheets.Merge{
+		{Top: 1, Left: 0, Bottom: 2, Right: 0},
+		{Top: 1, Left: 1, Bottom: 1, Right: 2},
+		{Top: 1, Left: 3, Bottom: 1, Right: 4},
+	}}, Rows: []sheets.Row{
+		r(1, "项目", "2023年", "", "2024年", ""),
+		r(2, "", "金额", "增长%", "增长（%）", "金额（元）"),
+		r(3, "教育支出", "#68258", "#0.07", "#2.55", "#700010000"),
+	}}
+	obs, fs, out := run(t, cfg, nil, sh)
+	assertObs(t, obs,
+		"经费!B3 edu.spend@2023 = 68258/0 raw 68258",
+		"经费!E3 edu.spend@2024 = 70001/4 raw 700010000",
+	)
+	assertFindings(t, fs, "unit warning 经费!E3 edu.spend@2024|金额（元）")
+	assertOutcomes(t, out, "经费 read 2")
+
+	// The same years written once and centred across their columns, not
+	// merged: the empty header cells after a year are its columns.
+	sh.Merges = nil
+	obs, _, _ = run(t, cfg, nil, sh)
+	assertObs(t, obs,
+		"经费!B3 edu.spend@2023 = 68258/0 raw 68258",
+		"经费!E3 edu.spend@2024 = 70001/4 raw 700010000",
+	)
+}
+
+// TestYearOverSubColumnsUndecided: two columns that could each be the
+// year's figure (预算数 | 执行数), or only a growth rate under a year, are
+// not guessed between: that year is not read, and a finding says why; the
+// other years are read.
+func TestYearOverSubColumnsUndecided(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "经费", Merges: []sheets.Merge{
+		{Top: 1, Left: 1, Bottom: 1, Right: 2},
+	}}, Rows: []sheets.Row{
+		r(1, "项目", "2024年", "", "2023年", "2022年"),
+		r(2, "", "预算数", "执行数", "金额", "增长%"),
+		r(3, "教育支出", "#70000", "#70001", "#68258", "#2.1"),
+	}}
+	obs, fs, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs, "经费!D3 edu.spend@2023 = 68258/0 raw 68258")
+	assertFindings(t, fs,
+		"file error 经费!B1 @|表头B1「2024年」下有多列可作为该年的数值（B2「预算数」、C2「执行数」）",
+		"file error 经费!E1 @|表头E1「2022年」下只有变化或排名列（E2「增长%」）")
+}
+
+// TestYearTableFirstRowIsNoSubHeader: a first data row without a name but
+// with figures is a row of figures (an unknown row), not the names of the
+// columns; the next rows are read.
+func TestYearTableFirstRowIsNoSubHeader(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "指标", "2023年", "2024年"),
+		r(2, "", "#1", "#2"),
+		r(3, "教育支出", "#68258", "#70001"),
+	}}
+	obs, _, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs,
+		"S!B3 edu.spend@2023 = 68258/0 raw 68258",
+		"S!C3 edu.spend@2024 = 70001/0 raw 70001",
+	)
+}
+
+// TestYearOverSubColumnsAsLibreOfficeWrites: the same layout as
+// LibreOffice saves it (lo_year_subcolumns.xlsx: covered cells written
+// empty, a 单位：万元、% note above), read by both readers. 2022年 is over
+// 金额 | 增长% and 2023年 over 增长% | 金额: a careless reader stores 2023's
+// growth rate 2.55 as its 万元.
+func TestYearOverSubColumnsAsLibreOfficeWrites(t *testing.T) {
+	cfg := loadTestConfig(t)
+	want := []string{
+		"经费!B5 fund.edu_spend@2022 = 68258/0 raw 68258",
+		"经费!E5 fund.edu_spend@2023 = 70001/0 raw 70001",
+	}
+	obs, fs, _ := streamFixture(t, cfg, "lo_year_subcolumns.xlsx")
+	assertObs(t, obs, want...)
+	assertFindings(t, fs)
+	obs, fs, err := extractFile(t, cfg, "lo_year_subcolumns.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertObs(t, obs, want...)
+	assertFindings(t, fs)
+}
