@@ -35,3 +35,28 @@ func TestDepartmentCodes(t *testing.T) {
 	)
 	assertFindings(t, fs, "unknown info ! @|1 行不在指标目录中|S!B5 其他")
 }
+
+// TestCodeAndNameDisagree: the rows re-sorted by name with their codes
+// left in place, so each code names one indicator and the name beside it
+// exactly another. A reader going by the code alone stores the students'
+// 36614 as the schools' figure, ok; neither is guessed. A name that is no
+// indicator's (a department's own wording) beside a code is no
+// contradiction, and neither is a name of the code's own indicator.
+func TestCodeAndNameDisagree(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "指标编码", "指标名称", "数值"),
+		r(2, "schools.total", "在校生数", "#36614"),
+		r(3, "students.total", "学校总数", "#44"),
+		r(4, "edu.spend", "教育经费支出合计（决算）", "#70001"),
+		r(5, "pay.per_student", "生均经费", "#17500"),
+	}}
+	obs, fs, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs,
+		"S!C4 edu.spend@2024 = 70001/0 raw 70001",
+		"S!C5 pay.per_student@2024 = 17500/0 raw 17500",
+	)
+	assertFindings(t, fs,
+		"invalid error S!A2 schools.total@|编码「schools.total」是“学校总数”（schools.total），名称「在校生数」却是另一指标“在校生数”（students.total）",
+		"invalid error S!A3 students.total@|名称「学校总数」却是另一指标")
+}
