@@ -140,6 +140,12 @@ func (x *FileExtraction) Row(r sheets.Row) {
 			x.orphansAbove(r.Num)
 		}
 		lay := h.lay
+		if len(h.unread) > 0 && !s.skipHidden {
+			x.finding(sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityInfo, Sheet: s.info.Name,
+				Cell: sheets.CellName(0, r.Num),
+				Message: fmt.Sprintf("表「%s」表头中的%s不是可识别的年度，该列未读取：如是该年的数值，请把表头改为“2024年”这样的年份",
+					s.info.Name, strings.Join(h.unread, "、"))})
+		}
 		lay.spans = s.merges.headerSpans(r.Num, lay.cols)
 		x.tableYear(&lay)
 		lay.noteUnit, lay.noteText = s.pendingUnit, s.pendingText

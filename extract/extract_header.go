@@ -74,6 +74,10 @@ type headerRow struct {
 	conflict string
 	// missing names the columns a partial header lacks.
 	missing string
+	// unread are, in a year-column table's header, the columns headed by
+	// a year with words sheaf cannot place ("2024年调整后", "2024年（预计）"):
+	// "E2「2024年调整后」".
+	unread []string
 }
 
 // rolesDecidingValues are the roles for which two equal candidates make
@@ -170,6 +174,7 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 		// period.
 		return headerRow{}
 	}
+	var notPeriods []int
 	for _, j := range maybePeriods {
 		c := row.Cells[j]
 		if p, ok := periodHeader(e.units, c); ok {
@@ -178,6 +183,8 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 				p.ref = sheets.CellName(j, row.Num)
 			}
 			periods = append(periods, p)
+		} else if c.Kind == sheets.CellText && titleYearRE.MatchString(c.Raw) {
+			notPeriods = append(notPeriods, j)
 		}
 	}
 	_, hasValue := byRole[RoleValue]
@@ -253,6 +260,18 @@ func (e *Extractor) header(row sheets.Row, fc folds, merges *mergeIndex) headerR
 		if len(lay.periodCols) == 0 {
 			return headerRow{}
 		}
+		var unread []string
+		for _, j := range notPeriods {
+			if j > first {
+				c := row.Cells[j]
+				ref := c.Ref
+				if ref == "" {
+					ref = sheets.CellName(j, row.Num)
+				}
+				unread = append(unread, ref+sheets.Quote(strings.TrimSpace(c.Raw)))
+			}
+		}
+		return headerRow{kind: completeHeader, lay: lay, words: words, unread: unread}
 	}
 	return headerRow{kind: completeHeader, lay: lay, words: words}
 }

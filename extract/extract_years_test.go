@@ -217,3 +217,18 @@ func TestYearOverSubColumnsAsLibreOfficeWrites(t *testing.T) {
 	assertObs(t, obs, want...)
 	assertFindings(t, fs)
 }
+
+// TestYearColumnsSheafCannotPlace: a column headed by a year with words
+// that make it another figure (2024年调整后, 2024年（预计）, 2023—2024学年)
+// is not read, and says so: the department sees why its adjusted figure
+// is not the one taken, rather than nothing.
+func TestYearColumnsSheafCannotPlace(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "指标", "2024年", "2024年调整后", "2024年（预计）", "备注"),
+		r(2, "教育支出", "#70001", "#69000", "#71000", "2024年调整后为决算数"),
+	}}
+	obs, fs, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs, "S!B2 edu.spend@2024 = 70001/0 raw 70001")
+	assertFindings(t, fs, "unknown info S!A1 @|表头中的C1「2024年调整后」、D1「2024年（预计）」不是可识别的年度，该列未读取")
+}
