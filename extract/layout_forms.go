@@ -423,10 +423,20 @@ func (x *FileExtraction) sameCell(c sheets.Cell, j int, r sheets.Row, auto bool)
 		return false
 	}
 	v := sheets.Cell{Ref: c.Ref, Raw: strings.TrimSpace(tail), Kind: sheets.CellText}
-	if !formNumber(x.e.units, v, ind) {
-		return false
-	}
 	ref := cellRef(c, j, r.Num)
+	if !formNumber(x.e.units, v, ind) {
+		if !strings.ContainsAny(tail, "0123456789０１２３４５６７８９") || x.sh.skipHidden {
+			return false
+		}
+		// "学校总数：44所（其中小学16所）": the indicator's label, and figures
+		// in words around its value. Not guessed at, not lost unsaid.
+		x.finding(sheaf.Finding{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID,
+			Sheet: x.sh.info.Name, Cell: ref, Raw: shorten(strings.TrimSpace(c.Raw)),
+			Message: fmt.Sprintf("%s：%s!%s%s中的数值无法单独读出，未读取：请把数值单独填在标签右边的单元格中",
+				ind.Name, x.sh.info.Name, ref, sheets.Quote(strings.TrimSpace(c.Raw)))})
+		x.sh.layoutRead = true // a form, whose value is flagged
+		return true
+	}
 	x.formValue(spec, ind, v, ref, j, r.Num, strings.TrimSpace(head), ref, "", r.Hidden)
 	return true
 }

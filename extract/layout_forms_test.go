@@ -213,6 +213,26 @@ func TestFormLabelAndValueInOneCell(t *testing.T) {
 	assertFindings(t, fs)
 }
 
+// TestFormLabelWithWordsAroundItsValue: an indicator's label and a value
+// wrapped in words in one cell ("学校总数：44所（其中小学16所）", "在校生数：
+// 2023年36000人，2024年36614人") is not guessed at: a careless reader takes
+// the first or the last number. It is flagged, not left for the
+// department to learn the figure is "not submitted" with no reason. A
+// label with words and no figure is a note.
+func TestFormLabelWithWordsAroundItsValue(t *testing.T) {
+	cfg, dept := layoutCatalogue(t)
+	obs, fs, out := run(t, cfg, dept, sheet("S",
+		r(1, "学校总数：44所（其中小学16所）"),
+		r(2, "在校生数：2023年36000人，2024年36614人"),
+		r(3, "教育支出：见附表"),
+	))
+	assertObs(t, obs)
+	assertFindings(t, fs,
+		"invalid error S!A1 schools.total@|学校总数：S!A1「学校总数：44所（其中小学16所）」中的数值无法单独读出",
+		"invalid error S!A2 students.total@|在校生数：S!A2「在校生数：2023年36000人，2024年36614人」中的数值无法单独读出")
+	assertOutcomes(t, out, "S read 0")
+}
+
 // TestColumnsAreNotForms: labels over a column of figures are a table's
 // headings, not a form's labels over their values: a careless reader takes
 // 68211 (2022's) as this year's 教育支出, or the first school's staff as
