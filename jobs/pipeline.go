@@ -119,6 +119,9 @@ func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncRepo
 			select {
 			case work <- j:
 			case <-ctx.Done():
+				// No worker will take it: its channel ends here, or the
+				// writer, already told of it, would wait on it for ever.
+				close(j.msgs)
 				return
 			}
 		}
@@ -232,6 +235,9 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 			rep.entry(c.dept.ID, c.src.Name(), c.ref.Path, OutcomeRead, "", "")
 			return nil
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: the file is read again next time
 	}
 	return fmt.Errorf("read %s: the reader stopped without an outcome", c.ref.Path)
 }

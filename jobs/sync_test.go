@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -534,5 +535,70 @@ func TestSourcesAreListedConcurrently(t *testing.T) {
 	}
 	if rep.SourcesFailed != 0 {
 		t.Fatalf("%d sources failed: %+v", rep.SourcesFailed, rep.Problems)
+	}
+}
+
+// TestSyncInterruptedEnds: a sync interrupted while files are read (Ctrl-C,
+// SIGTERM to the daemon) returns, rather than waiting for ever on a file no
+// worker will read while holding the sync lock; what it stored stays, and
+// the next sync reads the rest.
+func TestSyncInterruptedEnds(t *testing.T) {
+	f := newFixture(t, strings.Replace(testConfig, "workers: 2", "workers: 1", 1))
+	const files = 12
+	for i := range files {
+		f.workbook(fmt.Sprintf("inbox/edu/报表%02d.xlsx", i), []any{"", "学校总数", 2024, 40 + i, "所", ""})
+	}
+	// The first file is read; the next one's reading is under way when the
+	// sync is interrupted, and ends a moment after it, as a network
+	// source's does, while the files after it wait for the one worker.
+	dir := &sources.Dir{Root: filepath.Join(f.dir, "inbox/edu")}
+	var opened atomic.Int32
+	interrupting := true
+	src := &fakeSource{
+		list: dir.List,
+		open: func(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
+			if interrupting && opened.Add(1) > 1 {
+				<-ctx.Done()
+				time.Sleep(50 * time.Millisecond)
+				return nil, ctx.Err()
+			}
+			return dir.Open(ctx, ref)
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now },
+		Sources: func(d *config.Department) ([]sources.Source, error) {
+			if d.ID == "edu" {
+				return []sources.Source{src}, nil
+			}
+			return nil, nil
+		},
+		Progress: func(p Progress) {
+			if p.FilesDone == 1 {
+				cancel()
+			}
+		}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Sync(ctx, "test")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted sync: %v, want context.Canceled", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the sync has not returned a minute after it was interrupted")
+	}
+	interrupting = false
+	s.Progress = nil
+	rep, err := s.Sync(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Read+rep.Unchanged != files || rep.Read == files {
+		t.Errorf("next sync: %d read, %d unchanged, want the %d files between them, some already stored", rep.Read, rep.Unchanged, files)
 	}
 }

@@ -154,6 +154,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			return 0
 		}
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			// Interrupted (Ctrl-C, SIGTERM): what was stored stays, and the
+			// next run takes up the rest.
+			fmt.Fprintln(stderr, "sheaf "+name+": 已中断，已保存的内容不会丢失，下次运行时继续")
+			return 130
+		}
 		var ee exitError
 		if errors.As(err, &ee) {
 			if ee.err != nil {
