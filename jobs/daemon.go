@@ -64,6 +64,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			return fmt.Errorf("schedules.%s: %w", j.Name, err)
 		}
 	}
+	d.closeDeadRuns(ctx)
 	if err := d.CatchUp(ctx); err != nil {
 		d.log().Error("catching up missed runs failed", "err", err)
 	}
@@ -81,6 +82,25 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.log().Warn("a job was still running at the end of the grace period", "grace", grace)
 	}
 	return nil
+}
+
+// closeDeadRuns marks interrupted, as the daemon starts, the runs a process
+// that died (kill -9, a power cut) left "running": they are not shown as
+// running until the job next runs. Only when no job holds the lock every
+// job takes: a run of another process that is alive stays as it is.
+func (d *Daemon) closeDeadRuns(ctx context.Context) {
+	now, cancel := context.WithCancel(ctx)
+	cancel() // take the lock if it is free, never wait for it
+	lock, err := acquireLock(now, d.Config.DBPath()+".lock", nil)
+	if err != nil {
+		return
+	}
+	defer lock.Release()
+	if n, err := d.DB.InterruptAllRuns(ctx); err != nil {
+		d.log().Error("closing runs left running failed", "err", err)
+	} else if n > 0 {
+		d.log().Info("runs left running by a process that ended are marked interrupted", "runs", n)
+	}
 }
 
 // CatchUp runs, once each, the jobs whose last scheduled time passed since

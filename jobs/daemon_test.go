@@ -2,10 +2,13 @@ package jobs
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/sheaf-dev/sheaf"
 )
 
 func TestMissedAndPrevScheduled(t *testing.T) {
@@ -61,5 +64,46 @@ func TestDaemonCatchesUpOnce(t *testing.T) {
 	}
 	if ran != 1 {
 		t.Fatalf("the missed sync ran %d times, want once", ran)
+	}
+}
+
+// TestDaemonClosesRunsOfADeadProcess: a sync and a remind left "running"
+// by a process killed mid-way are marked interrupted as the daemon starts,
+// not shown as running until each job next runs; while another process
+// holds the jobs' lock, its run is alive and stays running.
+func TestDaemonClosesRunsOfADeadProcess(t *testing.T) {
+	f := newFixture(t, testConfig)
+	ctx := context.Background()
+	for _, job := range []string{"sync", "remind"} {
+		if _, err := f.db.StartRun(ctx, job, "cli", time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outcomes := func() []sheaf.RunOutcome {
+		runs, err := f.db.Runs(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []sheaf.RunOutcome
+		for _, r := range runs {
+			out = append(out, r.Outcome)
+		}
+		return out
+	}
+	d := &Daemon{Config: f.cfg, DB: f.db}
+
+	held, err := acquireLock(ctx, f.cfg.DBPath()+".lock", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.closeDeadRuns(ctx)
+	if got := outcomes(); !slices.Equal(got, []sheaf.RunOutcome{sheaf.RunRunning, sheaf.RunRunning}) {
+		t.Errorf("with the lock held elsewhere: %v, want both still running", got)
+	}
+	held.Release()
+
+	d.closeDeadRuns(ctx)
+	if got := outcomes(); !slices.Equal(got, []sheaf.RunOutcome{sheaf.RunInterrupted, sheaf.RunInterrupted}) {
+		t.Errorf("after the daemon started: %v, want both interrupted", got)
 	}
 }

@@ -90,6 +90,8 @@ type queries struct {
 	InsertRun     *sqlx.Stmt `query:"insert-run"`
 	FinishRun     *sqlx.Stmt `query:"finish-run"`
 	InterruptRuns *sqlx.Stmt `query:"interrupt-runs"`
+	// InterruptAll marks every run still "running" interrupted.
+	InterruptAll *sqlx.Stmt `query:"interrupt-all-runs"`
 	Runs          *sqlx.Stmt `query:"runs"`
 	LastRun       *sqlx.Stmt `query:"last-run"`
 	LastRunAny    *sqlx.Stmt `query:"last-run-any"`

@@ -59,6 +59,17 @@ func (db *DB) InterruptRuns(ctx context.Context, job string) error {
 	return nil
 }
 
+// InterruptAllRuns marks every run still "running" as interrupted: a
+// process that holds the lock every job takes knows none is alive. It
+// returns how many it marked.
+func (db *DB) InterruptAllRuns(ctx context.Context) (int64, error) {
+	res, err := db.q.InterruptAll.ExecContext(ctx, formatTime(db.Now()))
+	if err != nil {
+		return 0, fmt.Errorf("close interrupted runs: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // Runs returns the latest runs, newest first.
 func (db *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
 	rows, err := db.q.Runs.QueryxContext(ctx, limit)

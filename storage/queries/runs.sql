@@ -29,3 +29,6 @@ SELECT id, job, trigger, coalesce(scheduled_at, '') AS scheduled_at, started_at,
        coalesce(finished_at, '') AS finished_at, outcome, counts, error
 FROM runs WHERE job = ?
 ORDER BY started_at DESC, id DESC LIMIT 1;
+
+-- name: interrupt-all-runs
+UPDATE runs SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'running';
