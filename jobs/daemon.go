@@ -40,6 +40,10 @@ type Daemon struct {
 	// Grace is how long a running job may take to finish after a stop
 	// signal. Default 30s.
 	Grace time.Duration
+	// Restart, when closed, ends the schedule as ctx does, but a running
+	// job is not interrupted: Run waits for it to finish (the daemon goes
+	// on with a new configuration).
+	Restart <-chan struct{}
 }
 
 // Run schedules the jobs until ctx is done, then waits for running jobs
@@ -70,7 +74,18 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	c.Start()
 	d.log().Info("daemon started", "jobs", len(c.Entries()))
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-d.Restart:
+		// No new run starts; one under way finishes its work, unless the
+		// process is stopped meanwhile.
+		stopped := c.Stop()
+		select {
+		case <-stopped.Done():
+			return nil
+		case <-ctx.Done():
+		}
+	}
 	stopped := c.Stop()
 	grace := d.Grace
 	if grace <= 0 {

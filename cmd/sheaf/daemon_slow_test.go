@@ -208,3 +208,79 @@ func TestResyncStoppedBySIGTERMIsInterrupted(t *testing.T) {
 		t.Errorf("a resync cut short by SIGTERM was recorded %q (%q, finished %v), want interrupted", r.Outcome, r.Error, r.FinishedAt)
 	}
 }
+
+// TestDaemonFollowsItsConfiguration: the fix an unknown row's flag asks
+// for (an alias in sheaf.yaml, as `sheaf alias add` writes it) reaches the
+// running daemon: its next sync reads the row, where a daemon keeping the
+// configuration it started with would flip the figure back to missing. A
+// configuration with errors is not applied, and the daemon goes on.
+func TestDaemonFollowsItsConfiguration(t *testing.T) {
+	bin := buildSheaf(t)
+	dir := t.TempDir()
+	port := freePort(t)
+	cfg := daemonConfig(t, dir, "sheaf.yaml", port)
+	if err := os.WriteFile(filepath.Join(dir, "inbox", "edu", "a.csv"), []byte("指标名称,年度,数值,单位\n各级学校数,2024,44,所\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := startDaemon(t, bin, cfg)
+	db, err := storage.Open(context.Background(), filepath.Join(dir, "data", "sheaf.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	resync := func() {
+		t.Helper()
+		before, _ := db.LastRun(context.Background(), "sync", "")
+		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
+		req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			r, err := db.LastRun(context.Background(), "sync", "")
+			if err == nil && r.ID != before.ID && !r.FinishedAt.IsZero() {
+				return
+			}
+		}
+		t.Fatal("the resync did not finish in 30s")
+	}
+	schools := func() (float64, bool) {
+		t.Helper()
+		f, err := db.Figure(context.Background(), "schools.total", "2024")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Value, f.HasValue
+	}
+	resync()
+	if _, ok := schools(); ok {
+		t.Fatal("各级学校数 read before it was an alias")
+	}
+
+	yaml, _ := os.ReadFile(cfg)
+	fixed := strings.Replace(string(yaml), "{id: schools.total, name: 学校总数,", "{id: schools.total, name: 学校总数, aliases: [各级学校数],", 1)
+	if err := os.WriteFile(cfg, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	d.waitFor(t, "the configuration changed")
+	d.waitFor(t, "web server listening")
+	resync()
+	if v, ok := schools(); !ok || v != 44 {
+		t.Fatalf("schools.total after the alias reached the daemon: %v %v, want 44", v, ok)
+	}
+
+	if err := os.WriteFile(cfg, []byte(fixed+"\nnot: [valid\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	d.waitFor(t, "has errors and is not applied")
+	resync()
+	if v, ok := schools(); !ok || v != 44 {
+		t.Fatalf("schools.total after a broken configuration: %v %v, want 44 still", v, ok)
+	}
+}

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/jobs"
 	"github.com/sheaf-dev/sheaf/notify"
 	"github.com/sheaf-dev/sheaf/storage"
@@ -89,11 +94,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		defer lock.Release()
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	p, err := e.wire(db, log)
-	if err != nil {
-		return err
-	}
 	if *once != "" {
+		p, err := e.wire(db, log)
+		if err != nil {
+			return err
+		}
 		var names []string
 		for _, j := range p.jobs {
 			if j.Name == *once {
@@ -103,34 +108,133 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		}
 		return exitError{2, fmt.Errorf("--once %q: no such job (jobs: %v)", *once, names)}
 	}
-	token, err := web.TokenFromEnv(e.cfg.Web.TokenEnv)
+	// The daemon follows its configuration file: when it changes to one
+	// that loads, the schedule, the web server and the mail start over
+	// with it (a job under way finishes first); SIGHUP checks at once.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	w := &configWatch{path: e.configPath, dbPath: e.cfg.DBPath(), log: log, hup: hup, every: configCheckEvery}
+	if err := w.start(); err != nil {
+		return err
+	}
+	for {
+		next, err := e.daemon(ctx, db, log, w)
+		if err != nil || next == nil {
+			return err
+		}
+		e.cfg = next
+		log.Info("the configuration changed: the daemon goes on with it", "config", e.configPath)
+	}
+}
+
+// configCheckEvery is how often the daemon looks at its configuration
+// file.
+var configCheckEvery = 5 * time.Second
+
+// configWatch tells the daemon when its configuration file holds a new
+// configuration that loads.
+type configWatch struct {
+	path, dbPath string
+	log          *slog.Logger
+	hup          <-chan os.Signal
+	every        time.Duration
+	// sum is the digest of the file as last loaded or found wrong.
+	sum [32]byte
+}
+
+func (w *configWatch) start() error {
+	data, err := os.ReadFile(w.path)
 	if err != nil {
 		return err
 	}
+	w.sum = sha256.Sum256(data)
+	return nil
+}
+
+// wait returns the next configuration that loads from a changed file, or
+// nil when ctx ends. A file with errors is logged once and not applied,
+// and neither is a new storage.path (a daemon keeps its database).
+func (w *configWatch) wait(ctx context.Context) *config.Config {
+	t := time.NewTicker(w.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-w.hup:
+		}
+		data, err := os.ReadFile(w.path)
+		if err != nil {
+			w.log.Warn("the configuration file cannot be read; the daemon goes on with the one it has", "config", w.path, "err", err)
+			continue
+		}
+		sum := sha256.Sum256(data)
+		if sum == w.sum {
+			continue
+		}
+		w.sum = sum
+		cfg, err := config.Load(w.path)
+		switch {
+		case err != nil:
+			w.log.Error("the configuration file has errors and is not applied; the daemon goes on with the one it has (sheaf config check)",
+				"config", w.path, "err", err)
+		case cfg.DBPath() != w.dbPath:
+			w.log.Error("storage.path changed: restart the daemon to use the new database; it goes on with the one it has",
+				"config", w.path, "database", w.dbPath)
+		default:
+			return cfg
+		}
+	}
+}
+
+// daemon runs the schedule, the web server and the mail sender with e.cfg
+// until ctx ends (it returns nil) or the configuration changes (it returns
+// the new one, once the jobs under way have finished).
+func (e *env) daemon(ctx context.Context, db *storage.DB, log *slog.Logger, w *configWatch) (*config.Config, error) {
+	p, err := e.wire(db, log)
+	if err != nil {
+		return nil, err
+	}
+	token, err := web.TokenFromEnv(e.cfg.Web.TokenEnv)
+	if err != nil {
+		return nil, err
+	}
+	// This configuration's web server and sender stop when it is
+	// replaced or the daemon stops.
+	gen, stop := context.WithCancel(ctx)
+	defer stop()
+	restart := make(chan struct{})
+	var next *config.Config
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if next = w.wait(gen); next != nil {
+			close(restart)
+		}
+	}()
 	if p.mailing != nil {
-		go p.mailing.Sender.Run(ctx, time.Minute)
+		go p.mailing.Sender.Run(gen, time.Minute)
 	}
 	// The web server runs beside the schedule; if it cannot start (port
 	// taken), only it stops: the error is logged and the jobs go on.
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
 	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token,
 		Reconcile: func(ctx context.Context) error { _, err := p.syncer.Reconcile(ctx); return err }}
 	webDone := make(chan error, 1)
 	go func() {
-		werr := srv.Run(ctx, e.cfg.Web.Addr())
+		werr := srv.Run(gen, e.cfg.Web.Addr())
 		if werr != nil {
 			log.Error("web server stopped; the scheduled jobs go on without it (no /healthz)", "err", werr)
 		}
 		webDone <- nil
 	}()
-	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: p.jobs}
+	d := &jobs.Daemon{Config: e.cfg, DB: db, Log: log, Jobs: p.jobs, Restart: restart}
 	err = d.Run(ctx)
-	if err != nil {
-		// A daemon that cannot schedule must not go on serving a healthy
-		// page: stop the web server and exit with the error now.
-		stop()
-	}
+	// A daemon that cannot schedule must not go on serving a healthy
+	// page: the web server stops with the schedule, whatever ended it.
+	stop()
+	<-watched
 	if werr := <-webDone; werr != nil && err == nil {
 		err = werr
 	}
@@ -142,7 +246,10 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			log.Warn("the outbox was not fully delivered on shutdown; it goes out at the next start", "err", ferr)
 		}
 	}
-	return err
+	if err != nil || ctx.Err() != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // runOnce runs one job now; with asJSON it prints the run it recorded, with
