@@ -326,5 +326,15 @@ func (c *Config) Warnings(now time.Time) []FieldError {
 		out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
 			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})
 	}
+	for i, d := range c.Departments {
+		if d.PasswordEnv == "" {
+			continue
+		}
+		key := fmt.Sprintf("departments[%d].password_env", i)
+		if _, err := Secret(d.PasswordEnv, key, "workbook password"); err != nil {
+			out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
+				Msg: fmt.Sprintf("%v here: %s's encrypted workbooks cannot be read (its other files are)", err, d.ID)})
+		}
+	}
 	return out
 }

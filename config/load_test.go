@@ -422,3 +422,24 @@ deadlines:
 		t.Errorf("warnings = %v", ws)
 	}
 }
+
+// TestUnsetDepartmentPasswordIsAWarning: config check says when a
+// department's password_env names a variable nobody set (a shell or a
+// cron job without the secret), before a sync finds its encrypted
+// workbooks unreadable.
+func TestUnsetDepartmentPasswordIsAWarning(t *testing.T) {
+	path := writeConfig(t, withBase(`
+departments:
+  - {id: edu, name: 教育局, password_env: SHEAF_TEST_UNSET_PASSWORD}
+  - {id: fin, name: 财政局, password_env: SHEAF_TEST_SET_PASSWORD}
+`))
+	t.Setenv("SHEAF_TEST_SET_PASSWORD", "x")
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := c.Warnings(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	if len(ws) != 1 || ws[0].Key != "departments[0].password_env" || ws[0].Line == 0 || !strings.Contains(ws[0].Msg, "SHEAF_TEST_UNSET_PASSWORD") {
+		t.Errorf("warnings = %v", ws)
+	}
+}

@@ -158,6 +158,32 @@ func TestPasswordProtectedWorkbookIsReadWithTheDepartmentsPassword(t *testing.T)
 	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
 }
 
+// TestDepartmentPasswordNotSet: a department's password_env whose
+// variable is not set (a shell or a cron job without the secret) stops
+// only its encrypted workbooks, saying the password is sheaf's to set, not
+// the department's to remove; its other workbooks are read.
+func TestDepartmentPasswordNotSet(t *testing.T) {
+	cfg := strings.Replace(testConfig, "    contacts: [edu@example.org]\n", "    contacts: [edu@example.org]\n    password_env: SHEAF_TEST_EDU_PASSWORD_UNSET\n", 1)
+	f := newFixture(t, cfg)
+	f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	x := excelize.NewFile()
+	header := []any{"指标名称", "数值"}
+	x.SetSheetRow("Sheet1", "A1", &header)
+	row := []any{"在校生数", 36614}
+	x.SetSheetRow("Sheet1", "A2", &row)
+	if err := x.SaveAs(filepath.Join(f.dir, "inbox/edu/加密.xlsx"), excelize.Options{Password: "尚志2024"}); err != nil {
+		t.Fatal(err)
+	}
+	rep := f.sync()
+	if rep.Read != 1 || rep.Failed != 1 {
+		t.Fatalf("read %d failed %d, want the plain workbook read and the encrypted one failed: %+v", rep.Read, rep.Failed, rep.Problems)
+	}
+	if !strings.Contains(rep.Problems[0].Reason, "尚未配置该部门的工作簿密码") {
+		t.Errorf("the encrypted workbook's reason: %q", rep.Problems[0].Reason)
+	}
+	wantValue(t, f.figures(), "schools.total@2024", 44, "", "")
+}
+
 // TestSlowCopyIsNeverTakenHalfCopied copies a workbook into the folder in
 // pieces with a sync after each: nothing is read (no value, no flag about
 // a damaged file) until the copy is complete and has settled.

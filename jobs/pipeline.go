@@ -355,10 +355,13 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 	}
 	defer wf.close()
 	data := wf.data
-	if pw := c.dept.PasswordEnv; pw != "" {
+	// The department's password opens its encrypted workbooks; the others
+	// are read without it, also when it is not set.
+	if pw := c.dept.PasswordEnv; pw != "" && sheets.NeedsPassword(data) {
 		password, perr := config.Secret(pw, "departments."+c.dept.ID+".password_env", "workbook password")
-		if perr != nil {
-			finish(outcome{failed: "工作簿密码未配置好：" + perr.Error()}, nil)
+		if perr != nil && sheets.EncryptedPackage(data) {
+			s.log().Warn("a workbook needs the department's password, which is not set", "department", c.dept.ID, "file", c.ref.Path, "err", perr)
+			finish(outcome{failed: "工作簿设置了打开密码，而 sheaf 尚未配置该部门的工作簿密码（由管理员设置），暂时无法读取，无需重新报送"}, nil)
 			return
 		}
 		if data, err = sheets.Decrypt(path.Base(c.ref.Path), data, password); err != nil {

@@ -199,6 +199,18 @@ func looksLikeHTML(data []byte) bool {
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<table"))
 }
 
+// NeedsPassword reports whether data may be a workbook that opens only
+// with a password: an OLE container (an encrypted .xlsx, or a .xls, whose
+// encryption shows only as it is read). A zip package or a text file needs
+// none.
+func NeedsPassword(data []byte) bool { return bytes.HasPrefix(data, oleMagic) }
+
+// EncryptedPackage reports whether data is an encrypted .xlsx: it opens
+// only with its password.
+func EncryptedPackage(data []byte) bool {
+	return bytes.HasPrefix(data, oleMagic) && bytes.Contains(data, utf16("EncryptionInfo"))
+}
+
 // Decrypt opens a password-protected workbook (an OLE container holding
 // EncryptionInfo) with the department's password, returning the package
 // inside, or a legacy workbook (.xls) encrypted with RC4, returning what
