@@ -120,7 +120,7 @@ func TestSyncGivesEveryEntryAnOutcome(t *testing.T) {
 		"read 教育局.csv: ",
 		"deferred 新.xlsx: 文件修改于 20 秒前，未超过等待时间 1 分钟，下次同步再读取",
 		"excluded 旧版/good.xlsx: 位于旧版本文件夹「旧版」中（sync.exclude_default），不读取",
-		"failed 旧格式.xls: 文件已损坏或不完整（不是可读取的 Excel 97-2003 文件：复合文档头不完整），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送",
+		"failed 旧格式.xls: 文件已损坏或不完整（不是完整的 Excel 97-2003 文件），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送",
 		"failed 空.xlsx: 文件为空（0 字节），可能仍在复制中或未保存完整，请重新保存后再报送",
 		"excluded 草稿/good.xlsx: 符合排除规则「草稿/**」（exclude），不读取",
 		"failed 管道.xlsx: 不是普通文件（命名管道），无法读取",

@@ -242,6 +242,14 @@ func (s *Syncer) store(ctx context.Context, j *fileJob, rep *SyncReport) error {
 	return fmt.Errorf("read %s: the reader stopped without an outcome", c.ref.Path)
 }
 
+// logDetail logs what the library or the system said of a file that
+// could not be read: the department's reason leaves it out.
+func (s *Syncer) logDetail(c *candidate, ue *sheets.UnreadableError) {
+	if ue.Detail != "" {
+		s.log().Info("why the file could not be read", "department", c.dept.ID, "file", c.ref.Path, "detail", ue.Detail)
+	}
+}
+
 // handler turns rows into batches of observations for the writer.
 type handler struct {
 	ctx  context.Context
@@ -349,6 +357,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		var ue *sheets.UnreadableError
 		if errors.As(err, &ue) {
 			reason = ue.Reason
+			s.logDetail(c, ue)
 		}
 		finish(outcome{failed: reason}, nil)
 		return
@@ -369,6 +378,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 			var ue *sheets.UnreadableError
 			if errors.As(err, &ue) {
 				reason = ue.Reason
+				s.logDetail(c, ue)
 			}
 			finish(outcome{failed: reason}, nil)
 			return
@@ -435,6 +445,7 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 		var ue *sheets.UnreadableError
 		if errors.As(err, &ue) {
 			reason = ue.Reason
+			s.logDetail(c, ue)
 		}
 		// Whatever was sent is dropped by the writer on failure.
 		finish(outcome{failed: reason, stats: stats}, nil)

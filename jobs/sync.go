@@ -6,6 +6,7 @@ package jobs
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path"
@@ -343,7 +344,11 @@ func (s *Syncer) sync(ctx context.Context, rep *SyncReport, start time.Time) err
 				}
 				rep.Problems = append(rep.Problems, FileProblem{Department: dept.ID, File: src.Name(), Outcome: "source", Reason: err.Error()})
 				rep.entry(dept.ID, src.Name(), "", OutcomeSource, err.Error()+"；此前读取的数据（如有）保留", "")
-				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", err)
+				cause := err
+				if fe := (*sources.FolderError)(nil); errors.As(err, &fe) {
+					cause = fe.Err // the system's words, for the log only
+				}
+				s.log().Warn("source could not be listed; its files keep their last data", "department", dept.ID, "source", src.Name(), "err", cause)
 				continue
 			}
 			// Old versions are left out, and said so: a file a department

@@ -42,7 +42,7 @@ func readXLSX(name string, data []byte, lim Limits) ([]Sheet, error) {
 func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) bool, row func(Row) error) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return unreadable(name, "文件已损坏或不完整（不是可读取的 zip 包：%v），请重新另存为 .xlsx 格式再报送", err)
+		return unreadableBy(err, name, "文件已损坏或不完整（不是完整的 .xlsx 文件），请重新另存为 .xlsx 格式再报送")
 	}
 	if findZip(zr, "EncryptionInfo") != nil {
 		return unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
@@ -59,13 +59,13 @@ func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) 
 	for _, part := range []string{"[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml"} {
 		if zf := findZip(zr, part); zf != nil {
 			if err := checkXML(zf); err != nil {
-				return unreadable(name, "工作簿结构已损坏（%s: %v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name, err)
+				return unreadableBy(err, name, "工作簿结构已损坏（%s），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name)
 			}
 		}
 	}
 	parts, err := sheetParts(zr)
 	if err != nil {
-		return unreadable(name, "工作簿结构已损坏（%v），请重新另存为 .xlsx 格式再报送", err)
+		return unreadableBy(err, name, "工作簿结构已损坏，请重新另存为 .xlsx 格式再报送")
 	}
 	// excelize's row readers stop silently at malformed sheet XML and return
 	// the rows before the fault: check every sheet part is well-formed first,
@@ -91,13 +91,13 @@ func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) 
 	// silently too.
 	if zf := findZip(zr, "xl/sharedStrings.xml"); zf != nil {
 		if err := checkXML(zf); err != nil {
-			return unreadable(name, "工作簿的共享字符串表已损坏（%s: %v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name, err)
+			return unreadableBy(err, name, "工作簿的共享字符串表已损坏（%s），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", zf.Name)
 		}
 	}
 
 	f, err := openExcelize(data, lim)
 	if err != nil {
-		return unreadable(name, "工作簿无法打开（%v），请重新另存为 .xlsx 格式再报送", err)
+		return unreadableBy(err, name, "工作簿无法打开，请重新另存为 .xlsx 格式再报送")
 	}
 	defer f.Close()
 	r := &xlsxReader{f: f, styles: map[int]numFormat{}, calc: newFormulaCalc(zr, data, lim), streamFrom: lim.carefulStream()}
@@ -115,7 +115,7 @@ func readXLSXSheets(name string, data []byte, lim Limits, visit func(SheetInfo) 
 			if errors.As(err, &cb) {
 				return cb.err
 			}
-			return unreadable(name, "工作表%s无法读取（%v），请检查该工作表，重新保存后再报送", Quote(info.Name), err)
+			return unreadableBy(err, name, "工作表%s无法读取，请检查该工作表，重新保存后再报送", Quote(info.Name))
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ import (
 func readCSV(name string, data []byte) ([]Sheet, error) {
 	text, err := decodeText(data)
 	if err != nil {
-		return nil, unreadable(name, "CSV 文件的编码既不是 UTF-8 也不是 GBK（%v），请另存为“CSV UTF-8”或 .xlsx 格式再报送", err)
+		return nil, unreadableBy(err, name, "CSV 文件的编码既不是 UTF-8 也不是 GBK，请另存为“CSV UTF-8”或 .xlsx 格式再报送")
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = sniffDelimiter(text)
@@ -36,7 +36,7 @@ func readCSV(name string, data []byte) ([]Sheet, error) {
 			break
 		}
 		if err != nil {
-			return nil, unreadable(name, "CSV 文件第 %d 行附近无法读取（%v），请检查该行，重新保存后再报送", n, err)
+			return nil, unreadableBy(err, name, "CSV 文件第 %d 行附近无法读取，请检查该行，重新保存后再报送", n)
 		}
 		line, _ := r.FieldPos(0)
 		row := Row{Num: line - inside}

@@ -142,7 +142,7 @@ func StreamFile(name string, f io.ReaderAt, size int64, lim Limits, h RowHandler
 // ReadFailed is the error for a file whose bytes could not be read (an
 // I/O error on a share, a file cut short while read).
 func ReadFailed(file string, err error) error {
-	return unreadable(file, "读取文件时出错，请检查文件或共享盘后重新同步（%v）", err)
+	return unreadableBy(err, file, "读取文件时出错，请检查文件或共享盘后重新同步")
 }
 
 // failedReads remembers the first read of a file that failed.

@@ -13,14 +13,28 @@ import (
 // UnreadableError says why a file cannot be read, in words a department
 // understands, and what to do about it.
 type UnreadableError struct {
-	File   string
-	Reason string
+	File string
+	// Reason is for the department, in its words; Detail is the reading
+	// library's or the system's error, for the administrator's log.
+	Reason, Detail string
 }
 
-func (e *UnreadableError) Error() string { return e.File + ": " + e.Reason }
+func (e *UnreadableError) Error() string {
+	if e.Detail != "" {
+		return e.File + ": " + e.Reason + " (" + e.Detail + ")"
+	}
+	return e.File + ": " + e.Reason
+}
 
 func unreadable(file, format string, args ...any) error {
 	return &UnreadableError{File: file, Reason: fmt.Sprintf(format, args...)}
+}
+
+// unreadableBy is unreadable for a file a library or the system could not
+// read: its error goes to Detail, never into the department's Reason
+// (Go's words, a server's paths).
+func unreadableBy(cause any, file, format string, args ...any) error {
+	return &UnreadableError{File: file, Reason: fmt.Sprintf(format, args...), Detail: fmt.Sprint(cause)}
 }
 
 // Magic numbers of the formats that land in shared folders.
@@ -111,7 +125,7 @@ func StreamWorkbook(name string, data []byte, lim Limits, h RowHandler) (st Stre
 
 func recoverUnreadable(name string, err *error) {
 	if r := recover(); r != nil {
-		*err = unreadable(name, "文件无法读取（读取程序出错：%v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", r)
+		*err = unreadableBy(r, name, "文件无法读取（读取程序出错），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送")
 	}
 }
 
@@ -230,7 +244,7 @@ func Decrypt(name string, data []byte, password string) ([]byte, error) {
 		err = errors.New("password does not match")
 	}
 	if err != nil {
-		return nil, unreadable(name, "工作簿设置了打开密码，用配置的密码无法打开（%v）；请确认密码，或取消密码后再报送", err)
+		return nil, unreadableBy(err, name, "工作簿设置了打开密码，用配置的密码无法打开；请确认密码，或取消密码后再报送")
 	}
 	return plain, nil
 }

@@ -54,7 +54,7 @@ func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) b
 	case errors.Is(err, xls.ErrTooLarge):
 		return unreadable(name, "文件过大（工作簿数据超过上限 %s，见 sync.max_part_mb），可能已损坏或不是正常的报表，请检查后重新保存", sizeWords(uint64(lim.part())))
 	case err != nil:
-		return unreadable(name, "文件已损坏或不完整（不是可读取的 Excel 97-2003 文件：%v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", err)
+		return unreadableBy(err, name, "文件已损坏或不完整（不是完整的 Excel 97-2003 文件），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送")
 	}
 	wb, err := xls.Parse(stream, "")
 	var enc *xls.EncryptedError
@@ -64,7 +64,7 @@ func readXLSSheets(name string, data []byte, lim Limits, visit func(SheetInfo) b
 	case errors.Is(err, xls.ErrTooOld):
 		return unreadable(name, "文件为 Excel 4.0 或更早版本的格式，sheaf 无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送")
 	case err != nil:
-		return unreadable(name, "文件已损坏，无法作为 Excel 97-2003 工作簿读取（%v），请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送", err)
+		return unreadableBy(err, name, "文件已损坏，无法作为 Excel 97-2003 工作簿读取，请用 Excel 或 WPS 打开后重新另存为 .xlsx 格式再报送")
 	}
 	infos := make([]SheetInfo, len(wb.Sheets))
 	for i, sh := range wb.Sheets {

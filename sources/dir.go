@@ -151,16 +151,28 @@ func (d *Dir) Open(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error
 }
 
 // folderError says in words a department's IT contact understands why a
-// folder cannot be listed; the system's error stays in parentheses.
+// folder cannot be listed, naming it as the configuration does; the
+// system's error (with the server's absolute path) is only unwrapped, for
+// the log.
 func folderError(root string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("文件夹 %s 不存在或共享盘未挂载（%w）", root, err)
+		return &FolderError{fmt.Sprintf("文件夹 %s 不存在或共享盘未挂载", root), err}
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("没有读取文件夹 %s 的权限（%w）", root, err)
+		return &FolderError{fmt.Sprintf("没有读取文件夹 %s 的权限", root), err}
 	}
-	return fmt.Errorf("无法读取文件夹 %s（%w）", root, err)
+	return &FolderError{fmt.Sprintf("无法读取文件夹 %s", root), err}
 }
+
+// FolderError is a folder that cannot be listed: Error is for people,
+// Unwrap the system's error.
+type FolderError struct {
+	Msg string
+	Err error
+}
+
+func (e *FolderError) Error() string { return e.Msg }
+func (e *FolderError) Unwrap() error { return e.Err }
 
 func hashFile(name string) (sheaf.FileRef, error) {
 	f, err := os.Open(name)

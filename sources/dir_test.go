@@ -2,8 +2,10 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -216,6 +218,14 @@ func TestDirFailsOnlyWhenTheFolderCannotBeOpened(t *testing.T) {
 	_, err := (&Dir{Root: root, Label: "inbox/教育局"}).List(context.Background())
 	if err == nil || !strings.HasPrefix(err.Error(), "文件夹 inbox/教育局 不存在或共享盘未挂载") {
 		t.Fatalf("err = %v", err)
+	}
+	// What the department reads names the folder as configured, never the
+	// server's path nor the system's English; the log has both.
+	if strings.Contains(err.Error(), root) || strings.Contains(err.Error(), "no such file") {
+		t.Errorf("err = %q: the server's path or the system's words", err)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err = %v: not fs.ErrNotExist", err)
 	}
 }
 
