@@ -88,10 +88,11 @@ var (
 		"draft":  "起草报告",
 	}
 	triggerWords = map[string]string{
-		"web":  "网页",
-		"cli":  "命令行",
-		"cron": "定时",
-		"test": "测试",
+		"web":      "网页",
+		"cli":      "命令行",
+		"cron":     "定时",
+		"catch-up": "补跑",
+		"test":     "测试",
 	}
 	mailKindWords = map[string]string{
 		MailReminder: "催报提醒",

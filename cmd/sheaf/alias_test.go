@@ -65,7 +65,7 @@ indicators:
 		t.Errorf("figures after alias add:\n%s", out)
 	}
 	out, _, _ = runSheaf(t, "flags", "--config", cfg)
-	if !strings.Contains(out, "no open flags") {
+	if !strings.Contains(out, "没有待处理的问题") {
 		t.Errorf("flags after alias add:\n%s", out)
 	}
 	// Adding it again changes nothing.

@@ -171,7 +171,7 @@ func cmdFigures(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(t.rows) == 1 {
-		fmt.Fprintln(e.stdout, "no figures yet: run `sheaf sync` first")
+		fmt.Fprintln(e.stdout, "还没有数据：请先运行 sheaf sync")
 		return nil
 	}
 	t.write(e.stdout, "")
@@ -335,7 +335,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	if len(flags) == 0 {
-		fmt.Fprintf(e.stdout, "no %s flags\n", *state)
+		fmt.Fprintf(e.stdout, "没有%s的问题\n", flagStateFilterWord(*state))
 		return nil
 	}
 	deptNames := map[string]string{}
@@ -364,7 +364,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		}
 		class := ""
 		if c := e.ruleClass(f.Rule); c != "" {
-			class = " " + c
+			class = " " + ruleClassWord(c)
 		}
 		fmt.Fprintf(e.stdout, "    #%d %s%s%s：%s\n", f.ID, f.Severity.Word(), class, state, f.Message)
 		if f.Note != "" {
@@ -589,6 +589,15 @@ func cmdFlagsAccept(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		return writeJSON(e, acceptJSON{ID: id, State: string(sheaf.FlagAccepted), Note: *note, By: *by})
 	}
-	fmt.Fprintf(e.stdout, "flag #%d accepted: %s\n", id, *note)
+	fmt.Fprintf(e.stdout, "问题 #%d 已认可：%s\n", id, *note)
 	return nil
+}
+
+// flagStateFilterWord names a --state filter in a sentence: 待处理, 已认可,
+// or 任何状态 for all.
+func flagStateFilterWord(state string) string {
+	if state == "all" {
+		return "任何状态"
+	}
+	return sheaf.FlagState(state).Word()
 }

@@ -71,12 +71,12 @@ func cmdDraft(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, f)
 	}
 	if rep.First {
-		fmt.Fprint(e.stdout, "the first draft")
+		fmt.Fprint(e.stdout, "首份初稿")
 	} else {
-		fmt.Fprintf(e.stdout, "%d changes since the previous draft", rep.Changes)
+		fmt.Fprintf(e.stdout, "与上一份初稿相比有 %d 处变化", rep.Changes)
 	}
 	if *mail {
-		fmt.Fprintf(e.stdout, "; mailed to the coordinators (%d queued, %d sent)", rep.Queued, rep.Sent)
+		fmt.Fprintf(e.stdout, "；已发给协调人（排队 %d，已发送 %d）", rep.Queued, rep.Sent)
 	}
 	fmt.Fprintln(e.stdout)
 	return nil

@@ -312,7 +312,7 @@ func cmdRules(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	if len(results) == 0 {
-		fmt.Fprintln(e.stdout, "no rule outcomes yet: run `sheaf sync`")
+		fmt.Fprintln(e.stdout, "还没有规则结果：请先运行 sheaf sync")
 		return nil
 	}
 	names := map[string]string{}

@@ -200,7 +200,7 @@ func TestExplainRulesAndFilters(t *testing.T) {
 		t.Errorf("a department name instead of its id: exit %d: %s", code, errOut)
 	}
 	out, _, code = runSheaf(t, "rules", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "no rule outcomes") && !strings.Contains(out, "RULE") {
+	if code != 0 || !strings.Contains(out, "还没有规则结果") && !strings.Contains(out, "规则") {
 		t.Errorf("rules exit %d:\n%s", code, out)
 	}
 }
@@ -215,7 +215,7 @@ func TestAcceptFlag(t *testing.T) {
 	}
 	id := flags[0]["id"].(float64)
 	out, errOut, code := runSheaf(t, "flags", "accept", strconv.Itoa(int(id)), "--note", "卫健局体检人数为约数，以年报为准", "--by", "督导室", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "accepted") {
+	if code != 0 || !strings.Contains(out, "已认可") {
 		t.Fatalf("accept exit %d: %s %s", code, out, errOut)
 	}
 	// At once, without a sync between: the figure says accepted.

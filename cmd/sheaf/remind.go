@@ -23,6 +23,9 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *limit < 1 {
+		return exitError{2, fmt.Errorf("-n %d: give how many runs to list, 1 or more", *limit)}
+	}
 	runs, err := db.Runs(ctx, *limit)
 	if err != nil {
 		return err
@@ -35,7 +38,7 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	if len(runs) == 0 {
-		fmt.Fprintln(e.stdout, "no runs yet")
+		fmt.Fprintln(e.stdout, "还没有运行记录")
 		return nil
 	}
 	loc := e.cfg.Cycle.Location
@@ -50,7 +53,7 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 		if detail == "" && r.Job == "sync" {
 			var rep jobs.SyncReport
 			if json.Unmarshal(r.Counts, &rep) == nil {
-				detail = fmt.Sprintf("%d files: %d read, %d unchanged, %d deferred, %d failed", rep.Files, rep.Read,
+				detail = fmt.Sprintf("%d 个文件：读取 %d，未变 %d，稍后读取 %d，无法读取 %d", rep.Files, rep.Read,
 					rep.Unchanged, rep.Deferred, rep.Failed)
 			}
 		}
@@ -90,11 +93,11 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		if *asJSON {
 			return writeJSON(e, rep)
 		}
-		fmt.Fprintf(e.stdout, "reminders: %d due, %d newly queued", rep.Planned, rep.Queued)
+		fmt.Fprintf(e.stdout, "催报：应发 %d 份，新排队 %d 份", rep.Planned, rep.Queued)
 		if rep.Planned > rep.Queued {
-			fmt.Fprintf(e.stdout, " (%d went before)", rep.Planned-rep.Queued)
+			fmt.Fprintf(e.stdout, "（%d 份此前已发）", rep.Planned-rep.Queued)
 		}
-		fmt.Fprintf(e.stdout, ", %d sent, %d failed\n", rep.Sent, rep.Failed)
+		fmt.Fprintf(e.stdout, "，已发送 %d，发送失败 %d\n", rep.Sent, rep.Failed)
 		return nil
 	}
 	now := time.Now()
@@ -117,18 +120,19 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	if len(notices) == 0 {
-		fmt.Fprintf(e.stdout, "no reminder or overdue notice is due at %s\n", now.In(e.cfg.Cycle.Location).Format("2006-01-02 15:04"))
+		fmt.Fprintf(e.stdout, "%s 没有应发的催报提醒或逾期通知\n", now.In(e.cfg.Cycle.Location).Format("2006-01-02 15:04"))
 		return nil
 	}
 	for _, n := range notices {
-		fmt.Fprintf(e.stdout, "── %s to %s (%s)", sheaf.MailKindWord(n.Kind), strings.Join(n.To, ", "), n.DedupKey)
+		fmt.Fprintf(e.stdout, "── %s，收件人 %s", sheaf.MailKindWord(n.Kind), strings.Join(n.To, ", "))
 		if len(n.Cc) > 0 {
-			fmt.Fprintf(e.stdout, ", cc %s", strings.Join(n.Cc, ", "))
+			fmt.Fprintf(e.stdout, "，抄送 %s", strings.Join(n.Cc, ", "))
 		}
+		fmt.Fprintf(e.stdout, "（%s）", n.DedupKey)
 		if n.Outbox != "" {
 			fmt.Fprintf(e.stdout, " [%s]", sheaf.OutboxStateWord(n.Outbox))
 		}
-		fmt.Fprintf(e.stdout, "\nSubject: %s\n\n%s\n", n.Subject, n.Text)
+		fmt.Fprintf(e.stdout, "\n主题：%s\n\n%s\n", n.Subject, n.Text)
 	}
 	return nil
 }
@@ -159,7 +163,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		if *asJSON {
 			return writeJSON(e, retryJSON{ID: id, State: sheaf.OutboxQueued})
 		}
-		fmt.Fprintf(e.stdout, "message %d is queued again\n", id)
+		fmt.Fprintf(e.stdout, "消息 %d 已重新排队\n", id)
 		return nil
 	}
 	fs := e.flags("outbox")
@@ -182,7 +186,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e, out)
 	}
 	if len(msgs) == 0 {
-		fmt.Fprintln(e.stdout, "the outbox is empty")
+		fmt.Fprintln(e.stdout, "发件箱为空")
 		return nil
 	}
 	loc := e.cfg.Cycle.Location
