@@ -326,6 +326,24 @@ func (c *Config) Warnings(now time.Time) []FieldError {
 		out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
 			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})
 	}
+	if c.Web.LinkSecretEnv != "" {
+		var last time.Time
+		for _, dl := range c.Deadlines {
+			if due, err := dl.DueTime(c.Cycle.Location); err == nil && due.After(last) {
+				last = due
+			}
+		}
+		days := c.Web.LinkDays
+		if days <= 0 {
+			days = DefaultLinkDays
+		}
+		if exp := last.AddDate(0, 0, days); !last.IsZero() && !now.Before(exp) {
+			key := "web.link_days"
+			out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
+				Msg: fmt.Sprintf("the departments' links expired on %s (%d days after the last deadline): notices no longer carry them; raise link_days to keep them working",
+					exp.In(c.Cycle.Location).Format("2006-01-02"), days)})
+		}
+	}
 	for i, d := range c.Departments {
 		if d.PasswordEnv == "" {
 			continue

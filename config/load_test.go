@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -441,5 +442,36 @@ departments:
 	ws := c.Warnings(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
 	if len(ws) != 1 || ws[0].Key != "departments[0].password_env" || ws[0].Line == 0 || !strings.Contains(ws[0].Msg, "SHEAF_TEST_UNSET_PASSWORD") {
 		t.Errorf("warnings = %v", ws)
+	}
+}
+
+// TestExpiredLinksAreAWarning: config check says when the departments'
+// links have expired, since notices then go without them.
+func TestExpiredLinksAreAWarning(t *testing.T) {
+	path := writeConfig(t, withBase(`
+deadlines:
+  - {name: 年报, due: "2026-10-15 17:00"}
+web: {link_secret_env: SHEAF_TEST_LINK_SECRET, link_days: 10}
+`))
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, w := range c.Warnings(time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)) {
+		keys = append(keys, w.Key)
+	}
+	if slices.Contains(keys, "web.link_days") {
+		t.Errorf("links working until 25 October: warnings %v", keys)
+	}
+	ws := c.Warnings(time.Date(2026, 10, 26, 0, 0, 0, 0, time.UTC))
+	found := false
+	for _, w := range ws {
+		if w.Key == "web.link_days" && strings.Contains(w.Msg, "expired on 2026-10-25") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("links expired on 25 October: warnings %v", ws)
 	}
 }

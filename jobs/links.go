@@ -152,6 +152,17 @@ func (l *DepartmentLinks) URLs(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
+// URLsAt is URLs while the links work at now, and none once they have
+// expired: a notice sent after web.link_days past the last deadline (an
+// overdue notice goes on as long as the department owes) carries no link
+// that would only answer 链接已过期.
+func (l *DepartmentLinks) URLsAt(ctx context.Context, now time.Time) (map[string]string, error) {
+	if exp := LinkExpiry(l.Config); !exp.IsZero() && !now.Before(exp) {
+		return nil, nil
+	}
+	return l.URLs(ctx)
+}
+
 // LinkExpiry is when the departments' links stop working: web.link_days
 // (default 30) after the cycle's last deadline. Zero when the cycle has
 // no deadline (the links then do not expire).

@@ -167,7 +167,7 @@ func PlanReminders(ctx context.Context, cfg *config.Config, db *storage.DB, now,
 	if err != nil {
 		return nil, err
 	}
-	if o.Links, err = NewDepartmentLinks(cfg, db).URLs(ctx); err != nil {
+	if o.Links, err = NewDepartmentLinks(cfg, db).URLsAt(ctx, now); err != nil {
 		return nil, err
 	}
 	if !asOf.IsZero() {

@@ -27,7 +27,7 @@ func NoticeRecheck(cfg *config.Config, db *storage.DB) notify.Recheck {
 		if err != nil {
 			return nil, err
 		}
-		if o.Links, err = NewDepartmentLinks(cfg, db).URLs(ctx); err != nil {
+		if o.Links, err = NewDepartmentLinks(cfg, db).URLsAt(ctx, now); err != nil {
 			return nil, err
 		}
 		return func(m sheaf.OutboxMessage) (notify.Revision, error) {

@@ -193,6 +193,18 @@ func TestReminderCarriesWorkingLink(t *testing.T) {
 		t.Errorf("following the mail's link: %d %s", w.Code, w.Body)
 	}
 
+	// An overdue notice goes on while the department owes; once the links
+	// have expired (web.link_days after the last deadline) it carries none,
+	// rather than one that answers 链接已过期.
+	late := jobs.LinkExpiry(f.cfg).Add(time.Hour)
+	notices, err = jobs.PlanReminders(context.Background(), f.cfg, f.db, late, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notices) != 1 || strings.Contains(notices[0].Text, "/d/") || notices[0].Link != "" {
+		t.Errorf("an overdue notice after the links expired: %+v", notices)
+	}
+
 	// Without the secret, no link line.
 	f.cfg.Web.LinkSecretEnv = ""
 	notices, err = jobs.PlanReminders(context.Background(), f.cfg, f.db, due.Add(time.Hour), time.Time{})
