@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
@@ -36,4 +38,28 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		return fmt.Errorf("store %s: %w", key, err)
 	}
 	return nil
+}
+
+// identityKey is the meta key of the database's identity.
+const identityKey = "database_id"
+
+// Identity is a random name the database is given the first time it is
+// asked for one: a command that reaches a daemon over HTTP compares it with
+// its own database's, so that a daemon of another cycle answering on the
+// same address is not taken for this one's.
+func (db *DB) Identity(ctx context.Context) (string, error) {
+	if id, err := db.Meta(ctx, identityKey); err == nil && id != "" {
+		return id, nil
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", err
+	}
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	// Two processes asking at once agree on the first one stored.
+	if _, err := db.q.AddMeta.ExecContext(ctx, identityKey, hex.EncodeToString(b[:])); err != nil {
+		return "", fmt.Errorf("store %s: %w", identityKey, err)
+	}
+	return db.Meta(ctx, identityKey)
 }

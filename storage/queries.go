@@ -92,9 +92,9 @@ type queries struct {
 	InterruptRuns *sqlx.Stmt `query:"interrupt-runs"`
 	// InterruptAll marks every run still "running" interrupted.
 	InterruptAll *sqlx.Stmt `query:"interrupt-all-runs"`
-	Runs          *sqlx.Stmt `query:"runs"`
-	LastRun       *sqlx.Stmt `query:"last-run"`
-	LastRunAny    *sqlx.Stmt `query:"last-run-any"`
+	Runs         *sqlx.Stmt `query:"runs"`
+	LastRun      *sqlx.Stmt `query:"last-run"`
+	LastRunAny   *sqlx.Stmt `query:"last-run-any"`
 
 	// outbox.sql
 	InsertOutbox  *sqlx.Stmt `query:"insert-outbox"`
@@ -117,6 +117,7 @@ type queries struct {
 	// meta.sql
 	GetMeta *sqlx.Stmt `query:"get-meta"`
 	SetMeta *sqlx.Stmt `query:"set-meta"`
+	AddMeta *sqlx.Stmt `query:"add-meta"`
 
 	// sessions.sql
 	InsertSession         *sqlx.Stmt `query:"insert-session"`

@@ -45,6 +45,9 @@ type Health struct {
 	MissedSyncs       int      `json:"missed_syncs"`
 	MailQueueDraining bool     `json:"mail_queue_draining"`
 	Problems          []string `json:"problems,omitempty"`
+	// Database is the database's identity (storage.DB.Identity): a command
+	// reaching this server checks that it serves the database it means.
+	Database string `json:"database,omitempty"`
 }
 
 // FailingSource is a source whose last listing failed.
@@ -75,6 +78,9 @@ func (s *Server) Check(ctx context.Context) Health {
 		h.DBWritable = false
 		s.log().Warn("healthz: the database takes no writes", "err", err)
 		h.Problems = append(h.Problems, "database: not writable")
+	}
+	if id, err := s.DB.Identity(ctx); err == nil {
+		h.Database = id
 	}
 	s.checkLastSync(ctx, &h)
 	s.checkSources(ctx, now, &h)

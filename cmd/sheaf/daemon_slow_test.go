@@ -284,3 +284,35 @@ func TestDaemonFollowsItsConfiguration(t *testing.T) {
 		t.Fatalf("schools.total after a broken configuration: %v %v, want 44 still", v, ok)
 	}
 }
+
+// TestResyncReachesOnlyItsOwnDaemon: two cycles whose web.listen collide;
+// `sheaf resync` of the second reaches the first's daemon, which serves
+// another database: it says so and syncs nothing, where it would have had
+// the first cycle synced and printed its report as the second's.
+func TestResyncReachesOnlyItsOwnDaemon(t *testing.T) {
+	bin := buildSheaf(t)
+	port := freePort(t)
+	a, b := t.TempDir(), t.TempDir()
+	startDaemon(t, bin, daemonConfig(t, a, "sheaf.yaml", port))
+	cfgB := daemonConfig(t, b, "sheaf.yaml", port)
+	cmd := exec.Command(bin, "resync", "--config", cfgB)
+	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token-of-the-slow-daemon-tests-0123")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "serves another database") {
+		t.Fatalf("resync of the other cycle: %v\n%s", err, out)
+	}
+	db, err := storage.Open(context.Background(), filepath.Join(b, "data", "sheaf.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if runs, _ := db.Runs(context.Background(), 10); len(runs) != 0 {
+		t.Errorf("the second cycle's runs: %+v", runs)
+	}
+	// Its own daemon, on its own database, is reached as before.
+	cmd = exec.Command(bin, "resync", "--config", filepath.Join(a, "sheaf.yaml"))
+	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token-of-the-slow-daemon-tests-0123")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("resync of the daemon's own cycle: %v\n%s", err, out)
+	}
+}

@@ -56,6 +56,21 @@ func cmdResync(ctx context.Context, e *env, args []string) error {
 	}
 	base := e.cfg.Web.BaseURL()
 	c := &daemonClient{base: base, token: token, http: &http.Client{Timeout: 30 * time.Second}}
+	// The daemon answering there must serve this configuration's
+	// database: another cycle's, on the same address, would sync its own
+	// and its report would be taken for this one's.
+	own, err := e.identity(ctx)
+	if err != nil {
+		return err
+	}
+	theirs, err := c.database(ctx)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		fmt.Fprintf(e.stderr, "no daemon at %s: syncing here\n", base)
+		return syncHere()
+	}
+	if err == nil && theirs != "" && theirs != own {
+		return exitError{1, fmt.Errorf("the daemon at %s serves another database than %s (another cycle's daemon on the same web.listen?): nothing was synced", base, e.cfg.DBPath())}
+	}
 	ans, err := c.ask(ctx)
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		fmt.Fprintf(e.stderr, "no daemon at %s: syncing here\n", base)
@@ -93,6 +108,34 @@ func (e *env) showReport(rep *jobs.SyncReport, asJSON bool) error {
 type daemonClient struct {
 	base, token string
 	http        *http.Client
+}
+
+// identity is the identity of this configuration's database.
+func (e *env) identity(ctx context.Context) (string, error) {
+	db, err := e.open(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	return db.Identity(ctx)
+}
+
+// database asks the daemon which database it serves (its /healthz says).
+func (c *daemonClient) database(ctx context.Context) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/healthz", nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var h web.Health
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&h); err != nil {
+		return "", err
+	}
+	return h.Database, nil
 }
 
 func (c *daemonClient) ask(ctx context.Context) (web.ResyncAnswer, error) {

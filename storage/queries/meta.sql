@@ -6,3 +6,6 @@ SELECT value FROM meta WHERE key = ?;
 
 -- name: set-meta
 INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+
+-- name: add-meta
+INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING;
