@@ -152,7 +152,22 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, path, "expected %s, found %s", want, describe(n))
 		return
 	}
+	if v.Kind() == reflect.Int && n.ShortTag() == "!!float" {
+		// yaml would take 1.5 as 1: a bad value is an error, never
+		// another value.
+		d.fail(n, path, "%s is not a whole number", n.Value)
+		return
+	}
 	if err := n.Decode(v.Addr().Interface()); err != nil {
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			// required: "true", max_rows: "5000": the quotes make it text.
+			var plain yaml.Node
+			if yaml.Unmarshal([]byte(n.Value), &plain) == nil && len(plain.Content) == 1 &&
+				plain.Content[0].Decode(reflect.New(v.Type()).Interface()) == nil {
+				d.fail(n, path, "%q is text because of its quotes: write %s without them", n.Value, n.Value)
+				return
+			}
+		}
 		d.fail(n, path, "%q is not %s", n.Value, want)
 	}
 }

@@ -345,6 +345,16 @@ func (c *Config) Warnings(now time.Time) []FieldError {
 		}
 	}
 	for i, d := range c.Departments {
+		for j, src := range d.Sources {
+			if src.Dir == "" {
+				continue
+			}
+			if st, err := os.Stat(c.Path(src.Dir)); err != nil || !st.IsDir() {
+				key := fmt.Sprintf("departments[%d].sources[%d].dir", i, j)
+				out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
+					Msg: fmt.Sprintf("folder %s cannot be listed now (missing, not a folder, or a share not mounted): a sync keeps %s's last data and flags the source", src.Dir, d.ID)})
+			}
+		}
 		if d.PasswordEnv == "" {
 			continue
 		}

@@ -418,8 +418,34 @@ deadlines:
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws := c.Warnings(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	var ws []FieldError
+	for _, w := range c.Warnings(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)) {
+		if strings.HasPrefix(w.Key, "deadlines") {
+			ws = append(ws, w)
+		}
+	}
 	if len(ws) != 1 || ws[0].Key != "deadlines[0].due" || ws[0].Line == 0 || !strings.Contains(ws[0].Msg, "already past") {
+		t.Errorf("warnings = %v", ws)
+	}
+}
+
+// TestMissingFolderIsAWarning: config check says when a department's
+// folder cannot be listed (not created yet, a share not mounted), before a
+// sync flags the source.
+func TestMissingFolderIsAWarning(t *testing.T) {
+	path := writeConfig(t, withBase(`
+departments:
+  - {id: edu, name: 教育局, sources: [{dir: inbox/edu}, {dir: inbox/old}]}
+`))
+	if err := os.MkdirAll(filepath.Join(filepath.Dir(path), "inbox", "edu"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := c.Warnings(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	if len(ws) != 1 || ws[0].Key != "departments[0].sources[1].dir" || !strings.Contains(ws[0].Msg, "inbox/old cannot be listed") {
 		t.Errorf("warnings = %v", ws)
 	}
 }
@@ -473,5 +499,28 @@ web: {link_secret_env: SHEAF_TEST_LINK_SECRET, link_days: 10}
 	}
 	if !found {
 		t.Errorf("links expired on 25 October: warnings %v", ws)
+	}
+}
+
+// TestQuotedValueSaysSo: required: "true" is text because of its quotes;
+// the message says so rather than that "true" is not true or false.
+func TestQuotedValueSaysSo(t *testing.T) {
+	path := writeConfig(t, withBase(`
+sync: {max_rows: "5000"}
+`))
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), `sync.max_rows: "5000" is text because of its quotes: write 5000 without them`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestFractionForAWholeNumber: max_file_mb: 1.5 is an error, not 1.
+func TestFractionForAWholeNumber(t *testing.T) {
+	path := writeConfig(t, withBase(`
+sync: {max_file_mb: 1.5}
+`))
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "sync.max_file_mb: 1.5 is not a whole number") {
+		t.Errorf("err = %v", err)
 	}
 }
