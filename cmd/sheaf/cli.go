@@ -91,6 +91,21 @@ func usage(w io.Writer) {
 // figures" reads --json as a flag and figures as the command.
 var boolFlags = map[string]bool{"json": true, "dry-run": true, "mail": true, "force": true, "version": true, "h": true, "help": true}
 
+// valueFlags are the flags that take a value, whatever the command.
+var valueFlags = map[string]bool{"config": true, "n": true, "state": true, "kind": true, "department": true, "status": true,
+	"at": true, "out": true, "format": true, "note": true, "by": true, "timeout": true, "once": true, "from-workbook": true,
+	"previous": true}
+
+// isCommand reports whether name is one of sheaf's commands.
+func isCommand(name string) bool {
+	for _, c := range commands {
+		if c.name == name {
+			return true
+		}
+	}
+	return name == "help"
+}
+
 // run runs one command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// "sheaf --config FILE status" as well as "sheaf status --config FILE":
@@ -111,6 +126,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case hasValue || boolFlags[name] || len(args) == 1:
 			global, args = append(global, args[0]), args[1:]
 		default:
+			if len(args) == 2 && isCommand(args[1]) && !valueFlags[name] {
+				// "sheaf --jsn status": a misspelt flag would take the
+				// command as its value and leave none.
+				fmt.Fprintf(stderr, "sheaf: unknown flag %s before the command %s\n\n", args[0], args[1])
+				usage(stderr)
+				return 2
+			}
 			global, args = append(global, args[0], args[1]), args[2:]
 		}
 	}
@@ -124,8 +146,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if args[0] == "help" {
 		// "sheaf help figures" is "sheaf figures -h".
-		if len(args) < 2 {
-			usage(stdout)
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+			usage(stdout) // "sheaf help", "sheaf help -h"
 			return 0
 		}
 		args = append(args[1:], "-h")
@@ -276,6 +298,20 @@ func (e *env) parseOpen(ctx context.Context, fs *flag.FlagSet, args []string) ([
 		return nil, nil, err
 	}
 	return pos, db, nil
+}
+
+// openNoArgs is parseOpen for a command that takes no arguments besides
+// its flags: "sheaf figures schools.total" is refused, not taken for a
+// listing of every figure.
+func (e *env) openNoArgs(ctx context.Context, fs *flag.FlagSet, args []string) (*storage.DB, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, exitError{2, fmt.Errorf("unexpected argument %q: %s takes only flags (see %s -h)", pos[0], fs.Name(), fs.Name())}
+	}
+	return e.open(ctx)
 }
 
 // logger logs errors only: the commands' own output already lists every

@@ -21,7 +21,7 @@ import (
 func cmdSync(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("sync")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ type figureJSON struct {
 func cmdFigures(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("figures")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	state := fs.String("state", string(sheaf.FlagOpen), "which flags: open | accepted | resolved | obsolete | all")
 	kind := fs.String("kind", "", "only flags of this kind")
 	dept := fs.String("department", "", "only flags of this department")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -398,7 +398,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 func cmdStatus(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("status")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -279,7 +279,7 @@ func hiddenMark(hidden bool) string {
 func cmdRules(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("rules")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -297,6 +297,20 @@ func TestHelpVersionAndFlagsBeforeTheCommand(t *testing.T) {
 	if _, errOut, code := runSheaf(t, "figures", "--bogus", "--config", cfg); code != 2 || !strings.Contains(errOut, "-bogus") {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errOut)
 	}
+	// Before the command too, where a misspelt flag would take the command
+	// as its value.
+	if _, errOut, code := runSheaf(t, "--jsn", "status"); code != 2 || !strings.Contains(errOut, "unknown flag --jsn") {
+		t.Errorf("bad flag before the command: exit %d, stderr %q", code, errOut)
+	}
+	// An argument a command does not take is refused, not ignored.
+	if _, errOut, code := runSheaf(t, "figures", "schools.total", "--config", cfg); code != 2 || !strings.Contains(errOut, `unexpected argument "schools.total"`) {
+		t.Errorf("an argument figures does not take: exit %d, stderr %q", code, errOut)
+	}
+	for _, h := range []string{"-h", "--help"} {
+		if out, _, code := runSheaf(t, "help", h); code != 0 || !strings.Contains(out, "usage: sheaf COMMAND") {
+			t.Errorf("sheaf help %s: exit %d, %q", h, code, out)
+		}
+	}
 }
 
 // TestFlagsAcceptWithFlagsFirst: "flags --config X accept ID --note …" works

@@ -18,7 +18,7 @@ func cmdRuns(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("runs")
 	limit := fs.Int("n", 20, "how many runs, newest first")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "show who would get what and why; send nothing (without it: sync, queue and send)")
 	at := fs.String("at", "", "with --dry-run: decide as if it were this `time`: \"2026-12-03 09:00\" or \"2026-12-03\" in the cycle's time zone, or RFC 3339")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("outbox")
 	limit := fs.Int("n", 50, "how many messages, newest first")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("run")
 	once := fs.String("once", "", "run this `job` now and exit, instead of scheduling (sync, remind, digest, draft)")
 	asJSON := fs.Bool("json", false, "with --once: print the job's run as JSON")
-	_, db, err := e.parseOpen(ctx, fs, args)
+	db, err := e.openNoArgs(ctx, fs, args)
 	if err != nil {
 		return err
 	}
