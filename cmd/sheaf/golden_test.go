@@ -407,3 +407,36 @@ func TestRuleWithoutMessage(t *testing.T) {
 		t.Errorf("the draft does not give the rule's sentence:\n%s", md)
 	}
 }
+
+// TestDryRunSaysWhoIsWithheld: a department whose folder could not be
+// listed at the last sync gets no notice (what it owes is not known); the
+// dry run says so instead of leaving it out without a word.
+func TestDryRunSaysWhoIsWithheld(t *testing.T) {
+	cfg := setup(t)
+	if err := os.RemoveAll(filepath.Join(filepath.Dir(cfg), "inbox", "finance")); err != nil {
+		t.Fatal(err)
+	}
+	runSheaf(t, "sync", "--config", cfg)
+	out, errOut, code := runSheaf(t, "remind", "--dry-run", "--at", "2026-12-03 09:00", "--json", "--config", cfg)
+	var got struct {
+		Withheld []string `json:"withheld"`
+		Notices  []struct {
+			Department string `json:"department"`
+		} `json:"notices"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	if !slices.Equal(got.Withheld, []string{"finance"}) {
+		t.Errorf("withheld %v, want finance", got.Withheld)
+	}
+	for _, n := range got.Notices {
+		if n.Department == "finance" {
+			t.Errorf("a notice to finance, whose folder could not be listed")
+		}
+	}
+	out, _, _ = runSheaf(t, "remind", "--dry-run", "--at", "2026-12-03 09:00", "--config", cfg)
+	if !strings.Contains(out, "市财政局：上次同步时数据来源无法读取") {
+		t.Errorf("the dry run does not say finance is withheld:\n%s", out)
+	}
+}

@@ -141,6 +141,10 @@ type noticeJSON struct {
 type dryRunJSON struct {
 	At      time.Time    `json:"at"`
 	Notices []noticeJSON `json:"notices"`
+	// Withheld are the departments that get no notice because their
+	// sources could not be listed at the last sync: what they owe is not
+	// known.
+	Withheld []string `json:"withheld"`
 }
 
 // acceptJSON is `sheaf flags accept --json`.

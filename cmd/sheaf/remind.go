@@ -111,13 +111,28 @@ func cmdRemind(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Departments whose sources failed get no notice: said, not left out.
+	o, err := jobs.CurrentOwing(ctx, db)
+	if err != nil {
+		return err
+	}
+	var withheld []string
+	for _, d := range e.cfg.Departments {
+		if o.SourcesFailed[d.ID] {
+			withheld = append(withheld, d.ID)
+		}
+	}
 	if *asJSON {
-		out := dryRunJSON{At: now, Notices: []noticeJSON{}}
+		out := dryRunJSON{At: now, Notices: []noticeJSON{}, Withheld: nonNil(withheld)}
 		for _, n := range notices {
 			out.Notices = append(out.Notices, noticeJSON{Kind: n.Kind, Department: n.Department, Deadline: n.Deadline,
 				Owed: nonNil(n.Owed), To: nonNil(n.To), Cc: nonNil(n.Cc), DedupKey: n.DedupKey, Subject: n.Subject, Text: n.Text})
 		}
 		return writeJSON(e, out)
+	}
+	for _, id := range withheld {
+		d, _ := e.cfg.Department(id)
+		fmt.Fprintf(e.stdout, "── %s：上次同步时数据来源无法读取，所欠内容不明，不发催报提醒或逾期通知（见 sheaf status）\n", d.Name)
 	}
 	if len(notices) == 0 {
 		fmt.Fprintf(e.stdout, "%s 没有应发的催报提醒或逾期通知\n", now.In(e.cfg.Cycle.Location).Format("2006-01-02 15:04"))
