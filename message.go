@@ -1,6 +1,9 @@
 package sheaf
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Kinds of outgoing message.
 const (
@@ -95,4 +98,13 @@ type Attachment struct {
 	ContentType string `json:"content_type,omitempty"`
 	Path        string `json:"path,omitempty"`
 	Data        []byte `json:"data,omitempty"` // stored base64-encoded
+}
+
+// Recipient says where a message goes, for people: its addresses, or the
+// chat group it is posted to ("聊天群 edu:0").
+func (m OutboxMessage) Recipient() string {
+	if m.Channel != "" {
+		return "聊天群 " + strings.TrimPrefix(m.Channel, ChannelChatPrefix)
+	}
+	return strings.Join(m.To, ", ")
 }

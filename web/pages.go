@@ -354,15 +354,16 @@ func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 
 // messageRow is one message on /outbox.
 type messageRow struct {
-	ID       int64
-	Kind     string
-	To       []string
-	Subject  string
-	State    string
-	Attempts int
-	Next     string
-	Sent     string
-	Error    string
+	ID   int64
+	Kind string
+	// Recipient is its addresses or its chat group.
+	Recipient string
+	Subject   string
+	State     string
+	Attempts  int
+	Next      string
+	Sent      string
+	Error     string
 }
 
 func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
@@ -373,7 +374,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []messageRow
 	for _, m := range msgs {
-		row := messageRow{ID: m.ID, Kind: m.Kind, To: m.To, Subject: m.Subject, State: m.State, Attempts: m.Attempts,
+		row := messageRow{ID: m.ID, Kind: m.Kind, Recipient: m.Recipient(), Subject: m.Subject, State: m.State, Attempts: m.Attempts,
 			Sent: s.show(m.SentAt), Error: m.LastError}
 		if m.State == sheaf.OutboxQueued {
 			row.Next = s.show(m.NextAttemptAt)

@@ -94,7 +94,7 @@ func TestOverdueDepartments(t *testing.T) {
 		config.Deadline{Name: "一季度快报", Due: "2020-04-10"},
 		config.Deadline{Name: "财政专报", Due: "2020-05-10", Departments: []string{"finance"}})
 	page := f.do(request{path: "/"}).Body.String()
-	for _, want := range []string{"「一季度快报」已截止，仍未报齐：市教育局、市财政局。", "「财政专报」已截止，仍未报齐：市财政局。"} {
+	for _, want := range []string{"「一季度快报」已截止，仍有待处理事项：市教育局、市财政局。", "「财政专报」已截止，仍有待处理事项：市财政局。"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the overview does not say %q:\n%s", want, page)
 		}

@@ -516,3 +516,17 @@ func TestAcceptFlagReconciles(t *testing.T) {
 		t.Fatalf("accept: %d, reconciled %d times, want once", w.Code, calls)
 	}
 }
+
+// TestOutboxNamesTheChatGroup: a post to a department's chat group has no
+// addresses; the outbox names the group, as sheaf outbox does, rather than
+// an empty recipient.
+func TestOutboxNamesTheChatGroup(t *testing.T) {
+	f := newFixture(t, "")
+	if _, err := f.db.Enqueue(context.Background(), sheaf.OutboxMessage{Kind: sheaf.MailReminder, Channel: sheaf.ChannelChatPrefix + "edu:0",
+		Subject: "提醒：年报初稿", BodyText: "请报送", NextAttemptAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if page := f.do(request{path: "/outbox"}).Body.String(); !strings.Contains(page, "<td>聊天群 edu:0</td>") {
+		t.Errorf("outbox page:\n%s", page)
+	}
+}

@@ -215,11 +215,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		case m.State == sheaf.OutboxQueued:
 			when = "下次 " + m.NextAttemptAt.In(loc).Format("01-02 15:04")
 		}
-		to := strings.Join(m.To, ",")
-		if m.Channel != "" { // a post to a chat group: "聊天群 edu:0"
-			to = "聊天群 " + strings.TrimPrefix(m.Channel, sheaf.ChannelChatPrefix)
-		}
-		t.add(fmt.Sprint(m.ID), sheaf.MailKindWord(m.Kind), sheaf.OutboxStateWord(m.State), to, m.Subject, m.CreatedAt.In(loc).Format("01-02 15:04"),
+		t.add(fmt.Sprint(m.ID), sheaf.MailKindWord(m.Kind), sheaf.OutboxStateWord(m.State), m.Recipient(), m.Subject, m.CreatedAt.In(loc).Format("01-02 15:04"),
 			when, fmt.Sprint(m.Attempts), m.LastError)
 	}
 	t.write(e.stdout, "")
