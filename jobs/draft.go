@@ -92,9 +92,27 @@ func (m *Mailing) draft(ctx context.Context, scheduled time.Time, outDir string,
 		return fmt.Errorf("create %s: %w", outDir, err)
 	}
 	title := cfg.ReportTitle()
-	base := draftName(title, m.now().In(cfg.Cycle.Location))
 	contents := map[string][]byte{"md": []byte(d.Markdown), "html": []byte(d.HTML), "docx": d.DOCX, "xlsx": xlsx}
-	names := map[string]string{"md": base + ".md", "html": base + ".html", "docx": base + ".docx", "xlsx": base + "-附表.xlsx"}
+	stamp := draftName(title, m.now().In(cfg.Cycle.Location))
+	var names map[string]string
+	// Two drafts made within one second (one by hand beside the scheduled
+	// one) get names of their own: neither overwrites the other.
+	for n := 1; ; n++ {
+		base := stamp
+		if n > 1 {
+			base = fmt.Sprintf("%s-%d", stamp, n)
+		}
+		names = map[string]string{"md": base + ".md", "html": base + ".html", "docx": base + ".docx", "xlsx": base + "-附表.xlsx"}
+		taken := false
+		for _, name := range names {
+			if _, err := os.Lstat(filepath.Join(outDir, name)); err == nil {
+				taken = true
+			}
+		}
+		if !taken {
+			break
+		}
+	}
 	for _, f := range formats {
 		data, ok := contents[f]
 		if !ok {

@@ -102,3 +102,37 @@ func TestDraftNameAndText(t *testing.T) {
 		t.Errorf("text:\n%s", got)
 	}
 }
+
+// TestDraftsOfOneSecondKeepTheirFiles: a draft made by hand in the same
+// second as another (the scheduled one) gets names of its own, rather than
+// overwriting the files the other just wrote (and mailed).
+func TestDraftsOfOneSecondKeepTheirFiles(t *testing.T) {
+	f := newFixture(t, testConfig)
+	if err := os.WriteFile(filepath.Join(f.dir, "report.md.tmpl"), []byte("# 测试报告\n\n学校{{fig \"schools.total\"}}。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.setConfig(testConfig + "report: {template: report.md.tmpl}\n")
+	f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 44, "所", ""})
+	out := filepath.Join(f.dir, "drafts")
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	m := &Mailing{Config: f.cfg, DB: f.db, Now: func() time.Time { return at },
+		Syncer: &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now }}}
+	first, err := m.Draft(context.Background(), "test", time.Time{}, out, DraftFormats("md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.workbook("inbox/edu/a.xlsx", []any{"schools.total", "学校总数", "2024", 45, "所", ""})
+	second, err := m.Draft(context.Background(), "test", time.Time{}, out, DraftFormats("md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Files[0] == second.Files[0] {
+		t.Fatalf("both drafts wrote %s", first.Files[0])
+	}
+	if md, _ := os.ReadFile(first.Files[0]); !strings.Contains(string(md), "学校44所") {
+		t.Errorf("the first draft was overwritten:\n%s", md)
+	}
+	if md, _ := os.ReadFile(second.Files[0]); !strings.Contains(string(md), "学校45所") {
+		t.Errorf("the second draft:\n%s", md)
+	}
+}
