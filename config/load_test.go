@@ -524,3 +524,16 @@ sync: {max_file_mb: 1.5}
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestNoDepartmentsIsOneError: an empty departments list is said once,
+// not as an unknown owner for each of the catalogue's indicators.
+func TestNoDepartmentsIsOneError(t *testing.T) {
+	path := writeConfig(t, withBase(`
+departments: []
+`))
+	_, err := Load(path)
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Key != "departments" || !strings.Contains(errs[0].Msg, "is empty") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -181,6 +181,16 @@ func (v *validator) address(key, s string) {
 }
 
 func (v *validator) departments() {
+	if len(v.c.Departments) == 0 {
+		// Said once here, not as an unknown owner for every indicator.
+		if _, written := v.node.lookup("departments"); written {
+			// (A value that could not be read as a list is reported as
+			// such, not also as empty.)
+			v.add("departments", "is empty: list at least one department (id, name, sources)")
+		} else {
+			v.add("departments", "is required: list the departments that send figures (id, name, sources)")
+		}
+	}
 	ids := map[string]string{}
 	names := map[string]string{}
 	for i, d := range v.c.Departments {
@@ -303,7 +313,7 @@ func (v *validator) indicators() {
 		}
 		if ind.Owner == "" {
 			v.add(key+".owner", "is required, the id of the department that reports it")
-		} else if !depSet[ind.Owner] {
+		} else if !depSet[ind.Owner] && len(deps) > 0 {
 			v.add(key+".owner", "%q is not a department id (known: %s)", ind.Owner, strings.Join(deps, ", "))
 		}
 		seen := map[string]bool{}
