@@ -65,6 +65,12 @@ type listState struct {
 	// blankKeys counts the rows with figures but no key.
 	blankKeys   int
 	blankKeyRef string
+	// keys are the rows' folded keys, by the first row holding each;
+	// repeated are the keys met again ("「实验小学」（第 5、9 行）"), and
+	// nRepeated how many.
+	keys      map[string]int
+	repeated  []string
+	nRepeated int
 	period      string
 	periodFrom  string
 	periodMsg   string
@@ -319,6 +325,17 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 	}
 	ls.last = r.Num
 	ls.rows++
+	if ls.keys == nil {
+		ls.keys = map[string]int{}
+	}
+	if first, ok := ls.keys[fk]; ok {
+		ls.nRepeated++
+		if len(ls.repeated) < maxListProblems {
+			ls.repeated = append(ls.repeated, fmt.Sprintf("%s（第 %d、%d 行）", sheets.Quote(key), first, r.Num))
+		}
+	} else {
+		ls.keys[fk] = r.Num
+	}
 	for i, f := range sp.figures {
 		if !ls.matches(f.d, r) {
 			continue
@@ -510,6 +527,18 @@ func (x *FileExtraction) endList() {
 			l.derived = append(l.derived, derivedFigure{o: o, what: what, text: f.text})
 		}
 		x.listTotal(ls, f, o)
+		if ls.nRepeated > 0 {
+			// Counted as written, and said: a school entered twice, or two
+			// schools that share a name.
+			list := strings.Join(ls.repeated, "、")
+			if ls.nRepeated > len(ls.repeated) {
+				list += fmt.Sprintf("……等共 %d 处", ls.nRepeated)
+			}
+			x.emit(s, sheaf.Finding{Kind: sheaf.KindConflict, Severity: sheaf.SeverityWarning, Indicator: f.ind.ID, Period: o.Period,
+				Sheet: s.info.Name, Cell: rng, Raw: f.text,
+				Message: fmt.Sprintf("%s（%s）：%s中%s重复出现，已分别计入；如为重复填写，请删除其一；如确为不同的学校或项目，请在%s中加以区分",
+					f.ind.Name, sheaf.PeriodWord(o.Period), what, list, sheets.Quote(sp.keyText))})
+		}
 	}
 	if ls.blankKeys > 0 {
 		x.emit(s, sheaf.Finding{Kind: sheaf.KindUnknown, Severity: sheaf.SeverityWarning, Sheet: s.info.Name, Cell: ls.blankKeyRef,

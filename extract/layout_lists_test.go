@@ -160,6 +160,23 @@ func TestListAreaRowAndSections(t *testing.T) {
 	assertFindings(t, fs, "conflict warning 学校名册!A4:D8 staff.total@2024|为 110人|合计行 D2 的 「111」")
 }
 
+// TestListSchoolListedTwice: a school whose row was pasted twice is
+// counted as written, twice, but said: a careless reader's count (4)
+// would go out as ok.
+func TestListSchoolListedTwice(t *testing.T) {
+	cfg, dept := schoolList(t)
+	dept.Lists[0].Figures = dept.Lists[0].Figures[:1]
+	obs, fs, _ := run(t, cfg, dept, sheet("学校名册",
+		r(1, "学校名称", "学校类型"),
+		r(2, "第一小学", "小学"),
+		r(3, "实验小学", "小学"),
+		r(4, "第一中学", "初中"),
+		r(5, "实验 小学", "小学"),
+	))
+	assertObs(t, obs, "学校名册!A2:B5 schools.total@2024 = 4/0 raw count")
+	assertFindings(t, fs, "conflict warning 学校名册!A2:B5 schools.total@2024|「实验 小学」（第 3、5 行）重复出现，已分别计入")
+}
+
 func TestSectionLabel(t *testing.T) {
 	for key, want := range map[string]bool{
 		"一、高中学校": true, "十二、其他": true, "（一）城区": true, "(二)农村": true, "三.小学": true, "四､初中": true,
