@@ -68,13 +68,13 @@ type listState struct {
 	// keys are the rows' folded keys, by the first row holding each;
 	// repeated are the keys met again ("「实验小学」（第 5、9 行）"), and
 	// nRepeated how many.
-	keys      map[string]int
-	repeated  []string
-	nRepeated int
-	period      string
-	periodFrom  string
-	periodMsg   string
-	rows        int
+	keys       map[string]int
+	repeated   []string
+	nRepeated  int
+	period     string
+	periodFrom string
+	periodMsg  string
+	rows       int
 }
 
 // figureState is a derived figure's running total.
