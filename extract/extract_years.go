@@ -136,13 +136,10 @@ var changeWords = []string{"增长", "增速", "增幅", "增减", "同比", "�
 // over any other column under the same year.
 var genericValueWords = []string{"金额", "数值", "数额", "数量", "数据", "合计", "总计", "总数"}
 
-// isChange reports whether a sub-header names a change, not the figure.
+// isChange reports whether a sub-header names a change, not the figure. A
+// unit alone ("%", "万元") is the figure's unit, not a change.
 func isChange(text string) bool {
 	f := Fold(text)
-	switch f {
-	case "%", "(%)", "百分比":
-		return true
-	}
 	for _, w := range changeWords {
 		if strings.Contains(f, w) {
 			return true
@@ -250,8 +247,13 @@ func (x *FileExtraction) subHeader(r sheets.Row) bool {
 		}
 		j := cands[0]
 		t := strings.TrimSpace(r.Col(j).Raw)
-		if _, unit := stripUnitSuffix(x.e.units, t); unit != "" && p.unit == "" {
-			p.unit, p.text = unit, p.text+" "+t
+		if p.unit == "" {
+			// "金额（万元）" under the year, or a row of units, "万元".
+			if _, unit := stripUnitSuffix(x.e.units, t); unit != "" {
+				p.unit, p.text = unit, p.text+" "+t
+			} else if _, ok := lookupUnitText(x.e.units, t); ok {
+				p.unit, p.text = t, p.text+" "+t
+			}
 		}
 		p.col = j
 		kept = append(kept, p)

@@ -232,3 +232,25 @@ func TestYearColumnsSheafCannotPlace(t *testing.T) {
 	assertObs(t, obs, "S!B2 edu.spend@2024 = 70001/0 raw 70001")
 	assertFindings(t, fs, "unknown info S!A1 @|表头中的C1「2024年调整后」、D1「2024年（预计）」不是可识别的年度，该列未读取")
 }
+
+// TestYearColumnsOverARowOfUnits: a row of units under the years (万元 |
+// 万元, % | %) is the columns' unit: a careless reader takes 6.8258 万元
+// for 元 as 6.8258 元, ok; a % under a year is a rate's unit, not a change.
+func TestYearColumnsOverARowOfUnits(t *testing.T) {
+	cfg := testCatalogue(t)
+	sh := sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "指标", "2023年", "2024年"),
+		r(2, "", "亿元", "亿元"),
+		r(3, "教育支出", "#6.8258", "#7.0001"),
+		r(5, "指标", "2023年", "2024年"),
+		r(6, "", "%", "%"),
+		r(7, "增长率", "#2.1", "#3.4"),
+	}}
+	obs, fs, _ := run(t, cfg, nil, sh)
+	assertObs(t, obs,
+		"S!B3 edu.spend@2023 = 68258/0 raw 6.8258",
+		"S!C3 edu.spend@2024 = 70001/0 raw 7.0001",
+		"S!C7 rate.growth@2024 = 3.4/1 raw 3.4",
+	)
+	assertFindings(t, fs, "unit warning S!B3 edu.spend@2023", "unit warning S!C3 edu.spend@2024", "unknown info S!B7 @2023")
+}
