@@ -19,7 +19,7 @@ test:
 # during a resync).
 test-slow:
 	SHEAF_SLOW=1 $(GO) test ./sheets -run 'MemoryBound' -count=1 -v
-	SHEAF_SLOW=1 $(GO) test ./cmd/sheaf -run 'TestTwoDaemonsOnOneDatabase|TestResyncStoppedBySIGTERMIsInterrupted|TestDaemonFollowsItsConfiguration|TestResyncReachesOnlyItsOwnDaemon' -count=1 -v
+	SHEAF_SLOW=1 $(GO) test ./cmd/sheaf -run 'TestTwoDaemonsOnOneDatabase|TestResyncStoppedBySIGTERMIsInterrupted|TestDaemonFollowsItsConfiguration|TestResyncReachesOnlyItsOwnDaemon|TestReloadLetsAWebSyncFinish' -count=1 -v
 
 # Headless Chromium (Debian's chromium package) signs in to the bundled
 # example's status page, presses 立即同步 and waits for the new run; it saves

@@ -45,6 +45,10 @@ type Server struct {
 	// PerPage is how many rows /figures and /flags show a page; default
 	// 500. A prefecture's 100,000 figures on one page were 25 MB of HTML.
 	PerPage int
+	// SyncContext, when set, is the context of the syncs asked for from
+	// the web, instead of Run's: the daemon stops its web server to take
+	// a new configuration without cutting short a sync under way.
+	SyncContext context.Context
 
 	once    sync.Once
 	handler http.Handler
@@ -154,7 +158,11 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 		s.private = true
 	}
 	h := s.Handler()
-	s.resync.setContext(ctx)
+	if s.SyncContext != nil {
+		s.resync.setContext(s.SyncContext)
+	} else {
+		s.resync.setContext(ctx)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -174,6 +182,9 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 		return fmt.Errorf("web server on %s: %w", addr, err)
 	case <-ctx.Done():
 	}
+	// A sync asked for from the web finishes while the server still
+	// answers how it went (it ends at once when its context ends).
+	s.resync.wait()
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(stop)

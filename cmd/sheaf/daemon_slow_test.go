@@ -283,6 +283,69 @@ func TestDaemonFollowsItsConfiguration(t *testing.T) {
 	if v, ok := schools(); !ok || v != 44 {
 		t.Fatalf("schools.total after a broken configuration: %v %v, want 44 still", v, ok)
 	}
+
+	// A configuration that loads but names a secret this process does not
+	// have (set in the environment file, which only a restart reads) does
+	// not stop the daemon: it goes on with the one it had.
+	if err := os.WriteFile(cfg, []byte(strings.Replace(fixed, "token_env: SHEAF_TEST_TOKEN", "token_env: SHEAF_TEST_NEW_TOKEN", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	d.waitFor(t, "cannot start; the daemon goes on with the one it had")
+	d.waitFor(t, "web server listening")
+	resync()
+	if v, ok := schools(); !ok || v != 44 {
+		t.Fatalf("schools.total after a configuration that cannot start: %v %v, want 44 still", v, ok)
+	}
+}
+
+// TestReloadLetsAWebSyncFinish: the configuration changes while a sync
+// asked for from the web reads files; the daemon takes the new one after
+// that sync has finished, rather than cutting it short.
+func TestReloadLetsAWebSyncFinish(t *testing.T) {
+	bin := buildSheaf(t)
+	dir := t.TempDir()
+	port := freePort(t)
+	cfg := daemonConfig(t, dir, "sheaf.yaml", port)
+	var rows strings.Builder
+	rows.WriteString("指标编码,指标名称,年度,数值,单位\n")
+	for i := range 2000 {
+		fmt.Fprintf(&rows, ",未知指标%d,2024,%d,所\n", i, i)
+	}
+	for i := range 1500 {
+		if err := os.WriteFile(filepath.Join(dir, "inbox", "edu", fmt.Sprintf("f%04d.csv", i)), []byte(rows.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := startDaemon(t, bin, cfg)
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
+	req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	d.waitFor(t, "sync started")
+	yaml, _ := os.ReadFile(cfg)
+	if err := os.WriteFile(cfg, []byte(strings.Replace(string(yaml), "name: 学校总数,", "name: 学校总数, aliases: [各级学校数],", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	d.waitFor(t, "the configuration changed")
+	db, err := storage.Open(context.Background(), filepath.Join(dir, "data", "sheaf.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := db.LastRun(context.Background(), "sync", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Outcome != sheaf.RunOK {
+		t.Errorf("the web's sync under way at the reload: %q %q, want it finished", r.Outcome, r.Error)
+	}
 }
 
 // TestResyncReachesOnlyItsOwnDaemon: two cycles whose web.listen collide;

@@ -80,15 +80,30 @@ func cmdResync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "the daemon at %s %s sync %d; waiting for it\n", base, map[bool]string{true: "started", false: "queued"}[ans.State == "started"], ans.ID)
+	reasked := false
 	for ans.State != "done" {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("wait for sync %d: %w", ans.ID, ctx.Err())
 		case <-time.After(500 * time.Millisecond):
 		}
-		if ans, err = c.status(ctx, ans.ID); err != nil {
+		next, err := c.status(ctx, ans.ID)
+		if err != nil && !reasked {
+			// The daemon started over with a changed configuration (sheaf
+			// alias add, then sheaf resync) and no longer knows the sync:
+			// ask its new self, whose sync reads with the new one.
+			if again, aerr := c.askAgain(ctx); aerr == nil {
+				reasked = true
+				fmt.Fprintf(e.stderr, "the daemon at %s started over while sync %d ran; it %s sync %d; waiting for it\n", base,
+					ans.ID, map[bool]string{true: "started", false: "queued"}[again.State == "started"], again.ID)
+				ans = again
+				continue
+			}
+		}
+		if err != nil {
 			return err
 		}
+		ans = next
 	}
 	if !ans.OK {
 		return fmt.Errorf("sync %d failed: %s", ans.ID, ans.Error)
@@ -136,6 +151,24 @@ func (c *daemonClient) database(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return h.Database, nil
+}
+
+// askAgain asks for a sync once the daemon answers again, waiting up to a
+// minute for it to be back.
+func (c *daemonClient) askAgain(ctx context.Context) (web.ResyncAnswer, error) {
+	var err error
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		var a web.ResyncAnswer
+		if a, err = c.ask(ctx); err == nil {
+			return a, nil
+		}
+		select {
+		case <-ctx.Done():
+			return web.ResyncAnswer{}, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return web.ResyncAnswer{}, err
 }
 
 func (c *daemonClient) ask(ctx context.Context) (web.ResyncAnswer, error) {

@@ -118,12 +118,21 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := w.start(); err != nil {
 		return err
 	}
+	var prev *config.Config
 	for {
 		next, err := e.daemon(ctx, db, log, w)
+		if err != nil && prev != nil && ctx.Err() == nil {
+			// A configuration that loads may still not start: a secret
+			// it names that this process does not have (a new webhook_env
+			// added to the environment file, which a restart reads).
+			log.Error("the changed configuration cannot start; the daemon goes on with the one it had", "config", e.configPath, "err", err)
+			e.cfg, prev = prev, nil
+			continue
+		}
 		if err != nil || next == nil {
 			return err
 		}
-		e.cfg = next
+		prev, e.cfg = e.cfg, next
 		log.Info("the configuration changed: the daemon goes on with it", "config", e.configPath)
 	}
 }
@@ -219,7 +228,7 @@ func (e *env) daemon(ctx context.Context, db *storage.DB, log *slog.Logger, w *c
 	}
 	// The web server runs beside the schedule; if it cannot start (port
 	// taken), only it stops: the error is logged and the jobs go on.
-	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token,
+	srv := &web.Server{Config: e.cfg, DB: db, Sync: p.syncer.Sync, Log: log, Token: token, SyncContext: ctx,
 		Reconcile: func(ctx context.Context) error { _, err := p.syncer.Reconcile(ctx); return err }}
 	webDone := make(chan error, 1)
 	go func() {
