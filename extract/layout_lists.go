@@ -55,26 +55,67 @@ type listState struct {
 	col    map[string]int    // folded column → index
 	unit   map[string]string // unit a column's header gives: 经费（万元）
 	header int
-	// first and last are the list rows' numbers; left and right the
-	// columns of the list's range.
-	first, last, left, right int
-	figs                     []figureState
+	// left and right are the columns of the list's range.
+	left, right int
+	// listRows are the list's rows, as endList decides them: those of
+	// one of levels, by how their keys are numbered (see keyLevel).
+	listRows
+	levels [3]listRows
 	// total is the first 合计 or 总计 row's cells, by folded column.
 	total    map[string]sheets.Cell
 	totalRow int
 	// blankKeys counts the rows with figures but no key.
 	blankKeys   int
 	blankKeyRef string
+	period      string
+	periodFrom  string
+	periodMsg   string
+}
+
+// listRows are rows of a list whose keys are numbered alike, and the
+// figures derived from them.
+type listRows struct {
+	// first and last are the rows' numbers.
+	first, last, rows int
+	figs              []figureState
 	// keys are the rows' folded keys, by the first row holding each;
 	// repeated are the keys met again ("「实验小学」（第 5、9 行）"), and
 	// nRepeated how many.
-	keys       map[string]int
-	repeated   []string
-	nRepeated  int
-	period     string
-	periodFrom string
-	periodMsg  string
-	rows       int
+	keys      map[string]int
+	repeated  []string
+	nRepeated int
+}
+
+// Levels of a list row by how its key is numbered: not in Chinese
+// numerals (城关小学, 1.城关小学), 一、, or （一）.
+const (
+	levelPlain = iota
+	levelFirst
+	levelSecond
+)
+
+// keyLevel is how a key is numbered.
+func keyLevel(key string) int {
+	switch sectionLabel(key) {
+	case 1:
+		return levelFirst
+	case 2:
+		return levelSecond
+	}
+	return levelPlain
+}
+
+// rowsLevel is the level a list's schools are at: unnumbered rows when
+// there are any (rows numbered 一、 or （一） are then their groups'
+// headings or subtotals), else the finer numbering (（一）城关小学 under
+// 一、小学), else 一、城关小学.
+func (ls *listState) rowsLevel() int {
+	for _, lv := range []int{levelPlain, levelSecond, levelFirst} {
+		if ls.levels[lv].rows > 0 {
+			return lv
+		}
+	}
+	return levelPlain
 }
 
 // figureState is a derived figure's running total.
@@ -242,7 +283,10 @@ func (sp *listSpec) indicatorNames() string {
 // startList begins a list under its header row.
 func (x *FileExtraction) startList(sp *listSpec, cols map[string]int, units map[string]string, header sheets.Row) {
 	l := x.layoutState()
-	ls := &listState{spec: sp, col: cols, unit: map[string]string{}, header: header.Num, left: math.MaxInt, figs: make([]figureState, len(sp.figures))}
+	ls := &listState{spec: sp, col: cols, unit: map[string]string{}, header: header.Num, left: math.MaxInt}
+	for i := range ls.levels {
+		ls.levels[i].figs = make([]figureState, len(sp.figures))
+	}
 	for j, c := range header.Cells {
 		if strings.TrimSpace(c.Raw) != "" {
 			ls.left, ls.right = min(ls.left, j), max(ls.right, j)
@@ -313,34 +357,33 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 		x.listTotalRow(ls, r)
 		return
 	}
-	if sectionLabel(key) {
-		// 一、高中学校 or （二）初中: a group's heading or subtotal, no school.
-		return
-	}
 	if !figures && (strings.ContainsAny(key, ":：") || hasAnyPrefix(fk, noteStarts)) {
 		return
 	}
-	if ls.first == 0 {
-		ls.first = r.Num
+	// 一、高中学校 and （二）初中 are groups' headings or subtotals when
+	// other rows are schools; endList decides which level the schools are.
+	lv := &ls.levels[keyLevel(key)]
+	if lv.first == 0 {
+		lv.first = r.Num
 	}
-	ls.last = r.Num
-	ls.rows++
-	if ls.keys == nil {
-		ls.keys = map[string]int{}
+	lv.last = r.Num
+	lv.rows++
+	if lv.keys == nil {
+		lv.keys = map[string]int{}
 	}
-	if first, ok := ls.keys[fk]; ok {
-		ls.nRepeated++
-		if len(ls.repeated) < maxListProblems {
-			ls.repeated = append(ls.repeated, fmt.Sprintf("%s（第 %d、%d 行）", sheets.Quote(key), first, r.Num))
+	if first, ok := lv.keys[fk]; ok {
+		lv.nRepeated++
+		if len(lv.repeated) < maxListProblems {
+			lv.repeated = append(lv.repeated, fmt.Sprintf("%s（第 %d、%d 行）", sheets.Quote(key), first, r.Num))
 		}
 	} else {
-		ls.keys[fk] = r.Num
+		lv.keys[fk] = r.Num
 	}
 	for i, f := range sp.figures {
 		if !ls.matches(f.d, r) {
 			continue
 		}
-		fs := &ls.figs[i]
+		fs := &lv.figs[i]
 		fs.count++
 		if f.d.Sum == "" {
 			continue
@@ -381,11 +424,11 @@ func areaTotal(fk string) bool {
 	return size == len(rest) && strings.ContainsRune(areaWords, r)
 }
 
-// sectionLabel reports whether a key is a group's heading numbered in
-// Chinese numerals, as lists group their rows: 一、高中学校, （二）初中,
-// (三)小学. Schools are not numbered so; a list's 序号 is a column of its
-// own, in digits.
-func sectionLabel(key string) bool {
+// sectionLabel says how a key is numbered in Chinese numerals, as lists
+// number their groups (and sometimes their schools): 1 for 一、高中学校 or
+// 三.小学, 2 for （二）初中 or (三)小学, 0 for anything else (城关小学,
+// 十里铺小学, 1、实验小学).
+func sectionLabel(key string) int {
 	s := foldWidth(strings.TrimSpace(key))
 	open := strings.HasPrefix(s, "(")
 	s = strings.TrimPrefix(s, "(")
@@ -397,13 +440,16 @@ func sectionLabel(key string) bool {
 		n += utf8.RuneLen(r)
 	}
 	if n == 0 {
-		return false
+		return 0
 	}
 	r, _ := utf8.DecodeRuneInString(s[n:])
-	if open {
-		return r == ')'
+	switch {
+	case open && r == ')':
+		return 2
+	case !open && (r == '、' || r == '.'):
+		return 1
 	}
-	return r == '、' || r == '.'
+	return 0
 }
 
 // isTotal reports whether a key or label says total: 合计, 总计, 共计, 合 计.
@@ -480,6 +526,7 @@ func (x *FileExtraction) endList() {
 	l.list = nil
 	s := x.sh
 	sp := ls.spec
+	ls.listRows = ls.levels[ls.rowsLevel()]
 	rng := sheets.CellName(ls.left, ls.header+1) + ":" + sheets.CellName(ls.right, max(ls.header+1, ls.last))
 	if ls.first > 0 {
 		rng = sheets.CellName(ls.left, ls.first) + ":" + sheets.CellName(ls.right, ls.last)

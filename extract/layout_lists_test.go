@@ -177,10 +177,44 @@ func TestListSchoolListedTwice(t *testing.T) {
 	assertFindings(t, fs, "conflict warning 学校名册!A2:B5 schools.total@2024|「实验 小学」（第 3、5 行）重复出现，已分别计入")
 }
 
+// TestListNumberedSchools: schools numbered in Chinese numerals are
+// schools when no unnumbered row is: 一、城关小学 alone, or （一）城关小学
+// under the groups' 一、小学. Left out as headings, every figure of the
+// list would be 0, ok.
+func TestListNumberedSchools(t *testing.T) {
+	cfg, dept := schoolList(t)
+	dept.Lists[0].Figures = dept.Lists[0].Figures[:3]
+	obs, fs, _ := run(t, cfg, dept, sheet("学校名册",
+		r(1, "学校名称", "学校类型", "教职工数"),
+		r(2, "一、城关小学", "小学", "#50"),
+		r(3, "二、实验小学", "小学", "#40"),
+		r(4, "三、第一中学", "初中", "#60"),
+	))
+	assertObs(t, obs,
+		"学校名册!A2:C4 schools.total@2024 = 3/0 raw count",
+		"学校名册!A2:C4 schools.primary@2024 = 2/0 raw count where 学校类型 = 小学",
+		"学校名册!A2:C4 staff.total@2024 = 150/0 raw sum(教职工数)")
+	assertFindings(t, fs)
+
+	obs, fs, _ = run(t, cfg, dept, sheet("学校名册",
+		r(1, "学校名称", "学校类型", "教职工数"),
+		r(2, "一、小学", "", "#90"),
+		r(3, "（一）城关小学", "小学", "#50"),
+		r(4, "（二）实验小学", "小学", "#40"),
+		r(5, "二、初中", "", "#60"),
+		r(6, "（一）第一中学", "初中", "#60"),
+	))
+	assertObs(t, obs,
+		"学校名册!A3:C6 schools.total@2024 = 3/0 raw count",
+		"学校名册!A3:C6 schools.primary@2024 = 2/0 raw count where 学校类型 = 小学",
+		"学校名册!A3:C6 staff.total@2024 = 150/0 raw sum(教职工数)")
+	assertFindings(t, fs)
+}
+
 func TestSectionLabel(t *testing.T) {
-	for key, want := range map[string]bool{
-		"一、高中学校": true, "十二、其他": true, "（一）城区": true, "(二)农村": true, "三.小学": true, "四､初中": true,
-		"一中": false, "十里铺小学": false, "三河小学": false, "(一中)": false, "1、实验小学": false, "": false,
+	for key, want := range map[string]int{
+		"一、高中学校": 1, "十二、其他": 1, "（一）城区": 2, "(二)农村": 2, "三.小学": 1, "四､初中": 1,
+		"一中": 0, "十里铺小学": 0, "三河小学": 0, "(一中)": 0, "1、实验小学": 0, "": 0,
 	} {
 		if got := sectionLabel(key); got != want {
 			t.Errorf("sectionLabel(%q) = %v, want %v", key, got, want)
