@@ -3,6 +3,7 @@ package extract
 import (
 	"testing"
 
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/sheets"
 )
 
@@ -59,4 +60,27 @@ func TestCodeAndNameDisagree(t *testing.T) {
 	assertFindings(t, fs,
 		"invalid error S!A2 schools.total@|编码「schools.total」是“学校总数”（schools.total），名称「在校生数」却是另一指标“在校生数”（students.total）",
 		"invalid error S!A3 students.total@|名称「学校总数」却是另一指标")
+}
+
+// TestCodeBesideAnotherIndicatorsAlias: a breakdown's short label (小学
+// under 在校生数) that is another indicator's alias is what the code is
+// there to settle: the code is read, not flagged. In a years-across table
+// a contradiction is said once, not once a year.
+func TestCodeBesideAnotherIndicatorsAlias(t *testing.T) {
+	cfg := testCatalogue(t)
+	cfg.Indicators = append(cfg.Indicators,
+		config.Indicator{ID: "schools.primary", Name: "小学数", Aliases: []string{"小学"}, Unit: "所", Owner: "edu"},
+		config.Indicator{ID: "students.primary", Name: "小学在校生数", Unit: "人", Owner: "edu"})
+	obs, fs, _ := run(t, cfg, nil, sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "指标编码", "指标名称", "数值"),
+		r(2, "students.primary", "小学", "#20000"),
+	}})
+	assertObs(t, obs, "S!C2 students.primary@2024 = 20000/0 raw 20000")
+	assertFindings(t, fs)
+
+	_, fs, _ = run(t, cfg, nil, sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "指标编码", "指标名称", "2023年", "2024年"),
+		r(2, "schools.total", "在校生数", "#35000", "#36614"),
+	}})
+	assertFindings(t, fs, "invalid error S!A2 schools.total@|名称「在校生数」却是另一指标")
 }

@@ -99,18 +99,20 @@ func (e *Extractor) row(s *sheetState, table *layout, row sheets.Row, fc folds) 
 	noteCell, _ := label(RoleNote)
 	note := strings.TrimSpace(noteCell.Raw)
 	if code != "" && name != "" {
-		// The code says one indicator and the name is exactly another's:
-		// a row re-sorted without its codes, or a code copied down. Which
-		// one the value is, nobody can say from the file.
-		if other := e.byName[fc.fold(name)]; other != nil && other != ind && e.byCode[fc.fold(code)] == ind {
+		// The code says one indicator and the name is exactly another's
+		// own name (not an alias, which may be a breakdown's short label
+		// the code settles): a row re-sorted without its codes, or a code
+		// copied down. Which one the value is, nobody can say from the file.
+		if other := e.byName[fc.fold(name)]; other != nil && other != ind && e.byCode[fc.fold(code)] == ind &&
+			fc.fold(other.Name) == fc.fold(name) {
 			ref := codeCell.Ref
 			if ref == "" {
 				ref = cellRef
 			}
 			return rowResult{findings: []sheaf.Finding{{Kind: sheaf.KindInvalid, Severity: sheaf.SeverityError, Indicator: ind.ID,
 				Sheet: s.info.Name, Cell: ref, Raw: shownRaw(valueCell), Note: note,
-				Message: fmt.Sprintf("编码%s是“%s”（%s），名称%s却是另一指标“%s”（%s），无法确定%s是哪个指标的数值，未读取：请更正编码或名称",
-					sheets.Quote(code), ind.Name, ind.ID, sheets.Quote(name), other.Name, other.ID, cellRef)}}}
+				Message: fmt.Sprintf("编码%s是“%s”（%s），名称%s却是另一指标“%s”（%s），无法确定该行是哪个指标的数值，未读取：请更正编码或名称",
+					sheets.Quote(code), ind.Name, ind.ID, sheets.Quote(name), other.Name, other.ID)}}}
 		}
 	}
 	periodCell, _ := label(RolePeriod)

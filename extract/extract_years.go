@@ -82,7 +82,15 @@ func (x *FileExtraction) yearRow(r sheets.Row) rowResult {
 			continue
 		}
 		res.obs = append(res.obs, one.obs...)
-		res.findings = append(res.findings, one.findings...)
+		for _, f := range one.findings {
+			// What is said of the row's label (a code and a name that
+			// disagree) is said once, not once per year.
+			if !slices.ContainsFunc(res.findings, func(g sheaf.Finding) bool {
+				return g.Cell == f.Cell && g.Message == f.Message
+			}) {
+				res.findings = append(res.findings, f)
+			}
+		}
 		if res.unknown == "" {
 			res.unknown, res.unrec = one.unknown, one.unrec
 		}
