@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -425,8 +426,8 @@ func (x *FileExtraction) sameCell(c sheets.Cell, j int, r sheets.Row, auto bool)
 	v := sheets.Cell{Ref: c.Ref, Raw: strings.TrimSpace(tail), Kind: sheets.CellText}
 	ref := cellRef(c, j, r.Num)
 	if !formNumber(x.e.units, v, ind) {
-		if !strings.ContainsAny(tail, "0123456789０１２３４５６７８９") || x.sh.skipHidden {
-			return false
+		if x.sh.skipHidden || !hasQuantityOf(x.e.units, tail, ind) {
+			return false // a title ("教育支出：2024年预算执行情况"), a note ("见附表1")
 		}
 		// "学校总数：44所（其中小学16所）": the indicator's label, and figures
 		// in words around its value. Not guessed at, not lost unsaid.
@@ -434,11 +435,33 @@ func (x *FileExtraction) sameCell(c sheets.Cell, j int, r sheets.Row, auto bool)
 			Sheet: x.sh.info.Name, Cell: ref, Raw: shorten(strings.TrimSpace(c.Raw)),
 			Message: fmt.Sprintf("%s：%s!%s%s中的数值无法单独读出，未读取：请把数值单独填在标签右边的单元格中",
 				ind.Name, x.sh.info.Name, ref, sheets.Quote(strings.TrimSpace(c.Raw)))})
-		x.sh.layoutRead = true // a form, whose value is flagged
 		return true
 	}
 	x.formValue(spec, ind, v, ref, j, r.Num, strings.TrimSpace(head), ref, "", r.Hidden)
 	return true
+}
+
+// quantityRE is a number and what follows it.
+var quantityRE = regexp.MustCompile(`[0-9][0-9.,]*\s*`)
+
+// hasQuantityOf reports whether text holds a number followed by a unit of
+// the indicator's dimension ("44所", "36614人", "6.82亿元"): its value,
+// wrapped in words. A year ("2024年") or a number alone is not.
+func hasQuantityOf(units *config.Units, text string, ind *config.Indicator) bool {
+	want, ok := units.Lookup(ind.Unit)
+	if !ok {
+		return false
+	}
+	t := foldWidth(text)
+	for _, loc := range quantityRE.FindAllStringIndex(t, -1) {
+		rest := []rune(t[loc[1]:])
+		for n := min(len(rest), 4); n > 0; n-- {
+			if u, ok := units.Lookup(string(rest[:n])); ok && u.Dimension == want.Dimension {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // use records that a row's cell was read as a form's value, or is a

@@ -224,13 +224,24 @@ func TestFormLabelWithWordsAroundItsValue(t *testing.T) {
 	obs, fs, out := run(t, cfg, dept, sheet("S",
 		r(1, "学校总数：44所（其中小学16所）"),
 		r(2, "在校生数：2023年36000人，2024年36614人"),
-		r(3, "教育支出：见附表"),
+		r(3, "教育支出：见附表1"),
 	))
 	assertObs(t, obs)
 	assertFindings(t, fs,
 		"invalid error S!A1 schools.total@|学校总数：S!A1「学校总数：44所（其中小学16所）」中的数值无法单独读出",
-		"invalid error S!A2 students.total@|在校生数：S!A2「在校生数：2023年36000人，2024年36614人」中的数值无法单独读出")
-	assertOutcomes(t, out, "S read 0")
+		"invalid error S!A2 students.total@|在校生数：S!A2「在校生数：2023年36000人，2024年36614人」中的数值无法单独读出",
+		"unknown warning ! @|工作表「S」只有标题或说明文字，没有表格")
+	assertOutcomes(t, out, "S notes 0")
+
+	// A title naming an indicator, with a year, over the table that gives
+	// it, is no value wrapped in words.
+	obs, fs, _ = run(t, cfg, dept, sheet("S",
+		r(1, "教育支出：2024年预算执行情况"),
+		r(2, "指标", "数值"),
+		r(3, "教育支出", "#70001"),
+	))
+	assertObs(t, obs, "S!B3 edu.spend@2024 = 70001/0 raw 70001")
+	assertFindings(t, fs)
 }
 
 // TestColumnsAreNotForms: labels over a column of figures are a table's
