@@ -286,9 +286,14 @@ func TestTitleYears(t *testing.T) {
 		"2024年全年":           "2024",
 		"2024年6-1月":         "",
 		"2024年首月":           "",
-		"电话 13820231234":    "",
-		"Sheet1":            "",
-		"2023—2024学年教育统计表":  "2023 2024",
+		"2024年第一季度至第三季度教育经费": "2024M01-09",
+		"2024年一季度—三季度":       "2024M01-09",
+		"2024年第一至第四季度":       "2024",
+		"2024年第三季度至第一季度":     "",
+		"2024年第一季度、第二季度":     "",
+		"电话 13820231234":     "",
+		"Sheet1":             "",
+		"2023—2024学年教育统计表":   "2023 2024",
 	} {
 		if got := strings.Join(titleYears(text), " "); got != want {
 			t.Errorf("TitleYears(%q) = %q, want %q", text, got, want)
@@ -367,4 +372,19 @@ func TestHiddenSheetDisagrees(t *testing.T) {
 	if len(obs) != 4 || len(fs) != 0 {
 		t.Errorf("hidden_sheets: read gave %d observations and findings %v, want 4 and none", len(obs), fs)
 	}
+}
+
+// TestQuarterRangeTitleIsItsMonths: a table titled 第一季度至第三季度 is the
+// first nine months, not the first quarter: a careless reader stores its
+// total for 2024Q1, ok.
+func TestQuarterRangeTitleIsItsMonths(t *testing.T) {
+	cfg := testCatalogue(t)
+	cfg.Indicators = append(cfg.Indicators, config.Indicator{ID: "edu.q", Name: "教育支出累计", Unit: "万元", Owner: "edu", Periods: []string{"2024Q1", "2024M01-09"}})
+	obs, fs, _ := run(t, cfg, nil, sheets.Sheet{SheetInfo: sheets.SheetInfo{Name: "S"}, Rows: []sheets.Row{
+		r(1, "2024年第一季度至第三季度教育经费执行情况"),
+		r(2, "指标", "数值"),
+		r(3, "教育支出累计", "#52000"),
+	}})
+	assertObs(t, obs, "S!B3 edu.q@2024M01-09 = 52000/0 raw 52000")
+	assertFindings(t, fs)
 }

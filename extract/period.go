@@ -193,12 +193,14 @@ func yearPeriod(raw string, y int) (string, error) {
 // digits not part of a longer number.
 var titleYearRE = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
 
-// titleYears are the years a sheet name or a title line gives as the
-// period of its table: "2023年", "2023年度教育统计表", "2023", "2023年（旧）".
-// A date is no period title: "填报日期：2025年1月10日", "2024-01-05",
-// "2024年12月" and a quarter or half year ("2024年第一季度",
-// "2024年上半年") give nothing, and neither does a line about dates
-// (日期, 时间). Each year is listed once.
+// titleYears are the periods a sheet name or a title line gives as the
+// period of its table: a year ("2023年", "2023年度教育统计表", "2023",
+// "2023年（旧）"), or the part of a year it names, never taken for the
+// year: "2024年第二季度" 2024Q2, "2024年上半年" 2024M01-06,
+// "2024年1-11月" 2024M01-11, "2024年第一季度至第三季度" 2024M01-09. A date
+// is no period title: "填报日期：2025年1月10日", "2024-01-05" and
+// "2024年12月" give nothing, and neither does a line about dates (日期,
+// 时间). Each period is listed once.
 func titleYears(text string) []string {
 	if strings.Contains(text, "日期") || strings.Contains(text, "时间") {
 		return nil
@@ -238,34 +240,56 @@ func titleYears(text string) []string {
 // partOfYearRE are the parts of a year a title names after "2024年",
 // folded: a quarter (第二季度, 2季度), a half (上半年), the first quarters
 // (前三季度), months (1-6月, 1至11月份), the whole year (全年).
-var partOfYearRE = regexp.MustCompile(`^(?:第?([1-4一二三四])季度|([上下])半年|前([二两三23])个?季度|(\d{1,2})月?(?:-|~|—|–|至|到)(\d{1,2})月|(全年))`)
+var partOfYearRE = regexp.MustCompile(`^(?:第?([1-4一二三四])(?:季度)?(?:-|~|—|–|至|到)第?([1-4一二三四])季度|第?([1-4一二三四])季度|([上下])半年|前([二两三23])个?季度|(\d{1,2})月?(?:-|~|—|–|至|到)(\d{1,2})月|(全年))`)
+
+// rangeMarks continue a part of a year into a range: after one, the part
+// matched is only where the range starts.
+const rangeMarks = "-~—–至到、､,，"
 
 // partOfYear is the period of the part of year y that after (the text
 // after "2024年") names, or ok false.
 func partOfYear(y, after string) (string, bool) {
-	m := partOfYearRE.FindStringSubmatch(Fold(after))
-	var p string
-	switch {
-	case m == nil:
+	f := Fold(after)
+	loc := partOfYearRE.FindStringSubmatchIndex(f)
+	if loc == nil {
 		return "", false
+	}
+	if rest := f[loc[1]:]; rest != "" && strings.ContainsRune(rangeMarks, leadRune(rest)) {
+		return "", false // 第一季度至第三季度 is read whole or not at all
+	}
+	m := partOfYearRE.FindStringSubmatch(f)
+	var p string
+	months := func(from, to int) string {
+		if from == 1 && to == 12 {
+			return y
+		}
+		return fmt.Sprintf("%sM%02d-%02d", y, from, to)
+	}
+	switch {
 	case m[1] != "":
-		p = y + "Q" + quarterNumerals[m[1]]
-	case m[2] == "上":
-		p = y + "M01-06"
-	case m[2] == "下":
-		p = y + "M07-12"
+		// 第一季度至第三季度: the months from the first's start to the
+		// last's end.
+		from, _ := strconv.Atoi(quarterNumerals[m[1]])
+		to, _ := strconv.Atoi(quarterNumerals[m[2]])
+		if from > to {
+			return "", false
+		}
+		p = months(from*3-2, to*3)
 	case m[3] != "":
+		p = y + "Q" + quarterNumerals[m[3]]
+	case m[4] == "上":
 		p = y + "M01-06"
-		if m[3] == "三" || m[3] == "3" {
+	case m[4] == "下":
+		p = y + "M07-12"
+	case m[5] != "":
+		p = y + "M01-06"
+		if m[5] == "三" || m[5] == "3" {
 			p = y + "M01-09"
 		}
-	case m[4] != "":
-		from, _ := strconv.Atoi(m[4])
-		to, _ := strconv.Atoi(m[5])
-		p = fmt.Sprintf("%sM%02d-%02d", y, from, to)
-		if from == 1 && to == 12 {
-			p = y
-		}
+	case m[6] != "":
+		from, _ := strconv.Atoi(m[6])
+		to, _ := strconv.Atoi(m[7])
+		p = months(from, to)
 	default:
 		p = y // 全年
 	}
