@@ -43,6 +43,16 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 // identityKey is the meta key of the database's identity.
 const identityKey = "database_id"
 
+// StoredIdentity is the database's identity if it has been given one, ""
+// if not; it writes nothing (for a database opened read-only).
+func (db *DB) StoredIdentity(ctx context.Context) (string, error) {
+	id, err := db.Meta(ctx, identityKey)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	return id, err
+}
+
 // Identity is a random name the database is given the first time it is
 // asked for one: a command that reaches a daemon over HTTP compares it with
 // its own database's, so that a daemon of another cycle answering on the

@@ -78,6 +78,12 @@ type daemon struct {
 // startDaemon starts `sheaf run` and waits until its web server listens.
 func startDaemon(t *testing.T, bin, cfg string) *daemon {
 	t.Helper()
+	return startDaemonUntil(t, bin, cfg, "web server listening")
+}
+
+// startDaemonUntil starts `sheaf run` and waits until it logs until.
+func startDaemonUntil(t *testing.T, bin, cfg, until string) *daemon {
+	t.Helper()
 	cmd := exec.Command(bin, "run", "--config", cfg)
 	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token-of-the-slow-daemon-tests-0123")
 	stderr, err := cmd.StderrPipe()
@@ -96,7 +102,7 @@ func startDaemon(t *testing.T, bin, cfg string) *daemon {
 		}
 		close(d.lines)
 	}()
-	d.waitFor(t, "web server listening")
+	d.waitFor(t, until)
 	return d
 }
 
@@ -349,15 +355,17 @@ func TestReloadLetsAWebSyncFinish(t *testing.T) {
 }
 
 // TestResyncReachesOnlyItsOwnDaemon: two cycles whose web.listen collide;
-// `sheaf resync` of the second reaches the first's daemon, which serves
-// another database: it says so and syncs nothing, where it would have had
-// the first cycle synced and printed its report as the second's.
+// the second's daemon runs its schedule without its web server. `sheaf
+// resync` of the second reaches the first's daemon, which serves another
+// database: it says so and syncs nothing, where it would have had the
+// first cycle synced and printed its report as the second's.
 func TestResyncReachesOnlyItsOwnDaemon(t *testing.T) {
 	bin := buildSheaf(t)
 	port := freePort(t)
 	a, b := t.TempDir(), t.TempDir()
 	startDaemon(t, bin, daemonConfig(t, a, "sheaf.yaml", port))
 	cfgB := daemonConfig(t, b, "sheaf.yaml", port)
+	startDaemonUntil(t, bin, cfgB, "is taken by another program")
 	cmd := exec.Command(bin, "resync", "--config", cfgB)
 	cmd.Env = append(os.Environ(), "SHEAF_TEST_TOKEN=test-token-of-the-slow-daemon-tests-0123")
 	out, err := cmd.CombinedOutput()

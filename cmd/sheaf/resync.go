@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sheaf-dev/sheaf/jobs"
+	"github.com/sheaf-dev/sheaf/storage"
 	"github.com/sheaf-dev/sheaf/web"
 )
 
@@ -59,16 +60,16 @@ func cmdResync(ctx context.Context, e *env, args []string) error {
 	// The daemon answering there must serve this configuration's
 	// database: another cycle's, on the same address, would sync its own
 	// and its report would be taken for this one's.
-	own, err := e.identity(ctx)
-	if err != nil {
-		return err
-	}
 	theirs, err := c.database(ctx)
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		fmt.Fprintf(e.stderr, "no daemon at %s: syncing here\n", base)
 		return syncHere()
 	}
-	if err == nil && theirs != "" && theirs != own {
+	// Read only, and only if there is a database here: a command on
+	// another machine, or without write access to it, still asks the
+	// daemon; a daemon gives its database an identity as it starts.
+	own, known := e.identity(ctx)
+	if err == nil && known && theirs != "" && theirs != own {
 		return exitError{1, fmt.Errorf("the daemon at %s serves another database than %s (another cycle's daemon on the same web.listen?): nothing was synced", base, e.cfg.DBPath())}
 	}
 	ans, err := c.ask(ctx)
@@ -125,14 +126,16 @@ type daemonClient struct {
 	http        *http.Client
 }
 
-// identity is the identity of this configuration's database.
-func (e *env) identity(ctx context.Context) (string, error) {
-	db, err := e.open(ctx)
+// identity is the identity of this configuration's database, read only;
+// known is false when there is no database here to read it from.
+func (e *env) identity(ctx context.Context) (id string, known bool) {
+	db, err := storage.OpenReadOnly(ctx, e.cfg.DBPath())
 	if err != nil {
-		return "", err
+		return "", false
 	}
 	defer db.Close()
-	return db.Identity(ctx)
+	id, err = db.StoredIdentity(ctx)
+	return id, err == nil
 }
 
 // database asks the daemon which database it serves (its /healthz says).
