@@ -366,11 +366,15 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 	data := wf.data
 	// The department's password opens its encrypted workbooks; the others
 	// are read without it, also when it is not set.
+	passwordUnset := false
 	if pw := c.dept.PasswordEnv; pw != "" && sheets.NeedsPassword(data) {
 		password, perr := config.Secret(pw, "departments."+c.dept.ID+".password_env", "workbook password")
+		if perr != nil {
+			s.log().Warn("the department's workbook password is not set", "department", c.dept.ID, "file", c.ref.Path, "err", perr)
+			passwordUnset = true
+		}
 		if perr != nil && sheets.EncryptedPackage(data) {
-			s.log().Warn("a workbook needs the department's password, which is not set", "department", c.dept.ID, "file", c.ref.Path, "err", perr)
-			finish(outcome{failed: "工作簿设置了打开密码，而 sheaf 尚未配置该部门的工作簿密码（由管理员设置），暂时无法读取，无需重新报送"}, nil)
+			finish(outcome{failed: reasonPasswordUnset}, nil)
 			return
 		}
 		if data, err = sheets.Decrypt(path.Base(c.ref.Path), data, password); err != nil {
@@ -447,6 +451,10 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 			reason = ue.Reason
 			s.logDetail(c, ue)
 		}
+		if passwordUnset && errors.Is(err, sheets.ErrPassword) {
+			// An encrypted .xls, which shows only as it is read.
+			reason = reasonPasswordUnset
+		}
 		// Whatever was sent is dropped by the writer on failure.
 		finish(outcome{failed: reason, stats: stats}, nil)
 		return
@@ -456,6 +464,11 @@ func (s *Syncer) parse(ctx context.Context, j *fileJob) {
 }
 
 var errChanged = errors.New("file changed since it was listed")
+
+// reasonPasswordUnset is the reason of an encrypted workbook of a
+// department whose password_env names a variable that is not set: sheaf's
+// to set, not the department's to remove.
+const reasonPasswordUnset = "工作簿设置了打开密码，而 sheaf 尚未配置该部门的工作簿密码（由管理员设置），暂时无法读取，无需重新报送"
 
 var errStopped = errors.New("the file's time is up")
 

@@ -17,7 +17,17 @@ type UnreadableError struct {
 	// Reason is for the department, in its words; Detail is the reading
 	// library's or the system's error, for the administrator's log.
 	Reason, Detail string
+	// password: the workbook opens only with a password (errors.Is
+	// ErrPassword).
+	password bool
 }
+
+// ErrPassword matches (errors.Is) the error of a workbook that opens only
+// with a password.
+var ErrPassword = errors.New("the workbook needs a password")
+
+// Is makes a password-protected workbook's error ErrPassword.
+func (e *UnreadableError) Is(target error) bool { return target == ErrPassword && e.password }
 
 func (e *UnreadableError) Error() string {
 	if e.Detail != "" {
@@ -172,7 +182,7 @@ func errEmpty(name string) error {
 }
 
 func errPassword(name string) error {
-	return unreadable(name, "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送")
+	return &UnreadableError{File: name, Reason: "工作簿设置了打开密码，请取消密码（文件→信息→保护工作簿）后再报送", password: true}
 }
 
 func errHTML(name, ext string) error {

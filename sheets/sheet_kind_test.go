@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sheaf-dev/sheaf/sheets/xls"
 )
 
 // kindsBook is a workbook with a table among a macro sheet, a dialog
@@ -174,5 +176,24 @@ func TestKindsFixture(t *testing.T) {
 	}
 	if !bytes.Equal(got, data) {
 		t.Error("testdata/kinds/kinds.xlsx is not kindsBook: write it again with SHEAF_WRITE_FIXTURES=1")
+	}
+}
+
+// TestPasswordErrorsAreErrPassword: every error of a workbook that opens
+// only with a password is ErrPassword, so that a sync can tell the
+// department's password missing from sheaf's configuration (an encrypted
+// .xls shows as it is read) from any other damage.
+func TestPasswordErrorsAreErrPassword(t *testing.T) {
+	for name, err := range map[string]error{
+		"xlsx":           errPassword("a.xlsx"),
+		"xls":            errXLSPassword("a.xls", &xls.EncryptedError{Scheme: "RC4"}),
+		"xls, wrong one": errXLSPassword("a.xls", &xls.EncryptedError{Scheme: "RC4", Tried: true}),
+	} {
+		if !errors.Is(err, ErrPassword) {
+			t.Errorf("%s: %v is not ErrPassword", name, err)
+		}
+	}
+	if errors.Is(errEmpty("a.xlsx"), ErrPassword) {
+		t.Error("an empty file is ErrPassword")
 	}
 }

@@ -3,6 +3,7 @@ package sheets
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strconv"
@@ -278,8 +279,9 @@ func decryptXLS(name string, data []byte, password string) ([]byte, error) {
 }
 
 func errXLSPassword(name string, enc *xls.EncryptedError) error {
+	reason := fmt.Sprintf("工作簿设置了打开密码（%s 加密），请取消密码（文件→信息→保护工作簿）后再报送", enc.Scheme)
 	if enc.Tried {
-		return unreadable(name, "工作簿设置了打开密码（%s 加密），用配置的密码无法打开；请确认密码，或取消密码后再报送", enc.Scheme)
+		reason = fmt.Sprintf("工作簿设置了打开密码（%s 加密），用配置的密码无法打开；请确认密码，或取消密码后再报送", enc.Scheme)
 	}
-	return unreadable(name, "工作簿设置了打开密码（%s 加密），请取消密码（文件→信息→保护工作簿）后再报送", enc.Scheme)
+	return &UnreadableError{File: name, Reason: reason, password: true}
 }
