@@ -145,8 +145,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 }
 
 // configCheckEvery is how often the daemon looks at its configuration
-// file.
-var configCheckEvery = 5 * time.Second
+// file, and settleConfig how long a changed one must stay the same.
+var (
+	configCheckEvery = 5 * time.Second
+	settleConfig     = 300 * time.Millisecond
+)
 
 // configWatch tells the daemon when its configuration file holds a new
 // configuration that loads.
@@ -190,6 +193,16 @@ func (w *configWatch) wait(ctx context.Context) *config.Config {
 		if sum == w.sum {
 			continue
 		}
+		// An editor that writes the file in place may be caught half-way:
+		// the file is taken once it has stayed the same for a moment.
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(settleConfig):
+		}
+		if again, err := os.ReadFile(w.path); err != nil || sha256.Sum256(again) != sum {
+			continue
+		}
 		w.sum = sum
 		cfg, err := config.Load(w.path)
 		switch {
@@ -230,8 +243,14 @@ func (e *env) daemon(ctx context.Context, db *storage.DB, log *slog.Logger, w *c
 			close(restart)
 		}
 	}()
+	senderDone := make(chan struct{})
 	if p.mailing != nil {
-		go p.mailing.Sender.Run(gen, time.Minute)
+		go func() {
+			defer close(senderDone)
+			p.mailing.Sender.Run(gen, time.Minute)
+		}()
+	} else {
+		close(senderDone)
 	}
 	// The web server runs beside the schedule; if it cannot start (port
 	// taken), only it stops: the error is logged and the jobs go on.
@@ -251,6 +270,7 @@ func (e *env) daemon(ctx context.Context, db *storage.DB, log *slog.Logger, w *c
 	// page: the web server stops with the schedule, whatever ended it.
 	stop()
 	<-watched
+	<-senderDone // this configuration's sender is done before the next one's starts
 	if werr := <-webDone; werr != nil && err == nil {
 		err = werr
 	}
