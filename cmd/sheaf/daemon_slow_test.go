@@ -124,6 +124,25 @@ func (d *daemon) waitFor(t *testing.T, s string) {
 	}
 }
 
+// postResync asks the daemon on port for a sync, as the 立即同步 button
+// does with the admin token.
+func postResync(t *testing.T, port int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
+	req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /resync: %s %s", resp.Status, body)
+	}
+}
+
 // TestTwoDaemonsOnOneDatabase: a second `sheaf run` on the same database
 // (on another port, so the port does not stop it) exits at once naming the
 // first; commands beside the first keep working; once the first has gone,
@@ -179,19 +198,7 @@ func TestResyncStoppedBySIGTERMIsInterrupted(t *testing.T) {
 		}
 	}
 	d := startDaemon(t, bin, cfg)
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
-	req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("POST /resync: %s %s", resp.Status, body)
-	}
+	postResync(t, port)
 	// Signal once the daemon says the sync has started: the moment the
 	// test is about, rather than a guess at how long starting takes.
 	d.waitFor(t, "sync started")
@@ -237,15 +244,7 @@ func TestDaemonFollowsItsConfiguration(t *testing.T) {
 	resync := func() {
 		t.Helper()
 		before, _ := db.LastRun(context.Background(), "sync", "")
-		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
-		req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		postResync(t, port)
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 			r, err := db.LastRun(context.Background(), "sync", "")
 			if err == nil && r.ID != before.ID && !r.FinishedAt.IsZero() {
@@ -324,15 +323,7 @@ func TestReloadLetsAWebSyncFinish(t *testing.T) {
 		}
 	}
 	d := startDaemon(t, bin, cfg)
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/resync", port), strings.NewReader("trigger=web"))
-	req.Header.Set("Authorization", "Bearer test-token-of-the-slow-daemon-tests-0123")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	postResync(t, port)
 	d.waitFor(t, "sync started")
 	yaml, _ := os.ReadFile(cfg)
 	if err := os.WriteFile(cfg, []byte(strings.Replace(string(yaml), "name: 学校总数,", "name: 学校总数, aliases: [各级学校数],", 1)), 0o644); err != nil {
