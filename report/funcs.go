@@ -205,8 +205,21 @@ func (c *catalogue) quotient(a, b string, decimals []int, def int, scale float64
 		return mark("待核实：" + c.label(rs[1]) + "为0，无法计算"), nil
 	}
 	return c.computed(rs, func() string {
-		return format(c.number(rs[0].value/rs[1].value*scale, dec, rs...))
+		a, b := inBase(rs[0], rs[1])
+		return format(c.number(a/b*scale, dec, rs...))
 	}), nil
+}
+
+// inBase are two readings' values in their dimension's base unit when
+// they measure the same thing in different units: 68258 万元 of 195.2 亿元
+// is 3.50%, not 34968%. Values of different dimensions (元 per 人) are
+// divided as written.
+func inBase(a, b reading) (float64, float64) {
+	ua, ub := a.ind.UnitInfo(), b.ind.UnitInfo()
+	if ua.Dimension == "" || ua.Dimension != ub.Dimension || ua.Factor <= 0 || ub.Factor <= 0 {
+		return a.value, b.value
+	}
+	return a.value * ua.Factor, b.value * ub.Factor
 }
 
 // change reads one indicator for two periods.
@@ -358,9 +371,10 @@ func (c *catalogue) per(a, b string, n float64, decimals ...int) (string, error)
 	return c.quotient(a, b, decimals, 2, n, func(v string) string { return v })
 }
 
-// scaled writes a figure in 万 or 亿 of its unit: wan "students.total" is
-// "3.66万" (the unit is for the template to write after it), to 2
-// decimals without trailing zeros unless given.
+// scaled writes a figure in 万 or 亿 of its base unit: wan
+// "students.total" is "3.66万" (the unit is for the template to write
+// after it), yi of 101203 万元 is "10.12亿", to 2 decimals without trailing
+// zeros unless given.
 func (c *catalogue) scaled(id string, factor float64, word string, decimals []int) (string, error) {
 	dec := 2
 	switch len(decimals) {
@@ -377,8 +391,12 @@ func (c *catalogue) scaled(id string, factor float64, word string, decimals []in
 	if err != nil {
 		return "", err
 	}
+	v := r.value
+	if u := r.ind.UnitInfo(); u.Factor > 0 {
+		v *= u.Factor // 万元 to 元: a figure kept in 万元 is not 亿万元
+	}
 	return c.computed([]reading{r}, func() string {
-		return trimZeros(formatDigits(r.value/factor, dec, false)) + word
+		return trimZeros(formatDigits(v/factor, dec, false)) + word
 	}), nil
 }
 

@@ -34,6 +34,13 @@ func TestFunctions(t *testing.T) {
 		{"pct of a missing figure", `{{pct "schools.special" "schools.total"}}`, "【缺：特殊教育学校数，市教育局】"},
 		{"pct doubtful inputs", `{{pct "kg.public" "kg.total" 0}}`,
 			"45%【待核实：公办幼儿园数，校验不通过：幼儿园数应等于公办园与民办园之和】【待核实：幼儿园数，校验不通过：幼儿园数应等于公办园与民办园之和】"},
+		// The same thing in different units is compared in one: a careless
+		// quotient of 56366 万元 over 195.2 亿元 is 28876.02%.
+		{"pct across units", `{{pct "fund.budget" "gdp"}}`, "2.89%"},
+		{"per across units", `{{per "special.teachers" "students.wan" 1000}}`, "0.98"},
+		{"yi of 万元", `{{yi "fund.budget"}}`, "5.64亿"},
+		{"yi of 亿元", `{{yi "gdp"}}`, "195.2亿"},
+		{"wan of 万元", `{{wan "fund.budget"}}`, "56366万"},
 		{"ratio", `{{ratio "special.students" "special.teachers"}}`, "1:4.1"},
 		{"ratio decimals", `{{ratio "special.students" "special.teachers" 2}}`, "1:4.06"},
 		{"ratio divides by zero", `{{ratio "special.students" "zero"}}`, "【待核实：零值为0，无法计算】"},
@@ -75,6 +82,8 @@ func testData(t *testing.T) Data {
 	d.Config.Indicators = append(d.Config.Indicators,
 		indicator("zero", "零值", "人", "edu"),
 		indicator("flat", "不变值", "万元", "finance", "2022", "2023"),
+		indicator("gdp", "地区生产总值", "亿元", "finance"),
+		indicator("students.wan", "在校生（万人）", "万人", "edu"),
 	)
 	for i := range d.Config.Indicators {
 		if d.Config.Indicators[i].ID == "pay.civil_avg" {
@@ -85,6 +94,8 @@ func testData(t *testing.T) Data {
 		sheaf.Figure{Indicator: "zero", Period: "2024", HasValue: true, Status: sheaf.StatusOK},
 		sheaf.Figure{Indicator: "flat", Period: "2022", Value: 12.5, HasValue: true, Status: sheaf.StatusOK},
 		sheaf.Figure{Indicator: "flat", Period: "2023", Value: 12.5, HasValue: true, Status: sheaf.StatusOK},
+		sheaf.Figure{Indicator: "gdp", Period: "2024", Value: 195.2, Decimals: 1, HasValue: true, Status: sheaf.StatusOK},
+		sheaf.Figure{Indicator: "students.wan", Period: "2024", Value: 3.6614, Decimals: 4, HasValue: true, Status: sheaf.StatusOK},
 	)
 	return d
 }

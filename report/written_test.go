@@ -37,7 +37,7 @@ func TestNumbersAsWritten(t *testing.T) {
 		{"plain", "plain", `{{num "pay.teacher_avg"}}`, "97987.60"},
 		{"grouped", "grouped", `{{num "students.total"}}`, "36,614"},
 		{"wan", "", `{{wan "students.total"}}`, "3.66万"},
-		{"yi with decimals", "", `{{yi "fund.edu_spend@2022" 4}}`, "0.0007亿"},
+		{"yi with decimals", "", `{{yi "fund.edu_spend@2022" 4}}`, "6.8211亿"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
