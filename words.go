@@ -118,9 +118,14 @@ var (
 		"source":    "来源无法列出",
 	}
 	sheetOutcomeWords = map[string]string{
-		SheetHidden:   "隐藏",
-		SheetExcluded: "排除",
-		SheetNoTable:  "无表格",
+		SheetRead:         "已读取",
+		SheetHidden:       "隐藏",
+		SheetExcluded:     "排除",
+		SheetEmpty:        "空白",
+		SheetNotes:        "只有说明文字",
+		SheetNoTable:      "无表格",
+		SheetNotWorksheet: "非工作表",
+		SheetUnreadable:   "无法读取",
 	}
 	// mailErrorWords explain, in order, what a mail error's text means;
 	// the first whose any fragment the text contains (lower-cased) wins.

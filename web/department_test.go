@@ -51,6 +51,10 @@ func TestDepartmentPageShowsOwnData(t *testing.T) {
 			t.Errorf("edu page lacks %q", want)
 		}
 	}
+	// A sheet's outcome in the department's words, not sheaf's ("read").
+	if strings.Contains(body, "（read") || !strings.Contains(body, "（已读取") {
+		t.Errorf("edu page names its sheets' outcomes in English:\n%s", body)
+	}
 	for _, never := range []string{"一般公共预算教育支出", "市财政局"} {
 		if strings.Contains(body, never) {
 			t.Errorf("edu page shows another department's %q", never)

@@ -26,16 +26,17 @@ var pageNames = []string{"index", "flags", "figures", "figure", "outbox", "login
 // funcs put the one table of words (sheaf's words.go) on the pages: every
 // kind, state, status, job, trigger and duration is shown in Chinese.
 var funcs = template.FuncMap{
-	"seconds":     func(ms int64) string { return sheaf.DurationWord(time.Duration(ms) * time.Millisecond) },
-	"kindWord":    func(k sheaf.Kind) string { return k.Word() },
-	"stateWord":   stateWord,
-	"statusWord":  func(s sheaf.Status) string { return s.Word() },
-	"jobWord":     sheaf.JobWord,
-	"triggerWord": sheaf.TriggerWord,
-	"mailKind":    sheaf.MailKindWord,
-	"outboxState": sheaf.OutboxStateWord,
-	"mailError":   sheaf.MailErrorWord,
-	"answerWord":  func(s sheaf.AnswerState) string { return s.Word() },
+	"seconds":      func(ms int64) string { return sheaf.DurationWord(time.Duration(ms) * time.Millisecond) },
+	"kindWord":     func(k sheaf.Kind) string { return k.Word() },
+	"stateWord":    stateWord,
+	"statusWord":   func(s sheaf.Status) string { return s.Word() },
+	"jobWord":      sheaf.JobWord,
+	"triggerWord":  sheaf.TriggerWord,
+	"mailKind":     sheaf.MailKindWord,
+	"sheetOutcome": sheaf.SheetOutcomeWord,
+	"outboxState":  sheaf.OutboxStateWord,
+	"mailError":    sheaf.MailErrorWord,
+	"answerWord":   func(s sheaf.AnswerState) string { return s.Word() },
 }
 
 // stateWord names a flag state, and "all" of the filter, for people.
