@@ -112,6 +112,9 @@ const (
 	wecomMaxBytes  = 4096  // 企业微信 markdown.content
 	dingMaxBytes   = 20000 // 钉钉 markdown.text
 	feishuMaxBytes = 20000 // 飞书: the whole request at most 20 KB; the text is kept under
+	// feishuRequestBytes is 飞书's limit on the whole request body: the
+	// text's JSON, a paragraph's wrapping per line, the title.
+	feishuRequestBytes = 20 << 10
 )
 
 // Robot posts to one 企业微信, 钉钉 or 飞书 group robot by its webhook.
@@ -254,14 +257,22 @@ func (r *Robot) request(m sheaf.OutboxMessage) (string, []byte, error) {
 			target = u.String()
 		}
 	case config.ChatFeishu:
-		body := map[string]any{"msg_type": "post", "content": map[string]any{"post": map[string]any{
-			"zh_cn": map[string]any{"title": m.Subject, "content": feishuParagraphs(m)}}}}
-		if r.Secret != "" {
-			ts := strconv.FormatInt(now.Unix(), 10)
-			body["timestamp"] = ts
-			body["sign"] = FeishuSign(ts, r.Secret)
+		// The text's budget shrinks until the whole request, wrapping
+		// included, is within 飞书's 20 KB.
+		for budget := feishuMaxBytes; ; {
+			body := map[string]any{"msg_type": "post", "content": map[string]any{"post": map[string]any{
+				"zh_cn": map[string]any{"title": m.Subject, "content": feishuParagraphs(m, budget)}}}}
+			if r.Secret != "" {
+				ts := strconv.FormatInt(now.Unix(), 10)
+				body["timestamp"] = ts
+				body["sign"] = FeishuSign(ts, r.Secret)
+			}
+			b, err := json.Marshal(body)
+			if err != nil || len(b) <= feishuRequestBytes || budget <= 1000 {
+				return target, b, err
+			}
+			budget -= len(b) - feishuRequestBytes + 256
 		}
-		payload = body
 	default:
 		return "", nil, &PermanentError{Reason: "不认识的聊天机器人类型 " + r.Kind}
 	}
@@ -331,12 +342,16 @@ func ChatMarkdown(m sheaf.OutboxMessage, limit int, newline string) string {
 }
 
 // feishuParagraphs is m as a 飞书 post's content: one paragraph a line,
-// then the link, the text cut to 飞书's limit as ChatMarkdown cuts.
-func feishuParagraphs(m sheaf.OutboxMessage) [][]map[string]string {
+// then the link, the text cut to budget bytes as ChatMarkdown cuts.
+func feishuParagraphs(m sheaf.OutboxMessage, budget int) [][]map[string]string {
 	noLink := m
 	noLink.Link, noLink.Subject = "", ""
-	text := ChatMarkdown(noLink, feishuMaxBytes, "\n")
+	text := ChatMarkdown(noLink, budget, "\n")
 	text = strings.TrimPrefix(text, "****\n\n")
+	if m.Link != "" {
+		// The link follows as a paragraph of its own.
+		text = strings.Replace(text, cutNote+"）", cutNote+"，完整内容请见下方链接）", 1)
+	}
 	var out [][]map[string]string
 	for _, l := range strings.Split(text, "\n") {
 		out = append(out, []map[string]string{{"tag": "text", "text": l}})

@@ -189,6 +189,31 @@ func TestChatMarkdownCut(t *testing.T) {
 	}
 }
 
+// TestFeishuRequestWithinItsLimit: 飞书 limits the whole request to 20 KB;
+// a post of many short lines, each wrapped as a paragraph in JSON, stays
+// within it, says it was cut and where the rest is, and keeps its link.
+func TestFeishuRequestWithinItsLimit(t *testing.T) {
+	m := chatReminder
+	var b strings.Builder
+	for i := 1; i <= 3000; i++ {
+		fmt.Fprintf(&b, "%d. 第%d项无法读取\n", i, i)
+	}
+	m.BodyText = b.String()
+	r := &Robot{Kind: config.ChatFeishu, Webhook: "http://127.0.0.1:1/hook", Secret: "s", Now: time.Now}
+	_, body, err := r.request(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(body) > feishuRequestBytes {
+		t.Errorf("飞书 request of %d bytes, over %d", len(body), feishuRequestBytes)
+	}
+	for _, want := range []string{"内容较长，已截断，完整内容请见下方链接", m.Link, "1. 第1项"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("the cut request lacks %q", want)
+		}
+	}
+}
+
 // The 21st post within a minute waits until the first is a minute old.
 func TestRobotRateLimit(t *testing.T) {
 	now := time.Date(2025, 1, 8, 9, 0, 0, 0, time.UTC)

@@ -5,7 +5,9 @@ import (
 	"embed"
 	htmltemplate "html/template"
 	"strconv"
+	"strings"
 	texttemplate "text/template"
+	"unicode/utf8"
 )
 
 // Digest is the coordinators' digest as it reads: the caller decides what it
@@ -59,6 +61,31 @@ func numeral(i int) string {
 var templateFuncs = map[string]any{
 	"numeral": numeral,
 	"inc":     func(i int) int { return i + 1 },
+	"md":      markdownText,
+}
+
+// maxChatLine is how many characters one line of the digest's chat post
+// quotes: a department's answer of pages would otherwise leave no room for
+// the sections after it.
+const maxChatLine = 300
+
+// markdownPlain are markdown's marks a chat client would act on, and the
+// full-width characters that look alike and mean nothing to it.
+var markdownPlain = strings.NewReplacer("[", "［", "]", "］", "*", "＊", "#", "＃", ">", "＞", "`", "｀", "<", "＜",
+	"\r\n", " ", "\n", " ", "\r", " ")
+
+// markdownText is text that came from a department or a file (an answer, a
+// cell, a file name) as one line of a chat post's markdown: its marks made
+// harmless (a department's answer must not put a heading or a link into
+// the coordinators' group), its line breaks spaces, at most maxChatLine
+// characters.
+func markdownText(s string) string {
+	s = markdownPlain.Replace(s)
+	if utf8.RuneCountInString(s) > maxChatLine {
+		r := []rune(s)
+		s = string(r[:maxChatLine]) + "……"
+	}
+	return s
 }
 
 var (
