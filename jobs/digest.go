@@ -27,9 +27,10 @@ type DigestInput struct {
 	// Refused are the messages sent since the previous digest that the
 	// server refused for some recipients.
 	Refused []storage.RefusedDelivery
-	// Answers are the departments' latest answers to their flags, by flag:
-	// those waiting for the coordinator are listed as 待确认.
-	Answers map[int64]storage.FlagAnswer
+	// Answers are the departments' latest answers to their flags, by flag,
+	// one per department that answered: those waiting for the coordinator
+	// are listed as 待确认, each with the department that gave it.
+	Answers map[int64][]storage.FlagAnswer
 }
 
 // composeDigest writes the coordinators' digest, in Chinese: who has
@@ -136,8 +137,11 @@ func composeDigest(cfg *config.Config, now time.Time, in DigestInput) notify.Dig
 	}
 	var waiting []notify.DigestItem
 	for _, f := range in.Flags {
-		if a, ok := in.Answers[f.ID]; ok && a.State == sheaf.AnswerPending && f.State == sheaf.FlagOpen {
-			text := fmt.Sprintf("%s（问题 %d）%s：%s", where(cfg, f), f.ID, sheaf.AnswerPending.Word(), a.Note)
+		for _, a := range in.Answers[f.ID] {
+			if a.State != sheaf.AnswerPending || f.State != sheaf.FlagOpen {
+				continue
+			}
+			text := fmt.Sprintf("%s（问题 %d）%s的答复%s：%s", where(cfg, f), f.ID, name(cfg, a.Department), sheaf.AnswerPending.Word(), a.Note)
 			if a.By != "" {
 				text += "（" + a.By + "，" + at(a.At) + "）"
 			}

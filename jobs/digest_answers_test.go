@@ -18,16 +18,16 @@ func TestDigestListsAnswersWaiting(t *testing.T) {
 	waiting.ID = 7
 	rejected := flag("missing", "finance", "fund.edu_spend", "", "open", "市财政局未报送一般公共预算教育支出")
 	rejected.ID = 8
-	answers := map[int64]storage.FlagAnswer{
-		7: {FlagID: 7, Department: "edu", Note: "含民办学校在校生", By: "张三", At: now.Add(-time.Hour), State: sheaf.AnswerPending},
-		8: {FlagID: 8, Department: "finance", Note: "下周报送", State: sheaf.AnswerRejected},
+	answers := map[int64][]storage.FlagAnswer{
+		7: {{FlagID: 7, Department: "edu", Note: "含民办学校在校生", By: "张三", At: now.Add(-time.Hour), State: sheaf.AnswerPending}},
+		8: {{FlagID: 8, Department: "finance", Note: "下周报送", State: sheaf.AnswerRejected}},
 	}
 	d := composeDigest(cfg, now, DigestInput{Flags: []storage.StoredFlag{waiting, rejected}, AsOf: now, Answers: answers})
 	text, err := d.Text()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "部门答复待确认") || !strings.Contains(text, "（问题 7）待确认：含民办学校在校生（张三") {
+	if !strings.Contains(text, "部门答复待确认") || !strings.Contains(text, "（问题 7）市教育局的答复待确认：含民办学校在校生（张三") {
 		t.Errorf("digest lacks the answer waiting:\n%s", text)
 	}
 	if strings.Contains(text, "下周报送") {

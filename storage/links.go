@@ -65,8 +65,9 @@ type FlagAnswer struct {
 	DecidedAt    time.Time
 }
 
-// AnswerFlag stores a department's answer to an open flag, replacing its
-// pending answer if any. It returns ErrNotFound for an unknown flag and an
+// AnswerFlag stores a department's answer to an open flag, replacing that
+// department's pending answer if any (a flag on the figures of two
+// departments keeps each one's answer). It returns ErrNotFound for an unknown flag and an
 // error for one that is not open. Whose flag it is, the caller decides.
 func (db *DB) AnswerFlag(ctx context.Context, a FlagAnswer) (int64, error) {
 	var id int64
@@ -82,7 +83,7 @@ func (db *DB) AnswerFlag(ctx context.Context, a FlagAnswer) (int64, error) {
 		if state != sheaf.FlagOpen {
 			return fmt.Errorf("flag %d is %s: only an open flag can be answered", a.FlagID, state)
 		}
-		if _, err := bind(ctx, tx, db.q.WithdrawFlagAnswers).ExecContext(ctx, a.FlagID); err != nil {
+		if _, err := bind(ctx, tx, db.q.WithdrawFlagAnswers).ExecContext(ctx, a.FlagID, a.Department); err != nil {
 			return err
 		}
 		corrected := 0
@@ -132,14 +133,15 @@ func (db *DB) RejectAnswer(ctx context.Context, flagID int64, note, by string) e
 	})
 }
 
-// FlagAnswers returns every flag's latest answer, by flag id.
-func (db *DB) FlagAnswers(ctx context.Context) (map[int64]FlagAnswer, error) {
+// FlagAnswers returns, by flag id, the latest answer of each department
+// that answered the flag, oldest first.
+func (db *DB) FlagAnswers(ctx context.Context) (map[int64][]FlagAnswer, error) {
 	rows, err := db.q.FlagAnswers.QueryxContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load flag answers: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]FlagAnswer{}
+	out := map[int64][]FlagAnswer{}
 	for rows.Next() {
 		var (
 			a         FlagAnswer
@@ -152,7 +154,7 @@ func (db *DB) FlagAnswers(ctx context.Context) (map[int64]FlagAnswer, error) {
 		}
 		a.Corrected = corrected == 1
 		a.At, a.DecidedAt = parseTime(at), parseTime(dec)
-		out[a.FlagID] = a
+		out[a.FlagID] = append(out[a.FlagID], a)
 	}
 	return out, rows.Err()
 }

@@ -88,7 +88,7 @@ type departmentFigure struct {
 // cells only: the flags that are its own in full, and of a flag of
 // another department that it is part of (a conflict) only the kind, the
 // figure and its own cells, since the message names the other's values.
-func (s *Server) ownFlags(dept string, flags []storage.StoredFlag, answers map[int64]storage.FlagAnswer) []departmentFlag {
+func (s *Server) ownFlags(dept string, flags []storage.StoredFlag, answers map[int64][]storage.FlagAnswer) []departmentFlag {
 	var out []departmentFlag
 	for _, f := range flags {
 		if f.State != sheaf.FlagOpen {
@@ -108,7 +108,7 @@ func (s *Server) ownFlags(dept string, flags []storage.StoredFlag, answers map[i
 		if f.Department != dept {
 			row.Message = "与其他单位的数据有关，请核对贵单位的单元格。"
 		}
-		if a, ok := answers[f.ID]; ok {
+		for _, a := range answers[f.ID] {
 			if a.Department == dept {
 				row.Answer = &a
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -144,7 +145,7 @@ func TestDepartmentAnswerPendingThenRejected(t *testing.T) {
 	}
 	cookie, admin := f.login()
 	flags := f.do(request{path: "/flags", cookie: cookie}).Body.String()
-	if !strings.Contains(flags, "部门答复（待确认）：该指标今年不统计（张三）") || !strings.Contains(flags, "/flags/"+strconv.FormatInt(flag.ID, 10)+"/reject") {
+	if !strings.Contains(flags, "市教育局答复（待确认）：该指标今年不统计（张三）") || !strings.Contains(flags, "/flags/"+strconv.FormatInt(flag.ID, 10)+"/reject") {
 		t.Fatalf("/flags does not show the answer 待确认 with a reject form:\n%s", flags)
 	}
 	// A department page has no way to accept: the accept route needs the admin.
@@ -166,7 +167,7 @@ func TestDepartmentAnswerPendingThenRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	answers, _ := f.db.FlagAnswers(context.Background())
-	if a := answers[flag.ID]; a.State != "accepted" {
+	if a := answers[flag.ID]; len(a) != 1 || a[0].State != "accepted" {
 		t.Errorf("answer after acceptance: %+v", a)
 	}
 	var _ storage.FlagAnswer
@@ -217,5 +218,43 @@ func TestReminderCarriesWorkingLink(t *testing.T) {
 	}
 	if strings.Contains(notices[0].Text, "/d/") || notices[0].Link != "" {
 		t.Errorf("a notice without links configured carries one:\n%s", notices[0].Text)
+	}
+}
+
+// TestSharedFlagKeepsEachDepartmentsAnswer: a check on the figures of two
+// departments is on both pages; one answering after the other withdraws
+// nothing of the other's. Each department's page shows its own answer,
+// /flags shows both, and a department answering again replaces only its
+// own.
+func TestSharedFlagKeepsEachDepartmentsAnswer(t *testing.T) {
+	f, _ := linkFixture(t)
+	flag := f.openFlag("edu")
+	ctx := context.Background()
+	for _, a := range []storage.FlagAnswer{
+		{FlagID: flag.ID, Department: "edu", Note: "教育局：在校生含民办"},
+		{FlagID: flag.ID, Department: "finance", Note: "财政局：按决算数"},
+		{FlagID: flag.ID, Department: "edu", Note: "教育局：已更正"},
+	} {
+		if _, err := f.db.AnswerFlag(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answers, err := f.db.FlagAnswers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range answers[flag.ID] {
+		got = append(got, a.Department+" "+string(a.State)+" "+a.Note)
+	}
+	if want := []string{"finance pending 财政局：按决算数", "edu pending 教育局：已更正"}; !slices.Equal(got, want) {
+		t.Errorf("answers %q, want %q", got, want)
+	}
+	cookie, _ := f.login()
+	page := f.do(request{path: "/flags", cookie: cookie}).Body.String()
+	for _, want := range []string{"市教育局答复（待确认）：教育局：已更正", "市财政局答复（待确认）：财政局：按决算数"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/flags lacks %q", want)
+		}
 	}
 }

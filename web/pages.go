@@ -189,8 +189,17 @@ type flagRow struct {
 	DepartmentName string
 	IndicatorName  string
 	Opened         string
-	// Answer is the department's latest answer to the flag, if any.
-	Answer *storage.FlagAnswer
+	// Answers are the latest answer of each department that answered the
+	// flag, and Answer the first of them still waiting, whose note the
+	// accept form offers.
+	Answers []answerRow
+	Answer  *storage.FlagAnswer
+}
+
+// answerRow is a department's answer on /flags, with its name.
+type answerRow struct {
+	storage.FlagAnswer
+	DepartmentName string
 }
 
 func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
@@ -222,8 +231,11 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 		}
 		row := flagRow{StoredFlag: f, DepartmentName: s.departmentName(f.Department),
 			IndicatorName: s.indicatorName(f.Indicator), Opened: s.show(f.OpenedAt)}
-		if a, ok := answers[f.ID]; ok {
-			row.Answer = &a
+		for _, a := range answers[f.ID] {
+			row.Answers = append(row.Answers, answerRow{FlagAnswer: a, DepartmentName: s.departmentName(a.Department)})
+			if a.State == sheaf.AnswerPending && row.Answer == nil {
+				row.Answer = &a
+			}
 		}
 		rows = append(rows, row)
 	}

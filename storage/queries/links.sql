@@ -14,19 +14,21 @@ ON CONFLICT (department) DO UPDATE SET version = excluded.version, token_hash = 
 INSERT INTO flag_answers (flag_id, department, corrected, note, answered_by, answered_at) VALUES (?, ?, ?, ?, ?, ?);
 
 -- name: withdraw-flag-answers
--- A newer answer replaces a pending one.
-UPDATE flag_answers SET state = 'withdrawn' WHERE flag_id = ? AND state = 'pending';
+-- A department's newer answer replaces its pending one; another
+-- department's answer to the same flag stands.
+UPDATE flag_answers SET state = 'withdrawn' WHERE flag_id = ? AND department = ? AND state = 'pending';
 
 -- name: decide-flag-answer
 UPDATE flag_answers SET state = ?, decision_note = ?, decided_by = ?, decided_at = ?
 WHERE flag_id = ? AND state = 'pending';
 
 -- name: flag-answers
--- Every flag's latest answer (a withdrawn one never is: a newer one replaced it).
+-- Every flag's latest answer from each department that answered it (a
+-- withdrawn one never is: the department's newer one replaced it).
 SELECT a.id, a.flag_id, a.department, a.corrected, a.note, a.answered_by, a.answered_at, a.state,
        a.decision_note, a.decided_by, a.decided_at
 FROM flag_answers a
-WHERE a.id = (SELECT max(b.id) FROM flag_answers b WHERE b.flag_id = a.flag_id)
+WHERE a.id = (SELECT max(b.id) FROM flag_answers b WHERE b.flag_id = a.flag_id AND b.department = a.department)
 ORDER BY a.id;
 
 -- name: department-values
