@@ -162,6 +162,12 @@ func (db *DB) FlagAnswers(ctx context.Context) (map[int64][]FlagAnswer, error) {
 // TakenValue is one value sheaf took from a department's file.
 type TakenValue struct {
 	File, Indicator, Period, Raw, Sheet, Cell, Label string
+	// Value is the value as sheaf read it (HasValue false for a blank),
+	// Decimals its precision, Unit its unit.
+	Value    float64
+	HasValue bool
+	Decimals int
+	Unit     string
 }
 
 // DepartmentValues lists the values taken from a department's present
@@ -176,7 +182,8 @@ func (db *DB) DepartmentValues(ctx context.Context, department string) ([]TakenV
 	for rows.Next() {
 		var v TakenValue
 		var packed sql.RawBytes
-		if err := rows.Scan(&v.File, &v.Indicator, &v.Period, &packed); err != nil {
+		var value sql.NullFloat64
+		if err := rows.Scan(&v.File, &v.Indicator, &v.Period, &value, &packed); err != nil {
 			return nil, fmt.Errorf("load the values of department %q: %w", department, err)
 		}
 		d, err := unpackDetails(packed)
@@ -184,6 +191,7 @@ func (db *DB) DepartmentValues(ctx context.Context, department string) ([]TakenV
 			return nil, fmt.Errorf("load the values of department %q: %w", department, err)
 		}
 		v.Raw, v.Sheet, v.Cell, v.Label = d.Raw, d.Sheet, d.Cell, d.Label
+		v.Value, v.HasValue, v.Decimals, v.Unit = value.Float64, value.Valid, d.Decimals, d.Unit
 		out = append(out, v)
 	}
 	return out, rows.Err()

@@ -73,9 +73,31 @@ type departmentFlag struct {
 type departmentFile struct {
 	storage.FileSummary
 	StateWord    string
-	Values       []storage.TakenValue
+	Values       []takenRow
 	Unrecognised []storage.FileFinding
 	Other        []storage.FileFinding
+}
+
+// takenRow is a value read from a department's file, as its page shows
+// it: the indicator by name, the value as written, or, for a figure
+// derived from a list (its cell a range), the value and how it was
+// derived.
+type takenRow struct {
+	storage.TakenValue
+	Name, Shown, How string
+}
+
+func (s *Server) takenRow(v storage.TakenValue) takenRow {
+	row := takenRow{TakenValue: v, Name: s.indicatorName(v.Indicator), Shown: v.Raw, How: v.Label}
+	if strings.Contains(v.Cell, ":") {
+		// "count", "sum(教职工数)": the list's derivation, not a cell's text.
+		row.Shown = "—"
+		if v.HasValue {
+			row.Shown = sheaf.FormatValue(v.Value, max(v.Decimals, 0))
+		}
+		row.How = "由名册按 " + v.Raw + " 计算"
+	}
+	return row
 }
 
 // departmentFigure is one figure the department owes or gave.
@@ -161,7 +183,7 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		row := departmentFile{FileSummary: f, StateWord: sheaf.FileStateWord(f.State)}
 		for _, v := range values {
 			if v.File == f.Path {
-				row.Values = append(row.Values, v)
+				row.Values = append(row.Values, s.takenRow(v))
 			}
 		}
 		for _, x := range findings {

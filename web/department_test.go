@@ -258,3 +258,21 @@ func TestSharedFlagKeepsEachDepartmentsAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestDepartmentPageShowsDerivedValues: a figure derived from a list of
+// schools shows its value and how it was derived, not the derivation as
+// the value ("count"); every value is named as the department knows it.
+func TestDepartmentPageShowsDerivedValues(t *testing.T) {
+	f, _ := linkFixture(t)
+	s := f.srv
+	derived := s.takenRow(storage.TakenValue{Indicator: "students.total", Period: "2024", Raw: "sum(在校生数)", Label: "sum(在校生数)",
+		Sheet: "学校名册", Cell: "A4:F47", Value: 36614, HasValue: true})
+	if derived.Shown != "36614" || derived.How != "由名册按 sum(在校生数) 计算" || derived.Name != "在校生数" {
+		t.Errorf("derived value shown as %+v", derived)
+	}
+	plain := s.takenRow(storage.TakenValue{Indicator: "students.total", Period: "2024", Raw: "36,614人", Label: "在校学生数",
+		Sheet: "基本情况", Cell: "D4", Value: 36614, HasValue: true})
+	if plain.Shown != "36,614人" || plain.How != "在校学生数" {
+		t.Errorf("a cell's value shown as %+v", plain)
+	}
+}

@@ -34,7 +34,7 @@ ORDER BY a.id;
 -- name: department-values
 -- What sheaf took from each of a department's present files: the values
 -- of the read that counts, with their cells and row labels.
-SELECT f.path, o.indicator, o.period, o.details
+SELECT f.path, o.indicator, o.period, o.value, o.details
 FROM files f
 JOIN observations o ON o.read_id = f.good_read
 WHERE f.present = 1 AND f.department = ?
