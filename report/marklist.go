@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -106,43 +107,80 @@ func (c *catalogue) doubtList() string {
 // dedupeMarks keeps the last of the same numbered mark in a paragraph:
 // the figures of one failing check share one mark, at the end of what the
 // paragraph says with them ("幼儿园58所，其中公办园26所、民办园33所【待核实③】").
+// A table's cells and a list's items are paragraphs of their own (in the
+// Word draft they are): each keeps its mark.
 func dedupeMarks(md string) string {
 	paras := strings.Split(md, "\n\n")
 	for i, p := range paras {
-		type found struct{ start, end int }
-		var marks []found
-		count := map[string]int{}
-		for pos := 0; ; {
-			j := strings.Index(p[pos:], "【")
-			if j < 0 {
-				break
+		lines := strings.Split(p, "\n")
+		switch {
+		case strings.HasPrefix(strings.TrimSpace(lines[0]), "|"):
+			for j, l := range lines {
+				cells := strings.Split(l, "|")
+				for k := range cells {
+					cells[k] = dedupeUnit(cells[k])
+				}
+				lines[j] = strings.Join(cells, "|")
 			}
-			j += pos
-			k := strings.Index(p[j:], "】")
-			if k < 0 {
-				break
+			paras[i] = strings.Join(lines, "\n")
+		case listItemRE.MatchString(lines[0]):
+			var items []string
+			for _, l := range lines {
+				if listItemRE.MatchString(l) || len(items) == 0 {
+					items = append(items, l)
+				} else {
+					items[len(items)-1] += "\n" + l
+				}
 			}
-			end := j + k + len("】")
-			if numberedMark(p[j:end]) {
-				marks = append(marks, found{j, end})
-				count[p[j:end]]++
+			for j := range items {
+				items[j] = dedupeUnit(items[j])
 			}
-			pos = end
+			paras[i] = strings.Join(items, "\n")
+		default:
+			paras[i] = dedupeUnit(p)
 		}
-		var b strings.Builder
-		last := 0
-		for _, m := range marks {
-			text := p[m.start:m.end]
-			b.WriteString(p[last:m.start])
-			if count[text]--; count[text] == 0 {
-				b.WriteString(text)
-			}
-			last = m.end
-		}
-		b.WriteString(p[last:])
-		paras[i] = b.String()
 	}
 	return strings.Join(paras, "\n\n")
+}
+
+// listItemRE is a line that starts a list item: "- ", "* ", "+ ", "1. ",
+// "1) ", indented or not.
+var listItemRE = regexp.MustCompile(`^\s*(?:[-*+]|\d{1,9}[.)])\s`)
+
+// dedupeUnit keeps the last of the same numbered mark in p.
+func dedupeUnit(p string) string {
+	type found struct{ start, end int }
+	var marks []found
+	count := map[string]int{}
+	for pos := 0; ; {
+		j := strings.Index(p[pos:], "【")
+		if j < 0 {
+			break
+		}
+		j += pos
+		k := strings.Index(p[j:], "】")
+		if k < 0 {
+			break
+		}
+		end := j + k + len("】")
+		if numberedMark(p[j:end]) {
+			marks = append(marks, found{j, end})
+			count[p[j:end]]++
+		}
+		pos = end
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range marks {
+		text := p[m.start:m.end]
+		b.WriteString(p[last:m.start])
+		if count[text]--; count[text] == 0 {
+			b.WriteString(text)
+		}
+		last = m.end
+	}
+	b.WriteString(p[last:])
+	return b.String()
 }
 
 // numberedMark reports whether m is a numbered mark, 【待核实①】.

@@ -107,3 +107,25 @@ func TestMarksForFiguresThatMayHaveBeenSent(t *testing.T) {
 		})
 	}
 }
+
+// TestMarksInTablesAndLists: a table's cells and a list's items are
+// paragraphs of their own in the Word draft, so each keeps the mark of the
+// doubt it shares with another: a careless draft leaves 146人 unmarked
+// because 36人 in the next cell carries the same check's mark. In a
+// paragraph, the shared mark stays once, after the last figure.
+func TestMarksInTablesAndLists(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"| 学生 | 教师 |\n|---|---|\n| 146人【待核实①】 | 36人【待核实①】 |",
+			"| 学生 | 教师 |\n|---|---|\n| 146人【待核实①】 | 36人【待核实①】 |"},
+		{"- 特教学生：146人【待核实①】\n- 特教教师：36人【待核实①】",
+			"- 特教学生：146人【待核实①】\n- 特教教师：36人【待核实①】"},
+		{"1. 学生146人【待核实①】，教师36人【待核实①】\n2. 比为1:4【待核实②】",
+			"1. 学生146人，教师36人【待核实①】\n2. 比为1:4【待核实②】"},
+		{"学生146人【待核实①】，教师36人【待核实①】。",
+			"学生146人，教师36人【待核实①】。"},
+	} {
+		if got := dedupeMarks(tc.in); got != tc.want {
+			t.Errorf("dedupeMarks(%q)\n= %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
