@@ -49,6 +49,71 @@ func checkTemplate(path, text string, cfg *config.Config) error {
 			}
 		})
 	}
+	return errors.Join(append(errs, checkConditions(path, text, t))...)
+}
+
+// writers are the functions that write text, a missing figure's 【缺】
+// mark included: as a condition, always true.
+var writers = map[string]bool{"fig": true, "num": true, "pct": true, "ratio": true, "per": true, "wan": true, "yi": true,
+	"diff": true, "growth": true, "yoy": true, "parts": true}
+
+// checkConditions finds {{if num "id"}} and the like: the text a missing
+// figure writes is its mark, which {{if}} takes for true, so the draft
+// would say the figure exists. The condition must be has.
+func checkConditions(path, text string, t *template.Template) error {
+	var errs []error
+	var cond func(p *parse.PipeNode)
+	cond = func(p *parse.PipeNode) {
+		if p == nil || len(p.Cmds) == 0 {
+			return
+		}
+		cmd := p.Cmds[len(p.Cmds)-1]
+		if len(cmd.Args) == 0 {
+			return
+		}
+		id, ok := cmd.Args[0].(*parse.IdentifierNode)
+		if !ok {
+			return
+		}
+		switch {
+		case writers[id.Ident]:
+			errs = append(errs, fmt.Errorf("%s: a condition on %s is always true (a missing figure writes its 【缺】 mark): use has \"id\" to ask whether a figure has a value",
+				position(path, text, int(cmd.Position())), id.Ident))
+		case id.Ident == "not" || id.Ident == "and" || id.Ident == "or":
+			for _, a := range cmd.Args[1:] {
+				if sub, ok := a.(*parse.PipeNode); ok {
+					cond(sub)
+				}
+			}
+		}
+	}
+	var visit func(n parse.Node)
+	visit = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, m := range n.Nodes {
+					visit(m)
+				}
+			}
+		case *parse.IfNode:
+			cond(n.Pipe)
+			visit(n.List)
+			visit(n.ElseList)
+		case *parse.WithNode:
+			cond(n.Pipe)
+			visit(n.List)
+			visit(n.ElseList)
+		case *parse.RangeNode:
+			visit(n.List)
+			visit(n.ElseList)
+		}
+	}
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil {
+			visit(tt.Tree.Root)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -112,7 +177,7 @@ type callShape struct {
 }
 
 var callShapes = map[string]callShape{
-	"fig": {1, 2, checkFigure}, "num": {1, 2, checkFigure},
+	"fig": {1, 2, checkFigure}, "num": {1, 2, checkFigure}, "has": {1, 2, checkFigure},
 	"pct": {2, 3, checkRefs(2)}, "ratio": {2, 3, checkRefs(2)}, "per": {3, 4, checkRefs(2)},
 	"wan": {1, 2, checkRefs(1)}, "yi": {1, 2, checkRefs(1)},
 	"diff": {3, 3, checkChange}, "growth": {3, 3, checkChange}, "yoy": {3, 3, checkChange},

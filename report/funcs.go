@@ -27,6 +27,16 @@ func (c *catalogue) funcs() template.FuncMap {
 		"num": func(id string, period ...string) (string, error) {
 			return c.fig(id, period, false)
 		},
+		// has "id" [period]: whether the figure has a value, for {{if}}:
+		// fig and num write a missing figure's 【缺】 mark, which is text.
+		"has": func(id string, period ...string) (bool, error) {
+			p, err := onePeriod(period)
+			if err != nil {
+				return false, err
+			}
+			r, err := c.read(id, p)
+			return r.has, err
+		},
 		// pct "a" "b" [decimals]: a ÷ b × 100, "48.29%".
 		"pct": func(a, b string, decimals ...int) (string, error) {
 			return c.quotient(a, b, decimals, 2, 100, func(v string) string { return v + "%" })

@@ -117,6 +117,9 @@ func render(path, name, text string, d Data) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("report template %s: %w", path, err)
 	}
+	if err := checkConditions(path, text, t); err != nil {
+		return "", fmt.Errorf("report template %w", err)
+	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, newPage(d)); err != nil {
 		return "", fmt.Errorf("report template %s: %w", path, err)

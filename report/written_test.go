@@ -170,3 +170,29 @@ func TestCheckTemplate(t *testing.T) {
 		t.Errorf("unknown function: %v", err)
 	}
 }
+
+// TestConditionOnAFigure: {{if num "id"}} is always true, since a missing
+// figure writes its 【缺】 mark: the draft would say "已有统计" with no
+// mark at all. Such a condition is an error, in config check and in the
+// draft alike; has "id" asks whether the figure has a value.
+func TestConditionOnAFigure(t *testing.T) {
+	d := fixture(t)
+	bad := "前言\n{{if num \"schools.special\"}}已有统计{{end}}{{with fig \"staff.total\"}}{{.}}{{end}}{{if not (pct \"kg.public\" \"kg.total\")}}无{{end}}"
+	err := checkTemplate("r.tmpl", bad, d.Config)
+	for _, want := range []string{"r.tmpl:2:6: a condition on num is always true", "r.tmpl:2:", "a condition on fig", "a condition on pct"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("check: %v, want %q", err, want)
+		}
+	}
+	if _, err := render("r.tmpl", "r.tmpl", bad, d); err == nil || !strings.Contains(err.Error(), "always true") {
+		t.Errorf("draft: %v", err)
+	}
+	good := "{{if has \"schools.special\"}}特教学校{{fig \"schools.special\"}}{{else}}特教学校数未报送{{end}}；{{if has \"staff.total\"}}教职工{{num \"staff.total\"}}{{end}}"
+	if err := checkTemplate("ok.tmpl", good, d.Config); err != nil {
+		t.Fatalf("has: %v", err)
+	}
+	md, err := render("ok.tmpl", "ok.tmpl", good, d)
+	if err != nil || !strings.Contains(md, "特教学校数未报送") || !strings.Contains(md, "教职工4141") {
+		t.Errorf("has: %v\n%s", err, md)
+	}
+}
