@@ -11,6 +11,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 
+	"github.com/sheaf-dev/sheaf/config"
 	"github.com/sheaf-dev/sheaf/reconcile"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -431,24 +432,47 @@ func (c *catalogue) parts(args ...string) (string, error) {
 // standard whose outcome is fail), in the order of the configuration's
 // rules.
 func (c *catalogue) standards() []string {
-	failed := map[string]bool{}
+	results := map[string]storage.RuleResult{}
 	for _, r := range c.data.Rules {
-		if r.State == reconcile.RuleFail {
-			failed[r.Rule] = true
-		}
+		results[r.Rule] = r
 	}
 	var out []string
 	for _, r := range c.cfg.Rules {
-		if r.Class != reconcile.ClassStandard || !failed[r.ID] {
+		res, ok := results[r.ID]
+		if r.Class != reconcile.ClassStandard || !ok {
 			continue
 		}
-		msg := strings.TrimSpace(r.Message)
-		if msg == "" {
-			msg = c.ruleSentence(r.ID)
+		var rs []reading
+		for _, in := range res.Inputs {
+			if rd, err := c.read(in.Indicator, in.Period); err == nil {
+				rs = append(rs, rd)
+			}
 		}
-		out = append(out, escapeMarkdown(msg))
+		switch res.State {
+		case reconcile.RuleFail:
+			msg := strings.TrimSpace(r.Message)
+			if msg == "" {
+				msg = c.ruleSentence(r.ID)
+			}
+			// A failure that rests on a doubtful figure (约7万) carries
+			// its mark, as a computed value does.
+			out = append(out, c.computed(rs, func() string { return escapeMarkdown(msg) }))
+		case reconcile.RuleIncomplete:
+			// Not silently left out: which figures it waits for.
+			out = append(out, escapeMarkdown(c.standardWords(r))+c.computed(rs, func() string { return "" }))
+		}
 	}
 	return out
+}
+
+// standardWords says that a standard cannot be judged yet:
+// "「义务教育教师平均工资收入不得低于当地公务员」：所需数据未报齐，尚无法判断".
+func (c *catalogue) standardWords(r config.Rule) string {
+	what := strings.TrimRight(strings.TrimSpace(r.Message), "。")
+	if what == "" {
+		what = "规则 " + r.ID
+	}
+	return "「" + what + "」：所需数据未报齐，尚无法判断"
 }
 
 // ruleSentence is what a failing rule without a message says: the

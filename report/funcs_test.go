@@ -6,6 +6,7 @@ import (
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/config"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 // TestFunctions runs each template function on the fixture's figures.
@@ -172,4 +173,33 @@ func inlineGrouped(d Data) Data {
 	d.Config.Report.Marks = "inline"
 	d.Config.Report.NumberStyle = "grouped"
 	return d
+}
+
+// TestStandardsSayWhatTheyRestOn: a failing standard that rests on a
+// doubtful figure carries its mark, as a computed value does; one that
+// waits for a missing figure is listed as not yet judged, with the mark of
+// what it waits for, not left out without a word.
+func TestStandardsSayWhatTheyRestOn(t *testing.T) {
+	d := testData(t)
+	for i := range d.Rules {
+		switch d.Rules[i].Rule {
+		case "special_ratio":
+			d.Rules[i].Inputs = append(d.Rules[i].Inputs, storage.RuleInputValue{Indicator: "health.examined", Period: "2023"})
+		case "teacher_pay":
+			d.Rules[i].State = "incomplete"
+			d.Rules[i].Inputs = []storage.RuleInputValue{{Indicator: "pay.teacher_avg", Period: "2024"}, {Indicator: "schools.special", Period: "2024"}}
+		}
+	}
+	got, err := render("t.tmpl", "t.tmpl", `{{standards}}`, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"- 「义务教育教师平均工资收入不得低于当地公务员」：所需数据未报齐，尚无法判断【缺：特殊教育学校数，市教育局】",
+		"- 特殊教育学校师生比未达到1:3.1的省定标准【待核实：健康体检学生数，约数】",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("standards lack %q:\n%s", want, got)
+		}
+	}
 }
