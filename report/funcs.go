@@ -337,7 +337,9 @@ func (c *catalogue) growth(id, p1, p2 string) (string, error) {
 		if d.to.value < d.from.value {
 			verb = "下降了"
 		}
-		if d.from.value == 0 {
+		if d.from.value <= 0 {
+			// From nothing, or from a loss: a rate means nothing, the
+			// amount says it.
 			return verb + c.amount(d)
 		}
 		return verb + c.rate(d) + "%（" + c.amount(d) + "）"
@@ -364,7 +366,9 @@ func (c *catalogue) yoy(id, p1, p2 string) (string, error) {
 			return "同比" + c.points(d)
 		case d.same():
 			return "同比持平"
-		case d.from.value == 0:
+		case d.from.value <= 0 && d.to.value < d.from.value:
+			return "同比减少" + c.amount(d)
+		case d.from.value <= 0:
 			return "同比增加" + c.amount(d)
 		case d.to.value < d.from.value:
 			return "同比下降" + c.rate(d) + "%"

@@ -51,6 +51,9 @@ func TestFunctions(t *testing.T) {
 		{"growth", `{{growth "fund.edu_spend" "2022" "2023"}}`, "增长了0.07%（47万元）"},
 		{"growth down", `{{growth "health.myopia_rate" "2022" "2023"}}`, "降低1.45个百分点"},
 		{"growth flat", `{{growth "flat" "2022" "2023"}}`, "持平"},
+		// From a loss, a rate means nothing (-12.5 to 203.5 is no 1728% growth).
+		{"growth from a negative base", `{{growth "loss" "2022" "2023"}}`, "增长了216.0万元"},
+		{"yoy from a negative base", `{{yoy "loss" "2022" "2023"}}`, "同比增加216.0万元"},
 		{"growth missing", `{{growth "pay.civil_avg" "2023" "2024"}}`, "【缺：本地公务员平均年工资收入（2023年），市人社局】"},
 		{"parts", `{{parts "教师进修学校" "schools.teacher_training" "小学" "schools.primary" "初级中学" "schools.junior"}}`,
 			"教师进修学校1所、小学16所、初级中学3所"},
@@ -84,6 +87,7 @@ func testData(t *testing.T) Data {
 		indicator("zero", "零值", "人", "edu"),
 		indicator("flat", "不变值", "万元", "finance", "2022", "2023"),
 		indicator("gdp", "地区生产总值", "亿元", "finance"),
+		indicator("loss", "结余", "万元", "finance", "2022", "2023"),
 		indicator("students.wan", "在校生（万人）", "万人", "edu"),
 	)
 	for i := range d.Config.Indicators {
@@ -95,6 +99,8 @@ func testData(t *testing.T) Data {
 		sheaf.Figure{Indicator: "zero", Period: "2024", HasValue: true, Status: sheaf.StatusOK},
 		sheaf.Figure{Indicator: "flat", Period: "2022", Value: 12.5, HasValue: true, Status: sheaf.StatusOK},
 		sheaf.Figure{Indicator: "flat", Period: "2023", Value: 12.5, HasValue: true, Status: sheaf.StatusOK},
+		sheaf.Figure{Indicator: "loss", Period: "2022", Value: -12.5, Decimals: 1, HasValue: true, Status: sheaf.StatusOK},
+		sheaf.Figure{Indicator: "loss", Period: "2023", Value: 203.5, Decimals: 1, HasValue: true, Status: sheaf.StatusOK},
 		sheaf.Figure{Indicator: "gdp", Period: "2024", Value: 195.2, Decimals: 1, HasValue: true, Status: sheaf.StatusOK},
 		sheaf.Figure{Indicator: "students.wan", Period: "2024", Value: 3.6614, Decimals: 4, HasValue: true, Status: sheaf.StatusOK},
 	)
