@@ -107,7 +107,9 @@ func build(path, name, text string, d Data) (*Draft, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build draft as Word document: %w", err)
 	}
-	return &Draft{Markdown: md, HTML: html, DOCX: docx}, nil
+	// The signature's marker (U+2063, invisible) has told the HTML and
+	// the Word draft how to lay it out; the Markdown draft is plain text.
+	return &Draft{Markdown: strings.ReplaceAll(md, "\u2063", ""), HTML: html, DOCX: docx}, nil
 }
 
 // render runs the template into Markdown.
