@@ -217,6 +217,13 @@ func draftChanges(cfg *config.Config, figs []sheaf.Figure, flags []storage.Store
 				lines = append(lines, "新问题："+f.Message)
 			case f.State == sheaf.FlagResolved && f.ResolvedAt.After(since):
 				lines = append(lines, "已解决："+f.Message)
+			case f.State == sheaf.FlagAccepted && f.AcceptedAt.After(since):
+				// Its mark is gone from the draft: say why.
+				line := "已说明：" + f.Message
+				if f.Note != "" {
+					line += "（说明：" + f.Note + "）"
+				}
+				lines = append(lines, line)
 			}
 		}
 	}

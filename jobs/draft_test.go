@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/notify"
+	"github.com/sheaf-dev/sheaf/storage"
 )
 
 func TestDraftListsWhatChanged(t *testing.T) {
@@ -134,5 +136,45 @@ func TestDraftsOfOneSecondKeepTheirFiles(t *testing.T) {
 	}
 	if md, _ := os.ReadFile(second.Files[0]); !strings.Contains(string(md), "学校45所") {
 		t.Errorf("the second draft:\n%s", md)
+	}
+}
+
+// TestDraftSaysWhatWasAccepted: accepting a flag takes its mark out of the
+// next draft; the change list says so, with the explanation, rather than
+// "0 changes" for a draft that now reads differently.
+func TestDraftSaysWhatWasAccepted(t *testing.T) {
+	f := newFixture(t, testConfig)
+	if err := os.WriteFile(filepath.Join(f.dir, "report.md.tmpl"), []byte("# 测试报告\n\n在校生{{fig \"students.total\"}}。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.setConfig(testConfig + "report: {template: report.md.tmpl}\n")
+	f.workbook("inbox/edu/a.xlsx", []any{"students.total", "在校生数", "2024", "约3.6万", "人", ""})
+	m := &Mailing{Config: f.cfg, DB: f.db, Syncer: &Syncer{Config: f.cfg, DB: f.db, Now: func() time.Time { return f.now }}}
+	if _, err := m.Draft(context.Background(), "test", time.Time{}, filepath.Join(f.dir, "d1"), DraftFormats("md")); err != nil {
+		t.Fatal(err)
+	}
+	open := f.openFlags()
+	if len(open) == 0 {
+		t.Fatal("no open flag to accept")
+	}
+	var approx *storage.StoredFlag
+	for i := range open {
+		if open[i].Kind == sheaf.KindApproximate {
+			approx = &open[i]
+		}
+	}
+	if approx == nil {
+		t.Fatalf("no approximate flag among %+v", open)
+	}
+	f.db.Now = func() time.Time { return time.Now().Add(time.Minute) }
+	if err := f.db.AcceptFlag(context.Background(), approx.ID, "以年报为准", "督导室"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := m.Draft(context.Background(), "test", time.Time{}, filepath.Join(f.dir, "d2"), DraftFormats("md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Changes == 0 {
+		t.Fatalf("the draft after accepting a flag says 0 changes")
 	}
 }
