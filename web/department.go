@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
@@ -77,6 +79,13 @@ type departmentFile struct {
 	Unrecognised []storage.FileFinding
 	Other        []storage.FileFinding
 }
+
+// maxAnswerRunes and maxByRunes bound a department's answer and the name
+// it is signed with.
+const (
+	maxAnswerRunes = 1000
+	maxByRunes     = 50
+)
 
 // takenRow is a value read from a department's file, as its page shows
 // it: the indicator by name, the value as written, or, for a figure
@@ -292,6 +301,13 @@ func (s *Server) postDepartmentAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	if note == "" {
 		s.refuse(w, r, http.StatusBadRequest, "请填写说明", "请填写说明，或勾选“"+sheaf.AnswerCorrected+"”。")
+		return
+	}
+	if n := utf8.RuneCountInString(note); n > maxAnswerRunes || utf8.RuneCountInString(by) > maxByRunes {
+		// An answer is read on pages, in mails and in chat posts: pages
+		// of text belong in the workbook's 备注 or an attachment.
+		s.refuse(w, r, http.StatusRequestEntityTooLarge, "说明过长",
+			fmt.Sprintf("说明最多 %d 个字（现有 %d 个字），经办人最多 %d 个字；较长的说明请写在报表的“备注”列中。", maxAnswerRunes, n, maxByRunes))
 		return
 	}
 	if _, err := s.DB.AnswerFlag(r.Context(), storage.FlagAnswer{FlagID: id, Department: dept, Corrected: corrected, Note: note, By: by}); err != nil {

@@ -276,3 +276,23 @@ func TestDepartmentPageShowsDerivedValues(t *testing.T) {
 		t.Errorf("a cell's value shown as %+v", plain)
 	}
 }
+
+// TestLongAnswerIsRefused: an answer of pages is refused with the limit,
+// not stored to fill the coordinators' pages, mails and chat posts.
+func TestLongAnswerIsRefused(t *testing.T) {
+	f, links := linkFixture(t)
+	tok := linkToken(t, links, "edu")
+	flag := f.openFlag("edu")
+	page := f.do(request{path: "/d/edu?t=" + url.QueryEscape(tok)}).Body.String()
+	csrf := csrfField.FindStringSubmatch(page)[1]
+	w := f.do(request{method: "POST", path: "/d/edu/answer", body: answerForm(tok, csrf, flag.ID, strings.Repeat("很长", 600))})
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "说明最多 1000 个字") {
+		t.Errorf("a 1,200-character answer: %d\n%s", w.Code, w.Body)
+	}
+	if answers, _ := f.db.FlagAnswers(context.Background()); len(answers[flag.ID]) != 0 {
+		t.Errorf("the long answer was stored: %+v", answers[flag.ID])
+	}
+	if w := f.do(request{method: "POST", path: "/d/edu/answer", body: answerForm(tok, csrf, flag.ID, strings.Repeat("短", 1000))}); w.Code != http.StatusSeeOther {
+		t.Errorf("a 1,000-character answer: %d", w.Code)
+	}
+}
