@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sheaf-dev/sheaf"
 	"github.com/sheaf-dev/sheaf/jobs"
 	"github.com/sheaf-dev/sheaf/storage"
 )
@@ -294,5 +295,29 @@ func TestLongAnswerIsRefused(t *testing.T) {
 	}
 	if w := f.do(request{method: "POST", path: "/d/edu/answer", body: answerForm(tok, csrf, flag.ID, strings.Repeat("短", 1000))}); w.Code != http.StatusSeeOther {
 		t.Errorf("a 1,000-character answer: %d", w.Code)
+	}
+}
+
+// TestCorrectedAnswerIsNoNoteToAccept: an answer saying 已更正，请重新同步
+// is not offered as the note to accept the flag with: accepting it would
+// stop the reminders for a figure the next sync may still find missing.
+// An answer that explains is offered.
+func TestCorrectedAnswerIsNoNoteToAccept(t *testing.T) {
+	f, _ := linkFixture(t)
+	flag := f.openFlag("edu")
+	if _, err := f.db.AnswerFlag(context.Background(), storage.FlagAnswer{FlagID: flag.ID, Department: "edu", Corrected: true,
+		Note: sheaf.AnswerCorrected}); err != nil {
+		t.Fatal(err)
+	}
+	cookie, _ := f.login()
+	page := f.do(request{path: "/flags", cookie: cookie}).Body.String()
+	if strings.Contains(page, `value="`+sheaf.AnswerCorrected) {
+		t.Errorf("the accept form offers %q as its note", sheaf.AnswerCorrected)
+	}
+	if _, err := f.db.AnswerFlag(context.Background(), storage.FlagAnswer{FlagID: flag.ID, Department: "edu", Note: "含民办学校"}); err != nil {
+		t.Fatal(err)
+	}
+	if page := f.do(request{path: "/flags", cookie: cookie}).Body.String(); !strings.Contains(page, `value="含民办学校"`) {
+		t.Error("the accept form does not offer the department's explanation")
 	}
 }
