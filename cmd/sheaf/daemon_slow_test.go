@@ -124,6 +124,22 @@ func (d *daemon) waitFor(t *testing.T, s string) {
 	}
 }
 
+// manyFiles writes enough files into dir's inbox/edu that a sync is still
+// reading them when a signal or an edit of the configuration comes.
+func manyFiles(t *testing.T, dir string) {
+	t.Helper()
+	var rows strings.Builder
+	rows.WriteString("指标编码,指标名称,年度,数值,单位\n")
+	for i := range 2000 {
+		fmt.Fprintf(&rows, ",未知指标%d,2024,%d,所\n", i, i)
+	}
+	for i := range 1500 {
+		if err := os.WriteFile(filepath.Join(dir, "inbox", "edu", fmt.Sprintf("f%04d.csv", i)), []byte(rows.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // postResync asks the daemon on port for a sync, as the 立即同步 button
 // does with the admin token.
 func postResync(t *testing.T, port int) {
@@ -186,17 +202,7 @@ func TestResyncStoppedBySIGTERMIsInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
 	cfg := daemonConfig(t, dir, "sheaf.yaml", port)
-	// Enough files that the sync is still reading when the signal comes.
-	var row strings.Builder
-	row.WriteString("指标编码,指标名称,年度,数值,单位\n")
-	for i := range 2000 {
-		fmt.Fprintf(&row, ",未知指标%d,2024,%d,所\n", i, i)
-	}
-	for i := range 1500 {
-		if err := os.WriteFile(filepath.Join(dir, "inbox", "edu", fmt.Sprintf("f%04d.csv", i)), []byte(row.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	manyFiles(t, dir)
 	d := startDaemon(t, bin, cfg)
 	postResync(t, port)
 	// Signal once the daemon says the sync has started: the moment the
@@ -312,16 +318,7 @@ func TestReloadLetsAWebSyncFinish(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
 	cfg := daemonConfig(t, dir, "sheaf.yaml", port)
-	var rows strings.Builder
-	rows.WriteString("指标编码,指标名称,年度,数值,单位\n")
-	for i := range 2000 {
-		fmt.Fprintf(&rows, ",未知指标%d,2024,%d,所\n", i, i)
-	}
-	for i := range 1500 {
-		if err := os.WriteFile(filepath.Join(dir, "inbox", "edu", fmt.Sprintf("f%04d.csv", i)), []byte(rows.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	manyFiles(t, dir)
 	d := startDaemon(t, bin, cfg)
 	postResync(t, port)
 	d.waitFor(t, "sync started")
