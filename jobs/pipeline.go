@@ -104,6 +104,11 @@ func (s *Syncer) parseAll(ctx context.Context, cands []*candidate, rep *SyncRepo
 		}()
 	}
 	go func() {
+		defer func() {
+			if s.feederStopped != nil && ctx.Err() != nil {
+				s.feederStopped()
+			}
+		}()
 		defer close(work)
 		defer close(order)
 		for _, c := range cands {

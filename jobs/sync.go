@@ -45,8 +45,9 @@ type Syncer struct {
 	// DefaultFileTimeout.
 	FileTimeout time.Duration
 
-	onWait     func() // called when the lock is busy (tests)
-	beforeRead func() // called before a file is parsed (tests)
+	onWait        func() // called when the lock is busy (tests)
+	beforeRead    func() // called before a file is parsed (tests)
+	feederStopped func() // called when an interrupted sync stops handing out files (tests)
 
 	// derived is what a sync derives from Config alone, kept while Config
 	// stays the same: the daemon's syncs, every few minutes, do not fold

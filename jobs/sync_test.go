@@ -549,17 +549,18 @@ func TestSyncInterruptedEnds(t *testing.T) {
 		f.workbook(fmt.Sprintf("inbox/edu/报表%02d.xlsx", i), []any{"", "学校总数", 2024, 40 + i, "所", ""})
 	}
 	// The first file is read; the next one's reading is under way when the
-	// sync is interrupted, and ends a moment after it, as a network
-	// source's does, while the files after it wait for the one worker.
+	// sync is interrupted, and ends once the sync has stopped handing out
+	// files, while the file after it waits for the one worker.
 	dir := &sources.Dir{Root: filepath.Join(f.dir, "inbox/edu")}
 	var opened atomic.Int32
 	interrupting := true
+	feederStopped := make(chan struct{})
 	src := &fakeSource{
 		list: dir.List,
 		open: func(ctx context.Context, ref sheaf.FileRef) (io.ReadCloser, error) {
 			if interrupting && opened.Add(1) > 1 {
 				<-ctx.Done()
-				time.Sleep(50 * time.Millisecond)
+				<-feederStopped
 				return nil, ctx.Err()
 			}
 			return dir.Open(ctx, ref)
@@ -578,7 +579,8 @@ func TestSyncInterruptedEnds(t *testing.T) {
 			if p.FilesDone == 1 {
 				cancel()
 			}
-		}}
+		},
+		feederStopped: func() { close(feederStopped) }}
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Sync(ctx, "test")
@@ -593,7 +595,7 @@ func TestSyncInterruptedEnds(t *testing.T) {
 		t.Fatal("the sync has not returned a minute after it was interrupted")
 	}
 	interrupting = false
-	s.Progress = nil
+	s.Progress, s.feederStopped = nil, nil
 	rep, err := s.Sync(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
