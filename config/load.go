@@ -312,6 +312,30 @@ func tabIndent(data []byte) *FieldError {
 	return nil
 }
 
+// LinkExpiry is when the departments' links stop working: web.link_days
+// (default 30) after the cycle's last deadline. Zero when the cycle has
+// no deadline (the links then do not expire).
+func (c *Config) LinkExpiry() time.Time {
+	var last time.Time
+	for _, dl := range c.Deadlines {
+		if due, err := dl.DueTime(c.Cycle.Location); err == nil && due.After(last) {
+			last = due
+		}
+	}
+	if last.IsZero() {
+		return last
+	}
+	return last.AddDate(0, 0, c.linkDays())
+}
+
+// linkDays is web.link_days, or its default.
+func (c *Config) linkDays() int {
+	if c.Web.LinkDays > 0 {
+		return c.Web.LinkDays
+	}
+	return DefaultLinkDays
+}
+
 // Warnings are what is allowed but probably a mistake: a deadline already
 // past at now. `sheaf config check` prints them and still succeeds.
 func (c *Config) Warnings(now time.Time) []FieldError {
@@ -326,23 +350,11 @@ func (c *Config) Warnings(now time.Time) []FieldError {
 		out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
 			Msg: fmt.Sprintf("%s (%s) is already past: no reminders will be sent for it, only overdue notices", d.Due, d.Name)})
 	}
-	if c.Web.LinkSecretEnv != "" {
-		var last time.Time
-		for _, dl := range c.Deadlines {
-			if due, err := dl.DueTime(c.Cycle.Location); err == nil && due.After(last) {
-				last = due
-			}
-		}
-		days := c.Web.LinkDays
-		if days <= 0 {
-			days = DefaultLinkDays
-		}
-		if exp := last.AddDate(0, 0, days); !last.IsZero() && !now.Before(exp) {
-			key := "web.link_days"
-			out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
-				Msg: fmt.Sprintf("the departments' links expired on %s (%d days after the last deadline): notices no longer carry them; raise link_days to keep them working",
-					exp.In(c.Cycle.Location).Format("2006-01-02"), days)})
-		}
+	if exp := c.LinkExpiry(); c.Web.LinkSecretEnv != "" && !exp.IsZero() && !now.Before(exp) {
+		key := "web.link_days"
+		out = append(out, FieldError{File: c.File, Line: lines(key), Key: key,
+			Msg: fmt.Sprintf("the departments' links expired on %s (%d days after the last deadline): notices no longer carry them; raise link_days to keep them working",
+				exp.In(c.Cycle.Location).Format("2006-01-02"), c.linkDays())})
 	}
 	for i, d := range c.Departments {
 		for j, src := range d.Sources {

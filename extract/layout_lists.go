@@ -58,7 +58,7 @@ type listState struct {
 	// left and right are the columns of the list's range.
 	left, right int
 	// listRows are the list's rows, as endList decides them: those of
-	// one of levels, by how their keys are numbered (see keyLevel).
+	// one of levels, by how their keys are numbered (see sectionLabel).
 	listRows
 	levels [3]listRows
 	// total is the first 合计 or 总计 row's cells, by folded column.
@@ -86,24 +86,13 @@ type listRows struct {
 	nRepeated int
 }
 
-// Levels of a list row by how its key is numbered: not in Chinese
-// numerals (城关小学, 1.城关小学), 一、, or （一）.
+// Levels of a list row by how its key is numbered (sectionLabel): not in
+// Chinese numerals (城关小学, 1.城关小学), 一、, or （一）.
 const (
 	levelPlain = iota
 	levelFirst
 	levelSecond
 )
-
-// keyLevel is how a key is numbered.
-func keyLevel(key string) int {
-	switch sectionLabel(key) {
-	case 1:
-		return levelFirst
-	case 2:
-		return levelSecond
-	}
-	return levelPlain
-}
 
 // rowsLevel is the level a list's schools are at: unnumbered rows when
 // there are any (rows numbered 一、 or （一） are then their groups'
@@ -362,7 +351,7 @@ func (x *FileExtraction) listLine(ls *listState, r sheets.Row) {
 	}
 	// 一、高中学校 and （二）初中 are groups' headings or subtotals when
 	// other rows are schools; endList decides which level the schools are.
-	lv := &ls.levels[keyLevel(key)]
+	lv := &ls.levels[sectionLabel(key)]
 	if lv.first == 0 {
 		lv.first = r.Num
 	}
@@ -425,9 +414,9 @@ func areaTotal(fk string) bool {
 }
 
 // sectionLabel says how a key is numbered in Chinese numerals, as lists
-// number their groups (and sometimes their schools): 1 for 一、高中学校 or
-// 三.小学, 2 for （二）初中 or (三)小学, 0 for anything else (城关小学,
-// 十里铺小学, 1、实验小学).
+// number their groups (and sometimes their schools): levelFirst (1) for
+// 一、高中学校 or 三.小学, levelSecond (2) for （二）初中 or (三)小学,
+// levelPlain (0) for anything else (城关小学, 十里铺小学, 1、实验小学).
 func sectionLabel(key string) int {
 	s := foldWidth(strings.TrimSpace(key))
 	open := strings.HasPrefix(s, "(")
@@ -440,16 +429,16 @@ func sectionLabel(key string) int {
 		n += utf8.RuneLen(r)
 	}
 	if n == 0 {
-		return 0
+		return levelPlain
 	}
 	r, _ := utf8.DecodeRuneInString(s[n:])
 	switch {
 	case open && r == ')':
-		return 2
+		return levelSecond
 	case !open && (r == '、' || r == '.'):
-		return 1
+		return levelFirst
 	}
-	return 0
+	return levelPlain
 }
 
 // isTotal reports whether a key or label says total: 合计, 总计, 共计, 合 计.

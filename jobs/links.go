@@ -163,26 +163,9 @@ func (l *DepartmentLinks) URLsAt(ctx context.Context, now time.Time) (map[string
 	return l.URLs(ctx)
 }
 
-// LinkExpiry is when the departments' links stop working: web.link_days
-// (default 30) after the cycle's last deadline. Zero when the cycle has
-// no deadline (the links then do not expire).
-func LinkExpiry(cfg *config.Config) time.Time {
-	var last time.Time
-	for _, dl := range cfg.Deadlines {
-		due, err := dl.DueTime(cfg.Cycle.Location)
-		if err == nil && due.After(last) {
-			last = due
-		}
-	}
-	if last.IsZero() {
-		return last
-	}
-	days := cfg.Web.LinkDays
-	if days <= 0 {
-		days = config.DefaultLinkDays
-	}
-	return last.AddDate(0, 0, days)
-}
+// LinkExpiry is when the departments' links stop working
+// (config.Config.LinkExpiry).
+func LinkExpiry(cfg *config.Config) time.Time { return cfg.LinkExpiry() }
 
 // CheckDepartmentLink decides whether token opens department's page at
 // now: it must hash to the department's stored hash (so a rotated token,
