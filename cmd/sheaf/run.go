@@ -92,15 +92,13 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer lock.Release()
-	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if *once == "" {
 		// Named now, so that `sheaf resync` can tell this daemon's
 		// database from another cycle's (see cmdResync).
 		if _, err := db.Identity(ctx); err != nil {
 			return err
 		}
 	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if *once != "" {
 		p, err := e.wire(db, log)
 		if err != nil {
